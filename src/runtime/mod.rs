@@ -1,0 +1,12 @@
+//! Runtime structure and embedding API (spec chapter 4 "Execution",
+//! 4.2 "Runtime Structure" and 4.5 "Modules"; appendix 7.1 "Embedding").
+//!
+//! All entities live in a [`Store`] and are referred to by small copyable
+//! handles ([`Func`], [`Table`], [`Memory`], [`Global`], [`Instance`]).
+//! A handle is only meaningful for the store that created it.
+
+mod store;
+mod value;
+
+pub use store::*;
+pub use value::*;

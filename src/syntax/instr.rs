@@ -1,0 +1,198 @@
+//! Instructions (spec 2.4).
+//!
+//! A function body is a flat `Vec<Instr>`: structured instructions appear as
+//! `Block`/`Loop`/`If` ... `Else` ... `End` markers, exactly as in the binary
+//! format. The fixed-signature numeric and memory instructions come from the
+//! tables in `crate::isa`.
+
+use super::types::{RefType, ValType};
+
+macro_rules! val_type {
+    (i32) => {
+        ValType::I32
+    };
+    (i64) => {
+        ValType::I64
+    };
+    (f32) => {
+        ValType::F32
+    };
+    (f64) => {
+        ValType::F64
+    };
+}
+
+macro_rules! define_num_op {
+    ($($op:ident $code:literal $name:literal $shape:ident $in:ident -> $out:ident $f:ident)*) => {
+        /// A numeric instruction: no immediates, a fixed signature.
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub enum NumOp { $($op,)* }
+
+        impl NumOp {
+            /// Decodes an opcode: a single byte, or `0xFC00 | sub` for the
+            /// `0xFC`-prefixed forms.
+            pub fn from_opcode(code: u32) -> Option<NumOp> {
+                match code {
+                    $($code => Some(NumOp::$op),)*
+                    _ => None,
+                }
+            }
+
+            /// The opcode, encoded as in [`NumOp::from_opcode`].
+            pub fn opcode(self) -> u32 {
+                match self { $(NumOp::$op => $code,)* }
+            }
+
+            /// The text-format name, e.g. `"i32.add"`.
+            pub fn name(self) -> &'static str {
+                match self { $(NumOp::$op => $name,)* }
+            }
+
+            /// Operand types (one or two of the same type) and result type.
+            pub fn signature(self) -> (&'static [ValType], ValType) {
+                match self {
+                    $(NumOp::$op => define_num_op!(@sig $shape $in $out),)*
+                }
+            }
+        }
+    };
+    (@sig un $in:ident $out:ident) => { (&[val_type!($in)], val_type!($out)) };
+    (@sig un_trap $in:ident $out:ident) => { (&[val_type!($in)], val_type!($out)) };
+    (@sig bin $in:ident $out:ident) => { (&[val_type!($in), val_type!($in)], val_type!($out)) };
+    (@sig bin_trap $in:ident $out:ident) => { (&[val_type!($in), val_type!($in)], val_type!($out)) };
+}
+crate::for_each_num_op!(define_num_op);
+
+macro_rules! define_mem_op {
+    ($($op:ident $code:literal $name:literal $kind:ident $ty:ident $align:literal $reg:ident => $mem:ident)*) => {
+        /// A load or store instruction (takes a [`MemArg`]).
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub enum MemOp { $($op,)* }
+
+        impl MemOp {
+            /// Decodes a single-byte opcode.
+            pub fn from_opcode(code: u8) -> Option<MemOp> {
+                match code {
+                    $($code => Some(MemOp::$op),)*
+                    _ => None,
+                }
+            }
+
+            /// The opcode byte.
+            pub fn opcode(self) -> u8 {
+                match self { $(MemOp::$op => $code,)* }
+            }
+
+            /// The text-format name, e.g. `"i32.load8_u"`.
+            pub fn name(self) -> &'static str {
+                match self { $(MemOp::$op => $name,)* }
+            }
+
+            /// Is this a store?
+            pub fn is_store(self) -> bool {
+                match self { $(MemOp::$op => stringify!($kind) == "store",)* }
+            }
+
+            /// The value type loaded or stored.
+            pub fn val_type(self) -> ValType {
+                match self { $(MemOp::$op => ValType::$ty,)* }
+            }
+
+            /// log2 of the access width in bytes, the largest valid alignment.
+            pub fn max_align(self) -> u32 {
+                match self { $(MemOp::$op => $align,)* }
+            }
+        }
+    };
+}
+crate::for_each_mem_op!(define_mem_op);
+
+/// The immediate of a load or store.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MemArg {
+    /// log2 of the alignment hint.
+    pub align: u32,
+    /// Constant added to the dynamic address.
+    pub offset: u32,
+    /// Memory index (always 0 before multi-memory).
+    pub memory: u32,
+}
+
+/// The type of a block, loop or if.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BlockType {
+    /// `[] -> []`
+    Empty,
+    /// `[] -> [t]`
+    Value(ValType),
+    /// A type index: `[params] -> [results]`.
+    Func(u32),
+}
+
+/// An instruction (spec 2.4).
+#[derive(Clone, Debug, PartialEq)]
+#[allow(missing_docs)]
+pub enum Instr {
+    // Control (2.4.8)
+    Unreachable,
+    Nop,
+    Block(BlockType),
+    Loop(BlockType),
+    If(BlockType),
+    Else,
+    End,
+    Br(u32),
+    BrIf(u32),
+    /// Label table and default label.
+    BrTable(Box<[u32]>, u32),
+    Return,
+    Call(u32),
+    CallIndirect { type_index: u32, table: u32 },
+
+    // Reference (2.4.2)
+    RefNull(RefType),
+    RefIsNull,
+    RefFunc(u32),
+
+    // Parametric (2.4.3)
+    Drop,
+    /// `select`, or `select t*` (typed; the validator checks there is one).
+    Select(Option<Box<[ValType]>>),
+
+    // Variable (2.4.4)
+    LocalGet(u32),
+    LocalSet(u32),
+    LocalTee(u32),
+    GlobalGet(u32),
+    GlobalSet(u32),
+
+    // Table (2.4.5)
+    TableGet(u32),
+    TableSet(u32),
+    TableSize(u32),
+    TableGrow(u32),
+    TableFill(u32),
+    TableCopy { dst: u32, src: u32 },
+    TableInit { elem: u32, table: u32 },
+    ElemDrop(u32),
+
+    // Memory (2.4.6)
+    Mem(MemOp, MemArg),
+    MemorySize(u32),
+    MemoryGrow(u32),
+    MemoryFill(u32),
+    MemoryCopy { dst: u32, src: u32 },
+    MemoryInit { data: u32, memory: u32 },
+    DataDrop(u32),
+
+    // Numeric (2.4.1)
+    I32Const(i32),
+    I64Const(i64),
+    /// Bit pattern, so NaN payloads survive.
+    F32Const(u32),
+    /// Bit pattern, so NaN payloads survive.
+    F64Const(u64),
+    Num(NumOp),
+}

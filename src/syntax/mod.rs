@@ -1,0 +1,13 @@
+//! Abstract syntax of a decoded module (spec chapter 2, "Structure").
+//!
+//! The decoder (`binary`) produces these types; the validator (`validate`)
+//! checks them; the translator (`compile`) lowers function bodies to the
+//! interpreter's internal code.
+
+pub mod instr;
+pub mod module;
+pub mod types;
+
+pub use instr::*;
+pub use module::*;
+pub use types::*;

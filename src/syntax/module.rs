@@ -1,0 +1,233 @@
+//! Modules (spec 2.5).
+
+use super::instr::Instr;
+use super::types::*;
+
+/// A decoded module. Function index space = imported functions, then
+/// `funcs`; likewise for tables, memories and globals.
+#[derive(Clone, Debug, Default)]
+pub struct Module {
+    pub types: Vec<FuncType>,
+    pub imports: Vec<Import>,
+    /// Type index of each function defined in the module (function section).
+    pub funcs: Vec<u32>,
+    pub tables: Vec<TableType>,
+    pub memories: Vec<MemType>,
+    pub globals: Vec<Global>,
+    pub exports: Vec<Export>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    /// The data count section, when present.
+    pub data_count: Option<u32>,
+    /// Bodies of the defined functions, parallel to `funcs`.
+    pub codes: Vec<FuncBody>,
+    pub datas: Vec<DataSegment>,
+    /// Custom sections in order of appearance (including `name`).
+    pub customs: Vec<CustomSection>,
+    /// The parsed `name` section, when present and well-formed.
+    pub names: Option<Names>,
+}
+
+/// An import.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Import {
+    pub module: String,
+    pub name: String,
+    pub desc: ImportDesc,
+}
+
+/// What an import brings in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImportDesc {
+    /// A function of the given type index.
+    Func(u32),
+    Table(TableType),
+    Memory(MemType),
+    Global(GlobalType),
+}
+
+/// An export.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Export {
+    pub name: String,
+    pub desc: ExportDesc,
+}
+
+/// What an export refers to (an index in the matching index space).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ExportDesc {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+/// A constant expression (spec 3.3.10), without its final `end`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ConstExpr {
+    pub instrs: Vec<Instr>,
+    /// Byte offset of the expression in the module, for error messages.
+    pub offset: usize,
+}
+
+/// A global defined in the module.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Global {
+    pub ty: GlobalType,
+    pub init: ConstExpr,
+}
+
+/// An element segment (spec 2.5.7).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ElemSegment {
+    pub ty: RefType,
+    pub items: ElemItems,
+    pub mode: ElemMode,
+}
+
+/// The initial references of an element segment.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ElemItems {
+    /// Function indices (the `elemkind` encodings).
+    Funcs(Vec<u32>),
+    /// Constant expressions (the `reftype` + `expr` encodings).
+    Exprs(Vec<ConstExpr>),
+}
+
+impl ElemItems {
+    pub fn len(&self) -> usize {
+        match self {
+            ElemItems::Funcs(v) => v.len(),
+            ElemItems::Exprs(v) => v.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// When an element segment is applied.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ElemMode {
+    Passive,
+    Declarative,
+    Active { table: u32, offset: ConstExpr },
+}
+
+/// A data segment (spec 2.5.8).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataSegment {
+    pub init: Vec<u8>,
+    pub mode: DataMode,
+}
+
+/// When a data segment is applied.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DataMode {
+    Passive,
+    Active { memory: u32, offset: ConstExpr },
+}
+
+/// A function body: declared locals (excluding parameters) and code.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FuncBody {
+    /// Run-length encoded local declarations, as in the binary format.
+    pub locals: Vec<(u32, ValType)>,
+    /// The instructions, including the final `End`.
+    pub body: Vec<Instr>,
+    /// Byte offset in the module of each instruction in `body`.
+    pub offsets: Vec<u32>,
+    /// Byte offset of the body (its size field) in the module.
+    pub offset: usize,
+}
+
+/// A custom section: name and raw contents.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomSection {
+    pub name: String,
+    pub data: Vec<u8>,
+    /// Byte offset of the section contents in the module.
+    pub offset: usize,
+}
+
+/// The contents of the `name` custom section (appendix 7.4).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Names {
+    pub module: Option<String>,
+    /// (function index, name)
+    pub functions: Vec<(u32, String)>,
+    /// (function index, [(local index, name)])
+    pub locals: Vec<(u32, Vec<(u32, String)>)>,
+}
+
+impl Module {
+    /// Number of imported functions (they come first in the index space).
+    pub fn num_imported_funcs(&self) -> usize {
+        self.imports.iter().filter(|i| matches!(i.desc, ImportDesc::Func(_))).count()
+    }
+    pub fn num_imported_tables(&self) -> usize {
+        self.imports.iter().filter(|i| matches!(i.desc, ImportDesc::Table(_))).count()
+    }
+    pub fn num_imported_memories(&self) -> usize {
+        self.imports.iter().filter(|i| matches!(i.desc, ImportDesc::Memory(_))).count()
+    }
+    pub fn num_imported_globals(&self) -> usize {
+        self.imports.iter().filter(|i| matches!(i.desc, ImportDesc::Global(_))).count()
+    }
+
+    /// Type index of every function in the index space (imports first).
+    pub fn func_type_indices(&self) -> Vec<u32> {
+        let mut v: Vec<u32> = self
+            .imports
+            .iter()
+            .filter_map(|i| match i.desc {
+                ImportDesc::Func(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        v.extend_from_slice(&self.funcs);
+        v
+    }
+
+    /// Every table in the index space (imports first).
+    pub fn all_tables(&self) -> Vec<TableType> {
+        let mut v: Vec<TableType> = self
+            .imports
+            .iter()
+            .filter_map(|i| match i.desc {
+                ImportDesc::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        v.extend_from_slice(&self.tables);
+        v
+    }
+
+    /// Every memory in the index space (imports first).
+    pub fn all_memories(&self) -> Vec<MemType> {
+        let mut v: Vec<MemType> = self
+            .imports
+            .iter()
+            .filter_map(|i| match i.desc {
+                ImportDesc::Memory(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        v.extend_from_slice(&self.memories);
+        v
+    }
+
+    /// Every global type in the index space (imports first).
+    pub fn all_globals(&self) -> Vec<GlobalType> {
+        let mut v: Vec<GlobalType> = self
+            .imports
+            .iter()
+            .filter_map(|i| match i.desc {
+                ImportDesc::Global(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        v.extend(self.globals.iter().map(|g| g.ty));
+        v
+    }
+}
