@@ -264,3 +264,377 @@ pub fn f64_promote_f32(a: f32) -> f64 {
 #[inline] pub fn i64_reinterpret_f64(a: f64) -> i64 { a.to_bits() as i64 }
 #[inline] pub fn f32_reinterpret_i32(a: i32) -> f32 { f32::from_bits(a as u32) }
 #[inline] pub fn f64_reinterpret_i64(a: i64) -> f64 { f64::from_bits(a as u64) }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // ------------------------------------------------ hand-picked edge cases
+
+    fn f32b(a: f32) -> u32 { a.to_bits() }
+    fn f64b(a: f64) -> u64 { a.to_bits() }
+    fn f32n(bits: u32) -> f32 { f32::from_bits(bits) }
+    fn f64n(bits: u64) -> f64 { f64::from_bits(bits) }
+
+    #[test]
+    fn integer_division_and_remainder() {
+        use TrapCode::*;
+        assert_eq!(i32_div_s(i32::MIN, -1), Err(IntegerOverflow));
+        assert_eq!(i64_div_s(i64::MIN, -1), Err(IntegerOverflow));
+        assert_eq!(i32_div_s(1, 0), Err(IntegerDivideByZero));
+        assert_eq!(i32_div_u(1, 0), Err(IntegerDivideByZero));
+        assert_eq!(i64_rem_s(1, 0), Err(IntegerDivideByZero));
+        assert_eq!(i64_rem_u(1, 0), Err(IntegerDivideByZero));
+        assert_eq!(i32_rem_s(i32::MIN, -1), Ok(0));
+        assert_eq!(i64_rem_s(i64::MIN, -1), Ok(0));
+        assert_eq!(i32_div_s(-7, 2), Ok(-3)); // truncates toward zero
+        assert_eq!(i32_rem_s(-7, 2), Ok(-1)); // sign of the dividend
+        assert_eq!(i32_div_u(-1, 2), Ok(0x7fff_ffff));
+        assert_eq!(i32_rem_u(-1, 10), Ok(5)); // 4294967295 % 10
+        assert_eq!(i64_div_u(-1, 2), Ok(i64::MAX));
+    }
+
+    #[test]
+    fn integer_bits_and_shifts() {
+        assert_eq!(i32_shl(1, 33), 2);
+        assert_eq!(i32_shr_s(-8, 33), -4);
+        assert_eq!(i32_shr_u(-8, 33), 0x7fff_fffc);
+        assert_eq!(i64_shl(1, 65), 2);
+        assert_eq!(i64_shr_u(-1, -1), 1);
+        assert_eq!(i32_rotl(0x8000_0001u32 as i32, 33), 3);
+        assert_eq!(i32_rotr(3, -31), 0x8000_0001u32 as i32); // -31 mod 32 = 1
+        assert_eq!(i32_rotr(3, 1), 0x8000_0001u32 as i32);
+        assert_eq!(i64_rotl(1, 64), 1);
+        assert_eq!(i32_clz(0), 32);
+        assert_eq!(i64_clz(0), 64);
+        assert_eq!(i32_ctz(0), 32);
+        assert_eq!(i64_ctz(i64::MIN), 63);
+        assert_eq!(i64_popcnt(-1), 64);
+        assert_eq!(i32_extend8_s(0x80), -128);
+        assert_eq!(i32_extend16_s(0x7fff), 0x7fff);
+        assert_eq!(i64_extend32_s(0x8000_0000), -0x8000_0000);
+        assert_eq!(i64_extend_i32_u(-1), 0xffff_ffff);
+        assert_eq!(i32_wrap_i64(0x1_0000_0005), 5);
+        assert_eq!(i32_lt_u(-1, 0), 0);
+        assert_eq!(i64_ge_u(-1, 0), 1);
+    }
+
+    #[test]
+    fn float_bit_ops_keep_nan_payload() {
+        let snan = f32n(0x7fa0_0001);
+        assert_eq!(f32b(f32_neg(snan)), 0xffa0_0001);
+        assert_eq!(f32b(f32_abs(f32n(0xffa0_0001))), 0x7fa0_0001);
+        assert_eq!(f32b(f32_copysign(snan, -1.0)), 0xffa0_0001);
+        assert_eq!(f64b(f64_neg(f64n(0x7ff0_0000_0000_0001))), 0xfff0_0000_0000_0001);
+        assert_eq!(f64b(f64_copysign(1.0, f64n(0xfff8_0000_0000_0000))), f64b(-1.0));
+    }
+
+    #[test]
+    fn float_min_max() {
+        assert_eq!(f32b(f32_min(0.0, -0.0)), f32b(-0.0));
+        assert_eq!(f32b(f32_min(-0.0, 0.0)), f32b(-0.0));
+        assert_eq!(f32b(f32_max(-0.0, 0.0)), f32b(0.0));
+        assert_eq!(f64b(f64_max(0.0, -0.0)), f64b(0.0));
+        assert_eq!(f64b(f64_min(-0.0, 0.0)), f64b(-0.0));
+        assert_eq!(f32b(f32_min(f32n(0x7fa0_0000), 1.0)), 0x7fe0_0000);
+        assert_eq!(f32b(f32_max(1.0, f32n(0xffa0_0000))), 0xffe0_0000);
+        assert_eq!(f64_min(f64::NEG_INFINITY, 1.0), f64::NEG_INFINITY);
+        assert_eq!(f64_max(f64::NEG_INFINITY, 1.0), 1.0);
+    }
+
+    #[test]
+    fn float_rounding() {
+        assert_eq!(f32b(f32_ceil(-0.5)), f32b(-0.0));
+        assert_eq!(f32b(f32_floor(-0.0)), f32b(-0.0));
+        assert_eq!(f64b(f64_trunc(-0.9)), f64b(-0.0));
+        assert_eq!(f32_nearest(0.5), 0.0);
+        assert_eq!(f32_nearest(1.5), 2.0);
+        assert_eq!(f32_nearest(2.5), 2.0);
+        assert_eq!(f32b(f32_nearest(-0.5)), f32b(-0.0));
+        assert_eq!(f32b(f32_nearest(-0.4)), f32b(-0.0));
+        assert_eq!(f64_nearest(-3.5), -4.0);
+        assert_eq!(f64_nearest(4503599627370495.5), 4503599627370496.0);
+        assert_eq!(f32_nearest(8388609.0), 8388609.0); // odd, above 2^23
+        assert_eq!(f64_nearest(f64::INFINITY), f64::INFINITY);
+        assert_eq!(f32b(f32_nearest(f32n(0x7fa0_0000))), 0x7fe0_0000);
+        assert_eq!(f64b(f64_ceil(f64n(0xfff0_0000_0000_0001))), 0xfff8_0000_0000_0001);
+    }
+
+    #[test]
+    fn truncation_boundaries() {
+        use TrapCode::*;
+        assert_eq!(i32_trunc_f32_s(-2147483648.0), Ok(i32::MIN));
+        assert_eq!(i32_trunc_f32_s(2147483648.0), Err(IntegerOverflow));
+        assert_eq!(i32_trunc_f32_s(-2147483904.0), Err(IntegerOverflow));
+        assert_eq!(i32_trunc_f32_s(f32::NAN), Err(InvalidConversionToInteger));
+        assert_eq!(i32_trunc_f64_s(-2147483648.9), Ok(i32::MIN));
+        assert_eq!(i32_trunc_f64_s(-2147483649.0), Err(IntegerOverflow));
+        assert_eq!(i32_trunc_f64_s(2147483647.9), Ok(i32::MAX));
+        assert_eq!(i32_trunc_f64_u(-0.99999), Ok(0));
+        assert_eq!(i32_trunc_f64_u(-1.0), Err(IntegerOverflow));
+        assert_eq!(i32_trunc_f64_u(4294967295.9), Ok(-1));
+        assert_eq!(i32_trunc_f64_u(4294967296.0), Err(IntegerOverflow));
+        assert_eq!(i32_trunc_f32_u(f32::INFINITY), Err(IntegerOverflow));
+        assert_eq!(i64_trunc_f32_s(-9223372036854775808.0), Ok(i64::MIN));
+        assert_eq!(i64_trunc_f32_s(9223372036854775808.0), Err(IntegerOverflow));
+        assert_eq!(i64_trunc_f64_s(-9223372036854775808.0), Ok(i64::MIN));
+        assert_eq!(i64_trunc_f64_s(-9223372036854777856.0), Err(IntegerOverflow));
+        assert_eq!(i64_trunc_f64_u(18446744073709549568.0), Ok(-2048));
+        assert_eq!(i64_trunc_f64_u(18446744073709551616.0), Err(IntegerOverflow));
+        assert_eq!(i64_trunc_f32_u(-0.9), Ok(0));
+        assert_eq!(i64_trunc_f64_u(f64::NAN), Err(InvalidConversionToInteger));
+        assert_eq!(i32_trunc_sat_f32_s(f32::NAN), 0);
+        assert_eq!(i32_trunc_sat_f64_u(-1.0), 0);
+        assert_eq!(i32_trunc_sat_f64_u(1e10), -1);
+        assert_eq!(i64_trunc_sat_f32_s(f32::NEG_INFINITY), i64::MIN);
+        assert_eq!(i64_trunc_sat_f64_u(f64::INFINITY), -1);
+    }
+
+    #[test]
+    fn conversions_round_and_nan() {
+        // 2^24 + 1 rounds to even; u64::MAX rounds up to 2^64.
+        assert_eq!(f32_convert_i32_s(16777217), 16777216.0);
+        assert_eq!(f32_convert_i64_u(-1), 18446744073709551616.0);
+        assert_eq!(f32_convert_i32_u(-1), 4294967296.0);
+        assert_eq!(f64_convert_i64_u(-1), 18446744073709551616.0);
+        assert_eq!(f64_convert_i64_s(9007199254740993), 9007199254740992.0);
+        assert_eq!(f32_convert_i64_s(0x7fff_ff40_0000_0001), 9223371487098961920.0);
+        assert_eq!(f32b(f32_demote_f64(f64n(0x7ff8_0000_0000_0000))), 0x7fc0_0000);
+        assert_eq!(f32b(f32_demote_f64(f64n(0xfff4_0000_0000_0000))), 0xffe0_0000);
+        assert_eq!(f32_demote_f64(1e300), f32::INFINITY);
+        assert_eq!(f64b(f64_promote_f32(f32n(0x7fc0_0000))), 0x7ff8_0000_0000_0000);
+        assert_eq!(f64b(f64_promote_f32(f32n(0xff80_0001))), 0xfff8_0000_2000_0000);
+        assert_eq!(i32_reinterpret_f32(-0.0), i32::MIN);
+        assert_eq!(f64b(f64_reinterpret_i64(1)), 1);
+    }
+
+    // ------------------------------------------- the spec suite's assertions
+
+    /// A value on the mini evaluator's stack.
+    #[allow(non_camel_case_types)]
+    #[derive(Copy, Clone, Debug)]
+    enum V {
+        i32(i32),
+        i64(i64),
+        f32(f32),
+        f64(f64),
+    }
+
+    /// Applies one numeric instruction; `None` if `instr` is not numeric.
+    fn apply(instr: &wast::core::Instruction, st: &mut Vec<V>) -> Option<Result<(), TrapCode>> {
+        use wast::core::Instruction as I;
+        macro_rules! pop {
+            ($t:ident) => {
+                match st.pop() {
+                    Some(V::$t(x)) => x,
+                    other => panic!("type mismatch: {other:?}"),
+                }
+            };
+        }
+        macro_rules! call {
+            (un $in:ident $out:ident $f:ident) => {{ let a = pop!($in); st.push(V::$out($f(a))); Ok(()) }};
+            (bin $in:ident $out:ident $f:ident) => {{
+                let b = pop!($in);
+                let a = pop!($in);
+                st.push(V::$out($f(a, b)));
+                Ok(())
+            }};
+            (un_trap $in:ident $out:ident $f:ident) => {{ let a = pop!($in); $f(a).map(|r| st.push(V::$out(r))) }};
+            (bin_trap $in:ident $out:ident $f:ident) => {{
+                let b = pop!($in);
+                let a = pop!($in);
+                $f(a, b).map(|r| st.push(V::$out(r)))
+            }};
+        }
+        macro_rules! dispatch {
+            ($($v:ident $op:literal $name:literal $shape:ident $in:ident -> $out:ident $f:ident)*) => {
+                match instr {
+                    $(I::$f => Some(call!($shape $in $out $f)),)*
+                    _ => None,
+                }
+            };
+        }
+        crate::for_each_num_op!(dispatch)
+    }
+
+    /// Runs a straight-line function body (locals, consts, numeric ops);
+    /// `None` if it uses anything else.
+    fn run(body: &[wast::core::Instruction], locals: &mut [V]) -> Option<Result<Vec<V>, TrapCode>> {
+        use wast::core::Instruction as I;
+        use wast::token::Index;
+        let idx = |i: &Index| match i {
+            Index::Num(n, _) => *n as usize,
+            Index::Id(_) => unreachable!("resolved"),
+        };
+        let mut st = Vec::new();
+        for instr in body {
+            match instr {
+                I::local_get(i) => st.push(locals[idx(i)]),
+                I::local_set(i) => locals[idx(i)] = st.pop()?,
+                I::local_tee(i) => locals[idx(i)] = *st.last()?,
+                I::i32_const(x) => st.push(V::i32(*x)),
+                I::i64_const(x) => st.push(V::i64(*x)),
+                I::f32_const(x) => st.push(V::f32(f32::from_bits(x.bits))),
+                I::f64_const(x) => st.push(V::f64(f64::from_bits(x.bits))),
+                I::drop => { st.pop()?; }
+                _ => {
+                    if let Err(t) = apply(instr, &mut st)? {
+                        return Some(Err(t));
+                    }
+                }
+            }
+        }
+        Some(Ok(st))
+    }
+
+    /// Does `got` satisfy the expected result `want`?
+    fn matches(got: V, want: &wast::core::WastRetCore) -> bool {
+        use wast::core::{NanPattern as N, WastRetCore as R};
+        match (got, want) {
+            (V::i32(g), R::I32(w)) => g == *w,
+            (V::i64(g), R::I64(w)) => g == *w,
+            (V::f32(g), R::F32(N::Value(w))) => g.to_bits() == w.bits,
+            (V::f32(g), R::F32(N::CanonicalNan)) => g.to_bits() & 0x7fff_ffff == 0x7fc0_0000,
+            (V::f32(g), R::F32(N::ArithmeticNan)) => g.to_bits() & 0x7fc0_0000 == 0x7fc0_0000,
+            (V::f64(g), R::F64(N::Value(w))) => g.to_bits() == w.bits,
+            (V::f64(g), R::F64(N::CanonicalNan)) => {
+                g.to_bits() & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000
+            }
+            (V::f64(g), R::F64(N::ArithmeticNan)) => {
+                g.to_bits() & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000
+            }
+            (g, R::Either(ws)) => ws.iter().any(|w| matches(g, w)),
+            _ => false,
+        }
+    }
+
+    /// A function of the current module: its declared locals' zero values
+    /// and its body.
+    type Func<'a> = (Vec<V>, &'a [wast::core::Instruction<'a>]);
+
+    /// Checks every `assert_return`/`assert_trap` on an exported function
+    /// whose body is straight-line numeric code. Returns (checked, skipped)
+    /// and the list of failures.
+    fn check_file(name: &str, text: &str) -> (usize, usize, Vec<String>) {
+        use std::collections::HashMap;
+        use wast::core::{ExportKind, FuncKind, ModuleField, ModuleKind, ValType, WastArgCore};
+        use wast::{QuoteWat, Wast, WastArg, WastDirective as D, WastExecute, WastRet, Wat};
+        let buf = wast::parser::ParseBuffer::new(text).unwrap();
+        let mut wast: Wast = wast::parser::parse(&buf).unwrap();
+        let (mut checked, mut skipped, mut failures) = (0, 0, Vec::new());
+        // Resolve every module first, so the borrows below can all be shared.
+        for d in &mut wast.directives {
+            if let D::Module(QuoteWat::Wat(Wat::Module(m))) = d {
+                m.resolve().unwrap();
+            }
+        }
+        let mut exports: HashMap<&str, Option<Func>> = HashMap::new();
+        for d in &wast.directives {
+            let (exec, want) = match d {
+                D::Module(QuoteWat::Wat(Wat::Module(m))) => {
+                    exports.clear();
+                    let ModuleKind::Text(fields) = &m.kind else { continue };
+                    let mut funcs = Vec::new();
+                    for f in fields {
+                        match f {
+                            ModuleField::Func(func) => funcs.push(match &func.kind {
+                                FuncKind::Inline { locals, expression } => {
+                                    let zeros = locals.iter().map(|l| match l.ty {
+                                        ValType::I32 => Some(V::i32(0)),
+                                        ValType::I64 => Some(V::i64(0)),
+                                        ValType::F32 => Some(V::f32(0.0)),
+                                        ValType::F64 => Some(V::f64(0.0)),
+                                        _ => None,
+                                    });
+                                    zeros.collect::<Option<Vec<V>>>()
+                                        .map(|z| (z, &expression.instrs[..]))
+                                }
+                                FuncKind::Import(..) => None,
+                            }),
+                            ModuleField::Import(_) => funcs.push(None), // may be a func
+                            _ => {}
+                        }
+                    }
+                    for f in fields {
+                        if let ModuleField::Export(e) = f {
+                            if let (ExportKind::Func, wast::token::Index::Num(i, _)) = (e.kind, e.item) {
+                                exports.insert(e.name, funcs.get(i as usize).cloned().flatten());
+                            }
+                        }
+                    }
+                    continue;
+                }
+                D::AssertReturn { exec, results, .. } => (exec, Ok(results)),
+                D::AssertTrap { exec, message, .. } => (exec, Err(*message)),
+                _ => continue,
+            };
+            let WastExecute::Invoke(inv) = exec else { continue };
+            let Some(Some((zeros, body))) = exports.get(inv.name) else {
+                skipped += 1;
+                continue;
+            };
+            let mut locals: Vec<V> = inv.args.iter().map(|a| match a {
+                WastArg::Core(WastArgCore::I32(x)) => V::i32(*x),
+                WastArg::Core(WastArgCore::I64(x)) => V::i64(*x),
+                WastArg::Core(WastArgCore::F32(x)) => V::f32(f32::from_bits(x.bits)),
+                WastArg::Core(WastArgCore::F64(x)) => V::f64(f64::from_bits(x.bits)),
+                other => panic!("unexpected argument {other:?}"),
+            }).collect();
+            locals.extend_from_slice(zeros);
+            let Some(got) = run(body, &mut locals) else {
+                skipped += 1;
+                continue;
+            };
+            checked += 1;
+            let (line, _) = inv.span.linecol_in(text);
+            let ok = match (&got, &want) {
+                (Ok(vals), Ok(rets)) => vals.len() == rets.len()
+                    && vals.iter().zip(rets.iter()).all(|(g, w)| {
+                        matches!(w, WastRet::Core(w) if matches(*g, w))
+                    }),
+                (Err(t), Err(msg)) => msg.starts_with(t.message()),
+                _ => false,
+            };
+            if !ok {
+                failures.push(format!("{name}.wast:{}: {} {:?}: got {got:?}, want {want:?}",
+                    line + 1, inv.name, inv.args));
+            }
+        }
+        (checked, skipped, failures)
+    }
+
+    /// Where the spec suite lives (`WASM_TESTSUITE` overrides); outside the repo.
+    fn suite_dir() -> std::path::PathBuf {
+        std::env::var_os("WASM_TESTSUITE")
+            .map(Into::into)
+            .unwrap_or_else(|| "/work/shared/wasm-testsuite-2.0".into())
+    }
+
+    #[test]
+    fn spec_suite_numeric_assertions() {
+        let dir = suite_dir();
+        if !dir.is_dir() {
+            eprintln!("spec suite not found at {}; skipped", dir.display());
+            return;
+        }
+        let files = [
+            "i32", "i64", "f32", "f64", "f32_bitwise", "f64_bitwise", "f32_cmp", "f64_cmp",
+            "conversions", "float_misc", "float_exprs", "int_exprs", "float_literals", "const",
+            "int_literals", "left-to-right", "traps",
+        ];
+        let (mut checked, mut skipped, mut failures) = (0, 0, Vec::new());
+        for name in files {
+            let Ok(text) = std::fs::read_to_string(dir.join(format!("{name}.wast"))) else {
+                continue;
+            };
+            let (c, s, f) = check_file(name, &text);
+            eprintln!("{name}: {c} checked, {s} skipped, {} failed", f.len());
+            checked += c;
+            skipped += s;
+            failures.extend(f);
+        }
+        eprintln!("total: {checked} checked, {skipped} skipped");
+        assert!(checked > 10_000, "only {checked} assertions checked");
+        assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    }
+}
