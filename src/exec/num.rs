@@ -4,14 +4,16 @@
 //! Integers are `i32`/`i64`; unsigned operators reinterpret with `as`.
 //! Comparisons return `i32` 0 or 1. Float results that are NaN follow the
 //! spec's propagation rule (4.3.3): canonical when no operand is NaN, an
-//! arithmetic (quiet) NaN otherwise. Hardware add/sub/mul/div/sqrt already do
-//! that; every operator where libm or `as` could differ handles NaN itself.
+//! arithmetic (quiet) NaN otherwise. Rust guarantees exactly that for
+//! add/sub/mul/div/sqrt (RFC 3514 NaN rules, on every target and under const
+//! folding); the other operators that can return NaN handle it explicitly.
 
 use crate::error::TrapCode;
 
 // ---------------------------------------------------------------- integers
 
 /// Defines the integer operators of one width (`$t` signed, `$u` unsigned).
+#[rustfmt::skip]
 macro_rules! int_ops {
     ($t:ty, $u:ty, $bits:expr,
      $eqz:ident $eq:ident $ne:ident $lt_s:ident $lt_u:ident $gt_s:ident $gt_u:ident
@@ -99,6 +101,7 @@ int_ops!(i64, u64, 64,
 /// Defines the float operators of one width. `$bits` is the unsigned bit
 /// type, `$quiet` the quiet-NaN bit, `$sign` the sign bit, `$int_limit` the
 /// smallest power of two from which every float is integral (2^mantissa).
+#[rustfmt::skip]
 macro_rules! float_ops {
     ($f:ty, $bits:ty, $quiet:expr, $sign:expr, $int_limit:expr,
      $eq:ident $ne:ident $lt:ident $gt:ident $le:ident $ge:ident
