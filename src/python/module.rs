@@ -52,7 +52,9 @@ pub(crate) fn wasm_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
             type_name(obj)
         )));
     };
-    if raw.starts_with(b"\0asm") {
+    // Like wasmer: bytes that are not a binary are read as text. Bytes
+    // starting with NUL are never text: let the decoder report them.
+    if raw.starts_with(b"\0") {
         Ok(raw)
     } else {
         // Like wasmer: bytes that are not a binary are read as text.
@@ -64,7 +66,72 @@ pub(crate) fn wasm_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
 }
 
 pub(crate) fn wat_to_wasm(text: &str) -> PyResult<Vec<u8>> {
-    wat::parse_str(text).map_err(|e| CompileError::new_err(e.to_string()))
+    match wat::parse_str(text) {
+        Ok(wasm) => Ok(wasm),
+        // `anyfunc`, the pre-standard name of `funcref`, appears in
+        // wasmer's own examples; the `wat` crate no longer knows it.
+        Err(e) => match replace_anyfunc(text) {
+            Some(fixed) => wat::parse_str(&fixed).map_err(|_| CompileError::new_err(e.to_string())),
+            None => Err(CompileError::new_err(e.to_string())),
+        },
+    }
+}
+
+/// `text` with every `anyfunc` keyword (outside strings and comments)
+/// replaced by `funcref`, or `None` if there is none.
+fn replace_anyfunc(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let idchar = |c: u8| c.is_ascii_alphanumeric() || b"!#$%&'*+-./:<=>?@\\^_`|~".contains(&c);
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut last, mut found) = (0, 0, false);
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b';' if b.get(i + 1) == Some(&b';') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' if b.get(i + 1) == Some(&b';') => {
+                let mut depth = 0usize;
+                while i < b.len() {
+                    if b[i..].starts_with(b"(;") {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i..].starts_with(b";)") {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            c if idchar(c) => {
+                let start = i;
+                while i < b.len() && idchar(b[i]) {
+                    i += 1;
+                }
+                if &b[start..i] == b"anyfunc" {
+                    out.push_str(&text[last..start]);
+                    out.push_str("funcref");
+                    last = i;
+                    found = true;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&text[last.min(text.len())..]);
+    found.then_some(out)
 }
 
 /// A compiled (decoded, validated, translated) WebAssembly module, ready to
@@ -162,7 +229,7 @@ impl Module {
     /// list of bytes, empty when there is none).
     ///
     /// >>> from wasmint import Store, Module
-    /// >>> wasm = b'\x00asm\x01\x00\x00\x00' + b'\x00\x07\x05hello!!'
+    /// >>> wasm = b'\x00asm\x01\x00\x00\x00' + b'\x00\x08\x05hello!!'
     /// >>> Module(Store(), wasm).custom_sections('hello'), Module(Store(), wasm).custom_sections('foo')
     /// ([b'!!'], [])
     fn custom_sections<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyList>> {
@@ -272,6 +339,19 @@ impl Module {
 #[cfg(test)]
 mod tests {
     use super::crc32;
+
+
+    #[test]
+    fn anyfunc_is_replaced_outside_strings_and_comments() {
+        use super::replace_anyfunc;
+        assert_eq!(replace_anyfunc("(table 1 anyfunc)").as_deref(), Some("(table 1 funcref)"));
+        assert_eq!(
+            replace_anyfunc("(table $anyfunc 1 anyfunc) ;; anyfunc\n(; anyfunc ;) \"anyfunc\"").as_deref(),
+            Some("(table $anyfunc 1 funcref) ;; anyfunc\n(; anyfunc ;) \"anyfunc\"")
+        );
+        assert_eq!(replace_anyfunc("(module)"), None);
+        assert_eq!(replace_anyfunc("\"unterminated anyfunc"), None);
+    }
 
     #[test]
     fn crc32_matches_the_ieee_check_value() {
