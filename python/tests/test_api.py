@@ -424,6 +424,9 @@ def test_references(fx):
     assert isinstance(g, Function)
     assert fx.id(None) is None
     assert fx.ext(None) is None
+    obj = object()
+    assert fx.ext(obj) is obj and fx.ext(obj) is obj
+    assert fx.ext(5) == 5 and fx.ext("text") == "text" and fx.ext(1.5) == 1.5
     with pytest.raises(ValueError, match="another store"):
         fx.id(instance(FUNCS).exports.sum)
     with pytest.raises(TypeError):

@@ -53,6 +53,11 @@ pub(crate) struct StoreCell {
     owner: Cell<usize>,
     /// Python callables of host functions, for the GC.
     pub(crate) hosts: UnsafeCell<Vec<Arc<HostData>>>,
+    /// Python objects passed to wasm as `externref`: the reference is an
+    /// index here (objects stay alive as long as the store; the GC sees
+    /// them). `extern_ids` maps an object's address to its index, so the
+    /// same object always gets the same reference.
+    externs: UnsafeCell<(Vec<Option<Py<PyAny>>>, std::collections::HashMap<usize, u32>)>,
 }
 
 // SAFETY: all fields are used only with the GIL held (every accessor takes a
@@ -115,6 +120,7 @@ impl StoreCell {
             depth: Cell::new(0),
             owner: Cell::new(0),
             hosts: UnsafeCell::new(Vec::new()),
+            externs: UnsafeCell::new((Vec::new(), std::collections::HashMap::new())),
         }
     }
 
@@ -157,6 +163,33 @@ impl StoreCell {
     /// store a call took) for nested use until the guard drops.
     pub(crate) fn lend(&self, _py: Python<'_>, store: &mut crate::Store) -> LendGuard<'_> {
         LendGuard { cell: self, prev: self.current.replace(store as *mut crate::Store) }
+    }
+
+    /// The `externref` token for a Python object.
+    pub(crate) fn extern_ref(&self, obj: &Bound<'_, PyAny>) -> PyResult<u32> {
+        // SAFETY: GIL held; no Python code runs while this borrow lives
+        // (the clone below only increments a reference count).
+        let (objs, ids) = unsafe { &mut *self.externs.get() };
+        let key = obj.as_ptr() as usize;
+        if let Some(&i) = ids.get(&key) {
+            if objs[i as usize].as_ref().is_some_and(|o| o.is(obj)) {
+                return Ok(i);
+            }
+        }
+        let i = u32::try_from(objs.len()).map_err(|_| PyRuntimeError::new_err("too many externref objects"))?;
+        objs.push(Some(obj.clone().unbind()));
+        ids.insert(key, i);
+        Ok(i)
+    }
+
+    /// The Python object of an `externref` token (None once cleared).
+    pub(crate) fn extern_obj(&self, py: Python<'_>, token: u32) -> Py<PyAny> {
+        // SAFETY: as in `extern_ref`.
+        let (objs, _) = unsafe { &*self.externs.get() };
+        match objs.get(token as usize) {
+            Some(Some(o)) => o.clone_ref(py),
+            _ => py.None(),
+        }
     }
 
     pub(crate) fn add_host(&self, _py: Python<'_>, data: Arc<HostData>) {
@@ -257,6 +290,9 @@ impl Store {
                 visit.call(c)?;
             }
         }
+        for o in unsafe { &(*self.cell.externs.get()).0 }.iter().flatten() {
+            visit.call(o)?;
+        }
         Ok(())
     }
 
@@ -271,6 +307,10 @@ impl Store {
             // store, so nobody else borrows `callable`.
             taken.extend(unsafe { (*h.callable.get()).take() });
         }
+        // SAFETY: as above.
+        let (objs, ids) = unsafe { &mut *self.cell.externs.get() };
+        taken.extend(objs.iter_mut().filter_map(Option::take));
+        ids.clear();
         drop(taken);
     }
 }

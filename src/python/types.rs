@@ -494,7 +494,7 @@ impl Value {
 /// Converts a Python argument to a wasm value of type `ty`: an int for
 /// i32/i64 (signed or unsigned range), an int or float for f32/f64, a
 /// `Value` of the same type for any type, None for a null reference, a
-/// `Function` of the same store for a funcref.
+/// `Function` of the same store for a funcref, any object for an externref.
 #[inline]
 pub(crate) fn to_value(obj: &Bound<'_, PyAny>, ty: ValType, store: &super::store::Store) -> PyResult<crate::Value> {
     // The fast path: Python ints and floats.
@@ -518,12 +518,14 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>, ty: ValType, store: &super::store
             ValType::F32 => return Ok(crate::Value::F32(i.extract::<f64>()? as f32)),
             ValType::F64 => return Ok(crate::Value::F64(i.extract::<f64>()?)),
             ValType::V128 => return Value::v128(obj).map(|v| v.v),
+            ValType::ExternRef => return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?))),
             _ => {}
         }
     } else if let Ok(f) = obj.cast::<PyFloat>() {
         match ty {
             ValType::F32 => return Ok(crate::Value::F32(f.value() as f32)),
             ValType::F64 => return Ok(crate::Value::F64(f.value())),
+            ValType::ExternRef => return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?))),
             _ => {}
         }
     } else if let Ok(v) = obj.cast::<Value>() {
@@ -538,6 +540,9 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>, ty: ValType, store: &super::store
             ValType::ExternRef => return Ok(crate::Value::ExternRef(None)),
             _ => {}
         }
+    } else if ty == ValType::ExternRef {
+        // Any other Python object can be an externref.
+        return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?)));
     } else if let Ok(f) = obj.cast::<super::function::Function>() {
         if ty == ValType::FuncRef {
             let f = f.get();
@@ -560,6 +565,7 @@ pub(crate) fn from_value(py: Python<'_>, v: crate::Value, store: &Py<super::stor
         crate::Value::F64(x) => PyFloat::new(py, x).into_any().unbind(),
         crate::Value::V128(x) => x.into_pyobject(py)?.into_any().unbind(),
         crate::Value::FuncRef(Some(f)) => super::function::Function::wrap(py, store, f)?.into_any(),
-        crate::Value::FuncRef(None) | crate::Value::ExternRef(_) => py.None(),
+        crate::Value::ExternRef(Some(token)) => store.get().cell.extern_obj(py, token),
+        crate::Value::FuncRef(None) | crate::Value::ExternRef(None) => py.None(),
     })
 }
