@@ -947,3 +947,42 @@ def test_cycle_through_a_host_closure_is_collected():
     ref = make()
     gc.collect()
     assert ref() is None
+
+
+DEEP = r"""
+import sys, threading
+from wasmint import Function, Instance, Module, Store
+store = Store()
+box = {}
+def h(n: int) -> int:
+    return 0 if n == 0 else box["i"].exports.run(n - 1) + 1
+module = Module(store, '(module (import "e" "h" (func $h (param i32) (result i32))) (func (export "run") (param i32) (result i32) local.get 0 call $h))')
+box["i"] = Instance(module, {"e": {"h": Function(store, h)}})
+limit, stack = int(sys.argv[1]), int(sys.argv[2])
+if limit:
+    sys.setrecursionlimit(limit)
+def go():
+    assert box["i"].exports.run(50) == 50
+    try:
+        box["i"].exports.run(100000)
+    except RecursionError as e:
+        print("RecursionError", e)
+    assert box["i"].exports.run(10) == 10
+if stack:
+    threading.stack_size(stack)
+    t = threading.Thread(target=go)
+    t.start()
+    t.join()
+else:
+    go()
+"""
+
+
+@pytest.mark.parametrize("limit,stack", [(0, 0), (10**6, 0), (10**6, 1 << 20), (10**6, 512 * 1024), (0, 2 << 20)])
+def test_deep_recursion_between_wasm_and_python_raises(limit, stack):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", DEEP, str(limit), str(stack)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("RecursionError"), proc.stdout + proc.stderr

@@ -40,6 +40,7 @@ mod global;
 mod instance;
 mod memory;
 mod module;
+mod stack;
 mod store;
 mod table;
 mod types;

@@ -74,6 +74,10 @@ impl Drop for StoreCell {
     }
 }
 
+/// Largest number of calls into wasm active at once on a store (each
+/// one after the first entered from a host function).
+const MAX_NESTED_CALLS: u32 = 1000;
+
 /// A cheap per-thread identity: the address of a thread-local.
 fn thread_token() -> usize {
     thread_local!(static TOKEN: u8 = const { 0 });
@@ -89,10 +93,15 @@ struct CallGuard<'a> {
     cell: &'a StoreCell,
     store: *mut crate::Store,
     owner: usize,
+    nested: bool,
 }
 
 impl Drop for CallGuard<'_> {
     fn drop(&mut self) {
+        if self.nested {
+            // SAFETY: pairs with the `Py_EnterRecursiveCall` in `enter`.
+            unsafe { pyo3::ffi::Py_LeaveRecursiveCall() };
+        }
         self.cell.depth.set(self.cell.depth.get() - 1);
         self.cell.owner.set(self.owner);
         self.cell.current.set(self.store);
@@ -150,7 +159,27 @@ impl StoreCell {
         if p.is_null() || (self.depth.get() > 0 && self.owner.get() != me) {
             return Err(busy());
         }
-        let _guard = CallGuard { cell: self, store: p, owner: self.owner.replace(me) };
+        // A nested call (wasm -> Python -> wasm ...) recurses on the native
+        // stack: count it against Python's recursion limit so that deep
+        // recursion raises RecursionError as pure Python code would.
+        // Beyond that, a hard cap keeps a raised recursion limit from
+        // overflowing the native stack (a nested level takes a few KiB).
+        let nested = self.depth.get() > 0;
+        if nested && super::stack::remaining().is_some_and(|left| left < super::stack::HEADROOM) {
+            return Err(pyo3::exceptions::PyRecursionError::new_err(
+                "nested calls between WebAssembly and Python exhausted the thread's stack",
+            ));
+        }
+        if self.depth.get() >= MAX_NESTED_CALLS {
+            return Err(pyo3::exceptions::PyRecursionError::new_err(format!(
+                "more than {MAX_NESTED_CALLS} nested calls between WebAssembly and Python"
+            )));
+        }
+        // SAFETY: GIL held; balanced by `Py_LeaveRecursiveCall` in the guard.
+        if nested && unsafe { pyo3::ffi::Py_EnterRecursiveCall(c" in a nested WebAssembly call".as_ptr()) } != 0 {
+            return Err(PyErr::fetch(_py));
+        }
+        let _guard = CallGuard { cell: self, store: p, owner: self.owner.replace(me), nested };
         self.depth.set(self.depth.get() + 1);
         self.current.set(std::ptr::null_mut());
         // SAFETY: as in `with`; `current` is null until the guard restores
