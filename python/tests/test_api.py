@@ -523,8 +523,11 @@ def test_host_multi_value_and_wrong_results():
     assert instance(wat, {"e": {"h": ok}}, store).exports.run() == (5, 6)
     for bad, exc in [((1,), TypeError), (1, TypeError), ((1, "x"), TypeError), ((1, 2, 3), TypeError), ((2**40, 1), OverflowError)]:
         h = Function(store, lambda bad=bad: bad, FunctionType([], [Type.I32, Type.I64]))
-        with pytest.raises((TypeError, OverflowError)):
+        with pytest.raises(exc, match="host function"):
             instance(wat, {"e": {"h": h}}, store).exports.run()
+    one = Function(store, lambda: "x", FunctionType([], [Type.I32]))
+    with pytest.raises(TypeError, match="host function result"):
+        one()
 
 
 def test_host_exception_is_the_same_object():

@@ -135,13 +135,25 @@ fn host_error(err: PyErr) -> Trap {
     Trap::Host { message: err.to_string(), payload: Some(Box::new(err)) }
 }
 
+/// A conversion error of a host function's result, with its class kept
+/// (OverflowError for an int that does not fit, TypeError otherwise).
+fn result_error(py: Python<'_>, e: PyErr) -> PyErr {
+    let msg = format!("host function result: {}", e.value(py));
+    if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) {
+        pyo3::exceptions::PyOverflowError::new_err(msg)
+    } else if e.is_instance_of::<PyValueError>(py) {
+        PyValueError::new_err(msg)
+    } else {
+        PyTypeError::new_err(msg)
+    }
+}
+
 /// Converts the value a host function returned into its results.
 fn host_results(py: Python<'_>, ret: &Bound<'_, PyAny>, results: &mut [Value], store: &Store) -> PyResult<()> {
     match results.len() {
         0 => Ok(()),
         1 => {
-            results[0] = to_value(ret, results[0].ty(), store)
-                .map_err(|e| PyTypeError::new_err(format!("host function result: {}", e.value(py))))?;
+            results[0] = to_value(ret, results[0].ty(), store).map_err(|e| result_error(py, e))?;
             Ok(())
         }
         n => {
@@ -153,8 +165,7 @@ fn host_results(py: Python<'_>, ret: &Bound<'_, PyAny>, results: &mut [Value], s
                 return Err(PyTypeError::new_err(format!("host function must return a tuple of {n} values")));
             }
             for (slot, item) in results.iter_mut().zip(items.iter()) {
-                *slot = to_value(item, slot.ty(), store)
-                    .map_err(|e| PyTypeError::new_err(format!("host function result: {}", e.value(py))))?;
+                *slot = to_value(item, slot.ty(), store).map_err(|e| result_error(py, e))?;
             }
             Ok(())
         }
