@@ -556,6 +556,18 @@ def test_host_exception_is_the_same_object():
         exports.run(2)
 
 
+def test_host_exception_from_a_direct_call():
+    err = ZeroDivisionError("direct")
+
+    def h() -> None:
+        raise err
+
+    f = Function(Store(), h)
+    with pytest.raises(ZeroDivisionError) as e:
+        f()
+    assert e.value is err
+
+
 def test_reentrancy_host_calls_back_into_the_instance():
     store = Store()
     module = Module(
