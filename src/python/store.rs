@@ -41,6 +41,13 @@ pub(crate) struct HostData {
 // `__traverse__`, `__clear__`), which serialises all access.
 unsafe impl Sync for HostData {}
 
+/// Objects passed as `externref` (by token) and the token of each (by
+/// object address).
+type Externs = (
+    Vec<Option<Py<PyAny>>>,
+    std::collections::HashMap<usize, u32>,
+);
+
 /// The runtime store and the state described in the module docs.
 pub(crate) struct StoreCell {
     /// Owned; freed in `Drop`.
@@ -57,7 +64,7 @@ pub(crate) struct StoreCell {
     /// index here (objects stay alive as long as the store; the GC sees
     /// them). `extern_ids` maps an object's address to its index, so the
     /// same object always gets the same reference.
-    externs: UnsafeCell<(Vec<Option<Py<PyAny>>>, std::collections::HashMap<usize, u32>)>,
+    externs: UnsafeCell<Externs>,
 }
 
 // SAFETY: all fields are used only with the GIL held (every accessor takes a
@@ -137,7 +144,11 @@ impl StoreCell {
     /// gets no `Python` token and the store holds no Python state it could
     /// reach); that keeps this borrow the only one in use.
     #[inline]
-    pub(crate) fn with<R>(&self, _py: Python<'_>, f: impl FnOnce(&mut crate::Store) -> R) -> PyResult<R> {
+    pub(crate) fn with<R>(
+        &self,
+        _py: Python<'_>,
+        f: impl FnOnce(&mut crate::Store) -> R,
+    ) -> PyResult<R> {
         let p = self.current.get();
         if p.is_null() {
             return Err(busy());
@@ -153,7 +164,11 @@ impl StoreCell {
     /// but those host functions may use the store again, through
     /// [`lend`](Self::lend).
     #[inline]
-    pub(crate) fn enter<R>(&self, _py: Python<'_>, f: impl FnOnce(&mut crate::Store) -> R) -> PyResult<R> {
+    pub(crate) fn enter<R>(
+        &self,
+        _py: Python<'_>,
+        f: impl FnOnce(&mut crate::Store) -> R,
+    ) -> PyResult<R> {
         let p = self.current.get();
         let me = thread_token();
         if p.is_null() || (self.depth.get() > 0 && self.owner.get() != me) {
@@ -176,10 +191,19 @@ impl StoreCell {
             )));
         }
         // SAFETY: GIL held; balanced by `Py_LeaveRecursiveCall` in the guard.
-        if nested && unsafe { pyo3::ffi::Py_EnterRecursiveCall(c" in a nested WebAssembly call".as_ptr()) } != 0 {
+        if nested
+            && unsafe {
+                pyo3::ffi::Py_EnterRecursiveCall(c" in a nested WebAssembly call".as_ptr())
+            } != 0
+        {
             return Err(PyErr::fetch(_py));
         }
-        let _guard = CallGuard { cell: self, store: p, owner: self.owner.replace(me), nested };
+        let _guard = CallGuard {
+            cell: self,
+            store: p,
+            owner: self.owner.replace(me),
+            nested,
+        };
         self.depth.set(self.depth.get() + 1);
         self.current.set(std::ptr::null_mut());
         // SAFETY: as in `with`; `current` is null until the guard restores
@@ -191,7 +215,10 @@ impl StoreCell {
     /// Lends `store` (a host callback's `caller.store`, a reborrow of the
     /// store a call took) for nested use until the guard drops.
     pub(crate) fn lend(&self, _py: Python<'_>, store: &mut crate::Store) -> LendGuard<'_> {
-        LendGuard { cell: self, prev: self.current.replace(store as *mut crate::Store) }
+        LendGuard {
+            cell: self,
+            prev: self.current.replace(store as *mut crate::Store),
+        }
     }
 
     /// The `externref` token for a Python object.
@@ -205,7 +232,8 @@ impl StoreCell {
                 return Ok(i);
             }
         }
-        let i = u32::try_from(objs.len()).map_err(|_| PyRuntimeError::new_err("too many externref objects"))?;
+        let i = u32::try_from(objs.len())
+            .map_err(|_| PyRuntimeError::new_err("too many externref objects"))?;
         objs.push(Some(obj.clone().unbind()));
         ids.insert(key, i);
         Ok(i)
@@ -276,12 +304,22 @@ impl Store {
                 let name = e
                     .getattr("name")
                     .and_then(|n| n.extract::<String>())
-                    .map_err(|_| PyTypeError::new_err("Store: `engine` must come from wasmint.engine"))?;
-                let compiler = e.getattr("compiler_name").ok().and_then(|c| c.extract::<Option<String>>().ok()).flatten();
+                    .map_err(|_| {
+                        PyTypeError::new_err("Store: `engine` must come from wasmint.engine")
+                    })?;
+                let compiler = e
+                    .getattr("compiler_name")
+                    .ok()
+                    .and_then(|c| c.extract::<Option<String>>().ok())
+                    .flatten();
                 (name, compiler)
             }
         };
-        Ok(Store { cell: Box::new(StoreCell::new(crate::Store::new())), engine_name, compiler_name })
+        Ok(Store {
+            cell: Box::new(StoreCell::new(crate::Store::new())),
+            engine_name,
+            compiler_name,
+        })
     }
 
     /// The engine's name: ``'universal'`` (the default) or ``'dylib'``.
@@ -348,11 +386,13 @@ impl Store {
 pub(crate) fn to_py_err(e: Error) -> PyErr {
     use super::{CompileError, LinkError, Trap};
     match e {
-        Error::Trap(crate::Trap::Host { message, payload }) => match payload.map(|p| p.downcast::<PyErr>()) {
-            // The very exception the host function raised.
-            Some(Ok(err)) => *err,
-            _ => Trap::new_err(message),
-        },
+        Error::Trap(crate::Trap::Host { message, payload }) => {
+            match payload.map(|p| p.downcast::<PyErr>()) {
+                // The very exception the host function raised.
+                Some(Ok(err)) => *err,
+                _ => Trap::new_err(message),
+            }
+        }
         Error::Trap(t) => Trap::new_err(t.to_string()),
         Error::Link(m) => LinkError::new_err(m),
         Error::Usage(m) => PyTypeError::new_err(m),
