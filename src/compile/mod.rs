@@ -13,7 +13,7 @@ pub use lower::compile_module;
 use crate::syntax::{MemOp, NumOp};
 
 macro_rules! define_op_num {
-    ($($op:ident $code:literal $name:literal $shape:ident $in:ident -> $out:ident $f:ident)* ;) => {
+    ($($op:ident $code:literal $name:literal $shape:ident $in:ident -> $out:ident $f:ident)*) => {
         crate::for_each_mem_op! { define_op_mem; $($op)* }
     };
 }
