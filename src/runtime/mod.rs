@@ -14,3 +14,6 @@ mod value;
 pub use store::*;
 pub use table::MAX_TABLE_ENTRIES;
 pub use value::*;
+
+#[cfg(test)]
+mod tests;
