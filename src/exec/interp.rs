@@ -157,6 +157,17 @@ fn call_host(store: &mut Store, func: usize, stack: &mut [u64], sp: usize, inst:
     Ok(base + results.len())
 }
 
+/// Moves the top `keep` slots (below `sp`) down to `dst`. Most branches
+/// keep at most one value: avoid a `memmove` call for those.
+#[inline(always)]
+fn move_down(stack: &mut [u64], sp: usize, keep: usize, dst: usize) {
+    match keep {
+        0 => {}
+        1 => stack[dst] = stack[sp - 1],
+        _ => stack.copy_within(sp - keep..sp, dst),
+    }
+}
+
 fn mem_of(store: &Store, inst: u32) -> usize {
     store.instances[inst as usize].mems.first().map_or(usize::MAX, |&m| m as usize)
 }
@@ -222,7 +233,7 @@ macro_rules! dispatch_mem {
 
 /// Runs wasm function `func` whose `nargs` arguments are in `stack[..nargs]`;
 /// leaves its results at `stack[..]`.
-fn run(store: &mut Store, stack: &mut Vec<u64>, func: u32, nargs: usize, limit: usize) -> Result<(), Trap> {
+fn run(store: &mut Store, stack_vec: &mut Vec<u64>, func: u32, nargs: usize, limit: usize) -> Result<(), Trap> {
     let max_depth = store.config().max_call_depth;
     let depth0 = store.depth;
     let used0 = store.stack_used;
@@ -231,6 +242,10 @@ fn run(store: &mut Store, stack: &mut Vec<u64>, func: u32, nargs: usize, limit: 
     };
     let mut inst = *instance;
     let mut code = Arc::clone(code);
+    // Plain slices (pointer and length in registers) rather than going
+    // through the `Vec`s on every access; re-derived when they change.
+    let mut ops: &[Op] = &code.ops;
+    let mut stack: &mut [u64] = &mut stack_vec[..];
     let mut frames: Vec<Frame> = Vec::new();
     let mut mem = mem_of(store, inst);
     let mut base = 0usize;
@@ -248,9 +263,12 @@ fn run(store: &mut Store, stack: &mut Vec<u64>, func: u32, nargs: usize, limit: 
             let new_base = sp - meta.params as usize;
             let need = new_base + meta.frame_size as usize;
             if need > stack.len() {
-                grow_stack(stack, need, limit)?;
+                grow_stack(stack_vec, need, limit)?;
+                stack = &mut stack_vec[..];
             }
-            stack[sp..sp + meta.locals as usize].fill(0);
+            if meta.locals > 0 {
+                stack[sp..sp + meta.locals as usize].fill(0);
+            }
             if $push {
                 frames.push(Frame { ret_pc: pc as u32, base: base as u32, inst: $caller, code: $saved });
             }
@@ -277,7 +295,13 @@ fn run(store: &mut Store, stack: &mut Vec<u64>, func: u32, nargs: usize, limit: 
                 }
                 FuncKind::Wasm { instance, code: c, index } => {
                     let (ci, idx) = (*instance, *index);
-                    let saved = if Arc::ptr_eq(c, &code) { None } else { Some(std::mem::replace(&mut code, Arc::clone(c))) };
+                    let saved = if Arc::ptr_eq(c, &code) {
+                        None
+                    } else {
+                        let saved = std::mem::replace(&mut code, Arc::clone(c));
+                        ops = &code.ops;
+                        Some(saved)
+                    };
                     let caller = inst;
                     enter!(idx, saved, caller, true);
                     if ci != inst {
@@ -293,14 +317,14 @@ fn run(store: &mut Store, stack: &mut Vec<u64>, func: u32, nargs: usize, limit: 
     enter!(*index, None, inst, false);
 
     loop {
-        let op = code.ops[pc];
+        let op = ops[pc];
         pc += 1;
         crate::for_each_num_op! { dispatch_num; (op, stack, sp, store, mem) {
             Op::Unreachable => return Err(TrapCode::Unreachable.into()),
             Op::Br(t) => pc = t as usize,
             Op::BrAdj { target, drop, keep } => {
                 let (drop, keep) = (drop as usize, keep as usize);
-                stack.copy_within(sp - keep..sp, sp - keep - drop);
+                move_down(stack, sp, keep, sp - keep - drop);
                 sp -= drop;
                 pc = target as usize;
             }
@@ -320,7 +344,7 @@ fn run(store: &mut Store, stack: &mut Vec<u64>, func: u32, nargs: usize, limit: 
                 sp -= 1;
                 if stack[sp] as u32 != 0 {
                     let (drop, keep) = (drop as usize, keep as usize);
-                    stack.copy_within(sp - keep..sp, sp - keep - drop);
+                    move_down(stack, sp, keep, sp - keep - drop);
                     sp -= drop;
                     pc = target as usize;
                 }
@@ -331,13 +355,14 @@ fn run(store: &mut Store, stack: &mut Vec<u64>, func: u32, nargs: usize, limit: 
             }
             Op::Return(keep) => {
                 let keep = keep as usize;
-                stack.copy_within(sp - keep..sp, base);
+                move_down(stack, sp, keep, base);
                 sp = base + keep;
                 let Some(f) = frames.pop() else { return Ok(()) };
                 pc = f.ret_pc as usize;
                 base = f.base as usize;
                 if let Some(c) = f.code {
                     code = c;
+                    ops = &code.ops;
                 }
                 if f.inst != inst {
                     inst = f.inst;
