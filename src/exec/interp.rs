@@ -85,9 +85,19 @@ pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec
     let result_types = store.types[fi.ty as usize].results.clone();
     if let FuncKind::Host(h) = &fi.kind {
         let h = Arc::clone(h);
-        let mut results: Vec<Value> = result_types.iter().map(|t| Value::default_for(*t)).collect();
+        let mut results: Vec<Value> = result_types
+            .iter()
+            .map(|t| Value::default_for(*t))
+            .collect();
         store.depth += 1;
-        let r = h(&mut Caller { store, instance: None }, args, &mut results);
+        let r = h(
+            &mut Caller {
+                store,
+                instance: None,
+            },
+            args,
+            &mut results,
+        );
         store.depth -= 1;
         r?;
         check_results(&results, &result_types)?;
@@ -108,7 +118,13 @@ pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec
     let r = run(store, &mut stack, func, args.len(), limit);
     store.depth = depth0;
     store.stack_used = used0;
-    let out = r.map(|()| result_types.iter().zip(&stack).map(|(t, s)| Value::from_slot(*s, *t)).collect());
+    let out = r.map(|()| {
+        result_types
+            .iter()
+            .zip(&stack)
+            .map(|(t, s)| Value::from_slot(*s, *t))
+            .collect()
+    });
     if store.stack.capacity() < stack.capacity() {
         store.stack = stack;
     }
@@ -117,7 +133,9 @@ pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec
 
 fn check_results(results: &[Value], types: &[crate::syntax::ValType]) -> Result<(), Trap> {
     if results.iter().zip(types).any(|(v, t)| v.ty() != *t) {
-        return Err(Trap::host("host function returned a value of the wrong type"));
+        return Err(Trap::host(
+            "host function returned a value of the wrong type",
+        ));
     }
     Ok(())
 }
@@ -138,19 +156,44 @@ fn grow_stack(stack: &mut Vec<u64>, need: usize, limit: usize) -> Result<(), Tra
 /// Calls host function `func` with the top `params` slots as arguments,
 /// replacing them by its results; returns the new stack pointer.
 #[inline(never)]
-fn call_host(store: &mut Store, func: usize, stack: &mut [u64], sp: usize, inst: u32) -> Result<usize, Trap> {
+fn call_host(
+    store: &mut Store,
+    func: usize,
+    stack: &mut [u64],
+    sp: usize,
+    inst: u32,
+) -> Result<usize, Trap> {
     let fi = &store.funcs[func];
-    let FuncKind::Host(h) = &fi.kind else { unreachable!("call_host on a wasm function") };
+    let FuncKind::Host(h) = &fi.kind else {
+        unreachable!("call_host on a wasm function")
+    };
     let h = Arc::clone(h);
     let ty = &store.types[fi.ty as usize];
     let np = ty.params.len();
-    let args: Vec<Value> = ty.params.iter().zip(&stack[sp - np..sp]).map(|(t, s)| Value::from_slot(*s, *t)).collect();
+    let args: Vec<Value> = ty
+        .params
+        .iter()
+        .zip(&stack[sp - np..sp])
+        .map(|(t, s)| Value::from_slot(*s, *t))
+        .collect();
     let result_types = ty.results.clone();
-    let mut results: Vec<Value> = result_types.iter().map(|t| Value::default_for(*t)).collect();
-    h(&mut Caller { store, instance: Some(Instance(inst)) }, &args, &mut results)?;
+    let mut results: Vec<Value> = result_types
+        .iter()
+        .map(|t| Value::default_for(*t))
+        .collect();
+    h(
+        &mut Caller {
+            store,
+            instance: Some(Instance(inst)),
+        },
+        &args,
+        &mut results,
+    )?;
     check_results(&results, &result_types)?;
     let base = sp - np;
-    let out = stack.get_mut(base..base + results.len()).ok_or(TrapCode::CallStackExhausted)?;
+    let out = stack
+        .get_mut(base..base + results.len())
+        .ok_or(TrapCode::CallStackExhausted)?;
     for (slot, v) in out.iter_mut().zip(&results) {
         *slot = v.to_slot();
     }
@@ -169,7 +212,10 @@ fn move_down(stack: &mut [u64], sp: usize, keep: usize, dst: usize) {
 }
 
 fn mem_of(store: &Store, inst: u32) -> usize {
-    store.instances[inst as usize].mems.first().map_or(usize::MAX, |&m| m as usize)
+    store.instances[inst as usize]
+        .mems
+        .first()
+        .map_or(usize::MAX, |&m| m as usize)
 }
 
 macro_rules! num_arm {
@@ -233,11 +279,22 @@ macro_rules! dispatch_mem {
 
 /// Runs wasm function `func` whose `nargs` arguments are in `stack[..nargs]`;
 /// leaves its results at `stack[..]`.
-fn run(store: &mut Store, stack_vec: &mut Vec<u64>, func: u32, nargs: usize, limit: usize) -> Result<(), Trap> {
+fn run(
+    store: &mut Store,
+    stack_vec: &mut Vec<u64>,
+    func: u32,
+    nargs: usize,
+    limit: usize,
+) -> Result<(), Trap> {
     let max_depth = store.config().max_call_depth;
     let depth0 = store.depth;
     let used0 = store.stack_used;
-    let FuncKind::Wasm { instance, code, index } = &store.funcs[func as usize].kind else {
+    let FuncKind::Wasm {
+        instance,
+        code,
+        index,
+    } = &store.funcs[func as usize].kind
+    else {
         unreachable!("run on a host function")
     };
     let mut inst = *instance;
@@ -270,7 +327,12 @@ fn run(store: &mut Store, stack_vec: &mut Vec<u64>, func: u32, nargs: usize, lim
                 stack[sp..sp + meta.locals as usize].fill(0);
             }
             if $push {
-                frames.push(Frame { ret_pc: pc as u32, base: base as u32, inst: $caller, code: $saved });
+                frames.push(Frame {
+                    ret_pc: pc as u32,
+                    base: base as u32,
+                    inst: $caller,
+                    code: $saved,
+                });
             }
             base = new_base;
             sp += meta.locals as usize;
@@ -293,7 +355,11 @@ fn run(store: &mut Store, stack_vec: &mut Vec<u64>, func: u32, nargs: usize, lim
                     store.depth = depth0;
                     store.stack_used = used0;
                 }
-                FuncKind::Wasm { instance, code: c, index } => {
+                FuncKind::Wasm {
+                    instance,
+                    code: c,
+                    index,
+                } => {
                     let (ci, idx) = (*instance, *index);
                     let saved = if Arc::ptr_eq(c, &code) {
                         None

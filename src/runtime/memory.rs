@@ -29,7 +29,10 @@ impl MemInst {
         if min > MAX_PAGES || max.is_some_and(|m| m > MAX_PAGES || m < min) {
             return None;
         }
-        Some(MemInst { data: zeroed(min as usize * PAGE_SIZE)?, max })
+        Some(MemInst {
+            data: zeroed(min as usize * PAGE_SIZE)?,
+            max,
+        })
     }
 
     pub(crate) fn pages(&self) -> u32 {

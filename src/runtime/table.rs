@@ -27,7 +27,11 @@ impl TableInst {
         let mut elems = Vec::new();
         elems.try_reserve_exact(min as usize).ok()?;
         elems.resize(min as usize, init);
-        Some(TableInst { elem: ty.elem, max: ty.limits.max, elems })
+        Some(TableInst {
+            elem: ty.elem,
+            max: ty.limits.max,
+            elems,
+        })
     }
 
     pub(crate) fn size(&self) -> u32 {
@@ -35,7 +39,13 @@ impl TableInst {
     }
 
     pub(crate) fn ty(&self) -> TableType {
-        TableType { elem: self.elem, limits: Limits { min: self.size(), max: self.max } }
+        TableType {
+            elem: self.elem,
+            limits: Limits {
+                min: self.size(),
+                max: self.max,
+            },
+        }
     }
 
     /// Grows by `delta` entries set to `init`; the old size, or `None`.
