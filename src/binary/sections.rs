@@ -21,8 +21,11 @@ fn vec<'a, T>(r: &mut Reader<'a>, mut f: impl FnMut(&mut Reader<'a>) -> Result<T
 pub(crate) fn types(r: &mut Reader<'_>) -> Result<Vec<FuncType>> {
     vec(r, |r| {
         let start = r.pos();
-        if r.u8()? != 0x60 {
-            return Err(r.error_at(start, "malformed function type"));
+        match r.u8()? {
+            0x60 => {}
+            // The form is a 7-bit signed LEB128; a continuation bit makes it too long.
+            0x80.. => return Err(r.error("integer representation too long")),
+            _ => return Err(r.error_at(start, "malformed function type")),
         }
         let params = vec(r, Reader::val_type)?;
         let results = vec(r, Reader::val_type)?;
