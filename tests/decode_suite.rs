@@ -20,6 +20,8 @@ struct Counts {
     quote_malformed_skipped: usize,
     unencodable_skipped: usize,
     failures: Vec<String>,
+    /// Every module that decoded, kept for the mutation test.
+    modules: Vec<Vec<u8>>,
 }
 
 fn suite_dir() -> PathBuf {
@@ -31,7 +33,10 @@ fn suite_dir() -> PathBuf {
 /// A module that must decode.
 fn expect_ok(c: &mut Counts, file: &str, line: usize, bytes: Vec<u8>) {
     match wasmint::binary::decode(&bytes) {
-        Ok(_) => c.decoded_ok += 1,
+        Ok(_) => {
+            c.decoded_ok += 1;
+            c.modules.push(bytes);
+        }
         Err(e) => c.failures.push(format!("{file}:{line}: expected decode OK, got {e}")),
     }
 }
@@ -100,12 +105,12 @@ fn run_file(c: &mut Counts, path: &Path) {
     }
 }
 
-#[test]
-fn decode_spec_suite() {
+/// Runs every non-SIMD file of the suite; `None` if the suite is missing.
+fn run_suite() -> Option<Counts> {
     let dir = suite_dir();
     let Ok(entries) = std::fs::read_dir(&dir) else {
         eprintln!("test suite not found at {}, skipping", dir.display());
-        return;
+        return None;
     };
     let mut paths: Vec<PathBuf> = entries
         .map(|e| e.unwrap().path())
@@ -120,6 +125,12 @@ fn decode_spec_suite() {
     for p in &paths {
         run_file(&mut c, p);
     }
+    Some(c)
+}
+
+#[test]
+fn decode_spec_suite() {
+    let Some(c) = run_suite() else { return };
     for f in &c.failures {
         eprintln!("FAIL {f}");
     }
@@ -135,4 +146,110 @@ fn decode_spec_suite() {
     );
     assert!(c.files >= 90, "expected at least 90 .wast files, found {}", c.files);
     assert!(c.failures.is_empty(), "{} failures", c.failures.len());
+}
+
+/// Hostile input: truncations and byte changes of every suite module must
+/// give a value (Ok or Err), never a panic. Deterministic, and sampled so it
+/// stays quick.
+#[test]
+fn mutated_suite_modules_never_panic() {
+    let Some(c) = run_suite() else { return };
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        // xorshift64*
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        seed.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let mut runs = 0usize;
+    let mut errors = 0usize;
+    for m in &c.modules {
+        let step = (m.len() / 32).max(1);
+        for cut in (0..m.len()).step_by(step) {
+            runs += 1;
+            errors += wasmint::binary::decode(&m[..cut]).is_err() as usize;
+        }
+        let mut b = m.clone();
+        for _ in 0..32 {
+            b.copy_from_slice(m);
+            for _ in 0..1 + next() % 3 {
+                let i = (next() as usize) % b.len();
+                b[i] = match next() % 4 {
+                    0 => 0xff,
+                    1 => 0x80,
+                    2 => b[i] ^ (1 << (next() % 8)),
+                    _ => next() as u8,
+                };
+            }
+            runs += 1;
+            errors += wasmint::binary::decode(&b).is_err() as usize;
+        }
+    }
+    eprintln!("mutation runs {runs}, of which errors {errors}");
+    assert!(errors > 0);
+}
+
+/// Throughput on a large code section (run with
+/// `cargo test --release --test decode_suite -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn decode_throughput() {
+    // One body pattern: typical locals, constants, arithmetic, memory, calls.
+    let pattern: &[u8] = &[
+        0x02, 0x40, // block
+        0x20, 0x00, // local.get 0
+        0x41, 0xb9, 0x60, // i32.const 12345
+        0x6a, // i32.add
+        0x22, 0x01, // local.tee 1
+        0x28, 0x02, 0x10, // i32.load offset=16
+        0x21, 0x00, // local.set 0
+        0x20, 0x01, 0x0d, 0x00, // local.get 1, br_if 0
+        0x20, 0x00, 0x10, 0x00, 0x1a, // local.get 0, call 0, drop
+        0x0b, // end
+    ];
+    let reps = 400;
+    let mut body = vec![0x01, 0x02, 0x7f]; // 2 i32 locals
+    for _ in 0..reps {
+        body.extend_from_slice(pattern);
+    }
+    body.push(0x0b);
+    let nfuncs = 2000u32;
+    let leb = |mut v: u32, out: &mut Vec<u8>| loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            break;
+        }
+        out.push(b | 0x80);
+    };
+    let mut code = Vec::new();
+    leb(nfuncs, &mut code);
+    for _ in 0..nfuncs {
+        leb(body.len() as u32, &mut code);
+        code.extend_from_slice(&body);
+    }
+    let mut m = b"\0asm\x01\0\0\0".to_vec();
+    m.extend_from_slice(&[0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]); // (i32) -> i32
+    let mut funcs = Vec::new();
+    leb(nfuncs, &mut funcs);
+    funcs.extend(std::iter::repeat(0u8).take(nfuncs as usize));
+    m.push(0x03);
+    leb(funcs.len() as u32, &mut m);
+    m.extend_from_slice(&funcs);
+    m.extend_from_slice(&[0x05, 0x03, 0x01, 0x00, 0x01]); // memory 1
+    m.push(0x0a);
+    leb(code.len() as u32, &mut m);
+    m.extend_from_slice(&code);
+
+    wasmint::binary::decode(&m).unwrap();
+    let iters = 5;
+    let t = std::time::Instant::now();
+    for _ in 0..iters {
+        std::hint::black_box(wasmint::binary::decode(std::hint::black_box(&m)).unwrap());
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let mb = (m.len() * iters) as f64 / 1e6;
+    eprintln!("decoded {:.1} MB in {:.3} s: {:.0} MB/s", mb, secs, mb / secs);
 }
