@@ -22,6 +22,11 @@ const FRAME_IF: u8 = 1;
 #[derive(Default)]
 pub(crate) struct InstrDecoder {
     frames: Vec<u8>,
+    /// Scratch buffers a body is decoded into, then copied out at its exact
+    /// size: no regrowth copies, no slack kept in the module, and the
+    /// scratch memory stays warm from one body to the next.
+    instrs: Vec<Instr>,
+    offsets: Vec<u32>,
     /// Set when a decoded function body uses `memory.init` or `data.drop`,
     /// which require the data count section.
     pub uses_data_index: bool,
@@ -29,14 +34,12 @@ pub(crate) struct InstrDecoder {
 
 impl InstrDecoder {
     /// Decodes instructions up to and including the `end` that closes the
-    /// sequence, appending them to `out` (and their offsets to `offsets`).
-    fn decode_seq(
-        &mut self,
-        r: &mut Reader<'_>,
-        out: &mut Vec<Instr>,
-        mut offsets: Option<&mut Vec<u32>>,
-    ) -> Result<()> {
+    /// sequence into `self.instrs` (and their offsets into `self.offsets`
+    /// when `with_offsets`), after clearing both.
+    fn decode_seq(&mut self, r: &mut Reader<'_>, with_offsets: bool) -> Result<()> {
         self.frames.clear();
+        self.instrs.clear();
+        self.offsets.clear();
         loop {
             let start = r.pos();
             let op = r.u8()?;
@@ -65,10 +68,10 @@ impl InstrDecoder {
                     _ => return Err(r.error_at(start, "END opcode expected")),
                 },
                 0x0b => {
-                    if let Some(o) = offsets.as_deref_mut() {
-                        o.push(start as u32);
+                    if with_offsets {
+                        self.offsets.push(start as u32);
                     }
-                    out.push(Instr::End);
+                    self.instrs.push(Instr::End);
                     if self.frames.pop().is_none() {
                         return Ok(());
                     }
@@ -135,10 +138,10 @@ impl InstrDecoder {
                     None => return Err(r.error_at(start, format!("illegal opcode {op:02x}"))),
                 },
             };
-            if let Some(o) = offsets.as_deref_mut() {
-                o.push(start as u32);
+            if with_offsets {
+                self.offsets.push(start as u32);
             }
-            out.push(instr);
+            self.instrs.push(instr);
         }
     }
 
@@ -205,15 +208,12 @@ impl InstrDecoder {
             return Err(r.error_at(locals_start, "too many locals"));
         }
 
-        // Instructions average a bit over two bytes; this avoids most regrowth
-        // and is bounded by the declared (already checked) size.
-        let mut body = Vec::with_capacity(size / 2 + 1);
-        let mut offsets = Vec::with_capacity(size / 2 + 1);
-        self.decode_seq(r, &mut body, Some(&mut offsets))?;
-
+        self.decode_seq(r, true)?;
         if r.pos() != start + size {
             return Err(r.error_at(start, "section size mismatch"));
         }
+        let body = take_exact(&mut self.instrs);
+        let offsets = take_exact(&mut self.offsets);
         Ok(FuncBody { locals, body, offsets, offset })
     }
 
@@ -221,15 +221,23 @@ impl InstrDecoder {
     /// Constness is the validator's business.
     pub fn const_expr(&mut self, r: &mut Reader<'_>) -> Result<ConstExpr> {
         let offset = r.offset();
-        let mut instrs = Vec::with_capacity(2);
         // Instructions in constant expressions do not count towards the data
         // count requirement (only function bodies do).
         let saved = self.uses_data_index;
-        self.decode_seq(r, &mut instrs, None)?;
+        self.decode_seq(r, false)?;
         self.uses_data_index = saved;
-        instrs.pop(); // the final `End`
+        self.instrs.pop(); // the final `End`
+        let instrs = take_exact(&mut self.instrs);
         Ok(ConstExpr { instrs, offset })
     }
+}
+
+/// Moves the contents of a scratch vector into a new one of exactly their
+/// size (`append` is a single memcpy), keeping the scratch capacity.
+fn take_exact<T>(scratch: &mut Vec<T>) -> Vec<T> {
+    let mut v = Vec::with_capacity(scratch.len());
+    v.append(scratch);
+    v
 }
 
 /// A block type (spec 5.4.1): empty, a value type, or an s33 type index.
