@@ -37,7 +37,9 @@ fn expect_ok(c: &mut Counts, file: &str, line: usize, bytes: Vec<u8>) {
             c.decoded_ok += 1;
             c.modules.push(bytes);
         }
-        Err(e) => c.failures.push(format!("{file}:{line}: expected decode OK, got {e}")),
+        Err(e) => c
+            .failures
+            .push(format!("{file}:{line}: expected decode OK, got {e}")),
     }
 }
 
@@ -74,27 +76,37 @@ fn run_file(c: &mut Counts, path: &Path) {
     for d in wast.directives {
         let line = line_of(d.span());
         match d {
-            WastDirective::Module(m) | WastDirective::ModuleDefinition(m) => encode_ok(c, &file, line, m),
+            WastDirective::Module(m) | WastDirective::ModuleDefinition(m) => {
+                encode_ok(c, &file, line, m)
+            }
             WastDirective::AssertInvalid { module, .. } => encode_ok(c, &file, line, module),
             WastDirective::AssertUnlinkable { module, .. } => {
                 encode_ok(c, &file, line, QuoteWat::Wat(module))
             }
-            WastDirective::AssertTrap { exec: WastExecute::Wat(module), .. } => {
-                encode_ok(c, &file, line, QuoteWat::Wat(module))
-            }
-            WastDirective::AssertMalformed { module, message, .. } => match module {
+            WastDirective::AssertTrap {
+                exec: WastExecute::Wat(module),
+                ..
+            } => encode_ok(c, &file, line, QuoteWat::Wat(module)),
+            WastDirective::AssertMalformed {
+                module, message, ..
+            } => match module {
                 QuoteWat::Wat(Wat::Module(mut m)) => {
                     let bytes = match m.encode() {
                         Ok(b) => b,
                         Err(e) => {
-                            c.failures.push(format!("{file}:{line}: cannot encode binary module: {e}"));
+                            c.failures
+                                .push(format!("{file}:{line}: cannot encode binary module: {e}"));
                             continue;
                         }
                     };
                     match wasmint::binary::decode(&bytes) {
-                        Ok(_) => c.failures.push(format!("{file}:{line}: expected \"{message}\", decoded OK")),
+                        Ok(_) => c
+                            .failures
+                            .push(format!("{file}:{line}: expected \"{message}\", decoded OK")),
                         Err(e) if e.message().starts_with(message) => c.malformed_ok += 1,
-                        Err(e) => c.failures.push(format!("{file}:{line}: expected \"{message}\", got \"{e}\"")),
+                        Err(e) => c.failures.push(format!(
+                            "{file}:{line}: expected \"{message}\", got \"{e}\""
+                        )),
                     }
                 }
                 // Text-format malformedness is the text parser's business.
@@ -144,7 +156,11 @@ fn decode_spec_suite() {
         c.unencodable_skipped,
         c.failures.len()
     );
-    assert!(c.files >= 90, "expected at least 90 .wast files, found {}", c.files);
+    assert!(
+        c.files >= 90,
+        "expected at least 90 .wast files, found {}",
+        c.files
+    );
     assert!(c.failures.is_empty(), "{} failures", c.failures.len());
 }
 
@@ -251,5 +267,10 @@ fn decode_throughput() {
     }
     let secs = t.elapsed().as_secs_f64();
     let mb = (m.len() * iters) as f64 / 1e6;
-    eprintln!("decoded {:.1} MB in {:.3} s: {:.0} MB/s", mb, secs, mb / secs);
+    eprintln!(
+        "decoded {:.1} MB in {:.3} s: {:.0} MB/s",
+        mb,
+        secs,
+        mb / secs
+    );
 }

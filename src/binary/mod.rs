@@ -116,11 +116,17 @@ pub fn decode(bytes: &[u8]) -> Result<Module> {
 
     let end = bytes.len();
     if m.funcs.len() != m.codes.len() {
-        return Err(Error::decode("function and code section have inconsistent lengths", end));
+        return Err(Error::decode(
+            "function and code section have inconsistent lengths",
+            end,
+        ));
     }
     if let Some(n) = m.data_count {
         if n as usize != m.datas.len() {
-            return Err(Error::decode("data count and data section have inconsistent lengths", end));
+            return Err(Error::decode(
+                "data count and data section have inconsistent lengths",
+                end,
+            ));
         }
     } else if d.uses_data_index {
         return Err(Error::decode("data count section required", end));
