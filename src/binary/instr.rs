@@ -36,6 +36,8 @@ impl InstrDecoder {
     /// Decodes instructions up to and including the `end` that closes the
     /// sequence into `self.instrs` (and their offsets into `self.offsets`
     /// when `with_offsets`), after clearing both.
+    ///
+    /// Offsets are `r.pos()`: the module reader's positions are module offsets.
     fn decode_seq(&mut self, r: &mut Reader<'_>, with_offsets: bool) -> Result<()> {
         self.frames.clear();
         self.instrs.clear();
@@ -111,11 +113,6 @@ impl InstrDecoder {
                 0x24 => Instr::GlobalSet(r.u32()?),
                 0x25 => Instr::TableGet(r.u32()?),
                 0x26 => Instr::TableSet(r.u32()?),
-                0x28..=0x3e => {
-                    // The range is exactly the load/store table.
-                    let op = MemOp::from_opcode(op).expect("0x28..=0x3e are memory ops");
-                    Instr::Mem(op, mem_arg(r)?)
-                }
                 0x3f => {
                     zero(r)?;
                     Instr::MemorySize(0)
@@ -133,10 +130,17 @@ impl InstrDecoder {
                 0xd2 => Instr::RefFunc(r.u32()?),
                 0xfc => self.prefixed_fc(r, start)?,
                 0xfd => return Err(r.error_at(start, "illegal opcode fd (SIMD is not supported)")),
-                _ => match NumOp::from_opcode(u32::from(op)) {
-                    Some(n) => Instr::Num(n),
-                    None => return Err(r.error_at(start, format!("illegal opcode {op:02x}"))),
-                },
+                // Loads/stores and numeric instructions come from the tables
+                // in `crate::isa`.
+                _ => {
+                    if let Some(m) = MemOp::from_opcode(op) {
+                        Instr::Mem(m, mem_arg(r)?)
+                    } else if let Some(n) = NumOp::from_opcode(u32::from(op)) {
+                        Instr::Num(n)
+                    } else {
+                        return Err(r.error_at(start, format!("illegal opcode {op:02x}")));
+                    }
+                }
             };
             if with_offsets {
                 self.offsets.push(start as u32);
@@ -150,9 +154,6 @@ impl InstrDecoder {
     fn prefixed_fc(&mut self, r: &mut Reader<'_>, start: usize) -> Result<Instr> {
         let sub = r.u32()?;
         Ok(match sub {
-            0..=7 => {
-                Instr::Num(NumOp::from_opcode(0xfc00 | sub).expect("0xfc 0..=7 are numeric ops"))
-            }
             8 => {
                 let data = r.u32()?;
                 zero(r)?;
@@ -186,6 +187,12 @@ impl InstrDecoder {
             15 => Instr::TableGrow(r.u32()?),
             16 => Instr::TableSize(r.u32()?),
             17 => Instr::TableFill(r.u32()?),
+            // Only small sub-opcodes may be combined with the prefix, lest
+            // e.g. 0xfc00 itself alias the table's `0xFC00 | sub` encoding.
+            0..=0xff => match NumOp::from_opcode(0xfc00 | sub) {
+                Some(n) => Instr::Num(n),
+                None => return Err(r.error_at(start, format!("illegal opcode fc {sub:02x}"))),
+            },
             _ => return Err(r.error_at(start, format!("illegal opcode fc {sub:02x}"))),
         })
     }
@@ -373,6 +380,15 @@ mod tests {
             body(&[0x04, 0x00, 0xfc, 0x12, 0x0b]).unwrap_err().message(),
             "illegal opcode fc 12"
         );
+        // Sub-opcode 0xfc00 must not alias i32.trunc_sat_f32_s (0xFC00 | 0).
+        assert_eq!(
+            body(&[0x06, 0x00, 0xfc, 0x80, 0xf8, 0x03, 0x0b])
+                .unwrap_err()
+                .message(),
+            "illegal opcode fc fc00"
+        );
+        let sat = body(&[0x04, 0x00, 0xfc, 0x07, 0x0b]).unwrap();
+        assert_eq!(sat.body[0], Instr::Num(NumOp::I64TruncSatF64U));
         assert_eq!(
             body(&[0x05, 0x00, 0x28, 0x20, 0x00, 0x0b])
                 .unwrap_err()
