@@ -19,6 +19,8 @@ struct Counts {
     malformed_ok: usize,
     quote_malformed_skipped: usize,
     unencodable_skipped: usize,
+    /// Modules whose `name` section parsed into `Module::names`.
+    with_names: usize,
     failures: Vec<String>,
     /// Every module that decoded, kept for the mutation test.
     modules: Vec<Vec<u8>>,
@@ -33,14 +35,59 @@ fn suite_dir() -> PathBuf {
 /// A module that must decode.
 fn expect_ok(c: &mut Counts, file: &str, line: usize, bytes: Vec<u8>) {
     match wasmint::binary::decode(&bytes) {
-        Ok(_) => {
+        Ok(m) => {
             c.decoded_ok += 1;
+            c.with_names += m.names.is_some() as usize;
+            if let Err(e) = check_module(&m, &bytes) {
+                c.failures.push(format!("{file}:{line}: {e}"));
+            }
             c.modules.push(bytes);
         }
         Err(e) => c
             .failures
             .push(format!("{file}:{line}: expected decode OK, got {e}")),
     }
+}
+
+/// Cross-checks a decoded module against its bytes: every instruction offset
+/// points at that instruction's opcode byte, and a `name` section written by
+/// the text encoder parses.
+fn check_module(m: &wasmint::syntax::Module, bytes: &[u8]) -> Result<(), String> {
+    use wasmint::syntax::Instr;
+    for (i, f) in m.codes.iter().enumerate() {
+        if f.body.len() != f.offsets.len() || f.body.last() != Some(&Instr::End) {
+            return Err(format!("function {i}: body/offsets shape"));
+        }
+        for (ins, &off) in f.body.iter().zip(&f.offsets) {
+            let b = bytes[off as usize];
+            let expected = match ins {
+                Instr::End => Some(0x0b),
+                Instr::Else => Some(0x05),
+                Instr::Block(_) => Some(0x02),
+                Instr::Loop(_) => Some(0x03),
+                Instr::If(_) => Some(0x04),
+                Instr::Call(_) => Some(0x10),
+                Instr::LocalGet(_) => Some(0x20),
+                Instr::I32Const(_) => Some(0x41),
+                Instr::Mem(op, _) => Some(op.opcode()),
+                Instr::Num(op) => Some(if op.opcode() > 0xff {
+                    0xfc
+                } else {
+                    op.opcode() as u8
+                }),
+                _ => None,
+            };
+            if expected.is_some_and(|e| e != b) {
+                return Err(format!(
+                    "function {i}: {ins:?} at offset {off:#x} is byte {b:#04x}"
+                ));
+            }
+        }
+    }
+    if m.customs.iter().any(|c| c.name == "name") && m.names.is_none() {
+        return Err("name section did not parse".into());
+    }
+    Ok(())
 }
 
 /// Encodes a module that is not in `assert_malformed`; the text parser of the
@@ -148,12 +195,13 @@ fn decode_spec_suite() {
     }
     eprintln!(
         "files {}, decoded OK {}, malformed as expected {}, text malformed skipped {}, \
-         unencodable skipped {}, failures {}",
+         unencodable skipped {}, with names {}, failures {}",
         c.files,
         c.decoded_ok,
         c.malformed_ok,
         c.quote_malformed_skipped,
         c.unencodable_skipped,
+        c.with_names,
         c.failures.len()
     );
     assert!(
