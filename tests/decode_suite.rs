@@ -133,6 +133,10 @@ fn run_file(c: &mut Counts, path: &Path) {
             WastDirective::AssertTrap {
                 exec: WastExecute::Wat(module),
                 ..
+            }
+            | WastDirective::AssertReturn {
+                exec: WastExecute::Wat(module),
+                ..
             } => encode_ok(c, &file, line, QuoteWat::Wat(module)),
             WastDirective::AssertMalformed {
                 module, message, ..
