@@ -4,7 +4,7 @@
 //! (one byte each) replaces the reference interpreter's recursion, so nesting
 //! depth costs no native stack.
 
-use super::reader::Reader;
+use super::reader::{prealloc, Reader};
 use crate::error::Result;
 use crate::syntax::{BlockType, ConstExpr, FuncBody, Instr, MemArg, MemOp, NumOp};
 
@@ -83,7 +83,7 @@ impl InstrDecoder {
                 0x0d => Instr::BrIf(r.u32()?),
                 0x0e => {
                     let n = r.len()?;
-                    let mut labels = Vec::with_capacity(n);
+                    let mut labels = prealloc(n);
                     for _ in 0..n {
                         labels.push(r.u32()?);
                     }
@@ -100,7 +100,7 @@ impl InstrDecoder {
                 0x1b => Instr::Select(None),
                 0x1c => {
                     let n = r.len()?;
-                    let mut tys = Vec::with_capacity(n);
+                    let mut tys = prealloc(n);
                     for _ in 0..n {
                         tys.push(r.val_type()?);
                     }
@@ -205,7 +205,7 @@ impl InstrDecoder {
 
         let locals_start = r.pos();
         let n = r.len()?;
-        let mut locals = Vec::with_capacity(n);
+        let mut locals = prealloc(n);
         let mut total = 0u64;
         for _ in 0..n {
             let count = r.u32()?;

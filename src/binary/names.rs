@@ -3,7 +3,7 @@
 //! A malformed name section is not a decode error (custom sections never
 //! are): [`parse`] just returns `None`. Unknown subsections are skipped.
 
-use super::reader::Reader;
+use super::reader::{prealloc, Reader};
 use crate::error::Result;
 use crate::syntax::Names;
 
@@ -33,7 +33,7 @@ fn parse_inner(r: &mut Reader<'_>) -> Result<Names> {
             FUNCTIONS => names.functions = name_map(r)?,
             LOCALS => {
                 let n = r.len()?;
-                let mut v = Vec::with_capacity(n);
+                let mut v = prealloc(n);
                 for _ in 0..n {
                     let func = r.u32()?;
                     v.push((func, name_map(r)?));
@@ -54,7 +54,7 @@ fn parse_inner(r: &mut Reader<'_>) -> Result<Names> {
 /// A vector of (index, name) pairs.
 fn name_map(r: &mut Reader<'_>) -> Result<Vec<(u32, String)>> {
     let n = r.len()?;
-    let mut v = Vec::with_capacity(n);
+    let mut v = prealloc(n);
     for _ in 0..n {
         let idx = r.u32()?;
         v.push((idx, r.name()?.to_owned()));

@@ -5,10 +5,25 @@
 //! declared size is checked after the fact ("section size mismatch"). This
 //! keeps the suite's error wording exact, e.g. a body missing its `end` reads
 //! on into the next bytes. Every vector length is checked against the bytes
-//! left before anything is allocated, so preallocation is bounded by the input.
+//! left before anything is allocated, and preallocation is capped (see
+//! [`prealloc`]), so hostile counts cannot reserve memory the input lacks.
 
 use crate::error::{Error, Result};
 use crate::syntax::{GlobalType, Limits, MemType, RefType, TableType, ValType};
+
+/// Most bytes a vector is preallocated with before its elements are read.
+/// A length is already at most the bytes left, but elements are bigger in
+/// memory than on the wire (an import is ~100 bytes), so a bogus count could
+/// still reserve many times the input size; beyond this the vector grows only
+/// as elements actually decode.
+const MAX_PREALLOC_BYTES: usize = 1 << 20;
+
+/// An empty vector with room for `n` elements, capped at
+/// [`MAX_PREALLOC_BYTES`].
+#[inline]
+pub(crate) fn prealloc<T>(n: usize) -> Vec<T> {
+    Vec::with_capacity(n.min(MAX_PREALLOC_BYTES / std::mem::size_of::<T>().max(1)))
+}
 
 /// Reading past the end of the input.
 pub(crate) const UNEXPECTED_END: &str = "unexpected end of section or function";

@@ -2,7 +2,7 @@
 //! the module reader; the caller checks the declared size afterwards.
 
 use super::instr::InstrDecoder;
-use super::reader::Reader;
+use super::reader::{prealloc, Reader};
 use crate::error::Result;
 use crate::syntax::*;
 
@@ -12,7 +12,7 @@ fn vec<'a, T>(
     mut f: impl FnMut(&mut Reader<'a>) -> Result<T>,
 ) -> Result<Vec<T>> {
     let n = r.len()?;
-    let mut v = Vec::with_capacity(n);
+    let mut v = prealloc(n);
     for _ in 0..n {
         v.push(f(r)?);
     }
