@@ -55,7 +55,7 @@ fn order(id: u8) -> u8 {
 /// malformed byte anywhere is reported here, before validation.
 ///
 /// # Errors
-/// [`Error::Decode`](crate::Error::Decode) with the spec suite's wording
+/// [`Error::Decode`] with the spec suite's wording
 /// (e.g. "unexpected end", "integer too large") and the byte offset.
 pub fn decode(bytes: &[u8]) -> Result<Module> {
     // Instruction offsets are stored as u32.
