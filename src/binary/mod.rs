@@ -1,9 +1,9 @@
 //! Binary format decoder (spec chapter 5).
 //!
-//! - [`reader`]: bytes, LEB128, names, types (5.1–5.3)
-//! - [`instr`]: instructions, function bodies, constant expressions (5.4)
-//! - [`sections`]: one function per section (5.5)
-//! - [`names`]: the `name` custom section (7.4)
+//! - `reader.rs`: bytes, LEB128, names, types (5.1–5.3)
+//! - `instr.rs`: instructions, function bodies, constant expressions (5.4)
+//! - `sections.rs`: one function per section (5.5)
+//! - `names.rs`: the `name` custom section (7.4)
 //!
 //! Error messages are the spec test suite's (the reference interpreter's)
 //! wording; offsets are byte offsets in the module.
