@@ -271,6 +271,7 @@ pub fn f64_promote_f32(a: f32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     // ------------------------------------------------ hand-picked edge cases
 
@@ -330,6 +331,24 @@ mod tests {
         assert_eq!(f32b(f32_copysign(snan, -1.0)), 0xffa0_0001);
         assert_eq!(f64b(f64_neg(f64n(0x7ff0_0000_0000_0001))), 0xfff0_0000_0000_0001);
         assert_eq!(f64b(f64_copysign(1.0, f64n(0xfff8_0000_0000_0000))), f64b(-1.0));
+    }
+
+    #[test]
+    fn float_arith_and_compare() {
+        let nan = f64::NAN;
+        let nan_cmp = (f64_eq(nan, nan), f64_ne(nan, nan), f64_lt(nan, 1.0), f64_ge(nan, 1.0));
+        assert_eq!(nan_cmp, (0, 1, 0, 0));
+        assert_eq!((f32_eq(0.0, -0.0), f32_le(-0.0, 0.0), f32_gt(1.0, -1.0)), (1, 1, 1));
+        // NaN from non-NaN operands is canonical (either sign).
+        assert_eq!(f32b(f32_sqrt(-1.0)) & 0x7fff_ffff, 0x7fc0_0000);
+        assert_eq!(f64b(f64_sub(f64::INFINITY, f64::INFINITY)) & !(1 << 63), 0x7ff8_0000_0000_0000);
+        assert_eq!(f32b(f32_mul(0.0, f32::INFINITY)) & 0x7fff_ffff, 0x7fc0_0000);
+        assert_eq!(f64b(f64_div(0.0, 0.0)) & !(1 << 63), 0x7ff8_0000_0000_0000);
+        // A NaN operand gives an arithmetic (quiet) NaN.
+        assert_eq!(f32b(f32_add(f32n(0x7f80_0001), 1.0)) & 0x7fc0_0000, 0x7fc0_0000);
+        assert_eq!(f32_add(16777216.0, 1.0), 16777216.0); // tie rounds to even
+        assert_eq!(f64_add(0.1, 0.2), 0.30000000000000004);
+        assert_eq!(f64_div(1.0, -0.0), f64::NEG_INFINITY);
     }
 
     #[test]
@@ -424,7 +443,12 @@ mod tests {
     }
 
     /// Applies one numeric instruction; `None` if `instr` is not numeric.
-    fn apply(instr: &wast::core::Instruction, st: &mut Vec<V>) -> Option<Result<(), TrapCode>> {
+    /// Records each executed instruction's name in `seen`.
+    fn apply(
+        instr: &wast::core::Instruction,
+        st: &mut Vec<V>,
+        seen: &mut HashSet<&'static str>,
+    ) -> Option<Result<(), TrapCode>> {
         use wast::core::Instruction as I;
         macro_rules! pop {
             ($t:ident) => {
@@ -452,7 +476,10 @@ mod tests {
         macro_rules! dispatch {
             ($($v:ident $op:literal $name:literal $shape:ident $in:ident -> $out:ident $f:ident)*) => {
                 match instr {
-                    $(I::$f => Some(call!($shape $in $out $f)),)*
+                    $(I::$f => {
+                        seen.insert($name);
+                        Some(call!($shape $in $out $f))
+                    })*
                     _ => None,
                 }
             };
@@ -462,7 +489,11 @@ mod tests {
 
     /// Runs a straight-line function body (locals, consts, numeric ops);
     /// `None` if it uses anything else.
-    fn run(body: &[wast::core::Instruction], locals: &mut [V]) -> Option<Result<Vec<V>, TrapCode>> {
+    fn run(
+        body: &[wast::core::Instruction],
+        locals: &mut [V],
+        seen: &mut HashSet<&'static str>,
+    ) -> Option<Result<Vec<V>, TrapCode>> {
         use wast::core::Instruction as I;
         use wast::token::Index;
         let idx = |i: &Index| match i {
@@ -481,7 +512,7 @@ mod tests {
                 I::f64_const(x) => st.push(V::f64(f64::from_bits(x.bits))),
                 I::drop => { st.pop()?; }
                 _ => {
-                    if let Err(t) = apply(instr, &mut st)? {
+                    if let Err(t) = apply(instr, &mut st, seen)? {
                         return Some(Err(t));
                     }
                 }
@@ -518,7 +549,11 @@ mod tests {
     /// Checks every `assert_return`/`assert_trap` on an exported function
     /// whose body is straight-line numeric code. Returns (checked, skipped)
     /// and the list of failures.
-    fn check_file(name: &str, text: &str) -> (usize, usize, Vec<String>) {
+    fn check_file(
+        name: &str,
+        text: &str,
+        seen: &mut HashSet<&'static str>,
+    ) -> (usize, usize, Vec<String>) {
         use std::collections::HashMap;
         use wast::core::{ExportKind, FuncKind, ModuleField, ModuleKind, ValType, WastArgCore};
         use wast::{QuoteWat, Wast, WastArg, WastDirective as D, WastExecute, WastRet, Wat};
@@ -584,7 +619,7 @@ mod tests {
                 other => panic!("unexpected argument {other:?}"),
             }).collect();
             locals.extend_from_slice(zeros);
-            let Some(got) = run(body, &mut locals) else {
+            let Some(got) = run(body, &mut locals, seen) else {
                 skipped += 1;
                 continue;
             };
@@ -606,38 +641,44 @@ mod tests {
         (checked, skipped, failures)
     }
 
-    /// Where the spec suite lives (`WASM_TESTSUITE` overrides); outside the repo.
+    /// Where the spec suite lives (`WASMINT_TESTSUITE` overrides); outside the repo.
     fn suite_dir() -> std::path::PathBuf {
-        std::env::var_os("WASM_TESTSUITE")
+        std::env::var_os("WASMINT_TESTSUITE")
             .map(Into::into)
-            .unwrap_or_else(|| "/work/shared/wasm-testsuite-2.0".into())
+            .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/wasm-testsuite-2.0").into())
     }
 
     #[test]
     fn spec_suite_numeric_assertions() {
         let dir = suite_dir();
-        if !dir.is_dir() {
-            eprintln!("spec suite not found at {}; skipped", dir.display());
-            return;
-        }
+        assert!(dir.is_dir(), "spec suite not found at {} (set WASMINT_TESTSUITE)", dir.display());
         let files = [
             "i32", "i64", "f32", "f64", "f32_bitwise", "f64_bitwise", "f32_cmp", "f64_cmp",
             "conversions", "float_misc", "float_exprs", "int_exprs", "float_literals", "const",
             "int_literals", "left-to-right", "traps",
         ];
         let (mut checked, mut skipped, mut failures) = (0, 0, Vec::new());
+        let mut seen = HashSet::new();
         for name in files {
             let Ok(text) = std::fs::read_to_string(dir.join(format!("{name}.wast"))) else {
                 continue;
             };
-            let (c, s, f) = check_file(name, &text);
+            let (c, s, f) = check_file(name, &text, &mut seen);
             eprintln!("{name}: {c} checked, {s} skipped, {} failed", f.len());
             checked += c;
             skipped += s;
             failures.extend(f);
         }
-        eprintln!("total: {checked} checked, {skipped} skipped");
+        eprintln!("total: {checked} checked, {skipped} skipped, {} ops seen", seen.len());
         assert!(checked > 10_000, "only {checked} assertions checked");
         assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+        macro_rules! all_names {
+            ($($v:ident $op:literal $name:literal $($rest:ident)* -> $out:ident $f:ident)*) => {
+                [$($name),*]
+            };
+        }
+        let unseen: Vec<_> =
+            crate::for_each_num_op!(all_names).into_iter().filter(|n| !seen.contains(n)).collect();
+        assert!(unseen.is_empty(), "not exercised by the suite: {unseen:?}");
     }
 }
