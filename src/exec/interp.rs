@@ -281,10 +281,29 @@ macro_rules! dispatch_mem {
 /// leaves its results at `stack[..]`.
 fn run(
     store: &mut Store,
+    stack: &mut Vec<u64>,
+    func: u32,
+    nargs: usize,
+    limit: usize,
+) -> Result<(), Trap> {
+    // Fuel lives in a local while the loop runs (`u64::MAX` when unlimited:
+    // never exhausted in practice) and goes back to the store on exit.
+    let metered = store.config().fuel.is_some();
+    let mut fuel = store.config().fuel.unwrap_or(u64::MAX);
+    let r = run_loop(store, stack, func, nargs, limit, &mut fuel);
+    if metered {
+        store.config_mut().fuel = Some(fuel);
+    }
+    r
+}
+
+fn run_loop(
+    store: &mut Store,
     stack_vec: &mut Vec<u64>,
     func: u32,
     nargs: usize,
     limit: usize,
+    fuel: &mut u64,
 ) -> Result<(), Trap> {
     let max_depth = store.config().max_call_depth;
     let depth0 = store.depth;
@@ -311,8 +330,18 @@ fn run(
 
     // Enters defined function `$idx` of `code`: checks the limits once for
     // the whole frame, zeroes the declared locals, saves the caller.
+    macro_rules! tick {
+        () => {
+            if *fuel == 0 {
+                return Err(TrapCode::OutOfFuel.into());
+            }
+            *fuel -= 1;
+        };
+    }
+
     macro_rules! enter {
         ($idx:expr, $saved:expr, $caller:expr, $push:expr) => {{
+            tick!();
             let meta = code.funcs[$idx as usize];
             if depth0 + frames.len() + 1 + usize::from($push) > max_depth {
                 return Err(TrapCode::CallStackExhausted.into());
@@ -351,7 +380,15 @@ fn run(
                     if store.depth >= max_depth {
                         return Err(TrapCode::CallStackExhausted.into());
                     }
-                    sp = call_host(store, fa, stack, sp, inst)?;
+                    // The host may run wasm: hand it the fuel.
+                    if let Some(f) = store.config_mut().fuel.as_mut() {
+                        *f = *fuel;
+                    }
+                    let r = call_host(store, fa, stack, sp, inst);
+                    if let Some(f) = store.config().fuel {
+                        *fuel = f;
+                    }
+                    sp = r?;
                     store.depth = depth0;
                     store.stack_used = used0;
                 }
@@ -387,8 +424,16 @@ fn run(
         pc += 1;
         crate::for_each_num_op! { dispatch_num; (op, stack, sp, store, mem) {
             Op::Unreachable => return Err(TrapCode::Unreachable.into()),
-            Op::Br(t) => pc = t as usize,
+            Op::Br(t) => {
+                if (t as usize) < pc {
+                    tick!();
+                }
+                pc = t as usize;
+            }
             Op::BrAdj { target, drop, keep } => {
+                if (target as usize) < pc {
+                    tick!();
+                }
                 let (drop, keep) = (drop as usize, keep as usize);
                 move_down(stack, sp, keep, sp - keep - drop);
                 sp -= drop;
@@ -403,12 +448,18 @@ fn run(
             Op::BrIfNz(t) => {
                 sp -= 1;
                 if stack[sp] as u32 != 0 {
+                    if (t as usize) < pc {
+                        tick!();
+                    }
                     pc = t as usize;
                 }
             }
             Op::BrIfNzAdj { target, drop, keep } => {
                 sp -= 1;
                 if stack[sp] as u32 != 0 {
+                    if (target as usize) < pc {
+                        tick!();
+                    }
                     let (drop, keep) = (drop as usize, keep as usize);
                     move_down(stack, sp, keep, sp - keep - drop);
                     sp -= drop;

@@ -26,6 +26,11 @@ pub struct Config {
     /// Largest number of 64-bit slots of the value stack (locals and
     /// operands of all active frames) before `call stack exhausted`.
     pub max_value_stack: usize,
+    /// Remaining fuel, or `None` for unlimited. Each function entry and
+    /// each backward branch (loop iteration) consumes one unit; at zero
+    /// execution traps with `all fuel consumed`. Decremented in place, so
+    /// it is a budget for the whole store; refill via [`Store::config_mut`].
+    pub fuel: Option<u64>,
 }
 
 impl Default for Config {
@@ -33,6 +38,7 @@ impl Default for Config {
         Config {
             max_call_depth: 10_000,
             max_value_stack: 1 << 20,
+            fuel: None,
         }
     }
 }

@@ -676,3 +676,27 @@ fn same_module_two_instances_and_cross_calls() {
     assert_eq!(call(&mut s, b, "inc", &[]).unwrap(), vec![I32(1)]);
     assert_eq!(call(&mut s, a, "inc", &[]).unwrap(), vec![I32(3)]);
 }
+
+#[test]
+fn fuel_bounds_infinite_loops() {
+    let mut s = Store::with_config(Config { fuel: Some(1000), ..Config::default() });
+    let i = inst(
+        &mut s,
+        r#"(module
+        (func (export "spin") (loop (br 0)))
+        (func (export "spin2") (param i32) (loop (br_if 0 (i32.const 1))))
+        (func (export "count") (param i32) (result i32)
+            (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+            local.get 0))"#,
+    );
+    assert_eq!(trap_code(call(&mut s, i, "spin", &[])), TrapCode::OutOfFuel);
+    assert_eq!(s.config_mut().fuel, Some(0));
+    s.config_mut().fuel = Some(1000);
+    assert_eq!(trap_code(call(&mut s, i, "spin2", &[I32(0)])), TrapCode::OutOfFuel);
+    s.config_mut().fuel = Some(1000);
+    // One unit for the call, one per backward branch.
+    assert_eq!(call(&mut s, i, "count", &[I32(100)]).unwrap(), vec![I32(0)]);
+    assert_eq!(s.config_mut().fuel, Some(1000 - 1 - 99));
+    s.config_mut().fuel = None;
+    assert_eq!(call(&mut s, i, "count", &[I32(100_000)]).unwrap(), vec![I32(0)]);
+}
