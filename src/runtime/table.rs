@@ -24,9 +24,16 @@ impl TableInst {
         if min > MAX_TABLE_ENTRIES || ty.limits.max.is_some_and(|m| m < min) {
             return None;
         }
-        let mut elems = Vec::new();
+        let mut elems: Vec<u64> = Vec::new();
         elems.try_reserve_exact(min as usize).ok()?;
-        elems.resize(min as usize, init);
+        if init == 0 {
+            // Lazily zeroed pages from the OS: a module declaring many large
+            // tables costs address space, not memory, until they are used.
+            drop(elems);
+            elems = vec![0; min as usize];
+        } else {
+            elems.resize(min as usize, init);
+        }
         Some(TableInst {
             elem: ty.elem,
             max: ty.limits.max,
