@@ -39,6 +39,10 @@ struct Lower<'a> {
     h: u32,
     max_h: u32,
     offset: usize,
+    /// The latest pc some label resolves to. The op before the current
+    /// position may only be fused with the next one if no jump lands
+    /// between them, i.e. `barrier != pc`.
+    barrier: u32,
 }
 
 /// Translates every function body of a validated module.
@@ -58,6 +62,7 @@ pub fn compile_module(module: &Module) -> Result<Code> {
         h: 0,
         max_h: 0,
         offset: 0,
+        barrier: 0,
     };
     let mut funcs = Vec::with_capacity(module.codes.len());
     for (i, body) in module.codes.iter().enumerate() {
@@ -114,6 +119,9 @@ impl Lower<'_> {
         let (params, results) = self.block_type(bt)?;
         let entry_h = self.h.checked_sub(params).ok_or_else(|| bad(self.offset))?;
         let start = self.pc();
+        if kind == Kind::Loop {
+            self.barrier = start;
+        }
         self.ctrl.push(Ctrl {
             kind,
             entry_h,
@@ -157,7 +165,15 @@ impl Lower<'_> {
                 .ok_or_else(|| bad(self.offset))?
         };
         let target = if c.kind == Kind::Loop { c.start } else { 0 };
-        if c.kind != Kind::Loop {
+        let forward = c.kind != Kind::Loop;
+        if cond && drop == 0 && self.fuse_cond(target, false) {
+            if forward {
+                let pc = self.pc() - 1;
+                self.ctrl[i].fixups.push(pc);
+            }
+            return Ok(());
+        }
+        if forward {
             let pc = self.pc();
             self.ctrl[i].fixups.push(pc);
         }
@@ -179,10 +195,24 @@ impl Lower<'_> {
     }
 
     fn patch(&mut self, at: u32, target: u32) {
-        match &mut self.ops[at as usize] {
-            Op::Br(t) | Op::BrIfZ(t) | Op::BrIfNz(t) => *t = target,
-            Op::BrAdj { target: t, .. } | Op::BrIfNzAdj { target: t, .. } => *t = target,
-            _ => {}
+        if let Some(t) = self.ops[at as usize].target_mut() {
+            *t = target;
+        }
+    }
+
+    /// Replaces the last op (an i32 test) and a conditional jump to `target`
+    /// by one fused op, if no label lands between them.
+    fn fuse_cond(&mut self, target: u32, negate: bool) -> bool {
+        let pc = self.pc();
+        if self.barrier == pc || pc == 0 {
+            return false;
+        }
+        match self.ops[pc as usize - 1].fuse_branch(target, negate) {
+            Some(op) => {
+                self.ops[pc as usize - 1] = op;
+                true
+            }
+            None => false,
         }
     }
 
@@ -197,6 +227,7 @@ impl Lower<'_> {
         self.h = 0;
         self.max_h = 0;
         self.ctrl.clear();
+        self.barrier = entry;
         self.ctrl.push(Ctrl {
             kind: Kind::Func,
             entry_h: 0,
@@ -270,6 +301,7 @@ impl Lower<'_> {
         }
         let fix = c.else_fix.take();
         self.h = c.entry_h + c.params;
+        self.barrier = pc;
         if let Some(f) = fix {
             self.patch(f, pc);
         }
@@ -295,6 +327,7 @@ impl Lower<'_> {
         }
         self.h = c.entry_h + c.results;
         self.max_h = self.max_h.max(self.h);
+        self.barrier = self.pc();
         Ok(())
     }
 
@@ -311,8 +344,11 @@ impl Lower<'_> {
             Instr::Loop(bt) => self.enter(Kind::Loop, *bt, None)?,
             Instr::If(bt) => {
                 self.pop(1)?;
-                let pc = self.pc();
-                self.ops.push(Op::BrIfZ(0));
+                // The jump to the else arm, fused with an i32 test if possible.
+                if !self.fuse_cond(0, true) {
+                    self.ops.push(Op::BrIfZ(0));
+                }
+                let pc = self.pc() - 1;
                 self.enter(Kind::If, *bt, Some(pc))?;
             }
             Instr::Else => self.else_arm(true)?,

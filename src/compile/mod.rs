@@ -37,6 +37,18 @@ macro_rules! define_op_mem {
             BrIfNz(u32),
             /// Pops a condition; when non-zero, jumps with an adjustment.
             BrIfNzAdj { target: u32, drop: u32, keep: u32 },
+            /// Fused `i32.<cmp>` + `br_if`/`if`: pops two i32 operands and
+            /// jumps when the comparison holds (nothing dropped).
+            BrIfI32Eq(u32),
+            BrIfI32Ne(u32),
+            BrIfI32LtS(u32),
+            BrIfI32LtU(u32),
+            BrIfI32GtS(u32),
+            BrIfI32GtU(u32),
+            BrIfI32LeS(u32),
+            BrIfI32LeU(u32),
+            BrIfI32GeS(u32),
+            BrIfI32GeU(u32),
             /// Pops an index `i`; continues at the `min(i, len)`-th of the
             /// `len + 1` `Br`/`BrAdj`/`Return` ops that follow.
             BrTable(u32),
@@ -80,6 +92,38 @@ macro_rules! define_op_mem {
         }
 
         impl Op {
+            /// The branch target of a jump, for patching forward branches.
+            pub fn target_mut(&mut self) -> Option<&mut u32> {
+                match self {
+                    Op::Br(t) | Op::BrIfZ(t) | Op::BrIfNz(t)
+                    | Op::BrIfI32Eq(t) | Op::BrIfI32Ne(t)
+                    | Op::BrIfI32LtS(t) | Op::BrIfI32LtU(t) | Op::BrIfI32GtS(t) | Op::BrIfI32GtU(t)
+                    | Op::BrIfI32LeS(t) | Op::BrIfI32LeU(t) | Op::BrIfI32GeS(t) | Op::BrIfI32GeU(t) => Some(t),
+                    Op::BrAdj { target, .. } | Op::BrIfNzAdj { target, .. } => Some(target),
+                    _ => None,
+                }
+            }
+
+            /// Fuses this op (the condition's producer) with a following
+            /// conditional jump to `t`: taken when the condition is non-zero,
+            /// or zero when `negate`. `None` if it cannot be fused.
+            pub fn fuse_branch(self, t: u32, negate: bool) -> Option<Op> {
+                Some(match (self, negate) {
+                    (Op::I32Eqz, false) | (Op::I32Eqz, true) => return Some(if negate { Op::BrIfNz(t) } else { Op::BrIfZ(t) }),
+                    (Op::I32Eq, false) | (Op::I32Ne, true) => Op::BrIfI32Eq(t),
+                    (Op::I32Ne, false) | (Op::I32Eq, true) => Op::BrIfI32Ne(t),
+                    (Op::I32LtS, false) | (Op::I32GeS, true) => Op::BrIfI32LtS(t),
+                    (Op::I32LtU, false) | (Op::I32GeU, true) => Op::BrIfI32LtU(t),
+                    (Op::I32GtS, false) | (Op::I32LeS, true) => Op::BrIfI32GtS(t),
+                    (Op::I32GtU, false) | (Op::I32LeU, true) => Op::BrIfI32GtU(t),
+                    (Op::I32LeS, false) | (Op::I32GtS, true) => Op::BrIfI32LeS(t),
+                    (Op::I32LeU, false) | (Op::I32GtU, true) => Op::BrIfI32LeU(t),
+                    (Op::I32GeS, false) | (Op::I32LtS, true) => Op::BrIfI32GeS(t),
+                    (Op::I32GeU, false) | (Op::I32LtU, true) => Op::BrIfI32GeU(t),
+                    _ => return None,
+                })
+            }
+
             /// The op of a numeric instruction.
             pub fn num(op: NumOp) -> Op {
                 match op { $(NumOp::$nop => Op::$nop,)* }

@@ -290,14 +290,20 @@ fn run(
     // never exhausted in practice) and goes back to the store on exit.
     let metered = store.config().fuel.is_some();
     let mut fuel = store.config().fuel.unwrap_or(u64::MAX);
-    let r = run_loop(store, stack, func, nargs, limit, &mut fuel);
+    // Two instances of the loop: metering code costs registers and
+    // instructions in every backward branch, so the default is without.
+    let r = if metered {
+        run_loop::<true>(store, stack, func, nargs, limit, &mut fuel)
+    } else {
+        run_loop::<false>(store, stack, func, nargs, limit, &mut fuel)
+    };
     if metered {
         store.config_mut().fuel = Some(fuel);
     }
     r
 }
 
-fn run_loop(
+fn run_loop<const METERED: bool>(
     store: &mut Store,
     stack_vec: &mut Vec<u64>,
     func: u32,
@@ -332,10 +338,12 @@ fn run_loop(
     // the whole frame, zeroes the declared locals, saves the caller.
     macro_rules! tick {
         () => {
-            if *fuel == 0 {
-                return Err(TrapCode::OutOfFuel.into());
+            if METERED {
+                if *fuel == 0 {
+                    return Err(TrapCode::OutOfFuel.into());
+                }
+                *fuel -= 1;
             }
-            *fuel -= 1;
         };
     }
 
@@ -416,6 +424,19 @@ fn run_loop(
         }};
     }
 
+    // Fused i32 comparison and conditional jump.
+    macro_rules! br_if_cmp {
+        ($t:ident, $cmp:tt, $ty:ty) => {{
+            sp -= 2;
+            if (stack[sp] as u32 as $ty) $cmp (stack[sp + 1] as u32 as $ty) {
+                if ($t as usize) < pc {
+                    tick!();
+                }
+                pc = $t as usize;
+            }
+        }};
+    }
+
     pc = 0;
     enter!(*index, None, inst, false);
 
@@ -466,6 +487,16 @@ fn run_loop(
                     pc = target as usize;
                 }
             }
+            Op::BrIfI32Eq(t) => br_if_cmp!(t, ==, u32),
+            Op::BrIfI32Ne(t) => br_if_cmp!(t, !=, u32),
+            Op::BrIfI32LtS(t) => br_if_cmp!(t, <, i32),
+            Op::BrIfI32LtU(t) => br_if_cmp!(t, <, u32),
+            Op::BrIfI32GtS(t) => br_if_cmp!(t, >, i32),
+            Op::BrIfI32GtU(t) => br_if_cmp!(t, >, u32),
+            Op::BrIfI32LeS(t) => br_if_cmp!(t, <=, i32),
+            Op::BrIfI32LeU(t) => br_if_cmp!(t, <=, u32),
+            Op::BrIfI32GeS(t) => br_if_cmp!(t, >=, i32),
+            Op::BrIfI32GeU(t) => br_if_cmp!(t, >=, u32),
             Op::BrTable(len) => {
                 sp -= 1;
                 pc += (stack[sp] as u32).min(len) as usize;

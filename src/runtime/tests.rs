@@ -700,3 +700,38 @@ fn fuel_bounds_infinite_loops() {
     s.config_mut().fuel = None;
     assert_eq!(call(&mut s, i, "count", &[I32(100_000)]).unwrap(), vec![I32(0)]);
 }
+
+#[test]
+fn fused_compare_and_branch() {
+    let m = module(
+        r#"(module
+        (func (export "count") (param i32) (result i32) (local i32)
+            (loop (br_if 0 (i32.lt_u (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 0))))
+            local.get 1)
+        (func (export "sign") (param i32) (result i32)
+            (if (result i32) (i32.lt_s (local.get 0) (i32.const 0)) (then (i32.const -1))
+                (else (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0)) (else (i32.const 1))))))
+        ;; A label lands between the test and the branch: no fusion.
+        (func (export "nofuse") (param i32) (result i32)
+            (block (result i32)
+                i32.const 9
+                (block (result i32)
+                    i32.const 1
+                    local.get 0 br_if 0
+                    drop
+                    local.get 0 i32.eqz)
+                br_if 0
+                drop i32.const 5)))"#,
+    );
+    let ops = &m.inner.code.ops;
+    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::BrIfI32LtU(_))));
+    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::BrIfI32GeS(_))));
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    assert_eq!(call(&mut s, i, "count", &[I32(10)]).unwrap(), vec![I32(10)]);
+    for (x, r) in [(-5, -1), (0, 0), (3, 1)] {
+        assert_eq!(call(&mut s, i, "sign", &[I32(x)]).unwrap(), vec![I32(r)]);
+    }
+    assert_eq!(call(&mut s, i, "nofuse", &[I32(0)]).unwrap(), vec![I32(9)]);
+    assert_eq!(call(&mut s, i, "nofuse", &[I32(1)]).unwrap(), vec![I32(9)]);
+}
