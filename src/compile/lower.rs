@@ -454,6 +454,22 @@ impl Lower<'_> {
     fn op(&mut self, pops: u32, pushes: u32, op: Op) -> Result<()> {
         self.pop(pops)?;
         self.push(pushes);
+        // Peephole: fold common operand pairs into one op, unless a label
+        // lands between the two.
+        let pc = self.pc();
+        if self.barrier != pc && pc > 0 {
+            let last = &mut self.ops[pc as usize - 1];
+            let fused = match (*last, op) {
+                (Op::LocalGet(a), Op::LocalGet(b)) => Some(Op::LocalGet2(a, b)),
+                // Validation makes the constant an i32 here.
+                (Op::Const(c), Op::I32Add) => Some(Op::I32AddImm(c as u32)),
+                _ => None,
+            };
+            if let Some(f) = fused {
+                *last = f;
+                return Ok(());
+            }
+        }
         self.ops.push(op);
         Ok(())
     }

@@ -66,6 +66,10 @@ macro_rules! define_op_mem {
             Drop,
             Select,
             LocalGet(u32),
+            /// Two `local.get`s.
+            LocalGet2(u32, u32),
+            /// `i32.const c` + `i32.add`.
+            I32AddImm(u32),
             LocalSet(u32),
             LocalTee(u32),
             GlobalGet(u32),

@@ -547,6 +547,12 @@ fn run_loop<const METERED: bool>(
                 stack[sp] = stack[base + i as usize];
                 sp += 1;
             }
+            Op::LocalGet2(a, b) => {
+                stack[sp] = stack[base + a as usize];
+                stack[sp + 1] = stack[base + b as usize];
+                sp += 2;
+            }
+            Op::I32AddImm(c) => stack[sp - 1] = u64::from((stack[sp - 1] as u32).wrapping_add(c)),
             Op::LocalSet(i) => {
                 sp -= 1;
                 stack[base + i as usize] = stack[sp];
