@@ -45,7 +45,12 @@ pub struct FuncValidator {
     /// Locals (parameters first) run-length encoded as (end index, type):
     /// a body may declare 2^32 locals in a few bytes, so never expand them.
     locals: Vec<(u64, ValType)>,
+    /// Scratch for `br_table`: (address of label types, label).
+    seen: Vec<(usize, u32)>,
 }
+
+/// Most operands a function may keep on its stack (an implementation limit).
+pub const MAX_OPERANDS: usize = 1 << 20;
 
 /// `[t]` as a static slice, for single-value block types.
 fn single(t: ValType) -> &'static [ValType] {
@@ -160,15 +165,25 @@ impl FuncValidator {
         }
     }
 
+    /// Pops `types` (last first). Same as `pop_expect` per type, but values
+    /// missing in unreachable code cost nothing: `unreachable` followed by
+    /// calls with huge parameter lists must not take quadratic time.
     fn pop_vals(&mut self, types: &[ValType], at: usize) -> Result<()> {
-        for &t in types.iter().rev() {
-            self.pop_expect(t, at)?;
-        }
+        self.peek_vals(types, at)?;
+        let height = self.ctrls.last().map_or(0, |f| f.height);
+        let n = types.len().min(self.vals.len().saturating_sub(height));
+        self.vals.truncate(self.vals.len() - n);
         Ok(())
     }
 
-    fn push_vals(&mut self, types: &[ValType]) {
+    fn push_vals(&mut self, types: &[ValType], at: usize) -> Result<()> {
+        // Multi-value pushes amplify input size (a 2-byte `call` may push
+        // thousands of values), so bound the stack (spec A.1 allows it).
+        if self.vals.len() + types.len() > MAX_OPERANDS {
+            return err("operand stack too deep (implementation limit)", at);
+        }
         self.vals.extend(types.iter().map(|&t| Some(t)));
+        Ok(())
     }
 
     /// Checks the top of the stack against `types` without changing it: the
@@ -177,7 +192,7 @@ impl FuncValidator {
         let Some(frame) = self.ctrls.last() else {
             return err("type mismatch", at);
         };
-        let avail = self.vals.len() - frame.height;
+        let avail = self.vals.len().saturating_sub(frame.height);
         for (i, &t) in types.iter().rev().enumerate() {
             if i >= avail {
                 if frame.unreachable {
@@ -193,14 +208,20 @@ impl FuncValidator {
         Ok(())
     }
 
-    fn push_ctrl(&mut self, ctx: &ModuleCtx, kind: FrameKind, ty: BlockType) {
+    fn push_ctrl(
+        &mut self,
+        ctx: &ModuleCtx,
+        kind: FrameKind,
+        ty: BlockType,
+        at: usize,
+    ) -> Result<()> {
         self.ctrls.push(Frame {
             kind,
             ty,
             height: self.vals.len(),
             unreachable: false,
         });
-        self.push_vals(start_types(ctx, kind, ty));
+        self.push_vals(start_types(ctx, kind, ty), at)
     }
 
     fn pop_ctrl(&mut self, ctx: &ModuleCtx, at: usize) -> Result<Frame> {
@@ -284,20 +305,20 @@ impl FuncValidator {
                     FrameKind::Loop
                 };
                 self.pop_vals(start_types(ctx, kind, *bt), at)?;
-                self.push_ctrl(ctx, kind, *bt);
+                self.push_ctrl(ctx, kind, *bt, at)?;
             }
             Instr::If(bt) => {
                 self.check_block_type(ctx, *bt, at)?;
                 self.pop_expect(I32, at)?;
                 self.pop_vals(start_types(ctx, FrameKind::If, *bt), at)?;
-                self.push_ctrl(ctx, FrameKind::If, *bt);
+                self.push_ctrl(ctx, FrameKind::If, *bt, at)?;
             }
             Instr::Else => {
                 if self.ctrls.last().map(|f| f.kind) != Some(FrameKind::If) {
                     return err("else found outside an if block", at);
                 }
                 let frame = self.pop_ctrl(ctx, at)?;
-                self.push_ctrl(ctx, FrameKind::Else, frame.ty);
+                self.push_ctrl(ctx, FrameKind::Else, frame.ty, at)?;
             }
             Instr::End => {
                 let frame = self.pop_ctrl(ctx, at)?;
@@ -311,7 +332,7 @@ impl FuncValidator {
                     );
                 }
                 if frame.kind != FrameKind::Func {
-                    self.push_vals(end);
+                    self.push_vals(end, at)?;
                 }
             }
             Instr::Br(l) => {
@@ -323,30 +344,47 @@ impl FuncValidator {
                 let tys = self.label_types(ctx, *l, at)?;
                 self.pop_expect(I32, at)?;
                 self.pop_vals(tys, at)?;
-                self.push_vals(tys);
+                self.push_vals(tys, at)?;
             }
             Instr::BrTable(labels, default) => {
                 self.pop_expect(I32, at)?;
                 let tys = self.label_types(ctx, *default, at)?;
+                // Check each distinct label type list once (keyed by its
+                // address): the checks only read the stack, and a long table
+                // of labels with long type lists would be quadratic.
+                let mut seen = std::mem::take(&mut self.seen);
+                seen.clear();
                 for &l in labels.iter() {
                     let lt = self.label_types(ctx, l, at)?;
                     if lt.len() != tys.len() {
+                        self.seen = seen;
                         return err("type mismatch: br_table targets differ in arity", at);
                     }
-                    self.peek_vals(lt, at)?;
+                    seen.push((lt.as_ptr() as usize, l));
                 }
+                seen.sort_unstable();
+                seen.dedup_by_key(|p| p.0);
+                let checked = seen.iter().try_for_each(|&(_, l)| {
+                    let lt = self.label_types(ctx, l, at)?;
+                    self.peek_vals(lt, at)
+                });
+                self.seen = seen;
+                checked?;
                 self.pop_vals(tys, at)?;
                 self.unreachable();
             }
             Instr::Return => {
-                let tys = end_types(ctx, FrameKind::Func, self.ctrls[0].ty);
+                let Some(func) = self.ctrls.first() else {
+                    return err("unexpected end", at);
+                };
+                let tys = end_types(ctx, FrameKind::Func, func.ty);
                 self.pop_vals(tys, at)?;
                 self.unreachable();
             }
             Instr::Call(f) => {
                 let ty = ctx.func_type(*f, at)?;
                 self.pop_vals(&ty.params, at)?;
-                self.push_vals(&ty.results);
+                self.push_vals(&ty.results, at)?;
             }
             Instr::CallIndirect { type_index, table } => {
                 let tt = ctx.table(*table, at)?;
@@ -356,7 +394,7 @@ impl FuncValidator {
                 }
                 self.pop_expect(I32, at)?;
                 self.pop_vals(&ty.params, at)?;
-                self.push_vals(&ty.results);
+                self.push_vals(&ty.results, at)?;
             }
 
             // Reference (3.3.2)

@@ -621,3 +621,34 @@ fn random_bodies_never_panic() {
         let _ = validate(&m);
     }
 }
+
+/// Hostile multi-value amplification: linear time, bounded stack.
+#[test]
+fn huge_arities_stay_cheap() {
+    // `unreachable` then 20k calls of a function taking 50k parameters: the
+    // missing operands must not be popped one by one.
+    let many = vec![I32; 50_000];
+    let mut m = func_module(&[], &[], &[], vec![Instr::Unreachable]);
+    m.types.push(FuncType::new(many.clone(), vec![]));
+    m.funcs.push(1);
+    add_body(&mut m, &[], vec![Instr::Unreachable]);
+    m.codes[0].body.splice(1..1, std::iter::repeat(Instr::Call(1)).take(20_000));
+    assert_eq!(msg(&m), "ok");
+
+    // br_table with 100k labels of a 50k-value block, 1000 known operands.
+    let mut body = vec![Instr::Block(BlockType::Func(1)), Instr::Unreachable];
+    body.extend(std::iter::repeat(Instr::I32Const(0)).take(1001));
+    body.push(Instr::BrTable(vec![0; 100_000].into(), 0));
+    body.push(Instr::End);
+    body.push(Instr::Unreachable);
+    m.types[1] = FuncType::new(vec![], many);
+    m.codes[0] = FuncBody::default();
+    m.codes.truncate(0);
+    add_body(&mut m, &[], body);
+    add_body(&mut m, &[], vec![Instr::Unreachable]);
+    assert_eq!(msg(&m), "ok");
+
+    // 50k results pushed by each of 100 calls: the stack limit stops it.
+    m.codes[0].body = std::iter::repeat(Instr::Call(1)).take(100).chain([Instr::End]).collect();
+    assert_invalid(&m, "operand stack too deep");
+}
