@@ -113,9 +113,12 @@ impl FuncValidator {
         for &(count, t) in &body.locals {
             check_val_type(t, body.offset)?;
             if count > 0 {
-                n += u64::from(count);
+                n = n.saturating_add(u64::from(count));
                 self.locals.push((n, t));
             }
+        }
+        if n > super::MAX_LOCALS {
+            return err("too many locals (implementation limit)", body.offset);
         }
         self.ctrls.push(Frame {
             kind: FrameKind::Func,

@@ -62,7 +62,23 @@ pub(crate) fn check_val_type(t: ValType, offset: usize) -> Result<()> {
     Ok(())
 }
 
+/// Most parameters, and most results, a function type may have. An
+/// implementation limit (spec A.1; wasmparser's too): each multi-value
+/// instruction costs time in proportion to an arity, so unbounded arities
+/// would make validating and running small hostile modules quadratic.
+pub const MAX_FUNC_ARITY: usize = 1000;
+
+/// Most locals (parameters included) a function may have: an implementation
+/// limit, as every call materialises them (wasmparser's limit too).
+pub const MAX_LOCALS: u64 = 50_000;
+
 fn check_func_type(ty: &FuncType) -> Result<()> {
+    if ty.params.len() > MAX_FUNC_ARITY || ty.results.len() > MAX_FUNC_ARITY {
+        return err(
+            "function type has too many parameters or results (implementation limit)",
+            0,
+        );
+    }
     for &t in ty.params.iter().chain(ty.results.iter()) {
         check_val_type(t, 0)?;
     }

@@ -239,15 +239,20 @@ fn labels_and_br_table() {
 }
 
 #[test]
-fn locals_are_checked_without_expanding() {
-    let locals = [(u32::MAX, I64), (3, F32)];
+fn locals() {
+    let locals = [(40_000, I64), (3, F32)];
     let body = vec![
-        Instr::LocalGet(4_000_000_000),
+        Instr::LocalGet(40_000),
         Instr::Drop,
-        Instr::LocalGet(0),
-        Instr::Drop,
+        Instr::LocalGet(40_001),
+        Instr::LocalSet(40_003),
     ];
     assert_eq!(msg(&func_module(&[I32], &[], &locals, body)), "ok");
+    let body = vec![Instr::LocalGet(40_004)];
+    assert_invalid(
+        &func_module(&[I32], &[], &locals, body),
+        "unknown local 40004",
+    );
     let body = vec![Instr::LocalGet(5)];
     assert_invalid(
         &func_module(&[I32], &[], &[(2, I32)], body),
@@ -255,6 +260,9 @@ fn locals_are_checked_without_expanding() {
     );
     let body = vec![Instr::F32Const(0), Instr::LocalSet(0)];
     assert_invalid(&func_module(&[I32], &[], &[], body), "type mismatch");
+    // Declared counts are never expanded; the implementation limit applies.
+    let huge = [(u32::MAX, I64), (u32::MAX, I64)];
+    assert_invalid(&func_module(&[I32], &[], &huge, vec![]), "too many locals");
 }
 
 #[test]
@@ -625,30 +633,37 @@ fn random_bodies_never_panic() {
 /// Hostile multi-value amplification: linear time, bounded stack.
 #[test]
 fn huge_arities_stay_cheap() {
-    // `unreachable` then 20k calls of a function taking 50k parameters: the
+    let many = vec![I32; MAX_FUNC_ARITY];
+    let mut m = func_module(&[], &[], &[], vec![]);
+    m.types
+        .push(FuncType::new(vec![I32; MAX_FUNC_ARITY + 1], vec![]));
+    assert_invalid(&m, "function type has too many parameters");
+
+    // `unreachable` then 100k calls of a function taking 1000 parameters: the
     // missing operands must not be popped one by one.
-    let many = vec![I32; 50_000];
-    let mut m = func_module(&[], &[], &[], vec![Instr::Unreachable]);
-    m.types.push(FuncType::new(many.clone(), vec![]));
+    m.types[1] = FuncType::new(many.clone(), vec![]);
     m.funcs.push(1);
     add_body(&mut m, &[], vec![Instr::Unreachable]);
-    m.codes[0].body.splice(1..1, std::iter::repeat(Instr::Call(1)).take(20_000));
+    m.codes[0].body = [Instr::Unreachable]
+        .into_iter()
+        .chain(std::iter::repeat(Instr::Call(1)).take(100_000))
+        .chain([Instr::End])
+        .collect();
     assert_eq!(msg(&m), "ok");
 
-    // br_table with 100k labels of a 50k-value block, 1000 known operands.
+    // br_table with 100k labels of a 1000-value block, 1000 known operands.
     let mut body = vec![Instr::Block(BlockType::Func(1)), Instr::Unreachable];
     body.extend(std::iter::repeat(Instr::I32Const(0)).take(1001));
     body.push(Instr::BrTable(vec![0; 100_000].into(), 0));
-    body.push(Instr::End);
-    body.push(Instr::Unreachable);
+    body.extend([Instr::End, Instr::Unreachable, Instr::End]);
     m.types[1] = FuncType::new(vec![], many);
-    m.codes[0] = FuncBody::default();
-    m.codes.truncate(0);
-    add_body(&mut m, &[], body);
-    add_body(&mut m, &[], vec![Instr::Unreachable]);
+    m.codes[0].body = body;
     assert_eq!(msg(&m), "ok");
 
-    // 50k results pushed by each of 100 calls: the stack limit stops it.
-    m.codes[0].body = std::iter::repeat(Instr::Call(1)).take(100).chain([Instr::End]).collect();
+    // 1000 results pushed by each of 2000 calls: the stack limit stops it.
+    m.codes[0].body = std::iter::repeat(Instr::Call(1))
+        .take(2000)
+        .chain([Instr::End])
+        .collect();
     assert_invalid(&m, "operand stack too deep");
 }
