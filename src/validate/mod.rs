@@ -133,26 +133,24 @@ impl<'m> ModuleCtx<'m> {
         for ty in &module.types {
             check_func_type(ty)?;
         }
+        // The reference interpreter checks imports last to first (a fold_right).
+        for imp in module.imports.iter().rev() {
+            match &imp.desc {
+                ImportDesc::Func(t) if *t as usize >= module.types.len() => {
+                    return err(format!("unknown type {t}"), 0);
+                }
+                ImportDesc::Func(_) => {}
+                ImportDesc::Table(t) => check_table_type(t)?,
+                ImportDesc::Memory(m) => check_memory_type(m)?,
+                ImportDesc::Global(g) => check_val_type(g.val, 0)?,
+            }
+        }
         for imp in &module.imports {
             match &imp.desc {
-                ImportDesc::Func(t) => {
-                    if *t as usize >= module.types.len() {
-                        return err(format!("unknown type {t}"), 0);
-                    }
-                    funcs.push(*t);
-                }
-                ImportDesc::Table(t) => {
-                    check_table_type(t)?;
-                    tables.push(*t);
-                }
-                ImportDesc::Memory(m) => {
-                    check_memory_type(m)?;
-                    memories.push(*m);
-                }
-                ImportDesc::Global(g) => {
-                    check_val_type(g.val, 0)?;
-                    globals.push(*g);
-                }
+                ImportDesc::Func(t) => funcs.push(*t),
+                ImportDesc::Table(t) => tables.push(*t),
+                ImportDesc::Memory(m) => memories.push(*m),
+                ImportDesc::Global(g) => globals.push(*g),
             }
         }
         let num_imported_globals = globals.len();
@@ -378,20 +376,31 @@ pub fn validate(module: &Module) -> Result<()> {
         }
     }
 
-    // Exports (3.4.9): names are unique. Sort a list of borrowed names rather
-    // than hashing: one allocation, no per-name copies.
-    for e in &module.exports {
+    // Exports (3.4.9), in order: each index, then the name's uniqueness. The
+    // first repeated name is found by sorting (name, position) pairs: one
+    // allocation, no copies of names, no hashing.
+    let mut names: Vec<(&str, usize)> = module
+        .exports
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.name.as_str(), i))
+        .collect();
+    names.sort_unstable();
+    let first_dup = names
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| w[1].1)
+        .min();
+    for (i, e) in module.exports.iter().enumerate() {
         match e.desc {
             ExportDesc::Func(f) => ctx.func_type(f, 0).map(drop)?,
             ExportDesc::Table(t) => ctx.table(t, 0).map(drop)?,
             ExportDesc::Memory(m) => ctx.memory(m, 0).map(drop)?,
             ExportDesc::Global(g) => ctx.global(g, 0).map(drop)?,
         }
-    }
-    let mut names: Vec<&str> = module.exports.iter().map(|e| e.name.as_str()).collect();
-    names.sort_unstable();
-    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
-        return err(format!("duplicate export name \"{}\"", w[0]), 0);
+        if first_dup == Some(i) {
+            return err(format!("duplicate export name \"{}\"", e.name), 0);
+        }
     }
 
     if ctx.memories.len() > 1 {

@@ -541,6 +541,16 @@ fn module_level_rules() {
         desc: ExportDesc::Func(0),
     });
     assert_invalid(&m, "duplicate export name");
+    // Reported in order, like the reference interpreter: an unknown index
+    // after the repeated name loses, one before it wins.
+    m.exports.push(Export {
+        name: "c".into(),
+        desc: ExportDesc::Func(9),
+    });
+    assert_invalid(&m, "duplicate export name");
+    m.exports.swap(1, 3);
+    assert_invalid(&m, "unknown function 9");
+    m.exports.swap(1, 3);
     m.exports.truncate(2);
     m.exports.push(Export {
         name: "m".into(),
