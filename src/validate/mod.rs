@@ -154,9 +154,11 @@ impl<'m> ModuleCtx<'m> {
             }
         }
         let num_imported_globals = globals.len();
-        for &t in &module.funcs {
+        for (i, &t) in module.funcs.iter().enumerate() {
             if t as usize >= module.types.len() {
-                return err(format!("unknown type {t}"), 0);
+                // The function section has no offsets; point at the body.
+                let at = module.codes.get(i).map_or(0, |c| c.offset);
+                return err(format!("unknown type {t}"), at);
             }
             funcs.push(t);
         }
@@ -323,11 +325,17 @@ pub fn validate(module: &Module) -> Result<()> {
     for seg in &module.elems {
         match &seg.items {
             ElemItems::Funcs(fs) => {
+                // Function indices carry no offset; use the segment's offset
+                // expression when there is one.
+                let at = match &seg.mode {
+                    ElemMode::Active { offset, .. } => offset.offset,
+                    _ => 0,
+                };
                 for &f in fs {
-                    ctx.func_type(f, 0)?;
+                    ctx.func_type(f, at)?;
                 }
                 if seg.ty != RefType::FuncRef {
-                    return err("type mismatch in element segment", 0);
+                    return err("type mismatch in element segment", at);
                 }
             }
             ElemItems::Exprs(es) => {
