@@ -52,14 +52,25 @@ fn check_invalid(c: &mut Counts, module: &mut QuoteWat, expected: &str, at: &str
     let module = match wasmint::binary::decode(&bytes) {
         Ok(m) => m,
         Err(e) => {
-            c.failures.push(format!("{at}: expected {expected:?}, decode failed: {e}"));
+            c.failures
+                .push(format!("{at}: expected {expected:?}, decode failed: {e}"));
             return;
         }
     };
     match wasmint::validate::validate(&module) {
-        Ok(()) => c.failures.push(format!("{at}: expected {expected:?}, validated OK")),
+        Ok(()) => c
+            .failures
+            .push(format!("{at}: expected {expected:?}, validated OK")),
+        Err(wasmint::Error::Validate { offset, .. }) if offset > bytes.len() => {
+            c.failures.push(format!(
+                "{at}: offset {offset} beyond the module's {} bytes",
+                bytes.len()
+            ))
+        }
         Err(e) if e.message().starts_with(expected) => c.invalid_ok += 1,
-        Err(e) => c.failures.push(format!("{at}: expected {expected:?}, got {e}")),
+        Err(e) => c
+            .failures
+            .push(format!("{at}: expected {expected:?}, got {e}")),
     }
 }
 
@@ -83,11 +94,18 @@ fn run_file(path: &Path, c: &mut Counts) {
             WastDirective::Module(mut m) | WastDirective::ModuleDefinition(mut m) => {
                 check_valid(c, m.encode(), &at);
             }
-            WastDirective::AssertInvalid { mut module, message, .. } => {
+            WastDirective::AssertInvalid {
+                mut module,
+                message,
+                ..
+            } => {
                 check_invalid(c, &mut module, message, &at);
             }
             WastDirective::AssertUnlinkable { mut module, .. }
-            | WastDirective::AssertTrap { exec: WastExecute::Wat(mut module), .. } => {
+            | WastDirective::AssertTrap {
+                exec: WastExecute::Wat(mut module),
+                ..
+            } => {
                 check_valid(c, module.encode(), &at);
             }
             _ => {}
@@ -99,7 +117,10 @@ fn run_file(path: &Path, c: &mut Counts) {
 fn validate_suite() {
     let dir = suite_dir();
     let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("validate_suite: no test suite at {}, skipped", dir.display());
+        eprintln!(
+            "validate_suite: no test suite at {}, skipped",
+            dir.display()
+        );
         return;
     };
     let mut files: Vec<PathBuf> = entries
