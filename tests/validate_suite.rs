@@ -2,8 +2,9 @@
 //!
 //! Every `assert_invalid` module must decode and then fail validation with a
 //! message starting with the expected text (the reference interpreter's rule).
-//! Every other module that decodes (`module`, and those of `assert_unlinkable`
-//! and `assert_trap`) must validate. See [`suite_dir`] for where the suite is.
+//! Every other module that decodes (`module`, and those of `assert_unlinkable`,
+//! `assert_trap` and `assert_return`) must validate. [`suite_dir`] says where
+//! the suite is.
 
 use std::path::{Path, PathBuf};
 
@@ -109,6 +110,14 @@ fn run_file(path: &Path, c: &mut Counts) {
             }
             WastDirective::AssertUnlinkable { mut module, .. }
             | WastDirective::AssertTrap {
+                exec: WastExecute::Wat(mut module),
+                ..
+            }
+            | WastDirective::AssertReturn {
+                exec: WastExecute::Wat(mut module),
+                ..
+            }
+            | WastDirective::AssertException {
                 exec: WastExecute::Wat(mut module),
                 ..
             } => {
