@@ -8,7 +8,7 @@
 //!    and data segments; the globals visible to constant expressions are only
 //!    the imported ones (2.0 rule),
 //! 2. globals, tables, memories, element segments, data segments,
-//! 3. function bodies ([`func`]), start function, exports, memory count.
+//! 3. function bodies ([`validate_func`]), start function, exports, memory count.
 //!
 //! Messages start with the suite's wording (`"type mismatch"`,
 //! `"unknown global 1"`, ...); detail may follow, never precede it.
@@ -304,7 +304,7 @@ impl<'m> ModuleCtx<'m> {
 /// Validates a decoded module.
 ///
 /// # Errors
-/// [`Error::Validate`](crate::Error::Validate) with the spec suite's wording
+/// [`Error::Validate`] with the spec suite's wording
 /// (e.g. "type mismatch", "unknown local") and the byte offset.
 pub fn validate(module: &Module) -> Result<()> {
     let ctx = ModuleCtx::new(module)?;
