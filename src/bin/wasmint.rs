@@ -1,3 +1,1 @@
-fn main() {
-    std::process::exit(wasmint::cli::main(std::env::args().collect()))
-}
+fn main() { std::process::exit(wasmint::cli::main(std::env::args().collect())) }
