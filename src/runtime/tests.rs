@@ -679,7 +679,10 @@ fn same_module_two_instances_and_cross_calls() {
 
 #[test]
 fn fuel_bounds_infinite_loops() {
-    let mut s = Store::with_config(Config { fuel: Some(1000), ..Config::default() });
+    let mut s = Store::with_config(Config {
+        fuel: Some(1000),
+        ..Config::default()
+    });
     let i = inst(
         &mut s,
         r#"(module
@@ -692,13 +695,19 @@ fn fuel_bounds_infinite_loops() {
     assert_eq!(trap_code(call(&mut s, i, "spin", &[])), TrapCode::OutOfFuel);
     assert_eq!(s.config_mut().fuel, Some(0));
     s.config_mut().fuel = Some(1000);
-    assert_eq!(trap_code(call(&mut s, i, "spin2", &[I32(0)])), TrapCode::OutOfFuel);
+    assert_eq!(
+        trap_code(call(&mut s, i, "spin2", &[I32(0)])),
+        TrapCode::OutOfFuel
+    );
     s.config_mut().fuel = Some(1000);
     // One unit for the call, one per backward branch.
     assert_eq!(call(&mut s, i, "count", &[I32(100)]).unwrap(), vec![I32(0)]);
     assert_eq!(s.config_mut().fuel, Some(1000 - 1 - 99));
     s.config_mut().fuel = None;
-    assert_eq!(call(&mut s, i, "count", &[I32(100_000)]).unwrap(), vec![I32(0)]);
+    assert_eq!(
+        call(&mut s, i, "count", &[I32(100_000)]).unwrap(),
+        vec![I32(0)]
+    );
 }
 
 #[test]
@@ -724,8 +733,12 @@ fn fused_compare_and_branch() {
                 drop i32.const 5)))"#,
     );
     let ops = &m.inner.code.ops;
-    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::BrIfI32LtU(_))));
-    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::BrIfI32GeS(_))));
+    assert!(ops
+        .iter()
+        .any(|o| matches!(o, crate::compile::Op::BrIfI32LtU(_))));
+    assert!(ops
+        .iter()
+        .any(|o| matches!(o, crate::compile::Op::BrIfI32GeS(_))));
     let mut s = Store::new();
     let i = s.instantiate(&m, &[]).unwrap();
     assert_eq!(call(&mut s, i, "count", &[I32(10)]).unwrap(), vec![I32(10)]);
@@ -734,4 +747,91 @@ fn fused_compare_and_branch() {
     }
     assert_eq!(call(&mut s, i, "nofuse", &[I32(0)]).unwrap(), vec![I32(9)]);
     assert_eq!(call(&mut s, i, "nofuse", &[I32(1)]).unwrap(), vec![I32(9)]);
+}
+
+#[test]
+fn host_side_entities() {
+    let mut s = Store::new();
+    let lim = |min, max| Limits { min, max };
+    assert!(matches!(
+        s.memory_new(MemType {
+            limits: lim(2, Some(1))
+        }),
+        Err(Error::Usage(_))
+    ));
+    assert!(matches!(
+        s.memory_new(MemType {
+            limits: lim(65537, None)
+        }),
+        Err(Error::Usage(_))
+    ));
+    let m = s
+        .memory_new(MemType {
+            limits: lim(1, Some(2)),
+        })
+        .unwrap();
+    assert_eq!(s.memory_size(m), 1);
+    s.memory_data_mut(m)[65535] = 7;
+    assert_eq!(s.memory_grow(m, 1), Some(1));
+    assert_eq!(s.memory_data(m)[65535], 7);
+    assert_eq!(s.memory_type(m).limits, lim(2, Some(2)));
+    let tt = TableType {
+        elem: RefType::ExternRef,
+        limits: lim(1, None),
+    };
+    assert!(matches!(
+        s.table_new(tt, Value::FuncRef(None)),
+        Err(Error::Usage(_))
+    ));
+    let t = s.table_new(tt, Value::ExternRef(Some(3))).unwrap();
+    assert_eq!(s.table_get(t, 0), Some(Value::ExternRef(Some(3))));
+    assert!(matches!(
+        s.table_set(t, 1, Value::ExternRef(None)),
+        Err(Error::Trap(_))
+    ));
+    assert!(matches!(
+        s.table_set(t, 0, Value::I32(1)),
+        Err(Error::Usage(_))
+    ));
+    assert_eq!(s.table_grow(t, 2, Value::ExternRef(None)), Some(1));
+    assert_eq!(s.table_get(t, 2), Some(Value::ExternRef(None)));
+    assert_eq!(s.table_grow(t, u32::MAX, Value::ExternRef(None)), None);
+    let g = s
+        .global_new(
+            GlobalType {
+                val: ValType::F32,
+                mutable: false,
+            },
+            F32(1.5),
+        )
+        .unwrap();
+    assert!(matches!(
+        s.global_new(
+            GlobalType {
+                val: ValType::F32,
+                mutable: false
+            },
+            F64(1.5)
+        ),
+        Err(Error::Usage(_))
+    ));
+    assert_eq!(
+        s.extern_type(Extern::Global(g)),
+        crate::ExternType::Global(GlobalType {
+            val: ValType::F32,
+            mutable: false
+        })
+    );
+    let i = inst(
+        &mut s,
+        r#"(module (func (export "f") (param i64)) (memory (export "m") 0) (table (export "t") 0 funcref))"#,
+    );
+    let names: Vec<String> = s.exports(i).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["f", "m", "t"]);
+    assert!(s.export(i, "nope").is_none());
+    let f = func(&s, i, "f");
+    assert_eq!(
+        s.extern_type(Extern::Func(f)),
+        crate::ExternType::Func(FuncType::new([ValType::I64], []))
+    );
 }
