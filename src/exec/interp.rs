@@ -76,6 +76,23 @@ const INITIAL_STACK: usize = 1 << 12;
 /// Calls function `func` (arguments already type checked) and returns its
 /// results.
 pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    // Host functions may call back in, recursing on the native stack: bound
+    // the bytes used since the outermost call.
+    let marker = 0u8;
+    let here = std::ptr::addr_of!(marker) as usize;
+    if store.native_top == 0 {
+        store.native_top = here;
+        let r = invoke_inner(store, func, args);
+        store.native_top = 0;
+        return r;
+    }
+    if store.native_top.abs_diff(here) > store.config().max_native_stack {
+        return Err(TrapCode::CallStackExhausted.into());
+    }
+    invoke_inner(store, func, args)
+}
+
+fn invoke_inner(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Value>, Trap> {
     let config = store.config();
     if store.depth >= config.max_call_depth {
         return Err(TrapCode::CallStackExhausted.into());

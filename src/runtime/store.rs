@@ -31,6 +31,10 @@ pub struct Config {
     /// execution traps with `all fuel consumed`. Decremented in place, so
     /// it is a budget for the whole store; refill via [`Store::config_mut`].
     pub fuel: Option<u64>,
+    /// Bytes of native stack that calls nested through host functions
+    /// (host -> `Store::call` -> wasm -> host ...) may use before
+    /// `call stack exhausted`. Wasm-to-wasm calls use no native stack.
+    pub max_native_stack: usize,
 }
 
 impl Default for Config {
@@ -39,6 +43,7 @@ impl Default for Config {
             max_call_depth: 10_000,
             max_value_stack: 1 << 20,
             fuel: None,
+            max_native_stack: 1 << 20,
         }
     }
 }
@@ -210,6 +215,9 @@ pub struct Store {
     pub(crate) depth: usize,
     /// Value stack slots used by interpreter loops further out.
     pub(crate) stack_used: usize,
+    /// Address of a local of the outermost active call (0 when none), to
+    /// measure the native stack used by re-entrant calls.
+    pub(crate) native_top: usize,
 }
 
 impl Default for Store {
@@ -240,6 +248,7 @@ impl Store {
             stack: Vec::new(),
             depth: 0,
             stack_used: 0,
+            native_top: 0,
         }
     }
 
