@@ -836,3 +836,52 @@ fn host_side_entities() {
         crate::ExternType::Func(FuncType::new([ValType::I64], []))
     );
 }
+
+#[test]
+fn call_into_other_instance_of_same_module() {
+    let mut s = Store::new();
+    let m = module(
+        r#"(module
+        (import "env" "g" (global $g i32))
+        (import "env" "f" (func $f (result i32)))
+        (func (export "get") (result i32) global.get $g call $f i32.add))"#,
+    );
+    let zero = s.func_new(
+        FuncType::new([], [ValType::I32]),
+        Arc::new(|_, _, r| {
+            r[0] = I32(0);
+            Ok(())
+        }),
+    );
+    let ga = s
+        .global_new(
+            GlobalType {
+                val: ValType::I32,
+                mutable: false,
+            },
+            I32(1),
+        )
+        .unwrap();
+    let gb = s
+        .global_new(
+            GlobalType {
+                val: ValType::I32,
+                mutable: false,
+            },
+            I32(10),
+        )
+        .unwrap();
+    let a = s
+        .instantiate(&m, &[Extern::Global(ga), Extern::Func(zero)])
+        .unwrap();
+    let get_a = func(&s, a, "get");
+    let b = s
+        .instantiate(&m, &[Extern::Global(gb), Extern::Func(get_a)])
+        .unwrap();
+    let get_b = func(&s, b, "get");
+    let c = s
+        .instantiate(&m, &[Extern::Global(ga), Extern::Func(get_b)])
+        .unwrap();
+    assert_eq!(call(&mut s, b, "get", &[]).unwrap(), vec![I32(11)]);
+    assert_eq!(call(&mut s, c, "get", &[]).unwrap(), vec![I32(12)]);
+}
