@@ -259,12 +259,12 @@ macro_rules! num_arm {
 }
 
 macro_rules! mem_arm {
-    (load $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $store:ident, $mem:ident) => {{
+    (load $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $store:ident, $mem:expr) => {{
         let ea = u64::from($stack[$sp - 1] as u32) + u64::from($off);
         let b = $store.mems[$mem].load::<{ std::mem::size_of::<$m>() }>(ea)?;
         $stack[$sp - 1] = (<$m>::from_le_bytes(b) as $reg).to_slot();
     }};
-    (store $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $store:ident, $mem:ident) => {{
+    (store $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $store:ident, $mem:expr) => {{
         let v = <$reg>::from_slot($stack[$sp - 1]) as $m;
         let ea = u64::from($stack[$sp - 2] as u32) + u64::from($off);
         $sp -= 2;
@@ -275,7 +275,7 @@ macro_rules! mem_arm {
 /// Builds the dispatch `match`: the hand-written arms plus one arm per row
 /// of the numeric and memory tables.
 macro_rules! dispatch_num {
-    (($op:ident, $stack:ident, $sp:ident, $store:ident, $mem:ident) { $($arms:tt)* } ;
+    (($op:ident, $stack:ident, $sp:ident, $store:ident, $mem:expr) { $($arms:tt)* } ;
      $($nop:ident $code:literal $name:literal $shape:ident $in:ident -> $out:ident $f:ident)*) => {
         crate::for_each_mem_op! { dispatch_mem;
             ($op, $stack, $sp, $store, $mem) { $($arms)* } { $($nop $shape $in $f)* } }
@@ -283,7 +283,7 @@ macro_rules! dispatch_num {
 }
 
 macro_rules! dispatch_mem {
-    (($op:ident, $stack:ident, $sp:ident, $store:ident, $mem:ident) { $($arms:tt)* }
+    (($op:ident, $stack:ident, $sp:ident, $store:ident, $mem:expr) { $($arms:tt)* }
      { $($nop:ident $shape:ident $in:ident $f:ident)* } ;
      $($mop:ident $code:literal $name:literal $kind:ident $ty:ident $align:literal $reg:ident => $m:ident)*) => {
         match $op {
@@ -309,28 +309,6 @@ fn run(
     let mut fuel = store.config().fuel.unwrap_or(u64::MAX);
     // Two instances of the loop: metering code costs registers and
     // instructions in every backward branch, so the default is without.
-    let r = if metered {
-        run_loop::<true>(store, stack, func, nargs, limit, &mut fuel)
-    } else {
-        run_loop::<false>(store, stack, func, nargs, limit, &mut fuel)
-    };
-    if metered {
-        store.config_mut().fuel = Some(fuel);
-    }
-    r
-}
-
-fn run_loop<const METERED: bool>(
-    store: &mut Store,
-    stack_vec: &mut Vec<u64>,
-    func: u32,
-    nargs: usize,
-    limit: usize,
-    fuel: &mut u64,
-) -> Result<(), Trap> {
-    let max_depth = store.config().max_call_depth;
-    let depth0 = store.depth;
-    let used0 = store.stack_used;
     let FuncKind::Wasm {
         instance,
         code,
@@ -339,14 +317,55 @@ fn run_loop<const METERED: bool>(
     else {
         unreachable!("run on a host function")
     };
-    let mut inst = *instance;
-    let mut code = Arc::clone(code);
+    let index = *index;
+    let mut ctx = Ctx {
+        frames: Vec::new(),
+        code: Arc::clone(code),
+        inst: *instance,
+        mem: mem_of(store, *instance),
+        depth0: store.depth,
+        used0: store.stack_used,
+        limit,
+        max_depth: store.config().max_call_depth,
+    };
+    let r = if metered {
+        run_loop::<true>(store, stack, &mut ctx, index, nargs, &mut fuel)
+    } else {
+        run_loop::<false>(store, stack, &mut ctx, index, nargs, &mut fuel)
+    };
+    if metered {
+        store.config_mut().fuel = Some(fuel);
+    }
+    r
+}
+
+/// State the loop needs only on calls, returns and instance-dependent ops.
+/// Kept behind a pointer so it does not compete with the hot state (ops,
+/// stack, pc, sp, base) for registers.
+struct Ctx {
+    frames: Vec<Frame>,
+    code: Arc<Code>,
+    inst: u32,
+    mem: usize,
+    depth0: usize,
+    used0: usize,
+    limit: usize,
+    max_depth: usize,
+}
+
+#[inline(never)]
+fn run_loop<const METERED: bool>(
+    store: &mut Store,
+    stack_vec: &mut Vec<u64>,
+    ctx: &mut Ctx,
+    index: u32,
+    nargs: usize,
+    fuel: &mut u64,
+) -> Result<(), Trap> {
     // Plain slices (pointer and length in registers) rather than going
     // through the `Vec`s on every access; re-derived when they change.
-    let mut ops: &[Op] = &code.ops;
+    let mut ops: &[Op] = &ctx.code.ops;
     let mut stack: &mut [u64] = &mut stack_vec[..];
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut mem = mem_of(store, inst);
     let mut base = 0usize;
     let mut sp = nargs;
     let mut pc;
@@ -367,21 +386,21 @@ fn run_loop<const METERED: bool>(
     macro_rules! enter {
         ($idx:expr, $saved:expr, $caller:expr, $push:expr) => {{
             tick!();
-            let meta = code.funcs[$idx as usize];
-            if depth0 + frames.len() + 1 + usize::from($push) > max_depth {
+            let meta = ctx.code.funcs[$idx as usize];
+            if ctx.depth0 + ctx.frames.len() + 1 + usize::from($push) > ctx.max_depth {
                 return Err(TrapCode::CallStackExhausted.into());
             }
             let new_base = sp - meta.params as usize;
             let need = new_base + meta.frame_size as usize;
             if need > stack.len() {
-                grow_stack(stack_vec, need, limit)?;
+                grow_stack(stack_vec, need, ctx.limit)?;
                 stack = &mut stack_vec[..];
             }
             if meta.locals > 0 {
                 stack[sp..sp + meta.locals as usize].fill(0);
             }
             if $push {
-                frames.push(Frame {
+                ctx.frames.push(Frame {
                     ret_pc: pc as u32,
                     base: base as u32,
                     inst: $caller,
@@ -400,22 +419,22 @@ fn run_loop<const METERED: bool>(
             let fa = $fa as usize;
             match &store.funcs[fa].kind {
                 FuncKind::Host(_) => {
-                    store.depth = depth0 + frames.len() + 1;
-                    store.stack_used = used0 + sp;
-                    if store.depth >= max_depth {
+                    store.depth = ctx.depth0 + ctx.frames.len() + 1;
+                    store.stack_used = ctx.used0 + sp;
+                    if store.depth >= ctx.max_depth {
                         return Err(TrapCode::CallStackExhausted.into());
                     }
                     // The host may run wasm: hand it the fuel.
                     if let Some(f) = store.config_mut().fuel.as_mut() {
                         *f = *fuel;
                     }
-                    let r = call_host(store, fa, stack, sp, inst);
+                    let r = call_host(store, fa, stack, sp, ctx.inst);
                     if let Some(f) = store.config().fuel {
                         *fuel = f;
                     }
                     sp = r?;
-                    store.depth = depth0;
-                    store.stack_used = used0;
+                    store.depth = ctx.depth0;
+                    store.stack_used = ctx.used0;
                 }
                 FuncKind::Wasm {
                     instance,
@@ -423,18 +442,18 @@ fn run_loop<const METERED: bool>(
                     index,
                 } => {
                     let (ci, idx) = (*instance, *index);
-                    let saved = if Arc::ptr_eq(c, &code) {
+                    let saved = if Arc::ptr_eq(c, &ctx.code) {
                         None
                     } else {
-                        let saved = std::mem::replace(&mut code, Arc::clone(c));
-                        ops = &code.ops;
+                        let saved = std::mem::replace(&mut ctx.code, Arc::clone(c));
+                        ops = &ctx.code.ops;
                         Some(saved)
                     };
-                    let caller = inst;
+                    let caller = ctx.inst;
                     enter!(idx, saved, caller, true);
-                    if ci != inst {
-                        inst = ci;
-                        mem = mem_of(store, inst);
+                    if ci != ctx.inst {
+                        ctx.inst = ci;
+                        ctx.mem = mem_of(store, ctx.inst);
                     }
                 }
             }
@@ -455,12 +474,12 @@ fn run_loop<const METERED: bool>(
     }
 
     pc = 0;
-    enter!(*index, None, inst, false);
+    enter!(index, None, ctx.inst, false);
 
     loop {
         let op = ops[pc];
         pc += 1;
-        crate::for_each_num_op! { dispatch_num; (op, stack, sp, store, mem) {
+        crate::for_each_num_op! { dispatch_num; (op, stack, sp, store, ctx.mem) {
             Op::Unreachable => return Err(TrapCode::Unreachable.into()),
             Op::Br(t) => {
                 if (t as usize) < pc {
@@ -522,24 +541,24 @@ fn run_loop<const METERED: bool>(
                 let keep = keep as usize;
                 move_down(stack, sp, keep, base);
                 sp = base + keep;
-                let Some(f) = frames.pop() else { return Ok(()) };
+                let Some(f) = ctx.frames.pop() else { return Ok(()) };
                 pc = f.ret_pc as usize;
                 base = f.base as usize;
                 if let Some(c) = f.code {
-                    code = c;
-                    ops = &code.ops;
+                    ctx.code = c;
+                    ops = &ctx.code.ops;
                 }
-                if f.inst != inst {
-                    inst = f.inst;
-                    mem = mem_of(store, inst);
+                if f.inst != ctx.inst {
+                    ctx.inst = f.inst;
+                    ctx.mem = mem_of(store, ctx.inst);
                 }
             }
-            Op::CallInternal(idx) => enter!(idx, None, inst, true),
-            Op::Call(f) => call_addr!(store.instances[inst as usize].funcs[f as usize]),
+            Op::CallInternal(idx) => enter!(idx, None, ctx.inst, true),
+            Op::Call(f) => call_addr!(store.instances[ctx.inst as usize].funcs[f as usize]),
             Op::CallIndirect { ty, table } => {
                 sp -= 1;
                 let i = stack[sp] as u32;
-                let ins = &store.instances[inst as usize];
+                let ins = &store.instances[ctx.inst as usize];
                 let t = &store.tables[ins.tables[table as usize] as usize];
                 let r = *t.elems.get(i as usize).ok_or(TrapCode::UndefinedElement)?;
                 let fa = r.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as usize;
@@ -550,7 +569,7 @@ fn run_loop<const METERED: bool>(
             }
             Op::RefIsNull => stack[sp - 1] = u64::from(stack[sp - 1] == 0),
             Op::RefFunc(f) => {
-                stack[sp] = u64::from(store.instances[inst as usize].funcs[f as usize]) + 1;
+                stack[sp] = u64::from(store.instances[ctx.inst as usize].funcs[f as usize]) + 1;
                 sp += 1;
             }
             Op::Drop => sp -= 1,
@@ -576,43 +595,43 @@ fn run_loop<const METERED: bool>(
             }
             Op::LocalTee(i) => stack[base + i as usize] = stack[sp - 1],
             Op::GlobalGet(g) => {
-                let ga = store.instances[inst as usize].globals[g as usize];
+                let ga = store.instances[ctx.inst as usize].globals[g as usize];
                 stack[sp] = store.globals[ga as usize].value;
                 sp += 1;
             }
             Op::GlobalSet(g) => {
                 sp -= 1;
-                let ga = store.instances[inst as usize].globals[g as usize];
+                let ga = store.instances[ctx.inst as usize].globals[g as usize];
                 store.globals[ga as usize].value = stack[sp];
             }
             Op::TableGet(t) => {
-                let ta = store.instances[inst as usize].tables[t as usize];
+                let ta = store.instances[ctx.inst as usize].tables[t as usize];
                 let i = stack[sp - 1] as u32;
                 let v = store.tables[ta as usize].elems.get(i as usize);
                 stack[sp - 1] = *v.ok_or(TrapCode::OutOfBoundsTableAccess)?;
             }
             Op::TableSet(t) => {
                 sp -= 2;
-                let ta = store.instances[inst as usize].tables[t as usize];
+                let ta = store.instances[ctx.inst as usize].tables[t as usize];
                 let i = stack[sp] as u32;
                 let slot = store.tables[ta as usize].elems.get_mut(i as usize);
                 *slot.ok_or(TrapCode::OutOfBoundsTableAccess)? = stack[sp + 1];
             }
             Op::TableSize(t) => {
-                let ta = store.instances[inst as usize].tables[t as usize];
+                let ta = store.instances[ctx.inst as usize].tables[t as usize];
                 stack[sp] = u64::from(store.tables[ta as usize].size());
                 sp += 1;
             }
             Op::TableGrow(t) => {
                 sp -= 1;
-                let ta = store.instances[inst as usize].tables[t as usize];
+                let ta = store.instances[ctx.inst as usize].tables[t as usize];
                 let n = stack[sp] as u32;
                 let r = store.tables[ta as usize].grow(n, stack[sp - 1]);
                 stack[sp - 1] = u64::from(r.unwrap_or(u32::MAX));
             }
             Op::TableFill(t) => {
                 sp -= 3;
-                let ta = store.instances[inst as usize].tables[t as usize];
+                let ta = store.instances[ctx.inst as usize].tables[t as usize];
                 let (i, v, n) = (stack[sp] as u32, stack[sp + 1], stack[sp + 2] as u32);
                 let tab = &mut store.tables[ta as usize];
                 let r = tab.range(i, n)?;
@@ -620,7 +639,7 @@ fn run_loop<const METERED: bool>(
             }
             Op::TableCopy { dst, src } => {
                 sp -= 3;
-                let ins = &store.instances[inst as usize];
+                let ins = &store.instances[ctx.inst as usize];
                 let (da, sa) = (ins.tables[dst as usize] as usize, ins.tables[src as usize] as usize);
                 let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
                 let sr = store.tables[sa].range(s, n)?;
@@ -635,7 +654,7 @@ fn run_loop<const METERED: bool>(
             }
             Op::TableInit { elem, table } => {
                 sp -= 3;
-                let ins = &store.instances[inst as usize];
+                let ins = &store.instances[ctx.inst as usize];
                 let (ta, ea) = (ins.tables[table as usize] as usize, ins.elems[elem as usize] as usize);
                 let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
                 let seg = &store.elems[ea];
@@ -645,36 +664,36 @@ fn run_loop<const METERED: bool>(
                 tab.elems[dr].copy_from_slice(&seg[sr]);
             }
             Op::ElemDrop(e) => {
-                let ea = store.instances[inst as usize].elems[e as usize];
+                let ea = store.instances[ctx.inst as usize].elems[e as usize];
                 store.elems[ea as usize] = Vec::new();
             }
             Op::MemorySize => {
-                stack[sp] = u64::from(store.mems[mem].pages());
+                stack[sp] = u64::from(store.mems[ctx.mem].pages());
                 sp += 1;
             }
             Op::MemoryGrow => {
                 let n = stack[sp - 1] as u32;
-                stack[sp - 1] = u64::from(store.mems[mem].grow(n).unwrap_or(u32::MAX));
+                stack[sp - 1] = u64::from(store.mems[ctx.mem].grow(n).unwrap_or(u32::MAX));
             }
             Op::MemoryFill => {
                 sp -= 3;
                 let (d, v, n) = (stack[sp] as u32, stack[sp + 1] as u8, stack[sp + 2] as u32);
-                store.mems[mem].fill(u64::from(d), v, u64::from(n))?;
+                store.mems[ctx.mem].fill(u64::from(d), v, u64::from(n))?;
             }
             Op::MemoryCopy => {
                 sp -= 3;
                 let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
-                store.mems[mem].copy(u64::from(d), u64::from(s), u64::from(n))?;
+                store.mems[ctx.mem].copy(u64::from(d), u64::from(s), u64::from(n))?;
             }
             Op::MemoryInit(seg) => {
                 sp -= 3;
-                let da = store.instances[inst as usize].datas[seg as usize] as usize;
+                let da = store.instances[ctx.inst as usize].datas[seg as usize] as usize;
                 let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
                 let data = &store.datas[da];
-                store.mems[mem].init(u64::from(d), data, u64::from(s), u64::from(n))?;
+                store.mems[ctx.mem].init(u64::from(d), data, u64::from(s), u64::from(n))?;
             }
             Op::DataDrop(seg) => {
-                let da = store.instances[inst as usize].datas[seg as usize];
+                let da = store.instances[ctx.inst as usize].datas[seg as usize];
                 store.datas[da as usize] = Arc::from(&[][..]);
             }
             Op::Const(v) => {
