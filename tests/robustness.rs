@@ -144,7 +144,7 @@ fn damaged_modules_are_errors_not_crashes() {
     for seed in &corpus {
         Module::new(seed).expect("seed module is valid");
     }
-    let iterations = 6000;
+    let iterations = 20_000;
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut decoded = 0;
     for i in 0..iterations {
