@@ -1,0 +1,290 @@
+//! Executes the directives of one script against a fresh [`Store`].
+
+use std::collections::HashMap;
+
+use wast::token::{Id, Span};
+use wast::{QuoteWat, WastDirective, WastExecute, WastInvoke, WastRet};
+
+use super::values::{arg_value, fmt_rets, fmt_values, ret_matches};
+use super::{spectest, Failure};
+use crate::error::{Error, TrapCode};
+use crate::runtime::{Extern, Instance, Module, Store, Value};
+
+/// A module instance as later directives see it: usable, or the reason it
+/// is not (it failed to compile or instantiate).
+type ModState = Result<Instance, String>;
+
+/// What an import module name resolves to.
+enum Registered {
+    Instance(Instance),
+    Host(Vec<(&'static str, Extern)>),
+}
+
+/// The state of one script run.
+pub(crate) struct Runner<'a> {
+    store: Store,
+    /// The most recent module (the target of directives without `$id`).
+    current: Option<ModState>,
+    named: HashMap<&'a str, ModState>,
+    /// `module definition`s, for `module instance`.
+    definitions: HashMap<&'a str, Result<Module, String>>,
+    last_definition: Option<Result<Module, String>>,
+    registry: HashMap<String, Registered>,
+}
+
+/// The outcome of one directive: `Err` is the failure message.
+type Outcome = Result<(), String>;
+
+/// The directive keyword, for reports.
+pub(crate) fn directive_name(d: &WastDirective<'_>) -> &'static str {
+    match d {
+        WastDirective::Module(_) => "module",
+        WastDirective::ModuleDefinition(_) => "module definition",
+        WastDirective::ModuleInstance { .. } => "module instance",
+        WastDirective::AssertMalformed { .. } => "assert_malformed",
+        WastDirective::AssertInvalid { .. } => "assert_invalid",
+        WastDirective::AssertInvalidCustom { .. } => "assert_invalid_custom",
+        WastDirective::AssertMalformedCustom { .. } => "assert_malformed_custom",
+        WastDirective::Register { .. } => "register",
+        WastDirective::Invoke(_) => "invoke",
+        WastDirective::AssertTrap { .. } => "assert_trap",
+        WastDirective::AssertReturn { .. } => "assert_return",
+        WastDirective::AssertExhaustion { .. } => "assert_exhaustion",
+        WastDirective::AssertUnlinkable { .. } => "assert_unlinkable",
+        WastDirective::AssertException { .. } => "assert_exception",
+        WastDirective::AssertSuspension { .. } => "assert_suspension",
+        WastDirective::Thread(_) => "thread",
+        WastDirective::Wait { .. } => "wait",
+    }
+}
+
+/// One line describing an error, with its kind (the kinds are what the
+/// assertions distinguish).
+pub(crate) fn describe(e: &Error) -> String {
+    match e {
+        Error::Decode { message, offset } => format!("malformed \"{message}\" (at offset 0x{offset:x})"),
+        Error::Validate { message, offset } => format!("invalid \"{message}\" (at offset 0x{offset:x})"),
+        Error::Link(m) => format!("unlinkable \"{m}\""),
+        Error::Trap(t) => format!("trap \"{t}\""),
+        Error::Usage(m) => format!("usage error \"{m}\""),
+        Error::Text(m) => format!("text error \"{m}\""),
+    }
+}
+
+/// The trap message rule: ours starts with the expected text, or the
+/// expected text starts with ours (the suite sometimes appends an index).
+pub(crate) fn trap_message_matches(expected: &str, ours: &str) -> bool {
+    !ours.is_empty() && (ours.starts_with(expected) || expected.starts_with(ours))
+}
+
+fn encode(module: &mut QuoteWat<'_>) -> Result<Vec<u8>, String> {
+    module.encode().map_err(|e| format!("text error \"{}\"", e.message()))
+}
+
+impl<'a> Runner<'a> {
+    pub(crate) fn new() -> Runner<'a> {
+        Runner {
+            store: Store::new(),
+            current: None,
+            named: HashMap::new(),
+            definitions: HashMap::new(),
+            last_definition: None,
+            registry: HashMap::new(),
+        }
+    }
+
+    /// Runs one directive.
+    pub(crate) fn run(&mut self, directive: WastDirective<'a>) -> Outcome {
+        match directive {
+            WastDirective::Module(mut module) => {
+                let name = module.name().map(|id| id.name());
+                // Until it succeeds, the module counts as failed, so that a
+                // panic half-way leaves no stale module in place.
+                self.set_current(name, Err("module did not finish instantiating".into()));
+                let result = self.compile(&mut module).and_then(|m| self.instantiate(&m).map_err(|e| describe(&e)));
+                let state = result.clone().map_err(|e| format!("module failed: {e}"));
+                self.set_current(name, state);
+                result.map(|_| ()).map_err(|e| format!("expected success, got {e}"))
+            }
+            WastDirective::ModuleDefinition(mut module) => {
+                let name = module.name().map(|id| id.name());
+                let compiled = self.compile(&mut module);
+                if let Some(name) = name {
+                    self.definitions.insert(name, compiled.clone());
+                }
+                self.last_definition = Some(compiled.clone());
+                compiled.map(|_| ()).map_err(|e| format!("expected success, got {e}"))
+            }
+            WastDirective::ModuleInstance { instance, module, .. } => {
+                let name = instance.map(|id| id.name());
+                self.set_current(name, Err("module did not finish instantiating".into()));
+                let def = match module {
+                    Some(id) => self.definitions.get(id.name()).cloned(),
+                    None => self.last_definition.clone(),
+                };
+                let result = match def {
+                    None => Err("no such module definition".to_string()),
+                    Some(Err(e)) => Err(format!("module definition failed: {e}")),
+                    Some(Ok(m)) => self.instantiate(&m).map_err(|e| describe(&e)),
+                };
+                self.set_current(name, result.clone().map_err(|e| format!("module failed: {e}")));
+                result.map(|_| ()).map_err(|e| format!("expected success, got {e}"))
+            }
+            WastDirective::Register { name, module, .. } => {
+                let instance = self.instance(module)?;
+                self.registry.insert(name.to_string(), Registered::Instance(instance));
+                Ok(())
+            }
+            WastDirective::Invoke(invoke) => match self.invoke(&invoke)? {
+                Ok(_) => Ok(()),
+                Err(e) => Err(format!("expected success, got {}", describe(&e))),
+            },
+            WastDirective::AssertReturn { exec, results, .. } => self.assert_return(exec, &results),
+            WastDirective::AssertTrap { exec, message, .. } => match self.execute(exec)? {
+                Err(Error::Trap(t)) if trap_message_matches(message, &t.to_string()) => Ok(()),
+                Err(e) => Err(format!("expected trap \"{message}\", got {}", describe(&e))),
+                Ok(values) => Err(format!("expected trap \"{message}\", got {}", fmt_values(&values))),
+            },
+            WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call)? {
+                Err(Error::Trap(t)) if t.code() == Some(TrapCode::CallStackExhausted) => Ok(()),
+                Err(e) => Err(format!("expected trap \"{message}\", got {}", describe(&e))),
+                Ok(values) => Err(format!("expected trap \"{message}\", got {}", fmt_values(&values))),
+            },
+            WastDirective::AssertInvalid { mut module, message, .. } => {
+                let bytes = encode(&mut module).map_err(|e| format!("expected invalid \"{message}\", got {e}"))?;
+                match Module::new(&bytes) {
+                    Err(Error::Validate { message: ours, .. }) if ours.starts_with(message) => Ok(()),
+                    Err(e) => Err(format!("expected invalid \"{message}\", got {}", describe(&e))),
+                    Ok(_) => Err(format!("expected invalid \"{message}\", got a valid module")),
+                }
+            }
+            WastDirective::AssertMalformed { mut module, message, .. } => {
+                // The text format is the `wast` crate's business: any error
+                // it reports counts, whatever its wording.
+                let Ok(bytes) = module.encode() else { return Ok(()) };
+                match Module::new(&bytes) {
+                    Err(Error::Decode { message: ours, .. }) if ours.starts_with(message) => Ok(()),
+                    Err(e) => Err(format!("expected malformed \"{message}\", got {}", describe(&e))),
+                    Ok(_) => Err(format!("expected malformed \"{message}\", got a valid module")),
+                }
+            }
+            WastDirective::AssertUnlinkable { module, message, .. } => {
+                let module = self.compile(&mut QuoteWat::Wat(module))?;
+                match self.instantiate(&module) {
+                    Err(Error::Link(ours)) if ours.starts_with(message) => Ok(()),
+                    Err(e) => Err(format!("expected unlinkable \"{message}\", got {}", describe(&e))),
+                    Ok(_) => Err(format!("expected unlinkable \"{message}\", got an instance")),
+                }
+            }
+            other => Err(format!("unsupported directive {}", directive_name(&other))),
+        }
+    }
+
+    fn set_current(&mut self, name: Option<&'a str>, state: ModState) {
+        if let Some(name) = name {
+            self.named.insert(name, state.clone());
+        }
+        self.current = Some(state);
+    }
+
+    /// The instance a directive refers to: `$id`, or the current module.
+    fn instance(&self, id: Option<Id<'a>>) -> Result<Instance, String> {
+        let state = match id {
+            None => self.current.as_ref().ok_or("no module defined yet")?,
+            Some(id) => self.named.get(id.name()).ok_or_else(|| format!("unknown module ${}", id.name()))?,
+        };
+        state.clone()
+    }
+
+    /// Encodes, decodes and validates a module.
+    fn compile(&mut self, module: &mut QuoteWat<'_>) -> Result<Module, String> {
+        let bytes = encode(module)?;
+        Module::new(&bytes).map_err(|e| describe(&e))
+    }
+
+    /// Resolves the imports of `module` through the registry and
+    /// instantiates it.
+    fn instantiate(&mut self, module: &Module) -> Result<Instance, Error> {
+        let imports = module.imports();
+        let mut externs = Vec::with_capacity(imports.len());
+        for (module_name, name, _) in &imports {
+            if module_name == "spectest" && !self.registry.contains_key("spectest") {
+                let host = spectest::create(&mut self.store)?;
+                self.registry.insert("spectest".into(), Registered::Host(host));
+            }
+            let ext = match self.registry.get(module_name.as_str()) {
+                Some(Registered::Instance(i)) => self.store.export(*i, name),
+                Some(Registered::Host(list)) => list.iter().find(|(n, _)| n == name).map(|(_, e)| *e),
+                None => None,
+            };
+            externs.push(ext.ok_or_else(|| Error::Link(format!("unknown import \"{module_name}\" \"{name}\"")))?);
+        }
+        self.store.instantiate(module, &externs)
+    }
+
+    /// Calls an exported function. The outer error means the call could
+    /// not even be made (unknown module or export, unsupported argument).
+    fn invoke(&mut self, invoke: &WastInvoke<'a>) -> Result<Result<Vec<Value>, Error>, String> {
+        let instance = self.instance(invoke.module)?;
+        let Some(Extern::Func(func)) = self.store.export(instance, invoke.name) else {
+            return Err(format!("no function export \"{}\"", invoke.name));
+        };
+        let args = invoke.args.iter().map(arg_value).collect::<Result<Vec<_>, _>>()?;
+        Ok(self.store.call(func, &args))
+    }
+
+    /// Runs the action of an assertion: an invocation, a global read, or
+    /// the instantiation of a module.
+    fn execute(&mut self, exec: WastExecute<'a>) -> Result<Result<Vec<Value>, Error>, String> {
+        match exec {
+            WastExecute::Invoke(invoke) => self.invoke(&invoke),
+            WastExecute::Get { module, global, .. } => {
+                let instance = self.instance(module)?;
+                match self.store.export(instance, global) {
+                    Some(Extern::Global(g)) => Ok(Ok(vec![self.store.global_get(g)])),
+                    _ => Err(format!("no global export \"{global}\"")),
+                }
+            }
+            WastExecute::Wat(wat) => {
+                let bytes = encode(&mut QuoteWat::Wat(wat))?;
+                Ok(Module::new(&bytes).and_then(|m| self.instantiate(&m)).map(|_| Vec::new()))
+            }
+        }
+    }
+
+    fn assert_return(&mut self, exec: WastExecute<'a>, expected: &[WastRet<'a>]) -> Outcome {
+        match self.execute(exec)? {
+            Err(e) => Err(format!("expected {}, got {}", fmt_rets(expected), describe(&e))),
+            Ok(values) => {
+                let ok = values.len() == expected.len() && expected.iter().zip(&values).all(|(r, v)| ret_matches(r, v));
+                if ok {
+                    Ok(())
+                } else {
+                    Err(format!("expected {}, got {}", fmt_rets(expected), fmt_values(&values)))
+                }
+            }
+        }
+    }
+}
+
+/// Runs all directives, collecting failures; returns (passed, failed).
+pub(crate) fn run_directives<'a>(
+    directives: Vec<WastDirective<'a>>,
+    mut line_of: impl FnMut(Span) -> usize,
+    failures: &mut Vec<Failure>,
+) -> (usize, usize) {
+    let mut runner = Runner::new();
+    let (mut passed, mut failed) = (0, 0);
+    for directive in directives {
+        let name = directive_name(&directive);
+        let span = directive.span();
+        match super::catch_panic(|| runner.run(directive)) {
+            Ok(Ok(())) => passed += 1,
+            Ok(Err(message)) | Err(message) => {
+                failed += 1;
+                failures.push(Failure { line: line_of(span), directive: name, message });
+            }
+        }
+    }
+    (passed, failed)
+}
