@@ -23,7 +23,7 @@ mod values;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use wast::parser::{self, ParseBuffer};
@@ -74,6 +74,22 @@ pub fn run_file(path: &Path) -> FileReport {
     };
     report.path = path.display().to_string();
     report
+}
+
+/// The `*.wast` files of a folder, sorted by name.
+///
+/// # Errors
+/// When the folder cannot be read.
+pub fn wast_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "wast") && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    Ok(files)
 }
 
 /// Runs a script given as text; `name` names it in the report.
@@ -213,6 +229,18 @@ mod tests {
         assert!(m("out of bounds", "out of bounds memory access"));
         assert!(!m("integer overflow", "integer divide by zero"));
         assert!(!m("unreachable", ""));
+    }
+
+    #[test]
+    fn folder_listing_is_sorted_wast_only() {
+        let dir = std::env::temp_dir().join(format!("wasmint-script-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub.wast")).unwrap();
+        for name in ["b.wast", "a.wast", "c.wat", "a.wast.bak"] {
+            std::fs::write(dir.join(name), "").unwrap();
+        }
+        let names: Vec<_> = wast_files(&dir).unwrap().iter().map(|p| p.file_name().unwrap().to_owned()).collect();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(names, ["a.wast", "b.wast"]);
     }
 
     #[test]
