@@ -92,6 +92,9 @@ mod tests {
                 "  ],\n  \"excluded\": [\"simd_a.wast\"],\n  \"passed\": 4,\n  \"failed\": 1\n}\n"
             )
         );
-        assert_eq!(summary(&[], &[]), "{\n  \"files\": [],\n  \"excluded\": [],\n  \"passed\": 0,\n  \"failed\": 0\n}\n");
+        assert_eq!(
+            summary(&[], &[]),
+            "{\n  \"files\": [],\n  \"excluded\": [],\n  \"passed\": 0,\n  \"failed\": 0\n}\n"
+        );
     }
 }

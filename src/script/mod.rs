@@ -104,7 +104,8 @@ pub fn run_text(name: &str, text: &str) -> FileReport {
         Err(e) => return FileReport::broken(name, lines.line(e.span().offset()), "parse", e.message()),
     };
     let mut report = FileReport { path: name.to_string(), name: name.to_string(), ..FileReport::default() };
-    let (passed, failed) = run::run_directives(script.directives, |span| lines.line(span.offset()), &mut report.failures);
+    let (passed, failed) =
+        run::run_directives(script.directives, |span| lines.line(span.offset()), &mut report.failures);
     report.passed = passed;
     report.failed = failed;
     report

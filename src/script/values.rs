@@ -24,9 +24,7 @@ pub(crate) fn arg_value(arg: &WastArg<'_>) -> Result<Value, String> {
         WastArgCore::F32(v) => Value::F32(f32::from_bits(v.bits)),
         WastArgCore::F64(v) => Value::F64(f64::from_bits(v.bits)),
         WastArgCore::V128(v) => Value::V128(u128::from_le_bytes(v.to_le_bytes())),
-        WastArgCore::RefNull(HeapType::Abstract { shared: false, ty: AbstractHeapType::Func }) => {
-            Value::FuncRef(None)
-        }
+        WastArgCore::RefNull(HeapType::Abstract { shared: false, ty: AbstractHeapType::Func }) => Value::FuncRef(None),
         WastArgCore::RefNull(HeapType::Abstract { shared: false, ty: AbstractHeapType::Extern }) => {
             Value::ExternRef(None)
         }
@@ -97,9 +95,7 @@ fn core_matches(ret: &WastRetCore<'_>, value: &Value) -> bool {
 fn heap_is(ty: &Option<HeapType<'_>>, want: AbstractHeapType) -> bool {
     match ty {
         None => true,
-        Some(HeapType::Abstract { shared: false, ty }) => {
-            std::mem::discriminant(ty) == std::mem::discriminant(&want)
-        }
+        Some(HeapType::Abstract { shared: false, ty }) => std::mem::discriminant(ty) == std::mem::discriminant(&want),
         Some(_) => false,
     }
 }
@@ -141,16 +137,12 @@ fn fmt_core_ret(out: &mut String, ret: &WastRetCore<'_>) {
     let _ = match ret {
         WastRetCore::I32(x) => write!(out, "(i32.const {x})"),
         WastRetCore::I64(x) => write!(out, "(i64.const {x})"),
-        WastRetCore::F32(p) => write!(
-            out,
-            "(f32.const {})",
-            fmt_nan(p, |v| format!("{:?} 0x{:08x}", f32::from_bits(v.bits), v.bits))
-        ),
-        WastRetCore::F64(p) => write!(
-            out,
-            "(f64.const {})",
-            fmt_nan(p, |v| format!("{:?} 0x{:016x}", f64::from_bits(v.bits), v.bits))
-        ),
+        WastRetCore::F32(p) => {
+            write!(out, "(f32.const {})", fmt_nan(p, |v| format!("{:?} 0x{:08x}", f32::from_bits(v.bits), v.bits)))
+        }
+        WastRetCore::F64(p) => {
+            write!(out, "(f64.const {})", fmt_nan(p, |v| format!("{:?} 0x{:016x}", f64::from_bits(v.bits), v.bits)))
+        }
         WastRetCore::RefNull(None) => write!(out, "(ref.null)"),
         WastRetCore::RefNull(Some(HeapType::Abstract { ty: AbstractHeapType::Func, .. })) => {
             write!(out, "(ref.null func)")
@@ -215,9 +207,7 @@ mod tests {
         let text = format!("(assert_return (invoke \"f\") {rets})");
         let buf = ParseBuffer::new(&text).unwrap();
         let wast = parser::parse::<wast::Wast>(&buf).unwrap();
-        let wast::WastDirective::AssertReturn { results, .. } = &wast.directives[0] else {
-            panic!()
-        };
+        let wast::WastDirective::AssertReturn { results, .. } = &wast.directives[0] else { panic!() };
         results.len() == values.len() && results.iter().zip(values).all(|(r, v)| ret_matches(r, v))
     }
 
