@@ -102,7 +102,7 @@ impl<'a> Runner<'a> {
                 // panic half-way leaves no stale module in place.
                 self.set_current(name, Err("module did not finish instantiating".into()));
                 let result = self.compile(&mut module).and_then(|m| self.instantiate(&m).map_err(|e| describe(&e)));
-                let state = result.clone().map_err(|e| format!("module failed: {e}"));
+                let state = result.clone().map_err(|e| format!("module failed earlier: {e}"));
                 self.set_current(name, state);
                 result.map(|_| ()).map_err(|e| format!("expected success, got {e}"))
             }
@@ -127,7 +127,7 @@ impl<'a> Runner<'a> {
                     Some(Err(e)) => Err(format!("module definition failed: {e}")),
                     Some(Ok(m)) => self.instantiate(&m).map_err(|e| describe(&e)),
                 };
-                self.set_current(name, result.clone().map_err(|e| format!("module failed: {e}")));
+                self.set_current(name, result.clone().map_err(|e| format!("module failed earlier: {e}")));
                 result.map(|_| ()).map_err(|e| format!("expected success, got {e}"))
             }
             WastDirective::Register { name, module, .. } => {
@@ -169,7 +169,9 @@ impl<'a> Runner<'a> {
                 }
             }
             WastDirective::AssertUnlinkable { module, message, .. } => {
-                let module = self.compile(&mut QuoteWat::Wat(module))?;
+                let module = self
+                    .compile(&mut QuoteWat::Wat(module))
+                    .map_err(|e| format!("expected unlinkable \"{message}\", got {e}"))?;
                 match self.instantiate(&module) {
                     Err(Error::Link(ours)) if ours.starts_with(message) => Ok(()),
                     Err(e) => Err(format!("expected unlinkable \"{message}\", got {}", describe(&e))),
@@ -287,4 +289,66 @@ pub(crate) fn run_directives<'a>(
         }
     }
     (passed, failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::script::run_text;
+
+    /// Runs a script and returns (passed, failed, failure lines).
+    fn run(text: &str) -> (usize, usize, Vec<String>) {
+        let r = run_text("t.wast", text);
+        (r.passed, r.failed, r.failures.iter().map(|f| f.to_string()).collect())
+    }
+
+    #[test]
+    fn assertions_pass_and_fail_as_they_should() {
+        let script = r#"
+(module $A
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "nan") (result f32) (f32.const nan))
+  (func (export "trap") (unreachable))
+  (func $r (export "rec") (call $r))
+  (global (export "g") i32 (i32.const 7)))
+(assert_return (invoke "add" (i32.const 2) (i32.const 3)) (i32.const 5))
+(assert_return (invoke "nan") (f32.const nan:canonical))
+(assert_return (get "g") (i32.const 7))
+(assert_trap (invoke "trap") "unreachable")
+(assert_exhaustion (invoke "rec") "call stack exhausted")
+(register "a" $A)
+(module (import "a" "add" (func (param i32 i32) (result i32))) (import "spectest" "print_i32" (func (param i32)))
+  (import "spectest" "global_i32" (global i32)) (import "spectest" "table" (table 10 funcref))
+  (import "spectest" "memory" (memory 1)))
+(assert_unlinkable (module (import "a" "missing" (func))) "unknown import")
+(assert_unlinkable (module (import "a" "add" (func))) "incompatible import type")
+(assert_invalid (module (func (result i32))) "type mismatch")
+(assert_malformed (module binary "\00asm\02\00\00\00") "unknown binary version")
+(assert_trap (module (func $s unreachable) (start $s)) "unreachable")
+(invoke $A "add" (i32.const 1) (i32.const 1))
+"#;
+        let (passed, failed, failures) = run(script);
+        assert_eq!(failed, 0, "{failures:#?}");
+        assert_eq!(passed, 16);
+
+        let script = r#"
+(module (func (export "one") (result i32) (i32.const 1)) (func (export "trap") (unreachable)))
+(assert_return (invoke "one") (i32.const 2))
+(assert_trap (invoke "one") "unreachable")
+(assert_trap (invoke "trap") "integer overflow")
+(assert_return (invoke "missing"))
+(assert_invalid (module (func (result i32) (i32.const 0))) "type mismatch")
+(module $bad (func (export "f") (result i32) (i64.const 0)))
+(invoke "one")
+"#;
+        let (passed, failed, failures) = run(script);
+        assert_eq!((passed, failed), (1, 7), "{failures:#?}");
+        assert_eq!(failures[0], "3: assert_return: expected (i32.const 2), got (i32.const 1)");
+        assert_eq!(failures[1], "4: assert_trap: expected trap \"unreachable\", got (i32.const 1)");
+        assert_eq!(failures[2], "5: assert_trap: expected trap \"integer overflow\", got trap \"unreachable\"");
+        assert_eq!(failures[3], "6: assert_return: no function export \"missing\"");
+        assert_eq!(failures[4], "7: assert_invalid: expected invalid \"type mismatch\", got a valid module");
+        assert!(failures[5].starts_with("8: module: expected success, got invalid \"type mismatch"), "{}", failures[5]);
+        // The failed module is the current one now.
+        assert!(failures[6].starts_with("9: invoke: module failed earlier: invalid"), "{}", failures[6]);
+    }
 }
