@@ -328,7 +328,7 @@ mod tests {
 "#;
         let (passed, failed, failures) = run(script);
         assert_eq!(failed, 0, "{failures:#?}");
-        assert_eq!(passed, 16);
+        assert_eq!(passed, 14);
 
         let script = r#"
 (module (func (export "one") (result i32) (i32.const 1)) (func (export "trap") (unreachable)))
