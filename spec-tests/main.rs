@@ -6,18 +6,25 @@
 //! one of the NAMEs). The suite folder is `$WASMINT_TESTSUITE`, else
 //! `../shared/wasm-testsuite-2.0` next to the crate. `WASMINT_BLESS=1`
 //! rewrites the expectations file from the current failures (keeping the
-//! reasons of entries that still fail).
+//! reasons of entries that still fail). `WASMINT_SPEC_TIMEOUT=SECS` bounds
+//! each file (default 300).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use wasmint::script::{self, FileReport};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+
+use wasmint::script::{self, Failure, FileReport};
 
 /// Files of the suite we do not target (yet): SIMD.
 const EXCLUDED_PREFIX: &str = "simd_";
 /// Room for deep recursion before the engine's call-depth limit triggers.
 const STACK_SIZE: usize = 256 << 20;
+/// Seconds one file may take (`WASMINT_SPEC_TIMEOUT`); the whole suite
+/// takes a few seconds in release mode.
+const DEFAULT_TIMEOUT: u64 = 300;
 
 /// `file.wast:LINE` → reason.
 type Expectations = BTreeMap<(String, usize), String>;
@@ -55,16 +62,8 @@ fn main() -> ExitCode {
         .collect();
     println!("test suite: {} ({} files)", suite.display(), files.len());
 
-    let reports = std::thread::Builder::new()
-        .name("spec".into())
-        .stack_size(STACK_SIZE)
-        .spawn(move || run_all(&files))
-        .expect("spawn the spec thread")
-        .join();
-    let reports = match reports {
-        Ok(r) => r,
-        Err(_) => return fail("the runner itself panicked"),
-    };
+    let timeout = std::env::var("WASMINT_SPEC_TIMEOUT").ok().and_then(|t| t.parse().ok()).unwrap_or(DEFAULT_TIMEOUT);
+    let reports = run_all(&files, Duration::from_secs(timeout));
 
     // Compare with the expectations.
     let mut passed = 0;
@@ -130,8 +129,39 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_all(files: &[PathBuf]) -> Vec<FileReport> {
-    files.iter().map(|f| script::run_file(f)).collect()
+/// Runs each file on its own thread, so that a hang (an engine bug) costs
+/// that file only: after `timeout` it counts as one failure and the run
+/// moves on (the stuck thread dies when the process exits).
+fn run_all(files: &[PathBuf], timeout: Duration) -> Vec<FileReport> {
+    let mut reports = Vec::with_capacity(files.len());
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let (tx, rx) = mpsc::channel();
+        let path = file.clone();
+        let spawned = std::thread::Builder::new()
+            .name(name.clone())
+            .stack_size(STACK_SIZE)
+            .spawn(move || tx.send(script::run_file(&path)));
+        let broken = |message: String| FileReport {
+            path: file.display().to_string(),
+            name: name.clone(),
+            passed: 0,
+            failed: 1,
+            failures: vec![Failure { line: 0, directive: "run", message }],
+        };
+        let report = match spawned {
+            Err(e) => broken(format!("cannot spawn a thread: {e}")),
+            Ok(_) => match rx.recv_timeout(timeout) {
+                Ok(report) => report,
+                Err(RecvTimeoutError::Timeout) => {
+                    broken(format!("timed out after {} s (set WASMINT_SPEC_TIMEOUT to change)", timeout.as_secs()))
+                }
+                Err(RecvTimeoutError::Disconnected) => broken("the runner panicked".into()),
+            },
+        };
+        reports.push(report);
+    }
+    reports
 }
 
 fn fail(message: &str) -> ExitCode {
