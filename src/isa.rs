@@ -8,7 +8,7 @@
 //! Row: `Variant opcode "name" shape in -> out semantics_fn`.
 //! `opcode` is the byte, or `0xFC00 | sub` for the `0xFC`-prefixed ones.
 //! Shapes: `un` `(in) -> out`, `bin` `(in, in) -> out`, and their trapping
-//! forms `un_trap`/`bin_trap` whose function returns `Result<out, Trap>`.
+//! forms `un_trap`/`bin_trap` whose function returns `Result<out, TrapCode>`.
 
 /// Calls `$m! { rows }` with the numeric instruction table.
 #[macro_export]

@@ -1,1 +1,2 @@
-//! TODO
+//! Execution (spec 4): the semantics of instructions.
+pub mod num;
