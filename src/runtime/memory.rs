@@ -6,21 +6,15 @@
 use crate::error::TrapCode;
 use crate::syntax::{MAX_PAGES, PAGE_SIZE};
 
+use super::membuf::MemBuf;
+
 /// A memory instance.
 #[derive(Debug)]
 pub(crate) struct MemInst {
-    data: Vec<u8>,
+    /// Reserved up to the maximum, so it never moves (see `membuf`).
+    data: MemBuf,
     /// Declared maximum in pages, if any.
     max: Option<u32>,
-}
-
-/// A zeroed buffer of `len` bytes, or `None` if the allocation fails
-/// (instead of aborting). `vec![0; n]` gets lazily zeroed pages from the OS.
-fn zeroed(len: usize) -> Option<Vec<u8>> {
-    let mut probe: Vec<u8> = Vec::new();
-    probe.try_reserve_exact(len).ok()?;
-    drop(probe);
-    Some(vec![0; len])
 }
 
 impl MemInst {
@@ -30,7 +24,10 @@ impl MemInst {
             return None;
         }
         Some(MemInst {
-            data: zeroed(min as usize * PAGE_SIZE)?,
+            data: MemBuf::new(
+                min as usize * PAGE_SIZE,
+                (max.unwrap_or(MAX_PAGES).min(MAX_PAGES) as usize).saturating_mul(PAGE_SIZE),
+            )?,
             max,
         })
     }
@@ -59,9 +56,7 @@ impl MemInst {
         if new > u64::from(self.max.unwrap_or(MAX_PAGES).min(MAX_PAGES)) {
             return None;
         }
-        let extra = delta as usize * PAGE_SIZE;
-        self.data.try_reserve_exact(extra).ok()?;
-        self.data.resize(new as usize * PAGE_SIZE, 0);
+        self.data.grow(new as usize * PAGE_SIZE)?;
         Some(old)
     }
 

@@ -6,6 +6,7 @@
 //! A handle is only meaningful for the store that created it.
 
 mod instantiate;
+mod membuf;
 pub(crate) mod memory;
 mod store;
 pub(crate) mod table;
