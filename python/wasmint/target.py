@@ -14,7 +14,7 @@ describe one as wasmer's do.
 
 import platform
 import sys
-from typing import Optional
+from typing import List, Optional
 
 __all__ = ["Triple", "CpuFeatures", "Target"]
 
@@ -134,7 +134,7 @@ class CpuFeatures:
     """
 
     def __init__(self) -> None:
-        self._features = []
+        self._features: List[str] = []
 
     def add(self, feature: str) -> None:
         """Adds a feature such as ``'sse2'`` or ``'avx2'``."""
