@@ -32,16 +32,7 @@ type Expectations = BTreeMap<(String, usize), String>;
 
 fn main() -> ExitCode {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // Beside the crate; one level further up for a git worktree in `wt/`.
-    let suite = std::env::var_os("WASMINT_TESTSUITE").map(PathBuf::from).unwrap_or_else(|| {
-        let near = manifest.join("../shared/wasm-testsuite-2.0");
-        let far = manifest.join("../../shared/wasm-testsuite-2.0");
-        if !near.is_dir() && far.is_dir() {
-            far
-        } else {
-            near
-        }
-    });
+    let suite = script::default_suite_dir();
     let list_path = manifest.join("spec-tests/expected-failures.txt");
     let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let bless = std::env::var_os("WASMINT_BLESS").is_some_and(|v| v == "1");
