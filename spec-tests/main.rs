@@ -4,7 +4,8 @@
 //!
 //! `cargo test --test spec [-- NAME...]` (only files whose name contains
 //! one of the NAMEs). The suite folder is `$WASMINT_TESTSUITE`, else
-//! `../shared/wasm-testsuite-2.0` next to the crate. `WASMINT_BLESS=1`
+//! `../shared/wasm-testsuite-2.0` next to the crate (or `../../shared/...`,
+//! for a git worktree). `WASMINT_BLESS=1`
 //! rewrites the expectations file from the current failures (keeping the
 //! reasons of entries that still fail). `WASMINT_SPEC_TIMEOUT=SECS` bounds
 //! each file (default 300).
@@ -31,9 +32,7 @@ type Expectations = BTreeMap<(String, usize), String>;
 
 fn main() -> ExitCode {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let suite = std::env::var_os("WASMINT_TESTSUITE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../shared/wasm-testsuite-2.0"));
+    let suite = script::default_suite_dir();
     let list_path = manifest.join("spec-tests/expected-failures.txt");
     let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let bless = std::env::var_os("WASMINT_BLESS").is_some_and(|v| v == "1");

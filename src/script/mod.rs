@@ -92,6 +92,23 @@ pub fn wast_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// The folder of the WebAssembly 2.0 test suite for this crate's tests:
+/// `$WASMINT_TESTSUITE`, else `../shared/wasm-testsuite-2.0` beside the
+/// crate (or one level further up, from a git worktree). Never copied in.
+pub fn default_suite_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("WASMINT_TESTSUITE") {
+        return dir.into();
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let near = manifest.join("../shared/wasm-testsuite-2.0");
+    let far = manifest.join("../../shared/wasm-testsuite-2.0");
+    if !near.is_dir() && far.is_dir() {
+        far
+    } else {
+        near
+    }
+}
+
 /// Runs a script given as text; `name` names it in the report.
 pub fn run_text(name: &str, text: &str) -> FileReport {
     let lines = LineIndex::new(text);
