@@ -40,9 +40,7 @@ fn expect_ok(c: &mut Counts, file: &str, line: usize, bytes: Vec<u8>) {
             }
             c.modules.push(bytes);
         }
-        Err(e) => c
-            .failures
-            .push(format!("{file}:{line}: expected decode OK, got {e}")),
+        Err(e) => c.failures.push(format!("{file}:{line}: expected decode OK, got {e}")),
     }
 }
 
@@ -67,17 +65,11 @@ fn check_module(m: &wasmint::syntax::Module, bytes: &[u8]) -> Result<(), String>
                 Instr::LocalGet(_) => Some(0x20),
                 Instr::I32Const(_) => Some(0x41),
                 Instr::Mem(op, _) => Some(op.opcode()),
-                Instr::Num(op) => Some(if op.opcode() > 0xff {
-                    0xfc
-                } else {
-                    op.opcode() as u8
-                }),
+                Instr::Num(op) => Some(if op.opcode() > 0xff { 0xfc } else { op.opcode() as u8 }),
                 _ => None,
             };
             if expected.is_some_and(|e| e != b) {
-                return Err(format!(
-                    "function {i}: {ins:?} at offset {off:#x} is byte {b:#04x}"
-                ));
+                return Err(format!("function {i}: {ins:?} at offset {off:#x} is byte {b:#04x}"));
             }
         }
     }
@@ -120,41 +112,26 @@ fn run_file(c: &mut Counts, path: &Path) {
     for d in wast.directives {
         let line = line_of(d.span());
         match d {
-            WastDirective::Module(m) | WastDirective::ModuleDefinition(m) => {
-                encode_ok(c, &file, line, m)
-            }
+            WastDirective::Module(m) | WastDirective::ModuleDefinition(m) => encode_ok(c, &file, line, m),
             WastDirective::AssertInvalid { module, .. } => encode_ok(c, &file, line, module),
-            WastDirective::AssertUnlinkable { module, .. } => {
+            WastDirective::AssertUnlinkable { module, .. } => encode_ok(c, &file, line, QuoteWat::Wat(module)),
+            WastDirective::AssertTrap { exec: WastExecute::Wat(module), .. }
+            | WastDirective::AssertReturn { exec: WastExecute::Wat(module), .. } => {
                 encode_ok(c, &file, line, QuoteWat::Wat(module))
             }
-            WastDirective::AssertTrap {
-                exec: WastExecute::Wat(module),
-                ..
-            }
-            | WastDirective::AssertReturn {
-                exec: WastExecute::Wat(module),
-                ..
-            } => encode_ok(c, &file, line, QuoteWat::Wat(module)),
-            WastDirective::AssertMalformed {
-                module, message, ..
-            } => match module {
+            WastDirective::AssertMalformed { module, message, .. } => match module {
                 QuoteWat::Wat(Wat::Module(mut m)) => {
                     let bytes = match m.encode() {
                         Ok(b) => b,
                         Err(e) => {
-                            c.failures
-                                .push(format!("{file}:{line}: cannot encode binary module: {e}"));
+                            c.failures.push(format!("{file}:{line}: cannot encode binary module: {e}"));
                             continue;
                         }
                     };
                     match wasmint::binary::decode(&bytes) {
-                        Ok(_) => c
-                            .failures
-                            .push(format!("{file}:{line}: expected \"{message}\", decoded OK")),
+                        Ok(_) => c.failures.push(format!("{file}:{line}: expected \"{message}\", decoded OK")),
                         Err(e) if e.message().starts_with(message) => c.malformed_ok += 1,
-                        Err(e) => c.failures.push(format!(
-                            "{file}:{line}: expected \"{message}\", got \"{e}\""
-                        )),
+                        Err(e) => c.failures.push(format!("{file}:{line}: expected \"{message}\", got \"{e}\"")),
                     }
                 }
                 // Text-format malformedness is the text parser's business.
@@ -203,11 +180,7 @@ fn decode_spec_suite() {
         c.with_names,
         c.failures.len()
     );
-    assert!(
-        c.files >= 90,
-        "expected at least 90 .wast files, found {}",
-        c.files
-    );
+    assert!(c.files >= 90, "expected at least 90 .wast files, found {}", c.files);
     assert!(c.failures.is_empty(), "{} failures", c.failures.len());
 }
 
@@ -314,10 +287,5 @@ fn decode_throughput() {
     }
     let secs = t.elapsed().as_secs_f64();
     let mb = (m.len() * iters) as f64 / 1e6;
-    eprintln!(
-        "decoded {:.1} MB in {:.3} s: {:.0} MB/s",
-        mb,
-        secs,
-        mb / secs
-    );
+    eprintln!("decoded {:.1} MB in {:.3} s: {:.0} MB/s", mb, secs, mb / secs);
 }

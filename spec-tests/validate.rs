@@ -53,27 +53,19 @@ fn check_invalid(c: &mut Counts, module: &mut QuoteWat, expected: &str, at: &str
     let module = match wasmint::binary::decode(&bytes) {
         Ok(m) => m,
         Err(e) => {
-            c.failures
-                .push(format!("{at}: expected {expected:?}, decode failed: {e}"));
+            c.failures.push(format!("{at}: expected {expected:?}, decode failed: {e}"));
             return;
         }
     };
     let result = wasmint::validate::validate(&module);
     c.corpus.push(bytes.clone());
     match result {
-        Ok(()) => c
-            .failures
-            .push(format!("{at}: expected {expected:?}, validated OK")),
+        Ok(()) => c.failures.push(format!("{at}: expected {expected:?}, validated OK")),
         Err(wasmint::Error::Validate { offset, .. }) if offset > bytes.len() => {
-            c.failures.push(format!(
-                "{at}: offset {offset} beyond the module's {} bytes",
-                bytes.len()
-            ))
+            c.failures.push(format!("{at}: offset {offset} beyond the module's {} bytes", bytes.len()))
         }
         Err(e) if e.message().starts_with(expected) => c.invalid_ok += 1,
-        Err(e) => c
-            .failures
-            .push(format!("{at}: expected {expected:?}, got {e}")),
+        Err(e) => c.failures.push(format!("{at}: expected {expected:?}, got {e}")),
     }
 }
 
@@ -97,26 +89,13 @@ fn run_file(path: &Path, c: &mut Counts) {
             WastDirective::Module(mut m) | WastDirective::ModuleDefinition(mut m) => {
                 check_valid(c, m.encode(), &at);
             }
-            WastDirective::AssertInvalid {
-                mut module,
-                message,
-                ..
-            } => {
+            WastDirective::AssertInvalid { mut module, message, .. } => {
                 check_invalid(c, &mut module, message, &at);
             }
             WastDirective::AssertUnlinkable { mut module, .. }
-            | WastDirective::AssertTrap {
-                exec: WastExecute::Wat(mut module),
-                ..
-            }
-            | WastDirective::AssertReturn {
-                exec: WastExecute::Wat(mut module),
-                ..
-            }
-            | WastDirective::AssertException {
-                exec: WastExecute::Wat(mut module),
-                ..
-            } => {
+            | WastDirective::AssertTrap { exec: WastExecute::Wat(mut module), .. }
+            | WastDirective::AssertReturn { exec: WastExecute::Wat(mut module), .. }
+            | WastDirective::AssertException { exec: WastExecute::Wat(mut module), .. } => {
                 check_valid(c, module.encode(), &at);
             }
             _ => {}
@@ -127,12 +106,8 @@ fn run_file(path: &Path, c: &mut Counts) {
 #[test]
 fn validate_suite() {
     let dir = suite_dir();
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
-        panic!(
-            "spec suite not found at {} (set WASMINT_TESTSUITE): {e}",
-            dir.display()
-        )
-    });
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("spec suite not found at {} (set WASMINT_TESTSUITE): {e}", dir.display()));
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {

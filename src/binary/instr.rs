@@ -223,12 +223,7 @@ impl InstrDecoder {
         }
         let body = take_exact(&mut self.instrs);
         let offsets = take_exact(&mut self.offsets);
-        Ok(FuncBody {
-            locals,
-            body,
-            offsets,
-            offset,
-        })
+        Ok(FuncBody { locals, body, offsets, offset })
     }
 
     /// A constant expression: instructions up to `end`, which is not kept.
@@ -278,11 +273,7 @@ fn mem_arg(r: &mut Reader<'_>) -> Result<MemArg> {
         return Err(r.error_at(r.pos() - 1, "malformed memop flags"));
     }
     let offset = r.u32()?;
-    Ok(MemArg {
-        align,
-        offset,
-        memory: 0,
-    })
+    Ok(MemArg { align, offset, memory: 0 })
 }
 
 /// A reserved byte that must be zero (memory index before multi-memory).
@@ -306,10 +297,7 @@ mod tests {
     #[test]
     fn nested_blocks_and_offsets() {
         // size 11: no locals; block (loop (if/else)) end
-        let b = body(&[
-            0x0c, 0x00, 0x02, 0x40, 0x03, 0x7f, 0x04, 0x40, 0x05, 0x0b, 0x0b, 0x0b, 0x0b,
-        ])
-        .unwrap();
+        let b = body(&[0x0c, 0x00, 0x02, 0x40, 0x03, 0x7f, 0x04, 0x40, 0x05, 0x0b, 0x0b, 0x0b, 0x0b]).unwrap();
         assert_eq!(
             b.body,
             vec![
@@ -348,72 +336,30 @@ mod tests {
         .unwrap();
         assert_eq!(b.locals, vec![(1, ValType::I64)]);
         assert_eq!(b.body[0], Instr::BrTable(vec![0, 1].into_boxed_slice(), 2));
-        assert_eq!(
-            b.body[1],
-            Instr::Mem(
-                MemOp::I32Load,
-                MemArg {
-                    align: 2,
-                    offset: 16,
-                    memory: 0
-                }
-            )
-        );
-        assert_eq!(
-            b.body[2],
-            Instr::Select(Some(vec![ValType::I32].into_boxed_slice()))
-        );
+        assert_eq!(b.body[1], Instr::Mem(MemOp::I32Load, MemArg { align: 2, offset: 16, memory: 0 }));
+        assert_eq!(b.body[2], Instr::Select(Some(vec![ValType::I32].into_boxed_slice())));
         assert_eq!(b.body[3], Instr::MemoryCopy { dst: 0, src: 0 });
     }
 
     #[test]
     fn malformed_bodies() {
-        assert_eq!(
-            body(&[0x03, 0x00, 0x06, 0x0b]).unwrap_err().message(),
-            "illegal opcode 06"
-        );
-        assert_eq!(
-            body(&[0x04, 0x00, 0x3f, 0x01, 0x0b]).unwrap_err().message(),
-            "zero byte expected"
-        );
-        assert_eq!(
-            body(&[0x04, 0x00, 0xfc, 0x12, 0x0b]).unwrap_err().message(),
-            "illegal opcode fc 12"
-        );
+        assert_eq!(body(&[0x03, 0x00, 0x06, 0x0b]).unwrap_err().message(), "illegal opcode 06");
+        assert_eq!(body(&[0x04, 0x00, 0x3f, 0x01, 0x0b]).unwrap_err().message(), "zero byte expected");
+        assert_eq!(body(&[0x04, 0x00, 0xfc, 0x12, 0x0b]).unwrap_err().message(), "illegal opcode fc 12");
         // Sub-opcode 0xfc00 must not alias i32.trunc_sat_f32_s (0xFC00 | 0).
-        assert_eq!(
-            body(&[0x06, 0x00, 0xfc, 0x80, 0xf8, 0x03, 0x0b])
-                .unwrap_err()
-                .message(),
-            "illegal opcode fc fc00"
-        );
+        assert_eq!(body(&[0x06, 0x00, 0xfc, 0x80, 0xf8, 0x03, 0x0b]).unwrap_err().message(), "illegal opcode fc fc00");
         let sat = body(&[0x04, 0x00, 0xfc, 0x07, 0x0b]).unwrap();
         assert_eq!(sat.body[0], Instr::Num(NumOp::I64TruncSatF64U));
-        assert_eq!(
-            body(&[0x05, 0x00, 0x28, 0x20, 0x00, 0x0b])
-                .unwrap_err()
-                .message(),
-            "malformed memop flags"
-        );
+        assert_eq!(body(&[0x05, 0x00, 0x28, 0x20, 0x00, 0x0b]).unwrap_err().message(), "malformed memop flags");
         // Too many locals (wasmint's cap).
-        assert_eq!(
-            body(&[0x05, 0x01, 0xd1, 0x86, 0x03, 0x7f, 0x0b])
-                .unwrap_err()
-                .message(),
-            "too many locals"
-        );
+        assert_eq!(body(&[0x05, 0x01, 0xd1, 0x86, 0x03, 0x7f, 0x0b]).unwrap_err().message(), "too many locals");
         // Missing end at end of input.
-        assert!(body(&[0x02, 0x00, 0x01])
-            .unwrap_err()
-            .message()
-            .starts_with("unexpected end"));
+        assert!(body(&[0x02, 0x00, 0x01]).unwrap_err().message().starts_with("unexpected end"));
     }
 
     #[test]
     fn const_expr_drops_end() {
-        let c = InstrDecoder::default()
-            .const_expr(&mut Reader::new(&[0x41, 0x7f, 0x0b]))
-            .unwrap();
+        let c = InstrDecoder::default().const_expr(&mut Reader::new(&[0x41, 0x7f, 0x0b])).unwrap();
         assert_eq!(c.instrs, vec![Instr::I32Const(-1)]);
     }
 }

@@ -116,17 +116,11 @@ pub fn decode(bytes: &[u8]) -> Result<Module> {
 
     let end = bytes.len();
     if m.funcs.len() != m.codes.len() {
-        return Err(Error::decode(
-            "function and code section have inconsistent lengths",
-            end,
-        ));
+        return Err(Error::decode("function and code section have inconsistent lengths", end));
     }
     if let Some(n) = m.data_count {
         if n as usize != m.datas.len() {
-            return Err(Error::decode(
-                "data count and data section have inconsistent lengths",
-                end,
-            ));
+            return Err(Error::decode("data count and data section have inconsistent lengths", end));
         }
     } else if d.uses_data_index {
         return Err(Error::decode("data count section required", end));
@@ -178,14 +172,8 @@ mod tests {
     fn header() {
         assert_eq!(err(b"").0, "unexpected end");
         assert_eq!(err(b"\0asm\x01\0").0, "unexpected end");
-        assert_eq!(
-            err(b"\0asn\x01\0\0\0"),
-            ("magic header not detected".into(), 0)
-        );
-        assert_eq!(
-            err(b"\0asm\x02\0\0\0"),
-            ("unknown binary version".into(), 4)
-        );
+        assert_eq!(err(b"\0asn\x01\0\0\0"), ("magic header not detected".into(), 0));
+        assert_eq!(err(b"\0asm\x02\0\0\0"), ("unknown binary version".into(), 4));
         let m = decode(HEADER).unwrap();
         assert!(m.types.is_empty() && m.codes.is_empty() && m.names.is_none());
     }
@@ -194,23 +182,14 @@ mod tests {
     fn section_order_and_sizes() {
         // type section twice
         let twice = module(&[b"\x01\x01\x00", b"\x01\x01\x00"]);
-        assert_eq!(
-            err(&twice),
-            ("unexpected content after last section".into(), 11)
-        );
+        assert_eq!(err(&twice), ("unexpected content after last section".into(), 11));
         // data count (12) must come before code (10)
         let late = module(&[b"\x0a\x01\x00", b"\x0c\x01\x00"]);
         assert_eq!(err(&late).0, "unexpected content after last section");
         let ok = module(&[b"\x0c\x01\x00", b"\x0a\x01\x00", b"\x0b\x01\x00"]);
         assert_eq!(decode(&ok).unwrap().data_count, Some(0));
-        assert_eq!(
-            err(&module(&[b"\x0d\x00"])),
-            ("malformed section id".into(), 8)
-        );
-        assert_eq!(
-            err(&module(&[b"\x01\x02\x00\x00"])).0,
-            "section size mismatch"
-        );
+        assert_eq!(err(&module(&[b"\x0d\x00"])), ("malformed section id".into(), 8));
+        assert_eq!(err(&module(&[b"\x01\x02\x00\x00"])).0, "section size mismatch");
         assert_eq!(err(&module(&[b"\x01\x05\x00"])).0, "length out of bounds");
     }
 
@@ -231,10 +210,7 @@ mod tests {
         let bad = module(&[b"\x00\x07\x04name\x01\x05"]);
         assert!(decode(&bad).unwrap().names.is_none());
         // A malformed custom section name is.
-        assert_eq!(
-            err(&module(&[b"\x00\x02\x01\xff"])).0,
-            "malformed UTF-8 encoding"
-        );
+        assert_eq!(err(&module(&[b"\x00\x02\x01\xff"])).0, "malformed UTF-8 encoding");
         // Name longer than the section.
         assert_eq!(err(&module(&[b"\x00\x01\x02ab"])).0, reader::UNEXPECTED_END);
     }
@@ -285,10 +261,8 @@ mod tests {
         let m = decode(&wasm).unwrap();
         assert_eq!(m.data_count, Some(3));
         assert_eq!(m.datas[0].init, b"ab");
-        assert!(
-            matches!(&m.datas[0].mode, DataMode::Active { memory: 0, offset }
-            if offset.instrs == [Instr::I32Const(8)])
-        );
+        assert!(matches!(&m.datas[0].mode, DataMode::Active { memory: 0, offset }
+            if offset.instrs == [Instr::I32Const(8)]));
         assert_eq!(m.datas[1].mode, DataMode::Passive);
         assert_eq!(m.codes[0].body, [Instr::DataDrop(1), Instr::End]);
 
@@ -301,10 +275,7 @@ mod tests {
         ]);
         assert_eq!(err(&no_count).0, "data count section required");
         let mismatch = module(&[b"\x0c\x01\x01"]);
-        assert_eq!(
-            err(&mismatch).0,
-            "data count and data section have inconsistent lengths"
-        );
+        assert_eq!(err(&mismatch).0, "data count and data section have inconsistent lengths");
     }
 
     #[test]
@@ -323,22 +294,10 @@ mod tests {
         let m = decode(&wasm).unwrap();
         assert_eq!(m.types[0], FuncType::new([ValType::I32], [ValType::I64]));
         assert_eq!(m.imports.len(), 4);
-        assert_eq!(
-            m.imports[1].desc,
-            ImportDesc::Global(GlobalType {
-                val: ValType::F32,
-                mutable: true
-            })
-        );
+        assert_eq!(m.imports[1].desc, ImportDesc::Global(GlobalType { val: ValType::F32, mutable: true }));
         assert_eq!(
             m.imports[2].desc,
-            ImportDesc::Table(TableType {
-                elem: RefType::FuncRef,
-                limits: Limits {
-                    min: 1,
-                    max: Some(2)
-                }
-            })
+            ImportDesc::Table(TableType { elem: RefType::FuncRef, limits: Limits { min: 1, max: Some(2) } })
         );
         assert_eq!(m.globals[0].init.instrs, [Instr::I64Const(-5)]);
         assert_eq!(m.exports[0].desc, ExportDesc::Func(1));
@@ -356,9 +315,6 @@ mod tests {
     #[test]
     fn function_code_mismatch() {
         let m = module(&[b"\x01\x04\x01\x60\x00\x00", b"\x03\x02\x01\x00"]);
-        assert_eq!(
-            err(&m).0,
-            "function and code section have inconsistent lengths"
-        );
+        assert_eq!(err(&m).0, "function and code section have inconsistent lengths");
     }
 }

@@ -39,20 +39,12 @@ pub(crate) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
-        Reader {
-            bytes,
-            pos: 0,
-            base: 0,
-        }
+        Reader { bytes, pos: 0, base: 0 }
     }
 
     /// A reader over `bytes`, which start at module offset `base`.
     pub fn with_base(bytes: &'a [u8], base: usize) -> Self {
-        Reader {
-            bytes,
-            pos: 0,
-            base,
-        }
+        Reader { bytes, pos: 0, base }
     }
 
     /// Position within this reader's bytes.
@@ -308,9 +300,7 @@ impl<'a> Reader<'a> {
     }
 
     pub fn mem_type(&mut self) -> Result<MemType> {
-        Ok(MemType {
-            limits: self.limits()?,
-        })
+        Ok(MemType { limits: self.limits()? })
     }
 
     pub fn global_type(&mut self) -> Result<GlobalType> {
@@ -338,27 +328,12 @@ mod tests {
         assert_eq!(Reader::new(&[0x00]).u32().unwrap(), 0);
         assert_eq!(Reader::new(&[0x7f]).u32().unwrap(), 127);
         assert_eq!(Reader::new(&[0x80, 0x01]).u32().unwrap(), 128);
-        assert_eq!(
-            Reader::new(&[0xff, 0xff, 0xff, 0xff, 0x0f]).u32().unwrap(),
-            u32::MAX
-        );
+        assert_eq!(Reader::new(&[0xff, 0xff, 0xff, 0xff, 0x0f]).u32().unwrap(), u32::MAX);
         // Over-long but in range is fine: padding with 0x80 up to 5 bytes.
-        assert_eq!(
-            Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x00]).u32().unwrap(),
-            0
-        );
-        assert_eq!(
-            msg(Reader::new(&[0xff, 0xff, 0xff, 0xff, 0x1f]).u32()),
-            "integer too large"
-        );
-        assert_eq!(
-            msg(Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x70]).u32()),
-            "integer too large"
-        );
-        assert_eq!(
-            msg(Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).u32()),
-            "integer representation too long"
-        );
+        assert_eq!(Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x00]).u32().unwrap(), 0);
+        assert_eq!(msg(Reader::new(&[0xff, 0xff, 0xff, 0xff, 0x1f]).u32()), "integer too large");
+        assert_eq!(msg(Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x70]).u32()), "integer too large");
+        assert_eq!(msg(Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).u32()), "integer representation too long");
         assert_eq!(msg(Reader::new(&[0x80, 0x80]).u32()), UNEXPECTED_END);
         assert_eq!(msg(Reader::new(&[]).u32()), UNEXPECTED_END);
     }
@@ -369,30 +344,12 @@ mod tests {
         assert_eq!(Reader::new(&[0x3f]).s32().unwrap(), 63);
         assert_eq!(Reader::new(&[0x40]).s32().unwrap(), -64);
         assert_eq!(Reader::new(&[0xc0, 0x00]).s32().unwrap(), 64);
-        assert_eq!(
-            Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x78]).s32().unwrap(),
-            i32::MIN
-        );
-        assert_eq!(
-            Reader::new(&[0xff, 0xff, 0xff, 0xff, 0x07]).s32().unwrap(),
-            i32::MAX
-        );
-        assert_eq!(
-            Reader::new(&[0xff, 0xff, 0xff, 0xff, 0x7f]).s32().unwrap(),
-            -1
-        );
-        assert_eq!(
-            msg(Reader::new(&[0xff, 0xff, 0xff, 0xff, 0x0f]).s32()),
-            "integer too large"
-        );
-        assert_eq!(
-            msg(Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x70]).s32()),
-            "integer too large"
-        );
-        assert_eq!(
-            msg(Reader::new(&[0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]).s32()),
-            "integer representation too long"
-        );
+        assert_eq!(Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x78]).s32().unwrap(), i32::MIN);
+        assert_eq!(Reader::new(&[0xff, 0xff, 0xff, 0xff, 0x07]).s32().unwrap(), i32::MAX);
+        assert_eq!(Reader::new(&[0xff, 0xff, 0xff, 0xff, 0x7f]).s32().unwrap(), -1);
+        assert_eq!(msg(Reader::new(&[0xff, 0xff, 0xff, 0xff, 0x0f]).s32()), "integer too large");
+        assert_eq!(msg(Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x70]).s32()), "integer too large");
+        assert_eq!(msg(Reader::new(&[0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]).s32()), "integer representation too long");
     }
 
     #[test]
@@ -403,80 +360,33 @@ mod tests {
         assert_eq!(Reader::new(&min).s64().unwrap(), i64::MIN);
         let bad = [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
         assert_eq!(msg(Reader::new(&bad).s64()), "integer too large");
-        let long = [
-            0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00,
-        ];
-        assert_eq!(
-            msg(Reader::new(&long).s64()),
-            "integer representation too long"
-        );
+        let long = [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00];
+        assert_eq!(msg(Reader::new(&long).s64()), "integer representation too long");
         // s33: 2^32 - 1 fits, 2^32 does not.
-        assert_eq!(
-            Reader::new(&[0xff, 0xff, 0xff, 0xff, 0x0f]).s33().unwrap(),
-            0xffff_ffff
-        );
-        assert_eq!(
-            msg(Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x10]).s33()),
-            "integer too large"
-        );
-        assert_eq!(
-            Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x70]).s33().unwrap(),
-            -(1 << 32)
-        );
+        assert_eq!(Reader::new(&[0xff, 0xff, 0xff, 0xff, 0x0f]).s33().unwrap(), 0xffff_ffff);
+        assert_eq!(msg(Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x10]).s33()), "integer too large");
+        assert_eq!(Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x70]).s33().unwrap(), -(1 << 32));
     }
 
     #[test]
     fn lengths_and_names() {
-        assert_eq!(
-            msg(Reader::new(&[0x05, 1, 2]).len()),
-            "length out of bounds"
-        );
+        assert_eq!(msg(Reader::new(&[0x05, 1, 2]).len()), "length out of bounds");
         assert_eq!(Reader::new(&[0x02, b'h', b'i']).name().unwrap(), "hi");
-        assert_eq!(
-            msg(Reader::new(&[0x01, 0xff]).name()),
-            "malformed UTF-8 encoding"
-        );
+        assert_eq!(msg(Reader::new(&[0x01, 0xff]).name()), "malformed UTF-8 encoding");
         // Surrogates are not scalar values.
-        assert_eq!(
-            msg(Reader::new(&[0x03, 0xed, 0xa0, 0x80]).name()),
-            "malformed UTF-8 encoding"
-        );
+        assert_eq!(msg(Reader::new(&[0x03, 0xed, 0xa0, 0x80]).name()), "malformed UTF-8 encoding");
     }
 
     #[test]
     fn types() {
         assert_eq!(Reader::new(&[0x7b]).val_type().unwrap(), ValType::V128);
-        assert_eq!(
-            msg(Reader::new(&[0x7a]).val_type()),
-            "malformed vector type"
-        );
-        assert_eq!(
-            msg(Reader::new(&[0x40]).val_type()),
-            "malformed reference type"
-        );
-        assert_eq!(
-            msg(Reader::new(&[0x7f]).ref_type()),
-            "malformed reference type"
-        );
-        assert_eq!(
-            msg(Reader::new(&[0x7f, 0x02]).global_type()),
-            "malformed mutability"
-        );
+        assert_eq!(msg(Reader::new(&[0x7a]).val_type()), "malformed vector type");
+        assert_eq!(msg(Reader::new(&[0x40]).val_type()), "malformed reference type");
+        assert_eq!(msg(Reader::new(&[0x7f]).ref_type()), "malformed reference type");
+        assert_eq!(msg(Reader::new(&[0x7f, 0x02]).global_type()), "malformed mutability");
         let l = Reader::new(&[0x01, 0x02, 0x03]).limits().unwrap();
-        assert_eq!(
-            l,
-            Limits {
-                min: 2,
-                max: Some(3)
-            }
-        );
-        assert_eq!(
-            msg(Reader::new(&[0x02, 0x00]).limits()),
-            "integer too large"
-        );
-        assert_eq!(
-            msg(Reader::new(&[0x81, 0x00, 0x00]).limits()),
-            "integer representation too long"
-        );
+        assert_eq!(l, Limits { min: 2, max: Some(3) });
+        assert_eq!(msg(Reader::new(&[0x02, 0x00]).limits()), "integer too large");
+        assert_eq!(msg(Reader::new(&[0x81, 0x00, 0x00]).limits()), "integer representation too long");
     }
 }

@@ -7,10 +7,7 @@ use crate::error::Result;
 use crate::syntax::*;
 
 /// Reads a vector: a length (bounded by the bytes left) and its elements.
-fn vec<'a, T>(
-    r: &mut Reader<'a>,
-    mut f: impl FnMut(&mut Reader<'a>) -> Result<T>,
-) -> Result<Vec<T>> {
+fn vec<'a, T>(r: &mut Reader<'a>, mut f: impl FnMut(&mut Reader<'a>) -> Result<T>) -> Result<Vec<T>> {
     let n = r.len()?;
     let mut v = prealloc(n);
     for _ in 0..n {
@@ -121,16 +118,10 @@ fn elem(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<ElemSegment> {
         return Err(r.error_at(start, "malformed elements segment kind"));
     }
     let mode = match flags & 0b011 {
-        0b000 => ElemMode::Active {
-            table: 0,
-            offset: d.const_expr(r)?,
-        },
+        0b000 => ElemMode::Active { table: 0, offset: d.const_expr(r)? },
         0b010 => {
             let table = r.u32()?;
-            ElemMode::Active {
-                table,
-                offset: d.const_expr(r)?,
-            }
+            ElemMode::Active { table, offset: d.const_expr(r)? }
         }
         0b001 => ElemMode::Passive,
         _ => ElemMode::Declarative,
@@ -148,11 +139,8 @@ fn elem(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<ElemSegment> {
         }
         RefType::FuncRef
     };
-    let items = if exprs {
-        ElemItems::Exprs(vec(r, |r| d.const_expr(r))?)
-    } else {
-        ElemItems::Funcs(vec(r, Reader::u32)?)
-    };
+    let items =
+        if exprs { ElemItems::Exprs(vec(r, |r| d.const_expr(r))?) } else { ElemItems::Funcs(vec(r, Reader::u32)?) };
     Ok(ElemSegment { ty, items, mode })
 }
 
@@ -168,17 +156,11 @@ pub(crate) fn datas(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<Vec<Data
     vec(r, |r| {
         let start = r.pos();
         let mode = match r.u32()? {
-            0 => DataMode::Active {
-                memory: 0,
-                offset: d.const_expr(r)?,
-            },
+            0 => DataMode::Active { memory: 0, offset: d.const_expr(r)? },
             1 => DataMode::Passive,
             2 => {
                 let memory = r.u32()?;
-                DataMode::Active {
-                    memory,
-                    offset: d.const_expr(r)?,
-                }
+                DataMode::Active { memory, offset: d.const_expr(r)? }
             }
             _ => return Err(r.error_at(start, "malformed data segment kind")),
         };

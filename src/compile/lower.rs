@@ -72,10 +72,7 @@ pub fn compile_module(module: &Module) -> Result<Code> {
             .ok_or_else(|| Error::validate("unknown function type", body.offset))?;
         funcs.push(lower.func(ty, body)?);
     }
-    Ok(Code {
-        ops: lower.ops,
-        funcs,
-    })
+    Ok(Code { ops: lower.ops, funcs })
 }
 
 fn bad(offset: usize) -> Error {
@@ -109,10 +106,7 @@ impl Lower<'_> {
     }
 
     fn func_type(&self, func: u32) -> Result<&FuncType> {
-        self.func_types
-            .get(func as usize)
-            .and_then(|&t| self.types.get(t as usize))
-            .ok_or_else(|| bad(self.offset))
+        self.func_types.get(func as usize).and_then(|&t| self.types.get(t as usize)).ok_or_else(|| bad(self.offset))
     }
 
     fn enter(&mut self, kind: Kind, bt: BlockType, else_fix: Option<u32>) -> Result<()> {
@@ -122,15 +116,7 @@ impl Lower<'_> {
         if kind == Kind::Loop {
             self.barrier = start;
         }
-        self.ctrl.push(Ctrl {
-            kind,
-            entry_h,
-            params,
-            results,
-            start,
-            fixups: Vec::new(),
-            else_fix,
-        });
+        self.ctrl.push(Ctrl { kind, entry_h, params, results, start, fixups: Vec::new(), else_fix });
         Ok(())
     }
 
@@ -148,11 +134,7 @@ impl Lower<'_> {
     fn branch(&mut self, depth: u32, cond: bool) -> Result<()> {
         let i = self.label(depth)?;
         let c = &self.ctrl[i];
-        let arity = if c.kind == Kind::Loop {
-            c.params
-        } else {
-            c.results
-        };
+        let arity = if c.kind == Kind::Loop { c.params } else { c.results };
         if c.kind == Kind::Func && !cond {
             self.ops.push(Op::Return(arity));
             return Ok(());
@@ -160,9 +142,7 @@ impl Lower<'_> {
         let drop = if c.kind == Kind::Func {
             0
         } else {
-            self.h
-                .checked_sub(c.entry_h + arity)
-                .ok_or_else(|| bad(self.offset))?
+            self.h.checked_sub(c.entry_h + arity).ok_or_else(|| bad(self.offset))?
         };
         let target = if c.kind == Kind::Loop { c.start } else { 0 };
         let forward = c.kind != Kind::Loop;
@@ -179,17 +159,9 @@ impl Lower<'_> {
         }
         self.ops.push(match (cond, drop) {
             (false, 0) => Op::Br(target),
-            (false, _) => Op::BrAdj {
-                target,
-                drop,
-                keep: arity,
-            },
+            (false, _) => Op::BrAdj { target, drop, keep: arity },
             (true, 0) => Op::BrIfNz(target),
-            (true, _) => Op::BrIfNzAdj {
-                target,
-                drop,
-                keep: arity,
-            },
+            (true, _) => Op::BrIfNzAdj { target, drop, keep: arity },
         });
         Ok(())
     }
@@ -245,10 +217,7 @@ impl Lower<'_> {
                 self.offset = o as usize;
             }
             if self.ctrl.is_empty() {
-                return Err(Error::validate(
-                    "operators remaining after end of function",
-                    self.offset,
-                ));
+                return Err(Error::validate("operators remaining after end of function", self.offset));
             }
             if let Some(d) = skip {
                 match instr {
@@ -288,11 +257,7 @@ impl Lower<'_> {
         if reachable {
             let pc = self.pc();
             self.ops.push(Op::Br(0));
-            self.ctrl
-                .last_mut()
-                .ok_or_else(|| bad(self.offset))?
-                .fixups
-                .push(pc);
+            self.ctrl.last_mut().ok_or_else(|| bad(self.offset))?.fixups.push(pc);
         }
         let pc = self.pc();
         let c = self.ctrl.last_mut().ok_or_else(|| bad(self.offset))?;
@@ -314,11 +279,7 @@ impl Lower<'_> {
         if c.kind == Kind::Func {
             self.ops.push(Op::Return(c.results));
         }
-        let end = if c.kind == Kind::Func {
-            self.pc() - 1
-        } else {
-            self.pc()
-        };
+        let end = if c.kind == Kind::Func { self.pc() - 1 } else { self.pc() };
         if let Some(f) = c.else_fix {
             self.patch(f, end);
         }
@@ -385,17 +346,11 @@ impl Lower<'_> {
                 });
             }
             Instr::CallIndirect { type_index, table } => {
-                let ty = self
-                    .types
-                    .get(*type_index as usize)
-                    .ok_or_else(|| bad(self.offset))?;
+                let ty = self.types.get(*type_index as usize).ok_or_else(|| bad(self.offset))?;
                 let (p, r) = (ty.params.len() as u32, ty.results.len() as u32);
                 self.pop(1 + p)?;
                 self.push(r);
-                self.ops.push(Op::CallIndirect {
-                    ty: *type_index,
-                    table: *table,
-                });
+                self.ops.push(Op::CallIndirect { ty: *type_index, table: *table });
             }
             Instr::RefNull(_) => self.op(0, 1, Op::Const(0))?,
             Instr::RefIsNull => self.op(1, 1, Op::RefIsNull)?,
@@ -412,22 +367,8 @@ impl Lower<'_> {
             Instr::TableSize(t) => self.op(0, 1, Op::TableSize(*t))?,
             Instr::TableGrow(t) => self.op(2, 1, Op::TableGrow(*t))?,
             Instr::TableFill(t) => self.op(3, 0, Op::TableFill(*t))?,
-            Instr::TableCopy { dst, src } => self.op(
-                3,
-                0,
-                Op::TableCopy {
-                    dst: *dst,
-                    src: *src,
-                },
-            )?,
-            Instr::TableInit { elem, table } => self.op(
-                3,
-                0,
-                Op::TableInit {
-                    elem: *elem,
-                    table: *table,
-                },
-            )?,
+            Instr::TableCopy { dst, src } => self.op(3, 0, Op::TableCopy { dst: *dst, src: *src })?,
+            Instr::TableInit { elem, table } => self.op(3, 0, Op::TableInit { elem: *elem, table: *table })?,
             Instr::ElemDrop(e) => self.op(0, 0, Op::ElemDrop(*e))?,
             Instr::Mem(op, arg) => {
                 let (p, r) = if op.is_store() { (2, 0) } else { (1, 1) };

@@ -174,11 +174,7 @@ mod tests {
 
     #[test]
     fn op_is_small() {
-        assert!(
-            std::mem::size_of::<Op>() <= 16,
-            "{}",
-            std::mem::size_of::<Op>()
-        );
+        assert!(std::mem::size_of::<Op>() <= 16, "{}", std::mem::size_of::<Op>());
     }
 
     #[test]

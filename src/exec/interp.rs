@@ -102,19 +102,9 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Valu
     let result_types = store.types[fi.ty as usize].results.clone();
     if let FuncKind::Host(h) = &fi.kind {
         let h = Arc::clone(h);
-        let mut results: Vec<Value> = result_types
-            .iter()
-            .map(|t| Value::default_for(*t))
-            .collect();
+        let mut results: Vec<Value> = result_types.iter().map(|t| Value::default_for(*t)).collect();
         store.depth += 1;
-        let r = h(
-            &mut Caller {
-                store,
-                instance: None,
-            },
-            args,
-            &mut results,
-        );
+        let r = h(&mut Caller { store, instance: None }, args, &mut results);
         store.depth -= 1;
         r?;
         check_results(&results, &result_types)?;
@@ -135,13 +125,7 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Valu
     let r = run(store, &mut stack, func, args.len(), limit);
     store.depth = depth0;
     store.stack_used = used0;
-    let out = r.map(|()| {
-        result_types
-            .iter()
-            .zip(&stack)
-            .map(|(t, s)| Value::from_slot(*s, *t))
-            .collect()
-    });
+    let out = r.map(|()| result_types.iter().zip(&stack).map(|(t, s)| Value::from_slot(*s, *t)).collect());
     if store.stack.capacity() < stack.capacity() {
         store.stack = stack;
     }
@@ -150,9 +134,7 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Valu
 
 fn check_results(results: &[Value], types: &[crate::syntax::ValType]) -> Result<(), Trap> {
     if results.iter().zip(types).any(|(v, t)| v.ty() != *t) {
-        return Err(Trap::host(
-            "host function returned a value of the wrong type",
-        ));
+        return Err(Trap::host("host function returned a value of the wrong type"));
     }
     Ok(())
 }
@@ -173,44 +155,19 @@ fn grow_stack(stack: &mut Vec<u64>, need: usize, limit: usize) -> Result<(), Tra
 /// Calls host function `func` with the top `params` slots as arguments,
 /// replacing them by its results; returns the new stack pointer.
 #[inline(never)]
-fn call_host(
-    store: &mut Store,
-    func: usize,
-    stack: &mut [u64],
-    sp: usize,
-    inst: u32,
-) -> Result<usize, Trap> {
+fn call_host(store: &mut Store, func: usize, stack: &mut [u64], sp: usize, inst: u32) -> Result<usize, Trap> {
     let fi = &store.funcs[func];
-    let FuncKind::Host(h) = &fi.kind else {
-        unreachable!("call_host on a wasm function")
-    };
+    let FuncKind::Host(h) = &fi.kind else { unreachable!("call_host on a wasm function") };
     let h = Arc::clone(h);
     let ty = &store.types[fi.ty as usize];
     let np = ty.params.len();
-    let args: Vec<Value> = ty
-        .params
-        .iter()
-        .zip(&stack[sp - np..sp])
-        .map(|(t, s)| Value::from_slot(*s, *t))
-        .collect();
+    let args: Vec<Value> = ty.params.iter().zip(&stack[sp - np..sp]).map(|(t, s)| Value::from_slot(*s, *t)).collect();
     let result_types = ty.results.clone();
-    let mut results: Vec<Value> = result_types
-        .iter()
-        .map(|t| Value::default_for(*t))
-        .collect();
-    h(
-        &mut Caller {
-            store,
-            instance: Some(Instance(inst)),
-        },
-        &args,
-        &mut results,
-    )?;
+    let mut results: Vec<Value> = result_types.iter().map(|t| Value::default_for(*t)).collect();
+    h(&mut Caller { store, instance: Some(Instance(inst)) }, &args, &mut results)?;
     check_results(&results, &result_types)?;
     let base = sp - np;
-    let out = stack
-        .get_mut(base..base + results.len())
-        .ok_or(TrapCode::CallStackExhausted)?;
+    let out = stack.get_mut(base..base + results.len()).ok_or(TrapCode::CallStackExhausted)?;
     for (slot, v) in out.iter_mut().zip(&results) {
         *slot = v.to_slot();
     }
@@ -229,10 +186,7 @@ fn move_down(stack: &mut [u64], sp: usize, keep: usize, dst: usize) {
 }
 
 fn mem_of(store: &Store, inst: u32) -> usize {
-    store.instances[inst as usize]
-        .mems
-        .first()
-        .map_or(usize::MAX, |&m| m as usize)
+    store.instances[inst as usize].mems.first().map_or(usize::MAX, |&m| m as usize)
 }
 
 macro_rules! num_arm {
@@ -296,25 +250,14 @@ macro_rules! dispatch_mem {
 
 /// Runs wasm function `func` whose `nargs` arguments are in `stack[..nargs]`;
 /// leaves its results at `stack[..]`.
-fn run(
-    store: &mut Store,
-    stack: &mut Vec<u64>,
-    func: u32,
-    nargs: usize,
-    limit: usize,
-) -> Result<(), Trap> {
+fn run(store: &mut Store, stack: &mut Vec<u64>, func: u32, nargs: usize, limit: usize) -> Result<(), Trap> {
     // Fuel lives in a local while the loop runs (`u64::MAX` when unlimited:
     // never exhausted in practice) and goes back to the store on exit.
     let metered = store.config().fuel.is_some();
     let mut fuel = store.config().fuel.unwrap_or(u64::MAX);
     // Two instances of the loop: metering code costs registers and
     // instructions in every backward branch, so the default is without.
-    let FuncKind::Wasm {
-        instance,
-        code,
-        index,
-    } = &store.funcs[func as usize].kind
-    else {
+    let FuncKind::Wasm { instance, code, index } = &store.funcs[func as usize].kind else {
         unreachable!("run on a host function")
     };
     let index = *index;
@@ -400,12 +343,7 @@ fn run_loop<const METERED: bool>(
                 stack[sp..sp + meta.locals as usize].fill(0);
             }
             if $push {
-                ctx.frames.push(Frame {
-                    ret_pc: pc as u32,
-                    base: base as u32,
-                    inst: $caller,
-                    code: $saved,
-                });
+                ctx.frames.push(Frame { ret_pc: pc as u32, base: base as u32, inst: $caller, code: $saved });
             }
             base = new_base;
             sp += meta.locals as usize;
@@ -436,11 +374,7 @@ fn run_loop<const METERED: bool>(
                     store.depth = ctx.depth0;
                     store.stack_used = ctx.used0;
                 }
-                FuncKind::Wasm {
-                    instance,
-                    code: c,
-                    index,
-                } => {
+                FuncKind::Wasm { instance, code: c, index } => {
                     let (ci, idx) = (*instance, *index);
                     let saved = if Arc::ptr_eq(c, &ctx.code) {
                         None

@@ -90,11 +90,26 @@ int_ops!(i64, u64, 64,
     i64_clz i64_ctz i64_popcnt i64_add i64_sub i64_mul i64_div_s i64_div_u i64_rem_s i64_rem_u
     i64_and i64_or i64_xor i64_shl i64_shr_s i64_shr_u i64_rotl i64_rotr);
 
-#[inline] pub fn i32_extend8_s(a: i32) -> i32 { a as i8 as i32 }
-#[inline] pub fn i32_extend16_s(a: i32) -> i32 { a as i16 as i32 }
-#[inline] pub fn i64_extend8_s(a: i64) -> i64 { a as i8 as i64 }
-#[inline] pub fn i64_extend16_s(a: i64) -> i64 { a as i16 as i64 }
-#[inline] pub fn i64_extend32_s(a: i64) -> i64 { a as i32 as i64 }
+#[inline]
+pub fn i32_extend8_s(a: i32) -> i32 {
+    a as i8 as i32
+}
+#[inline]
+pub fn i32_extend16_s(a: i32) -> i32 {
+    a as i16 as i32
+}
+#[inline]
+pub fn i64_extend8_s(a: i64) -> i64 {
+    a as i8 as i64
+}
+#[inline]
+pub fn i64_extend16_s(a: i64) -> i64 {
+    a as i16 as i64
+}
+#[inline]
+pub fn i64_extend32_s(a: i64) -> i64 {
+    a as i32 as i64
+}
 
 // ------------------------------------------------------------------ floats
 
@@ -184,9 +199,18 @@ float_ops!(f64, u64, 0x0008_0000_0000_0000u64, 0x8000_0000_0000_0000u64, 4_503_5
 
 // ------------------------------------------------------------- conversions
 
-#[inline] pub fn i32_wrap_i64(a: i64) -> i32 { a as i32 }
-#[inline] pub fn i64_extend_i32_s(a: i32) -> i64 { a as i64 }
-#[inline] pub fn i64_extend_i32_u(a: i32) -> i64 { a as u32 as i64 }
+#[inline]
+pub fn i32_wrap_i64(a: i64) -> i32 {
+    a as i32
+}
+#[inline]
+pub fn i64_extend_i32_s(a: i32) -> i64 {
+    a as i64
+}
+#[inline]
+pub fn i64_extend_i32_u(a: i32) -> i64 {
+    a as u32 as i64
+}
 
 /// Trapping truncation: `$lo < a < $hi` (exclusive bounds, all exactly
 /// representable in `$f`) is the set of floats whose truncation fits.
@@ -219,24 +243,72 @@ trunc!(i64_trunc_f64_u, f64, i64, u64, -1.0f64, 18446744073709551616.0f64);
 
 // Saturating truncation: Rust's float-to-int `as` saturates and maps NaN to 0,
 // exactly the spec's trunc_sat.
-#[inline] pub fn i32_trunc_sat_f32_s(a: f32) -> i32 { a as i32 }
-#[inline] pub fn i32_trunc_sat_f32_u(a: f32) -> i32 { a as u32 as i32 }
-#[inline] pub fn i32_trunc_sat_f64_s(a: f64) -> i32 { a as i32 }
-#[inline] pub fn i32_trunc_sat_f64_u(a: f64) -> i32 { a as u32 as i32 }
-#[inline] pub fn i64_trunc_sat_f32_s(a: f32) -> i64 { a as i64 }
-#[inline] pub fn i64_trunc_sat_f32_u(a: f32) -> i64 { a as u64 as i64 }
-#[inline] pub fn i64_trunc_sat_f64_s(a: f64) -> i64 { a as i64 }
-#[inline] pub fn i64_trunc_sat_f64_u(a: f64) -> i64 { a as u64 as i64 }
+#[inline]
+pub fn i32_trunc_sat_f32_s(a: f32) -> i32 {
+    a as i32
+}
+#[inline]
+pub fn i32_trunc_sat_f32_u(a: f32) -> i32 {
+    a as u32 as i32
+}
+#[inline]
+pub fn i32_trunc_sat_f64_s(a: f64) -> i32 {
+    a as i32
+}
+#[inline]
+pub fn i32_trunc_sat_f64_u(a: f64) -> i32 {
+    a as u32 as i32
+}
+#[inline]
+pub fn i64_trunc_sat_f32_s(a: f32) -> i64 {
+    a as i64
+}
+#[inline]
+pub fn i64_trunc_sat_f32_u(a: f32) -> i64 {
+    a as u64 as i64
+}
+#[inline]
+pub fn i64_trunc_sat_f64_s(a: f64) -> i64 {
+    a as i64
+}
+#[inline]
+pub fn i64_trunc_sat_f64_u(a: f64) -> i64 {
+    a as u64 as i64
+}
 
 // Int-to-float `as` rounds to nearest, ties to even, as the spec requires.
-#[inline] pub fn f32_convert_i32_s(a: i32) -> f32 { a as f32 }
-#[inline] pub fn f32_convert_i32_u(a: i32) -> f32 { a as u32 as f32 }
-#[inline] pub fn f32_convert_i64_s(a: i64) -> f32 { a as f32 }
-#[inline] pub fn f32_convert_i64_u(a: i64) -> f32 { a as u64 as f32 }
-#[inline] pub fn f64_convert_i32_s(a: i32) -> f64 { a as f64 }
-#[inline] pub fn f64_convert_i32_u(a: i32) -> f64 { a as u32 as f64 }
-#[inline] pub fn f64_convert_i64_s(a: i64) -> f64 { a as f64 }
-#[inline] pub fn f64_convert_i64_u(a: i64) -> f64 { a as u64 as f64 }
+#[inline]
+pub fn f32_convert_i32_s(a: i32) -> f32 {
+    a as f32
+}
+#[inline]
+pub fn f32_convert_i32_u(a: i32) -> f32 {
+    a as u32 as f32
+}
+#[inline]
+pub fn f32_convert_i64_s(a: i64) -> f32 {
+    a as f32
+}
+#[inline]
+pub fn f32_convert_i64_u(a: i64) -> f32 {
+    a as u64 as f32
+}
+#[inline]
+pub fn f64_convert_i32_s(a: i32) -> f64 {
+    a as f64
+}
+#[inline]
+pub fn f64_convert_i32_u(a: i32) -> f64 {
+    a as u32 as f64
+}
+#[inline]
+pub fn f64_convert_i64_s(a: i64) -> f64 {
+    a as f64
+}
+#[inline]
+pub fn f64_convert_i64_u(a: i64) -> f64 {
+    a as u64 as f64
+}
 
 /// NaN keeps its sign and the top payload bits and is quieted, as hardware
 /// does; so a canonical NaN stays canonical and any other becomes arithmetic.
@@ -263,10 +335,22 @@ pub fn f64_promote_f32(a: f32) -> f64 {
     a as f64
 }
 
-#[inline] pub fn i32_reinterpret_f32(a: f32) -> i32 { a.to_bits() as i32 }
-#[inline] pub fn i64_reinterpret_f64(a: f64) -> i64 { a.to_bits() as i64 }
-#[inline] pub fn f32_reinterpret_i32(a: i32) -> f32 { f32::from_bits(a as u32) }
-#[inline] pub fn f64_reinterpret_i64(a: i64) -> f64 { f64::from_bits(a as u64) }
+#[inline]
+pub fn i32_reinterpret_f32(a: f32) -> i32 {
+    a.to_bits() as i32
+}
+#[inline]
+pub fn i64_reinterpret_f64(a: f64) -> i64 {
+    a.to_bits() as i64
+}
+#[inline]
+pub fn f32_reinterpret_i32(a: i32) -> f32 {
+    f32::from_bits(a as u32)
+}
+#[inline]
+pub fn f64_reinterpret_i64(a: i64) -> f64 {
+    f64::from_bits(a as u64)
+}
 
 #[cfg(test)]
 mod tests {
@@ -275,10 +359,18 @@ mod tests {
 
     // ------------------------------------------------ hand-picked edge cases
 
-    fn f32b(a: f32) -> u32 { a.to_bits() }
-    fn f64b(a: f64) -> u64 { a.to_bits() }
-    fn f32n(bits: u32) -> f32 { f32::from_bits(bits) }
-    fn f64n(bits: u64) -> f64 { f64::from_bits(bits) }
+    fn f32b(a: f32) -> u32 {
+        a.to_bits()
+    }
+    fn f64b(a: f64) -> u64 {
+        a.to_bits()
+    }
+    fn f32n(bits: u32) -> f32 {
+        f32::from_bits(bits)
+    }
+    fn f64n(bits: u64) -> f64 {
+        f64::from_bits(bits)
+    }
 
     #[test]
     fn integer_division_and_remainder() {
@@ -459,14 +551,21 @@ mod tests {
             };
         }
         macro_rules! call {
-            (un $in:ident $out:ident $f:ident) => {{ let a = pop!($in); st.push(V::$out($f(a))); Ok(()) }};
+            (un $in:ident $out:ident $f:ident) => {{
+                let a = pop!($in);
+                st.push(V::$out($f(a)));
+                Ok(())
+            }};
             (bin $in:ident $out:ident $f:ident) => {{
                 let b = pop!($in);
                 let a = pop!($in);
                 st.push(V::$out($f(a, b)));
                 Ok(())
             }};
-            (un_trap $in:ident $out:ident $f:ident) => {{ let a = pop!($in); $f(a).map(|r| st.push(V::$out(r))) }};
+            (un_trap $in:ident $out:ident $f:ident) => {{
+                let a = pop!($in);
+                $f(a).map(|r| st.push(V::$out(r)))
+            }};
             (bin_trap $in:ident $out:ident $f:ident) => {{
                 let b = pop!($in);
                 let a = pop!($in);
@@ -510,7 +609,9 @@ mod tests {
                 I::i64_const(x) => st.push(V::i64(*x)),
                 I::f32_const(x) => st.push(V::f32(f32::from_bits(x.bits))),
                 I::f64_const(x) => st.push(V::f64(f64::from_bits(x.bits))),
-                I::drop => { st.pop()?; }
+                I::drop => {
+                    st.pop()?;
+                }
                 _ => {
                     if let Err(t) = apply(instr, &mut st, seen)? {
                         return Some(Err(t));
@@ -531,12 +632,8 @@ mod tests {
             (V::f32(g), R::F32(N::CanonicalNan)) => g.to_bits() & 0x7fff_ffff == 0x7fc0_0000,
             (V::f32(g), R::F32(N::ArithmeticNan)) => g.to_bits() & 0x7fc0_0000 == 0x7fc0_0000,
             (V::f64(g), R::F64(N::Value(w))) => g.to_bits() == w.bits,
-            (V::f64(g), R::F64(N::CanonicalNan)) => {
-                g.to_bits() & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000
-            }
-            (V::f64(g), R::F64(N::ArithmeticNan)) => {
-                g.to_bits() & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000
-            }
+            (V::f64(g), R::F64(N::CanonicalNan)) => g.to_bits() & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+            (V::f64(g), R::F64(N::ArithmeticNan)) => g.to_bits() & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
             (g, R::Either(ws)) => ws.iter().any(|w| matches(g, w)),
             _ => false,
         }
@@ -549,11 +646,7 @@ mod tests {
     /// Checks every `assert_return`/`assert_trap` on an exported function
     /// whose body is straight-line numeric code. Returns (checked, skipped)
     /// and the list of failures.
-    fn check_file(
-        name: &str,
-        text: &str,
-        seen: &mut HashSet<&'static str>,
-    ) -> (usize, usize, Vec<String>) {
+    fn check_file(name: &str, text: &str, seen: &mut HashSet<&'static str>) -> (usize, usize, Vec<String>) {
         use std::collections::HashMap;
         use wast::core::{ExportKind, FuncKind, ModuleField, ModuleKind, ValType, WastArgCore};
         use wast::{QuoteWat, Wast, WastArg, WastDirective as D, WastExecute, WastRet, Wat};
@@ -584,8 +677,7 @@ mod tests {
                                         ValType::F64 => Some(V::f64(0.0)),
                                         _ => None,
                                     });
-                                    zeros.collect::<Option<Vec<V>>>()
-                                        .map(|z| (z, &expression.instrs[..]))
+                                    zeros.collect::<Option<Vec<V>>>().map(|z| (z, &expression.instrs[..]))
                                 }
                                 FuncKind::Import(..) => None,
                             }),
@@ -611,13 +703,17 @@ mod tests {
                 skipped += 1;
                 continue;
             };
-            let mut locals: Vec<V> = inv.args.iter().map(|a| match a {
-                WastArg::Core(WastArgCore::I32(x)) => V::i32(*x),
-                WastArg::Core(WastArgCore::I64(x)) => V::i64(*x),
-                WastArg::Core(WastArgCore::F32(x)) => V::f32(f32::from_bits(x.bits)),
-                WastArg::Core(WastArgCore::F64(x)) => V::f64(f64::from_bits(x.bits)),
-                other => panic!("unexpected argument {other:?}"),
-            }).collect();
+            let mut locals: Vec<V> = inv
+                .args
+                .iter()
+                .map(|a| match a {
+                    WastArg::Core(WastArgCore::I32(x)) => V::i32(*x),
+                    WastArg::Core(WastArgCore::I64(x)) => V::i64(*x),
+                    WastArg::Core(WastArgCore::F32(x)) => V::f32(f32::from_bits(x.bits)),
+                    WastArg::Core(WastArgCore::F64(x)) => V::f64(f64::from_bits(x.bits)),
+                    other => panic!("unexpected argument {other:?}"),
+                })
+                .collect();
             locals.extend_from_slice(zeros);
             let Some(got) = run(body, &mut locals, seen) else {
                 skipped += 1;
@@ -626,16 +722,20 @@ mod tests {
             checked += 1;
             let (line, _) = inv.span.linecol_in(text);
             let ok = match (&got, &want) {
-                (Ok(vals), Ok(rets)) => vals.len() == rets.len()
-                    && vals.iter().zip(rets.iter()).all(|(g, w)| {
-                        matches!(w, WastRet::Core(w) if matches(*g, w))
-                    }),
+                (Ok(vals), Ok(rets)) => {
+                    vals.len() == rets.len()
+                        && vals.iter().zip(rets.iter()).all(|(g, w)| matches!(w, WastRet::Core(w) if matches(*g, w)))
+                }
                 (Err(t), Err(msg)) => msg.starts_with(t.message()),
                 _ => false,
             };
             if !ok {
-                failures.push(format!("{name}.wast:{}: {} {:?}: got {got:?}, want {want:?}",
-                    line + 1, inv.name, inv.args));
+                failures.push(format!(
+                    "{name}.wast:{}: {} {:?}: got {got:?}, want {want:?}",
+                    line + 1,
+                    inv.name,
+                    inv.args
+                ));
             }
         }
         (checked, skipped, failures)
@@ -650,9 +750,23 @@ mod tests {
         let dir = suite_dir();
         assert!(dir.is_dir(), "spec suite not found at {} (set WASMINT_TESTSUITE)", dir.display());
         let files = [
-            "i32", "i64", "f32", "f64", "f32_bitwise", "f64_bitwise", "f32_cmp", "f64_cmp",
-            "conversions", "float_misc", "float_exprs", "int_exprs", "float_literals", "const",
-            "int_literals", "left-to-right", "traps",
+            "i32",
+            "i64",
+            "f32",
+            "f64",
+            "f32_bitwise",
+            "f64_bitwise",
+            "f32_cmp",
+            "f64_cmp",
+            "conversions",
+            "float_misc",
+            "float_exprs",
+            "int_exprs",
+            "float_literals",
+            "const",
+            "int_literals",
+            "left-to-right",
+            "traps",
         ];
         let (mut checked, mut skipped, mut failures) = (0, 0, Vec::new());
         let mut seen = HashSet::new();
@@ -674,8 +788,7 @@ mod tests {
                 [$($name),*]
             };
         }
-        let unseen: Vec<_> =
-            crate::for_each_num_op!(all_names).into_iter().filter(|n| !seen.contains(n)).collect();
+        let unseen: Vec<_> = crate::for_each_num_op!(all_names).into_iter().filter(|n| !seen.contains(n)).collect();
         assert!(unseen.is_empty(), "not exercised by the suite: {unseen:?}");
     }
 }

@@ -54,15 +54,7 @@ impl Function {
     /// The `Function` object for a function of `store`.
     pub(crate) fn wrap(py: Python<'_>, store: &Py<Store>, func: Func) -> PyResult<Py<Function>> {
         let ty = store.get().cell.with(py, |s| s.func_type(func).clone())?;
-        Py::new(
-            py,
-            Function {
-                store: store.clone_ref(py),
-                func,
-                params: ty.params,
-                results: ty.results,
-            },
-        )
+        Py::new(py, Function { store: store.clone_ref(py), func, params: ty.params, results: ty.results })
     }
 }
 
@@ -80,35 +72,23 @@ fn annotation_type(py: Python<'_>, ann: &Bound<'_, PyAny>, what: &str) -> PyResu
             "i64" | "I64" => Ok(ValType::I64),
             "float" | "f32" | "F32" => Ok(ValType::F32),
             "f64" | "F64" => Ok(ValType::F64),
-            other => Err(PyTypeError::new_err(format!(
-                "Function: unsupported annotation {other:?} for {what}"
-            ))),
+            other => Err(PyTypeError::new_err(format!("Function: unsupported annotation {other:?} for {what}"))),
         };
     }
     if ann.is_instance_of::<pyo3::types::PyInt>() {
         // A `Type` member.
         return type_from_py(ann);
     }
-    Err(PyTypeError::new_err(format!(
-        "Function: unsupported annotation {} for {what}",
-        ann.repr()?
-    )))
+    Err(PyTypeError::new_err(format!("Function: unsupported annotation {} for {what}", ann.repr()?)))
 }
 
 /// The result types from a return annotation.
-fn result_types(
-    py: Python<'_>,
-    ann: &Bound<'_, PyAny>,
-    empty: &Bound<'_, PyAny>,
-) -> PyResult<Vec<ValType>> {
+fn result_types(py: Python<'_>, ann: &Bound<'_, PyAny>, empty: &Bound<'_, PyAny>) -> PyResult<Vec<ValType>> {
     if ann.is(empty) || ann.is_none() || ann.is(py.None().bind(py).get_type()) {
         return Ok(vec![]);
     }
     if let Ok(t) = ann.cast::<PyTuple>() {
-        return t
-            .iter()
-            .map(|a| annotation_type(py, &a, "a result"))
-            .collect();
+        return t.iter().map(|a| annotation_type(py, &a, "a result")).collect();
     }
     if let Ok(s) = ann.cast::<PyString>() {
         // String annotations (`from __future__ import annotations`).
@@ -132,17 +112,11 @@ fn result_types(
 fn signature_of(py: Python<'_>, f: &Bound<'_, PyAny>) -> PyResult<FunctionType> {
     let inspect = py.import("inspect")?;
     let sig = inspect.call_method1("signature", (f,)).map_err(|e| {
-        PyTypeError::new_err(format!(
-            "Function: cannot read the signature of the callable ({e}); give a FunctionType"
-        ))
+        PyTypeError::new_err(format!("Function: cannot read the signature of the callable ({e}); give a FunctionType"))
     })?;
     let empty = inspect.getattr("Parameter")?.getattr("empty")?;
     let mut params = Vec::new();
-    for p in sig
-        .getattr("parameters")?
-        .call_method0("values")?
-        .try_iter()?
-    {
+    for p in sig.getattr("parameters")?.call_method0("values")?.try_iter()? {
         let p = p?;
         let ann = p.getattr("annotation")?;
         let name: String = p.getattr("name")?.extract()?;
@@ -158,10 +132,7 @@ fn signature_of(py: Python<'_>, f: &Bound<'_, PyAny>) -> PyResult<FunctionType> 
 }
 
 fn host_error(err: PyErr) -> Trap {
-    Trap::Host {
-        message: err.to_string(),
-        payload: Some(Box::new(err)),
-    }
+    Trap::Host { message: err.to_string(), payload: Some(Box::new(err)) }
 }
 
 /// A conversion error of a host function's result, with its class kept
@@ -178,12 +149,7 @@ fn result_error(py: Python<'_>, e: PyErr) -> PyErr {
 }
 
 /// Converts the value a host function returned into its results.
-fn host_results(
-    py: Python<'_>,
-    ret: &Bound<'_, PyAny>,
-    results: &mut [Value],
-    store: &Store,
-) -> PyResult<()> {
+fn host_results(py: Python<'_>, ret: &Bound<'_, PyAny>, results: &mut [Value], store: &Store) -> PyResult<()> {
     match results.len() {
         0 => Ok(()),
         1 => {
@@ -196,9 +162,7 @@ fn host_results(
                 Err(_) => vec![],
             };
             if items.len() != n {
-                return Err(PyTypeError::new_err(format!(
-                    "host function must return a tuple of {n} values"
-                )));
+                return Err(PyTypeError::new_err(format!("host function must return a tuple of {n} values")));
             }
             for (slot, item) in results.iter_mut().zip(items.iter()) {
                 *slot = to_value(item, slot.ty(), store).map_err(|e| result_error(py, e))?;
@@ -224,37 +188,23 @@ fn host_call(
     let _lend = cell.lend(py, caller.store);
     // SAFETY: `store_obj` is the Python `Store` that owns `cell`; it is
     // alive for the same reason. We take a new strong reference.
-    let store: Bound<'_, Store> = match unsafe {
-        Bound::from_borrowed_ptr(py, store_obj as *mut ffi::PyObject)
-    }
-    .cast_into()
-    {
-        Ok(s) => s,
-        Err(_) => {
-            return Err(Trap::host(
-                "internal error: host function without its store",
-            ))
-        }
-    };
+    let store: Bound<'_, Store> =
+        match unsafe { Bound::from_borrowed_ptr(py, store_obj as *mut ffi::PyObject) }.cast_into() {
+            Ok(s) => s,
+            Err(_) => return Err(Trap::host("internal error: host function without its store")),
+        };
     // SAFETY: GIL held; clone so that no borrow of the cell is live while
     // Python code runs.
     let callable = match unsafe { &*data.callable.get() } {
         Some(c) => c.clone_ref(py),
-        None => {
-            return Err(Trap::host(
-                "host function was cleared by the garbage collector",
-            ))
-        }
+        None => return Err(Trap::host("host function was cleared by the garbage collector")),
     };
     let mut run = || -> PyResult<()> {
         let store_py = store.clone().unbind();
         let ret = match params.len() {
             0 => callable.bind(py).call0()?,
             _ => {
-                let args = params
-                    .iter()
-                    .map(|v| from_value(py, *v, &store_py))
-                    .collect::<PyResult<Vec<_>>>()?;
+                let args = params.iter().map(|v| from_value(py, *v, &store_py)).collect::<PyResult<Vec<_>>>()?;
                 callable.bind(py).call1(PyTuple::new(py, args)?)?
             }
         };
@@ -274,18 +224,14 @@ impl Function {
         function_type: Option<&Bound<'_, FunctionType>>,
     ) -> PyResult<Self> {
         if !function.is_callable() {
-            return Err(PyTypeError::new_err(
-                "Function: `function` must be callable",
-            ));
+            return Err(PyTypeError::new_err("Function: `function` must be callable"));
         }
         let ty = match function_type {
             Some(t) => t.get().clone(),
             None => signature_of(py, function)?,
         };
         let ty = ty.to_func();
-        let data = Arc::new(HostData {
-            callable: UnsafeCell::new(Some(function.clone().unbind())),
-        });
+        let data = Arc::new(HostData { callable: UnsafeCell::new(Some(function.clone().unbind())) });
         let s = store.get();
         s.cell.add_host(py, data.clone());
         let cell = s.cell_ptr();
@@ -294,12 +240,7 @@ impl Function {
             Python::attach(|py| host_call(py, cell, store_obj, &data, caller, params, results))
         });
         let func = s.cell.with(py, |st| st.func_new(ty.clone(), host))?;
-        Ok(Function {
-            store: store.clone().unbind(),
-            func,
-            params: ty.params,
-            results: ty.results,
-        })
+        Ok(Function { store: store.clone().unbind(), func, params: ty.params, results: ty.results })
     }
 
     /// Calls the function. Arguments are Python ints and floats (or `Value`
@@ -339,18 +280,12 @@ impl Function {
                 }
             })?;
         }
-        let results = store
-            .cell
-            .enter(py, |s| s.call(self.func, values))?
-            .map_err(to_py_err)?;
+        let results = store.cell.enter(py, |s| s.call(self.func, values))?.map_err(to_py_err)?;
         match results.len() {
             0 => Ok(py.None()),
             1 => from_value(py, results[0], &self.store),
             _ => {
-                let items = results
-                    .iter()
-                    .map(|v| from_value(py, *v, &self.store))
-                    .collect::<PyResult<Vec<_>>>()?;
+                let items = results.iter().map(|v| from_value(py, *v, &self.store)).collect::<PyResult<Vec<_>>>()?;
                 Ok(PyTuple::new(py, items)?.into_any().unbind())
             }
         }
@@ -364,20 +299,13 @@ impl Function {
     /// True
     #[getter]
     fn r#type(&self) -> FunctionType {
-        FunctionType {
-            params: self.params.to_vec(),
-            results: self.results.to_vec(),
-        }
+        FunctionType { params: self.params.to_vec(), results: self.results.to_vec() }
     }
 
     fn __repr__(&self) -> String {
         format!(
             "<wasmint.Function {}>",
-            FunctionType {
-                params: self.params.to_vec(),
-                results: self.results.to_vec()
-            }
-            .__str__()
+            FunctionType { params: self.params.to_vec(), results: self.results.to_vec() }.__str__()
         )
     }
 

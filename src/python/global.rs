@@ -28,43 +28,22 @@ pub struct Global {
 impl Global {
     #[new]
     #[pyo3(signature = (store, value, mutable = false))]
-    fn new(
-        py: Python<'_>,
-        store: &Bound<'_, Store>,
-        value: &Bound<'_, PyAny>,
-        mutable: bool,
-    ) -> PyResult<Self> {
+    fn new(py: Python<'_>, store: &Bound<'_, Store>, value: &Bound<'_, PyAny>, mutable: bool) -> PyResult<Self> {
         let v = value
             .cast::<Value>()
-            .map_err(|_| {
-                PyTypeError::new_err("Global: `value` must be a wasmint.Value (e.g. Value.i32(42))")
-            })?
+            .map_err(|_| PyTypeError::new_err("Global: `value` must be a wasmint.Value (e.g. Value.i32(42))"))?
             .get()
             .v;
-        let ty = crate::GlobalType {
-            val: v.ty(),
-            mutable,
-        };
-        let global = store
-            .get()
-            .cell
-            .with(py, |s| s.global_new(ty, v))?
-            .map_err(to_py_err)?;
-        Ok(Global {
-            store: store.clone().unbind(),
-            global,
-        })
+        let ty = crate::GlobalType { val: v.ty(), mutable };
+        let global = store.get().cell.with(py, |s| s.global_new(ty, v))?.map_err(to_py_err)?;
+        Ok(Global { store: store.clone().unbind(), global })
     }
 
     /// The value; setting it needs a mutable global and a value of its type
     /// (a Python number or a `Value`).
     #[getter]
     fn value(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let v = self
-            .store
-            .get()
-            .cell
-            .with(py, |s| s.global_get(self.global))?;
+        let v = self.store.get().cell.with(py, |s| s.global_get(self.global))?;
         from_value(py, v, &self.store)
     }
 
@@ -73,40 +52,23 @@ impl Global {
         let store = self.store.get();
         let ty = store.cell.with(py, |s| s.global_type(self.global))?;
         if !ty.mutable {
-            return Err(PyRuntimeError::new_err(
-                "the global is immutable: cannot set its value",
-            ));
+            return Err(PyRuntimeError::new_err("the global is immutable: cannot set its value"));
         }
         let v = to_value(value, ty.val, store)?;
-        store
-            .cell
-            .with(py, |s| s.global_set(self.global, v))?
-            .map_err(to_py_err)
+        store.cell.with(py, |s| s.global_set(self.global, v))?.map_err(to_py_err)
     }
 
     /// Whether the global is mutable.
     #[getter]
     fn mutable(&self, py: Python<'_>) -> PyResult<bool> {
-        Ok(self
-            .store
-            .get()
-            .cell
-            .with(py, |s| s.global_type(self.global))?
-            .mutable)
+        Ok(self.store.get().cell.with(py, |s| s.global_type(self.global))?.mutable)
     }
 
     /// The type, a `GlobalType`.
     #[getter]
     fn r#type(&self, py: Python<'_>) -> PyResult<GlobalType> {
-        let t = self
-            .store
-            .get()
-            .cell
-            .with(py, |s| s.global_type(self.global))?;
-        Ok(GlobalType {
-            ty: t.val,
-            mutable: t.mutable,
-        })
+        let t = self.store.get().cell.with(py, |s| s.global_type(self.global))?;
+        Ok(GlobalType { ty: t.val, mutable: t.mutable })
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {

@@ -45,11 +45,7 @@ pub struct Instance {
 }
 
 /// Looks up `ns`.`name` in a dict-like import object; `None` if missing.
-fn lookup<'py>(
-    imports: &Bound<'py, PyAny>,
-    ns: &str,
-    name: &str,
-) -> PyResult<Option<Bound<'py, PyAny>>> {
+fn lookup<'py>(imports: &Bound<'py, PyAny>, ns: &str, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
     let py = imports.py();
     let namespace = match imports.get_item(ns) {
         Ok(n) => n,
@@ -81,9 +77,7 @@ pub(crate) fn extern_of(obj: &Bound<'_, PyAny>, store: &Store, what: &str) -> Py
         )));
     };
     if !std::ptr::eq(owner, store) {
-        return Err(LinkError::new_err(format!(
-            "{what}: it belongs to another store"
-        )));
+        return Err(LinkError::new_err(format!("{what}: it belongs to another store")));
     }
     Ok(ext)
 }
@@ -92,30 +86,9 @@ pub(crate) fn extern_of(obj: &Bound<'_, PyAny>, store: &Store, what: &str) -> Py
 fn export_object(py: Python<'_>, store: &Py<Store>, ext: Extern) -> PyResult<Py<PyAny>> {
     Ok(match ext {
         Extern::Func(f) => Function::wrap(py, store, f)?.into_any(),
-        Extern::Global(global) => Py::new(
-            py,
-            Global {
-                store: store.clone_ref(py),
-                global,
-            },
-        )?
-        .into_any(),
-        Extern::Memory(memory) => Py::new(
-            py,
-            Memory {
-                store: store.clone_ref(py),
-                memory,
-            },
-        )?
-        .into_any(),
-        Extern::Table(table) => Py::new(
-            py,
-            Table {
-                store: store.clone_ref(py),
-                table,
-            },
-        )?
-        .into_any(),
+        Extern::Global(global) => Py::new(py, Global { store: store.clone_ref(py), global })?.into_any(),
+        Extern::Memory(memory) => Py::new(py, Memory { store: store.clone_ref(py), memory })?.into_any(),
+        Extern::Table(table) => Py::new(py, Table { store: store.clone_ref(py), table })?.into_any(),
     })
 }
 
@@ -123,11 +96,7 @@ fn export_object(py: Python<'_>, store: &Py<Store>, ext: Extern) -> PyResult<Py<
 impl Instance {
     #[new]
     #[pyo3(signature = (module, import_object = None))]
-    fn new(
-        py: Python<'_>,
-        module: &Bound<'_, Module>,
-        import_object: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
+    fn new(py: Python<'_>, module: &Bound<'_, Module>, import_object: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let m = module.get();
         let store_py = &m.store;
         let store = store_py.get();
@@ -146,31 +115,20 @@ impl Instance {
                 Some(d) => lookup(d, ns, name)?,
                 None => None,
             };
-            let obj = obj.ok_or_else(|| {
-                LinkError::new_err(format!("unknown import: {what} was not given"))
-            })?;
+            let obj = obj.ok_or_else(|| LinkError::new_err(format!("unknown import: {what} was not given")))?;
             externs.push(extern_of(&obj, store, &what)?);
         }
         // The start function may call Python host functions: `enter`.
-        let inst = store
-            .cell
-            .enter(py, |s| s.instantiate(&m.inner, &externs))?
-            .map_err(to_py_err)?;
+        let inst = store.cell.enter(py, |s| s.instantiate(&m.inner, &externs))?.map_err(to_py_err)?;
         let list = store.cell.with(py, |s| s.exports(inst))?;
         let mut items = Vec::with_capacity(list.len());
         let mut index = HashMap::with_capacity(list.len());
         for (name, ext) in list {
             index.insert(name.clone(), items.len());
-            items.push((
-                PyString::new(py, &name).unbind(),
-                export_object(py, store_py, ext)?,
-            ));
+            items.push((PyString::new(py, &name).unbind(), export_object(py, store_py, ext)?));
         }
         let exports = Py::new(py, Exports { items, index })?;
-        Ok(Instance {
-            module: module.clone().unbind(),
-            exports,
-        })
+        Ok(Instance { module: module.clone().unbind(), exports })
     }
 
     /// The exports, an `Exports` object.
@@ -241,15 +199,11 @@ impl Exports {
         if key.starts_with("__") || !err.is_instance_of::<PyAttributeError>(py) {
             return Err(err);
         }
-        Err(PyLookupError::new_err(format!(
-            "the instance has no export named `{key}`"
-        )))
+        Err(PyLookupError::new_err(format!("the instance has no export named `{key}`")))
     }
 
     fn __getitem__(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
-        self.get(py, name).ok_or_else(|| {
-            PyLookupError::new_err(format!("the instance has no export named `{name}`"))
-        })
+        self.get(py, name).ok_or_else(|| PyLookupError::new_err(format!("the instance has no export named `{name}`")))
     }
 
     fn __contains__(&self, name: &str) -> bool {
@@ -261,10 +215,7 @@ impl Exports {
     }
 
     fn __iter__(slf: &Bound<'_, Self>) -> ExportsIterator {
-        ExportsIterator {
-            exports: slf.clone().unbind(),
-            next: std::sync::atomic::AtomicUsize::new(0),
-        }
+        ExportsIterator { exports: slf.clone().unbind(), next: std::sync::atomic::AtomicUsize::new(0) }
     }
 
     fn __dir__(&self, py: Python<'_>) -> Vec<Py<PyString>> {
@@ -272,11 +223,7 @@ impl Exports {
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
-        let names: Vec<String> = self
-            .items
-            .iter()
-            .map(|(n, _)| n.bind(py).to_string())
-            .collect();
+        let names: Vec<String> = self.items.iter().map(|(n, _)| n.bind(py).to_string()).collect();
         format!("<wasmint.Exports {names:?}>")
     }
 
@@ -310,10 +257,7 @@ impl ExportsIterator {
         use std::sync::atomic::Ordering::Relaxed;
         let i = self.next.fetch_add(1, Relaxed);
         match self.exports.get().items.get(i) {
-            Some((n, v)) => Ok(Some(PyTuple::new(
-                py,
-                [n.clone_ref(py).into_any(), v.clone_ref(py)],
-            )?)),
+            Some((n, v)) => Ok(Some(PyTuple::new(py, [n.clone_ref(py).into_any(), v.clone_ref(py)])?)),
             None => {
                 self.next.store(usize::MAX / 2, Relaxed);
                 Ok(None)
@@ -348,19 +292,12 @@ pub struct ImportObject {
 impl ImportObject {
     #[new]
     fn new(py: Python<'_>) -> Self {
-        ImportObject {
-            namespaces: PyDict::new(py).unbind(),
-        }
+        ImportObject { namespaces: PyDict::new(py).unbind() }
     }
 
     /// Registers `namespace` (a dict of `Function`, `Global`, `Memory` or
     /// `Table`) under `namespace_name`, replacing any previous one.
-    fn register(
-        &self,
-        py: Python<'_>,
-        namespace_name: &str,
-        namespace: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
+    fn register(&self, py: Python<'_>, namespace_name: &str, namespace: &Bound<'_, PyAny>) -> PyResult<()> {
         let d = PyDict::new(py);
         let items = namespace
             .call_method0("items")
@@ -397,10 +334,7 @@ impl ImportObject {
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(format!(
-            "<wasmint.ImportObject {}>",
-            self.namespaces.bind(py).keys().repr()?
-        ))
+        Ok(format!("<wasmint.ImportObject {}>", self.namespaces.bind(py).keys().repr()?))
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {

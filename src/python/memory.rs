@@ -50,32 +50,18 @@ fn data_len(py: Python<'_>, store: &Py<Store>, mem: crate::Memory) -> PyResult<u
 #[pymethods]
 impl Memory {
     #[new]
-    fn new(
-        py: Python<'_>,
-        store: &Bound<'_, Store>,
-        memory_type: &Bound<'_, MemoryType>,
-    ) -> PyResult<Self> {
+    fn new(py: Python<'_>, store: &Bound<'_, Store>, memory_type: &Bound<'_, MemoryType>) -> PyResult<Self> {
         let t = memory_type.get();
         if t.shared {
-            return Err(PyValueError::new_err(
-                "Memory: shared memories are not supported",
-            ));
+            return Err(PyValueError::new_err("Memory: shared memories are not supported"));
         }
-        let ty = crate::MemType {
-            limits: crate::Limits {
-                min: t.minimum,
-                max: t.maximum,
-            },
-        };
+        let ty = crate::MemType { limits: crate::Limits { min: t.minimum, max: t.maximum } };
         let memory = store
             .get()
             .cell
             .with(py, |s| s.memory_new(ty))?
             .map_err(|e| PyValueError::new_err(format!("Memory: {e}")))?;
-        Ok(Memory {
-            store: store.clone().unbind(),
-            memory,
-        })
+        Ok(Memory { store: store.clone().unbind(), memory })
     }
 
     /// Grows the memory by `number_of_pages` pages (of 64 KiB) and returns
@@ -109,10 +95,7 @@ impl Memory {
     /// The size in pages (of 64 KiB).
     #[getter]
     fn size(&self, py: Python<'_>) -> PyResult<u32> {
-        self.store
-            .get()
-            .cell
-            .with(py, |s| s.memory_size(self.memory))
+        self.store.get().cell.with(py, |s| s.memory_size(self.memory))
     }
 
     /// The size in bytes.
@@ -124,13 +107,7 @@ impl Memory {
     /// The type, a `MemoryType` (its minimum is the current size).
     #[getter]
     fn r#type(&self, py: Python<'_>) -> PyResult<MemoryType> {
-        Ok(MemoryType::from_mem(
-            &self
-                .store
-                .get()
-                .cell
-                .with(py, |s| s.memory_type(self.memory))?,
-        ))
+        Ok(MemoryType::from_mem(&self.store.get().cell.with(py, |s| s.memory_type(self.memory))?))
     }
 
     /// A `Buffer` over the whole memory, for `memoryview`, `bytearray`,
@@ -144,10 +121,7 @@ impl Memory {
     /// b'hello'
     #[getter]
     fn buffer(&self, py: Python<'_>) -> Buffer {
-        Buffer {
-            store: self.store.clone_ref(py),
-            memory: self.memory,
-        }
+        Buffer { store: self.store.clone_ref(py), memory: self.memory }
     }
 
     /// A `Uint8Array` view starting at byte `offset`.
@@ -235,11 +209,7 @@ pub struct Buffer {
 
 #[pymethods]
 impl Buffer {
-    unsafe fn __getbuffer__(
-        slf: Bound<'_, Self>,
-        view: *mut ffi::Py_buffer,
-        flags: c_int,
-    ) -> PyResult<()> {
+    unsafe fn __getbuffer__(slf: Bound<'_, Self>, view: *mut ffi::Py_buffer, flags: c_int) -> PyResult<()> {
         if view.is_null() {
             return Err(PyValueError::new_err("Buffer: null Py_buffer"));
         }
@@ -248,8 +218,7 @@ impl Buffer {
             let d = s.memory_data_mut(this.memory);
             (d.as_mut_ptr(), d.len())
         })?;
-        let len = isize::try_from(len)
-            .map_err(|_| PyOverflowError::new_err("memory too large for a buffer"))?;
+        let len = isize::try_from(len).map_err(|_| PyOverflowError::new_err("memory too large for a buffer"))?;
         // SAFETY: `ptr` and `len` describe the memory's committed bytes,
         // which stay mapped at this address until the store is freed (see
         // the module docs); `view.obj` keeps this Buffer, hence the store,
@@ -283,11 +252,7 @@ struct View {
 
 impl View {
     fn new(py: Python<'_>, m: &Memory, offset: usize) -> View {
-        View {
-            store: m.store.clone_ref(py),
-            memory: m.memory,
-            offset,
-        }
+        View { store: m.store.clone_ref(py), memory: m.memory, offset }
     }
 
     /// Number of elements of `size` bytes from `offset` to the current end.
@@ -369,40 +334,25 @@ float_elem! { f32, "float32"; f64, "float64"; }
 /// indices it selects.
 enum Sel {
     One(usize),
-    Many {
-        start: usize,
-        step: isize,
-        count: usize,
-    },
+    Many { start: usize, step: isize, count: usize },
 }
 
 fn select(index: &Bound<'_, PyAny>, len: usize) -> PyResult<Sel> {
     if let Ok(i) = index.cast::<PyInt>() {
-        let i: i128 = i
-            .extract()
-            .map_err(|_| PyIndexError::new_err("index out of range"))?;
+        let i: i128 = i.extract().map_err(|_| PyIndexError::new_err("index out of range"))?;
         if i < 0 {
             return Err(PyIndexError::new_err(format!("index {i} is negative")));
         }
         if i >= len as i128 {
-            return Err(PyIndexError::new_err(format!(
-                "index {i} out of range (the view has {len} elements)"
-            )));
+            return Err(PyIndexError::new_err(format!("index {i} out of range (the view has {len} elements)")));
         }
         return Ok(Sel::One(i as usize));
     }
     if let Ok(s) = index.cast::<PySlice>() {
         let ind = s.indices(len as isize)?;
-        return Ok(Sel::Many {
-            start: ind.start.max(0) as usize,
-            step: ind.step,
-            count: ind.slicelength,
-        });
+        return Ok(Sel::Many { start: ind.start.max(0) as usize, step: ind.step, count: ind.slicelength });
     }
-    Err(PyValueError::new_err(format!(
-        "a view is indexed by an int or a slice, not {}",
-        type_name(index)
-    )))
+    Err(PyValueError::new_err(format!("a view is indexed by an int or a slice, not {}", type_name(index))))
 }
 
 fn view_get<T: Elem>(py: Python<'_>, v: &View, index: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
@@ -412,11 +362,8 @@ fn view_get<T: Elem>(py: Python<'_>, v: &View, index: &Bound<'_, PyAny>) -> PyRe
     match sel {
         Sel::One(i) => {
             let at = v.offset + i * T::SIZE;
-            let x = cell.with(py, |s| {
-                s.memory_data(v.memory).get(at..at + T::SIZE).map(T::load)
-            })?;
-            x.ok_or_else(|| PyIndexError::new_err("index out of range"))?
-                .to_py(py)
+            let x = cell.with(py, |s| s.memory_data(v.memory).get(at..at + T::SIZE).map(T::load))?;
+            x.ok_or_else(|| PyIndexError::new_err("index out of range"))?.to_py(py)
         }
         Sel::Many { start, step, count } => {
             let items = cell.with(py, |s| {
@@ -439,12 +386,7 @@ fn view_get<T: Elem>(py: Python<'_>, v: &View, index: &Bound<'_, PyAny>) -> PyRe
     }
 }
 
-fn view_set<T: Elem>(
-    py: Python<'_>,
-    v: &View,
-    index: &Bound<'_, PyAny>,
-    value: &Bound<'_, PyAny>,
-) -> PyResult<()> {
+fn view_set<T: Elem>(py: Python<'_>, v: &View, index: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
     let len = v.len(py, T::SIZE)?;
     let sel = select(index, len)?;
     let cell = &v.store.get().cell;

@@ -74,12 +74,9 @@ fn wat2wasm<'py>(py: Python<'py>, wat: &Bound<'py, PyAny>) -> PyResult<Bound<'py
     let text = if let Ok(s) = wat.cast::<PyString>() {
         s.to_cow()?.into_owned()
     } else if let Ok(b) = wat.cast::<PyBytes>() {
-        String::from_utf8(b.as_bytes().to_vec())
-            .map_err(|e| CompileError::new_err(format!("wat2wasm: {e}")))?
+        String::from_utf8(b.as_bytes().to_vec()).map_err(|e| CompileError::new_err(format!("wat2wasm: {e}")))?
     } else {
-        return Err(PyTypeError::new_err(
-            "wat2wasm: expected a str or bytes of WebAssembly text",
-        ));
+        return Err(PyTypeError::new_err("wat2wasm: expected a str or bytes of WebAssembly text"));
     };
     Ok(PyBytes::new(py, &module::wat_to_wasm(&text)?))
 }
@@ -96,12 +93,9 @@ fn wasm2wat(bytes: &Bound<'_, PyAny>) -> PyResult<String> {
     } else if let Ok(b) = bytes.cast::<PyByteArray>() {
         b.to_vec()
     } else {
-        return Err(PyTypeError::new_err(
-            "wasm2wat: expected bytes of a WebAssembly binary",
-        ));
+        return Err(PyTypeError::new_err("wasm2wat: expected bytes of a WebAssembly binary"));
     };
-    let text = wasmprinter::print_bytes(&wasm)
-        .map_err(|e| CompileError::new_err(format!("wasm2wat: {e:#}")))?;
+    let text = wasmprinter::print_bytes(&wasm).map_err(|e| CompileError::new_err(format!("wasm2wat: {e:#}")))?;
     Ok(text.trim_end().to_owned())
 }
 

@@ -160,12 +160,7 @@ impl Module {
     fn build(store: &Bound<'_, Store>, wasm: Vec<u8>) -> PyResult<Module> {
         let inner = crate::Module::new(&wasm).map_err(to_py_err)?;
         let name = inner.syntax().names.as_ref().and_then(|n| n.module.clone());
-        Ok(Module {
-            store: store.clone().unbind(),
-            inner,
-            wasm: wasm.into(),
-            name: Mutex::new(name),
-        })
+        Ok(Module { store: store.clone().unbind(), inner, wasm: wasm.into(), name: Mutex::new(name) })
     }
 
     fn name_lock(&self) -> std::sync::MutexGuard<'_, Option<String>> {
@@ -225,12 +220,7 @@ impl Module {
             .inner
             .imports()
             .into_iter()
-            .map(|(module, name, ty)| {
-                Py::new(
-                    py,
-                    ImportType::new(module, name, extern_type_to_py(py, &ty)?),
-                )
-            })
+            .map(|(module, name, ty)| Py::new(py, ImportType::new(module, name, extern_type_to_py(py, &ty)?)))
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, items)
     }
@@ -243,14 +233,8 @@ impl Module {
     /// >>> Module(Store(), wasm).custom_sections('hello'), Module(Store(), wasm).custom_sections('foo')
     /// ([b'!!'], [])
     fn custom_sections<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyList>> {
-        let items: Vec<_> = self
-            .inner
-            .syntax()
-            .customs
-            .iter()
-            .filter(|c| c.name == name)
-            .map(|c| PyBytes::new(py, &c.data))
-            .collect();
+        let items: Vec<_> =
+            self.inner.syntax().customs.iter().filter(|c| c.name == name).map(|c| PyBytes::new(py, &c.data)).collect();
         PyList::new(py, items)
     }
 
@@ -313,12 +297,9 @@ impl Module {
     #[staticmethod]
     fn deserialize(store: &Bound<'_, Store>, bytes: &Bound<'_, PyBytes>) -> PyResult<Module> {
         let b = bytes.as_bytes();
-        let bad =
-            || CompileError::new_err("deserialize: the serialized module is truncated or corrupt");
+        let bad = || CompileError::new_err("deserialize: the serialized module is truncated or corrupt");
         if b.len() < 24 || &b[..8] != MAGIC {
-            return Err(CompileError::new_err(
-                "deserialize: not a module serialized by wasmint",
-            ));
+            return Err(CompileError::new_err("deserialize: not a module serialized by wasmint"));
         }
         let version = u32::from_le_bytes(b[8..12].try_into().map_err(|_| bad())?);
         if version != FORMAT_VERSION {
@@ -338,9 +319,7 @@ impl Module {
         if has_name > 1 || name_len > rest.len() {
             return Err(bad());
         }
-        let name = std::str::from_utf8(&rest[..name_len])
-            .map_err(|_| bad())?
-            .to_owned();
+        let name = std::str::from_utf8(&rest[..name_len]).map_err(|_| bad())?.to_owned();
         let module = Module::build(store, rest[name_len..].to_vec())?;
         *module.name_lock() = (has_name == 1).then_some(name);
         Ok(module)
@@ -365,13 +344,9 @@ mod tests {
     #[test]
     fn anyfunc_is_replaced_outside_strings_and_comments() {
         use super::replace_anyfunc;
+        assert_eq!(replace_anyfunc("(table 1 anyfunc)").as_deref(), Some("(table 1 funcref)"));
         assert_eq!(
-            replace_anyfunc("(table 1 anyfunc)").as_deref(),
-            Some("(table 1 funcref)")
-        );
-        assert_eq!(
-            replace_anyfunc("(table $anyfunc 1 anyfunc) ;; anyfunc\n(; anyfunc ;) \"anyfunc\"")
-                .as_deref(),
+            replace_anyfunc("(table $anyfunc 1 anyfunc) ;; anyfunc\n(; anyfunc ;) \"anyfunc\"").as_deref(),
             Some("(table $anyfunc 1 funcref) ;; anyfunc\n(; anyfunc ;) \"anyfunc\"")
         );
         assert_eq!(replace_anyfunc("(module)"), None);

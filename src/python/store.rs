@@ -43,10 +43,7 @@ unsafe impl Sync for HostData {}
 
 /// Objects passed as `externref` (by token) and the token of each (by
 /// object address).
-type Externs = (
-    Vec<Option<Py<PyAny>>>,
-    std::collections::HashMap<usize, u32>,
-);
+type Externs = (Vec<Option<Py<PyAny>>>, std::collections::HashMap<usize, u32>);
 
 /// The runtime store and the state described in the module docs.
 pub(crate) struct StoreCell {
@@ -144,11 +141,7 @@ impl StoreCell {
     /// gets no `Python` token and the store holds no Python state it could
     /// reach); that keeps this borrow the only one in use.
     #[inline]
-    pub(crate) fn with<R>(
-        &self,
-        _py: Python<'_>,
-        f: impl FnOnce(&mut crate::Store) -> R,
-    ) -> PyResult<R> {
+    pub(crate) fn with<R>(&self, _py: Python<'_>, f: impl FnOnce(&mut crate::Store) -> R) -> PyResult<R> {
         let p = self.current.get();
         if p.is_null() {
             return Err(busy());
@@ -164,11 +157,7 @@ impl StoreCell {
     /// but those host functions may use the store again, through
     /// [`lend`](Self::lend).
     #[inline]
-    pub(crate) fn enter<R>(
-        &self,
-        _py: Python<'_>,
-        f: impl FnOnce(&mut crate::Store) -> R,
-    ) -> PyResult<R> {
+    pub(crate) fn enter<R>(&self, _py: Python<'_>, f: impl FnOnce(&mut crate::Store) -> R) -> PyResult<R> {
         let p = self.current.get();
         let me = thread_token();
         if p.is_null() || (self.depth.get() > 0 && self.owner.get() != me) {
@@ -191,19 +180,10 @@ impl StoreCell {
             )));
         }
         // SAFETY: GIL held; balanced by `Py_LeaveRecursiveCall` in the guard.
-        if nested
-            && unsafe {
-                pyo3::ffi::Py_EnterRecursiveCall(c" in a nested WebAssembly call".as_ptr())
-            } != 0
-        {
+        if nested && unsafe { pyo3::ffi::Py_EnterRecursiveCall(c" in a nested WebAssembly call".as_ptr()) } != 0 {
             return Err(PyErr::fetch(_py));
         }
-        let _guard = CallGuard {
-            cell: self,
-            store: p,
-            owner: self.owner.replace(me),
-            nested,
-        };
+        let _guard = CallGuard { cell: self, store: p, owner: self.owner.replace(me), nested };
         self.depth.set(self.depth.get() + 1);
         self.current.set(std::ptr::null_mut());
         // SAFETY: as in `with`; `current` is null until the guard restores
@@ -215,10 +195,7 @@ impl StoreCell {
     /// Lends `store` (a host callback's `caller.store`, a reborrow of the
     /// store a call took) for nested use until the guard drops.
     pub(crate) fn lend(&self, _py: Python<'_>, store: &mut crate::Store) -> LendGuard<'_> {
-        LendGuard {
-            cell: self,
-            prev: self.current.replace(store as *mut crate::Store),
-        }
+        LendGuard { cell: self, prev: self.current.replace(store as *mut crate::Store) }
     }
 
     /// The `externref` token for a Python object.
@@ -232,8 +209,7 @@ impl StoreCell {
                 return Ok(i);
             }
         }
-        let i = u32::try_from(objs.len())
-            .map_err(|_| PyRuntimeError::new_err("too many externref objects"))?;
+        let i = u32::try_from(objs.len()).map_err(|_| PyRuntimeError::new_err("too many externref objects"))?;
         objs.push(Some(obj.clone().unbind()));
         ids.insert(key, i);
         Ok(i)
@@ -304,22 +280,13 @@ impl Store {
                 let name = e
                     .getattr("name")
                     .and_then(|n| n.extract::<String>())
-                    .map_err(|_| {
-                        PyTypeError::new_err("Store: `engine` must come from wasmint.engine")
-                    })?;
-                let compiler = e
-                    .getattr("compiler_name")
-                    .ok()
-                    .and_then(|c| c.extract::<Option<String>>().ok())
-                    .flatten();
+                    .map_err(|_| PyTypeError::new_err("Store: `engine` must come from wasmint.engine"))?;
+                let compiler =
+                    e.getattr("compiler_name").ok().and_then(|c| c.extract::<Option<String>>().ok()).flatten();
                 (name, compiler)
             }
         };
-        Ok(Store {
-            cell: Box::new(StoreCell::new(crate::Store::new())),
-            engine_name,
-            compiler_name,
-        })
+        Ok(Store { cell: Box::new(StoreCell::new(crate::Store::new())), engine_name, compiler_name })
     }
 
     /// The engine's name: ``'universal'`` (the default) or ``'dylib'``.

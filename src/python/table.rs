@@ -29,13 +29,7 @@ impl Table {
     /// The type, a `TableType` (its minimum is the current size).
     #[getter]
     fn r#type(&self, py: Python<'_>) -> PyResult<TableType> {
-        Ok(TableType::from_table(
-            &self
-                .store
-                .get()
-                .cell
-                .with(py, |s| s.table_type(self.table))?,
-        ))
+        Ok(TableType::from_table(&self.store.get().cell.with(py, |s| s.table_type(self.table))?))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {

@@ -12,15 +12,8 @@ use crate::{ExternType, Limits, RefType, ValType};
 static TYPE_MEMBERS: PyOnceLock<(Py<PyAny>, Vec<Py<PyAny>>)> = PyOnceLock::new();
 
 const TYPE_NAMES: [&str; 7] = ["I32", "I64", "F32", "F64", "V128", "EXTERN_REF", "FUNC_REF"];
-const TYPES: [ValType; 7] = [
-    ValType::I32,
-    ValType::I64,
-    ValType::F32,
-    ValType::F64,
-    ValType::V128,
-    ValType::ExternRef,
-    ValType::FuncRef,
-];
+const TYPES: [ValType; 7] =
+    [ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128, ValType::ExternRef, ValType::FuncRef];
 
 /// Creates `Type` as a real `enum.IntEnum`, as in wasmer.
 pub(crate) fn type_enum(py: Python<'_>) -> PyResult<&Py<PyAny>> {
@@ -42,23 +35,18 @@ pub(crate) fn type_enum(py: Python<'_>) -> PyResult<&Py<PyAny>> {
 
 /// The `Type` member for a value type.
 pub(crate) fn type_to_py(py: Python<'_>, t: ValType) -> Py<PyAny> {
-    let (_, members) = TYPE_MEMBERS
-        .get(py)
-        .expect("Type is created when the module is initialised");
+    let (_, members) = TYPE_MEMBERS.get(py).expect("Type is created when the module is initialised");
     let i = TYPES.iter().position(|x| *x == t).unwrap_or(0);
     members[i].clone_ref(py)
 }
 
 /// A `Type` member (or the plain int) to a value type.
 pub(crate) fn type_from_py(obj: &Bound<'_, PyAny>) -> PyResult<ValType> {
-    let i: i64 = obj.extract().map_err(|_| {
-        PyTypeError::new_err(format!("expected a wasmint.Type, got {}", type_name(obj)))
-    })?;
+    let i: i64 =
+        obj.extract().map_err(|_| PyTypeError::new_err(format!("expected a wasmint.Type, got {}", type_name(obj))))?;
     match i {
         1..=7 => Ok(TYPES[i as usize - 1]),
-        _ => Err(PyValueError::new_err(format!(
-            "{i} is not a valid wasmint.Type"
-        ))),
+        _ => Err(PyValueError::new_err(format!("{i} is not a valid wasmint.Type"))),
     }
 }
 
@@ -75,17 +63,11 @@ fn type_label(t: ValType) -> &'static str {
 }
 
 fn labels(ts: &[ValType]) -> String {
-    ts.iter()
-        .map(|t| type_label(*t))
-        .collect::<Vec<_>>()
-        .join(", ")
+    ts.iter().map(|t| type_label(*t)).collect::<Vec<_>>().join(", ")
 }
 
 pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "?".into())
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
 }
 
 /// The signature of a function: parameter and result types.
@@ -108,10 +90,7 @@ impl FunctionType {
     #[new]
     #[pyo3(signature = (params, results))]
     fn new(params: &Bound<'_, PyAny>, results: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(FunctionType {
-            params: types_from_py(params)?,
-            results: types_from_py(results)?,
-        })
+        Ok(FunctionType { params: types_from_py(params)?, results: types_from_py(results)? })
     }
     /// Parameter types, a list of `Type`.
     #[getter]
@@ -124,11 +103,7 @@ impl FunctionType {
         types_to_list(py, &self.results)
     }
     pub(crate) fn __str__(&self) -> String {
-        format!(
-            "FunctionType(params: [{}], results: [{}])",
-            labels(&self.params),
-            labels(&self.results)
-        )
+        format!("FunctionType(params: [{}], results: [{}])", labels(&self.params), labels(&self.results))
     }
     fn __repr__(&self) -> String {
         self.__str__()
@@ -137,10 +112,7 @@ impl FunctionType {
 
 impl FunctionType {
     pub(crate) fn from_func(t: &crate::FuncType) -> Self {
-        FunctionType {
-            params: t.params.to_vec(),
-            results: t.results.to_vec(),
-        }
+        FunctionType { params: t.params.to_vec(), results: t.results.to_vec() }
     }
     pub(crate) fn to_func(&self) -> crate::FuncType {
         crate::FuncType::new(self.params.clone(), self.results.clone())
@@ -167,10 +139,7 @@ impl GlobalType {
     #[new]
     #[pyo3(signature = (r#type, mutable = false))]
     fn new(r#type: &Bound<'_, PyAny>, mutable: bool) -> PyResult<Self> {
-        Ok(GlobalType {
-            ty: type_from_py(r#type)?,
-            mutable,
-        })
+        Ok(GlobalType { ty: type_from_py(r#type)?, mutable })
     }
     /// The type of the value, a `Type`.
     #[getter]
@@ -183,11 +152,7 @@ impl GlobalType {
         self.mutable
     }
     pub(crate) fn __str__(&self) -> String {
-        format!(
-            "GlobalType(type: {}, mutable: {})",
-            type_label(self.ty),
-            if self.mutable { "True" } else { "False" }
-        )
+        format!("GlobalType(type: {}, mutable: {})", type_label(self.ty), if self.mutable { "True" } else { "False" })
     }
     fn __repr__(&self) -> String {
         self.__str__()
@@ -219,11 +184,7 @@ impl TableType {
     #[new]
     #[pyo3(signature = (r#type, minimum, maximum = None))]
     fn new(r#type: &Bound<'_, PyAny>, minimum: u32, maximum: Option<u32>) -> PyResult<Self> {
-        Ok(TableType {
-            ty: type_from_py(r#type)?,
-            minimum,
-            maximum,
-        })
+        Ok(TableType { ty: type_from_py(r#type)?, minimum, maximum })
     }
     /// The element type, a `Type`.
     #[getter]
@@ -255,30 +216,16 @@ impl TableType {
 
 impl TableType {
     pub(crate) fn from_table(t: &crate::TableType) -> Self {
-        TableType {
-            ty: t.elem.into(),
-            minimum: t.limits.min,
-            maximum: t.limits.max,
-        }
+        TableType { ty: t.elem.into(), minimum: t.limits.min, maximum: t.limits.max }
     }
     #[allow(dead_code)]
     pub(crate) fn to_table(&self) -> PyResult<crate::TableType> {
         let elem = match self.ty {
             ValType::FuncRef => RefType::FuncRef,
             ValType::ExternRef => RefType::ExternRef,
-            _ => {
-                return Err(PyValueError::new_err(
-                    "a table's element type must be FUNC_REF or EXTERN_REF",
-                ))
-            }
+            _ => return Err(PyValueError::new_err("a table's element type must be FUNC_REF or EXTERN_REF")),
         };
-        Ok(crate::TableType {
-            elem,
-            limits: Limits {
-                min: self.minimum,
-                max: self.maximum,
-            },
-        })
+        Ok(crate::TableType { elem, limits: Limits { min: self.minimum, max: self.maximum } })
     }
 }
 
@@ -303,11 +250,7 @@ impl MemoryType {
     #[new]
     #[pyo3(signature = (minimum, maximum = None, shared = false))]
     fn new(minimum: u32, maximum: Option<u32>, shared: bool) -> Self {
-        MemoryType {
-            minimum,
-            maximum,
-            shared,
-        }
+        MemoryType { minimum, maximum, shared }
     }
     /// Minimum number of pages.
     #[getter]
@@ -340,11 +283,7 @@ impl MemoryType {
 
 impl MemoryType {
     pub(crate) fn from_mem(t: &crate::MemType) -> Self {
-        MemoryType {
-            minimum: t.limits.min,
-            maximum: t.limits.max,
-            shared: false,
-        }
+        MemoryType { minimum: t.limits.min, maximum: t.limits.max, shared: false }
     }
 }
 
@@ -352,14 +291,7 @@ impl MemoryType {
 pub(crate) fn extern_type_to_py(py: Python<'_>, t: &ExternType) -> PyResult<Py<PyAny>> {
     Ok(match t {
         ExternType::Func(f) => Py::new(py, FunctionType::from_func(f))?.into_any(),
-        ExternType::Global(g) => Py::new(
-            py,
-            GlobalType {
-                ty: g.val,
-                mutable: g.mutable,
-            },
-        )?
-        .into_any(),
+        ExternType::Global(g) => Py::new(py, GlobalType { ty: g.val, mutable: g.mutable })?.into_any(),
         ExternType::Table(t) => Py::new(py, TableType::from_table(t))?.into_any(),
         ExternType::Memory(m) => Py::new(py, MemoryType::from_mem(m))?.into_any(),
     })
@@ -390,11 +322,7 @@ impl ExportType {
 #[pymethods]
 impl ExportType {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(format!(
-            "ExportType(name: {:?}, type: {})",
-            self.name,
-            self.r#type.bind(py).str()?
-        ))
+        Ok(format!("ExportType(name: {:?}, type: {})", self.name, self.r#type.bind(py).str()?))
     }
 }
 
@@ -419,11 +347,7 @@ pub struct ImportType {
 
 impl ImportType {
     pub(crate) fn new(module: String, name: String, r#type: Py<PyAny>) -> Self {
-        ImportType {
-            module,
-            name,
-            r#type,
-        }
+        ImportType { module, name, r#type }
     }
 }
 
@@ -456,18 +380,11 @@ pub struct Value {
 
 fn int_in(obj: &Bound<'_, PyAny>, min: i128, max: i128, what: &str) -> PyResult<i128> {
     if !obj.is_instance_of::<PyInt>() {
-        return Err(PyTypeError::new_err(format!(
-            "expected an int for {what}, got {}",
-            type_name(obj)
-        )));
+        return Err(PyTypeError::new_err(format!("expected an int for {what}, got {}", type_name(obj))));
     }
-    let v: i128 = obj
-        .extract()
-        .map_err(|_| PyOverflowError::new_err(format!("integer does not fit in {what}")))?;
+    let v: i128 = obj.extract().map_err(|_| PyOverflowError::new_err(format!("integer does not fit in {what}")))?;
     if v < min || v > max {
-        return Err(PyOverflowError::new_err(format!(
-            "{v} does not fit in {what}"
-        )));
+        return Err(PyOverflowError::new_err(format!("{v} does not fit in {what}")));
     }
     Ok(v)
 }
@@ -476,10 +393,7 @@ fn float_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<f64> {
     if obj.is_instance_of::<PyFloat>() || obj.is_instance_of::<PyInt>() {
         obj.extract::<f64>()
     } else {
-        Err(PyTypeError::new_err(format!(
-            "expected a float for {what}, got {}",
-            type_name(obj)
-        )))
+        Err(PyTypeError::new_err(format!("expected a float for {what}, got {}", type_name(obj))))
     }
 }
 
@@ -492,11 +406,7 @@ impl Value {
     /// I32(-1)
     #[staticmethod]
     fn i32(value: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(Value {
-            v: crate::Value::I32(
-                int_in(value, i32::MIN as i128, u32::MAX as i128, "i32")? as u32 as i32,
-            ),
-        })
+        Ok(Value { v: crate::Value::I32(int_in(value, i32::MIN as i128, u32::MAX as i128, "i32")? as u32 as i32) })
     }
     /// An i64 value (from -2**63 to 2**64 - 1; the upper half wraps).
     ///
@@ -505,11 +415,7 @@ impl Value {
     /// I64(42)
     #[staticmethod]
     fn i64(value: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(Value {
-            v: crate::Value::I64(
-                int_in(value, i64::MIN as i128, u64::MAX as i128, "i64")? as u64 as i64,
-            ),
-        })
+        Ok(Value { v: crate::Value::I64(int_in(value, i64::MIN as i128, u64::MAX as i128, "i64")? as u64 as i64) })
     }
     /// An f32 value (rounded from a Python float).
     ///
@@ -518,9 +424,7 @@ impl Value {
     /// F32(4.2)
     #[staticmethod]
     fn f32(value: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(Value {
-            v: crate::Value::F32(float_of(value, "f32")? as f32),
-        })
+        Ok(Value { v: crate::Value::F32(float_of(value, "f32")? as f32) })
     }
     /// An f64 value.
     ///
@@ -529,9 +433,7 @@ impl Value {
     /// F64(4.2)
     #[staticmethod]
     fn f64(value: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(Value {
-            v: crate::Value::F64(float_of(value, "f64")?),
-        })
+        Ok(Value { v: crate::Value::F64(float_of(value, "f64")?) })
     }
     /// A v128 value, from an int of 128 bits (negative ones wrap).
     ///
@@ -541,21 +443,15 @@ impl Value {
     #[staticmethod]
     fn v128(value: &Bound<'_, PyAny>) -> PyResult<Self> {
         if !value.is_instance_of::<PyInt>() {
-            return Err(PyTypeError::new_err(format!(
-                "expected an int for v128, got {}",
-                type_name(value)
-            )));
+            return Err(PyTypeError::new_err(format!("expected an int for v128, got {}", type_name(value))));
         }
         let v = match value.extract::<u128>() {
             Ok(v) => v,
-            Err(_) => value
-                .extract::<i128>()
-                .map_err(|_| PyOverflowError::new_err("integer does not fit in v128"))?
-                as u128,
+            Err(_) => {
+                value.extract::<i128>().map_err(|_| PyOverflowError::new_err("integer does not fit in v128"))? as u128
+            }
         };
-        Ok(Value {
-            v: crate::Value::V128(v),
-        })
+        Ok(Value { v: crate::Value::V128(v) })
     }
     /// The Python value: an int or a float (None for a null reference).
     #[getter]
@@ -609,19 +505,13 @@ impl Value {
 /// `Value` of the same type for any type, None for a null reference, a
 /// `Function` of the same store for a funcref, any object for an externref.
 #[inline]
-pub(crate) fn to_value(
-    obj: &Bound<'_, PyAny>,
-    ty: ValType,
-    store: &super::store::Store,
-) -> PyResult<crate::Value> {
+pub(crate) fn to_value(obj: &Bound<'_, PyAny>, ty: ValType, store: &super::store::Store) -> PyResult<crate::Value> {
     // The fast path: Python ints and floats.
     if let Ok(i) = obj.cast::<PyInt>() {
         match ty {
             ValType::I32 => {
                 return match i.extract::<i64>() {
-                    Ok(v) if v >= i32::MIN as i64 && v <= u32::MAX as i64 => {
-                        Ok(crate::Value::I32(v as u32 as i32))
-                    }
+                    Ok(v) if v >= i32::MIN as i64 && v <= u32::MAX as i64 => Ok(crate::Value::I32(v as u32 as i32)),
                     _ => Err(PyOverflowError::new_err(format!("{i} does not fit in i32"))),
                 }
             }
@@ -637,18 +527,14 @@ pub(crate) fn to_value(
             ValType::F32 => return Ok(crate::Value::F32(i.extract::<f64>()? as f32)),
             ValType::F64 => return Ok(crate::Value::F64(i.extract::<f64>()?)),
             ValType::V128 => return Value::v128(obj).map(|v| v.v),
-            ValType::ExternRef => {
-                return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?)))
-            }
+            ValType::ExternRef => return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?))),
             _ => {}
         }
     } else if let Ok(f) = obj.cast::<PyFloat>() {
         match ty {
             ValType::F32 => return Ok(crate::Value::F32(f.value() as f32)),
             ValType::F64 => return Ok(crate::Value::F64(f.value())),
-            ValType::ExternRef => {
-                return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?)))
-            }
+            ValType::ExternRef => return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?))),
             _ => {}
         }
     } else if let Ok(v) = obj.cast::<Value>() {
@@ -656,10 +542,7 @@ pub(crate) fn to_value(
         if v.ty() == ty {
             return Ok(v);
         }
-        return Err(PyTypeError::new_err(format!(
-            "expected a value of type {ty}, got {}",
-            Value { v }.__repr__()
-        )));
+        return Err(PyTypeError::new_err(format!("expected a value of type {ty}, got {}", Value { v }.__repr__())));
     } else if obj.is_none() {
         match ty {
             ValType::FuncRef => return Ok(crate::Value::FuncRef(None)),
@@ -673,26 +556,17 @@ pub(crate) fn to_value(
         if ty == ValType::FuncRef {
             let f = f.get();
             if !std::ptr::eq(f.store.get(), store) {
-                return Err(PyValueError::new_err(
-                    "the function belongs to another store",
-                ));
+                return Err(PyValueError::new_err("the function belongs to another store"));
             }
             return Ok(crate::Value::FuncRef(Some(f.func)));
         }
     }
-    Err(PyTypeError::new_err(format!(
-        "expected a value of type {ty}, got {}",
-        type_name(obj)
-    )))
+    Err(PyTypeError::new_err(format!("expected a value of type {ty}, got {}", type_name(obj))))
 }
 
 /// Converts a wasm value to Python: int, float, `Function` or None.
 #[inline]
-pub(crate) fn from_value(
-    py: Python<'_>,
-    v: crate::Value,
-    store: &Py<super::store::Store>,
-) -> PyResult<Py<PyAny>> {
+pub(crate) fn from_value(py: Python<'_>, v: crate::Value, store: &Py<super::store::Store>) -> PyResult<Py<PyAny>> {
     Ok(match v {
         crate::Value::I32(x) => x.into_pyobject(py)?.into_any().unbind(),
         crate::Value::I64(x) => x.into_pyobject(py)?.into_any().unbind(),

@@ -11,9 +11,7 @@ use super::store::{FuncInst, FuncKind, GlobalInst, InstanceInst, Module, Store};
 use super::table::TableInst;
 use super::value::*;
 use crate::error::{Error, Result, Trap, TrapCode};
-use crate::syntax::{
-    ConstExpr, DataMode, ElemItems, ElemMode, ExportDesc, ImportDesc, Instr, Limits,
-};
+use crate::syntax::{ConstExpr, DataMode, ElemItems, ElemMode, ExportDesc, ImportDesc, Instr, Limits};
 
 fn incompatible() -> Error {
     Error::Link("incompatible import type".into())
@@ -31,15 +29,11 @@ fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &ConstExpr) -> R
             Instr::F64Const(b) => *b,
             Instr::RefNull(_) => 0,
             Instr::RefFunc(f) => {
-                let a = funcs
-                    .get(*f as usize)
-                    .ok_or_else(|| Error::validate("unknown function", e.offset))?;
+                let a = funcs.get(*f as usize).ok_or_else(|| Error::validate("unknown function", e.offset))?;
                 u64::from(*a) + 1
             }
             Instr::GlobalGet(g) => {
-                let a = globals
-                    .get(*g as usize)
-                    .ok_or_else(|| Error::validate("unknown global", e.offset))?;
+                let a = globals.get(*g as usize).ok_or_else(|| Error::validate("unknown global", e.offset))?;
                 store.globals[*a as usize].value
             }
             _ => return Err(Error::validate("constant expression required", e.offset)),
@@ -52,11 +46,7 @@ fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &ConstExpr) -> R
     }
 }
 
-pub(crate) fn instantiate(
-    store: &mut Store,
-    module: &Module,
-    imports: &[Extern],
-) -> Result<Instance> {
+pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result<Instance> {
     let m = module.syntax();
     if imports.len() != m.imports.len() {
         return Err(Error::Link(format!(
@@ -92,10 +82,7 @@ pub(crate) fn instantiate(
             }
             (ImportDesc::Table(tt), Extern::Table(t)) => {
                 let ti = store.tables.get(t.0 as usize).ok_or_else(incompatible)?;
-                let limits = Limits {
-                    min: ti.size(),
-                    max: ti.max,
-                };
+                let limits = Limits { min: ti.size(), max: ti.max };
                 if ti.elem != tt.elem || !limits.matches(&tt.limits) {
                     return Err(incompatible());
                 }
@@ -103,10 +90,7 @@ pub(crate) fn instantiate(
             }
             (ImportDesc::Memory(mt), Extern::Memory(mem)) => {
                 let mi = store.mems.get(mem.0 as usize).ok_or_else(incompatible)?;
-                let limits = Limits {
-                    min: mi.pages(),
-                    max: mi.max(),
-                };
+                let limits = Limits { min: mi.pages(), max: mi.max() };
                 if !limits.matches(&mt.limits) {
                     return Err(incompatible());
                 }
@@ -126,15 +110,8 @@ pub(crate) fn instantiate(
     // Allocation (spec 4.5.3).
     let code = &module.inner.code;
     for (i, &t) in m.funcs.iter().enumerate() {
-        let ty = *inst
-            .types
-            .get(t as usize)
-            .ok_or_else(|| Error::validate("unknown type", 0))?;
-        let kind = FuncKind::Wasm {
-            instance: id,
-            code: Arc::clone(code),
-            index: i as u32,
-        };
+        let ty = *inst.types.get(t as usize).ok_or_else(|| Error::validate("unknown type", 0))?;
+        let kind = FuncKind::Wasm { instance: id, code: Arc::clone(code), index: i as u32 };
         store.funcs.push(FuncInst { ty, kind });
         inst.funcs.push(store.funcs.len() as u32 - 1);
     }
@@ -144,8 +121,7 @@ pub(crate) fn instantiate(
         inst.tables.push(store.tables.len() as u32 - 1);
     }
     for mt in &m.memories {
-        let mem = MemInst::new(mt.limits.min, mt.limits.max)
-            .ok_or_else(|| Error::Link("memory too large".into()))?;
+        let mem = MemInst::new(mt.limits.min, mt.limits.max).ok_or_else(|| Error::Link("memory too large".into()))?;
         store.mems.push(mem);
         inst.mems.push(store.mems.len() as u32 - 1);
     }
@@ -165,10 +141,9 @@ pub(crate) fn instantiate(
                         .ok_or_else(|| Error::validate("unknown function", 0))
                 })
                 .collect::<Result<Vec<u64>>>()?,
-            ElemItems::Exprs(es) => es
-                .iter()
-                .map(|e| eval_const(store, &inst.globals, &inst.funcs, e))
-                .collect::<Result<_>>()?,
+            ElemItems::Exprs(es) => {
+                es.iter().map(|e| eval_const(store, &inst.globals, &inst.funcs, e)).collect::<Result<_>>()?
+            }
         };
         store.elems.push(items);
         inst.elems.push(store.elems.len() as u32 - 1);
@@ -178,11 +153,7 @@ pub(crate) fn instantiate(
         inst.datas.push(store.datas.len() as u32 - 1);
     }
     for e in &m.exports {
-        let map = |v: &Vec<u32>, i: u32| {
-            v.get(i as usize)
-                .copied()
-                .ok_or_else(|| Error::validate("unknown export", 0))
-        };
+        let map = |v: &Vec<u32>, i: u32| v.get(i as usize).copied().ok_or_else(|| Error::validate("unknown export", 0));
         let ext = match e.desc {
             ExportDesc::Func(i) => Extern::Func(Func(map(&inst.funcs, i)?)),
             ExportDesc::Table(i) => Extern::Table(Table(map(&inst.tables, i)?)),
@@ -197,10 +168,9 @@ pub(crate) fn instantiate(
         .elems
         .iter()
         .map(|s| match &s.mode {
-            ElemMode::Active { table, offset } => Ok(Some((
-                *table,
-                eval_const(store, &inst.globals, &inst.funcs, offset)? as u32,
-            ))),
+            ElemMode::Active { table, offset } => {
+                Ok(Some((*table, eval_const(store, &inst.globals, &inst.funcs, offset)? as u32)))
+            }
             _ => Ok(None),
         })
         .collect::<Result<_>>()?;
@@ -208,11 +178,7 @@ pub(crate) fn instantiate(
         .datas
         .iter()
         .map(|d| match &d.mode {
-            DataMode::Active { offset, .. } => {
-                Ok(Some(
-                    eval_const(store, &inst.globals, &inst.funcs, offset)? as u32
-                ))
-            }
+            DataMode::Active { offset, .. } => Ok(Some(eval_const(store, &inst.globals, &inst.funcs, offset)? as u32)),
             DataMode::Passive => Ok(None),
         })
         .collect::<Result<_>>()?;
@@ -228,9 +194,7 @@ pub(crate) fn instantiate(
     for (i, seg) in m.elems.iter().enumerate() {
         let ea = elems[i] as usize;
         if let Some((table, off)) = elem_offsets[i] {
-            let ta = *tables
-                .get(table as usize)
-                .ok_or_else(|| Error::validate("unknown table", 0))?;
+            let ta = *tables.get(table as usize).ok_or_else(|| Error::validate("unknown table", 0))?;
             let items = &store.elems[ea];
             let t = &mut store.tables[ta as usize];
             let r = t.range(off, items.len() as u32).map_err(trap)?;
@@ -247,13 +211,9 @@ pub(crate) fn instantiate(
                 DataMode::Active { memory, .. } => *memory,
                 DataMode::Passive => 0,
             };
-            let ma = *mems
-                .get(mem as usize)
-                .ok_or_else(|| Error::validate("unknown memory", 0))?;
+            let ma = *mems.get(mem as usize).ok_or_else(|| Error::validate("unknown memory", 0))?;
             let bytes = Arc::clone(&store.datas[da]);
-            store.mems[ma as usize]
-                .init(u64::from(off), &bytes, 0, bytes.len() as u64)
-                .map_err(trap)?;
+            store.mems[ma as usize].init(u64::from(off), &bytes, 0, bytes.len() as u64).map_err(trap)?;
             store.datas[da] = Arc::from(&[][..]);
         }
     }

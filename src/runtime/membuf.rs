@@ -42,11 +42,7 @@ impl MemBuf {
     #[cfg(unix)]
     fn reserve(len: usize, reserved: usize) -> Option<MemBuf> {
         if reserved == 0 {
-            return Some(MemBuf {
-                ptr: NonNull::dangling(),
-                len: 0,
-                reserved: 0,
-            });
+            return Some(MemBuf { ptr: NonNull::dangling(), len: 0, reserved: 0 });
         }
         // SAFETY: an anonymous private mapping at an address of the kernel's
         // choosing: it touches no existing memory.
@@ -63,11 +59,7 @@ impl MemBuf {
         if p == libc::MAP_FAILED {
             return None;
         }
-        let mut buf = MemBuf {
-            ptr: NonNull::new(p.cast())?,
-            len: 0,
-            reserved,
-        };
+        let mut buf = MemBuf { ptr: NonNull::new(p.cast())?, len: 0, reserved };
         buf.grow(len)?;
         Some(buf)
     }
@@ -80,12 +72,7 @@ impl MemBuf {
         vec.try_reserve_exact(reserved).ok()?;
         vec.resize(len, 0);
         let ptr = NonNull::new(vec.as_mut_ptr())?;
-        Some(MemBuf {
-            ptr,
-            len,
-            reserved: vec.capacity(),
-            vec,
-        })
+        Some(MemBuf { ptr, len, reserved: vec.capacity(), vec })
     }
 
     /// Makes the first `new_len` bytes accessible (new ones are zero).
@@ -102,19 +89,10 @@ impl MemBuf {
             // Round to whole OS pages: `new_len` is a multiple of 64 KiB for
             // wasm memories, but keep this correct for any length.
             let page = 65536usize;
-            let end = new_len
-                .div_ceil(page)
-                .saturating_mul(page)
-                .min(self.reserved);
+            let end = new_len.div_ceil(page).saturating_mul(page).min(self.reserved);
             // SAFETY: `[ptr, ptr + end)` lies inside our reservation and
             // `ptr` is page-aligned (from mmap).
-            let rc = unsafe {
-                libc::mprotect(
-                    self.ptr.as_ptr().cast(),
-                    end,
-                    libc::PROT_READ | libc::PROT_WRITE,
-                )
-            };
+            let rc = unsafe { libc::mprotect(self.ptr.as_ptr().cast(), end, libc::PROT_READ | libc::PROT_WRITE) };
             if rc != 0 {
                 return None;
             }
@@ -167,11 +145,7 @@ impl Drop for MemBuf {
 
 impl std::fmt::Debug for MemBuf {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "MemBuf {{ len: {}, reserved: {} }}",
-            self.len, self.reserved
-        )
+        write!(f, "MemBuf {{ len: {}, reserved: {} }}", self.len, self.reserved)
     }
 }
 
@@ -214,9 +188,7 @@ mod tests {
 
     #[test]
     fn many_large_reservations_are_cheap() {
-        let v: Vec<MemBuf> = (0..64)
-            .map(|_| MemBuf::new(PAGE, 1 << 32).unwrap())
-            .collect();
+        let v: Vec<MemBuf> = (0..64).map(|_| MemBuf::new(PAGE, 1 << 32).unwrap()).collect();
         assert!(v.iter().all(|m| m.len() == PAGE));
     }
 }

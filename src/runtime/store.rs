@@ -9,8 +9,7 @@ use std::sync::Arc;
 use crate::compile::Code;
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::syntax::{
-    self, ExportDesc, ExternType, FuncType, GlobalType, ImportDesc, Limits, MemType, TableType,
-    ValType,
+    self, ExportDesc, ExternType, FuncType, GlobalType, ImportDesc, Limits, MemType, TableType, ValType,
 };
 
 use super::memory::MemInst;
@@ -39,12 +38,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config {
-            max_call_depth: 10_000,
-            max_value_stack: 1 << 20,
-            fuel: None,
-            max_native_stack: 1 << 20,
-        }
+        Config { max_call_depth: 10_000, max_value_stack: 1 << 20, fuel: None, max_native_stack: 1 << 20 }
     }
 }
 
@@ -81,18 +75,8 @@ impl Module {
     /// [`Error::Validate`] if a function body is inconsistent.
     pub fn from_syntax(syntax: syntax::Module) -> Result<Module> {
         let code = Arc::new(crate::compile::compile_module(&syntax)?);
-        let datas = syntax
-            .datas
-            .iter()
-            .map(|d| Arc::from(&d.init[..]))
-            .collect();
-        Ok(Module {
-            inner: Arc::new(ModuleInner {
-                syntax,
-                code,
-                datas,
-            }),
-        })
+        let datas = syntax.datas.iter().map(|d| Arc::from(&d.init[..])).collect();
+        Ok(Module { inner: Arc::new(ModuleInner { syntax, code, datas }) })
     }
 
     /// The decoded module.
@@ -107,9 +91,7 @@ impl Module {
             .iter()
             .map(|i| {
                 let ty = match i.desc {
-                    ImportDesc::Func(t) => {
-                        ExternType::Func(m.types.get(t as usize).cloned().unwrap_or_default())
-                    }
+                    ImportDesc::Func(t) => ExternType::Func(m.types.get(t as usize).cloned().unwrap_or_default()),
                     ImportDesc::Table(t) => ExternType::Table(t),
                     ImportDesc::Memory(t) => ExternType::Memory(t),
                     ImportDesc::Global(t) => ExternType::Global(t),
@@ -128,9 +110,7 @@ impl Module {
             .iter()
             .filter_map(|e| {
                 let ty = match e.desc {
-                    ExportDesc::Func(i) => {
-                        ExternType::Func(m.types.get(*funcs.get(i as usize)? as usize)?.clone())
-                    }
+                    ExportDesc::Func(i) => ExternType::Func(m.types.get(*funcs.get(i as usize)? as usize)?.clone()),
                     ExportDesc::Table(i) => ExternType::Table(*tables.get(i as usize)?),
                     ExportDesc::Memory(i) => ExternType::Memory(*mems.get(i as usize)?),
                     ExportDesc::Global(i) => ExternType::Global(*globals.get(i as usize)?),
@@ -151,8 +131,7 @@ pub struct Caller<'a> {
 
 /// A host function: reads `params`, writes `results` (pre-filled with zero
 /// values of the result types), or fails with a [`Trap`].
-pub type HostFunc =
-    Arc<dyn Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync>;
+pub type HostFunc = Arc<dyn Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync>;
 
 /// A function instance: its interned type and its code.
 pub(crate) struct FuncInst {
@@ -289,18 +268,12 @@ impl Store {
     /// The export `name` of an instance.
     pub fn export(&self, instance: Instance, name: &str) -> Option<Extern> {
         let inst = self.instances.get(instance.0 as usize)?;
-        inst.exports
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, e)| *e)
+        inst.exports.iter().find(|(n, _)| n == name).map(|(_, e)| *e)
     }
 
     /// All exports of an instance, in the module's order.
     pub fn exports(&self, instance: Instance) -> Vec<(String, Extern)> {
-        self.instances
-            .get(instance.0 as usize)
-            .map(|i| i.exports.clone())
-            .unwrap_or_default()
+        self.instances.get(instance.0 as usize).map(|i| i.exports.clone()).unwrap_or_default()
     }
 
     /// The type of an external value.
@@ -316,10 +289,7 @@ impl Store {
     /// Defines a host function.
     pub fn func_new(&mut self, ty: FuncType, f: HostFunc) -> Func {
         let ty = self.intern_type(&ty);
-        self.funcs.push(FuncInst {
-            ty,
-            kind: FuncKind::Host(f),
-        });
+        self.funcs.push(FuncInst { ty, kind: FuncKind::Host(f) });
         Func(self.funcs.len() as u32 - 1)
     }
 
@@ -334,24 +304,14 @@ impl Store {
     /// [`Error::Usage`] when the arguments do not match the function type;
     /// [`Error::Trap`] when execution traps.
     pub fn call(&mut self, func: Func, args: &[Value]) -> Result<Vec<Value>> {
-        let ty = self
-            .funcs
-            .get(func.0 as usize)
-            .map(|f| &self.types[f.ty as usize]);
+        let ty = self.funcs.get(func.0 as usize).map(|f| &self.types[f.ty as usize]);
         let ty = ty.ok_or_else(|| Error::Usage("unknown function".into()))?;
         if args.len() != ty.params.len() {
-            return Err(Error::Usage(format!(
-                "expected {} arguments, got {}",
-                ty.params.len(),
-                args.len()
-            )));
+            return Err(Error::Usage(format!("expected {} arguments, got {}", ty.params.len(), args.len())));
         }
         for (a, t) in args.iter().zip(ty.params.iter()) {
             if a.ty() != *t {
-                return Err(Error::Usage(format!(
-                    "argument type mismatch: expected {t}, got {}",
-                    a.ty()
-                )));
+                return Err(Error::Usage(format!("argument type mismatch: expected {t}, got {}", a.ty())));
             }
         }
         crate::exec::invoke(self, func.0, args).map_err(Error::Trap)
@@ -363,16 +323,9 @@ impl Store {
     /// [`Error::Usage`] when the value does not have the global's type.
     pub fn global_new(&mut self, ty: GlobalType, value: Value) -> Result<Global> {
         if value.ty() != ty.val {
-            return Err(Error::Usage(format!(
-                "global of type {} given a {}",
-                ty.val,
-                value.ty()
-            )));
+            return Err(Error::Usage(format!("global of type {} given a {}", ty.val, value.ty())));
         }
-        self.globals.push(GlobalInst {
-            ty,
-            value: value.to_slot(),
-        });
+        self.globals.push(GlobalInst { ty, value: value.to_slot() });
         Ok(Global(self.globals.len() as u32 - 1))
     }
     /// The type of a global.
@@ -394,11 +347,7 @@ impl Store {
             return Err(Error::Usage("global is immutable".into()));
         }
         if value.ty() != g.ty.val {
-            return Err(Error::Usage(format!(
-                "global of type {} given a {}",
-                g.ty.val,
-                value.ty()
-            )));
+            return Err(Error::Usage(format!("global of type {} given a {}", g.ty.val, value.ty())));
         }
         g.value = value.to_slot();
         Ok(())
@@ -417,12 +366,7 @@ impl Store {
     /// The type of a memory (its current size as minimum).
     pub fn memory_type(&self, memory: Memory) -> MemType {
         let m = &self.mems[memory.0 as usize];
-        MemType {
-            limits: Limits {
-                min: m.pages(),
-                max: m.max(),
-            },
-        }
+        MemType { limits: Limits { min: m.pages(), max: m.max() } }
     }
     /// Current size in pages.
     pub fn memory_size(&self, memory: Memory) -> u32 {
@@ -447,11 +391,7 @@ impl Store {
     /// [`Error::Usage`] when `init` does not have the element type.
     pub fn table_new(&mut self, ty: TableType, init: Value) -> Result<Table> {
         if init.ty() != ValType::from(ty.elem) {
-            return Err(Error::Usage(format!(
-                "table of {} given a {}",
-                ty.elem,
-                init.ty()
-            )));
+            return Err(Error::Usage(format!("table of {} given a {}", ty.elem, init.ty())));
         }
         let t = TableInst::new(ty, init.to_slot())
             .ok_or_else(|| Error::Usage("invalid or too large table limits".into()))?;
@@ -469,9 +409,7 @@ impl Store {
     /// Entry `index`, or `None` when out of bounds.
     pub fn table_get(&self, table: Table, index: u32) -> Option<Value> {
         let t = &self.tables[table.0 as usize];
-        t.elems
-            .get(index as usize)
-            .map(|&s| Value::from_slot(s, t.elem.into()))
+        t.elems.get(index as usize).map(|&s| Value::from_slot(s, t.elem.into()))
     }
     /// Sets entry `index`.
     ///
@@ -480,16 +418,9 @@ impl Store {
     pub fn table_set(&mut self, table: Table, index: u32, value: Value) -> Result<()> {
         let t = &mut self.tables[table.0 as usize];
         if value.ty() != ValType::from(t.elem) {
-            return Err(Error::Usage(format!(
-                "table of {} given a {}",
-                t.elem,
-                value.ty()
-            )));
+            return Err(Error::Usage(format!("table of {} given a {}", t.elem, value.ty())));
         }
-        let slot = t
-            .elems
-            .get_mut(index as usize)
-            .ok_or(Error::Trap(Trap::Code(TrapCode::OutOfBoundsTableAccess)))?;
+        let slot = t.elems.get_mut(index as usize).ok_or(Error::Trap(Trap::Code(TrapCode::OutOfBoundsTableAccess)))?;
         *slot = value.to_slot();
         Ok(())
     }

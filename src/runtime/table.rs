@@ -34,11 +34,7 @@ impl TableInst {
         } else {
             elems.resize(min as usize, init);
         }
-        Some(TableInst {
-            elem: ty.elem,
-            max: ty.limits.max,
-            elems,
-        })
+        Some(TableInst { elem: ty.elem, max: ty.limits.max, elems })
     }
 
     pub(crate) fn size(&self) -> u32 {
@@ -46,13 +42,7 @@ impl TableInst {
     }
 
     pub(crate) fn ty(&self) -> TableType {
-        TableType {
-            elem: self.elem,
-            limits: Limits {
-                min: self.size(),
-                max: self.max,
-            },
-        }
+        TableType { elem: self.elem, limits: Limits { min: self.size(), max: self.max } }
     }
 
     /// Grows by `delta` entries set to `init`; the old size, or `None`.

@@ -48,40 +48,16 @@ fn arithmetic_and_traps() {
         (func (export "trunc") (param f32) (result i32) local.get 0 i32.trunc_f32_s)
         (func (export "neg") (result f32) f32.const -0 f32.neg))"#,
     );
-    assert_eq!(
-        call(&mut s, i, "add", &[I32(-2), I32(5)]).unwrap(),
-        vec![I32(3)]
-    );
-    assert_eq!(
-        call(&mut s, i, "div", &[I32(7), I32(-2)]).unwrap(),
-        vec![I32(-3)]
-    );
-    assert_eq!(
-        trap_code(call(&mut s, i, "div", &[I32(1), I32(0)])),
-        TrapCode::IntegerDivideByZero
-    );
-    assert_eq!(
-        trap_code(call(&mut s, i, "div", &[I32(i32::MIN), I32(-1)])),
-        TrapCode::IntegerOverflow
-    );
-    assert_eq!(
-        call(&mut s, i, "mix", &[I64(3), F64(0.5)]).unwrap(),
-        vec![F64(1.5)]
-    );
-    assert_eq!(
-        trap_code(call(&mut s, i, "trunc", &[F32(f32::NAN)])),
-        TrapCode::InvalidConversionToInteger
-    );
+    assert_eq!(call(&mut s, i, "add", &[I32(-2), I32(5)]).unwrap(), vec![I32(3)]);
+    assert_eq!(call(&mut s, i, "div", &[I32(7), I32(-2)]).unwrap(), vec![I32(-3)]);
+    assert_eq!(trap_code(call(&mut s, i, "div", &[I32(1), I32(0)])), TrapCode::IntegerDivideByZero);
+    assert_eq!(trap_code(call(&mut s, i, "div", &[I32(i32::MIN), I32(-1)])), TrapCode::IntegerOverflow);
+    assert_eq!(call(&mut s, i, "mix", &[I64(3), F64(0.5)]).unwrap(), vec![F64(1.5)]);
+    assert_eq!(trap_code(call(&mut s, i, "trunc", &[F32(f32::NAN)])), TrapCode::InvalidConversionToInteger);
     assert_eq!(call(&mut s, i, "neg", &[]).unwrap(), vec![F32(0.0)]);
     // Usage errors, not traps.
-    assert!(matches!(
-        call(&mut s, i, "add", &[I32(1)]),
-        Err(Error::Usage(_))
-    ));
-    assert!(matches!(
-        call(&mut s, i, "add", &[I32(1), I64(1)]),
-        Err(Error::Usage(_))
-    ));
+    assert!(matches!(call(&mut s, i, "add", &[I32(1)]), Err(Error::Usage(_))));
+    assert!(matches!(call(&mut s, i, "add", &[I32(1), I64(1)]), Err(Error::Usage(_))));
 }
 
 #[test]
@@ -141,33 +117,14 @@ fn control_flow() {
             (block local.get 0 br_if 0 i32.const 1 return)
             i32.const 2 i32.const 3 drop))"#,
     );
-    assert_eq!(
-        call(&mut s, i, "fac", &[I64(20)]).unwrap(),
-        vec![I64(2432902008176640000)]
-    );
-    assert_eq!(
-        call(&mut s, i, "multi", &[I32(4)]).unwrap(),
-        vec![I32(10), I32(5)]
-    );
-    assert_eq!(
-        call(&mut s, i, "swap", &[I32(1), I32(2)]).unwrap(),
-        vec![I32(2), I32(1)]
-    );
+    assert_eq!(call(&mut s, i, "fac", &[I64(20)]).unwrap(), vec![I64(2432902008176640000)]);
+    assert_eq!(call(&mut s, i, "multi", &[I32(4)]).unwrap(), vec![I32(10), I32(5)]);
+    assert_eq!(call(&mut s, i, "swap", &[I32(1), I32(2)]).unwrap(), vec![I32(2), I32(1)]);
     for (x, r) in [(0, 100), (1, 101), (2, 102), (3, 103), (4, 103), (-1, 103)] {
-        assert_eq!(
-            call(&mut s, i, "table", &[I32(x)]).unwrap(),
-            vec![I32(r)],
-            "br_table {x}"
-        );
+        assert_eq!(call(&mut s, i, "table", &[I32(x)]).unwrap(), vec![I32(r)], "br_table {x}");
     }
-    assert_eq!(
-        call(&mut s, i, "brif_value", &[I32(1)]).unwrap(),
-        vec![I32(9)]
-    );
-    assert_eq!(
-        call(&mut s, i, "brif_value", &[I32(0)]).unwrap(),
-        vec![I32(7)]
-    );
+    assert_eq!(call(&mut s, i, "brif_value", &[I32(1)]).unwrap(), vec![I32(9)]);
+    assert_eq!(call(&mut s, i, "brif_value", &[I32(0)]).unwrap(), vec![I32(7)]);
     assert_eq!(call(&mut s, i, "ifelse", &[I32(1)]).unwrap(), vec![I32(6)]);
     assert_eq!(call(&mut s, i, "ifelse", &[I32(0)]).unwrap(), vec![I32(10)]);
     assert_eq!(call(&mut s, i, "loop_params", &[]).unwrap(), vec![I32(10)]);
@@ -200,22 +157,13 @@ fn calls_and_recursion() {
     );
     assert_eq!(call(&mut s, i, "fib", &[I32(20)]).unwrap(), vec![I32(6765)]);
     assert_eq!(call(&mut s, i, "pair", &[]).unwrap(), vec![I64(18)]);
-    assert_eq!(
-        trap_code(call(&mut s, i, "inf", &[I32(0)])),
-        TrapCode::CallStackExhausted
-    );
-    assert_eq!(
-        trap_code(call(&mut s, i, "inf2", &[])),
-        TrapCode::CallStackExhausted
-    );
+    assert_eq!(trap_code(call(&mut s, i, "inf", &[I32(0)])), TrapCode::CallStackExhausted);
+    assert_eq!(trap_code(call(&mut s, i, "inf2", &[])), TrapCode::CallStackExhausted);
     // The store stays usable.
     assert_eq!(call(&mut s, i, "fib", &[I32(10)]).unwrap(), vec![I32(55)]);
     // A small value stack limit is hit before the depth limit.
     s.config_mut().max_value_stack = 1000;
-    assert_eq!(
-        trap_code(call(&mut s, i, "inf2", &[])),
-        TrapCode::CallStackExhausted
-    );
+    assert_eq!(trap_code(call(&mut s, i, "inf2", &[])), TrapCode::CallStackExhausted);
     assert_eq!(call(&mut s, i, "fib", &[I32(10)]).unwrap(), vec![I32(55)]);
 }
 
@@ -233,26 +181,11 @@ fn call_indirect() {
         (func (export "call") (param i32 i32) (result i32)
             local.get 0 local.get 1 call_indirect (type $ii)))"#,
     );
-    assert_eq!(
-        call(&mut s, i, "call", &[I32(21), I32(0)]).unwrap(),
-        vec![I32(42)]
-    );
-    assert_eq!(
-        trap_code(call(&mut s, i, "call", &[I32(1), I32(1)])),
-        TrapCode::IndirectCallTypeMismatch
-    );
-    assert_eq!(
-        trap_code(call(&mut s, i, "call", &[I32(1), I32(2)])),
-        TrapCode::UninitializedElement
-    );
-    assert_eq!(
-        trap_code(call(&mut s, i, "call", &[I32(1), I32(4)])),
-        TrapCode::UndefinedElement
-    );
-    assert_eq!(
-        trap_code(call(&mut s, i, "call", &[I32(1), I32(-1)])),
-        TrapCode::UndefinedElement
-    );
+    assert_eq!(call(&mut s, i, "call", &[I32(21), I32(0)]).unwrap(), vec![I32(42)]);
+    assert_eq!(trap_code(call(&mut s, i, "call", &[I32(1), I32(1)])), TrapCode::IndirectCallTypeMismatch);
+    assert_eq!(trap_code(call(&mut s, i, "call", &[I32(1), I32(2)])), TrapCode::UninitializedElement);
+    assert_eq!(trap_code(call(&mut s, i, "call", &[I32(1), I32(4)])), TrapCode::UndefinedElement);
+    assert_eq!(trap_code(call(&mut s, i, "call", &[I32(1), I32(-1)])), TrapCode::UndefinedElement);
 }
 
 #[test]
@@ -275,59 +208,25 @@ fn memory_ops() {
         (func (export "init") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 memory.init $p)
         (func (export "drop") data.drop $p))"#,
     );
-    let Some(Extern::Memory(mem)) = s.export(i, "mem") else {
-        panic!()
-    };
+    let Some(Extern::Memory(mem)) = s.export(i, "mem") else { panic!() };
     assert_eq!(&s.memory_data(mem)[8..16], &[1, 2, 3, 4, 5, 6, 7, 8]);
-    assert_eq!(
-        call(&mut s, i, "load64", &[I32(4)]).unwrap(),
-        vec![I64(0x0807060504030201)]
-    );
-    assert_eq!(
-        call(&mut s, i, "store16", &[I32(0), I32(0x1ff80)]).unwrap(),
-        vec![]
-    );
-    assert_eq!(
-        call(&mut s, i, "load8_s", &[I32(0)]).unwrap(),
-        vec![I32(-128)]
-    );
-    assert_eq!(
-        call(&mut s, i, "load8_s", &[I32(1)]).unwrap(),
-        vec![I32(-1)]
-    );
+    assert_eq!(call(&mut s, i, "load64", &[I32(4)]).unwrap(), vec![I64(0x0807060504030201)]);
+    assert_eq!(call(&mut s, i, "store16", &[I32(0), I32(0x1ff80)]).unwrap(), vec![]);
+    assert_eq!(call(&mut s, i, "load8_s", &[I32(0)]).unwrap(), vec![I32(-128)]);
+    assert_eq!(call(&mut s, i, "load8_s", &[I32(1)]).unwrap(), vec![I32(-1)]);
     let nan = f32::from_bits(0x7fa0_0001);
-    let Value::F32(r) = call(&mut s, i, "f32rt", &[I32(100), F32(nan)]).unwrap()[0] else {
-        panic!()
-    };
+    let Value::F32(r) = call(&mut s, i, "f32rt", &[I32(100), F32(nan)]).unwrap()[0] else { panic!() };
     assert_eq!(r.to_bits(), 0x7fa0_0001, "NaN payload survives memory");
-    assert_eq!(
-        trap_code(call(&mut s, i, "load8_s", &[I32(65536)])),
-        TrapCode::OutOfBoundsMemoryAccess
-    );
-    assert_eq!(
-        trap_code(call(&mut s, i, "load64", &[I32(65536 - 11)])),
-        TrapCode::OutOfBoundsMemoryAccess
-    );
-    assert_eq!(
-        call(&mut s, i, "load64", &[I32(65536 - 12)]).unwrap(),
-        vec![I64(0)]
-    );
-    assert_eq!(
-        trap_code(call(&mut s, i, "load64", &[I32(-1)])),
-        TrapCode::OutOfBoundsMemoryAccess
-    );
+    assert_eq!(trap_code(call(&mut s, i, "load8_s", &[I32(65536)])), TrapCode::OutOfBoundsMemoryAccess);
+    assert_eq!(trap_code(call(&mut s, i, "load64", &[I32(65536 - 11)])), TrapCode::OutOfBoundsMemoryAccess);
+    assert_eq!(call(&mut s, i, "load64", &[I32(65536 - 12)]).unwrap(), vec![I64(0)]);
+    assert_eq!(trap_code(call(&mut s, i, "load64", &[I32(-1)])), TrapCode::OutOfBoundsMemoryAccess);
     assert_eq!(call(&mut s, i, "grow", &[I32(1)]).unwrap(), vec![I32(1)]);
     assert_eq!(call(&mut s, i, "grow", &[I32(2)]).unwrap(), vec![I32(-1)]);
     assert_eq!(call(&mut s, i, "size", &[]).unwrap(), vec![I32(2)]);
-    assert_eq!(
-        call(&mut s, i, "load8_s", &[I32(65536)]).unwrap(),
-        vec![I32(0)]
-    );
+    assert_eq!(call(&mut s, i, "load8_s", &[I32(65536)]).unwrap(), vec![I32(0)]);
     // fill is bounds checked before writing anything
-    assert_eq!(
-        trap_code(call(&mut s, i, "fill", &[I32(131070), I32(9), I32(3)])),
-        TrapCode::OutOfBoundsMemoryAccess
-    );
+    assert_eq!(trap_code(call(&mut s, i, "fill", &[I32(131070), I32(9), I32(3)])), TrapCode::OutOfBoundsMemoryAccess);
     assert_eq!(s.memory_data(mem)[131070], 0);
     call(&mut s, i, "fill", &[I32(20), I32(0x1ff), I32(3)]).unwrap();
     assert_eq!(&s.memory_data(mem)[19..24], &[0, 0xff, 0xff, 0xff, 0]);
@@ -336,16 +235,10 @@ fn memory_ops() {
     assert_eq!(&s.memory_data(mem)[8..17], &[1, 1, 2, 3, 4, 5, 6, 7, 8]);
     call(&mut s, i, "init", &[I32(200), I32(1), I32(4)]).unwrap();
     assert_eq!(&s.memory_data(mem)[200..204], b"ello");
-    assert_eq!(
-        trap_code(call(&mut s, i, "init", &[I32(200), I32(2), I32(4)])),
-        TrapCode::OutOfBoundsMemoryAccess
-    );
+    assert_eq!(trap_code(call(&mut s, i, "init", &[I32(200), I32(2), I32(4)])), TrapCode::OutOfBoundsMemoryAccess);
     call(&mut s, i, "drop", &[]).unwrap();
     call(&mut s, i, "init", &[I32(0), I32(0), I32(0)]).unwrap();
-    assert_eq!(
-        trap_code(call(&mut s, i, "init", &[I32(0), I32(0), I32(1)])),
-        TrapCode::OutOfBoundsMemoryAccess
-    );
+    assert_eq!(trap_code(call(&mut s, i, "init", &[I32(0), I32(0), I32(1)])), TrapCode::OutOfBoundsMemoryAccess);
     assert_eq!(s.memory_grow(mem, 1), Some(2));
     assert_eq!(s.memory_grow(mem, 1), None);
 }
@@ -375,78 +268,36 @@ fn table_ops() {
     assert_eq!(call(&mut s, i, "isnull", &[I32(0)]).unwrap(), vec![I32(1)]);
     call(&mut s, i, "init", &[I32(0), I32(0), I32(2)]).unwrap();
     assert_eq!(call(&mut s, i, "call", &[I32(1)]).unwrap(), vec![I32(2)]);
-    assert_eq!(
-        trap_code(call(&mut s, i, "init", &[I32(1), I32(0), I32(2)])),
-        TrapCode::OutOfBoundsTableAccess
-    );
+    assert_eq!(trap_code(call(&mut s, i, "init", &[I32(1), I32(0), I32(2)])), TrapCode::OutOfBoundsTableAccess);
     call(&mut s, i, "drop", &[]).unwrap();
-    assert_eq!(
-        trap_code(call(&mut s, i, "init", &[I32(0), I32(0), I32(1)])),
-        TrapCode::OutOfBoundsTableAccess
-    );
+    assert_eq!(trap_code(call(&mut s, i, "init", &[I32(0), I32(0), I32(1)])), TrapCode::OutOfBoundsTableAccess);
     assert_eq!(call(&mut s, i, "grow", &[I32(2)]).unwrap(), vec![I32(2)]);
     assert_eq!(call(&mut s, i, "grow", &[I32(2)]).unwrap(), vec![I32(-1)]);
     assert_eq!(call(&mut s, i, "size", &[]).unwrap(), vec![I32(4)]);
     call(&mut s, i, "fill", &[I32(2), I32(2)]).unwrap();
     assert_eq!(call(&mut s, i, "call", &[I32(3)]).unwrap(), vec![I32(2)]);
-    assert_eq!(
-        trap_code(call(&mut s, i, "fill", &[I32(3), I32(2)])),
-        TrapCode::OutOfBoundsTableAccess
-    );
+    assert_eq!(trap_code(call(&mut s, i, "fill", &[I32(3), I32(2)])), TrapCode::OutOfBoundsTableAccess);
     call(&mut s, i, "copy", &[I32(1), I32(0), I32(3)]).unwrap();
     assert_eq!(call(&mut s, i, "call", &[I32(1)]).unwrap(), vec![I32(1)]);
     assert_eq!(call(&mut s, i, "call", &[I32(2)]).unwrap(), vec![I32(2)]);
-    assert_eq!(
-        trap_code(call(&mut s, i, "isnull", &[I32(4)])),
-        TrapCode::OutOfBoundsTableAccess
-    );
+    assert_eq!(trap_code(call(&mut s, i, "isnull", &[I32(4)])), TrapCode::OutOfBoundsTableAccess);
     call(&mut s, i, "setx", &[I32(2), Value::ExternRef(Some(77))]).unwrap();
-    assert_eq!(
-        call(&mut s, i, "getx", &[I32(2)]).unwrap(),
-        vec![Value::ExternRef(Some(77))]
-    );
-    assert_eq!(
-        call(&mut s, i, "getx", &[I32(1)]).unwrap(),
-        vec![Value::ExternRef(None)]
-    );
+    assert_eq!(call(&mut s, i, "getx", &[I32(2)]).unwrap(), vec![Value::ExternRef(Some(77))]);
+    assert_eq!(call(&mut s, i, "getx", &[I32(1)]).unwrap(), vec![Value::ExternRef(None)]);
     // host side
-    let Some(Extern::Table(t)) = s.export(i, "t") else {
-        panic!()
-    };
+    let Some(Extern::Table(t)) = s.export(i, "t") else { panic!() };
     assert_eq!(s.table_size(t), 4);
     assert!(matches!(s.table_get(t, 0), Some(Value::FuncRef(Some(_)))));
     assert_eq!(s.table_get(t, 9), None);
     assert_eq!(s.table_grow(t, 1, Value::FuncRef(None)), Some(4));
-    assert_eq!(
-        s.table_type(t).limits,
-        Limits {
-            min: 5,
-            max: Some(5)
-        }
-    );
+    assert_eq!(s.table_type(t).limits, Limits { min: 5, max: Some(5) });
 }
 
 #[test]
 fn globals_and_imports() {
     let mut s = Store::new();
-    let g = s
-        .global_new(
-            GlobalType {
-                val: ValType::I32,
-                mutable: true,
-            },
-            I32(5),
-        )
-        .unwrap();
-    let c = s
-        .global_new(
-            GlobalType {
-                val: ValType::I64,
-                mutable: false,
-            },
-            I64(7),
-        )
-        .unwrap();
+    let g = s.global_new(GlobalType { val: ValType::I32, mutable: true }, I32(5)).unwrap();
+    let c = s.global_new(GlobalType { val: ValType::I64, mutable: false }, I64(7)).unwrap();
     let m = module(
         r#"(module
         (import "env" "g" (global $g (mut i32)))
@@ -459,9 +310,7 @@ fn globals_and_imports() {
     );
     assert_eq!(m.imports().len(), 2);
     assert_eq!(m.exports().len(), 4);
-    let i = s
-        .instantiate(&m, &[Extern::Global(g), Extern::Global(c)])
-        .unwrap();
+    let i = s.instantiate(&m, &[Extern::Global(g), Extern::Global(c)]).unwrap();
     assert_eq!(call(&mut s, i, "inc", &[]).unwrap(), vec![I32(6)]);
     assert_eq!(s.global_get(g), I32(6));
     s.global_set(g, I32(10)).unwrap();
@@ -469,25 +318,14 @@ fn globals_and_imports() {
     assert_eq!(call(&mut s, i, "d", &[]).unwrap(), vec![I64(7)]);
     assert!(matches!(s.global_set(c, I64(1)), Err(Error::Usage(_))));
     assert!(matches!(s.global_set(g, I64(1)), Err(Error::Usage(_))));
-    let Some(Extern::Global(h)) = s.export(i, "h") else {
-        panic!()
-    };
+    let Some(Extern::Global(h)) = s.export(i, "h") else { panic!() };
     call(&mut s, i, "seth", &[F64(-2.0)]).unwrap();
     assert_eq!(s.global_get(h), F64(-2.0));
     // Mismatched imports.
     let link = |r: Result<Instance, Error>| matches!(r, Err(Error::Link(_)));
-    assert!(link(
-        s.instantiate(&m, &[Extern::Global(c), Extern::Global(g)])
-    ));
+    assert!(link(s.instantiate(&m, &[Extern::Global(c), Extern::Global(g)])));
     assert!(link(s.instantiate(&m, &[Extern::Global(g)])));
-    let mem = s
-        .memory_new(MemType {
-            limits: Limits {
-                min: 1,
-                max: Some(2),
-            },
-        })
-        .unwrap();
+    let mem = s.memory_new(MemType { limits: Limits { min: 1, max: Some(2) } }).unwrap();
     let mm = module(r#"(module (import "env" "m" (memory 1 1)))"#);
     assert!(link(s.instantiate(&mm, &[Extern::Memory(mem)])));
     let mm = module(r#"(module (import "env" "m" (memory 1 3)))"#);
@@ -497,19 +335,9 @@ fn globals_and_imports() {
 #[test]
 fn instantiation_order_and_partial_init() {
     let mut s = Store::new();
-    let mem = s
-        .memory_new(MemType {
-            limits: Limits { min: 1, max: None },
-        })
-        .unwrap();
+    let mem = s.memory_new(MemType { limits: Limits { min: 1, max: None } }).unwrap();
     let tab = s
-        .table_new(
-            TableType {
-                elem: RefType::FuncRef,
-                limits: Limits { min: 2, max: None },
-            },
-            Value::FuncRef(None),
-        )
+        .table_new(TableType { elem: RefType::FuncRef, limits: Limits { min: 2, max: None } }, Value::FuncRef(None))
         .unwrap();
     let m = module(
         r#"(module
@@ -524,10 +352,7 @@ fn instantiation_order_and_partial_init() {
     );
     // The second elem segment is out of bounds: the first stays written, data is not written.
     let r = s.instantiate(&m, &[Extern::Memory(mem), Extern::Table(tab)]);
-    assert!(
-        matches!(r, Err(Error::Trap(ref t)) if t.code() == Some(TrapCode::OutOfBoundsTableAccess)),
-        "{r:?}"
-    );
+    assert!(matches!(r, Err(Error::Trap(ref t)) if t.code() == Some(TrapCode::OutOfBoundsTableAccess)), "{r:?}");
     assert!(matches!(s.table_get(tab, 0), Some(Value::FuncRef(Some(_)))));
     assert_eq!(s.table_get(tab, 1), Some(Value::FuncRef(None)));
     assert_eq!(s.memory_data(mem)[0], 0);
@@ -541,10 +366,7 @@ fn instantiation_order_and_partial_init() {
         (start $start))"#,
     );
     let r = s.instantiate(&m, &[Extern::Memory(mem)]);
-    assert!(
-        matches!(r, Err(Error::Trap(ref t)) if t.code() == Some(TrapCode::OutOfBoundsMemoryAccess)),
-        "{r:?}"
-    );
+    assert!(matches!(r, Err(Error::Trap(ref t)) if t.code() == Some(TrapCode::OutOfBoundsMemoryAccess)), "{r:?}");
     assert_eq!(s.memory_data(mem)[0], b'a');
 
     let m = module(
@@ -581,18 +403,12 @@ fn host_functions_and_reentry() {
             let Some(Extern::Func(f)) = c.store.export(inst, "twice") else {
                 return Err(Trap::host("no export"));
             };
-            let r = c
-                .store
-                .call(f, args)
-                .map_err(|e| Trap::host(e.to_string()))?;
+            let r = c.store.call(f, args).map_err(|e| Trap::host(e.to_string()))?;
             res[0] = r[0];
             Ok(())
         }),
     );
-    let fail = s.func_new(
-        FuncType::new([], []),
-        Arc::new(|_c, _a, _r| Err(Trap::host("boom"))),
-    );
+    let fail = s.func_new(FuncType::new([], []), Arc::new(|_c, _a, _r| Err(Trap::host("boom"))));
     let m = module(
         r#"(module
         (import "env" "add" (func $add (param i32 i32) (result i32)))
@@ -604,17 +420,9 @@ fn host_functions_and_reentry() {
         (func $rec (export "rec") (param i32) (result i32) local.get 0 call $re2)
         (func $re2 (param i32) (result i32) local.get 0 call $re))"#,
     );
-    let i = s
-        .instantiate(
-            &m,
-            &[Extern::Func(add), Extern::Func(reenter), Extern::Func(fail)],
-        )
-        .unwrap();
+    let i = s.instantiate(&m, &[Extern::Func(add), Extern::Func(reenter), Extern::Func(fail)]).unwrap();
     assert_eq!(call(&mut s, i, "twice", &[I32(21)]).unwrap(), vec![I32(42)]);
-    assert_eq!(
-        call(&mut s, i, "viahost", &[I32(5)]).unwrap(),
-        vec![I32(11)]
-    );
+    assert_eq!(call(&mut s, i, "viahost", &[I32(5)]).unwrap(), vec![I32(11)]);
     match call(&mut s, i, "fail", &[]) {
         Err(Error::Trap(Trap::Host { message, .. })) => assert_eq!(message, "boom"),
         other => panic!("{other:?}"),
@@ -680,10 +488,7 @@ fn same_module_two_instances_and_cross_calls() {
 
 #[test]
 fn fuel_bounds_infinite_loops() {
-    let mut s = Store::with_config(Config {
-        fuel: Some(1000),
-        ..Config::default()
-    });
+    let mut s = Store::with_config(Config { fuel: Some(1000), ..Config::default() });
     let i = inst(
         &mut s,
         r#"(module
@@ -696,19 +501,13 @@ fn fuel_bounds_infinite_loops() {
     assert_eq!(trap_code(call(&mut s, i, "spin", &[])), TrapCode::OutOfFuel);
     assert_eq!(s.config_mut().fuel, Some(0));
     s.config_mut().fuel = Some(1000);
-    assert_eq!(
-        trap_code(call(&mut s, i, "spin2", &[I32(0)])),
-        TrapCode::OutOfFuel
-    );
+    assert_eq!(trap_code(call(&mut s, i, "spin2", &[I32(0)])), TrapCode::OutOfFuel);
     s.config_mut().fuel = Some(1000);
     // One unit for the call, one per backward branch.
     assert_eq!(call(&mut s, i, "count", &[I32(100)]).unwrap(), vec![I32(0)]);
     assert_eq!(s.config_mut().fuel, Some(1000 - 1 - 99));
     s.config_mut().fuel = None;
-    assert_eq!(
-        call(&mut s, i, "count", &[I32(100_000)]).unwrap(),
-        vec![I32(0)]
-    );
+    assert_eq!(call(&mut s, i, "count", &[I32(100_000)]).unwrap(), vec![I32(0)]);
 }
 
 #[test]
@@ -734,12 +533,8 @@ fn fused_compare_and_branch() {
                 drop i32.const 5)))"#,
     );
     let ops = &m.inner.code.ops;
-    assert!(ops
-        .iter()
-        .any(|o| matches!(o, crate::compile::Op::BrIfI32LtU(_))));
-    assert!(ops
-        .iter()
-        .any(|o| matches!(o, crate::compile::Op::BrIfI32GeS(_))));
+    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::BrIfI32LtU(_))));
+    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::BrIfI32GeS(_))));
     let mut s = Store::new();
     let i = s.instantiate(&m, &[]).unwrap();
     assert_eq!(call(&mut s, i, "count", &[I32(10)]).unwrap(), vec![I32(10)]);
@@ -754,74 +549,28 @@ fn fused_compare_and_branch() {
 fn host_side_entities() {
     let mut s = Store::new();
     let lim = |min, max| Limits { min, max };
-    assert!(matches!(
-        s.memory_new(MemType {
-            limits: lim(2, Some(1))
-        }),
-        Err(Error::Usage(_))
-    ));
-    assert!(matches!(
-        s.memory_new(MemType {
-            limits: lim(65537, None)
-        }),
-        Err(Error::Usage(_))
-    ));
-    let m = s
-        .memory_new(MemType {
-            limits: lim(1, Some(2)),
-        })
-        .unwrap();
+    assert!(matches!(s.memory_new(MemType { limits: lim(2, Some(1)) }), Err(Error::Usage(_))));
+    assert!(matches!(s.memory_new(MemType { limits: lim(65537, None) }), Err(Error::Usage(_))));
+    let m = s.memory_new(MemType { limits: lim(1, Some(2)) }).unwrap();
     assert_eq!(s.memory_size(m), 1);
     s.memory_data_mut(m)[65535] = 7;
     assert_eq!(s.memory_grow(m, 1), Some(1));
     assert_eq!(s.memory_data(m)[65535], 7);
     assert_eq!(s.memory_type(m).limits, lim(2, Some(2)));
-    let tt = TableType {
-        elem: RefType::ExternRef,
-        limits: lim(1, None),
-    };
-    assert!(matches!(
-        s.table_new(tt, Value::FuncRef(None)),
-        Err(Error::Usage(_))
-    ));
+    let tt = TableType { elem: RefType::ExternRef, limits: lim(1, None) };
+    assert!(matches!(s.table_new(tt, Value::FuncRef(None)), Err(Error::Usage(_))));
     let t = s.table_new(tt, Value::ExternRef(Some(3))).unwrap();
     assert_eq!(s.table_get(t, 0), Some(Value::ExternRef(Some(3))));
-    assert!(matches!(
-        s.table_set(t, 1, Value::ExternRef(None)),
-        Err(Error::Trap(_))
-    ));
-    assert!(matches!(
-        s.table_set(t, 0, Value::I32(1)),
-        Err(Error::Usage(_))
-    ));
+    assert!(matches!(s.table_set(t, 1, Value::ExternRef(None)), Err(Error::Trap(_))));
+    assert!(matches!(s.table_set(t, 0, Value::I32(1)), Err(Error::Usage(_))));
     assert_eq!(s.table_grow(t, 2, Value::ExternRef(None)), Some(1));
     assert_eq!(s.table_get(t, 2), Some(Value::ExternRef(None)));
     assert_eq!(s.table_grow(t, u32::MAX, Value::ExternRef(None)), None);
-    let g = s
-        .global_new(
-            GlobalType {
-                val: ValType::F32,
-                mutable: false,
-            },
-            F32(1.5),
-        )
-        .unwrap();
-    assert!(matches!(
-        s.global_new(
-            GlobalType {
-                val: ValType::F32,
-                mutable: false
-            },
-            F64(1.5)
-        ),
-        Err(Error::Usage(_))
-    ));
+    let g = s.global_new(GlobalType { val: ValType::F32, mutable: false }, F32(1.5)).unwrap();
+    assert!(matches!(s.global_new(GlobalType { val: ValType::F32, mutable: false }, F64(1.5)), Err(Error::Usage(_))));
     assert_eq!(
         s.extern_type(Extern::Global(g)),
-        crate::ExternType::Global(GlobalType {
-            val: ValType::F32,
-            mutable: false
-        })
+        crate::ExternType::Global(GlobalType { val: ValType::F32, mutable: false })
     );
     let i = inst(
         &mut s,
@@ -831,10 +580,7 @@ fn host_side_entities() {
     assert_eq!(names, ["f", "m", "t"]);
     assert!(s.export(i, "nope").is_none());
     let f = func(&s, i, "f");
-    assert_eq!(
-        s.extern_type(Extern::Func(f)),
-        crate::ExternType::Func(FuncType::new([ValType::I64], []))
-    );
+    assert_eq!(s.extern_type(Extern::Func(f)), crate::ExternType::Func(FuncType::new([ValType::I64], [])));
 }
 
 #[test]
@@ -853,35 +599,13 @@ fn call_into_other_instance_of_same_module() {
             Ok(())
         }),
     );
-    let ga = s
-        .global_new(
-            GlobalType {
-                val: ValType::I32,
-                mutable: false,
-            },
-            I32(1),
-        )
-        .unwrap();
-    let gb = s
-        .global_new(
-            GlobalType {
-                val: ValType::I32,
-                mutable: false,
-            },
-            I32(10),
-        )
-        .unwrap();
-    let a = s
-        .instantiate(&m, &[Extern::Global(ga), Extern::Func(zero)])
-        .unwrap();
+    let ga = s.global_new(GlobalType { val: ValType::I32, mutable: false }, I32(1)).unwrap();
+    let gb = s.global_new(GlobalType { val: ValType::I32, mutable: false }, I32(10)).unwrap();
+    let a = s.instantiate(&m, &[Extern::Global(ga), Extern::Func(zero)]).unwrap();
     let get_a = func(&s, a, "get");
-    let b = s
-        .instantiate(&m, &[Extern::Global(gb), Extern::Func(get_a)])
-        .unwrap();
+    let b = s.instantiate(&m, &[Extern::Global(gb), Extern::Func(get_a)]).unwrap();
     let get_b = func(&s, b, "get");
-    let c = s
-        .instantiate(&m, &[Extern::Global(ga), Extern::Func(get_b)])
-        .unwrap();
+    let c = s.instantiate(&m, &[Extern::Global(ga), Extern::Func(get_b)]).unwrap();
     assert_eq!(call(&mut s, b, "get", &[]).unwrap(), vec![I32(11)]);
     assert_eq!(call(&mut s, c, "get", &[]).unwrap(), vec![I32(12)]);
 }

@@ -149,7 +149,10 @@ pub enum Instr {
     BrTable(Box<[u32]>, u32),
     Return,
     Call(u32),
-    CallIndirect { type_index: u32, table: u32 },
+    CallIndirect {
+        type_index: u32,
+        table: u32,
+    },
 
     // Reference (2.4.2)
     RefNull(RefType),
@@ -174,8 +177,14 @@ pub enum Instr {
     TableSize(u32),
     TableGrow(u32),
     TableFill(u32),
-    TableCopy { dst: u32, src: u32 },
-    TableInit { elem: u32, table: u32 },
+    TableCopy {
+        dst: u32,
+        src: u32,
+    },
+    TableInit {
+        elem: u32,
+        table: u32,
+    },
     ElemDrop(u32),
 
     // Memory (2.4.6)
@@ -183,8 +192,14 @@ pub enum Instr {
     MemorySize(u32),
     MemoryGrow(u32),
     MemoryFill(u32),
-    MemoryCopy { dst: u32, src: u32 },
-    MemoryInit { data: u32, memory: u32 },
+    MemoryCopy {
+        dst: u32,
+        src: u32,
+    },
+    MemoryInit {
+        data: u32,
+        memory: u32,
+    },
     DataDrop(u32),
 
     // Numeric (2.4.1)

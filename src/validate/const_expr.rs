@@ -42,9 +42,6 @@ pub(super) fn check(ctx: &ModuleCtx, expr: &ConstExpr, expected: ValType) -> Res
     match (ty, expr.instrs.len()) {
         (Some(t), 1) if t == expected => Ok(()),
         (Some(t), 1) => err(format!("type mismatch: expected {expected}, found {t}"), at),
-        (_, n) => err(
-            format!("type mismatch: constant expression has {n} values, expected 1"),
-            at,
-        ),
+        (_, n) => err(format!("type mismatch: constant expression has {n} values, expected 1"), at),
     }
 }

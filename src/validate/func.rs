@@ -67,14 +67,7 @@ fn single(t: ValType) -> &'static [ValType] {
 
 fn type_mismatch<T>(expected: OpType, actual: OpType, at: usize) -> Result<T> {
     let show = |t: OpType| t.map_or("nothing".to_string(), |t| t.to_string());
-    err(
-        format!(
-            "type mismatch: expected {}, found {}",
-            show(expected),
-            show(actual)
-        ),
-        at,
-    )
+    err(format!("type mismatch: expected {}, found {}", show(expected), show(actual)), at)
 }
 
 /// Validates defined function `index` (an index into `module.codes`, not the
@@ -211,19 +204,8 @@ impl FuncValidator {
         Ok(())
     }
 
-    fn push_ctrl(
-        &mut self,
-        ctx: &ModuleCtx,
-        kind: FrameKind,
-        ty: BlockType,
-        at: usize,
-    ) -> Result<()> {
-        self.ctrls.push(Frame {
-            kind,
-            ty,
-            height: self.vals.len(),
-            unreachable: false,
-        });
+    fn push_ctrl(&mut self, ctx: &ModuleCtx, kind: FrameKind, ty: BlockType, at: usize) -> Result<()> {
+        self.ctrls.push(Frame { kind, ty, height: self.vals.len(), unreachable: false });
         self.push_vals(start_types(ctx, kind, ty), at)
     }
 
@@ -233,10 +215,7 @@ impl FuncValidator {
         };
         self.pop_vals(end_types(ctx, frame.kind, frame.ty), at)?;
         if self.vals.len() != frame.height {
-            return err(
-                "type mismatch: values remaining on stack at end of block",
-                at,
-            );
+            return err("type mismatch: values remaining on stack at end of block", at);
         }
         self.ctrls.pop();
         Ok(frame)
@@ -302,11 +281,7 @@ impl FuncValidator {
             Instr::Nop => {}
             Instr::Block(bt) | Instr::Loop(bt) => {
                 self.check_block_type(ctx, *bt, at)?;
-                let kind = if matches!(instr, Instr::Block(_)) {
-                    FrameKind::Block
-                } else {
-                    FrameKind::Loop
-                };
+                let kind = if matches!(instr, Instr::Block(_)) { FrameKind::Block } else { FrameKind::Loop };
                 self.pop_vals(start_types(ctx, kind, *bt), at)?;
                 self.push_ctrl(ctx, kind, *bt, at)?;
             }
@@ -329,10 +304,7 @@ impl FuncValidator {
                 // An `if` without `else` has an empty else branch, which
                 // must turn the parameters into the results.
                 if frame.kind == FrameKind::If && start_types(ctx, frame.kind, frame.ty) != end {
-                    return err(
-                        "type mismatch: if without else must not change the stack",
-                        at,
-                    );
+                    return err("type mismatch: if without else must not change the stack", at);
                 }
                 if frame.kind != FrameKind::Func {
                     self.push_vals(end, at)?;
@@ -405,10 +377,7 @@ impl FuncValidator {
             Instr::RefIsNull => {
                 let t = self.pop_val(at)?;
                 if t.is_some_and(|t| !t.is_ref()) {
-                    return err(
-                        format!("type mismatch: ref.is_null on {}", t.unwrap_or(I32)),
-                        at,
-                    );
+                    return err(format!("type mismatch: ref.is_null on {}", t.unwrap_or(I32)), at);
                 }
                 self.push_val(Some(I32));
             }
@@ -430,10 +399,7 @@ impl FuncValidator {
                 let t2 = self.pop_val(at)?;
                 let numeric = |t: OpType| t.map_or(true, |t| t.is_num() || t == V128);
                 if !numeric(t1) || !numeric(t2) {
-                    return err(
-                        "type mismatch: select without type needs numeric operands",
-                        at,
-                    );
+                    return err("type mismatch: select without type needs numeric operands", at);
                 }
                 if let (Some(a), Some(b)) = (t1, t2) {
                     if a != b {
@@ -508,10 +474,7 @@ impl FuncValidator {
                 let d = ctx.table(*dst, at)?;
                 let s = ctx.table(*src, at)?;
                 if d.elem != s.elem {
-                    return err(
-                        format!("type mismatch: table.copy from {} to {}", s.elem, d.elem),
-                        at,
-                    );
+                    return err(format!("type mismatch: table.copy from {} to {}", s.elem, d.elem), at);
                 }
                 self.pop_i32x3(at)?;
             }
@@ -519,10 +482,7 @@ impl FuncValidator {
                 let tt = ctx.table(*table, at)?;
                 let et = ctx.elem(*elem, at)?;
                 if tt.elem != et {
-                    return err(
-                        format!("type mismatch: table.init of {} into {}", et, tt.elem),
-                        at,
-                    );
+                    return err(format!("type mismatch: table.init of {} into {}", et, tt.elem), at);
                 }
                 self.pop_i32x3(at)?;
             }
@@ -595,11 +555,7 @@ fn offset_of(body: &FuncBody, i: usize) -> usize {
 fn start_types<'m>(ctx: &ModuleCtx<'m>, kind: FrameKind, bt: BlockType) -> &'m [ValType] {
     match (kind, bt) {
         (FrameKind::Func, _) | (_, BlockType::Empty | BlockType::Value(_)) => &[],
-        (_, BlockType::Func(t)) => ctx
-            .module
-            .types
-            .get(t as usize)
-            .map_or(&[], |ty| &ty.params),
+        (_, BlockType::Func(t)) => ctx.module.types.get(t as usize).map_or(&[], |ty| &ty.params),
     }
 }
 
@@ -608,10 +564,6 @@ fn end_types<'m>(ctx: &ModuleCtx<'m>, _kind: FrameKind, bt: BlockType) -> &'m [V
     match bt {
         BlockType::Empty => &[],
         BlockType::Value(t) => single(t),
-        BlockType::Func(t) => ctx
-            .module
-            .types
-            .get(t as usize)
-            .map_or(&[], |ty| &ty.results),
+        BlockType::Func(t) => ctx.module.types.get(t as usize).map_or(&[], |ty| &ty.results),
     }
 }

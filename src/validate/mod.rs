@@ -74,10 +74,7 @@ pub const MAX_LOCALS: u64 = 50_000;
 
 fn check_func_type(ty: &FuncType) -> Result<()> {
     if ty.params.len() > MAX_FUNC_ARITY || ty.results.len() > MAX_FUNC_ARITY {
-        return err(
-            "function type has too many parameters or results (implementation limit)",
-            0,
-        );
+        return err("function type has too many parameters or results (implementation limit)", 0);
     }
     for &t in ty.params.iter().chain(ty.results.iter()) {
         check_val_type(t, 0)?;
@@ -102,21 +99,11 @@ fn check_limits(l: &Limits, range: u64, msg: &str, offset: usize) -> Result<()> 
 }
 
 fn check_table_type(t: &TableType) -> Result<()> {
-    check_limits(
-        &t.limits,
-        u64::from(u32::MAX),
-        "table size must be at most 2^32-1",
-        0,
-    )
+    check_limits(&t.limits, u64::from(u32::MAX), "table size must be at most 2^32-1", 0)
 }
 
 fn check_memory_type(t: &MemType) -> Result<()> {
-    check_limits(
-        &t.limits,
-        u64::from(MAX_PAGES),
-        "memory size must be at most 65536 pages (4GiB)",
-        0,
-    )
+    check_limits(&t.limits, u64::from(MAX_PAGES), "memory size must be at most 65536 pages (4GiB)", 0)
 }
 
 impl<'m> ModuleCtx<'m> {
@@ -227,9 +214,7 @@ impl<'m> ModuleCtx<'m> {
 
     /// Is function `f` in `C.refs` (may `ref.func f` appear in a body)?
     pub fn is_declared(&self, f: u32) -> bool {
-        self.declared
-            .get(f as usize / 64)
-            .is_some_and(|w| w & (1 << (f % 64)) != 0)
+        self.declared.get(f as usize / 64).is_some_and(|w| w & (1 << (f % 64)) != 0)
     }
 
     /// The type of function `f`.
@@ -348,10 +333,7 @@ pub fn validate(module: &Module) -> Result<()> {
             let tt = ctx.table(*table, offset.offset)?;
             if tt.elem != seg.ty {
                 return err(
-                    format!(
-                        "type mismatch in active element segment ({} vs table {})",
-                        seg.ty, tt.elem
-                    ),
+                    format!("type mismatch in active element segment ({} vs table {})", seg.ty, tt.elem),
                     offset.offset,
                 );
             }
@@ -387,18 +369,9 @@ pub fn validate(module: &Module) -> Result<()> {
     // Exports (3.4.9), in order: each index, then the name's uniqueness. The
     // first repeated name is found by sorting (name, position) pairs: one
     // allocation, no copies of names, no hashing.
-    let mut names: Vec<(&str, usize)> = module
-        .exports
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.name.as_str(), i))
-        .collect();
+    let mut names: Vec<(&str, usize)> = module.exports.iter().enumerate().map(|(i, e)| (e.name.as_str(), i)).collect();
     names.sort_unstable();
-    let first_dup = names
-        .windows(2)
-        .filter(|w| w[0].0 == w[1].0)
-        .map(|w| w[1].1)
-        .min();
+    let first_dup = names.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| w[1].1).min();
     for (i, e) in module.exports.iter().enumerate() {
         match e.desc {
             ExportDesc::Func(f) => ctx.func_type(f, 0).map(drop)?,

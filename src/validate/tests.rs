@@ -9,17 +9,8 @@ fn ft(params: &[ValType], results: &[ValType]) -> FuncType {
 
 /// A module with one function of type `params -> results` and body `body`
 /// (an `End` is appended). Offsets are the instruction indices times 10.
-fn func_module(
-    params: &[ValType],
-    results: &[ValType],
-    locals: &[(u32, ValType)],
-    body: Vec<Instr>,
-) -> Module {
-    let mut m = Module {
-        types: vec![ft(params, results)],
-        funcs: vec![0],
-        ..Module::default()
-    };
+fn func_module(params: &[ValType], results: &[ValType], locals: &[(u32, ValType)], body: Vec<Instr>) -> Module {
+    let mut m = Module { types: vec![ft(params, results)], funcs: vec![0], ..Module::default() };
     add_body(&mut m, locals, body);
     m
 }
@@ -27,12 +18,7 @@ fn func_module(
 fn add_body(m: &mut Module, locals: &[(u32, ValType)], mut body: Vec<Instr>) {
     body.push(Instr::End);
     let offsets = (0..body.len() as u32).map(|i| 100 + i * 10).collect();
-    m.codes.push(FuncBody {
-        locals: locals.to_vec(),
-        body,
-        offsets,
-        offset: 90,
-    });
+    m.codes.push(FuncBody { locals: locals.to_vec(), body, offsets, offset: 90 });
 }
 
 fn msg(m: &Module) -> String {
@@ -44,60 +30,31 @@ fn msg(m: &Module) -> String {
 
 fn assert_invalid(m: &Module, expected: &str) {
     let got = msg(m);
-    assert!(
-        got.starts_with(expected),
-        "expected {expected:?}, got {got:?}"
-    );
+    assert!(got.starts_with(expected), "expected {expected:?}, got {got:?}");
 }
 
 fn c(expr: Instr, offset: usize) -> ConstExpr {
-    ConstExpr {
-        instrs: vec![expr],
-        offset,
-    }
+    ConstExpr { instrs: vec![expr], offset }
 }
 
 fn mem(min: u32, max: Option<u32>) -> MemType {
-    MemType {
-        limits: Limits { min, max },
-    }
+    MemType { limits: Limits { min, max } }
 }
 
 fn memarg(align: u32) -> MemArg {
-    MemArg {
-        align,
-        offset: 0,
-        memory: 0,
-    }
+    MemArg { align, offset: 0, memory: 0 }
 }
 
 #[test]
 fn add_is_valid() {
-    let m = func_module(
-        &[I32, I32],
-        &[I32],
-        &[],
-        vec![
-            Instr::LocalGet(0),
-            Instr::LocalGet(1),
-            Instr::Num(NumOp::I32Add),
-        ],
-    );
+    let m =
+        func_module(&[I32, I32], &[I32], &[], vec![Instr::LocalGet(0), Instr::LocalGet(1), Instr::Num(NumOp::I32Add)]);
     assert_eq!(msg(&m), "ok");
 }
 
 #[test]
 fn operand_type_mismatch_reports_offset() {
-    let m = func_module(
-        &[],
-        &[I32],
-        &[],
-        vec![
-            Instr::I32Const(1),
-            Instr::F32Const(0),
-            Instr::Num(NumOp::I32Add),
-        ],
-    );
+    let m = func_module(&[], &[I32], &[], vec![Instr::I32Const(1), Instr::F32Const(0), Instr::Num(NumOp::I32Add)]);
     let e = validate(&m).unwrap_err();
     assert!(e.message().starts_with("type mismatch"), "{e}");
     assert!(matches!(e, Error::Validate { offset: 120, .. }), "{e:?}");
@@ -106,30 +63,16 @@ fn operand_type_mismatch_reports_offset() {
 #[test]
 fn missing_and_extra_results() {
     assert_invalid(&func_module(&[], &[I32], &[], vec![]), "type mismatch");
-    assert_invalid(
-        &func_module(&[], &[], &[], vec![Instr::I32Const(1)]),
-        "type mismatch",
-    );
-    assert_invalid(
-        &func_module(&[], &[I32], &[], vec![Instr::I64Const(1)]),
-        "type mismatch",
-    );
+    assert_invalid(&func_module(&[], &[], &[], vec![Instr::I32Const(1)]), "type mismatch");
+    assert_invalid(&func_module(&[], &[I32], &[], vec![Instr::I64Const(1)]), "type mismatch");
 }
 
 #[test]
 fn unreachable_makes_stack_polymorphic() {
-    let body = vec![
-        Instr::Unreachable,
-        Instr::Num(NumOp::I32Add),
-        Instr::Select(None),
-    ];
+    let body = vec![Instr::Unreachable, Instr::Num(NumOp::I32Add), Instr::Select(None)];
     assert_eq!(msg(&func_module(&[], &[I32], &[], body)), "ok");
     // Known operands still have to match after unreachable.
-    let body = vec![
-        Instr::Unreachable,
-        Instr::I64Const(0),
-        Instr::Num(NumOp::I32Add),
-    ];
+    let body = vec![Instr::Unreachable, Instr::I64Const(0), Instr::Num(NumOp::I32Add)];
     assert_invalid(&func_module(&[], &[I32], &[], body), "type mismatch");
     // br leaves an empty polymorphic stack; a real value still must fit.
     let body = vec![Instr::Br(0), Instr::F32Const(0)];
@@ -168,12 +111,7 @@ fn multi_value_blocks() {
 
 #[test]
 fn if_without_else_must_not_change_types() {
-    let body = vec![
-        Instr::I32Const(1),
-        Instr::If(BlockType::Value(I32)),
-        Instr::I32Const(1),
-        Instr::End,
-    ];
+    let body = vec![Instr::I32Const(1), Instr::If(BlockType::Value(I32)), Instr::I32Const(1), Instr::End];
     assert_invalid(&func_module(&[], &[I32], &[], body), "type mismatch");
     let body = vec![
         Instr::I32Const(1),
@@ -189,12 +127,7 @@ fn if_without_else_must_not_change_types() {
         &[],
         &[I32],
         &[],
-        vec![
-            Instr::I32Const(5),
-            Instr::I32Const(1),
-            Instr::If(BlockType::Func(1)),
-            Instr::End,
-        ],
+        vec![Instr::I32Const(5), Instr::I32Const(1), Instr::If(BlockType::Func(1)), Instr::End],
     );
     m.types.push(ft(&[I32], &[I32]));
     assert_eq!(msg(&m), "ok");
@@ -204,10 +137,7 @@ fn if_without_else_must_not_change_types() {
 fn labels_and_br_table() {
     let body = vec![Instr::Br(1)];
     assert_invalid(&func_module(&[], &[], &[], body), "unknown label");
-    let body = vec![
-        Instr::I32Const(0),
-        Instr::BrTable(vec![0, u32::MAX].into(), 0),
-    ];
+    let body = vec![Instr::I32Const(0), Instr::BrTable(vec![0, u32::MAX].into(), 0)];
     assert_invalid(&func_module(&[], &[], &[], body), "unknown label");
     // Targets with different arities.
     let body = vec![
@@ -229,35 +159,20 @@ fn labels_and_br_table() {
         Instr::Drop,
     ];
     assert_invalid(&func_module(&[], &[I32], &[], body), "type mismatch");
-    let body = vec![
-        Instr::Block(BlockType::Value(I32)),
-        Instr::Unreachable,
-        Instr::BrTable(vec![0].into(), 1),
-        Instr::End,
-    ];
+    let body =
+        vec![Instr::Block(BlockType::Value(I32)), Instr::Unreachable, Instr::BrTable(vec![0].into(), 1), Instr::End];
     assert_eq!(msg(&func_module(&[], &[I32], &[], body)), "ok");
 }
 
 #[test]
 fn locals() {
     let locals = [(40_000, I64), (3, F32)];
-    let body = vec![
-        Instr::LocalGet(40_000),
-        Instr::Drop,
-        Instr::LocalGet(40_001),
-        Instr::LocalSet(40_003),
-    ];
+    let body = vec![Instr::LocalGet(40_000), Instr::Drop, Instr::LocalGet(40_001), Instr::LocalSet(40_003)];
     assert_eq!(msg(&func_module(&[I32], &[], &locals, body)), "ok");
     let body = vec![Instr::LocalGet(40_004)];
-    assert_invalid(
-        &func_module(&[I32], &[], &locals, body),
-        "unknown local 40004",
-    );
+    assert_invalid(&func_module(&[I32], &[], &locals, body), "unknown local 40004");
     let body = vec![Instr::LocalGet(5)];
-    assert_invalid(
-        &func_module(&[I32], &[], &[(2, I32)], body),
-        "unknown local 5",
-    );
+    assert_invalid(&func_module(&[I32], &[], &[(2, I32)], body), "unknown local 5");
     let body = vec![Instr::F32Const(0), Instr::LocalSet(0)];
     assert_invalid(&func_module(&[I32], &[], &[], body), "type mismatch");
     // Declared counts are never expanded; the implementation limit applies.
@@ -268,13 +183,7 @@ fn locals() {
 #[test]
 fn globals() {
     let mut m = func_module(&[], &[], &[], vec![Instr::I32Const(1), Instr::GlobalSet(0)]);
-    m.globals.push(Global {
-        ty: GlobalType {
-            val: I32,
-            mutable: false,
-        },
-        init: c(Instr::I32Const(0), 5),
-    });
+    m.globals.push(Global { ty: GlobalType { val: I32, mutable: false }, init: c(Instr::I32Const(0), 5) });
     assert_invalid(&m, "global is immutable");
     m.globals[0].ty.mutable = true;
     assert_eq!(msg(&m), "ok");
@@ -289,17 +198,8 @@ fn constant_expressions() {
         name: "g".into(),
         desc: ImportDesc::Global(GlobalType { val: I32, mutable }),
     };
-    let global = |init| Global {
-        ty: GlobalType {
-            val: I32,
-            mutable: false,
-        },
-        init,
-    };
-    let mut m = Module {
-        imports: vec![imported(false)],
-        ..Module::default()
-    };
+    let global = |init| Global { ty: GlobalType { val: I32, mutable: false }, init };
+    let mut m = Module { imports: vec![imported(false)], ..Module::default() };
     m.globals.push(global(c(Instr::GlobalGet(0), 7)));
     assert_eq!(msg(&m), "ok");
     // 2.0: defined globals are not in scope for initialisers.
@@ -311,26 +211,14 @@ fn constant_expressions() {
     m.imports[0] = imported(true);
     assert_invalid(&m, "constant expression required");
     m.imports.clear();
-    m.globals[0].init = ConstExpr {
-        instrs: vec![
-            Instr::I32Const(1),
-            Instr::I32Const(2),
-            Instr::Num(NumOp::I32Add),
-        ],
-        offset: 0,
-    };
+    m.globals[0].init =
+        ConstExpr { instrs: vec![Instr::I32Const(1), Instr::I32Const(2), Instr::Num(NumOp::I32Add)], offset: 0 };
     assert_invalid(&m, "constant expression required");
-    m.globals[0].init = ConstExpr {
-        instrs: vec![],
-        offset: 0,
-    };
+    m.globals[0].init = ConstExpr { instrs: vec![], offset: 0 };
     assert_invalid(&m, "type mismatch");
     m.globals[0].init = c(Instr::I64Const(0), 0);
     assert_invalid(&m, "type mismatch");
-    m.globals[0].init = ConstExpr {
-        instrs: vec![Instr::I32Const(1), Instr::I32Const(2)],
-        offset: 0,
-    };
+    m.globals[0].init = ConstExpr { instrs: vec![Instr::I32Const(1), Instr::I32Const(2)], offset: 0 };
     assert_invalid(&m, "type mismatch");
 }
 
@@ -338,17 +226,10 @@ fn constant_expressions() {
 fn ref_func_needs_declaration() {
     let mut m = func_module(&[], &[], &[], vec![Instr::RefFunc(0), Instr::Drop]);
     assert_invalid(&m, "undeclared function reference");
-    m.exports.push(Export {
-        name: "f".into(),
-        desc: ExportDesc::Func(0),
-    });
+    m.exports.push(Export { name: "f".into(), desc: ExportDesc::Func(0) });
     assert_eq!(msg(&m), "ok");
     m.exports.clear();
-    m.elems.push(ElemSegment {
-        ty: RefType::FuncRef,
-        items: ElemItems::Funcs(vec![0]),
-        mode: ElemMode::Declarative,
-    });
+    m.elems.push(ElemSegment { ty: RefType::FuncRef, items: ElemItems::Funcs(vec![0]), mode: ElemMode::Declarative });
     assert_eq!(msg(&m), "ok");
     m.elems[0].items = ElemItems::Funcs(vec![7]);
     assert_invalid(&m, "unknown function 7");
@@ -359,11 +240,7 @@ fn ref_func_needs_declaration() {
 
 #[test]
 fn memory_rules() {
-    let load = vec![
-        Instr::I32Const(0),
-        Instr::Mem(MemOp::I32Load, memarg(2)),
-        Instr::Drop,
-    ];
+    let load = vec![Instr::I32Const(0), Instr::Mem(MemOp::I32Load, memarg(2)), Instr::Drop];
     let mut m = func_module(&[], &[], &[], load);
     assert_invalid(&m, "unknown memory 0");
     m.memories.push(mem(1, None));
@@ -387,18 +264,11 @@ fn memory_rules() {
 
 #[test]
 fn bulk_memory_and_data() {
-    let body = vec![
-        Instr::I32Const(0),
-        Instr::I32Const(0),
-        Instr::I32Const(0),
-        Instr::MemoryInit { data: 1, memory: 0 },
-    ];
+    let body =
+        vec![Instr::I32Const(0), Instr::I32Const(0), Instr::I32Const(0), Instr::MemoryInit { data: 1, memory: 0 }];
     let mut m = func_module(&[], &[], &[], body);
     m.memories.push(mem(1, None));
-    m.datas.push(DataSegment {
-        init: vec![],
-        mode: DataMode::Passive,
-    });
+    m.datas.push(DataSegment { init: vec![], mode: DataMode::Passive });
     m.data_count = Some(1);
     assert_invalid(&m, "unknown data segment 1");
     m.codes[0].body[3] = Instr::MemoryInit { data: 0, memory: 0 };
@@ -411,20 +281,9 @@ fn bulk_memory_and_data() {
 
 #[test]
 fn tables_and_elems() {
-    let funcref = TableType {
-        elem: RefType::FuncRef,
-        limits: Limits { min: 1, max: None },
-    };
-    let externref = TableType {
-        elem: RefType::ExternRef,
-        ..funcref
-    };
-    let body = vec![
-        Instr::I32Const(0),
-        Instr::I32Const(0),
-        Instr::I32Const(0),
-        Instr::TableCopy { dst: 0, src: 1 },
-    ];
+    let funcref = TableType { elem: RefType::FuncRef, limits: Limits { min: 1, max: None } };
+    let externref = TableType { elem: RefType::ExternRef, ..funcref };
+    let body = vec![Instr::I32Const(0), Instr::I32Const(0), Instr::I32Const(0), Instr::TableCopy { dst: 0, src: 1 }];
     let mut m = func_module(&[], &[], &[], body);
     assert_invalid(&m, "unknown table 0");
     m.tables = vec![funcref, externref];
@@ -439,51 +298,24 @@ fn tables_and_elems() {
     m.codes[0].body[3] = Instr::TableInit { elem: 0, table: 1 };
     assert_eq!(msg(&m), "ok");
     // Active segment into a table of another type.
-    m.elems[0].mode = ElemMode::Active {
-        table: 0,
-        offset: c(Instr::I32Const(0), 0),
-    };
+    m.elems[0].mode = ElemMode::Active { table: 0, offset: c(Instr::I32Const(0), 0) };
     assert_invalid(&m, "type mismatch");
-    m.elems[0].mode = ElemMode::Active {
-        table: 1,
-        offset: c(Instr::I64Const(0), 0),
-    };
+    m.elems[0].mode = ElemMode::Active { table: 1, offset: c(Instr::I64Const(0), 0) };
     assert_invalid(&m, "type mismatch");
-    m.elems[0].mode = ElemMode::Active {
-        table: 1,
-        offset: c(Instr::I32Const(0), 0),
-    };
+    m.elems[0].mode = ElemMode::Active { table: 1, offset: c(Instr::I32Const(0), 0) };
     m.elems[0].items = ElemItems::Exprs(vec![c(Instr::RefNull(RefType::FuncRef), 0)]);
     assert_invalid(&m, "type mismatch");
     m.elems[0].items = ElemItems::Exprs(vec![]);
     // call_indirect needs a funcref table.
-    m.codes[0].body = vec![
-        Instr::I32Const(0),
-        Instr::CallIndirect {
-            type_index: 0,
-            table: 1,
-        },
-        Instr::End,
-    ];
+    m.codes[0].body = vec![Instr::I32Const(0), Instr::CallIndirect { type_index: 0, table: 1 }, Instr::End];
     assert_invalid(&m, "type mismatch");
-    m.codes[0].body[1] = Instr::CallIndirect {
-        type_index: 3,
-        table: 0,
-    };
+    m.codes[0].body[1] = Instr::CallIndirect { type_index: 3, table: 0 };
     assert_invalid(&m, "unknown type 3");
-    m.codes[0].body[1] = Instr::CallIndirect {
-        type_index: 0,
-        table: 0,
-    };
+    m.codes[0].body[1] = Instr::CallIndirect { type_index: 0, table: 0 };
     assert_eq!(msg(&m), "ok");
     // table.grow takes (ref, i32).
-    m.codes[0].body = vec![
-        Instr::RefNull(RefType::ExternRef),
-        Instr::I32Const(1),
-        Instr::TableGrow(1),
-        Instr::Drop,
-        Instr::End,
-    ];
+    m.codes[0].body =
+        vec![Instr::RefNull(RefType::ExternRef), Instr::I32Const(1), Instr::TableGrow(1), Instr::Drop, Instr::End];
     assert_eq!(msg(&m), "ok");
     m.codes[0].body[2] = Instr::TableGrow(0);
     assert_invalid(&m, "type mismatch");
@@ -503,19 +335,10 @@ fn select_rules() {
     typed[3] = Instr::Select(Some(vec![FuncRef].into()));
     assert_eq!(msg(&func_module(&[], &[], &[], typed.clone())), "ok");
     typed[3] = Instr::Select(Some(vec![].into()));
-    assert_invalid(
-        &func_module(&[], &[], &[], typed.clone()),
-        "invalid result arity",
-    );
+    assert_invalid(&func_module(&[], &[], &[], typed.clone()), "invalid result arity");
     typed[3] = Instr::Select(Some(vec![FuncRef, FuncRef].into()));
     assert_invalid(&func_module(&[], &[], &[], typed), "invalid result arity");
-    let body = vec![
-        Instr::I32Const(1),
-        Instr::I64Const(1),
-        Instr::I32Const(1),
-        Instr::Select(None),
-        Instr::Drop,
-    ];
+    let body = vec![Instr::I32Const(1), Instr::I64Const(1), Instr::I32Const(1), Instr::Select(None), Instr::Drop];
     assert_invalid(&func_module(&[], &[], &[], body), "type mismatch");
 }
 
@@ -527,35 +350,20 @@ fn module_level_rules() {
     m.start = Some(1);
     assert_invalid(&m, "unknown function 1");
     m.start = None;
-    m.exports.push(Export {
-        name: "a".into(),
-        desc: ExportDesc::Func(0),
-    });
-    m.exports.push(Export {
-        name: "b".into(),
-        desc: ExportDesc::Func(0),
-    });
+    m.exports.push(Export { name: "a".into(), desc: ExportDesc::Func(0) });
+    m.exports.push(Export { name: "b".into(), desc: ExportDesc::Func(0) });
     assert_eq!(msg(&m), "ok");
-    m.exports.push(Export {
-        name: "a".into(),
-        desc: ExportDesc::Func(0),
-    });
+    m.exports.push(Export { name: "a".into(), desc: ExportDesc::Func(0) });
     assert_invalid(&m, "duplicate export name");
     // Reported in order, like the reference interpreter: an unknown index
     // after the repeated name loses, one before it wins.
-    m.exports.push(Export {
-        name: "c".into(),
-        desc: ExportDesc::Func(9),
-    });
+    m.exports.push(Export { name: "c".into(), desc: ExportDesc::Func(9) });
     assert_invalid(&m, "duplicate export name");
     m.exports.swap(1, 3);
     assert_invalid(&m, "unknown function 9");
     m.exports.swap(1, 3);
     m.exports.truncate(2);
-    m.exports.push(Export {
-        name: "m".into(),
-        desc: ExportDesc::Memory(0),
-    });
+    m.exports.push(Export { name: "m".into(), desc: ExportDesc::Memory(0) });
     assert_invalid(&m, "unknown memory 0");
     m.exports.pop();
     m.funcs[0] = 3;
@@ -590,19 +398,12 @@ fn random_bodies_never_panic() {
     let mut m = func_module(&[I32], &[I32], &[(2, F64)], vec![]);
     m.types.push(ft(&[I32, I64], &[F32]));
     m.memories.push(mem(1, None));
-    m.tables.push(TableType {
-        elem: RefType::FuncRef,
-        limits: Limits { min: 0, max: None },
-    });
+    m.tables.push(TableType { elem: RefType::FuncRef, limits: Limits { min: 0, max: None } });
     for _ in 0..2000 {
         let mut body = Vec::new();
         for _ in 0..(next() % 12) {
             let small = (next() % 4) as u32;
-            let bt = [
-                BlockType::Empty,
-                BlockType::Value(I32),
-                BlockType::Func(small),
-            ][(next() % 3) as usize];
+            let bt = [BlockType::Empty, BlockType::Value(I32), BlockType::Func(small)][(next() % 3) as usize];
             body.push(match next() % 24 {
                 0 => Instr::Unreachable,
                 1 => Instr::Block(bt),
@@ -615,10 +416,7 @@ fn random_bodies_never_panic() {
                 8 => Instr::BrTable(vec![small, 0].into(), (next() % 3) as u32),
                 9 => Instr::Return,
                 10 => Instr::Call(small),
-                11 => Instr::CallIndirect {
-                    type_index: small,
-                    table: small % 2,
-                },
+                11 => Instr::CallIndirect { type_index: small, table: small % 2 },
                 12 => Instr::LocalGet(small),
                 13 => Instr::LocalTee(small),
                 14 => Instr::Select(None),
@@ -645,8 +443,7 @@ fn random_bodies_never_panic() {
 fn huge_arities_stay_cheap() {
     let many = vec![I32; MAX_FUNC_ARITY];
     let mut m = func_module(&[], &[], &[], vec![]);
-    m.types
-        .push(FuncType::new(vec![I32; MAX_FUNC_ARITY + 1], vec![]));
+    m.types.push(FuncType::new(vec![I32; MAX_FUNC_ARITY + 1], vec![]));
     assert_invalid(&m, "function type has too many parameters");
 
     // `unreachable` then 100k calls of a function taking 1000 parameters: the
@@ -671,9 +468,6 @@ fn huge_arities_stay_cheap() {
     assert_eq!(msg(&m), "ok");
 
     // 1000 results pushed by each of 2000 calls: the stack limit stops it.
-    m.codes[0].body = std::iter::repeat(Instr::Call(1))
-        .take(2000)
-        .chain([Instr::End])
-        .collect();
+    m.codes[0].body = std::iter::repeat(Instr::Call(1)).take(2000).chain([Instr::End]).collect();
     assert_invalid(&m, "operand stack too deep");
 }
