@@ -35,6 +35,8 @@ pub mod runtime;
 pub mod script;
 pub mod syntax;
 pub mod validate;
+#[cfg(unix)]
+pub mod wasi;
 
 #[cfg(feature = "python")]
 mod python;

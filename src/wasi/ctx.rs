@@ -1,0 +1,235 @@
+//! The state of one WASI program: arguments, environment, standard streams
+//! and the descriptor table (preopened directories first, after stdio).
+
+use std::ffi::CString;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::path::Path;
+
+use super::errno::Errno;
+
+/// Largest number of open descriptors a guest may hold.
+pub const MAX_FDS: usize = 1024;
+
+/// All rights (bits 0..=29 of `rights` in preview1): wasmint does not
+/// narrow rights; the sandbox is the set of preopened directories.
+pub const ALL_RIGHTS: u64 = (1 << 30) - 1;
+
+/// Where the guest's standard input comes from.
+pub enum Input {
+    /// The host process's stdin.
+    Inherit,
+    /// Fixed bytes (then end of file).
+    Bytes(std::io::Cursor<Vec<u8>>),
+    /// Any reader (end of file when it returns 0).
+    Reader(Box<dyn Read + Send>),
+}
+
+/// Where one of the guest's output streams goes.
+pub enum Output {
+    /// The host process's stdout / stderr.
+    Inherit,
+    /// Discarded.
+    Null,
+    /// Any writer (e.g. a shared buffer, or a callback per chunk).
+    Writer(Box<dyn Write + Send>),
+}
+
+/// What a descriptor refers to.
+pub enum Kind {
+    Stdin,
+    Stdout,
+    Stderr,
+    File(File),
+    /// A directory: a host directory descriptor, the root of all paths
+    /// resolved through it. `preopen` is its guest name if preopened.
+    Dir { fd: OwnedFd, preopen: Option<String> },
+}
+
+/// One entry of the descriptor table.
+pub struct Entry {
+    pub kind: Kind,
+    /// `fdflags` (append, dsync, nonblock, rsync, sync).
+    pub flags: u16,
+    pub rights_base: u64,
+    pub rights_inheriting: u64,
+}
+
+/// The state of a WASI program.
+pub struct WasiCtx {
+    pub(crate) args: Vec<Vec<u8>>,
+    pub(crate) env: Vec<Vec<u8>>,
+    pub(crate) stdin: Input,
+    pub(crate) stdout: Output,
+    pub(crate) stderr: Output,
+    pub(crate) fds: Vec<Option<Entry>>,
+    /// The code given to `proc_exit`, once called.
+    pub exit_code: Option<u32>,
+}
+
+/// Builds a [`WasiCtx`]: nothing of the host is visible unless added here.
+#[derive(Default)]
+pub struct WasiCtxBuilder {
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    dirs: Vec<(std::path::PathBuf, String)>,
+    stdin: Option<Input>,
+    stdout: Option<Output>,
+    stderr: Option<Output>,
+}
+
+impl WasiCtxBuilder {
+    pub fn new() -> WasiCtxBuilder {
+        WasiCtxBuilder::default()
+    }
+    /// Appends an argument (the first one is the program name).
+    pub fn arg(&mut self, a: impl Into<String>) -> &mut Self {
+        self.args.push(a.into());
+        self
+    }
+    /// Sets an environment variable (a later value for the same key wins).
+    pub fn env(&mut self, k: impl Into<String>, v: impl Into<String>) -> &mut Self {
+        let k = k.into();
+        self.env.retain(|(e, _)| *e != k);
+        self.env.push((k, v.into()));
+        self
+    }
+    /// Makes host directory `host` visible to the guest as `guest`.
+    pub fn preopen_dir(&mut self, host: impl AsRef<Path>, guest: impl Into<String>) -> &mut Self {
+        self.dirs.push((host.as_ref().to_path_buf(), guest.into()));
+        self
+    }
+    pub fn stdin(&mut self, i: Input) -> &mut Self {
+        self.stdin = Some(i);
+        self
+    }
+    pub fn stdout(&mut self, o: Output) -> &mut Self {
+        self.stdout = Some(o);
+        self
+    }
+    pub fn stderr(&mut self, o: Output) -> &mut Self {
+        self.stderr = Some(o);
+        self
+    }
+
+    /// Opens the preopened directories. Streams default to the host's.
+    ///
+    /// # Errors
+    /// A message naming a directory that cannot be opened, or an argument
+    /// or variable containing a NUL byte (or `=` in a variable's name).
+    pub fn build(&mut self) -> Result<WasiCtx, String> {
+        let mut fds = vec![
+            Some(Entry { kind: Kind::Stdin, flags: 0, rights_base: ALL_RIGHTS, rights_inheriting: 0 }),
+            Some(Entry { kind: Kind::Stdout, flags: 0, rights_base: ALL_RIGHTS, rights_inheriting: 0 }),
+            Some(Entry { kind: Kind::Stderr, flags: 0, rights_base: ALL_RIGHTS, rights_inheriting: 0 }),
+        ];
+        for (host, guest) in &self.dirs {
+            let fd = open_host_dir(host).map_err(|e| format!("cannot open directory {}: {e}", host.display()))?;
+            fds.push(Some(Entry {
+                kind: Kind::Dir { fd, preopen: Some(guest.clone()) },
+                flags: 0,
+                rights_base: ALL_RIGHTS,
+                rights_inheriting: ALL_RIGHTS,
+            }));
+        }
+        let mut args = Vec::new();
+        for a in &self.args {
+            if a.contains('\0') {
+                return Err(format!("argument {a:?} contains a NUL byte"));
+            }
+            args.push(a.clone().into_bytes());
+        }
+        let mut env = Vec::new();
+        for (k, v) in &self.env {
+            if k.contains('\0') || v.contains('\0') || k.contains('=') || k.is_empty() {
+                return Err(format!("invalid environment variable {k:?}"));
+            }
+            env.push(format!("{k}={v}").into_bytes());
+        }
+        Ok(WasiCtx {
+            args,
+            env,
+            stdin: self.stdin.take().unwrap_or(Input::Inherit),
+            stdout: self.stdout.take().unwrap_or(Output::Inherit),
+            stderr: self.stderr.take().unwrap_or(Output::Inherit),
+            fds,
+            exit_code: None,
+        })
+    }
+}
+
+/// Opens a host directory (following symlinks: the host chose it).
+fn open_host_dir(path: &Path) -> std::io::Result<OwnedFd> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: `c` is a valid C string; the returned descriptor is owned.
+    let fd = unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just opened and is owned by nobody else.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+impl WasiCtx {
+    /// The entry of descriptor `fd`, or `EBADF`.
+    pub fn get(&mut self, fd: u32) -> Result<&mut Entry, Errno> {
+        self.fds.get_mut(fd as usize).and_then(Option::as_mut).ok_or(Errno::BADF)
+    }
+
+    /// The host directory descriptor of `fd`, or `EBADF`/`ENOTDIR`.
+    pub fn dir(&mut self, fd: u32) -> Result<RawFd, Errno> {
+        match &self.get(fd)?.kind {
+            Kind::Dir { fd, .. } => Ok(fd.as_raw_fd()),
+            _ => Err(Errno::NOTDIR),
+        }
+    }
+
+    /// Puts `entry` in the lowest free slot.
+    pub fn insert(&mut self, entry: Entry) -> Result<u32, Errno> {
+        if let Some(i) = self.fds.iter().position(Option::is_none) {
+            self.fds[i] = Some(entry);
+            return Ok(i as u32);
+        }
+        if self.fds.len() >= MAX_FDS {
+            return Err(Errno::NFILE);
+        }
+        self.fds.push(Some(entry));
+        Ok(self.fds.len() as u32 - 1)
+    }
+
+    /// Writes to the guest's stdout (`err` false) or stderr.
+    pub fn write_out(&mut self, err: bool, buf: &[u8]) -> std::io::Result<usize> {
+        let out = if err { &mut self.stderr } else { &mut self.stdout };
+        match out {
+            Output::Inherit if err => {
+                let mut e = std::io::stderr();
+                e.write_all(buf)?;
+                Ok(buf.len())
+            }
+            Output::Inherit => {
+                let mut o = std::io::stdout().lock();
+                o.write_all(buf)?;
+                // Unbuffered as seen by the guest: libc buffers already.
+                o.flush()?;
+                Ok(buf.len())
+            }
+            Output::Null => Ok(buf.len()),
+            Output::Writer(w) => {
+                w.write_all(buf)?;
+                Ok(buf.len())
+            }
+        }
+    }
+
+    /// Reads from the guest's stdin.
+    pub fn read_in(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match &mut self.stdin {
+            Input::Inherit => std::io::stdin().read(buf),
+            Input::Bytes(c) => c.read(buf),
+            Input::Reader(r) => r.read(buf),
+        }
+    }
+}
