@@ -3,6 +3,8 @@
 
 pub mod args;
 pub mod json;
+#[cfg(unix)]
+pub mod run;
 pub mod wast;
 
 use std::io::Write;
@@ -20,6 +22,13 @@ Usage:
       --json OUT         also write per-file and total counts to OUT
       --exclude PREFIX   leave out files whose name starts with PREFIX
                          (repeatable; the output says how many)
+  wasmint run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--inherit-env]
+              [--invoke FUNC] FILE.wasm|FILE.wat [ARGS...]
+      Run a WASI program (its `_start`, or FUNC). It sees only the mapped
+      directories (HOST as GUEST, default GUEST = HOST), only the variables
+      given (all of the host's with --inherit-env), and FILE ARGS as its
+      arguments. Exit status: the program's exit code; 134 on a trap; 1 if
+      FILE cannot be loaded or linked.
   wasmint --version      print the version
   wasmint --help         print this help
 
@@ -33,6 +42,16 @@ pub fn main(args: Vec<String>) -> i32 {
 
 /// [`main`] with explicit output streams.
 pub fn main_with(args: &[String], out: &mut (dyn Write + Send), err: &mut dyn Write) -> i32 {
+    #[cfg(unix)]
+    if args.get(1).map(String::as_str) == Some("run") {
+        return match run::parse(&args[2..]) {
+            Ok(opts) => run::run(&opts, err),
+            Err(e) => {
+                let _ = writeln!(err, "wasmint: {e}\n\n{HELP}");
+                2
+            }
+        };
+    }
     let command = args::parse(args.get(1..).unwrap_or_default());
     match command {
         Ok(Command::Help) => {

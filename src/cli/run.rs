@@ -1,0 +1,201 @@
+//! `wasmint run`: runs a WASI program.
+//!
+//! The guest sees only what the command line gives it: the directories of
+//! `--dir`, the variables of `--env` (or all of the host's with
+//! `--inherit-env`), and its arguments (the file name first). The exit
+//! status is the guest's `proc_exit` code (0 when `_start` returns); a trap
+//! prints `wasmint run: trap: MESSAGE` and exits with 134 (as wasmtime);
+//! a file that cannot be read, compiled or linked exits with 1.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::wasi::WasiCtxBuilder;
+use crate::{Error, Module, Store};
+
+/// Exit status when the guest traps.
+pub const TRAP_STATUS: i32 = 134;
+
+/// Options of `wasmint run`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// `(host, guest)` directories.
+    pub dirs: Vec<(PathBuf, String)>,
+    /// `K=V` variables, in order.
+    pub env: Vec<(String, String)>,
+    /// `--inherit-env`: pass the host's whole environment (before `--env`).
+    pub inherit_env: bool,
+    /// Function to call instead of `_start`.
+    pub invoke: Option<String>,
+    pub file: PathBuf,
+    /// Arguments after the file.
+    pub args: Vec<String>,
+}
+
+/// Parses the arguments after `run`. Options come before the file; all
+/// that follows the file goes to the guest.
+pub fn parse(args: &[String]) -> Result<RunOptions, String> {
+    let mut o = RunOptions::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        if !arg.starts_with('-') || arg == "-" {
+            o.file = PathBuf::from(arg);
+            o.args = it.cloned().collect();
+            return Ok(o);
+        }
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value =
+            || inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| format!("option '{name}' needs a value"));
+        match name {
+            "--dir" => {
+                let v = value()?;
+                let (host, guest) = match v.split_once("::") {
+                    Some((h, g)) => (h.to_string(), g.to_string()),
+                    None => (v.clone(), v.clone()),
+                };
+                if host.is_empty() || guest.is_empty() {
+                    return Err(format!("--dir {v:?}: expected HOST or HOST::GUEST"));
+                }
+                o.dirs.push((PathBuf::from(host), guest));
+            }
+            "--env" => {
+                let v = value()?;
+                let Some((k, val)) = v.split_once('=').filter(|(k, _)| !k.is_empty()) else {
+                    return Err(format!("--env {v:?}: expected NAME=VALUE"));
+                };
+                o.env.push((k.to_string(), val.to_string()));
+            }
+            "--inherit-env" => o.inherit_env = true,
+            "--invoke" => o.invoke = Some(value()?),
+            "--" => {
+                let file = it.next().ok_or("'run' needs a FILE")?;
+                o.file = PathBuf::from(file);
+                o.args = it.cloned().collect();
+                return Ok(o);
+            }
+            _ => return Err(format!("unknown option '{arg}' for 'run'")),
+        }
+    }
+    Err("'run' needs a FILE".into())
+}
+
+/// Reads a `.wasm` binary or `.wat` text.
+fn load(path: &std::path::Path) -> Result<Module, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let wasm = if bytes.starts_with(b"\0asm") {
+        bytes
+    } else {
+        let text = String::from_utf8(bytes).map_err(|_| format!("{}: neither wasm nor UTF-8 text", path.display()))?;
+        wat::parse_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
+    };
+    Module::new(&wasm).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Runs the command; returns the exit status.
+pub fn run(o: &RunOptions, err: &mut dyn Write) -> i32 {
+    let module = match load(&o.file) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = writeln!(err, "wasmint run: {e}");
+            return 1;
+        }
+    };
+    let mut b = WasiCtxBuilder::new();
+    b.arg(o.file.to_string_lossy());
+    for a in &o.args {
+        b.arg(a.as_str());
+    }
+    if o.inherit_env {
+        for (k, v) in std::env::vars() {
+            b.env(k, v);
+        }
+    }
+    for (k, v) in &o.env {
+        b.env(k.as_str(), v.as_str());
+    }
+    for (h, g) in &o.dirs {
+        b.preopen_dir(h, g.as_str());
+    }
+    let ctx = match b.build() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "wasmint run: {e}");
+            return 1;
+        }
+    };
+    let mut store = Store::new();
+    let status = crate::wasi::run(&mut store, &module, ctx, o.invoke.as_deref());
+    let _ = std::io::stdout().flush();
+    match status {
+        Ok(code) => code as i32,
+        Err(Error::Trap(t)) => {
+            let _ = writeln!(err, "wasmint run: trap: {t}");
+            TRAP_STATUS
+        }
+        Err(e) => {
+            let _ = writeln!(err, "wasmint run: {e}");
+            1
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<RunOptions, String> {
+        parse(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn options_then_file_then_guest_args() {
+        let o = p(&["--dir", "a::/data", "--dir=b", "--env", "K=V=W", "--invoke", "go", "x.wasm", "--dir", "y"])
+            .unwrap();
+        assert_eq!(o.dirs, vec![("a".into(), "/data".into()), ("b".into(), "b".into())]);
+        assert_eq!(o.env, vec![("K".into(), "V=W".into())]);
+        assert_eq!(o.invoke.as_deref(), Some("go"));
+        assert_eq!(o.file, PathBuf::from("x.wasm"));
+        assert_eq!(o.args, vec!["--dir", "y"]);
+        assert!(!o.inherit_env);
+        assert_eq!(p(&["--", "-odd.wasm", "1"]).unwrap().args, vec!["1"]);
+    }
+
+    #[test]
+    fn usage_errors() {
+        assert!(p(&[]).is_err());
+        assert!(p(&["--env", "NOEQUALS", "x"]).unwrap_err().contains("NAME=VALUE"));
+        assert!(p(&["--dir", "::g", "x"]).is_err());
+        assert!(p(&["--bogus", "x"]).unwrap_err().contains("unknown option"));
+        assert!(p(&["--invoke"]).unwrap_err().contains("needs a value"));
+    }
+
+    #[test]
+    fn exit_codes_and_traps() {
+        let dir = std::env::temp_dir().join(format!("wasmint-run-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let exit = dir.join("exit.wat");
+        std::fs::write(
+            &exit,
+            r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+                (memory (export "memory") 1)
+                (func (export "_start") (call $exit (i32.const 7)))
+                (func (export "boom") unreachable))"#,
+        )
+        .unwrap();
+        let o = |extra: &[&str]| {
+            let mut v: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+            v.push(exit.to_string_lossy().into_owned());
+            parse(&v).unwrap()
+        };
+        let mut err = Vec::new();
+        assert_eq!(run(&o(&[]), &mut err), 7);
+        assert_eq!(run(&o(&["--invoke", "boom"]), &mut err), TRAP_STATUS);
+        assert!(String::from_utf8_lossy(&err).contains("trap: unreachable"));
+        assert_eq!(run(&o(&["--invoke", "nope"]), &mut err), 1);
+        assert_eq!(run(&o(&["--dir", "/definitely/not/here"]), &mut err), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
