@@ -1,0 +1,16 @@
+#!/bin/sh
+# Builds the WASI test programs. The .wasm files are committed, so tests
+# need no C toolchain; run this after changing a .c file.
+#
+# Needs (Debian/Ubuntu): clang (14 or later), lld, and
+#   apt-get install wasi-libc libclang-rt-14-dev-wasm32
+# (wasi-libc puts the sysroot under /usr: headers in
+# /usr/include/wasm32-wasi, libraries in /usr/lib/wasm32-wasi; the
+# libclang-rt package gives clang its wasm32 builtins.)
+set -eu
+cd "$(dirname "$0")"
+CC=${CC:-clang}
+for src in *.c; do
+    "$CC" --target=wasm32-wasi --sysroot=/usr -O2 -Wall -o "${src%.c}.wasm" "$src"
+    echo "built ${src%.c}.wasm"
+done
