@@ -54,7 +54,7 @@ int main(void) {
     refused("rename across preopens, then .. from there", rename("/sb/mine", "/other/../mine"));
     refused("rename from the other preopen's parent", rename("/other/../secret.txt", "/sb/stolen2"));
     refused("symlink in the other preopen pointing out",
-            (symlink("../secret.txt", "/other/o_rel"), rename("/other/o_rel", "/sb/o_rel"), open_read("/other/o_rel")));
+            (symlink("../secret.txt", "/other/o_rel"), rename("/other/o_rel", "/sb/o_rel"), open_read("/sb/o_rel")));
     refused("hard link of ../secret.txt", link("/sb/../secret.txt", "/sb/hard"));
     refused("hard link following a symlink out", linkat(AT_FDCWD, "/sb/host_rel", AT_FDCWD, "/sb/hard2", AT_SYMLINK_FOLLOW));
     refused("mkdir ../made", mkdir("/sb/../made", 0755));

@@ -152,8 +152,8 @@ mod tests {
 
     #[test]
     fn options_then_file_then_guest_args() {
-        let o = p(&["--dir", "a::/data", "--dir=b", "--env", "K=V=W", "--invoke", "go", "x.wasm", "--dir", "y"])
-            .unwrap();
+        let o =
+            p(&["--dir", "a::/data", "--dir=b", "--env", "K=V=W", "--invoke", "go", "x.wasm", "--dir", "y"]).unwrap();
         assert_eq!(o.dirs, vec![("a".into(), "/data".into()), ("b".into(), "b".into())]);
         assert_eq!(o.env, vec![("K".into(), "V=W".into())]);
         assert_eq!(o.invoke.as_deref(), Some("go"));

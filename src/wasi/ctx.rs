@@ -44,7 +44,10 @@ pub enum Kind {
     File(File),
     /// A directory: a host directory descriptor, the root of all paths
     /// resolved through it. `preopen` is its guest name if preopened.
-    Dir { fd: OwnedFd, preopen: Option<String> },
+    Dir {
+        fd: OwnedFd,
+        preopen: Option<String>,
+    },
 }
 
 /// One entry of the descriptor table.
@@ -162,8 +165,7 @@ impl WasiCtxBuilder {
 /// Opens a host directory (following symlinks: the host chose it).
 fn open_host_dir(path: &Path) -> std::io::Result<OwnedFd> {
     use std::os::unix::ffi::OsStrExt;
-    let c = CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+    let c = CString::new(path.as_os_str().as_bytes()).map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
     // SAFETY: `c` is a valid C string; the returned descriptor is owned.
     let fd = unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC) };
     if fd < 0 {

@@ -196,10 +196,13 @@ pub fn fd_fdstat_get(call: &mut Call<'_>, a: &Args) -> Ret {
     let ft = match &e.kind {
         Kind::Stdin | Kind::Stdout | Kind::Stderr => FT_CHAR,
         Kind::Dir { .. } => FT_DIR,
-        Kind::File(f) => f.metadata().map(|m| {
-            use std::os::unix::fs::MetadataExt;
-            filetype_of(m.mode() as libc::mode_t)
-        }).unwrap_or(FT_UNKNOWN),
+        Kind::File(f) => f
+            .metadata()
+            .map(|m| {
+                use std::os::unix::fs::MetadataExt;
+                filetype_of(m.mode() as libc::mode_t)
+            })
+            .unwrap_or(FT_UNKNOWN),
     };
     let (flags, base, inh) = (e.flags, e.rights_base, e.rights_inheriting);
     let m = &mut call.mem;
@@ -224,7 +227,8 @@ pub fn fd_fdstat_set_flags(call: &mut Call<'_>, a: &Args) -> Ret {
         if cur < 0 {
             return Err(errno::last().into());
         }
-        let new = (cur & !(libc::O_APPEND | libc::O_NONBLOCK)) | (host_fdflags(flags) & (libc::O_APPEND | libc::O_NONBLOCK));
+        let new =
+            (cur & !(libc::O_APPEND | libc::O_NONBLOCK)) | (host_fdflags(flags) & (libc::O_APPEND | libc::O_NONBLOCK));
         // SAFETY: as above.
         if unsafe { libc::fcntl(fd, libc::F_SETFL, new) } != 0 {
             return Err(errno::last().into());

@@ -1,0 +1,197 @@
+//! WASI programs written in C (`spec-tests/wasi/*.c`, built to the
+//! committed `.wasm` by `build.sh`), run through the library and through
+//! `wasmint run`: files, directories, args/env, clocks, sleeping, stdio,
+//! exit codes, and every sandbox escape we know of.
+
+#![cfg(unix)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+use wasmint::wasi::{self, Input, Output, WasiCtxBuilder};
+use wasmint::{Module, Store};
+
+fn program(name: &str) -> Module {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-tests/wasi").join(format!("{name}.wasm"));
+    Module::new(&std::fs::read(&path).unwrap()).unwrap()
+}
+
+/// A fresh folder with a sandbox `sb` (holding `input.txt` and host-made
+/// symlinks pointing out), a second one `other`, and `secret.txt` beside.
+struct Tree(PathBuf);
+
+impl Tree {
+    fn new(tag: &str) -> Tree {
+        let root = std::env::temp_dir().join(format!("wasmint-wasi-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("sb")).unwrap();
+        std::fs::create_dir_all(root.join("other")).unwrap();
+        std::fs::write(root.join("secret.txt"), "secret\n").unwrap();
+        std::fs::write(root.join("sb/input.txt"), "line one\nline two\n").unwrap();
+        std::os::unix::fs::symlink("../secret.txt", root.join("sb/host_rel")).unwrap();
+        std::os::unix::fs::symlink(root.join("secret.txt"), root.join("sb/host_abs")).unwrap();
+        std::os::unix::fs::symlink("..", root.join("sb/host_dir")).unwrap();
+        Tree(root)
+    }
+    fn sb(&self) -> PathBuf {
+        self.0.join("sb")
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A writer into a shared buffer.
+#[derive(Clone, Default)]
+struct Buf(Arc<Mutex<Vec<u8>>>);
+impl Write for Buf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+impl Buf {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+/// Runs `name` in-process: (exit status, stdout, stderr).
+fn run(name: &str, b: &mut WasiCtxBuilder) -> (u32, String, String) {
+    let (out, err) = (Buf::default(), Buf::default());
+    b.stdout(Output::Writer(Box::new(out.clone()))).stderr(Output::Writer(Box::new(err.clone())));
+    let status = wasi::run(&mut Store::new(), &program(name), b.build().unwrap(), None).unwrap();
+    (status, out.text(), err.text())
+}
+
+const DEMO_OUT: &str = "arg 0: demo.wasm\narg 1: x\narg 2: y z\nenv: A=1\nenv: B=two\n\
+read: line one\nread: line two\nentry: input.txt\nentry: output.txt\n";
+
+#[test]
+fn demo_in_process() {
+    let t = Tree::new("demo");
+    std::fs::remove_file(t.sb().join("host_rel")).unwrap();
+    std::fs::remove_file(t.sb().join("host_abs")).unwrap();
+    std::fs::remove_file(t.sb().join("host_dir")).unwrap();
+    let mut b = WasiCtxBuilder::new();
+    b.arg("demo.wasm").arg("x").arg("y z").env("A", "1").env("B", "two").preopen_dir(t.sb(), "/data");
+    let (status, out, _) = run("demo", &mut b);
+    assert_eq!((status, out.as_str()), (3, DEMO_OUT));
+    assert_eq!(std::fs::read_to_string(t.sb().join("output.txt")).unwrap(), "written by demo.wasm with 3 args\n");
+}
+
+#[test]
+fn demo_with_the_cli() {
+    let t = Tree::new("democli");
+    for l in ["host_rel", "host_abs", "host_dir"] {
+        std::fs::remove_file(t.sb().join(l)).unwrap();
+    }
+    let wasm = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-tests/wasi/demo.wasm");
+    std::fs::copy(&wasm, t.0.join("demo.wasm")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wasmint"))
+        .current_dir(&t.0)
+        .env("HOST_ONLY", "must not leak")
+        .args(["run", "--dir", "sb::/data", "--env", "A=1", "--env=B=two", "demo.wasm", "x", "y z"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), DEMO_OUT);
+    assert_eq!(std::fs::read_to_string(t.sb().join("output.txt")).unwrap(), "written by demo.wasm with 3 args\n");
+}
+
+#[test]
+fn files_in_a_mapped_directory() {
+    let t = Tree::new("files");
+    let mut b = WasiCtxBuilder::new();
+    b.arg("files").preopen_dir(t.sb(), "/sb");
+    let (status, out, _) = run("files", &mut b);
+    assert!(out.ends_with("\n0 failures\n"), "{out}");
+    assert!(!out.contains("FAIL"), "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("ok ")).count(), 33, "{out}");
+    assert_eq!(status, 0);
+}
+
+#[test]
+fn every_escape_is_refused() {
+    let t = Tree::new("escape");
+    let mut b = WasiCtxBuilder::new();
+    b.arg("escape").preopen_dir(t.sb(), "/sb").preopen_dir(t.0.join("other"), "/other");
+    let (status, out, _) = run("escape", &mut b);
+    assert!(!out.contains("ESCAPED"), "{out}");
+    let refused: Vec<&str> = out.lines().filter(|l| l.starts_with("refused ")).collect();
+    assert_eq!(refused.len(), 26, "{out}");
+    // `..`, absolute paths and symlinks out: ENOTCAPABLE (76); the symlink
+    // loop: ELOOP (32).
+    for l in &refused {
+        let ok = l.ends_with("errno 76 (Capabilities insufficient)") || (l.contains("loop") && l.contains("errno 32"));
+        assert!(ok, "unexpected refusal: {l}");
+    }
+    assert!(out.ends_with("rename between preopens: 0\n0 escapes\n"), "{out}");
+    assert_eq!(status, 0);
+    // Nothing was created or moved outside the sandboxes.
+    let mut outside: Vec<String> =
+        std::fs::read_dir(&t.0).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    outside.sort();
+    assert_eq!(outside, ["other", "sb", "secret.txt"]);
+    assert_eq!(std::fs::read_to_string(t.0.join("secret.txt")).unwrap(), "secret\n");
+    assert!(t.0.join("other/mine").exists());
+}
+
+#[test]
+fn args_env_clocks_sleep_random_stdio_and_exit_code() {
+    let mut b = WasiCtxBuilder::new();
+    b.arg("misc").arg("42").arg("two words").env("GREETING", "hello");
+    b.stdin(Input::Bytes(std::io::Cursor::new(b"from stdin\n".to_vec())));
+    let (status, out, err) = run("misc", &mut b);
+    assert_eq!(
+        out,
+        "arg: 42\narg: two words\nGREETING=hello\nHOME=(unset)\nrealtime after 2020: 1\nclock_getres ok: 1\n\
+         slept at least 50ms: 1\nrandom: 1\nfrom stdin\nstdin bytes: 11\n"
+    );
+    assert_eq!(err, "to stderr\n");
+    assert_eq!(status, 42);
+}
+
+#[test]
+fn cli_gives_no_host_environment_unless_asked() {
+    let wasm = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-tests/wasi/misc.wasm");
+    let run = |extra: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_wasmint"));
+        c.arg("run").args(extra).arg(&wasm).arg("9").env("GREETING", "from host").env("HOME", "/home/x");
+        let mut child = c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(b"piped\n").unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (code, out, err) = run(&[]);
+    assert_eq!(code, Some(9));
+    assert!(out.contains("GREETING=(unset)\nHOME=(unset)\n"), "{out}");
+    assert!(out.contains("piped\nstdin bytes: 6\n"), "{out}");
+    assert_eq!(err, "to stderr\n");
+    let (_, out, _) = run(&["--env", "GREETING=given"]);
+    assert!(out.contains("GREETING=given\nHOME=(unset)\n"), "{out}");
+    let (_, out, _) = run(&["--inherit-env"]);
+    assert!(out.contains("GREETING=from host\nHOME=/home/x\n"), "{out}");
+}
+
+#[test]
+fn cli_traps_exit_134() {
+    let t = Tree::new("trap");
+    let wat = t.0.join("trap.wat");
+    std::fs::write(
+        &wat,
+        r#"(module (memory (export "memory") 1) (func (export "_start") i32.const 0 i32.const 0 i32.div_u drop))"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wasmint")).arg("run").arg(&wat).output().unwrap();
+    assert_eq!(out.status.code(), Some(134));
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "wasmint run: trap: integer divide by zero\n");
+}
