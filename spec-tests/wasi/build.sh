@@ -11,6 +11,6 @@ set -eu
 cd "$(dirname "$0")"
 CC=${CC:-clang}
 for src in *.c; do
-    "$CC" --target=wasm32-wasi --sysroot=/usr -O2 -Wall -o "${src%.c}.wasm" "$src"
+    "$CC" --target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wl,--strip-debug -o "${src%.c}.wasm" "$src"
     echo "built ${src%.c}.wasm"
 done
