@@ -14,7 +14,7 @@ replacement.
 
 Submodules: :mod:`wasmint.engine` (engines, accepted for compatibility),
 :mod:`wasmint.target` (compilation targets, likewise), :mod:`wasmint.wasi`
-(not implemented yet).
+(WASI preview1: run programs compiled for wasm32-wasi, sandboxed).
 """
 
 from ._native import (

@@ -41,6 +41,8 @@ __all__ = [
     "wat2wasm",
     "wasm2wat",
     "cli_main",
+    "WasiEnv",
+    "wasi_version",
 ]
 
 __version__: str
@@ -62,6 +64,30 @@ class Type(enum.IntEnum):
 def wat2wasm(wat: Union[str, bytes]) -> bytes: ...
 def wasm2wat(bytes: Union[bytes, bytearray]) -> str: ...
 def cli_main(argv: List[str]) -> int: ...
+
+# --- WASI (the native half of wasmint.wasi) ---------------------------------
+
+_Output = Union[None, bool, Callable[[bytes], Any]]
+
+def wasi_version(module: Module, strict: bool = False) -> Optional[str]: ...
+@final
+class WasiEnv:
+    def __new__(
+        cls,
+        args: List[str],
+        envs: List[Tuple[str, str]],
+        dirs: List[Tuple[str, str]],
+        stdin: Optional[bytes] = None,
+        stdout: _Output = None,
+        stderr: _Output = None,
+    ) -> WasiEnv: ...
+    @property
+    def stdout(self) -> Optional[bytes]: ...
+    @property
+    def stderr(self) -> Optional[bytes]: ...
+    @property
+    def exit_code(self) -> Optional[int]: ...
+    def functions(self, store: Store, version: str) -> dict: ...
 
 @final
 class Store:

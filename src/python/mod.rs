@@ -44,6 +44,8 @@ mod stack;
 mod store;
 mod table;
 mod types;
+#[cfg(unix)]
+mod wasi;
 
 pyo3::create_exception!(
     wasmint,
@@ -146,5 +148,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(wat2wasm, m)?)?;
     m.add_function(wrap_pyfunction!(wasm2wat, m)?)?;
     m.add_function(wrap_pyfunction!(cli_main, m)?)?;
+    #[cfg(unix)]
+    {
+        m.add_class::<wasi::WasiEnv>()?;
+        m.add_function(wrap_pyfunction!(wasi::wasi_version, m)?)?;
+    }
     Ok(())
 }

@@ -36,7 +36,7 @@ pub use errno::Errno;
 pub use path::{resolve, Resolved, MAX_SYMLINKS};
 
 use crate::error::{Error, Result, Trap};
-use crate::{Caller, Extern, ExternType, Func, FuncType, Instance, Module, Store, ValType, Value};
+use crate::{Caller, Extern, ExternType, Func, FuncType, HostFunc, Instance, Module, Store, ValType, Value};
 use mem::Mem;
 
 /// A WASI version (import module name).
@@ -221,8 +221,9 @@ fn caller_memory<'a>(caller: &'a mut Caller<'_>) -> &'a mut [u8] {
     }
 }
 
-/// Defines WASI function `name` of `version` in `store`, working on `ctx`.
-pub fn define(store: &mut Store, version: Version, name: &str, ctx: &Arc<Mutex<WasiCtx>>) -> Option<Func> {
+/// WASI function `name` of `version` working on `ctx`: its type and a
+/// host function to define in a store.
+pub fn host_func(version: Version, name: &str, ctx: &Arc<Mutex<WasiCtx>>) -> Option<(FuncType, HostFunc)> {
     let ty = function_type(version, name)?;
     let imp = FUNCS.iter().find(|f| f.0 == name)?.2;
     let ctx = ctx.clone();
@@ -248,7 +249,13 @@ pub fn define(store: &mut Store, version: Version, name: &str, ctx: &Arc<Mutex<W
         }
         Ok(())
     };
-    Some(store.func_new(ty, Arc::new(f)))
+    Some((ty, Arc::new(f)))
+}
+
+/// Defines WASI function `name` of `version` in `store`, working on `ctx`.
+pub fn define(store: &mut Store, version: Version, name: &str, ctx: &Arc<Mutex<WasiCtx>>) -> Option<Func> {
+    let (ty, f) = host_func(version, name, ctx)?;
+    Some(store.func_new(ty, f))
 }
 
 /// The imports of `module`, in order, with WASI functions defined in
