@@ -298,7 +298,7 @@ fn read_iovs(call: &mut Call<'_>, fd: u32, iovs: u32, n: u32, at: Option<u64>) -
         let e = call.ctx.fds.get_mut(fd as usize).and_then(Option::as_mut).ok_or(Errno::BADF)?;
         let got = match (&mut e.kind, at) {
             (Kind::File(f), None) => f.read(dst),
-            (Kind::File(f), Some(off)) => f.read_at(dst, off + total as u64),
+            (Kind::File(f), Some(off)) => f.read_at(dst, off.checked_add(total as u64).ok_or(Errno::INVAL)?),
             (Kind::Stdin, None) => call.ctx.read_in(dst),
             (Kind::Stdin, Some(_)) => return Err(Errno::SPIPE),
             (Kind::Dir { .. }, _) => return Err(Errno::ISDIR),
@@ -326,7 +326,7 @@ fn write_iovs(call: &mut Call<'_>, fd: u32, iovs: u32, n: u32, at: Option<u64>) 
         let e = call.ctx.fds.get_mut(fd as usize).and_then(Option::as_mut).ok_or(Errno::BADF)?;
         let put = match (&mut e.kind, at) {
             (Kind::File(f), None) => f.write(src),
-            (Kind::File(f), Some(off)) => f.write_at(src, off + total as u64),
+            (Kind::File(f), Some(off)) => f.write_at(src, off.checked_add(total as u64).ok_or(Errno::INVAL)?),
             (Kind::Stdout, None) => call.ctx.write_out(false, src),
             (Kind::Stderr, None) => call.ctx.write_out(true, src),
             (Kind::Stdout | Kind::Stderr, Some(_)) => return Err(Errno::SPIPE),
@@ -404,8 +404,9 @@ pub fn fd_prestat_get(call: &mut Call<'_>, a: &Args) -> Ret {
         Kind::Dir { preopen: Some(name), .. } => name.len() as u32,
         _ => return Err(Errno::BADF.into()),
     };
-    call.mem.set_u32(a.u32(1), 0)?;
-    call.mem.set_u32(a.u32(1) + 4, len)?;
+    let p = call.mem.slice_mut(a.u32(1), 8)?;
+    p[..4].copy_from_slice(&0u32.to_le_bytes());
+    p[4..].copy_from_slice(&len.to_le_bytes());
     Ok(())
 }
 
