@@ -5,7 +5,7 @@
 //! `cargo test --benches` runs each program once at its quick size.
 //! WASMINT_BENCH_ENGINES=wasmint,wasmi selects engines; criterion's own
 //! filter selects programs (`cargo bench --bench execute -- fib`).
-//! benches/summary.py prints the results as one table.
+//! benches/python_peers.py adds these wasmi medians to its table.
 
 mod common;
 
