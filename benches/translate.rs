@@ -1,5 +1,5 @@
 //! Startup: decode + validate + translate throughput on a module of over
-//! 1 MB (benches/corpus/big.wasm: 140 renamed copies of the corpus), and
+//! 1 MB (benches/corpus/big.wasm: 120 renamed copies of the corpus), and
 //! instantiate time, on wasmint and wasmi (`cargo bench --bench translate`).
 //!
 //! wasmi is measured both eagerly (translating every function, the same

@@ -19,6 +19,8 @@ sha256    1 200
 quicksort 1 160
 vm        1 160
 hashmap   1 300
+primes64  1 400
+levenshtein 1 900
 "
 
 # -ffp-contract=off: no fused multiply-add natively either, so f64 results
@@ -37,7 +39,7 @@ done
 
 # big.wasm: BIG_COPIES renamed copies of every program (exports run_<name>_<k>),
 # buffers aliased (BENCH_TINY in bench.h). Over 1 MB of code; never run.
-BIG_COPIES=${BIG_COPIES:-140}
+BIG_COPIES=${BIG_COPIES:-120}
 k=0
 while [ "$k" -lt "$BIG_COPIES" ]; do
     for src in *.c; do
