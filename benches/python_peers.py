@@ -139,6 +139,8 @@ def main():
     ap.add_argument("--repeats", type=int, default=5, help="timed runs per program and engine (median)")
     ap.add_argument("--slow-repeats", type=int, default=1, help="timed runs for pywasm (at the quick n)")
     ap.add_argument("--quick", action="store_true", help="every engine at the quick n (a smoke test)")
+    ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    ap.add_argument("--json", metavar="FILE", help="also write the times (seconds) as JSON")
     default_criterion = os.path.join(HERE, "..", "target", "criterion")
     ap.add_argument("--criterion", default=default_criterion if os.path.isdir(default_criterion) else "",
                     help="criterion output dir to take wasmi medians from ('' to skip)")
@@ -149,7 +151,7 @@ def main():
     if args.programs:
         keep = set(p.strip() for p in args.programs.split(","))
         programs = [p for p in programs if p[0] in keep]
-    engines = []
+    engines, missing = [], []
     for name, prepare, slow in ENGINES:
         if name not in wanted:
             continue
@@ -157,6 +159,7 @@ def main():
         if ok:
             engines.append((name, prepare, slow))
         else:
+            missing.append(name)
             print(f"# {name}: not available ({why})", file=sys.stderr)
     if not engines:
         sys.exit("no engine available")
@@ -184,7 +187,9 @@ def main():
                 t, est = results[name][pname]
                 print(f"# {pname:10} {name:9} {t:9.4f} s{' (scaled from the quick n)' if est else ''}",
                       file=sys.stderr, flush=True)
-            except Exception as e:
+            except BaseException as e:  # also pyo3's PanicException
+                if isinstance(e, (KeyboardInterrupt, SystemExit)):
+                    raise
                 print(f"# {pname:10} {name:9} FAILED: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
 
     columns = [name for name, _, _ in engines]
@@ -195,41 +200,49 @@ def main():
             columns.insert(1, "wasmi*")
 
     base = "wasmint" if results.get("wasmint") else columns[0]
-    print()
-    print(f"Median seconds per program (n from manifest.txt{', quick n' if args.quick else ''});"
-          f" in brackets: time / {base} time (lower is faster).")
-    header = f"{'program':11}" + "".join(f"{c:>22}" for c in columns)
-    print(header)
-    print("-" * len(header))
+    # Geometric mean over the programs every shown engine completed.
+    common = [p[0] for p in programs if all(p[0] in results[c] for c in columns)]
+    means = {}
+    for c in columns:
+        if common:
+            means[c] = (geomean([results[c][p][0] for p in common]), any(results[c][p][1] for p in common))
+    rows = [(p[0], {c: results[c].get(p[0]) for c in columns}) for p in programs]
+    rows.append(("geomean", {c: means.get(c) for c in columns}))
 
     def cell(r, b):
         if r is None:
-            return f"{'-':>22}"
+            return "-"
         t, est = r
-        ratio = f"({t / b:.2f}x)" if b else ""
-        return f"{('~' if est else '') + format(t, '.4f'):>12} {ratio:>9}"
+        text = ("~" if est else "") + format(t, ".4f")
+        return f"{text} ({t / b[0]:.2f}x)" if b else text
 
-    for pname, _, _ in programs:
-        b = results.get(base, {}).get(pname)
-        row = f"{pname:11}"
-        for c in columns:
-            row += cell(results[c].get(pname), b[0] if b else None)
-        print(row)
-    # Geometric mean over the programs every shown engine completed.
-    common = [p[0] for p in programs if all(p[0] in results[c] for c in columns)]
-    row = f"{'geomean':11}"
-    gb = geomean([results[base][p][0] for p in common]) if common else None
-    for c in columns:
-        g = geomean([results[c][p][0] for p in common]) if common else None
-        row += cell((g, any(results[c][p][1] for p in common)) if g else None, gb)
-    print("-" * len(header))
-    print(row)
+    print()
+    print(f"Median seconds per program (n from manifest.txt{', quick n' if args.quick else ''});"
+          f" in brackets: time / {base} time (lower is faster).")
+    if args.markdown:
+        print("| program | " + " | ".join(columns) + " |")
+        print("| --- |" + " ---: |" * len(columns))
+        for name, r in rows:
+            print(f"| {name} | " + " | ".join(cell(r[c], r.get(base)) for c in columns) + " |")
+    else:
+        header = f"{'program':11}" + "".join(f"{c:>22}" for c in columns)
+        print(header)
+        print("-" * len(header))
+        for name, r in rows:
+            if name == "geomean":
+                print("-" * len(header))
+            print(f"{name:11}" + "".join(f"{cell(r[c], r.get(base)):>22}" for c in columns))
     if len(common) < len(programs):
         print(f"(geomean over the {len(common)} programs every engine completed)")
     if "wasmi*" in columns:
         print("* wasmi: median from the last `cargo bench --bench execute` (criterion), not this run.")
     if any(r[1] for col in results.values() for r in col.values()):
         print("~ pywasm: timed at the quick n and scaled linearly to the benchmark n.")
+    if missing:
+        print("Not available: " + ", ".join(missing) + " (see benches/README.md to install).")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({c: {p: t for p, (t, _) in results[c].items()} for c in columns}, f, indent=1)
     import platform
 
     vers = []

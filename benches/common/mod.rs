@@ -131,10 +131,11 @@ pub fn catch<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     })
 }
 
-/// Prepares `p` on an engine and checks its checksum once. A wrong
+/// Prepares `p` on an engine and checks its checksum once at the quick n
+/// (cheap, so programs that criterion's filter skips cost nothing). A wrong
 /// checksum panics: a fast wrong answer must not look like a result.
 pub fn prepare_checked(engine: &str, prepare: Prepare, p: &Program) -> Result<Box<dyn Runner>, String> {
-    let (n, sum) = p.size();
+    let (n, sum) = p.quick;
     let (runner, got) = catch(|| {
         let mut runner = prepare(&p.wasm)?;
         let got = runner.run(n);
