@@ -199,7 +199,12 @@ def main():
             results["wasmi*"] = {k: (v, False) for k, v in wasmi.items() if v is not None}
             columns.insert(1, "wasmi*")
 
-    base = "wasmint" if results.get("wasmint") else columns[0]
+    # An engine that failed every program gets no column.
+    failed = [c for c in columns if not results[c]]
+    columns = [c for c in columns if results[c]]
+    if not columns:
+        sys.exit("every engine failed (see the messages above)")
+    base = "wasmint" if "wasmint" in columns else columns[0]
     # Geometric mean over the programs every shown engine completed.
     common = [p[0] for p in programs if all(p[0] in results[c] for c in columns)]
     means = {}
@@ -238,6 +243,8 @@ def main():
         print("* wasmi: median from the last `cargo bench --bench execute` (criterion), not this run.")
     if any(r[1] for col in results.values() for r in col.values()):
         print("~ pywasm: timed at the quick n and scaled linearly to the benchmark n.")
+    if failed:
+        print("Failed on every program: " + ", ".join(failed) + " (see the messages above).")
     if missing:
         print("Not available: " + ", ".join(missing) + " (see benches/README.md to install).")
     if args.json:
