@@ -1,16 +1,421 @@
 //! Validation (spec chapter 3 and the appendix algorithm 7.3).
 //!
-//! STUB: to be implemented.
+//! [`validate`] checks a decoded [`Module`] in the order of the reference
+//! interpreter (`valid/valid.ml`), so that a module with several faults
+//! reports the same one as the spec suite expects:
+//!
+//! 1. build the context: imports, then function types, tables, memories, element
+//!    and data segments; the globals visible to constant expressions are only
+//!    the imported ones (2.0 rule),
+//! 2. globals, tables, memories, element segments, data segments,
+//! 3. function bodies ([`validate_func`]), start function, exports, memory count.
+//!
+//! Messages start with the suite's wording (`"type mismatch"`,
+//! `"unknown global 1"`, ...); detail may follow, never precede it.
+//!
+//! Index lookups never panic: every index is checked with `get`, and nothing
+//! is allocated in proportion to a count the module merely declares.
 
-use crate::error::Result;
-use crate::syntax::Module;
+mod const_expr;
+mod func;
+
+pub use func::{validate_func, FuncValidator};
+
+use crate::error::{Error, Result};
+use crate::syntax::*;
+
+/// The typing context `C` of spec 3.1.6 for a whole module: every index space,
+/// with imports first. Built once by [`ModuleCtx::new`], shared by all checks.
+#[derive(Debug)]
+pub struct ModuleCtx<'m> {
+    /// The module being validated.
+    pub module: &'m Module,
+    /// Type index of every function (imports first); each one is known valid.
+    pub funcs: Vec<u32>,
+    /// Every table (imports first).
+    pub tables: Vec<TableType>,
+    /// Every memory (imports first).
+    pub memories: Vec<MemType>,
+    /// Every global (imports first).
+    pub globals: Vec<GlobalType>,
+    /// How many globals are imported: the only ones constant expressions may read.
+    pub num_imported_globals: usize,
+    /// Element type of each element segment.
+    pub elems: Vec<RefType>,
+    /// Number of data segments.
+    pub num_datas: u32,
+    /// Bit set of the functions that `ref.func` may name inside function bodies
+    /// (spec 3.4.10 `C.refs`: referenced outside function bodies and the start).
+    declared: Vec<u64>,
+}
+
+/// A validation error at `offset`.
+pub(crate) fn err<T>(message: impl Into<String>, offset: usize) -> Result<T> {
+    Err(Error::validate(message, offset))
+}
+
+/// Rejects `v128`: SIMD is not supported yet.
+pub(crate) fn check_val_type(t: ValType, offset: usize) -> Result<()> {
+    if t == ValType::V128 {
+        return err("SIMD type v128 is not supported", offset);
+    }
+    Ok(())
+}
+
+/// Most parameters, and most results, a function type may have. An
+/// implementation limit (spec A.1; wasmparser's too): each multi-value
+/// instruction costs time in proportion to an arity, so unbounded arities
+/// would make validating and running small hostile modules quadratic.
+pub const MAX_FUNC_ARITY: usize = 1000;
+
+/// Most locals (parameters included) a function may have: an implementation
+/// limit, as every call materialises them (wasmparser's limit too).
+pub const MAX_LOCALS: u64 = 50_000;
+
+fn check_func_type(ty: &FuncType) -> Result<()> {
+    if ty.params.len() > MAX_FUNC_ARITY || ty.results.len() > MAX_FUNC_ARITY {
+        return err(
+            "function type has too many parameters or results (implementation limit)",
+            0,
+        );
+    }
+    for &t in ty.params.iter().chain(ty.results.iter()) {
+        check_val_type(t, 0)?;
+    }
+    Ok(())
+}
+
+/// Spec 3.2.1: limits within `range`, minimum not above maximum.
+fn check_limits(l: &Limits, range: u64, msg: &str, offset: usize) -> Result<()> {
+    if u64::from(l.min) > range {
+        return err(msg, offset);
+    }
+    if let Some(max) = l.max {
+        if u64::from(max) > range {
+            return err(msg, offset);
+        }
+        if l.min > max {
+            return err("size minimum must not be greater than maximum", offset);
+        }
+    }
+    Ok(())
+}
+
+fn check_table_type(t: &TableType) -> Result<()> {
+    check_limits(
+        &t.limits,
+        u64::from(u32::MAX),
+        "table size must be at most 2^32-1",
+        0,
+    )
+}
+
+fn check_memory_type(t: &MemType) -> Result<()> {
+    check_limits(
+        &t.limits,
+        u64::from(MAX_PAGES),
+        "memory size must be at most 65536 pages (4GiB)",
+        0,
+    )
+}
+
+impl<'m> ModuleCtx<'m> {
+    /// Builds the context, checking imports and the function section's type
+    /// indices (the reference interpreter does so while building it).
+    ///
+    /// # Errors
+    /// `unknown type N`, invalid import types.
+    pub fn new(module: &'m Module) -> Result<Self> {
+        let mut funcs = Vec::with_capacity(module.funcs.len() + module.imports.len());
+        let mut tables = Vec::new();
+        let mut memories = Vec::new();
+        let mut globals = Vec::with_capacity(module.globals.len());
+        for ty in &module.types {
+            check_func_type(ty)?;
+        }
+        // The reference interpreter checks imports last to first (a fold_right).
+        for imp in module.imports.iter().rev() {
+            match &imp.desc {
+                ImportDesc::Func(t) if *t as usize >= module.types.len() => {
+                    return err(format!("unknown type {t}"), 0);
+                }
+                ImportDesc::Func(_) => {}
+                ImportDesc::Table(t) => check_table_type(t)?,
+                ImportDesc::Memory(m) => check_memory_type(m)?,
+                ImportDesc::Global(g) => check_val_type(g.val, 0)?,
+            }
+        }
+        for imp in &module.imports {
+            match &imp.desc {
+                ImportDesc::Func(t) => funcs.push(*t),
+                ImportDesc::Table(t) => tables.push(*t),
+                ImportDesc::Memory(m) => memories.push(*m),
+                ImportDesc::Global(g) => globals.push(*g),
+            }
+        }
+        let num_imported_globals = globals.len();
+        for (i, &t) in module.funcs.iter().enumerate() {
+            if t as usize >= module.types.len() {
+                // The function section has no offsets; point at the body.
+                let at = module.codes.get(i).map_or(0, |c| c.offset);
+                return err(format!("unknown type {t}"), at);
+            }
+            funcs.push(t);
+        }
+        tables.extend_from_slice(&module.tables);
+        memories.extend(module.memories.iter().copied());
+        globals.extend(module.globals.iter().map(|g| g.ty));
+        let elems = module.elems.iter().map(|e| e.ty).collect();
+        let num_datas = u32::try_from(module.datas.len()).unwrap_or(u32::MAX);
+
+        let mut ctx = ModuleCtx {
+            module,
+            funcs,
+            tables,
+            memories,
+            globals,
+            num_imported_globals,
+            elems,
+            num_datas,
+            declared: Vec::new(),
+        };
+        ctx.collect_declared();
+        Ok(ctx)
+    }
+
+    /// `C.refs`: every function index occurring in the module outside of
+    /// function bodies and the start section.
+    fn collect_declared(&mut self) {
+        let m = self.module;
+        let mut declared = vec![0u64; self.funcs.len().div_ceil(64)];
+        let mut mark = |f: u32| {
+            if let Some(w) = declared.get_mut(f as usize / 64) {
+                *w |= 1 << (f % 64);
+            }
+        };
+        let mark_expr = |e: &ConstExpr, mark: &mut dyn FnMut(u32)| {
+            for i in &e.instrs {
+                if let Instr::RefFunc(f) = i {
+                    mark(*f);
+                }
+            }
+        };
+        for g in &m.globals {
+            mark_expr(&g.init, &mut mark);
+        }
+        for e in &m.elems {
+            match &e.items {
+                ElemItems::Funcs(fs) => fs.iter().for_each(|&f| mark(f)),
+                ElemItems::Exprs(es) => es.iter().for_each(|e| mark_expr(e, &mut mark)),
+            }
+            if let ElemMode::Active { offset, .. } = &e.mode {
+                mark_expr(offset, &mut mark);
+            }
+        }
+        for d in &m.datas {
+            if let DataMode::Active { offset, .. } = &d.mode {
+                mark_expr(offset, &mut mark);
+            }
+        }
+        for e in &m.exports {
+            if let ExportDesc::Func(f) = e.desc {
+                mark(f);
+            }
+        }
+        self.declared = declared;
+    }
+
+    /// Is function `f` in `C.refs` (may `ref.func f` appear in a body)?
+    pub fn is_declared(&self, f: u32) -> bool {
+        self.declared
+            .get(f as usize / 64)
+            .is_some_and(|w| w & (1 << (f % 64)) != 0)
+    }
+
+    /// The type of function `f`.
+    ///
+    /// # Errors
+    /// `unknown function N`.
+    pub fn func_type(&self, f: u32, offset: usize) -> Result<&'m FuncType> {
+        match self.funcs.get(f as usize) {
+            // Type indices were checked in `new`.
+            Some(&t) => Ok(&self.module.types[t as usize]),
+            None => err(format!("unknown function {f}"), offset),
+        }
+    }
+
+    /// Type `t` of the type section.
+    ///
+    /// # Errors
+    /// `unknown type N`.
+    pub fn type_at(&self, t: u32, offset: usize) -> Result<&'m FuncType> {
+        match self.module.types.get(t as usize) {
+            Some(ty) => Ok(ty),
+            None => err(format!("unknown type {t}"), offset),
+        }
+    }
+
+    /// # Errors
+    /// `unknown table N`.
+    pub fn table(&self, t: u32, offset: usize) -> Result<TableType> {
+        match self.tables.get(t as usize) {
+            Some(ty) => Ok(*ty),
+            None => err(format!("unknown table {t}"), offset),
+        }
+    }
+
+    /// # Errors
+    /// `unknown memory N`.
+    pub fn memory(&self, m: u32, offset: usize) -> Result<MemType> {
+        match self.memories.get(m as usize) {
+            Some(ty) => Ok(*ty),
+            None => err(format!("unknown memory {m}"), offset),
+        }
+    }
+
+    /// # Errors
+    /// `unknown global N`.
+    pub fn global(&self, g: u32, offset: usize) -> Result<GlobalType> {
+        match self.globals.get(g as usize) {
+            Some(ty) => Ok(*ty),
+            None => err(format!("unknown global {g}"), offset),
+        }
+    }
+
+    /// # Errors
+    /// `unknown elem segment N`.
+    pub fn elem(&self, e: u32, offset: usize) -> Result<RefType> {
+        match self.elems.get(e as usize) {
+            Some(ty) => Ok(*ty),
+            None => err(format!("unknown elem segment {e}"), offset),
+        }
+    }
+
+    /// # Errors
+    /// `unknown data segment N`.
+    pub fn data(&self, d: u32, offset: usize) -> Result<()> {
+        if d >= self.num_datas {
+            return err(format!("unknown data segment {d}"), offset);
+        }
+        Ok(())
+    }
+}
 
 /// Validates a decoded module.
 ///
 /// # Errors
-/// [`Error::Validate`](crate::Error::Validate) with the spec suite's wording
+/// [`Error::Validate`] with the spec suite's wording
 /// (e.g. "type mismatch", "unknown local") and the byte offset.
 pub fn validate(module: &Module) -> Result<()> {
-    let _ = module;
-    todo!()
+    let ctx = ModuleCtx::new(module)?;
+
+    // Globals (3.4.4): initialisers see imported globals only.
+    for g in &module.globals {
+        check_val_type(g.ty.val, g.init.offset)?;
+        const_expr::check(&ctx, &g.init, g.ty.val)?;
+    }
+    for t in &module.tables {
+        check_table_type(t)?;
+    }
+    for m in &module.memories {
+        check_memory_type(m)?;
+    }
+
+    // Element segments (3.4.5).
+    for seg in &module.elems {
+        match &seg.items {
+            ElemItems::Funcs(fs) => {
+                // Function indices carry no offset; use the segment's offset
+                // expression when there is one.
+                let at = match &seg.mode {
+                    ElemMode::Active { offset, .. } => offset.offset,
+                    _ => 0,
+                };
+                for &f in fs {
+                    ctx.func_type(f, at)?;
+                }
+                if seg.ty != RefType::FuncRef {
+                    return err("type mismatch in element segment", at);
+                }
+            }
+            ElemItems::Exprs(es) => {
+                for e in es {
+                    const_expr::check(&ctx, e, seg.ty.into())?;
+                }
+            }
+        }
+        if let ElemMode::Active { table, offset } = &seg.mode {
+            let tt = ctx.table(*table, offset.offset)?;
+            if tt.elem != seg.ty {
+                return err(
+                    format!(
+                        "type mismatch in active element segment ({} vs table {})",
+                        seg.ty, tt.elem
+                    ),
+                    offset.offset,
+                );
+            }
+            const_expr::check(&ctx, offset, ValType::I32)?;
+        }
+    }
+
+    // Data segments (3.4.6).
+    for seg in &module.datas {
+        if let DataMode::Active { memory, offset } = &seg.mode {
+            ctx.memory(*memory, offset.offset)?;
+            const_expr::check(&ctx, offset, ValType::I32)?;
+        }
+    }
+
+    // Functions (3.4.1).
+    if module.codes.len() != module.funcs.len() {
+        return err("function and code section have inconsistent lengths", 0);
+    }
+    let mut fv = FuncValidator::new();
+    for i in 0..module.codes.len() {
+        validate_func(&ctx, i, &mut fv)?;
+    }
+
+    // Start function (3.4.8).
+    if let Some(s) = module.start {
+        let ty = ctx.func_type(s, 0)?;
+        if !ty.params.is_empty() || !ty.results.is_empty() {
+            return err("start function must not have parameters or results", 0);
+        }
+    }
+
+    // Exports (3.4.9), in order: each index, then the name's uniqueness. The
+    // first repeated name is found by sorting (name, position) pairs: one
+    // allocation, no copies of names, no hashing.
+    let mut names: Vec<(&str, usize)> = module
+        .exports
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.name.as_str(), i))
+        .collect();
+    names.sort_unstable();
+    let first_dup = names
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| w[1].1)
+        .min();
+    for (i, e) in module.exports.iter().enumerate() {
+        match e.desc {
+            ExportDesc::Func(f) => ctx.func_type(f, 0).map(drop)?,
+            ExportDesc::Table(t) => ctx.table(t, 0).map(drop)?,
+            ExportDesc::Memory(m) => ctx.memory(m, 0).map(drop)?,
+            ExportDesc::Global(g) => ctx.global(g, 0).map(drop)?,
+        }
+        if first_dup == Some(i) {
+            return err(format!("duplicate export name \"{}\"", e.name), 0);
+        }
+    }
+
+    if ctx.memories.len() > 1 {
+        return err("multiple memories are not allowed", 0);
+    }
+    Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,195 @@
+//! One function per section (spec 5.5). Each reads the section contents from
+//! the module reader; the caller checks the declared size afterwards.
+
+use super::instr::InstrDecoder;
+use super::reader::{prealloc, Reader};
+use crate::error::Result;
+use crate::syntax::*;
+
+/// Reads a vector: a length (bounded by the bytes left) and its elements.
+fn vec<'a, T>(
+    r: &mut Reader<'a>,
+    mut f: impl FnMut(&mut Reader<'a>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let n = r.len()?;
+    let mut v = prealloc(n);
+    for _ in 0..n {
+        v.push(f(r)?);
+    }
+    Ok(v)
+}
+
+// ---- Type section (5.5.4) ----
+
+pub(crate) fn types(r: &mut Reader<'_>) -> Result<Vec<FuncType>> {
+    vec(r, |r| {
+        let start = r.pos();
+        match r.u8()? {
+            0x60 => {}
+            // The form is a 7-bit signed LEB128; a continuation bit makes it too long.
+            0x80.. => return Err(r.error("integer representation too long")),
+            _ => return Err(r.error_at(start, "malformed function type")),
+        }
+        let params = vec(r, Reader::val_type)?;
+        let results = vec(r, Reader::val_type)?;
+        Ok(FuncType::new(params, results))
+    })
+}
+
+// ---- Import section (5.5.5) ----
+
+pub(crate) fn imports(r: &mut Reader<'_>) -> Result<Vec<Import>> {
+    vec(r, |r| {
+        let module = r.name()?.to_owned();
+        let name = r.name()?.to_owned();
+        let start = r.pos();
+        let desc = match r.u8()? {
+            0x00 => ImportDesc::Func(r.u32()?),
+            0x01 => ImportDesc::Table(r.table_type()?),
+            0x02 => ImportDesc::Memory(r.mem_type()?),
+            0x03 => ImportDesc::Global(r.global_type()?),
+            _ => return Err(r.error_at(start, "malformed import kind")),
+        };
+        Ok(Import { module, name, desc })
+    })
+}
+
+// ---- Function section (5.5.6) ----
+
+pub(crate) fn funcs(r: &mut Reader<'_>) -> Result<Vec<u32>> {
+    vec(r, Reader::u32)
+}
+
+// ---- Table section (5.5.7) ----
+
+pub(crate) fn tables(r: &mut Reader<'_>) -> Result<Vec<TableType>> {
+    vec(r, Reader::table_type)
+}
+
+// ---- Memory section (5.5.8) ----
+
+pub(crate) fn memories(r: &mut Reader<'_>) -> Result<Vec<MemType>> {
+    vec(r, Reader::mem_type)
+}
+
+// ---- Global section (5.5.9) ----
+
+pub(crate) fn globals(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<Vec<Global>> {
+    vec(r, |r| {
+        let ty = r.global_type()?;
+        let init = d.const_expr(r)?;
+        Ok(Global { ty, init })
+    })
+}
+
+// ---- Export section (5.5.10) ----
+
+pub(crate) fn exports(r: &mut Reader<'_>) -> Result<Vec<Export>> {
+    vec(r, |r| {
+        let name = r.name()?.to_owned();
+        let start = r.pos();
+        let desc = match r.u8()? {
+            0x00 => ExportDesc::Func(r.u32()?),
+            0x01 => ExportDesc::Table(r.u32()?),
+            0x02 => ExportDesc::Memory(r.u32()?),
+            0x03 => ExportDesc::Global(r.u32()?),
+            _ => return Err(r.error_at(start, "malformed export kind")),
+        };
+        Ok(Export { name, desc })
+    })
+}
+
+// ---- Start section (5.5.11) ----
+
+pub(crate) fn start(r: &mut Reader<'_>) -> Result<u32> {
+    r.u32()
+}
+
+// ---- Element section (5.5.12) ----
+
+pub(crate) fn elems(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<Vec<ElemSegment>> {
+    vec(r, |r| elem(r, d))
+}
+
+/// One element segment. The flags' bits: 0 = passive/declarative (else
+/// active), 1 = declarative if passive, or explicit table index if active,
+/// 2 = expressions (else function indices) with an explicit type.
+fn elem(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<ElemSegment> {
+    let start = r.pos();
+    let flags = r.u32()?;
+    if flags > 7 {
+        return Err(r.error_at(start, "malformed elements segment kind"));
+    }
+    let mode = match flags & 0b011 {
+        0b000 => ElemMode::Active {
+            table: 0,
+            offset: d.const_expr(r)?,
+        },
+        0b010 => {
+            let table = r.u32()?;
+            ElemMode::Active {
+                table,
+                offset: d.const_expr(r)?,
+            }
+        }
+        0b001 => ElemMode::Passive,
+        _ => ElemMode::Declarative,
+    };
+    let exprs = flags & 0b100 != 0;
+    // Flags 0 and 4 imply funcref; the others spell out the elemkind/reftype.
+    let ty = if flags & 0b011 == 0 {
+        RefType::FuncRef
+    } else if exprs {
+        r.ref_type()?
+    } else {
+        let start = r.pos();
+        if r.u8()? != 0x00 {
+            return Err(r.error_at(start, "malformed element kind"));
+        }
+        RefType::FuncRef
+    };
+    let items = if exprs {
+        ElemItems::Exprs(vec(r, |r| d.const_expr(r))?)
+    } else {
+        ElemItems::Funcs(vec(r, Reader::u32)?)
+    };
+    Ok(ElemSegment { ty, items, mode })
+}
+
+// ---- Code section (5.5.13) ----
+
+pub(crate) fn codes(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<Vec<FuncBody>> {
+    vec(r, |r| d.func_body(r))
+}
+
+// ---- Data section (5.5.14) ----
+
+pub(crate) fn datas(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<Vec<DataSegment>> {
+    vec(r, |r| {
+        let start = r.pos();
+        let mode = match r.u32()? {
+            0 => DataMode::Active {
+                memory: 0,
+                offset: d.const_expr(r)?,
+            },
+            1 => DataMode::Passive,
+            2 => {
+                let memory = r.u32()?;
+                DataMode::Active {
+                    memory,
+                    offset: d.const_expr(r)?,
+                }
+            }
+            _ => return Err(r.error_at(start, "malformed data segment kind")),
+        };
+        let n = r.len()?;
+        let init = r.bytes(n)?.to_vec();
+        Ok(DataSegment { init, mode })
+    })
+}
+
+// ---- Data count section (5.5.15) ----
+
+pub(crate) fn data_count(r: &mut Reader<'_>) -> Result<u32> {
+    r.u32()
+}

@@ -1,0 +1,617 @@
+//! Function bodies (spec 3.3 instructions, 3.4.1 functions), following the
+//! validation algorithm of the spec appendix (7.3) and its names:
+//! `push_val`/`pop_val`/`pop_expect`/`push_ctrl`/`pop_ctrl`/`label_types`/
+//! `unreachable`.
+//!
+//! The body is a flat instruction list, so nesting lives in the control stack
+//! only (no recursion). The operand stack holds `Option<ValType>`, `None`
+//! being the spec's `Unknown` type of unreachable code. Both stacks live in a
+//! [`FuncValidator`] reused across functions, so validating a module
+//! allocates only when a body is deeper or wider than all before it.
+
+use super::{check_val_type, err, ModuleCtx};
+use crate::error::Result;
+use crate::syntax::{BlockType, FuncBody, Instr, RefType, ValType};
+
+/// An operand type; `None` is `Unknown` (matches anything).
+type OpType = Option<ValType>;
+
+/// What opened a control frame.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum FrameKind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+/// A control frame (appendix: `ctrl_frame`). Start and end types are kept as
+/// the block type and resolved against the module's types on demand.
+#[derive(Copy, Clone, Debug)]
+struct Frame {
+    kind: FrameKind,
+    ty: BlockType,
+    /// Operand stack height at entry.
+    height: usize,
+    unreachable: bool,
+}
+
+/// Reusable state for validating function bodies.
+#[derive(Debug, Default)]
+pub struct FuncValidator {
+    vals: Vec<OpType>,
+    ctrls: Vec<Frame>,
+    /// Locals (parameters first) run-length encoded as (end index, type):
+    /// a body may declare 2^32 locals in a few bytes, so never expand them.
+    locals: Vec<(u64, ValType)>,
+    /// Scratch for `br_table`: (address of label types, label).
+    seen: Vec<(usize, u32)>,
+}
+
+/// Most operands a function may keep on its stack (an implementation limit).
+pub const MAX_OPERANDS: usize = 1 << 20;
+
+/// `[t]` as a static slice, for single-value block types.
+fn single(t: ValType) -> &'static [ValType] {
+    match t {
+        ValType::I32 => &[ValType::I32],
+        ValType::I64 => &[ValType::I64],
+        ValType::F32 => &[ValType::F32],
+        ValType::F64 => &[ValType::F64],
+        ValType::V128 => &[ValType::V128],
+        ValType::FuncRef => &[ValType::FuncRef],
+        ValType::ExternRef => &[ValType::ExternRef],
+    }
+}
+
+fn type_mismatch<T>(expected: OpType, actual: OpType, at: usize) -> Result<T> {
+    let show = |t: OpType| t.map_or("nothing".to_string(), |t| t.to_string());
+    err(
+        format!(
+            "type mismatch: expected {}, found {}",
+            show(expected),
+            show(actual)
+        ),
+        at,
+    )
+}
+
+/// Validates defined function `index` (an index into `module.codes`, not the
+/// function index space, which starts with imports).
+///
+/// # Errors
+/// [`Error::Validate`](crate::Error::Validate) at the offending instruction.
+pub fn validate_func(ctx: &ModuleCtx, index: usize, fv: &mut FuncValidator) -> Result<()> {
+    fv.validate(ctx, index)
+}
+
+impl FuncValidator {
+    /// Empty stacks; they grow on first use and are kept.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Validates defined function `index`; see [`validate_func`].
+    ///
+    /// # Errors
+    /// [`Error::Validate`](crate::Error::Validate) at the offending instruction.
+    pub fn validate(&mut self, ctx: &ModuleCtx, index: usize) -> Result<()> {
+        let m = ctx.module;
+        let (Some(body), Some(&type_index)) = (m.codes.get(index), m.funcs.get(index)) else {
+            return err(format!("unknown function body {index}"), 0);
+        };
+        let fty = ctx.type_at(type_index, body.offset)?;
+        self.vals.clear();
+        self.ctrls.clear();
+        self.locals.clear();
+        let mut n: u64 = 0;
+        for &t in fty.params.iter() {
+            n += 1;
+            self.locals.push((n, t));
+        }
+        for &(count, t) in &body.locals {
+            check_val_type(t, body.offset)?;
+            if count > 0 {
+                n = n.saturating_add(u64::from(count));
+                self.locals.push((n, t));
+            }
+        }
+        if n > super::MAX_LOCALS {
+            return err("too many locals (implementation limit)", body.offset);
+        }
+        self.ctrls.push(Frame {
+            kind: FrameKind::Func,
+            ty: BlockType::Func(type_index),
+            height: 0,
+            unreachable: false,
+        });
+        for (i, instr) in body.body.iter().enumerate() {
+            let at = offset_of(body, i);
+            if self.ctrls.is_empty() {
+                return err("operators remaining after end of function", at);
+            }
+            self.instr(ctx, instr, at)?;
+        }
+        if !self.ctrls.is_empty() {
+            let at = body.offsets.last().map_or(body.offset, |&o| o as usize);
+            return err("unexpected end of function: missing end", at);
+        }
+        Ok(())
+    }
+
+    // ---- The appendix algorithm -------------------------------------------
+
+    fn push_val(&mut self, t: OpType) {
+        self.vals.push(t);
+    }
+
+    fn pop_val(&mut self, at: usize) -> Result<OpType> {
+        // The caller guarantees a frame (checked once per instruction).
+        let Some(frame) = self.ctrls.last() else {
+            return err("type mismatch", at);
+        };
+        if self.vals.len() == frame.height {
+            if frame.unreachable {
+                return Ok(None);
+            }
+            return err("type mismatch: operand stack is empty", at);
+        }
+        Ok(self.vals.pop().flatten())
+    }
+
+    fn pop_expect(&mut self, expect: ValType, at: usize) -> Result<OpType> {
+        let actual = self.pop_val(at)?;
+        match actual {
+            Some(t) if t != expect => type_mismatch(Some(expect), actual, at),
+            _ => Ok(actual),
+        }
+    }
+
+    /// Pops `types` (last first). Same as `pop_expect` per type, but values
+    /// missing in unreachable code cost nothing: `unreachable` followed by
+    /// calls with huge parameter lists must not take quadratic time.
+    fn pop_vals(&mut self, types: &[ValType], at: usize) -> Result<()> {
+        self.peek_vals(types, at)?;
+        let height = self.ctrls.last().map_or(0, |f| f.height);
+        let n = types.len().min(self.vals.len().saturating_sub(height));
+        self.vals.truncate(self.vals.len() - n);
+        Ok(())
+    }
+
+    fn push_vals(&mut self, types: &[ValType], at: usize) -> Result<()> {
+        // Multi-value pushes amplify input size (a 2-byte `call` may push
+        // thousands of values), so bound the stack (spec A.1 allows it).
+        if self.vals.len() + types.len() > MAX_OPERANDS {
+            return err("operand stack too deep (implementation limit)", at);
+        }
+        self.vals.extend(types.iter().map(|&t| Some(t)));
+        Ok(())
+    }
+
+    /// Checks the top of the stack against `types` without changing it: the
+    /// appendix's `push_vals(pop_vals(types))`, with no scratch buffer.
+    fn peek_vals(&self, types: &[ValType], at: usize) -> Result<()> {
+        let Some(frame) = self.ctrls.last() else {
+            return err("type mismatch", at);
+        };
+        let avail = self.vals.len().saturating_sub(frame.height);
+        for (i, &t) in types.iter().rev().enumerate() {
+            if i >= avail {
+                if frame.unreachable {
+                    return Ok(());
+                }
+                return err("type mismatch: operand stack is empty", at);
+            }
+            let actual = self.vals[self.vals.len() - 1 - i];
+            if actual.is_some_and(|a| a != t) {
+                return type_mismatch(Some(t), actual, at);
+            }
+        }
+        Ok(())
+    }
+
+    fn push_ctrl(
+        &mut self,
+        ctx: &ModuleCtx,
+        kind: FrameKind,
+        ty: BlockType,
+        at: usize,
+    ) -> Result<()> {
+        self.ctrls.push(Frame {
+            kind,
+            ty,
+            height: self.vals.len(),
+            unreachable: false,
+        });
+        self.push_vals(start_types(ctx, kind, ty), at)
+    }
+
+    fn pop_ctrl(&mut self, ctx: &ModuleCtx, at: usize) -> Result<Frame> {
+        let Some(&frame) = self.ctrls.last() else {
+            return err("unexpected end", at);
+        };
+        self.pop_vals(end_types(ctx, frame.kind, frame.ty), at)?;
+        if self.vals.len() != frame.height {
+            return err(
+                "type mismatch: values remaining on stack at end of block",
+                at,
+            );
+        }
+        self.ctrls.pop();
+        Ok(frame)
+    }
+
+    /// The types a branch to label `l` carries, checking the label exists.
+    fn label_types<'m>(&self, ctx: &ModuleCtx<'m>, l: u32, at: usize) -> Result<&'m [ValType]> {
+        let n = self.ctrls.len();
+        match (l as usize).checked_add(1).and_then(|d| n.checked_sub(d)) {
+            Some(i) => {
+                let f = self.ctrls[i];
+                Ok(if f.kind == FrameKind::Loop {
+                    start_types(ctx, f.kind, f.ty)
+                } else {
+                    end_types(ctx, f.kind, f.ty)
+                })
+            }
+            None => err(format!("unknown label {l}"), at),
+        }
+    }
+
+    fn unreachable(&mut self) {
+        if let Some(f) = self.ctrls.last_mut() {
+            self.vals.truncate(f.height);
+            f.unreachable = true;
+        }
+    }
+
+    // ---- Instructions -----------------------------------------------------
+
+    fn check_block_type(&self, ctx: &ModuleCtx, bt: BlockType, at: usize) -> Result<()> {
+        match bt {
+            BlockType::Empty => Ok(()),
+            BlockType::Value(t) => check_val_type(t, at),
+            BlockType::Func(t) => ctx.type_at(t, at).map(drop),
+        }
+    }
+
+    fn local(&self, l: u32, at: usize) -> Result<ValType> {
+        let i = self.locals.partition_point(|&(end, _)| end <= u64::from(l));
+        match self.locals.get(i) {
+            Some(&(_, t)) => Ok(t),
+            None => err(format!("unknown local {l}"), at),
+        }
+    }
+
+    fn unop(&mut self, t: ValType, r: ValType, at: usize) -> Result<()> {
+        self.pop_expect(t, at)?;
+        self.push_val(Some(r));
+        Ok(())
+    }
+
+    /// Pops three `i32` operands (the bulk memory and table forms).
+    fn pop_i32x3(&mut self, at: usize) -> Result<()> {
+        self.pop_vals(&[ValType::I32, ValType::I32, ValType::I32], at)
+    }
+
+    fn instr(&mut self, ctx: &ModuleCtx, instr: &Instr, at: usize) -> Result<()> {
+        use ValType::*;
+        match instr {
+            // Control (3.3.8)
+            Instr::Unreachable => self.unreachable(),
+            Instr::Nop => {}
+            Instr::Block(bt) | Instr::Loop(bt) => {
+                self.check_block_type(ctx, *bt, at)?;
+                let kind = if matches!(instr, Instr::Block(_)) {
+                    FrameKind::Block
+                } else {
+                    FrameKind::Loop
+                };
+                self.pop_vals(start_types(ctx, kind, *bt), at)?;
+                self.push_ctrl(ctx, kind, *bt, at)?;
+            }
+            Instr::If(bt) => {
+                self.check_block_type(ctx, *bt, at)?;
+                self.pop_expect(I32, at)?;
+                self.pop_vals(start_types(ctx, FrameKind::If, *bt), at)?;
+                self.push_ctrl(ctx, FrameKind::If, *bt, at)?;
+            }
+            Instr::Else => {
+                if self.ctrls.last().map(|f| f.kind) != Some(FrameKind::If) {
+                    return err("else found outside an if block", at);
+                }
+                let frame = self.pop_ctrl(ctx, at)?;
+                self.push_ctrl(ctx, FrameKind::Else, frame.ty, at)?;
+            }
+            Instr::End => {
+                let frame = self.pop_ctrl(ctx, at)?;
+                let end = end_types(ctx, frame.kind, frame.ty);
+                // An `if` without `else` has an empty else branch, which
+                // must turn the parameters into the results.
+                if frame.kind == FrameKind::If && start_types(ctx, frame.kind, frame.ty) != end {
+                    return err(
+                        "type mismatch: if without else must not change the stack",
+                        at,
+                    );
+                }
+                if frame.kind != FrameKind::Func {
+                    self.push_vals(end, at)?;
+                }
+            }
+            Instr::Br(l) => {
+                let tys = self.label_types(ctx, *l, at)?;
+                self.pop_vals(tys, at)?;
+                self.unreachable();
+            }
+            Instr::BrIf(l) => {
+                let tys = self.label_types(ctx, *l, at)?;
+                self.pop_expect(I32, at)?;
+                self.pop_vals(tys, at)?;
+                self.push_vals(tys, at)?;
+            }
+            Instr::BrTable(labels, default) => {
+                self.pop_expect(I32, at)?;
+                let tys = self.label_types(ctx, *default, at)?;
+                // Check each distinct label type list once (keyed by its
+                // address): the checks only read the stack, and a long table
+                // of labels with long type lists would be quadratic.
+                let mut seen = std::mem::take(&mut self.seen);
+                seen.clear();
+                for &l in labels.iter() {
+                    let lt = self.label_types(ctx, l, at)?;
+                    if lt.len() != tys.len() {
+                        self.seen = seen;
+                        return err("type mismatch: br_table targets differ in arity", at);
+                    }
+                    seen.push((lt.as_ptr() as usize, l));
+                }
+                seen.sort_unstable();
+                seen.dedup_by_key(|p| p.0);
+                let checked = seen.iter().try_for_each(|&(_, l)| {
+                    let lt = self.label_types(ctx, l, at)?;
+                    self.peek_vals(lt, at)
+                });
+                self.seen = seen;
+                checked?;
+                self.pop_vals(tys, at)?;
+                self.unreachable();
+            }
+            Instr::Return => {
+                let Some(func) = self.ctrls.first() else {
+                    return err("unexpected end", at);
+                };
+                let tys = end_types(ctx, FrameKind::Func, func.ty);
+                self.pop_vals(tys, at)?;
+                self.unreachable();
+            }
+            Instr::Call(f) => {
+                let ty = ctx.func_type(*f, at)?;
+                self.pop_vals(&ty.params, at)?;
+                self.push_vals(&ty.results, at)?;
+            }
+            Instr::CallIndirect { type_index, table } => {
+                let tt = ctx.table(*table, at)?;
+                let ty = ctx.type_at(*type_index, at)?;
+                if tt.elem != RefType::FuncRef {
+                    return err("type mismatch: call_indirect requires a funcref table", at);
+                }
+                self.pop_expect(I32, at)?;
+                self.pop_vals(&ty.params, at)?;
+                self.push_vals(&ty.results, at)?;
+            }
+
+            // Reference (3.3.2)
+            Instr::RefNull(t) => self.push_val(Some((*t).into())),
+            Instr::RefIsNull => {
+                let t = self.pop_val(at)?;
+                if t.is_some_and(|t| !t.is_ref()) {
+                    return err(
+                        format!("type mismatch: ref.is_null on {}", t.unwrap_or(I32)),
+                        at,
+                    );
+                }
+                self.push_val(Some(I32));
+            }
+            Instr::RefFunc(f) => {
+                ctx.func_type(*f, at)?;
+                if !ctx.is_declared(*f) {
+                    return err(format!("undeclared function reference {f}"), at);
+                }
+                self.push_val(Some(FuncRef));
+            }
+
+            // Parametric (3.3.3)
+            Instr::Drop => {
+                self.pop_val(at)?;
+            }
+            Instr::Select(None) => {
+                self.pop_expect(I32, at)?;
+                let t1 = self.pop_val(at)?;
+                let t2 = self.pop_val(at)?;
+                let numeric = |t: OpType| t.map_or(true, |t| t.is_num() || t == V128);
+                if !numeric(t1) || !numeric(t2) {
+                    return err(
+                        "type mismatch: select without type needs numeric operands",
+                        at,
+                    );
+                }
+                if let (Some(a), Some(b)) = (t1, t2) {
+                    if a != b {
+                        return type_mismatch(t1, t2, at);
+                    }
+                }
+                self.push_val(t1.or(t2));
+            }
+            Instr::Select(Some(tys)) => {
+                let &[t] = &tys[..] else {
+                    return err("invalid result arity: select takes exactly one type", at);
+                };
+                check_val_type(t, at)?;
+                self.pop_expect(I32, at)?;
+                self.pop_expect(t, at)?;
+                self.pop_expect(t, at)?;
+                self.push_val(Some(t));
+            }
+
+            // Variable (3.3.4)
+            Instr::LocalGet(l) => {
+                let t = self.local(*l, at)?;
+                self.push_val(Some(t));
+            }
+            Instr::LocalSet(l) => {
+                let t = self.local(*l, at)?;
+                self.pop_expect(t, at)?;
+            }
+            Instr::LocalTee(l) => {
+                let t = self.local(*l, at)?;
+                self.unop(t, t, at)?;
+            }
+            Instr::GlobalGet(g) => {
+                let gt = ctx.global(*g, at)?;
+                self.push_val(Some(gt.val));
+            }
+            Instr::GlobalSet(g) => {
+                let gt = ctx.global(*g, at)?;
+                if !gt.mutable {
+                    return err(format!("global is immutable: global {g}"), at);
+                }
+                self.pop_expect(gt.val, at)?;
+            }
+
+            // Table (3.3.5)
+            Instr::TableGet(t) => {
+                let tt = ctx.table(*t, at)?;
+                self.unop(I32, tt.elem.into(), at)?;
+            }
+            Instr::TableSet(t) => {
+                let tt = ctx.table(*t, at)?;
+                self.pop_expect(tt.elem.into(), at)?;
+                self.pop_expect(I32, at)?;
+            }
+            Instr::TableSize(t) => {
+                ctx.table(*t, at)?;
+                self.push_val(Some(I32));
+            }
+            Instr::TableGrow(t) => {
+                let tt = ctx.table(*t, at)?;
+                self.pop_expect(I32, at)?;
+                self.pop_expect(tt.elem.into(), at)?;
+                self.push_val(Some(I32));
+            }
+            Instr::TableFill(t) => {
+                let tt = ctx.table(*t, at)?;
+                self.pop_expect(I32, at)?;
+                self.pop_expect(tt.elem.into(), at)?;
+                self.pop_expect(I32, at)?;
+            }
+            Instr::TableCopy { dst, src } => {
+                let d = ctx.table(*dst, at)?;
+                let s = ctx.table(*src, at)?;
+                if d.elem != s.elem {
+                    return err(
+                        format!("type mismatch: table.copy from {} to {}", s.elem, d.elem),
+                        at,
+                    );
+                }
+                self.pop_i32x3(at)?;
+            }
+            Instr::TableInit { elem, table } => {
+                let tt = ctx.table(*table, at)?;
+                let et = ctx.elem(*elem, at)?;
+                if tt.elem != et {
+                    return err(
+                        format!("type mismatch: table.init of {} into {}", et, tt.elem),
+                        at,
+                    );
+                }
+                self.pop_i32x3(at)?;
+            }
+            Instr::ElemDrop(e) => {
+                ctx.elem(*e, at)?;
+            }
+
+            // Memory (3.3.6)
+            Instr::Mem(op, arg) => {
+                ctx.memory(arg.memory, at)?;
+                if arg.align > op.max_align() {
+                    return err("alignment must not be larger than natural", at);
+                }
+                let t = op.val_type();
+                if op.is_store() {
+                    self.pop_expect(t, at)?;
+                    self.pop_expect(I32, at)?;
+                } else {
+                    self.unop(I32, t, at)?;
+                }
+            }
+            Instr::MemorySize(m) => {
+                ctx.memory(*m, at)?;
+                self.push_val(Some(I32));
+            }
+            Instr::MemoryGrow(m) => {
+                ctx.memory(*m, at)?;
+                self.unop(I32, I32, at)?;
+            }
+            Instr::MemoryFill(m) => {
+                ctx.memory(*m, at)?;
+                self.pop_i32x3(at)?;
+            }
+            Instr::MemoryCopy { dst, src } => {
+                ctx.memory(*dst, at)?;
+                ctx.memory(*src, at)?;
+                self.pop_i32x3(at)?;
+            }
+            Instr::MemoryInit { data, memory } => {
+                ctx.memory(*memory, at)?;
+                ctx.data(*data, at)?;
+                self.pop_i32x3(at)?;
+            }
+            Instr::DataDrop(d) => {
+                ctx.data(*d, at)?;
+            }
+
+            // Numeric (3.3.1)
+            Instr::I32Const(_) => self.push_val(Some(I32)),
+            Instr::I64Const(_) => self.push_val(Some(I64)),
+            Instr::F32Const(_) => self.push_val(Some(F32)),
+            Instr::F64Const(_) => self.push_val(Some(F64)),
+            Instr::Num(op) => {
+                let (ins, out) = op.signature();
+                self.pop_vals(ins, at)?;
+                self.push_val(Some(out));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Byte offset of instruction `i` of `body`, for error messages.
+fn offset_of(body: &FuncBody, i: usize) -> usize {
+    body.offsets.get(i).map_or(body.offset, |&o| o as usize)
+}
+
+/// Types on the stack at the start of a frame (its parameters). The function
+/// frame starts empty: its parameters are locals.
+fn start_types<'m>(ctx: &ModuleCtx<'m>, kind: FrameKind, bt: BlockType) -> &'m [ValType] {
+    match (kind, bt) {
+        (FrameKind::Func, _) | (_, BlockType::Empty | BlockType::Value(_)) => &[],
+        (_, BlockType::Func(t)) => ctx
+            .module
+            .types
+            .get(t as usize)
+            .map_or(&[], |ty| &ty.params),
+    }
+}
+
+/// Types on the stack at the end of a frame (its results).
+fn end_types<'m>(ctx: &ModuleCtx<'m>, _kind: FrameKind, bt: BlockType) -> &'m [ValType] {
+    match bt {
+        BlockType::Empty => &[],
+        BlockType::Value(t) => single(t),
+        BlockType::Func(t) => ctx
+            .module
+            .types
+            .get(t as usize)
+            .map_or(&[], |ty| &ty.results),
+    }
+}

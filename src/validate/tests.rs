@@ -1,0 +1,679 @@
+//! Unit tests on hand-built modules (the suite runs in tests/validate_suite.rs).
+
+use super::*;
+use crate::syntax::ValType::*;
+
+fn ft(params: &[ValType], results: &[ValType]) -> FuncType {
+    FuncType::new(params.to_vec(), results.to_vec())
+}
+
+/// A module with one function of type `params -> results` and body `body`
+/// (an `End` is appended). Offsets are the instruction indices times 10.
+fn func_module(
+    params: &[ValType],
+    results: &[ValType],
+    locals: &[(u32, ValType)],
+    body: Vec<Instr>,
+) -> Module {
+    let mut m = Module {
+        types: vec![ft(params, results)],
+        funcs: vec![0],
+        ..Module::default()
+    };
+    add_body(&mut m, locals, body);
+    m
+}
+
+fn add_body(m: &mut Module, locals: &[(u32, ValType)], mut body: Vec<Instr>) {
+    body.push(Instr::End);
+    let offsets = (0..body.len() as u32).map(|i| 100 + i * 10).collect();
+    m.codes.push(FuncBody {
+        locals: locals.to_vec(),
+        body,
+        offsets,
+        offset: 90,
+    });
+}
+
+fn msg(m: &Module) -> String {
+    match validate(m) {
+        Ok(()) => "ok".into(),
+        Err(e) => e.message(),
+    }
+}
+
+fn assert_invalid(m: &Module, expected: &str) {
+    let got = msg(m);
+    assert!(
+        got.starts_with(expected),
+        "expected {expected:?}, got {got:?}"
+    );
+}
+
+fn c(expr: Instr, offset: usize) -> ConstExpr {
+    ConstExpr {
+        instrs: vec![expr],
+        offset,
+    }
+}
+
+fn mem(min: u32, max: Option<u32>) -> MemType {
+    MemType {
+        limits: Limits { min, max },
+    }
+}
+
+fn memarg(align: u32) -> MemArg {
+    MemArg {
+        align,
+        offset: 0,
+        memory: 0,
+    }
+}
+
+#[test]
+fn add_is_valid() {
+    let m = func_module(
+        &[I32, I32],
+        &[I32],
+        &[],
+        vec![
+            Instr::LocalGet(0),
+            Instr::LocalGet(1),
+            Instr::Num(NumOp::I32Add),
+        ],
+    );
+    assert_eq!(msg(&m), "ok");
+}
+
+#[test]
+fn operand_type_mismatch_reports_offset() {
+    let m = func_module(
+        &[],
+        &[I32],
+        &[],
+        vec![
+            Instr::I32Const(1),
+            Instr::F32Const(0),
+            Instr::Num(NumOp::I32Add),
+        ],
+    );
+    let e = validate(&m).unwrap_err();
+    assert!(e.message().starts_with("type mismatch"), "{e}");
+    assert!(matches!(e, Error::Validate { offset: 120, .. }), "{e:?}");
+}
+
+#[test]
+fn missing_and_extra_results() {
+    assert_invalid(&func_module(&[], &[I32], &[], vec![]), "type mismatch");
+    assert_invalid(
+        &func_module(&[], &[], &[], vec![Instr::I32Const(1)]),
+        "type mismatch",
+    );
+    assert_invalid(
+        &func_module(&[], &[I32], &[], vec![Instr::I64Const(1)]),
+        "type mismatch",
+    );
+}
+
+#[test]
+fn unreachable_makes_stack_polymorphic() {
+    let body = vec![
+        Instr::Unreachable,
+        Instr::Num(NumOp::I32Add),
+        Instr::Select(None),
+    ];
+    assert_eq!(msg(&func_module(&[], &[I32], &[], body)), "ok");
+    // Known operands still have to match after unreachable.
+    let body = vec![
+        Instr::Unreachable,
+        Instr::I64Const(0),
+        Instr::Num(NumOp::I32Add),
+    ];
+    assert_invalid(&func_module(&[], &[I32], &[], body), "type mismatch");
+    // br leaves an empty polymorphic stack; a real value still must fit.
+    let body = vec![Instr::Br(0), Instr::F32Const(0)];
+    assert_invalid(&func_module(&[], &[I32], &[], body), "type mismatch");
+}
+
+#[test]
+fn multi_value_blocks() {
+    // block (type 1) [i32 i32] -> [i64]
+    let mut m = func_module(
+        &[],
+        &[I64],
+        &[],
+        vec![
+            Instr::I32Const(1),
+            Instr::I32Const(2),
+            Instr::Block(BlockType::Func(1)),
+            Instr::Num(NumOp::I32Add),
+            Instr::Num(NumOp::I64ExtendI32U),
+            Instr::End,
+        ],
+    );
+    m.types.push(ft(&[I32, I32], &[I64]));
+    assert_eq!(msg(&m), "ok");
+    // Loop labels take the parameters: br 0 in the loop needs [i32 i32].
+    if let Instr::Block(bt) = m.codes[0].body[2] {
+        m.codes[0].body[2] = Instr::Loop(bt);
+    }
+    m.codes[0].body.insert(3, Instr::Br(0));
+    assert_eq!(msg(&m), "ok");
+    m.codes[0].body.insert(3, Instr::Num(NumOp::I32Add));
+    assert_invalid(&m, "type mismatch");
+    m.codes[0].body[2] = Instr::Block(BlockType::Func(7));
+    assert_invalid(&m, "unknown type 7");
+}
+
+#[test]
+fn if_without_else_must_not_change_types() {
+    let body = vec![
+        Instr::I32Const(1),
+        Instr::If(BlockType::Value(I32)),
+        Instr::I32Const(1),
+        Instr::End,
+    ];
+    assert_invalid(&func_module(&[], &[I32], &[], body), "type mismatch");
+    let body = vec![
+        Instr::I32Const(1),
+        Instr::If(BlockType::Value(I32)),
+        Instr::I32Const(1),
+        Instr::Else,
+        Instr::I32Const(2),
+        Instr::End,
+    ];
+    assert_eq!(msg(&func_module(&[], &[I32], &[], body)), "ok");
+    // [i32] -> [i32] if without else passes its parameter through.
+    let mut m = func_module(
+        &[],
+        &[I32],
+        &[],
+        vec![
+            Instr::I32Const(5),
+            Instr::I32Const(1),
+            Instr::If(BlockType::Func(1)),
+            Instr::End,
+        ],
+    );
+    m.types.push(ft(&[I32], &[I32]));
+    assert_eq!(msg(&m), "ok");
+}
+
+#[test]
+fn labels_and_br_table() {
+    let body = vec![Instr::Br(1)];
+    assert_invalid(&func_module(&[], &[], &[], body), "unknown label");
+    let body = vec![
+        Instr::I32Const(0),
+        Instr::BrTable(vec![0, u32::MAX].into(), 0),
+    ];
+    assert_invalid(&func_module(&[], &[], &[], body), "unknown label");
+    // Targets with different arities.
+    let body = vec![
+        Instr::Block(BlockType::Value(I32)),
+        Instr::I32Const(0),
+        Instr::I32Const(0),
+        Instr::BrTable(vec![0].into(), 1),
+        Instr::End,
+        Instr::Drop,
+    ];
+    assert_invalid(&func_module(&[], &[], &[], body), "type mismatch");
+    // Same arity, different types, in unreachable code: still a mismatch.
+    let body = vec![
+        Instr::Block(BlockType::Value(F32)),
+        Instr::Unreachable,
+        Instr::I32Const(0),
+        Instr::BrTable(vec![0].into(), 1),
+        Instr::End,
+        Instr::Drop,
+    ];
+    assert_invalid(&func_module(&[], &[I32], &[], body), "type mismatch");
+    let body = vec![
+        Instr::Block(BlockType::Value(I32)),
+        Instr::Unreachable,
+        Instr::BrTable(vec![0].into(), 1),
+        Instr::End,
+    ];
+    assert_eq!(msg(&func_module(&[], &[I32], &[], body)), "ok");
+}
+
+#[test]
+fn locals() {
+    let locals = [(40_000, I64), (3, F32)];
+    let body = vec![
+        Instr::LocalGet(40_000),
+        Instr::Drop,
+        Instr::LocalGet(40_001),
+        Instr::LocalSet(40_003),
+    ];
+    assert_eq!(msg(&func_module(&[I32], &[], &locals, body)), "ok");
+    let body = vec![Instr::LocalGet(40_004)];
+    assert_invalid(
+        &func_module(&[I32], &[], &locals, body),
+        "unknown local 40004",
+    );
+    let body = vec![Instr::LocalGet(5)];
+    assert_invalid(
+        &func_module(&[I32], &[], &[(2, I32)], body),
+        "unknown local 5",
+    );
+    let body = vec![Instr::F32Const(0), Instr::LocalSet(0)];
+    assert_invalid(&func_module(&[I32], &[], &[], body), "type mismatch");
+    // Declared counts are never expanded; the implementation limit applies.
+    let huge = [(u32::MAX, I64), (u32::MAX, I64)];
+    assert_invalid(&func_module(&[I32], &[], &huge, vec![]), "too many locals");
+}
+
+#[test]
+fn globals() {
+    let mut m = func_module(&[], &[], &[], vec![Instr::I32Const(1), Instr::GlobalSet(0)]);
+    m.globals.push(Global {
+        ty: GlobalType {
+            val: I32,
+            mutable: false,
+        },
+        init: c(Instr::I32Const(0), 5),
+    });
+    assert_invalid(&m, "global is immutable");
+    m.globals[0].ty.mutable = true;
+    assert_eq!(msg(&m), "ok");
+    m.codes[0].body[1] = Instr::GlobalGet(1);
+    assert_invalid(&m, "unknown global 1");
+}
+
+#[test]
+fn constant_expressions() {
+    let imported = |mutable| Import {
+        module: "m".into(),
+        name: "g".into(),
+        desc: ImportDesc::Global(GlobalType { val: I32, mutable }),
+    };
+    let global = |init| Global {
+        ty: GlobalType {
+            val: I32,
+            mutable: false,
+        },
+        init,
+    };
+    let mut m = Module {
+        imports: vec![imported(false)],
+        ..Module::default()
+    };
+    m.globals.push(global(c(Instr::GlobalGet(0), 7)));
+    assert_eq!(msg(&m), "ok");
+    // 2.0: defined globals are not in scope for initialisers.
+    m.globals.push(global(c(Instr::GlobalGet(1), 9)));
+    let e = validate(&m).unwrap_err();
+    assert!(e.message().starts_with("unknown global 1"), "{e}");
+    assert!(matches!(e, Error::Validate { offset: 9, .. }));
+    m.globals.pop();
+    m.imports[0] = imported(true);
+    assert_invalid(&m, "constant expression required");
+    m.imports.clear();
+    m.globals[0].init = ConstExpr {
+        instrs: vec![
+            Instr::I32Const(1),
+            Instr::I32Const(2),
+            Instr::Num(NumOp::I32Add),
+        ],
+        offset: 0,
+    };
+    assert_invalid(&m, "constant expression required");
+    m.globals[0].init = ConstExpr {
+        instrs: vec![],
+        offset: 0,
+    };
+    assert_invalid(&m, "type mismatch");
+    m.globals[0].init = c(Instr::I64Const(0), 0);
+    assert_invalid(&m, "type mismatch");
+    m.globals[0].init = ConstExpr {
+        instrs: vec![Instr::I32Const(1), Instr::I32Const(2)],
+        offset: 0,
+    };
+    assert_invalid(&m, "type mismatch");
+}
+
+#[test]
+fn ref_func_needs_declaration() {
+    let mut m = func_module(&[], &[], &[], vec![Instr::RefFunc(0), Instr::Drop]);
+    assert_invalid(&m, "undeclared function reference");
+    m.exports.push(Export {
+        name: "f".into(),
+        desc: ExportDesc::Func(0),
+    });
+    assert_eq!(msg(&m), "ok");
+    m.exports.clear();
+    m.elems.push(ElemSegment {
+        ty: RefType::FuncRef,
+        items: ElemItems::Funcs(vec![0]),
+        mode: ElemMode::Declarative,
+    });
+    assert_eq!(msg(&m), "ok");
+    m.elems[0].items = ElemItems::Funcs(vec![7]);
+    assert_invalid(&m, "unknown function 7");
+    m.codes[0].body[0] = Instr::RefFunc(3);
+    m.elems.clear();
+    assert_invalid(&m, "unknown function 3");
+}
+
+#[test]
+fn memory_rules() {
+    let load = vec![
+        Instr::I32Const(0),
+        Instr::Mem(MemOp::I32Load, memarg(2)),
+        Instr::Drop,
+    ];
+    let mut m = func_module(&[], &[], &[], load);
+    assert_invalid(&m, "unknown memory 0");
+    m.memories.push(mem(1, None));
+    assert_eq!(msg(&m), "ok");
+    m.codes[0].body[1] = Instr::Mem(MemOp::I32Load, memarg(3));
+    assert_invalid(&m, "alignment must not be larger than natural");
+    m.codes[0].body[1] = Instr::Mem(MemOp::I32Load8U, memarg(u32::MAX));
+    assert_invalid(&m, "alignment must not be larger than natural");
+    m.codes[0].body[1] = Instr::Mem(MemOp::I32Load8U, memarg(0));
+    assert_eq!(msg(&m), "ok");
+    m.memories[0] = mem(65537, None);
+    assert_invalid(&m, "memory size must be at most 65536 pages (4GiB)");
+    m.memories[0] = mem(0, Some(65537));
+    assert_invalid(&m, "memory size must be at most 65536 pages (4GiB)");
+    m.memories[0] = mem(2, Some(1));
+    assert_invalid(&m, "size minimum must not be greater than maximum");
+    m.memories[0] = mem(0, Some(65536));
+    m.memories.push(mem(0, None));
+    assert_invalid(&m, "multiple memories");
+}
+
+#[test]
+fn bulk_memory_and_data() {
+    let body = vec![
+        Instr::I32Const(0),
+        Instr::I32Const(0),
+        Instr::I32Const(0),
+        Instr::MemoryInit { data: 1, memory: 0 },
+    ];
+    let mut m = func_module(&[], &[], &[], body);
+    m.memories.push(mem(1, None));
+    m.datas.push(DataSegment {
+        init: vec![],
+        mode: DataMode::Passive,
+    });
+    m.data_count = Some(1);
+    assert_invalid(&m, "unknown data segment 1");
+    m.codes[0].body[3] = Instr::MemoryInit { data: 0, memory: 0 };
+    assert_eq!(msg(&m), "ok");
+    m.codes[0].body[3] = Instr::DataDrop(0);
+    assert_invalid(&m, "type mismatch");
+    m.codes[0].body.drain(0..3);
+    assert_eq!(msg(&m), "ok");
+}
+
+#[test]
+fn tables_and_elems() {
+    let funcref = TableType {
+        elem: RefType::FuncRef,
+        limits: Limits { min: 1, max: None },
+    };
+    let externref = TableType {
+        elem: RefType::ExternRef,
+        ..funcref
+    };
+    let body = vec![
+        Instr::I32Const(0),
+        Instr::I32Const(0),
+        Instr::I32Const(0),
+        Instr::TableCopy { dst: 0, src: 1 },
+    ];
+    let mut m = func_module(&[], &[], &[], body);
+    assert_invalid(&m, "unknown table 0");
+    m.tables = vec![funcref, externref];
+    assert_invalid(&m, "type mismatch");
+    m.codes[0].body[3] = Instr::TableInit { elem: 4, table: 1 };
+    assert_invalid(&m, "unknown elem segment 4");
+    m.elems.push(ElemSegment {
+        ty: RefType::ExternRef,
+        items: ElemItems::Exprs(vec![c(Instr::RefNull(RefType::ExternRef), 0)]),
+        mode: ElemMode::Passive,
+    });
+    m.codes[0].body[3] = Instr::TableInit { elem: 0, table: 1 };
+    assert_eq!(msg(&m), "ok");
+    // Active segment into a table of another type.
+    m.elems[0].mode = ElemMode::Active {
+        table: 0,
+        offset: c(Instr::I32Const(0), 0),
+    };
+    assert_invalid(&m, "type mismatch");
+    m.elems[0].mode = ElemMode::Active {
+        table: 1,
+        offset: c(Instr::I64Const(0), 0),
+    };
+    assert_invalid(&m, "type mismatch");
+    m.elems[0].mode = ElemMode::Active {
+        table: 1,
+        offset: c(Instr::I32Const(0), 0),
+    };
+    m.elems[0].items = ElemItems::Exprs(vec![c(Instr::RefNull(RefType::FuncRef), 0)]);
+    assert_invalid(&m, "type mismatch");
+    m.elems[0].items = ElemItems::Exprs(vec![]);
+    // call_indirect needs a funcref table.
+    m.codes[0].body = vec![
+        Instr::I32Const(0),
+        Instr::CallIndirect {
+            type_index: 0,
+            table: 1,
+        },
+        Instr::End,
+    ];
+    assert_invalid(&m, "type mismatch");
+    m.codes[0].body[1] = Instr::CallIndirect {
+        type_index: 3,
+        table: 0,
+    };
+    assert_invalid(&m, "unknown type 3");
+    m.codes[0].body[1] = Instr::CallIndirect {
+        type_index: 0,
+        table: 0,
+    };
+    assert_eq!(msg(&m), "ok");
+    // table.grow takes (ref, i32).
+    m.codes[0].body = vec![
+        Instr::RefNull(RefType::ExternRef),
+        Instr::I32Const(1),
+        Instr::TableGrow(1),
+        Instr::Drop,
+        Instr::End,
+    ];
+    assert_eq!(msg(&m), "ok");
+    m.codes[0].body[2] = Instr::TableGrow(0);
+    assert_invalid(&m, "type mismatch");
+}
+
+#[test]
+fn select_rules() {
+    let body = vec![
+        Instr::RefNull(RefType::FuncRef),
+        Instr::RefNull(RefType::FuncRef),
+        Instr::I32Const(1),
+        Instr::Select(None),
+        Instr::Drop,
+    ];
+    assert_invalid(&func_module(&[], &[], &[], body.clone()), "type mismatch");
+    let mut typed = body.clone();
+    typed[3] = Instr::Select(Some(vec![FuncRef].into()));
+    assert_eq!(msg(&func_module(&[], &[], &[], typed.clone())), "ok");
+    typed[3] = Instr::Select(Some(vec![].into()));
+    assert_invalid(
+        &func_module(&[], &[], &[], typed.clone()),
+        "invalid result arity",
+    );
+    typed[3] = Instr::Select(Some(vec![FuncRef, FuncRef].into()));
+    assert_invalid(&func_module(&[], &[], &[], typed), "invalid result arity");
+    let body = vec![
+        Instr::I32Const(1),
+        Instr::I64Const(1),
+        Instr::I32Const(1),
+        Instr::Select(None),
+        Instr::Drop,
+    ];
+    assert_invalid(&func_module(&[], &[], &[], body), "type mismatch");
+}
+
+#[test]
+fn module_level_rules() {
+    let mut m = func_module(&[I32], &[], &[], vec![]);
+    m.start = Some(0);
+    assert_invalid(&m, "start function");
+    m.start = Some(1);
+    assert_invalid(&m, "unknown function 1");
+    m.start = None;
+    m.exports.push(Export {
+        name: "a".into(),
+        desc: ExportDesc::Func(0),
+    });
+    m.exports.push(Export {
+        name: "b".into(),
+        desc: ExportDesc::Func(0),
+    });
+    assert_eq!(msg(&m), "ok");
+    m.exports.push(Export {
+        name: "a".into(),
+        desc: ExportDesc::Func(0),
+    });
+    assert_invalid(&m, "duplicate export name");
+    // Reported in order, like the reference interpreter: an unknown index
+    // after the repeated name loses, one before it wins.
+    m.exports.push(Export {
+        name: "c".into(),
+        desc: ExportDesc::Func(9),
+    });
+    assert_invalid(&m, "duplicate export name");
+    m.exports.swap(1, 3);
+    assert_invalid(&m, "unknown function 9");
+    m.exports.swap(1, 3);
+    m.exports.truncate(2);
+    m.exports.push(Export {
+        name: "m".into(),
+        desc: ExportDesc::Memory(0),
+    });
+    assert_invalid(&m, "unknown memory 0");
+    m.exports.pop();
+    m.funcs[0] = 3;
+    assert_invalid(&m, "unknown type 3");
+    m.funcs.push(0);
+    assert_invalid(&m, "unknown type 3");
+}
+
+#[test]
+fn structure_errors_do_not_panic() {
+    // Stray else, instructions after the final end, missing end.
+    assert!(validate(&func_module(&[], &[], &[], vec![Instr::Else])).is_err());
+    assert!(validate(&func_module(&[], &[], &[], vec![Instr::End, Instr::Nop])).is_err());
+    let mut m = func_module(&[], &[], &[], vec![Instr::Block(BlockType::Empty)]);
+    assert!(validate(&m).is_err());
+    m.codes[0].body.clear();
+    assert!(validate(&m).is_err());
+    m.codes.clear();
+    assert!(validate(&m).is_err());
+}
+
+/// Pseudo-random instruction soup with wild indices: must never panic.
+#[test]
+fn random_bodies_never_panic() {
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut m = func_module(&[I32], &[I32], &[(2, F64)], vec![]);
+    m.types.push(ft(&[I32, I64], &[F32]));
+    m.memories.push(mem(1, None));
+    m.tables.push(TableType {
+        elem: RefType::FuncRef,
+        limits: Limits { min: 0, max: None },
+    });
+    for _ in 0..2000 {
+        let mut body = Vec::new();
+        for _ in 0..(next() % 12) {
+            let small = (next() % 4) as u32;
+            let bt = [
+                BlockType::Empty,
+                BlockType::Value(I32),
+                BlockType::Func(small),
+            ][(next() % 3) as usize];
+            body.push(match next() % 24 {
+                0 => Instr::Unreachable,
+                1 => Instr::Block(bt),
+                2 => Instr::Loop(bt),
+                3 => Instr::If(bt),
+                4 => Instr::Else,
+                5 => Instr::End,
+                6 => Instr::Br(small),
+                7 => Instr::BrIf(small),
+                8 => Instr::BrTable(vec![small, 0].into(), (next() % 3) as u32),
+                9 => Instr::Return,
+                10 => Instr::Call(small),
+                11 => Instr::CallIndirect {
+                    type_index: small,
+                    table: small % 2,
+                },
+                12 => Instr::LocalGet(small),
+                13 => Instr::LocalTee(small),
+                14 => Instr::Select(None),
+                15 => Instr::Drop,
+                16 => Instr::I32Const(0),
+                17 => Instr::Num(NumOp::I32Add),
+                18 => Instr::Mem(MemOp::I64Load, memarg(small)),
+                19 => Instr::RefFunc(small),
+                20 => Instr::RefIsNull,
+                21 => Instr::TableGet(small % 2),
+                22 => Instr::MemoryGrow(small % 2),
+                _ => Instr::F64Const(0),
+            });
+        }
+        m.codes[0] = FuncBody::default();
+        m.codes.truncate(0);
+        add_body(&mut m, &[(2, F64)], body);
+        let _ = validate(&m);
+    }
+}
+
+/// Hostile multi-value amplification: linear time, bounded stack.
+#[test]
+fn huge_arities_stay_cheap() {
+    let many = vec![I32; MAX_FUNC_ARITY];
+    let mut m = func_module(&[], &[], &[], vec![]);
+    m.types
+        .push(FuncType::new(vec![I32; MAX_FUNC_ARITY + 1], vec![]));
+    assert_invalid(&m, "function type has too many parameters");
+
+    // `unreachable` then 100k calls of a function taking 1000 parameters: the
+    // missing operands must not be popped one by one.
+    m.types[1] = FuncType::new(many.clone(), vec![]);
+    m.funcs.push(1);
+    add_body(&mut m, &[], vec![Instr::Unreachable]);
+    m.codes[0].body = [Instr::Unreachable]
+        .into_iter()
+        .chain(std::iter::repeat(Instr::Call(1)).take(100_000))
+        .chain([Instr::End])
+        .collect();
+    assert_eq!(msg(&m), "ok");
+
+    // br_table with 100k labels of a 1000-value block, 1000 known operands.
+    let mut body = vec![Instr::Block(BlockType::Func(1)), Instr::Unreachable];
+    body.extend(std::iter::repeat(Instr::I32Const(0)).take(1001));
+    body.push(Instr::BrTable(vec![0; 100_000].into(), 0));
+    body.extend([Instr::End, Instr::Unreachable, Instr::End]);
+    m.types[1] = FuncType::new(vec![], many);
+    m.codes[0].body = body;
+    assert_eq!(msg(&m), "ok");
+
+    // 1000 results pushed by each of 2000 calls: the stack limit stops it.
+    m.codes[0].body = std::iter::repeat(Instr::Call(1))
+        .take(2000)
+        .chain([Instr::End])
+        .collect();
+    assert_invalid(&m, "operand stack too deep");
+}
