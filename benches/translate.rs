@@ -2,6 +2,8 @@
 //! 1 MB (benches/corpus/big.wasm: 120 renamed copies of the corpus), and
 //! instantiate time, on wasmint and wasmi (`cargo bench --bench translate`).
 //!
+//! wasmint is also measured stage by stage: decode alone, validate alone
+//! (of the decoded module), and `Module::new` (all three stages).
 //! wasmi is measured both eagerly (translating every function, the same
 //! work as wasmint) and in its default mode (validate now, translate each
 //! function on first call).
@@ -28,8 +30,20 @@ fn translate(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(big.len() as u64));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(5));
-    if common::engine_enabled("wasmint") && works("translate/wasmint", || common::wasmint_module(&big)).is_some() {
-        group.bench_function("wasmint", |b| b.iter(|| common::wasmint_module(&big).unwrap()));
+    if common::engine_enabled("wasmint") {
+        // The stages separately, to see where the time goes.
+        let decode = || wasmint::binary::decode(&big).map_err(|e| e.to_string());
+        if let Some(module) = works("translate/wasmint-decode", decode) {
+            group.bench_function("wasmint-decode", |b| b.iter(|| wasmint::binary::decode(&big).unwrap()));
+            if works("translate/wasmint-validate", || wasmint::validate::validate(&module).map_err(|e| e.to_string())).is_some() {
+                group.bench_function("wasmint-validate", |b| {
+                    b.iter(|| wasmint::validate::validate(&module).unwrap())
+                });
+            }
+        }
+        if works("translate/wasmint", || common::wasmint_module(&big)).is_some() {
+            group.bench_function("wasmint", |b| b.iter(|| common::wasmint_module(&big).unwrap()));
+        }
     }
     if common::engine_enabled("wasmi") {
         let eager = common::wasmi_engine(false);
