@@ -53,7 +53,7 @@ EXPORT("sieve") int sieve(int n) {
     for (int i = 2; i < n; i++) {
         if (composite[i]) continue;
         count++;
-        for (long j = (long)i * i; j < n; j += i) composite[j] = 1;
+        for (long long j = (long long)i * i; j < n; j += i) composite[j] = 1;
     }
     return count;
 }

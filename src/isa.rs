@@ -15,7 +15,15 @@
 #[doc(hidden)]
 macro_rules! for_each_num_op {
     ($m:ident) => {
-        $m! {
+        $crate::for_each_num_op! { @rows $m [] }
+    };
+    // `$m! { extra ; rows }`: lets a callback receive context tokens (e.g.
+    // the other table's rows, or hand-written match arms) before the rows.
+    ($m:ident ; $($extra:tt)*) => {
+        $crate::for_each_num_op! { @rows $m [$($extra)* ;] }
+    };
+    (@rows $m:ident [$($extra:tt)*]) => {
+        $m! { $($extra)*
             I32Eqz 0x45 "i32.eqz" un i32 -> i32 i32_eqz
             I32Eq 0x46 "i32.eq" bin i32 -> i32 i32_eq
             I32Ne 0x47 "i32.ne" bin i32 -> i32 i32_ne
@@ -167,7 +175,15 @@ macro_rules! for_each_num_op {
 #[doc(hidden)]
 macro_rules! for_each_mem_op {
     ($m:ident) => {
-        $m! {
+        $crate::for_each_mem_op! { @rows $m [] }
+    };
+    // `$m! { extra ; rows }`: lets a callback receive context tokens (e.g.
+    // the other table's rows, or hand-written match arms) before the rows.
+    ($m:ident ; $($extra:tt)*) => {
+        $crate::for_each_mem_op! { @rows $m [$($extra)* ;] }
+    };
+    (@rows $m:ident [$($extra:tt)*]) => {
+        $m! { $($extra)*
             I32Load 0x28 "i32.load" load I32 2 i32 => i32
             I64Load 0x29 "i64.load" load I64 3 i64 => i64
             F32Load 0x2A "f32.load" load F32 2 f32 => f32

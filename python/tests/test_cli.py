@@ -23,7 +23,7 @@ def test_wast_reports_failures(tmp_path):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     lines = proc.stdout.strip().splitlines()
     assert lines[-1] == "3 passed, 1 failed"
-    assert any(line.startswith(f"{script}:4: ") for line in lines)
+    assert any(line.startswith(f"{script}:5: assert_return: ") for line in lines)
     report = json.loads(out.read_text())
     assert report["passed"] == 3 and report["failed"] == 1
 

@@ -1,31 +1,100 @@
-"""wasmint: a WebAssembly interpreter (no JIT) with the wasmer-python API.
+"""wasmint: a WebAssembly runtime (an interpreter, no JIT) with the API of
+wasmer-python 1.1. ``import wasmint as wasmer`` is meant as a drop-in
+replacement.
 
 >>> from wasmint import Store, Module, Instance
->>> module = Module(Store(), '(module (func (export "sum") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))')
->>> Instance(module).exports.sum(1, 2)
+>>> module = Module(Store(), '''
+... (module
+...   (type (func (param i32 i32) (result i32)))
+...   (func (type 0) local.get 0 local.get 1 i32.add)
+...   (export "sum" (func 0)))''')
+>>> instance = Instance(module)
+>>> instance.exports.sum(1, 2)
 3
+
+Submodules: :mod:`wasmint.engine` (engines, accepted for compatibility),
+:mod:`wasmint.target` (compilation targets, likewise), :mod:`wasmint.wasi`
+(not implemented yet).
 """
 
 from ._native import (
+    Buffer,
     CompileError,
+    ExportType,
     Exports,
+    ExportsIterator,
+    Float32Array,
+    Float64Array,
     Function,
+    FunctionType,
+    Global,
+    GlobalType,
+    ImportObject,
+    ImportType,
     Instance,
+    Int8Array,
+    Int16Array,
+    Int32Array,
+    Int64Array,
     LinkError,
+    Memory,
+    MemoryType,
     Module,
     Store,
+    Table,
+    TableType,
     Trap,
+    Type,
+    Uint8Array,
+    Uint16Array,
+    Uint32Array,
+    Uint64Array,
+    Value,
+    __core_version__,
     __version__,
+    wasm2wat,
+    wat2wasm,
 )
+from . import engine, target, wasi
 
 __all__ = [
+    "Buffer",
     "CompileError",
+    "ExportType",
     "Exports",
+    "ExportsIterator",
+    "Float32Array",
+    "Float64Array",
     "Function",
+    "FunctionType",
+    "Global",
+    "GlobalType",
+    "ImportObject",
+    "ImportType",
     "Instance",
+    "Int8Array",
+    "Int16Array",
+    "Int32Array",
+    "Int64Array",
     "LinkError",
+    "Memory",
+    "MemoryType",
     "Module",
     "Store",
+    "Table",
+    "TableType",
     "Trap",
+    "Type",
+    "Uint8Array",
+    "Uint16Array",
+    "Uint32Array",
+    "Uint64Array",
+    "Value",
+    "__core_version__",
     "__version__",
+    "engine",
+    "target",
+    "wasi",
+    "wasm2wat",
+    "wat2wasm",
 ]

@@ -1,1 +1,3 @@
-fn main() { std::process::exit(wasmint::cli::main(std::env::args().collect())) }
+fn main() {
+    std::process::exit(wasmint::cli::main(std::env::args().collect()))
+}

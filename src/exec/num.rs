@@ -641,11 +641,8 @@ mod tests {
         (checked, skipped, failures)
     }
 
-    /// Where the spec suite lives (`WASMINT_TESTSUITE` overrides); outside the repo.
     fn suite_dir() -> std::path::PathBuf {
-        std::env::var_os("WASMINT_TESTSUITE")
-            .map(Into::into)
-            .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/wasm-testsuite-2.0").into())
+        crate::script::default_suite_dir()
     }
 
     #[test]

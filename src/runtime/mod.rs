@@ -5,8 +5,16 @@
 //! handles ([`Func`], [`Table`], [`Memory`], [`Global`], [`Instance`]).
 //! A handle is only meaningful for the store that created it.
 
+mod instantiate;
+mod membuf;
+pub(crate) mod memory;
 mod store;
+pub(crate) mod table;
 mod value;
 
 pub use store::*;
+pub use table::MAX_TABLE_ENTRIES;
 pub use value::*;
+
+#[cfg(test)]
+mod tests;

@@ -1,13 +1,20 @@
 //! The store and the embedding API (spec 4.2.3 "Store", appendix 7.1).
 //!
-//! STUB: signatures are fixed (the CLI, the `.wast` runner and the Python
-//! bindings are written against them); bodies are filled in by the engine.
+//! Entities live in arenas (`Vec`s) indexed by the handles' numbers. Values
+//! are kept as untyped 64-bit slots, as on the interpreter's stack.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::error::{Error, Result, Trap};
-use crate::syntax::{self, ExternType, FuncType, GlobalType, MemType, TableType};
+use crate::compile::Code;
+use crate::error::{Error, Result, Trap, TrapCode};
+use crate::syntax::{
+    self, ExportDesc, ExternType, FuncType, GlobalType, ImportDesc, Limits, MemType, TableType,
+    ValType,
+};
 
+use super::memory::MemInst;
+use super::table::TableInst;
 use super::value::*;
 
 /// Limits and switches of a store.
@@ -19,11 +26,25 @@ pub struct Config {
     /// Largest number of 64-bit slots of the value stack (locals and
     /// operands of all active frames) before `call stack exhausted`.
     pub max_value_stack: usize,
+    /// Remaining fuel, or `None` for unlimited. Each function entry and
+    /// each backward branch (loop iteration) consumes one unit; at zero
+    /// execution traps with `all fuel consumed`. Decremented in place, so
+    /// it is a budget for the whole store; refill via [`Store::config_mut`].
+    pub fuel: Option<u64>,
+    /// Bytes of native stack that calls nested through host functions
+    /// (host -> `Store::call` -> wasm -> host ...) may use before
+    /// `call stack exhausted`. Wasm-to-wasm calls use no native stack.
+    pub max_native_stack: usize,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { max_call_depth: 10_000, max_value_stack: 1 << 20 }
+        Config {
+            max_call_depth: 10_000,
+            max_value_stack: 1 << 20,
+            fuel: None,
+            max_native_stack: 1 << 20,
+        }
     }
 }
 
@@ -36,6 +57,10 @@ pub struct Module {
 
 pub(crate) struct ModuleInner {
     pub(crate) syntax: syntax::Module,
+    /// The translated function bodies, shared by all instances.
+    pub(crate) code: Arc<Code>,
+    /// Data segment contents, shared by all instances.
+    pub(crate) datas: Vec<Arc<[u8]>>,
 }
 
 impl Module {
@@ -45,8 +70,29 @@ impl Module {
     /// [`Error::Decode`] for a malformed binary, [`Error::Validate`] for an
     /// invalid module.
     pub fn new(bytes: &[u8]) -> Result<Module> {
-        let _ = bytes;
-        todo!()
+        let syntax = crate::binary::decode(bytes)?;
+        crate::validate::validate(&syntax)?;
+        Module::from_syntax(syntax)
+    }
+
+    /// Translates an already validated module.
+    ///
+    /// # Errors
+    /// [`Error::Validate`] if a function body is inconsistent.
+    pub fn from_syntax(syntax: syntax::Module) -> Result<Module> {
+        let code = Arc::new(crate::compile::compile_module(&syntax)?);
+        let datas = syntax
+            .datas
+            .iter()
+            .map(|d| Arc::from(&d.init[..]))
+            .collect();
+        Ok(Module {
+            inner: Arc::new(ModuleInner {
+                syntax,
+                code,
+                datas,
+            }),
+        })
     }
 
     /// The decoded module.
@@ -56,12 +102,42 @@ impl Module {
 
     /// Imports in order: (module, name, type).
     pub fn imports(&self) -> Vec<(String, String, ExternType)> {
-        todo!()
+        let m = &self.inner.syntax;
+        m.imports
+            .iter()
+            .map(|i| {
+                let ty = match i.desc {
+                    ImportDesc::Func(t) => {
+                        ExternType::Func(m.types.get(t as usize).cloned().unwrap_or_default())
+                    }
+                    ImportDesc::Table(t) => ExternType::Table(t),
+                    ImportDesc::Memory(t) => ExternType::Memory(t),
+                    ImportDesc::Global(t) => ExternType::Global(t),
+                };
+                (i.module.clone(), i.name.clone(), ty)
+            })
+            .collect()
     }
 
     /// Exports in order: (name, type).
     pub fn exports(&self) -> Vec<(String, ExternType)> {
-        todo!()
+        let m = &self.inner.syntax;
+        let funcs = m.func_type_indices();
+        let (tables, mems, globals) = (m.all_tables(), m.all_memories(), m.all_globals());
+        m.exports
+            .iter()
+            .filter_map(|e| {
+                let ty = match e.desc {
+                    ExportDesc::Func(i) => {
+                        ExternType::Func(m.types.get(*funcs.get(i as usize)? as usize)?.clone())
+                    }
+                    ExportDesc::Table(i) => ExternType::Table(*tables.get(i as usize)?),
+                    ExportDesc::Memory(i) => ExternType::Memory(*mems.get(i as usize)?),
+                    ExportDesc::Global(i) => ExternType::Global(*globals.get(i as usize)?),
+                };
+                Some((e.name.clone(), ty))
+            })
+            .collect()
     }
 }
 
@@ -75,11 +151,73 @@ pub struct Caller<'a> {
 
 /// A host function: reads `params`, writes `results` (pre-filled with zero
 /// values of the result types), or fails with a [`Trap`].
-pub type HostFunc = Arc<dyn Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync>;
+pub type HostFunc =
+    Arc<dyn Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync>;
+
+/// A function instance: its interned type and its code.
+pub(crate) struct FuncInst {
+    pub(crate) ty: u32,
+    pub(crate) kind: FuncKind,
+}
+
+pub(crate) enum FuncKind {
+    /// Defined function `index` (among the module's defined functions) of
+    /// `instance`, whose module's code is `code`.
+    Wasm {
+        instance: u32,
+        code: Arc<Code>,
+        index: u32,
+    },
+    Host(HostFunc),
+}
+
+/// A global instance.
+pub(crate) struct GlobalInst {
+    pub(crate) ty: GlobalType,
+    pub(crate) value: u64,
+}
+
+/// A module instance: index spaces mapped to store addresses.
+pub(crate) struct InstanceInst {
+    #[allow(dead_code)] // keeps the module (names, code) alive with the instance
+    pub(crate) module: Module,
+    /// Interned type id of each of the module's types (for call_indirect).
+    pub(crate) types: Vec<u32>,
+    pub(crate) funcs: Vec<u32>,
+    pub(crate) tables: Vec<u32>,
+    pub(crate) mems: Vec<u32>,
+    pub(crate) globals: Vec<u32>,
+    pub(crate) elems: Vec<u32>,
+    pub(crate) datas: Vec<u32>,
+    pub(crate) exports: Vec<(String, Extern)>,
+}
 
 /// Owns all runtime entities (spec 4.2.3).
 pub struct Store {
     config: Config,
+    /// Interned function types: equal types get equal ids, so the
+    /// `call_indirect` check is an integer compare.
+    pub(crate) types: Vec<FuncType>,
+    type_ids: HashMap<FuncType, u32>,
+    pub(crate) funcs: Vec<FuncInst>,
+    pub(crate) tables: Vec<TableInst>,
+    pub(crate) mems: Vec<MemInst>,
+    pub(crate) globals: Vec<GlobalInst>,
+    /// Element segment instances (emptied by `elem.drop`).
+    pub(crate) elems: Vec<Vec<u64>>,
+    /// Data segment instances (emptied by `data.drop`).
+    pub(crate) datas: Vec<Arc<[u8]>>,
+    pub(crate) instances: Vec<InstanceInst>,
+    /// The value stack, taken out while a call runs (so a re-entrant call
+    /// from a host function starts a fresh one).
+    pub(crate) stack: Vec<u64>,
+    /// Active frames (wasm and host) outside the running interpreter loop.
+    pub(crate) depth: usize,
+    /// Value stack slots used by interpreter loops further out.
+    pub(crate) stack_used: usize,
+    /// Address of a local of the outermost active call (0 when none), to
+    /// measure the native stack used by re-entrant calls.
+    pub(crate) native_top: usize,
 }
 
 impl Default for Store {
@@ -96,7 +234,38 @@ impl Store {
 
     /// An empty store with the given limits.
     pub fn with_config(config: Config) -> Store {
-        Store { config }
+        Store {
+            config,
+            types: Vec::new(),
+            type_ids: HashMap::new(),
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            mems: Vec::new(),
+            globals: Vec::new(),
+            elems: Vec::new(),
+            datas: Vec::new(),
+            instances: Vec::new(),
+            stack: Vec::new(),
+            depth: 0,
+            stack_used: 0,
+            native_top: 0,
+        }
+    }
+
+    /// The store's limits.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The interned id of a function type.
+    pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
+        if let Some(&id) = self.type_ids.get(ty) {
+            return id;
+        }
+        let id = self.types.len() as u32;
+        self.types.push(ty.clone());
+        self.type_ids.insert(ty.clone(), id);
+        id
     }
 
     /// The store's limits, which may be changed between calls.
@@ -114,38 +283,49 @@ impl Store {
     /// function traps (the instance is then unusable, but entities it
     /// already wrote to stay modified, as the spec requires).
     pub fn instantiate(&mut self, module: &Module, imports: &[Extern]) -> Result<Instance> {
-        let _ = (module, imports);
-        todo!()
+        super::instantiate::instantiate(self, module, imports)
     }
 
     /// The export `name` of an instance.
     pub fn export(&self, instance: Instance, name: &str) -> Option<Extern> {
-        let _ = (instance, name);
-        todo!()
+        let inst = self.instances.get(instance.0 as usize)?;
+        inst.exports
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| *e)
     }
 
     /// All exports of an instance, in the module's order.
     pub fn exports(&self, instance: Instance) -> Vec<(String, Extern)> {
-        let _ = instance;
-        todo!()
+        self.instances
+            .get(instance.0 as usize)
+            .map(|i| i.exports.clone())
+            .unwrap_or_default()
     }
 
     /// The type of an external value.
     pub fn extern_type(&self, ext: Extern) -> ExternType {
-        let _ = ext;
-        todo!()
+        match ext {
+            Extern::Func(f) => ExternType::Func(self.func_type(f).clone()),
+            Extern::Table(t) => ExternType::Table(self.table_type(t)),
+            Extern::Memory(m) => ExternType::Memory(self.memory_type(m)),
+            Extern::Global(g) => ExternType::Global(self.global_type(g)),
+        }
     }
 
     /// Defines a host function.
     pub fn func_new(&mut self, ty: FuncType, f: HostFunc) -> Func {
-        let _ = (ty, f);
-        todo!()
+        let ty = self.intern_type(&ty);
+        self.funcs.push(FuncInst {
+            ty,
+            kind: FuncKind::Host(f),
+        });
+        Func(self.funcs.len() as u32 - 1)
     }
 
     /// The type of a function.
     pub fn func_type(&self, func: Func) -> &FuncType {
-        let _ = func;
-        todo!()
+        &self.types[self.funcs[func.0 as usize].ty as usize]
     }
 
     /// Calls a function (wasm or host) with `args`.
@@ -154,8 +334,27 @@ impl Store {
     /// [`Error::Usage`] when the arguments do not match the function type;
     /// [`Error::Trap`] when execution traps.
     pub fn call(&mut self, func: Func, args: &[Value]) -> Result<Vec<Value>> {
-        let _ = (func, args);
-        todo!()
+        let ty = self
+            .funcs
+            .get(func.0 as usize)
+            .map(|f| &self.types[f.ty as usize]);
+        let ty = ty.ok_or_else(|| Error::Usage("unknown function".into()))?;
+        if args.len() != ty.params.len() {
+            return Err(Error::Usage(format!(
+                "expected {} arguments, got {}",
+                ty.params.len(),
+                args.len()
+            )));
+        }
+        for (a, t) in args.iter().zip(ty.params.iter()) {
+            if a.ty() != *t {
+                return Err(Error::Usage(format!(
+                    "argument type mismatch: expected {t}, got {}",
+                    a.ty()
+                )));
+            }
+        }
+        crate::exec::invoke(self, func.0, args).map_err(Error::Trap)
     }
 
     /// Defines a global.
@@ -163,26 +362,46 @@ impl Store {
     /// # Errors
     /// [`Error::Usage`] when the value does not have the global's type.
     pub fn global_new(&mut self, ty: GlobalType, value: Value) -> Result<Global> {
-        let _ = (ty, value);
-        todo!()
+        if value.ty() != ty.val {
+            return Err(Error::Usage(format!(
+                "global of type {} given a {}",
+                ty.val,
+                value.ty()
+            )));
+        }
+        self.globals.push(GlobalInst {
+            ty,
+            value: value.to_slot(),
+        });
+        Ok(Global(self.globals.len() as u32 - 1))
     }
     /// The type of a global.
     pub fn global_type(&self, global: Global) -> GlobalType {
-        let _ = global;
-        todo!()
+        self.globals[global.0 as usize].ty
     }
     /// The value of a global.
     pub fn global_get(&self, global: Global) -> Value {
-        let _ = global;
-        todo!()
+        let g = &self.globals[global.0 as usize];
+        Value::from_slot(g.value, g.ty.val)
     }
     /// Sets a mutable global.
     ///
     /// # Errors
     /// [`Error::Usage`] when the global is immutable or the type differs.
     pub fn global_set(&mut self, global: Global, value: Value) -> Result<()> {
-        let _ = (global, value);
-        todo!()
+        let g = &mut self.globals[global.0 as usize];
+        if !g.ty.mutable {
+            return Err(Error::Usage("global is immutable".into()));
+        }
+        if value.ty() != g.ty.val {
+            return Err(Error::Usage(format!(
+                "global of type {} given a {}",
+                g.ty.val,
+                value.ty()
+            )));
+        }
+        g.value = value.to_slot();
+        Ok(())
     }
 
     /// Defines a memory of `ty.limits.min` zeroed pages.
@@ -190,33 +409,36 @@ impl Store {
     /// # Errors
     /// [`Error::Usage`] when the limits are invalid or too large.
     pub fn memory_new(&mut self, ty: MemType) -> Result<Memory> {
-        let _ = ty;
-        todo!()
+        let m = MemInst::new(ty.limits.min, ty.limits.max)
+            .ok_or_else(|| Error::Usage("invalid or too large memory limits".into()))?;
+        self.mems.push(m);
+        Ok(Memory(self.mems.len() as u32 - 1))
     }
     /// The type of a memory (its current size as minimum).
     pub fn memory_type(&self, memory: Memory) -> MemType {
-        let _ = memory;
-        todo!()
+        let m = &self.mems[memory.0 as usize];
+        MemType {
+            limits: Limits {
+                min: m.pages(),
+                max: m.max(),
+            },
+        }
     }
     /// Current size in pages.
     pub fn memory_size(&self, memory: Memory) -> u32 {
-        let _ = memory;
-        todo!()
+        self.mems[memory.0 as usize].pages()
     }
     /// Grows by `delta` pages; returns the old size, or `None` if refused.
     pub fn memory_grow(&mut self, memory: Memory, delta: u32) -> Option<u32> {
-        let _ = (memory, delta);
-        todo!()
+        self.mems[memory.0 as usize].grow(delta)
     }
     /// The bytes of a memory.
     pub fn memory_data(&self, memory: Memory) -> &[u8] {
-        let _ = memory;
-        todo!()
+        self.mems[memory.0 as usize].data()
     }
     /// The bytes of a memory, writable.
     pub fn memory_data_mut(&mut self, memory: Memory) -> &mut [u8] {
-        let _ = memory;
-        todo!()
+        self.mems[memory.0 as usize].data_mut()
     }
 
     /// Defines a table of `ty.limits.min` entries set to `init`.
@@ -224,37 +446,61 @@ impl Store {
     /// # Errors
     /// [`Error::Usage`] when `init` does not have the element type.
     pub fn table_new(&mut self, ty: TableType, init: Value) -> Result<Table> {
-        let _ = (ty, init);
-        todo!()
+        if init.ty() != ValType::from(ty.elem) {
+            return Err(Error::Usage(format!(
+                "table of {} given a {}",
+                ty.elem,
+                init.ty()
+            )));
+        }
+        let t = TableInst::new(ty, init.to_slot())
+            .ok_or_else(|| Error::Usage("invalid or too large table limits".into()))?;
+        self.tables.push(t);
+        Ok(Table(self.tables.len() as u32 - 1))
     }
     /// The type of a table (its current size as minimum).
     pub fn table_type(&self, table: Table) -> TableType {
-        let _ = table;
-        todo!()
+        self.tables[table.0 as usize].ty()
     }
     /// Current number of entries.
     pub fn table_size(&self, table: Table) -> u32 {
-        let _ = table;
-        todo!()
+        self.tables[table.0 as usize].size()
     }
     /// Entry `index`, or `None` when out of bounds.
     pub fn table_get(&self, table: Table, index: u32) -> Option<Value> {
-        let _ = (table, index);
-        todo!()
+        let t = &self.tables[table.0 as usize];
+        t.elems
+            .get(index as usize)
+            .map(|&s| Value::from_slot(s, t.elem.into()))
     }
     /// Sets entry `index`.
     ///
     /// # Errors
     /// [`Error::Trap`] out of bounds; [`Error::Usage`] on a type mismatch.
     pub fn table_set(&mut self, table: Table, index: u32, value: Value) -> Result<()> {
-        let _ = (table, index, value);
-        todo!()
+        let t = &mut self.tables[table.0 as usize];
+        if value.ty() != ValType::from(t.elem) {
+            return Err(Error::Usage(format!(
+                "table of {} given a {}",
+                t.elem,
+                value.ty()
+            )));
+        }
+        let slot = t
+            .elems
+            .get_mut(index as usize)
+            .ok_or(Error::Trap(Trap::Code(TrapCode::OutOfBoundsTableAccess)))?;
+        *slot = value.to_slot();
+        Ok(())
     }
     /// Grows by `delta` entries set to `init`; returns the old size, or
     /// `None` if refused.
     pub fn table_grow(&mut self, table: Table, delta: u32, init: Value) -> Option<u32> {
-        let _ = (table, delta, init);
-        todo!()
+        let t = &mut self.tables[table.0 as usize];
+        if init.ty() != ValType::from(t.elem) {
+            return None;
+        }
+        t.grow(delta, init.to_slot())
     }
 }
 

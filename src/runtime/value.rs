@@ -73,3 +73,33 @@ impl Value {
         Value::default_for(ty.into())
     }
 }
+
+impl Value {
+    /// The untyped 64-bit slot of this value, as on the value stack: i32
+    /// zero-extended, floats as bits, references as address/token + 1 with
+    /// 0 for null.
+    pub(crate) fn to_slot(self) -> u64 {
+        match self {
+            Value::I32(v) => u64::from(v as u32),
+            Value::I64(v) => v as u64,
+            Value::F32(v) => u64::from(v.to_bits()),
+            Value::F64(v) => v.to_bits(),
+            Value::V128(v) => v as u64,
+            Value::FuncRef(f) => f.map_or(0, |f| u64::from(f.0) + 1),
+            Value::ExternRef(r) => r.map_or(0, |r| u64::from(r) + 1),
+        }
+    }
+
+    /// The value of type `ty` held in `slot`.
+    pub(crate) fn from_slot(slot: u64, ty: ValType) -> Value {
+        match ty {
+            ValType::I32 => Value::I32(slot as u32 as i32),
+            ValType::I64 => Value::I64(slot as i64),
+            ValType::F32 => Value::F32(f32::from_bits(slot as u32)),
+            ValType::F64 => Value::F64(f64::from_bits(slot)),
+            ValType::V128 => Value::V128(u128::from(slot)),
+            ValType::FuncRef => Value::FuncRef(slot.checked_sub(1).map(|a| Func(a as u32))),
+            ValType::ExternRef => Value::ExternRef(slot.checked_sub(1).map(|t| t as u32)),
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! Unit tests on hand-built modules (the suite runs in tests/validate_suite.rs).
+//! Unit tests on hand-built modules (the suite runs in spec-tests/validate.rs).
 
 use super::*;
 use crate::syntax::ValType::*;

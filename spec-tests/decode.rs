@@ -2,9 +2,8 @@
 //! modules outside `assert_malformed` must decode; binary `assert_malformed`
 //! modules must fail with a message starting with the expected text.
 //!
-//! The suite folder is `/work/shared/wasm-testsuite-2.0` unless the
-//! `WASMINT_TESTSUITE` environment variable names another one; if neither
-//! exists the test is skipped with a note.
+//! The suite folder is `wasmint::script::default_suite_dir()`; a missing
+//! suite fails the test.
 
 use std::path::{Path, PathBuf};
 
@@ -27,9 +26,7 @@ struct Counts {
 }
 
 fn suite_dir() -> PathBuf {
-    std::env::var_os("WASMINT_TESTSUITE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/wasm-testsuite-2.0"))
+    wasmint::script::default_suite_dir()
 }
 
 /// A module that must decode.
@@ -168,13 +165,11 @@ fn run_file(c: &mut Counts, path: &Path) {
     }
 }
 
-/// Runs every non-SIMD file of the suite; `None` if the suite is missing.
-fn run_suite() -> Option<Counts> {
+/// Runs every non-SIMD file of the suite.
+fn run_suite() -> Counts {
     let dir = suite_dir();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("test suite not found at {}, skipping", dir.display());
-        return None;
-    };
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("test suite not found at {} ({e}); set WASMINT_TESTSUITE", dir.display()));
     let mut paths: Vec<PathBuf> = entries
         .map(|e| e.unwrap().path())
         .filter(|p| {
@@ -188,12 +183,12 @@ fn run_suite() -> Option<Counts> {
     for p in &paths {
         run_file(&mut c, p);
     }
-    Some(c)
+    c
 }
 
 #[test]
 fn decode_spec_suite() {
-    let Some(c) = run_suite() else { return };
+    let c = run_suite();
     for f in &c.failures {
         eprintln!("FAIL {f}");
     }
@@ -221,7 +216,7 @@ fn decode_spec_suite() {
 /// stays quick.
 #[test]
 fn mutated_suite_modules_never_panic() {
-    let Some(c) = run_suite() else { return };
+    let c = run_suite();
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = move || {
         // xorshift64*
@@ -259,7 +254,7 @@ fn mutated_suite_modules_never_panic() {
 }
 
 /// Throughput on a large code section (run with
-/// `cargo test --release --test decode_suite -- --ignored --nocapture`).
+/// `cargo test --release --test decode -- --ignored --nocapture`).
 #[test]
 #[ignore]
 fn decode_throughput() {

@@ -12,17 +12,8 @@ use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastDirective, WastExecute};
 
-/// `$WASMINT_TESTSUITE`, else `../shared/wasm-testsuite-2.0` next to the
-/// crate, else `/work/shared/wasm-testsuite-2.0` (the suite is never copied in).
 fn suite_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("WASMINT_TESTSUITE") {
-        return dir.into();
-    }
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/wasm-testsuite-2.0");
-    if beside.is_dir() {
-        return beside;
-    }
-    PathBuf::from("/work/shared/wasm-testsuite-2.0")
+    wasmint::script::default_suite_dir()
 }
 
 #[derive(Default)]

@@ -49,8 +49,12 @@ const SEEDS: &[&str] = &[
           (table.grow 0 (ref.null extern) (i32.const 3)) drop
           (ref.is_null (table.get 0 (i32.const 1))))
         (func (export "blocks") (param i32) (result i32)
-          (block $a (result i32) (block $b (block $c
-            (br_table $a $b $c (i32.const 9) (local.get 0))) (i32.const 1) (br $a)) (i32.const 2)))
+          (block $a (result i32)
+            (block $b (result i32)
+              (block $c (result i32)
+                (br_table $a $b $c (i32.const 9) (local.get 0)))
+              (i32.const 1) i32.add)
+            (i32.const 2) i32.add))
         (func (export "floats") (param f32 f64) (result f64)
           local.get 0 f32.sqrt f64.promote_f32 local.get 1 f64.nearest f64.max
           i64.trunc_sat_f64_s f64.convert_i64_u)
@@ -140,7 +144,7 @@ fn damaged_modules_are_errors_not_crashes() {
     for seed in &corpus {
         Module::new(seed).expect("seed module is valid");
     }
-    let iterations = 6000;
+    let iterations = 20_000;
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut decoded = 0;
     for i in 0..iterations {

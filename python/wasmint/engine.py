@@ -1,0 +1,78 @@
+"""Engines, for compatibility with wasmer.
+
+wasmint has one engine: an interpreter. Nothing is compiled to machine code,
+so there is no executable memory and no per-target code. The classes here
+accept wasmer's arguments (an optional compiler and target) and record them,
+so code written for wasmer runs unchanged; `Store.engine_name` and
+`Store.compiler_name` report them.
+
+>>> from wasmint import engine, Store
+>>> store = Store(engine.Universal())
+>>> store.engine_name, store.compiler_name
+('universal', None)
+>>> engine.JIT is engine.Universal and engine.Native is engine.Dylib
+True
+"""
+
+from typing import Any, Optional
+
+__all__ = ["Universal", "Dylib", "JIT", "Native"]
+
+
+def _compiler_name(compiler: Any) -> Optional[str]:
+    """The short name of a wasmer compiler (``'cranelift'``, ``'llvm'``,
+    ``'singlepass'``), from its module name; None without a compiler."""
+    if compiler is None:
+        return None
+    module = getattr(compiler, "__module__", "") or ""
+    if module.startswith("wasmer_compiler_"):
+        return module[len("wasmer_compiler_"):].split(".")[0]
+    return getattr(compiler, "__name__", type(compiler).__name__).lower()
+
+
+class _Engine:
+    name = "universal"
+
+    def __init__(self, compiler: Any = None, target: Any = None) -> None:
+        if target is not None:
+            from .target import Target
+
+            if not isinstance(target, Target):
+                raise TypeError("engine: `target` must be a wasmint.target.Target")
+        self.compiler = compiler
+        self.target = target
+        self.compiler_name = _compiler_name(compiler)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(compiler={self.compiler_name!r})"
+
+
+class Universal(_Engine):
+    """The default engine (wasmer's "universal" engine). In wasmint it runs
+    modules with the interpreter; `compiler` and `target` are accepted and
+    ignored.
+
+    >>> from wasmint import engine
+    >>> engine.Universal().name
+    'universal'
+    """
+
+    name = "universal"
+
+
+class Dylib(_Engine):
+    """wasmer's shared-library engine. In wasmint it runs modules with the
+    same interpreter as `Universal`.
+
+    >>> from wasmint import engine
+    >>> engine.Dylib().name
+    'dylib'
+    """
+
+    name = "dylib"
+
+
+#: The name of `Universal` in wasmer-python 1.0.
+JIT = Universal
+#: The name of `Dylib` in wasmer-python 1.0.
+Native = Dylib

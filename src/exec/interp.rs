@@ -1,0 +1,705 @@
+//! The interpreter loop (spec 4.4 "Instructions").
+//!
+//! A stack machine over untyped `u64` slots. A frame's locals (parameters
+//! first) start at `base`; its operands follow. Wasm-to-wasm calls push a
+//! [`Frame`] on an explicit stack, never recursing on the Rust stack. The
+//! value stack is taken out of the store while the loop runs, so host
+//! functions get `&mut Store` and may call back in.
+
+use std::sync::Arc;
+
+use super::num;
+use crate::compile::{Code, Op};
+use crate::error::{Trap, TrapCode};
+use crate::runtime::table::range as table_range;
+use crate::runtime::{Caller, FuncKind, Instance, Store, Value};
+
+/// Conversion between a wasm value of a Rust type and a stack slot.
+trait Slot: Sized {
+    fn from_slot(s: u64) -> Self;
+    fn to_slot(self) -> u64;
+}
+
+impl Slot for i32 {
+    #[inline(always)]
+    fn from_slot(s: u64) -> i32 {
+        s as u32 as i32
+    }
+    #[inline(always)]
+    fn to_slot(self) -> u64 {
+        u64::from(self as u32)
+    }
+}
+impl Slot for i64 {
+    #[inline(always)]
+    fn from_slot(s: u64) -> i64 {
+        s as i64
+    }
+    #[inline(always)]
+    fn to_slot(self) -> u64 {
+        self as u64
+    }
+}
+impl Slot for f32 {
+    #[inline(always)]
+    fn from_slot(s: u64) -> f32 {
+        f32::from_bits(s as u32)
+    }
+    #[inline(always)]
+    fn to_slot(self) -> u64 {
+        u64::from(self.to_bits())
+    }
+}
+impl Slot for f64 {
+    #[inline(always)]
+    fn from_slot(s: u64) -> f64 {
+        f64::from_bits(s)
+    }
+    #[inline(always)]
+    fn to_slot(self) -> u64 {
+        self.to_bits()
+    }
+}
+
+/// The caller's state, restored by `return`.
+struct Frame {
+    ret_pc: u32,
+    base: u32,
+    inst: u32,
+    /// The caller's code when the callee belongs to another module.
+    code: Option<Arc<Code>>,
+}
+
+/// Slots the value stack starts with; it grows on demand up to the limit.
+const INITIAL_STACK: usize = 1 << 12;
+
+/// Calls function `func` (arguments already type checked) and returns its
+/// results.
+pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    // Host functions may call back in, recursing on the native stack: bound
+    // the bytes used since the outermost call.
+    let marker = 0u8;
+    let here = std::ptr::addr_of!(marker) as usize;
+    if store.native_top == 0 {
+        store.native_top = here;
+        let r = invoke_inner(store, func, args);
+        store.native_top = 0;
+        return r;
+    }
+    if store.native_top.abs_diff(here) > store.config().max_native_stack {
+        return Err(TrapCode::CallStackExhausted.into());
+    }
+    invoke_inner(store, func, args)
+}
+
+fn invoke_inner(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    let config = store.config();
+    if store.depth >= config.max_call_depth {
+        return Err(TrapCode::CallStackExhausted.into());
+    }
+    let limit = config.max_value_stack.saturating_sub(store.stack_used);
+    let fi = &store.funcs[func as usize];
+    let result_types = store.types[fi.ty as usize].results.clone();
+    if let FuncKind::Host(h) = &fi.kind {
+        let h = Arc::clone(h);
+        let mut results: Vec<Value> = result_types
+            .iter()
+            .map(|t| Value::default_for(*t))
+            .collect();
+        store.depth += 1;
+        let r = h(
+            &mut Caller {
+                store,
+                instance: None,
+            },
+            args,
+            &mut results,
+        );
+        store.depth -= 1;
+        r?;
+        check_results(&results, &result_types)?;
+        return Ok(results);
+    }
+    let mut stack = std::mem::take(&mut store.stack);
+    if stack.len() < INITIAL_STACK.min(limit) {
+        stack.resize(INITIAL_STACK.min(limit), 0);
+    }
+    if args.len() > stack.len() {
+        grow_stack(&mut stack, args.len(), limit)?;
+    }
+    for (slot, a) in stack.iter_mut().zip(args) {
+        *slot = a.to_slot();
+    }
+    let depth0 = store.depth;
+    let used0 = store.stack_used;
+    let r = run(store, &mut stack, func, args.len(), limit);
+    store.depth = depth0;
+    store.stack_used = used0;
+    let out = r.map(|()| {
+        result_types
+            .iter()
+            .zip(&stack)
+            .map(|(t, s)| Value::from_slot(*s, *t))
+            .collect()
+    });
+    if store.stack.capacity() < stack.capacity() {
+        store.stack = stack;
+    }
+    out
+}
+
+fn check_results(results: &[Value], types: &[crate::syntax::ValType]) -> Result<(), Trap> {
+    if results.iter().zip(types).any(|(v, t)| v.ty() != *t) {
+        return Err(Trap::host(
+            "host function returned a value of the wrong type",
+        ));
+    }
+    Ok(())
+}
+
+#[cold]
+fn grow_stack(stack: &mut Vec<u64>, need: usize, limit: usize) -> Result<(), Trap> {
+    if need > limit {
+        return Err(TrapCode::CallStackExhausted.into());
+    }
+    let len = need.max(stack.len() * 2).min(limit);
+    if stack.try_reserve_exact(len - stack.len()).is_err() {
+        return Err(TrapCode::CallStackExhausted.into());
+    }
+    stack.resize(len, 0);
+    Ok(())
+}
+
+/// Calls host function `func` with the top `params` slots as arguments,
+/// replacing them by its results; returns the new stack pointer.
+#[inline(never)]
+fn call_host(
+    store: &mut Store,
+    func: usize,
+    stack: &mut [u64],
+    sp: usize,
+    inst: u32,
+) -> Result<usize, Trap> {
+    let fi = &store.funcs[func];
+    let FuncKind::Host(h) = &fi.kind else {
+        unreachable!("call_host on a wasm function")
+    };
+    let h = Arc::clone(h);
+    let ty = &store.types[fi.ty as usize];
+    let np = ty.params.len();
+    let args: Vec<Value> = ty
+        .params
+        .iter()
+        .zip(&stack[sp - np..sp])
+        .map(|(t, s)| Value::from_slot(*s, *t))
+        .collect();
+    let result_types = ty.results.clone();
+    let mut results: Vec<Value> = result_types
+        .iter()
+        .map(|t| Value::default_for(*t))
+        .collect();
+    h(
+        &mut Caller {
+            store,
+            instance: Some(Instance(inst)),
+        },
+        &args,
+        &mut results,
+    )?;
+    check_results(&results, &result_types)?;
+    let base = sp - np;
+    let out = stack
+        .get_mut(base..base + results.len())
+        .ok_or(TrapCode::CallStackExhausted)?;
+    for (slot, v) in out.iter_mut().zip(&results) {
+        *slot = v.to_slot();
+    }
+    Ok(base + results.len())
+}
+
+/// Moves the top `keep` slots (below `sp`) down to `dst`. Most branches
+/// keep at most one value: avoid a `memmove` call for those.
+#[inline(always)]
+fn move_down(stack: &mut [u64], sp: usize, keep: usize, dst: usize) {
+    match keep {
+        0 => {}
+        1 => stack[dst] = stack[sp - 1],
+        _ => stack.copy_within(sp - keep..sp, dst),
+    }
+}
+
+fn mem_of(store: &Store, inst: u32) -> usize {
+    store.instances[inst as usize]
+        .mems
+        .first()
+        .map_or(usize::MAX, |&m| m as usize)
+}
+
+macro_rules! num_arm {
+    (un $in:ident $f:ident, $stack:ident, $sp:ident) => {{
+        let a = <$in>::from_slot($stack[$sp - 1]);
+        $stack[$sp - 1] = num::$f(a).to_slot();
+    }};
+    (un_trap $in:ident $f:ident, $stack:ident, $sp:ident) => {{
+        let a = <$in>::from_slot($stack[$sp - 1]);
+        $stack[$sp - 1] = num::$f(a)?.to_slot();
+    }};
+    (bin $in:ident $f:ident, $stack:ident, $sp:ident) => {{
+        let b = <$in>::from_slot($stack[$sp - 1]);
+        let a = <$in>::from_slot($stack[$sp - 2]);
+        $sp -= 1;
+        $stack[$sp - 1] = num::$f(a, b).to_slot();
+    }};
+    (bin_trap $in:ident $f:ident, $stack:ident, $sp:ident) => {{
+        let b = <$in>::from_slot($stack[$sp - 1]);
+        let a = <$in>::from_slot($stack[$sp - 2]);
+        $sp -= 1;
+        $stack[$sp - 1] = num::$f(a, b)?.to_slot();
+    }};
+}
+
+macro_rules! mem_arm {
+    (load $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $store:ident, $mem:expr) => {{
+        let ea = u64::from($stack[$sp - 1] as u32) + u64::from($off);
+        let b = $store.mems[$mem].load::<{ std::mem::size_of::<$m>() }>(ea)?;
+        $stack[$sp - 1] = (<$m>::from_le_bytes(b) as $reg).to_slot();
+    }};
+    (store $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $store:ident, $mem:expr) => {{
+        let v = <$reg>::from_slot($stack[$sp - 1]) as $m;
+        let ea = u64::from($stack[$sp - 2] as u32) + u64::from($off);
+        $sp -= 2;
+        $store.mems[$mem].store(ea, v.to_le_bytes())?;
+    }};
+}
+
+/// Builds the dispatch `match`: the hand-written arms plus one arm per row
+/// of the numeric and memory tables.
+macro_rules! dispatch_num {
+    (($op:ident, $stack:ident, $sp:ident, $store:ident, $mem:expr) { $($arms:tt)* } ;
+     $($nop:ident $code:literal $name:literal $shape:ident $in:ident -> $out:ident $f:ident)*) => {
+        crate::for_each_mem_op! { dispatch_mem;
+            ($op, $stack, $sp, $store, $mem) { $($arms)* } { $($nop $shape $in $f)* } }
+    };
+}
+
+macro_rules! dispatch_mem {
+    (($op:ident, $stack:ident, $sp:ident, $store:ident, $mem:expr) { $($arms:tt)* }
+     { $($nop:ident $shape:ident $in:ident $f:ident)* } ;
+     $($mop:ident $code:literal $name:literal $kind:ident $ty:ident $align:literal $reg:ident => $m:ident)*) => {
+        match $op {
+            $($arms)*
+            $(Op::$nop => num_arm!($shape $in $f, $stack, $sp),)*
+            $(Op::$mop(off) => mem_arm!($kind $reg $m, off, $stack, $sp, $store, $mem),)*
+        }
+    };
+}
+
+/// Runs wasm function `func` whose `nargs` arguments are in `stack[..nargs]`;
+/// leaves its results at `stack[..]`.
+fn run(
+    store: &mut Store,
+    stack: &mut Vec<u64>,
+    func: u32,
+    nargs: usize,
+    limit: usize,
+) -> Result<(), Trap> {
+    // Fuel lives in a local while the loop runs (`u64::MAX` when unlimited:
+    // never exhausted in practice) and goes back to the store on exit.
+    let metered = store.config().fuel.is_some();
+    let mut fuel = store.config().fuel.unwrap_or(u64::MAX);
+    // Two instances of the loop: metering code costs registers and
+    // instructions in every backward branch, so the default is without.
+    let FuncKind::Wasm {
+        instance,
+        code,
+        index,
+    } = &store.funcs[func as usize].kind
+    else {
+        unreachable!("run on a host function")
+    };
+    let index = *index;
+    let mut ctx = Ctx {
+        frames: Vec::new(),
+        code: Arc::clone(code),
+        inst: *instance,
+        mem: mem_of(store, *instance),
+        depth0: store.depth,
+        used0: store.stack_used,
+        limit,
+        max_depth: store.config().max_call_depth,
+    };
+    let r = if metered {
+        run_loop::<true>(store, stack, &mut ctx, index, nargs, &mut fuel)
+    } else {
+        run_loop::<false>(store, stack, &mut ctx, index, nargs, &mut fuel)
+    };
+    if metered {
+        store.config_mut().fuel = Some(fuel);
+    }
+    r
+}
+
+/// State the loop needs only on calls, returns and instance-dependent ops.
+/// Kept behind a pointer so it does not compete with the hot state (ops,
+/// stack, pc, sp, base) for registers.
+struct Ctx {
+    frames: Vec<Frame>,
+    code: Arc<Code>,
+    inst: u32,
+    mem: usize,
+    depth0: usize,
+    used0: usize,
+    limit: usize,
+    max_depth: usize,
+}
+
+#[inline(never)]
+fn run_loop<const METERED: bool>(
+    store: &mut Store,
+    stack_vec: &mut Vec<u64>,
+    ctx: &mut Ctx,
+    index: u32,
+    nargs: usize,
+    fuel: &mut u64,
+) -> Result<(), Trap> {
+    // Plain slices (pointer and length in registers) rather than going
+    // through the `Vec`s on every access; re-derived when they change.
+    let mut ops: &[Op] = &ctx.code.ops;
+    let mut stack: &mut [u64] = &mut stack_vec[..];
+    let mut base = 0usize;
+    let mut sp = nargs;
+    let mut pc;
+
+    // Enters defined function `$idx` of `code`: checks the limits once for
+    // the whole frame, zeroes the declared locals, saves the caller.
+    macro_rules! tick {
+        () => {
+            if METERED {
+                if *fuel == 0 {
+                    return Err(TrapCode::OutOfFuel.into());
+                }
+                *fuel -= 1;
+            }
+        };
+    }
+
+    macro_rules! enter {
+        ($idx:expr, $saved:expr, $caller:expr, $push:expr) => {{
+            tick!();
+            let meta = ctx.code.funcs[$idx as usize];
+            if ctx.depth0 + ctx.frames.len() + 1 + usize::from($push) > ctx.max_depth {
+                return Err(TrapCode::CallStackExhausted.into());
+            }
+            let new_base = sp - meta.params as usize;
+            let need = new_base + meta.frame_size as usize;
+            if need > stack.len() {
+                grow_stack(stack_vec, need, ctx.limit)?;
+                stack = &mut stack_vec[..];
+            }
+            if meta.locals > 0 {
+                stack[sp..sp + meta.locals as usize].fill(0);
+            }
+            if $push {
+                ctx.frames.push(Frame {
+                    ret_pc: pc as u32,
+                    base: base as u32,
+                    inst: $caller,
+                    code: $saved,
+                });
+            }
+            base = new_base;
+            sp += meta.locals as usize;
+            pc = meta.entry as usize;
+        }};
+    }
+
+    // Calls store function `$fa` (an import or through a table).
+    macro_rules! call_addr {
+        ($fa:expr) => {{
+            let fa = $fa as usize;
+            match &store.funcs[fa].kind {
+                FuncKind::Host(_) => {
+                    store.depth = ctx.depth0 + ctx.frames.len() + 1;
+                    store.stack_used = ctx.used0 + sp;
+                    if store.depth >= ctx.max_depth {
+                        return Err(TrapCode::CallStackExhausted.into());
+                    }
+                    // The host may run wasm: hand it the fuel.
+                    if let Some(f) = store.config_mut().fuel.as_mut() {
+                        *f = *fuel;
+                    }
+                    let r = call_host(store, fa, stack, sp, ctx.inst);
+                    if let Some(f) = store.config().fuel {
+                        *fuel = f;
+                    }
+                    sp = r?;
+                    store.depth = ctx.depth0;
+                    store.stack_used = ctx.used0;
+                }
+                FuncKind::Wasm {
+                    instance,
+                    code: c,
+                    index,
+                } => {
+                    let (ci, idx) = (*instance, *index);
+                    let saved = if Arc::ptr_eq(c, &ctx.code) {
+                        None
+                    } else {
+                        let saved = std::mem::replace(&mut ctx.code, Arc::clone(c));
+                        ops = &ctx.code.ops;
+                        Some(saved)
+                    };
+                    let caller = ctx.inst;
+                    enter!(idx, saved, caller, true);
+                    if ci != ctx.inst {
+                        ctx.inst = ci;
+                        ctx.mem = mem_of(store, ctx.inst);
+                    }
+                }
+            }
+        }};
+    }
+
+    // Fused i32 comparison and conditional jump.
+    macro_rules! br_if_cmp {
+        ($t:ident, $cmp:tt, $ty:ty) => {{
+            sp -= 2;
+            if (stack[sp] as u32 as $ty) $cmp (stack[sp + 1] as u32 as $ty) {
+                if ($t as usize) < pc {
+                    tick!();
+                }
+                pc = $t as usize;
+            }
+        }};
+    }
+
+    pc = 0;
+    enter!(index, None, ctx.inst, false);
+
+    loop {
+        let op = ops[pc];
+        pc += 1;
+        crate::for_each_num_op! { dispatch_num; (op, stack, sp, store, ctx.mem) {
+            Op::Unreachable => return Err(TrapCode::Unreachable.into()),
+            Op::Br(t) => {
+                if (t as usize) < pc {
+                    tick!();
+                }
+                pc = t as usize;
+            }
+            Op::BrAdj { target, drop, keep } => {
+                if (target as usize) < pc {
+                    tick!();
+                }
+                let (drop, keep) = (drop as usize, keep as usize);
+                move_down(stack, sp, keep, sp - keep - drop);
+                sp -= drop;
+                pc = target as usize;
+            }
+            Op::BrIfZ(t) => {
+                sp -= 1;
+                if stack[sp] as u32 == 0 {
+                    pc = t as usize;
+                }
+            }
+            Op::BrIfNz(t) => {
+                sp -= 1;
+                if stack[sp] as u32 != 0 {
+                    if (t as usize) < pc {
+                        tick!();
+                    }
+                    pc = t as usize;
+                }
+            }
+            Op::BrIfNzAdj { target, drop, keep } => {
+                sp -= 1;
+                if stack[sp] as u32 != 0 {
+                    if (target as usize) < pc {
+                        tick!();
+                    }
+                    let (drop, keep) = (drop as usize, keep as usize);
+                    move_down(stack, sp, keep, sp - keep - drop);
+                    sp -= drop;
+                    pc = target as usize;
+                }
+            }
+            Op::BrIfI32Eq(t) => br_if_cmp!(t, ==, u32),
+            Op::BrIfI32Ne(t) => br_if_cmp!(t, !=, u32),
+            Op::BrIfI32LtS(t) => br_if_cmp!(t, <, i32),
+            Op::BrIfI32LtU(t) => br_if_cmp!(t, <, u32),
+            Op::BrIfI32GtS(t) => br_if_cmp!(t, >, i32),
+            Op::BrIfI32GtU(t) => br_if_cmp!(t, >, u32),
+            Op::BrIfI32LeS(t) => br_if_cmp!(t, <=, i32),
+            Op::BrIfI32LeU(t) => br_if_cmp!(t, <=, u32),
+            Op::BrIfI32GeS(t) => br_if_cmp!(t, >=, i32),
+            Op::BrIfI32GeU(t) => br_if_cmp!(t, >=, u32),
+            Op::BrTable(len) => {
+                sp -= 1;
+                pc += (stack[sp] as u32).min(len) as usize;
+            }
+            Op::Return(keep) => {
+                let keep = keep as usize;
+                move_down(stack, sp, keep, base);
+                sp = base + keep;
+                let Some(f) = ctx.frames.pop() else { return Ok(()) };
+                pc = f.ret_pc as usize;
+                base = f.base as usize;
+                if let Some(c) = f.code {
+                    ctx.code = c;
+                    ops = &ctx.code.ops;
+                }
+                if f.inst != ctx.inst {
+                    ctx.inst = f.inst;
+                    ctx.mem = mem_of(store, ctx.inst);
+                }
+            }
+            Op::CallInternal(idx) => enter!(idx, None, ctx.inst, true),
+            Op::Call(f) => call_addr!(store.instances[ctx.inst as usize].funcs[f as usize]),
+            Op::CallIndirect { ty, table } => {
+                sp -= 1;
+                let i = stack[sp] as u32;
+                let ins = &store.instances[ctx.inst as usize];
+                let t = &store.tables[ins.tables[table as usize] as usize];
+                let r = *t.elems.get(i as usize).ok_or(TrapCode::UndefinedElement)?;
+                let fa = r.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as usize;
+                if store.funcs[fa].ty != ins.types[ty as usize] {
+                    return Err(TrapCode::IndirectCallTypeMismatch.into());
+                }
+                call_addr!(fa)
+            }
+            Op::RefIsNull => stack[sp - 1] = u64::from(stack[sp - 1] == 0),
+            Op::RefFunc(f) => {
+                stack[sp] = u64::from(store.instances[ctx.inst as usize].funcs[f as usize]) + 1;
+                sp += 1;
+            }
+            Op::Drop => sp -= 1,
+            Op::Select => {
+                sp -= 2;
+                if stack[sp + 1] as u32 == 0 {
+                    stack[sp - 1] = stack[sp];
+                }
+            }
+            Op::LocalGet(i) => {
+                stack[sp] = stack[base + i as usize];
+                sp += 1;
+            }
+            Op::LocalGet2(a, b) => {
+                stack[sp] = stack[base + a as usize];
+                stack[sp + 1] = stack[base + b as usize];
+                sp += 2;
+            }
+            Op::I32AddImm(c) => stack[sp - 1] = u64::from((stack[sp - 1] as u32).wrapping_add(c)),
+            Op::LocalSet(i) => {
+                sp -= 1;
+                stack[base + i as usize] = stack[sp];
+            }
+            Op::LocalTee(i) => stack[base + i as usize] = stack[sp - 1],
+            Op::GlobalGet(g) => {
+                let ga = store.instances[ctx.inst as usize].globals[g as usize];
+                stack[sp] = store.globals[ga as usize].value;
+                sp += 1;
+            }
+            Op::GlobalSet(g) => {
+                sp -= 1;
+                let ga = store.instances[ctx.inst as usize].globals[g as usize];
+                store.globals[ga as usize].value = stack[sp];
+            }
+            Op::TableGet(t) => {
+                let ta = store.instances[ctx.inst as usize].tables[t as usize];
+                let i = stack[sp - 1] as u32;
+                let v = store.tables[ta as usize].elems.get(i as usize);
+                stack[sp - 1] = *v.ok_or(TrapCode::OutOfBoundsTableAccess)?;
+            }
+            Op::TableSet(t) => {
+                sp -= 2;
+                let ta = store.instances[ctx.inst as usize].tables[t as usize];
+                let i = stack[sp] as u32;
+                let slot = store.tables[ta as usize].elems.get_mut(i as usize);
+                *slot.ok_or(TrapCode::OutOfBoundsTableAccess)? = stack[sp + 1];
+            }
+            Op::TableSize(t) => {
+                let ta = store.instances[ctx.inst as usize].tables[t as usize];
+                stack[sp] = u64::from(store.tables[ta as usize].size());
+                sp += 1;
+            }
+            Op::TableGrow(t) => {
+                sp -= 1;
+                let ta = store.instances[ctx.inst as usize].tables[t as usize];
+                let n = stack[sp] as u32;
+                let r = store.tables[ta as usize].grow(n, stack[sp - 1]);
+                stack[sp - 1] = u64::from(r.unwrap_or(u32::MAX));
+            }
+            Op::TableFill(t) => {
+                sp -= 3;
+                let ta = store.instances[ctx.inst as usize].tables[t as usize];
+                let (i, v, n) = (stack[sp] as u32, stack[sp + 1], stack[sp + 2] as u32);
+                let tab = &mut store.tables[ta as usize];
+                let r = tab.range(i, n)?;
+                tab.elems[r].fill(v);
+            }
+            Op::TableCopy { dst, src } => {
+                sp -= 3;
+                let ins = &store.instances[ctx.inst as usize];
+                let (da, sa) = (ins.tables[dst as usize] as usize, ins.tables[src as usize] as usize);
+                let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
+                let sr = store.tables[sa].range(s, n)?;
+                let dr = store.tables[da].range(d, n)?;
+                if da == sa {
+                    store.tables[da].elems.copy_within(sr, dr.start);
+                } else {
+                    let (lo, hi) = store.tables.split_at_mut(da.max(sa));
+                    let (dt, st) = if da < sa { (&mut lo[da], &hi[0]) } else { (&mut hi[0], &lo[sa]) };
+                    dt.elems[dr].copy_from_slice(&st.elems[sr]);
+                }
+            }
+            Op::TableInit { elem, table } => {
+                sp -= 3;
+                let ins = &store.instances[ctx.inst as usize];
+                let (ta, ea) = (ins.tables[table as usize] as usize, ins.elems[elem as usize] as usize);
+                let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
+                let seg = &store.elems[ea];
+                let sr = table_range(seg.len(), s, n)?;
+                let tab = &mut store.tables[ta];
+                let dr = tab.range(d, n)?;
+                tab.elems[dr].copy_from_slice(&seg[sr]);
+            }
+            Op::ElemDrop(e) => {
+                let ea = store.instances[ctx.inst as usize].elems[e as usize];
+                store.elems[ea as usize] = Vec::new();
+            }
+            Op::MemorySize => {
+                stack[sp] = u64::from(store.mems[ctx.mem].pages());
+                sp += 1;
+            }
+            Op::MemoryGrow => {
+                let n = stack[sp - 1] as u32;
+                stack[sp - 1] = u64::from(store.mems[ctx.mem].grow(n).unwrap_or(u32::MAX));
+            }
+            Op::MemoryFill => {
+                sp -= 3;
+                let (d, v, n) = (stack[sp] as u32, stack[sp + 1] as u8, stack[sp + 2] as u32);
+                store.mems[ctx.mem].fill(u64::from(d), v, u64::from(n))?;
+            }
+            Op::MemoryCopy => {
+                sp -= 3;
+                let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
+                store.mems[ctx.mem].copy(u64::from(d), u64::from(s), u64::from(n))?;
+            }
+            Op::MemoryInit(seg) => {
+                sp -= 3;
+                let da = store.instances[ctx.inst as usize].datas[seg as usize] as usize;
+                let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
+                let data = &store.datas[da];
+                store.mems[ctx.mem].init(u64::from(d), data, u64::from(s), u64::from(n))?;
+            }
+            Op::DataDrop(seg) => {
+                let da = store.instances[ctx.inst as usize].datas[seg as usize];
+                store.datas[da as usize] = Arc::from(&[][..]);
+            }
+            Op::Const(v) => {
+                stack[sp] = v;
+                sp += 1;
+            }
+        } }
+    }
+}

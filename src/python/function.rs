@@ -1,0 +1,387 @@
+//! `Function`: exported wasm functions and host functions.
+//!
+//! Host functions: the runtime closure holds the Python callable through a
+//! [`HostData`] shared with the store (so the GC sees it), and a raw pointer
+//! to the store cell (not a reference to the Python `Store`: the store owns
+//! the closure, and a strong reference back would be an uncollectable
+//! cycle). A Python exception raised by the callable travels through the
+//! wasm frames as `Trap::Host { payload: PyErr }` and is re-raised, the same
+//! object, by the outermost call from Python.
+
+use std::cell::UnsafeCell;
+use std::sync::Arc;
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyString, PyTuple};
+use pyo3::{PyTraverseError, PyVisit};
+
+use super::store::{to_py_err, CellPtr, HostData, Store};
+use super::types::{from_value, to_value, type_from_py, FunctionType};
+use crate::{Func, Trap, ValType, Value};
+
+/// A function: exported by an instance (call it with Python numbers) or
+/// defined by the host from a Python callable.
+///
+/// A host function's type comes from its annotations (``int``, ``'i32'``,
+/// ``'I32'`` → I32; ``'i64'``, ``'I64'`` → I64; ``float``, ``'f32'``,
+/// ``'F32'`` → F32; ``'f64'``, ``'F64'`` → F64; a tuple of those for several
+/// results; ``None`` for none) or from an explicit `FunctionType`. An
+/// exception raised by the callable comes out of the wasm call that led to
+/// it, unchanged.
+///
+/// >>> from wasmint import Store, Function, FunctionType, Type
+/// >>> def sum(x: int, y: int) -> int:
+/// ...     return x + y
+/// >>> store = Store()
+/// >>> function = Function(store, sum)
+/// >>> function.type.params == [Type.I32, Type.I32] and function.type.results == [Type.I32]
+/// True
+/// >>> function(1, 2)
+/// 3
+/// >>> Function(store, lambda x, y: x + y, FunctionType([Type.I64, Type.I64], [Type.I64]))(2**40, 1)
+/// 1099511627777
+#[pyclass(module = "wasmint", frozen)]
+pub struct Function {
+    pub(crate) store: Py<Store>,
+    pub(crate) func: Func,
+    params: Box<[ValType]>,
+    results: Box<[ValType]>,
+}
+
+impl Function {
+    /// The `Function` object for a function of `store`.
+    pub(crate) fn wrap(py: Python<'_>, store: &Py<Store>, func: Func) -> PyResult<Py<Function>> {
+        let ty = store.get().cell.with(py, |s| s.func_type(func).clone())?;
+        Py::new(
+            py,
+            Function {
+                store: store.clone_ref(py),
+                func,
+                params: ty.params,
+                results: ty.results,
+            },
+        )
+    }
+}
+
+fn annotation_type(py: Python<'_>, ann: &Bound<'_, PyAny>, what: &str) -> PyResult<ValType> {
+    if ann.is(py.get_type::<pyo3::types::PyInt>()) {
+        return Ok(ValType::I32);
+    }
+    if ann.is(py.get_type::<pyo3::types::PyFloat>()) {
+        return Ok(ValType::F32);
+    }
+    if let Ok(s) = ann.cast::<PyString>() {
+        let s = s.to_cow()?;
+        return match s.trim().trim_matches(|c| c == '\'' || c == '"') {
+            "int" | "i32" | "I32" => Ok(ValType::I32),
+            "i64" | "I64" => Ok(ValType::I64),
+            "float" | "f32" | "F32" => Ok(ValType::F32),
+            "f64" | "F64" => Ok(ValType::F64),
+            other => Err(PyTypeError::new_err(format!(
+                "Function: unsupported annotation {other:?} for {what}"
+            ))),
+        };
+    }
+    if ann.is_instance_of::<pyo3::types::PyInt>() {
+        // A `Type` member.
+        return type_from_py(ann);
+    }
+    Err(PyTypeError::new_err(format!(
+        "Function: unsupported annotation {} for {what}",
+        ann.repr()?
+    )))
+}
+
+/// The result types from a return annotation.
+fn result_types(
+    py: Python<'_>,
+    ann: &Bound<'_, PyAny>,
+    empty: &Bound<'_, PyAny>,
+) -> PyResult<Vec<ValType>> {
+    if ann.is(empty) || ann.is_none() || ann.is(py.None().bind(py).get_type()) {
+        return Ok(vec![]);
+    }
+    if let Ok(t) = ann.cast::<PyTuple>() {
+        return t
+            .iter()
+            .map(|a| annotation_type(py, &a, "a result"))
+            .collect();
+    }
+    if let Ok(s) = ann.cast::<PyString>() {
+        // String annotations (`from __future__ import annotations`).
+        let s = s.to_cow()?;
+        let s = s.trim();
+        if s == "None" {
+            return Ok(vec![]);
+        }
+        if let Some(inner) = s.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
+            return inner
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| annotation_type(py, PyString::new(py, p).as_any(), "a result"))
+                .collect();
+        }
+    }
+    Ok(vec![annotation_type(py, ann, "the result")?])
+}
+
+fn signature_of(py: Python<'_>, f: &Bound<'_, PyAny>) -> PyResult<FunctionType> {
+    let inspect = py.import("inspect")?;
+    let sig = inspect.call_method1("signature", (f,)).map_err(|e| {
+        PyTypeError::new_err(format!(
+            "Function: cannot read the signature of the callable ({e}); give a FunctionType"
+        ))
+    })?;
+    let empty = inspect.getattr("Parameter")?.getattr("empty")?;
+    let mut params = Vec::new();
+    for p in sig
+        .getattr("parameters")?
+        .call_method0("values")?
+        .try_iter()?
+    {
+        let p = p?;
+        let ann = p.getattr("annotation")?;
+        let name: String = p.getattr("name")?.extract()?;
+        if ann.is(&empty) {
+            return Err(PyTypeError::new_err(format!(
+                "Function: parameter `{name}` has no type annotation; annotate it or give a FunctionType"
+            )));
+        }
+        params.push(annotation_type(py, &ann, &format!("parameter `{name}`"))?);
+    }
+    let results = result_types(py, &sig.getattr("return_annotation")?, &empty)?;
+    Ok(FunctionType { params, results })
+}
+
+fn host_error(err: PyErr) -> Trap {
+    Trap::Host {
+        message: err.to_string(),
+        payload: Some(Box::new(err)),
+    }
+}
+
+/// A conversion error of a host function's result, with its class kept
+/// (OverflowError for an int that does not fit, TypeError otherwise).
+fn result_error(py: Python<'_>, e: PyErr) -> PyErr {
+    let msg = format!("host function result: {}", e.value(py));
+    if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) {
+        pyo3::exceptions::PyOverflowError::new_err(msg)
+    } else if e.is_instance_of::<PyValueError>(py) {
+        PyValueError::new_err(msg)
+    } else {
+        PyTypeError::new_err(msg)
+    }
+}
+
+/// Converts the value a host function returned into its results.
+fn host_results(
+    py: Python<'_>,
+    ret: &Bound<'_, PyAny>,
+    results: &mut [Value],
+    store: &Store,
+) -> PyResult<()> {
+    match results.len() {
+        0 => Ok(()),
+        1 => {
+            results[0] = to_value(ret, results[0].ty(), store).map_err(|e| result_error(py, e))?;
+            Ok(())
+        }
+        n => {
+            let items: Vec<Bound<'_, PyAny>> = match ret.try_iter() {
+                Ok(it) => it.collect::<PyResult<_>>()?,
+                Err(_) => vec![],
+            };
+            if items.len() != n {
+                return Err(PyTypeError::new_err(format!(
+                    "host function must return a tuple of {n} values"
+                )));
+            }
+            for (slot, item) in results.iter_mut().zip(items.iter()) {
+                *slot = to_value(item, slot.ty(), store).map_err(|e| result_error(py, e))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The body of every host function.
+fn host_call(
+    py: Python<'_>,
+    cell: CellPtr,
+    store_obj: usize,
+    data: &HostData,
+    caller: &mut crate::Caller<'_>,
+    params: &[Value],
+    results: &mut [Value],
+) -> Result<(), Trap> {
+    // SAFETY: the cell owns the runtime store that owns this closure, and
+    // the closure runs only inside a call on that store, with the GIL.
+    let cell = unsafe { &*cell.0 };
+    let _lend = cell.lend(py, caller.store);
+    // SAFETY: `store_obj` is the Python `Store` that owns `cell`; it is
+    // alive for the same reason. We take a new strong reference.
+    let store: Bound<'_, Store> = match unsafe {
+        Bound::from_borrowed_ptr(py, store_obj as *mut ffi::PyObject)
+    }
+    .cast_into()
+    {
+        Ok(s) => s,
+        Err(_) => {
+            return Err(Trap::host(
+                "internal error: host function without its store",
+            ))
+        }
+    };
+    // SAFETY: GIL held; clone so that no borrow of the cell is live while
+    // Python code runs.
+    let callable = match unsafe { &*data.callable.get() } {
+        Some(c) => c.clone_ref(py),
+        None => {
+            return Err(Trap::host(
+                "host function was cleared by the garbage collector",
+            ))
+        }
+    };
+    let mut run = || -> PyResult<()> {
+        let store_py = store.clone().unbind();
+        let ret = match params.len() {
+            0 => callable.bind(py).call0()?,
+            _ => {
+                let args = params
+                    .iter()
+                    .map(|v| from_value(py, *v, &store_py))
+                    .collect::<PyResult<Vec<_>>>()?;
+                callable.bind(py).call1(PyTuple::new(py, args)?)?
+            }
+        };
+        host_results(py, &ret, results, store.get())
+    };
+    run().map_err(host_error)
+}
+
+#[pymethods]
+impl Function {
+    #[new]
+    #[pyo3(signature = (store, function, function_type = None))]
+    fn new(
+        py: Python<'_>,
+        store: &Bound<'_, Store>,
+        function: &Bound<'_, PyAny>,
+        function_type: Option<&Bound<'_, FunctionType>>,
+    ) -> PyResult<Self> {
+        if !function.is_callable() {
+            return Err(PyTypeError::new_err(
+                "Function: `function` must be callable",
+            ));
+        }
+        let ty = match function_type {
+            Some(t) => t.get().clone(),
+            None => signature_of(py, function)?,
+        };
+        let ty = ty.to_func();
+        let data = Arc::new(HostData {
+            callable: UnsafeCell::new(Some(function.clone().unbind())),
+        });
+        let s = store.get();
+        s.cell.add_host(py, data.clone());
+        let cell = s.cell_ptr();
+        let store_obj = store.as_ptr() as usize;
+        let host: crate::HostFunc = Arc::new(move |caller, params, results| {
+            Python::attach(|py| host_call(py, cell, store_obj, &data, caller, params, results))
+        });
+        let func = s.cell.with(py, |st| st.func_new(ty.clone(), host))?;
+        Ok(Function {
+            store: store.clone().unbind(),
+            func,
+            params: ty.params,
+            results: ty.results,
+        })
+    }
+
+    /// Calls the function. Arguments are Python ints and floats (or `Value`
+    /// for explicit types); several results come back as a tuple.
+    #[pyo3(signature = (*args))]
+    fn __call__(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        let n = args.len();
+        if n != self.params.len() {
+            return Err(PyTypeError::new_err(format!(
+                "the function takes {} argument{} ({} given)",
+                self.params.len(),
+                if self.params.len() == 1 { "" } else { "s" },
+                n
+            )));
+        }
+        let store = self.store.get();
+        // Up to 8 arguments without allocating.
+        let mut small = [Value::I32(0); 8];
+        let mut big = Vec::new();
+        let values: &mut [Value] = if n <= 8 {
+            &mut small[..n]
+        } else {
+            big.resize(n, Value::I32(0));
+            &mut big
+        };
+        for (i, (slot, ty)) in values.iter_mut().zip(self.params.iter()).enumerate() {
+            // SAFETY of the index: `i < n == args.len()`.
+            let arg = args.get_item(i)?;
+            *slot = to_value(&arg, *ty, store).map_err(|e| {
+                let msg = format!("argument {i}: {}", e.value(py));
+                if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) {
+                    pyo3::exceptions::PyOverflowError::new_err(msg)
+                } else if e.is_instance_of::<PyValueError>(py) {
+                    PyValueError::new_err(msg)
+                } else {
+                    PyTypeError::new_err(msg)
+                }
+            })?;
+        }
+        let results = store
+            .cell
+            .enter(py, |s| s.call(self.func, values))?
+            .map_err(to_py_err)?;
+        match results.len() {
+            0 => Ok(py.None()),
+            1 => from_value(py, results[0], &self.store),
+            _ => {
+                let items = results
+                    .iter()
+                    .map(|v| from_value(py, *v, &self.store))
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok(PyTuple::new(py, items)?.into_any().unbind())
+            }
+        }
+    }
+
+    /// The type of the function, a `FunctionType`.
+    ///
+    /// >>> from wasmint import Store, Module, Instance, Type
+    /// >>> sum = Instance(Module(Store(), '(module (func (export "sum") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))')).exports.sum
+    /// >>> sum.type.params == [Type.I32, Type.I32] and sum.type.results == [Type.I32]
+    /// True
+    #[getter]
+    fn r#type(&self) -> FunctionType {
+        FunctionType {
+            params: self.params.to_vec(),
+            results: self.results.to_vec(),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<wasmint.Function {}>",
+            FunctionType {
+                params: self.params.to_vec(),
+                results: self.results.to_vec()
+            }
+            .__str__()
+        )
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.store)
+    }
+}

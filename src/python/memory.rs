@@ -1,0 +1,553 @@
+//! `Memory`, `Buffer` and the typed views `Uint8Array` … `Float64Array`.
+//!
+//! # Memory safety across `grow`
+//!
+//! A `Buffer` hands Python a raw pointer into the memory (buffer protocol,
+//! zero-copy). The runtime reserves each memory's whole address range up
+//! front (its maximum, or 4 GiB) and only commits pages as it grows, so a
+//! memory never moves: a pointer taken before `memory.grow` (from Python or
+//! from inside wasm) stays valid, and the bytes it covers stay mapped until
+//! the store is freed, which cannot happen while a buffer is exported (the
+//! `Buffer` keeps the `Store` alive). A `memoryview` keeps the length it
+//! had when taken; take a new one to see grown memory.
+//!
+//! The typed views hold no pointer: each access goes through the store with
+//! a bounds check against the current size, so they always see the current
+//! size and can never reach freed memory.
+
+use std::os::raw::c_int;
+
+use pyo3::exceptions::{PyIndexError, PyOverflowError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyFloat, PyInt, PyList, PySlice};
+use pyo3::{PyTraverseError, PyVisit};
+
+use super::store::Store;
+use super::types::{type_name, MemoryType};
+
+/// A linear memory: a vector of bytes in 64 KiB pages, shared by the host
+/// and WebAssembly.
+///
+/// >>> from wasmint import Store, Memory, MemoryType
+/// >>> memory = Memory(Store(), MemoryType(minimum=3))
+/// >>> memory.size, memory.data_size
+/// (3, 196608)
+/// >>> memory.grow(2)
+/// 3
+/// >>> memory.size
+/// 5
+#[pyclass(module = "wasmint", frozen)]
+pub struct Memory {
+    pub(crate) store: Py<Store>,
+    pub(crate) memory: crate::Memory,
+}
+
+fn data_len(py: Python<'_>, store: &Py<Store>, mem: crate::Memory) -> PyResult<usize> {
+    store.get().cell.with(py, |s| s.memory_data(mem).len())
+}
+
+#[pymethods]
+impl Memory {
+    #[new]
+    fn new(
+        py: Python<'_>,
+        store: &Bound<'_, Store>,
+        memory_type: &Bound<'_, MemoryType>,
+    ) -> PyResult<Self> {
+        let t = memory_type.get();
+        if t.shared {
+            return Err(PyValueError::new_err(
+                "Memory: shared memories are not supported",
+            ));
+        }
+        let ty = crate::MemType {
+            limits: crate::Limits {
+                min: t.minimum,
+                max: t.maximum,
+            },
+        };
+        let memory = store
+            .get()
+            .cell
+            .with(py, |s| s.memory_new(ty))?
+            .map_err(|e| PyValueError::new_err(format!("Memory: {e}")))?;
+        Ok(Memory {
+            store: store.clone().unbind(),
+            memory,
+        })
+    }
+
+    /// Grows the memory by `number_of_pages` pages (of 64 KiB) and returns
+    /// its previous size in pages; raises RuntimeError if that would pass
+    /// the maximum.
+    ///
+    /// >>> from wasmint import Store, Memory, MemoryType
+    /// >>> memory = Memory(Store(), MemoryType(minimum=1, maximum=2))
+    /// >>> memory.grow(1)
+    /// 1
+    /// >>> memory.grow(1)
+    /// Traceback (most recent call last):
+    ///   ...
+    /// RuntimeError: failed to grow the memory by 1 page(s): its size is 2 pages, its maximum 2
+    fn grow(&self, py: Python<'_>, number_of_pages: u32) -> PyResult<u32> {
+        let (old, size, max) = self.store.get().cell.with(py, |s| {
+            (
+                s.memory_grow(self.memory, number_of_pages),
+                s.memory_size(self.memory),
+                s.memory_type(self.memory).limits.max,
+            )
+        })?;
+        old.ok_or_else(|| {
+            PyRuntimeError::new_err(format!(
+                "failed to grow the memory by {number_of_pages} page(s): its size is {size} pages, its maximum {}",
+                max.unwrap_or(crate::syntax::MAX_PAGES)
+            ))
+        })
+    }
+
+    /// The size in pages (of 64 KiB).
+    #[getter]
+    fn size(&self, py: Python<'_>) -> PyResult<u32> {
+        self.store
+            .get()
+            .cell
+            .with(py, |s| s.memory_size(self.memory))
+    }
+
+    /// The size in bytes.
+    #[getter]
+    fn data_size(&self, py: Python<'_>) -> PyResult<usize> {
+        data_len(py, &self.store, self.memory)
+    }
+
+    /// The type, a `MemoryType` (its minimum is the current size).
+    #[getter]
+    fn r#type(&self, py: Python<'_>) -> PyResult<MemoryType> {
+        Ok(MemoryType::from_mem(
+            &self
+                .store
+                .get()
+                .cell
+                .with(py, |s| s.memory_type(self.memory))?,
+        ))
+    }
+
+    /// A `Buffer` over the whole memory, for `memoryview`, `bytearray`,
+    /// `bytes`: zero-copy and writable.
+    ///
+    /// >>> from wasmint import Store, Memory, MemoryType
+    /// >>> memory = Memory(Store(), MemoryType(minimum=1))
+    /// >>> view = memoryview(memory.buffer)
+    /// >>> view[0:5] = b'hello'
+    /// >>> bytes(memory.uint8_view()[0:5])
+    /// b'hello'
+    #[getter]
+    fn buffer(&self, py: Python<'_>) -> Buffer {
+        Buffer {
+            store: self.store.clone_ref(py),
+            memory: self.memory,
+        }
+    }
+
+    /// A `Uint8Array` view starting at byte `offset`.
+    ///
+    /// >>> from wasmint import Store, Memory, MemoryType, Uint8Array
+    /// >>> memory = Memory(Store(), MemoryType(minimum=3))
+    /// >>> isinstance(memory.uint8_view(offset=42), Uint8Array)
+    /// True
+    #[pyo3(signature = (offset = 0))]
+    fn uint8_view(&self, py: Python<'_>, offset: usize) -> Uint8Array {
+        Uint8Array(View::new(py, self, offset))
+    }
+    /// An `Int8Array` view starting at byte `offset`.
+    #[pyo3(signature = (offset = 0))]
+    fn int8_view(&self, py: Python<'_>, offset: usize) -> Int8Array {
+        Int8Array(View::new(py, self, offset))
+    }
+    /// A `Uint16Array` view starting at byte `offset`.
+    #[pyo3(signature = (offset = 0))]
+    fn uint16_view(&self, py: Python<'_>, offset: usize) -> Uint16Array {
+        Uint16Array(View::new(py, self, offset))
+    }
+    /// An `Int16Array` view starting at byte `offset`.
+    #[pyo3(signature = (offset = 0))]
+    fn int16_view(&self, py: Python<'_>, offset: usize) -> Int16Array {
+        Int16Array(View::new(py, self, offset))
+    }
+    /// A `Uint32Array` view starting at byte `offset`.
+    #[pyo3(signature = (offset = 0))]
+    fn uint32_view(&self, py: Python<'_>, offset: usize) -> Uint32Array {
+        Uint32Array(View::new(py, self, offset))
+    }
+    /// An `Int32Array` view starting at byte `offset`.
+    #[pyo3(signature = (offset = 0))]
+    fn int32_view(&self, py: Python<'_>, offset: usize) -> Int32Array {
+        Int32Array(View::new(py, self, offset))
+    }
+    /// A `Uint64Array` view starting at byte `offset`.
+    #[pyo3(signature = (offset = 0))]
+    fn uint64_view(&self, py: Python<'_>, offset: usize) -> Uint64Array {
+        Uint64Array(View::new(py, self, offset))
+    }
+    /// An `Int64Array` view starting at byte `offset`.
+    #[pyo3(signature = (offset = 0))]
+    fn int64_view(&self, py: Python<'_>, offset: usize) -> Int64Array {
+        Int64Array(View::new(py, self, offset))
+    }
+    /// A `Float32Array` view starting at byte `offset`.
+    #[pyo3(signature = (offset = 0))]
+    fn float32_view(&self, py: Python<'_>, offset: usize) -> Float32Array {
+        Float32Array(View::new(py, self, offset))
+    }
+    /// A `Float64Array` view starting at byte `offset`.
+    #[pyo3(signature = (offset = 0))]
+    fn float64_view(&self, py: Python<'_>, offset: usize) -> Float64Array {
+        Float64Array(View::new(py, self, offset))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("<wasmint.Memory {}>", self.r#type(py)?.__str__()))
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.store)
+    }
+}
+
+/// The bytes of a memory through the Python buffer protocol: use it with
+/// `memoryview`, `bytearray`, `bytes`. Zero-copy and writable. A
+/// `memoryview` keeps the length the memory had when it was taken (the
+/// memory never moves, so it stays valid after `grow`).
+///
+/// >>> from wasmint import Memory, MemoryType, Store
+/// >>> memory = Memory(Store(), MemoryType(minimum=128))
+/// >>> int8 = memory.int8_view()
+/// >>> int8[0:9] = [1, 2, 3, 0x57, 0x61, 0x73, 0x6d, 0x65, 0x72]
+/// >>> byte_array = bytearray(memory.buffer)
+/// >>> byte_array[0:3] == b'\x01\x02\x03', byte_array[3:9].decode()
+/// (True, 'Wasmer')
+#[pyclass(module = "wasmint", frozen)]
+pub struct Buffer {
+    store: Py<Store>,
+    memory: crate::Memory,
+}
+
+#[pymethods]
+impl Buffer {
+    unsafe fn __getbuffer__(
+        slf: Bound<'_, Self>,
+        view: *mut ffi::Py_buffer,
+        flags: c_int,
+    ) -> PyResult<()> {
+        if view.is_null() {
+            return Err(PyValueError::new_err("Buffer: null Py_buffer"));
+        }
+        let this = slf.get();
+        let (ptr, len) = this.store.get().cell.with(slf.py(), |s| {
+            let d = s.memory_data_mut(this.memory);
+            (d.as_mut_ptr(), d.len())
+        })?;
+        let len = isize::try_from(len)
+            .map_err(|_| PyOverflowError::new_err("memory too large for a buffer"))?;
+        // SAFETY: `ptr` and `len` describe the memory's committed bytes,
+        // which stay mapped at this address until the store is freed (see
+        // the module docs); `view.obj` keeps this Buffer, hence the store,
+        // alive for the buffer's lifetime. `PyBuffer_FillInfo` sets
+        // `view.obj` (with a new reference) and checks `flags`.
+        let rc = unsafe { ffi::PyBuffer_FillInfo(view, slf.as_ptr(), ptr.cast(), len, 0, flags) };
+        if rc == -1 {
+            return Err(PyErr::fetch(slf.py()));
+        }
+        Ok(())
+    }
+
+    unsafe fn __releasebuffer__(&self, _view: *mut ffi::Py_buffer) {}
+
+    /// The size of the memory in bytes.
+    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+        data_len(py, &self.store, self.memory)
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.store)
+    }
+}
+
+/// What a typed view is: a memory and a start offset in bytes.
+struct View {
+    store: Py<Store>,
+    memory: crate::Memory,
+    offset: usize,
+}
+
+impl View {
+    fn new(py: Python<'_>, m: &Memory, offset: usize) -> View {
+        View {
+            store: m.store.clone_ref(py),
+            memory: m.memory,
+            offset,
+        }
+    }
+
+    /// Number of elements of `size` bytes from `offset` to the current end.
+    fn len(&self, py: Python<'_>, size: usize) -> PyResult<usize> {
+        Ok(data_len(py, &self.store, self.memory)?.saturating_sub(self.offset) / size)
+    }
+}
+
+/// An element type of a typed view.
+trait Elem: Copy {
+    const SIZE: usize;
+    const NAME: &'static str;
+    fn load(b: &[u8]) -> Self;
+    fn store(self, b: &mut [u8]);
+    fn to_py(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self>;
+}
+
+macro_rules! int_elem {
+    ($($t:ty, $name:literal;)*) => {$(
+        impl Elem for $t {
+            const SIZE: usize = std::mem::size_of::<$t>();
+            const NAME: &'static str = $name;
+            fn load(b: &[u8]) -> Self {
+                let mut a = [0u8; std::mem::size_of::<$t>()];
+                a.copy_from_slice(b);
+                <$t>::from_le_bytes(a)
+            }
+            fn store(self, b: &mut [u8]) {
+                b.copy_from_slice(&self.to_le_bytes());
+            }
+            fn to_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                Ok(self.into_pyobject(py)?.into_any().unbind())
+            }
+            fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+                if !obj.is_instance_of::<PyInt>() {
+                    return Err(PyTypeError::new_err(format!("{} elements take ints, not {}", $name, type_name(obj))));
+                }
+                obj.extract::<$t>().map_err(|_| PyOverflowError::new_err(format!("{obj} does not fit in {}", $name)))
+            }
+        }
+    )*};
+}
+
+int_elem! {
+    u8, "uint8"; i8, "int8"; u16, "uint16"; i16, "int16";
+    u32, "uint32"; i32, "int32"; u64, "uint64"; i64, "int64";
+}
+
+macro_rules! float_elem {
+    ($($t:ty, $name:literal;)*) => {$(
+        impl Elem for $t {
+            const SIZE: usize = std::mem::size_of::<$t>();
+            const NAME: &'static str = $name;
+            fn load(b: &[u8]) -> Self {
+                let mut a = [0u8; std::mem::size_of::<$t>()];
+                a.copy_from_slice(b);
+                <$t>::from_le_bytes(a)
+            }
+            fn store(self, b: &mut [u8]) {
+                b.copy_from_slice(&self.to_le_bytes());
+            }
+            fn to_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                Ok(PyFloat::new(py, self as f64).into_any().unbind())
+            }
+            fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+                if !(obj.is_instance_of::<PyFloat>() || obj.is_instance_of::<PyInt>()) {
+                    return Err(PyTypeError::new_err(format!("{} elements take floats, not {}", $name, type_name(obj))));
+                }
+                Ok(obj.extract::<f64>()? as $t)
+            }
+        }
+    )*};
+}
+
+float_elem! { f32, "float32"; f64, "float64"; }
+
+/// Resolves an index (int or slice) against `len` elements: the element
+/// indices it selects.
+enum Sel {
+    One(usize),
+    Many {
+        start: usize,
+        step: isize,
+        count: usize,
+    },
+}
+
+fn select(index: &Bound<'_, PyAny>, len: usize) -> PyResult<Sel> {
+    if let Ok(i) = index.cast::<PyInt>() {
+        let i: i128 = i
+            .extract()
+            .map_err(|_| PyIndexError::new_err("index out of range"))?;
+        if i < 0 {
+            return Err(PyIndexError::new_err(format!("index {i} is negative")));
+        }
+        if i >= len as i128 {
+            return Err(PyIndexError::new_err(format!(
+                "index {i} out of range (the view has {len} elements)"
+            )));
+        }
+        return Ok(Sel::One(i as usize));
+    }
+    if let Ok(s) = index.cast::<PySlice>() {
+        let ind = s.indices(len as isize)?;
+        return Ok(Sel::Many {
+            start: ind.start.max(0) as usize,
+            step: ind.step,
+            count: ind.slicelength,
+        });
+    }
+    Err(PyValueError::new_err(format!(
+        "a view is indexed by an int or a slice, not {}",
+        type_name(index)
+    )))
+}
+
+fn view_get<T: Elem>(py: Python<'_>, v: &View, index: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let len = v.len(py, T::SIZE)?;
+    let sel = select(index, len)?;
+    let cell = &v.store.get().cell;
+    match sel {
+        Sel::One(i) => {
+            let at = v.offset + i * T::SIZE;
+            let x = cell.with(py, |s| {
+                s.memory_data(v.memory).get(at..at + T::SIZE).map(T::load)
+            })?;
+            x.ok_or_else(|| PyIndexError::new_err("index out of range"))?
+                .to_py(py)
+        }
+        Sel::Many { start, step, count } => {
+            let items = cell.with(py, |s| {
+                let d = s.memory_data(v.memory);
+                (0..count)
+                    .map(|k| {
+                        let i = (start as isize + k as isize * step) as usize;
+                        let at = v.offset + i * T::SIZE;
+                        d.get(at..at + T::SIZE).map(T::load)
+                    })
+                    .collect::<Option<Vec<T>>>()
+            })?;
+            let items = items.ok_or_else(|| PyIndexError::new_err("index out of range"))?;
+            let list = PyList::empty(py);
+            for x in items {
+                list.append(x.to_py(py)?)?;
+            }
+            Ok(list.into_any().unbind())
+        }
+    }
+}
+
+fn view_set<T: Elem>(
+    py: Python<'_>,
+    v: &View,
+    index: &Bound<'_, PyAny>,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let len = v.len(py, T::SIZE)?;
+    let sel = select(index, len)?;
+    let cell = &v.store.get().cell;
+    // Convert first (that runs Python code), then write.
+    let (start, step, values) = match sel {
+        Sel::One(i) => (i, 1, vec![T::from_py(value)?]),
+        Sel::Many { start, step, count } => {
+            let values = value
+                .try_iter()
+                .map_err(|_| PyTypeError::new_err("a slice of a view is set from an iterable"))?
+                .map(|x| T::from_py(&x?))
+                .collect::<PyResult<Vec<T>>>()?;
+            if values.len() != count {
+                return Err(PyValueError::new_err(format!(
+                    "the slice has {count} elements but {} values were given",
+                    values.len()
+                )));
+            }
+            (start, step, values)
+        }
+    };
+    let ok = cell.with(py, |s| {
+        let d = s.memory_data_mut(v.memory);
+        // Check every position against the current size before writing.
+        let at = |k: usize| v.offset + (start as isize + k as isize * step) as usize * T::SIZE;
+        if (0..values.len()).any(|k| at(k) + T::SIZE > d.len()) {
+            return false;
+        }
+        for (k, x) in values.iter().enumerate() {
+            let a = at(k);
+            x.store(&mut d[a..a + T::SIZE]);
+        }
+        true
+    })?;
+    if ok {
+        Ok(())
+    } else {
+        Err(PyIndexError::new_err("index out of range"))
+    }
+}
+
+macro_rules! views {
+    ($($name:ident, $t:ty, $doc:literal, $method:ident, $len:literal;)*) => {$(
+        #[doc = $doc]
+        ///
+        /// Built by `Memory.uint8_view` and its siblings. Index it with an
+        /// int (IndexError out of bounds, also for negative indices) or a
+        /// slice (a list of values); assign a number, or an iterable of
+        /// them to a slice. Its length follows the memory's current size.
+        ///
+        /// >>> from wasmint import Store, Memory, MemoryType
+        /// >>> memory = Memory(Store(), MemoryType(minimum=1))
+        #[doc = concat!(">>> view = memory.", stringify!($method), "(offset=65528)")]
+        /// >>> len(view) * view.bytes_per_element
+        /// 8
+        #[doc = concat!(">>> type(view).__name__, len(view)")]
+        #[doc = concat!("('", stringify!($name), "', ", $len, ")")]
+        /// >>> view[0] = 42
+        /// >>> view[0] == 42 and view[0:2] == [42, 0][:len(view)]
+        /// True
+        #[pyclass(module = "wasmint", frozen)]
+        pub struct $name(View);
+
+        #[pymethods]
+        impl $name {
+            /// The number of bytes per element.
+            #[getter]
+            fn bytes_per_element(&self) -> usize {
+                <$t as Elem>::SIZE
+            }
+            /// The offset of the first element in the memory, in bytes.
+            #[getter]
+            fn offset(&self) -> usize {
+                self.0.offset
+            }
+            fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+                self.0.len(py, <$t as Elem>::SIZE)
+            }
+            fn __getitem__(&self, py: Python<'_>, index: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+                view_get::<$t>(py, &self.0, index)
+            }
+            fn __setitem__(&self, py: Python<'_>, index: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+                view_set::<$t>(py, &self.0, index, value)
+            }
+            fn __repr__(&self) -> String {
+                format!("<wasmint.{} of {} at offset {}>", stringify!($name), <$t as Elem>::NAME, self.0.offset)
+            }
+            fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+                visit.call(&self.0.store)
+            }
+        }
+    )*};
+}
+
+views! {
+    Uint8Array, u8, "A read-write view of a memory as unsigned 8-bit integers.", uint8_view, "8";
+    Int8Array, i8, "A read-write view of a memory as signed 8-bit integers.", int8_view, "8";
+    Uint16Array, u16, "A read-write view of a memory as unsigned 16-bit integers (little-endian).", uint16_view, "4";
+    Int16Array, i16, "A read-write view of a memory as signed 16-bit integers (little-endian).", int16_view, "4";
+    Uint32Array, u32, "A read-write view of a memory as unsigned 32-bit integers (little-endian).", uint32_view, "2";
+    Int32Array, i32, "A read-write view of a memory as signed 32-bit integers (little-endian).", int32_view, "2";
+    Uint64Array, u64, "A read-write view of a memory as unsigned 64-bit integers (little-endian).", uint64_view, "1";
+    Int64Array, i64, "A read-write view of a memory as signed 64-bit integers (little-endian).", int64_view, "1";
+    Float32Array, f32, "A read-write view of a memory as 32-bit floats (little-endian).", float32_view, "2";
+    Float64Array, f64, "A read-write view of a memory as 64-bit floats (little-endian).", float64_view, "1";
+}

@@ -1,0 +1,401 @@
+//! `Store`: owns the runtime store and arbitrates access to it.
+//!
+//! # Re-entrancy
+//!
+//! A Python host function may call exported wasm functions of the same
+//! store (a closure capturing the instance). While wasm runs, the runtime
+//! holds `&mut wasmint::Store`, and hands a reborrow of it to host functions
+//! (`Caller::store`). A lock would deadlock here, so the [`StoreCell`] keeps
+//! a raw pointer, `current`, to the store that may be used right now:
+//!
+//! * idle: `current` points at the owned store;
+//! * a call runs: `current` is null (taken by the call);
+//! * a host callback runs: `current` is the callback's `caller.store`
+//!   (lent), so nested operations use that reborrow, never the original.
+//!
+//! Each step uses the most recently derived pointer, so no two live `&mut`
+//! to the store are used at once. Every access needs the GIL (a `Python`
+//! token): that is what makes the `Cell`s sound, and why the extension does
+//! not support free-threaded builds (`gil_used`). A call from another thread
+//! while the store is inside a call (possible when a host function lets the
+//! GIL go) raises instead of interleaving two calls on one value stack.
+
+use std::cell::{Cell, UnsafeCell};
+use std::sync::Arc;
+
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::{PyTraverseError, PyVisit};
+
+use crate::Error;
+
+/// A host function's Python side, shared by the runtime closure (which
+/// calls it) and the [`StoreCell`] (which shows it to the GC and can clear
+/// it to break reference cycles).
+pub(crate) struct HostData {
+    /// `None` once the GC cleared it.
+    pub(crate) callable: UnsafeCell<Option<Py<PyAny>>>,
+}
+
+// SAFETY: `callable` is only read or written with the GIL held (host calls,
+// `__traverse__`, `__clear__`), which serialises all access.
+unsafe impl Sync for HostData {}
+
+/// Objects passed as `externref` (by token) and the token of each (by
+/// object address).
+type Externs = (
+    Vec<Option<Py<PyAny>>>,
+    std::collections::HashMap<usize, u32>,
+);
+
+/// The runtime store and the state described in the module docs.
+pub(crate) struct StoreCell {
+    /// Owned; freed in `Drop`.
+    owned: *mut crate::Store,
+    /// The store usable right now; null while a call holds it.
+    current: Cell<*mut crate::Store>,
+    /// Number of wasm calls in progress on this store.
+    depth: Cell<u32>,
+    /// Thread running the outermost call (see [`thread_token`]).
+    owner: Cell<usize>,
+    /// Python callables of host functions, for the GC.
+    pub(crate) hosts: UnsafeCell<Vec<Arc<HostData>>>,
+    /// Python objects passed to wasm as `externref`: the reference is an
+    /// index here (objects stay alive as long as the store; the GC sees
+    /// them). `extern_ids` maps an object's address to its index, so the
+    /// same object always gets the same reference.
+    externs: UnsafeCell<Externs>,
+}
+
+// SAFETY: all fields are used only with the GIL held (every accessor takes a
+// `Python` token or runs inside a call made with it); the GIL serialises
+// threads, and calls from a second thread during a call are refused.
+unsafe impl Send for StoreCell {}
+unsafe impl Sync for StoreCell {}
+
+impl Drop for StoreCell {
+    fn drop(&mut self) {
+        // SAFETY: `owned` came from `Box::into_raw` and no call is running
+        // (a running call keeps the Python `Store` alive).
+        drop(unsafe { Box::from_raw(self.owned) });
+    }
+}
+
+/// Largest number of calls into wasm active at once on a store (each
+/// one after the first entered from a host function).
+const MAX_NESTED_CALLS: u32 = 1000;
+
+/// A cheap per-thread identity: the address of a thread-local.
+fn thread_token() -> usize {
+    thread_local!(static TOKEN: u8 = const { 0 });
+    TOKEN.with(|t| t as *const u8 as usize)
+}
+
+fn busy() -> PyErr {
+    PyRuntimeError::new_err("the store is busy: it is running a call in another thread")
+}
+
+/// Restores the cell after a call, also on unwinding.
+struct CallGuard<'a> {
+    cell: &'a StoreCell,
+    store: *mut crate::Store,
+    owner: usize,
+    nested: bool,
+}
+
+impl Drop for CallGuard<'_> {
+    fn drop(&mut self) {
+        if self.nested {
+            // SAFETY: pairs with the `Py_EnterRecursiveCall` in `enter`.
+            unsafe { pyo3::ffi::Py_LeaveRecursiveCall() };
+        }
+        self.cell.depth.set(self.cell.depth.get() - 1);
+        self.cell.owner.set(self.owner);
+        self.cell.current.set(self.store);
+    }
+}
+
+/// Restores `current` after a host callback, also on unwinding.
+pub(crate) struct LendGuard<'a> {
+    cell: &'a StoreCell,
+    prev: *mut crate::Store,
+}
+
+impl Drop for LendGuard<'_> {
+    fn drop(&mut self) {
+        self.cell.current.set(self.prev);
+    }
+}
+
+impl StoreCell {
+    fn new(store: crate::Store) -> StoreCell {
+        let owned = Box::into_raw(Box::new(store));
+        StoreCell {
+            owned,
+            current: Cell::new(owned),
+            depth: Cell::new(0),
+            owner: Cell::new(0),
+            hosts: UnsafeCell::new(Vec::new()),
+            externs: UnsafeCell::new((Vec::new(), std::collections::HashMap::new())),
+        }
+    }
+
+    /// Runs `f` on the store. `f` must not run Python code (it cannot: it
+    /// gets no `Python` token and the store holds no Python state it could
+    /// reach); that keeps this borrow the only one in use.
+    #[inline]
+    pub(crate) fn with<R>(
+        &self,
+        _py: Python<'_>,
+        f: impl FnOnce(&mut crate::Store) -> R,
+    ) -> PyResult<R> {
+        let p = self.current.get();
+        if p.is_null() {
+            return Err(busy());
+        }
+        // SAFETY: `p` is the owned store or a store lent by a host callback
+        // of a call in progress; either way nothing else uses it while `f`
+        // runs (GIL held, no Python code runs inside `f`).
+        Ok(f(unsafe { &mut *p }))
+    }
+
+    /// Runs `f` on the store when `f` may run Python host functions (a call,
+    /// an instantiation with a start function): like [`with`](Self::with),
+    /// but those host functions may use the store again, through
+    /// [`lend`](Self::lend).
+    #[inline]
+    pub(crate) fn enter<R>(
+        &self,
+        _py: Python<'_>,
+        f: impl FnOnce(&mut crate::Store) -> R,
+    ) -> PyResult<R> {
+        let p = self.current.get();
+        let me = thread_token();
+        if p.is_null() || (self.depth.get() > 0 && self.owner.get() != me) {
+            return Err(busy());
+        }
+        // A nested call (wasm -> Python -> wasm ...) recurses on the native
+        // stack: count it against Python's recursion limit so that deep
+        // recursion raises RecursionError as pure Python code would.
+        // Beyond that, a hard cap keeps a raised recursion limit from
+        // overflowing the native stack (a nested level takes a few KiB).
+        let nested = self.depth.get() > 0;
+        if nested && super::stack::remaining().is_some_and(|left| left < super::stack::HEADROOM) {
+            return Err(pyo3::exceptions::PyRecursionError::new_err(
+                "nested calls between WebAssembly and Python exhausted the thread's stack",
+            ));
+        }
+        if self.depth.get() >= MAX_NESTED_CALLS {
+            return Err(pyo3::exceptions::PyRecursionError::new_err(format!(
+                "more than {MAX_NESTED_CALLS} nested calls between WebAssembly and Python"
+            )));
+        }
+        // SAFETY: GIL held; balanced by `Py_LeaveRecursiveCall` in the guard.
+        if nested
+            && unsafe {
+                pyo3::ffi::Py_EnterRecursiveCall(c" in a nested WebAssembly call".as_ptr())
+            } != 0
+        {
+            return Err(PyErr::fetch(_py));
+        }
+        let _guard = CallGuard {
+            cell: self,
+            store: p,
+            owner: self.owner.replace(me),
+            nested,
+        };
+        self.depth.set(self.depth.get() + 1);
+        self.current.set(std::ptr::null_mut());
+        // SAFETY: as in `with`; `current` is null until the guard restores
+        // it, so the only other use of the store while `f` runs is through
+        // the reborrow the runtime lends to host functions.
+        Ok(f(unsafe { &mut *p }))
+    }
+
+    /// Lends `store` (a host callback's `caller.store`, a reborrow of the
+    /// store a call took) for nested use until the guard drops.
+    pub(crate) fn lend(&self, _py: Python<'_>, store: &mut crate::Store) -> LendGuard<'_> {
+        LendGuard {
+            cell: self,
+            prev: self.current.replace(store as *mut crate::Store),
+        }
+    }
+
+    /// The `externref` token for a Python object.
+    pub(crate) fn extern_ref(&self, obj: &Bound<'_, PyAny>) -> PyResult<u32> {
+        // SAFETY: GIL held; no Python code runs while this borrow lives
+        // (the clone below only increments a reference count).
+        let (objs, ids) = unsafe { &mut *self.externs.get() };
+        let key = obj.as_ptr() as usize;
+        if let Some(&i) = ids.get(&key) {
+            if objs[i as usize].as_ref().is_some_and(|o| o.is(obj)) {
+                return Ok(i);
+            }
+        }
+        let i = u32::try_from(objs.len())
+            .map_err(|_| PyRuntimeError::new_err("too many externref objects"))?;
+        objs.push(Some(obj.clone().unbind()));
+        ids.insert(key, i);
+        Ok(i)
+    }
+
+    /// The Python object of an `externref` token (None once cleared).
+    pub(crate) fn extern_obj(&self, py: Python<'_>, token: u32) -> Py<PyAny> {
+        // SAFETY: as in `extern_ref`.
+        let (objs, _) = unsafe { &*self.externs.get() };
+        match objs.get(token as usize) {
+            Some(Some(o)) => o.clone_ref(py),
+            _ => py.None(),
+        }
+    }
+
+    pub(crate) fn add_host(&self, _py: Python<'_>, data: Arc<HostData>) {
+        // SAFETY: GIL held; no other borrow of `hosts` is live (it is only
+        // touched here and in the GC hooks, none of which re-enter).
+        unsafe { (*self.hosts.get()).push(data) }
+    }
+}
+
+/// A raw pointer to a [`StoreCell`] that a host function closure carries to
+/// find the cell again.
+#[derive(Clone, Copy)]
+pub(crate) struct CellPtr(pub(crate) *const StoreCell);
+// SAFETY: only dereferenced with the GIL held, by a host function called
+// from the store the cell owns (so the cell is alive: it owns the closure).
+unsafe impl Send for CellPtr {}
+unsafe impl Sync for CellPtr {}
+
+/// The store holds every WebAssembly entity: functions, globals, memories,
+/// tables and instances.
+///
+/// wasmint has a single engine, an interpreter (no JIT: nothing is compiled
+/// to machine code). The optional `engine` (from :mod:`wasmint.engine`) is
+/// accepted for compatibility with wasmer; it only sets `engine_name` and
+/// `compiler_name`.
+///
+/// >>> from wasmint import Store, engine
+/// >>> Store().engine_name
+/// 'universal'
+/// >>> Store(engine.Dylib()).engine_name
+/// 'dylib'
+/// >>> Store().compiler_name is None
+/// True
+#[pyclass(module = "wasmint", frozen)]
+pub struct Store {
+    pub(crate) cell: Box<StoreCell>,
+    engine_name: String,
+    compiler_name: Option<String>,
+}
+
+impl Store {
+    pub(crate) fn cell_ptr(&self) -> CellPtr {
+        CellPtr(&*self.cell as *const StoreCell)
+    }
+}
+
+#[pymethods]
+impl Store {
+    #[new]
+    #[pyo3(signature = (engine = None))]
+    fn new(engine: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let (engine_name, compiler_name) = match engine {
+            None => ("universal".to_owned(), None),
+            Some(e) => {
+                let name = e
+                    .getattr("name")
+                    .and_then(|n| n.extract::<String>())
+                    .map_err(|_| {
+                        PyTypeError::new_err("Store: `engine` must come from wasmint.engine")
+                    })?;
+                let compiler = e
+                    .getattr("compiler_name")
+                    .ok()
+                    .and_then(|c| c.extract::<Option<String>>().ok())
+                    .flatten();
+                (name, compiler)
+            }
+        };
+        Ok(Store {
+            cell: Box::new(StoreCell::new(crate::Store::new())),
+            engine_name,
+            compiler_name,
+        })
+    }
+
+    /// The engine's name: ``'universal'`` (the default) or ``'dylib'``.
+    /// Both run the same interpreter.
+    ///
+    /// >>> from wasmint import Store
+    /// >>> Store().engine_name
+    /// 'universal'
+    #[getter]
+    fn engine_name(&self) -> &str {
+        &self.engine_name
+    }
+
+    /// The name of the compiler given to the engine, or None (headless, as
+    /// wasmer calls it). wasmint never compiles to machine code: modules are
+    /// always run by its interpreter.
+    ///
+    /// >>> from wasmint import Store
+    /// >>> print(Store().compiler_name)
+    /// None
+    #[getter]
+    fn compiler_name(&self) -> Option<&str> {
+        self.compiler_name.as_deref()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Store(engine_name={:?})", self.engine_name)
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        // SAFETY: the GC runs with the GIL held and never during a borrow of
+        // `hosts` (borrows of it do not run Python code).
+        for h in unsafe { &*self.cell.hosts.get() } {
+            if let Some(c) = unsafe { &*h.callable.get() } {
+                visit.call(c)?;
+            }
+        }
+        for o in unsafe { &(*self.cell.externs.get()).0 }.iter().flatten() {
+            visit.call(o)?;
+        }
+        Ok(())
+    }
+
+    fn __clear__(&self) {
+        // Breaks cycles store -> host callable -> (closure) -> instance ->
+        // store. A host function called afterwards raises.
+        // Dropping a callable may run Python code (`__del__`) that creates
+        // host functions, so take them all first and drop them after.
+        let mut taken = Vec::new();
+        for h in unsafe { &*self.cell.hosts.get() } {
+            // SAFETY: GIL held; no host call is running on an unreachable
+            // store, so nobody else borrows `callable`.
+            taken.extend(unsafe { (*h.callable.get()).take() });
+        }
+        // SAFETY: as above.
+        let (objs, ids) = unsafe { &mut *self.cell.externs.get() };
+        taken.extend(objs.iter_mut().filter_map(Option::take));
+        ids.clear();
+        drop(taken);
+    }
+}
+
+/// Converts a runtime error into the Python exception for it.
+pub(crate) fn to_py_err(e: Error) -> PyErr {
+    use super::{CompileError, LinkError, Trap};
+    match e {
+        Error::Trap(crate::Trap::Host { message, payload }) => {
+            match payload.map(|p| p.downcast::<PyErr>()) {
+                // The very exception the host function raised.
+                Some(Ok(err)) => *err,
+                _ => Trap::new_err(message),
+            }
+        }
+        Error::Trap(t) => Trap::new_err(t.to_string()),
+        Error::Link(m) => LinkError::new_err(m),
+        Error::Usage(m) => PyTypeError::new_err(m),
+        other => CompileError::new_err(other.to_string()),
+    }
+}

@@ -1,0 +1,706 @@
+//! `Type`, `Value` and the descriptors `FunctionType`, `GlobalType`,
+//! `TableType`, `MemoryType`, `ExportType`, `ImportType`.
+
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyFloat, PyInt, PyList};
+
+use crate::{ExternType, Limits, RefType, ValType};
+
+/// The members of the `Type` IntEnum, in order I32 (1) … FUNC_REF (7).
+static TYPE_MEMBERS: PyOnceLock<(Py<PyAny>, Vec<Py<PyAny>>)> = PyOnceLock::new();
+
+const TYPE_NAMES: [&str; 7] = ["I32", "I64", "F32", "F64", "V128", "EXTERN_REF", "FUNC_REF"];
+const TYPES: [ValType; 7] = [
+    ValType::I32,
+    ValType::I64,
+    ValType::F32,
+    ValType::F64,
+    ValType::V128,
+    ValType::ExternRef,
+    ValType::FuncRef,
+];
+
+/// Creates `Type` as a real `enum.IntEnum`, as in wasmer.
+pub(crate) fn type_enum(py: Python<'_>) -> PyResult<&Py<PyAny>> {
+    let (ty, _) = TYPE_MEMBERS.get_or_try_init(py, || -> PyResult<_> {
+        let members: Vec<(&str, usize)> = TYPE_NAMES.iter().enumerate().map(|(i, n)| (*n, i + 1)).collect();
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("module", "wasmint")?;
+        let ty = py.import("enum")?.getattr("IntEnum")?.call(("Type", members), Some(&kwargs))?;
+        ty.setattr(
+            "__doc__",
+            "The WebAssembly value types, an IntEnum: I32 = 1, I64, F32, F64, V128, EXTERN_REF, FUNC_REF = 7.\n\n\
+             >>> from wasmint import Type\n>>> Type.I32 == 1 and Type.FUNC_REF == 7\nTrue\n",
+        )?;
+        let list = (1..=7).map(|i| ty.call1((i,)).map(Bound::unbind)).collect::<PyResult<Vec<_>>>()?;
+        Ok((ty.unbind(), list))
+    })?;
+    Ok(ty)
+}
+
+/// The `Type` member for a value type.
+pub(crate) fn type_to_py(py: Python<'_>, t: ValType) -> Py<PyAny> {
+    let (_, members) = TYPE_MEMBERS
+        .get(py)
+        .expect("Type is created when the module is initialised");
+    let i = TYPES.iter().position(|x| *x == t).unwrap_or(0);
+    members[i].clone_ref(py)
+}
+
+/// A `Type` member (or the plain int) to a value type.
+pub(crate) fn type_from_py(obj: &Bound<'_, PyAny>) -> PyResult<ValType> {
+    let i: i64 = obj.extract().map_err(|_| {
+        PyTypeError::new_err(format!("expected a wasmint.Type, got {}", type_name(obj)))
+    })?;
+    match i {
+        1..=7 => Ok(TYPES[i as usize - 1]),
+        _ => Err(PyValueError::new_err(format!(
+            "{i} is not a valid wasmint.Type"
+        ))),
+    }
+}
+
+fn types_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Vec<ValType>> {
+    obj.try_iter()?.map(|t| type_from_py(&t?)).collect()
+}
+
+fn types_to_list<'py>(py: Python<'py>, ts: &[ValType]) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(py, ts.iter().map(|t| type_to_py(py, *t)))
+}
+
+fn type_label(t: ValType) -> &'static str {
+    TYPE_NAMES[TYPES.iter().position(|x| *x == t).unwrap_or(0)]
+}
+
+fn labels(ts: &[ValType]) -> String {
+    ts.iter()
+        .map(|t| type_label(*t))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// The signature of a function: parameter and result types.
+///
+/// >>> from wasmint import FunctionType, Type
+/// >>> function_type = FunctionType(params=[Type.I32, Type.I32], results=[Type.I32])
+/// >>> function_type.params
+/// [<Type.I32: 1>, <Type.I32: 1>]
+/// >>> str(function_type)
+/// 'FunctionType(params: [I32, I32], results: [I32])'
+#[pyclass(module = "wasmint", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct FunctionType {
+    pub(crate) params: Vec<ValType>,
+    pub(crate) results: Vec<ValType>,
+}
+
+#[pymethods]
+impl FunctionType {
+    #[new]
+    #[pyo3(signature = (params, results))]
+    fn new(params: &Bound<'_, PyAny>, results: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(FunctionType {
+            params: types_from_py(params)?,
+            results: types_from_py(results)?,
+        })
+    }
+    /// Parameter types, a list of `Type`.
+    #[getter]
+    fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        types_to_list(py, &self.params)
+    }
+    /// Result types, a list of `Type`.
+    #[getter]
+    fn results<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        types_to_list(py, &self.results)
+    }
+    pub(crate) fn __str__(&self) -> String {
+        format!(
+            "FunctionType(params: [{}], results: [{}])",
+            labels(&self.params),
+            labels(&self.results)
+        )
+    }
+    fn __repr__(&self) -> String {
+        self.__str__()
+    }
+}
+
+impl FunctionType {
+    pub(crate) fn from_func(t: &crate::FuncType) -> Self {
+        FunctionType {
+            params: t.params.to_vec(),
+            results: t.results.to_vec(),
+        }
+    }
+    pub(crate) fn to_func(&self) -> crate::FuncType {
+        crate::FuncType::new(self.params.clone(), self.results.clone())
+    }
+}
+
+/// The type of a global: value type and mutability.
+///
+/// >>> from wasmint import GlobalType, Type
+/// >>> global_type = GlobalType(Type.I32, mutable=False)
+/// >>> global_type.type, global_type.mutable
+/// (<Type.I32: 1>, False)
+/// >>> str(global_type)
+/// 'GlobalType(type: I32, mutable: False)'
+#[pyclass(module = "wasmint", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct GlobalType {
+    pub(crate) ty: ValType,
+    pub(crate) mutable: bool,
+}
+
+#[pymethods]
+impl GlobalType {
+    #[new]
+    #[pyo3(signature = (r#type, mutable = false))]
+    fn new(r#type: &Bound<'_, PyAny>, mutable: bool) -> PyResult<Self> {
+        Ok(GlobalType {
+            ty: type_from_py(r#type)?,
+            mutable,
+        })
+    }
+    /// The type of the value, a `Type`.
+    #[getter]
+    fn r#type(&self, py: Python<'_>) -> Py<PyAny> {
+        type_to_py(py, self.ty)
+    }
+    /// Whether the value may change.
+    #[getter]
+    fn mutable(&self) -> bool {
+        self.mutable
+    }
+    pub(crate) fn __str__(&self) -> String {
+        format!(
+            "GlobalType(type: {}, mutable: {})",
+            type_label(self.ty),
+            if self.mutable { "True" } else { "False" }
+        )
+    }
+    fn __repr__(&self) -> String {
+        self.__str__()
+    }
+}
+
+fn fmt_max(m: Option<u32>) -> String {
+    m.map_or_else(|| "None".to_owned(), |m| m.to_string())
+}
+
+/// The type of a table: element type and limits (in elements).
+///
+/// >>> from wasmint import TableType, Type
+/// >>> table_type = TableType(Type.FUNC_REF, minimum=7, maximum=42)
+/// >>> table_type.minimum, table_type.maximum
+/// (7, 42)
+/// >>> str(table_type)
+/// 'TableType(type: FUNC_REF, minimum: 7, maximum: 42)'
+#[pyclass(module = "wasmint", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct TableType {
+    pub(crate) ty: ValType,
+    pub(crate) minimum: u32,
+    pub(crate) maximum: Option<u32>,
+}
+
+#[pymethods]
+impl TableType {
+    #[new]
+    #[pyo3(signature = (r#type, minimum, maximum = None))]
+    fn new(r#type: &Bound<'_, PyAny>, minimum: u32, maximum: Option<u32>) -> PyResult<Self> {
+        Ok(TableType {
+            ty: type_from_py(r#type)?,
+            minimum,
+            maximum,
+        })
+    }
+    /// The element type, a `Type`.
+    #[getter]
+    fn r#type(&self, py: Python<'_>) -> Py<PyAny> {
+        type_to_py(py, self.ty)
+    }
+    /// Minimum number of elements.
+    #[getter]
+    fn minimum(&self) -> u32 {
+        self.minimum
+    }
+    /// Maximum number of elements, or None.
+    #[getter]
+    fn maximum(&self) -> Option<u32> {
+        self.maximum
+    }
+    pub(crate) fn __str__(&self) -> String {
+        format!(
+            "TableType(type: {}, minimum: {}, maximum: {})",
+            type_label(self.ty),
+            self.minimum,
+            fmt_max(self.maximum)
+        )
+    }
+    fn __repr__(&self) -> String {
+        self.__str__()
+    }
+}
+
+impl TableType {
+    pub(crate) fn from_table(t: &crate::TableType) -> Self {
+        TableType {
+            ty: t.elem.into(),
+            minimum: t.limits.min,
+            maximum: t.limits.max,
+        }
+    }
+    #[allow(dead_code)]
+    pub(crate) fn to_table(&self) -> PyResult<crate::TableType> {
+        let elem = match self.ty {
+            ValType::FuncRef => RefType::FuncRef,
+            ValType::ExternRef => RefType::ExternRef,
+            _ => {
+                return Err(PyValueError::new_err(
+                    "a table's element type must be FUNC_REF or EXTERN_REF",
+                ))
+            }
+        };
+        Ok(crate::TableType {
+            elem,
+            limits: Limits {
+                min: self.minimum,
+                max: self.maximum,
+            },
+        })
+    }
+}
+
+/// The type of a memory: limits in 64 KiB pages, and whether it is shared.
+///
+/// >>> from wasmint import MemoryType
+/// >>> memory_type = MemoryType(minimum=1, shared=True)
+/// >>> memory_type.minimum, memory_type.maximum, memory_type.shared
+/// (1, None, True)
+/// >>> str(MemoryType(1, 2))
+/// 'MemoryType(minimum: 1, maximum: 2, shared: False)'
+#[pyclass(module = "wasmint", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct MemoryType {
+    pub(crate) minimum: u32,
+    pub(crate) maximum: Option<u32>,
+    pub(crate) shared: bool,
+}
+
+#[pymethods]
+impl MemoryType {
+    #[new]
+    #[pyo3(signature = (minimum, maximum = None, shared = false))]
+    fn new(minimum: u32, maximum: Option<u32>, shared: bool) -> Self {
+        MemoryType {
+            minimum,
+            maximum,
+            shared,
+        }
+    }
+    /// Minimum number of pages.
+    #[getter]
+    fn minimum(&self) -> u32 {
+        self.minimum
+    }
+    /// Maximum number of pages, or None.
+    #[getter]
+    fn maximum(&self) -> Option<u32> {
+        self.maximum
+    }
+    /// Whether the memory may be shared between threads (always False for
+    /// memories of a module: threads are not supported).
+    #[getter]
+    fn shared(&self) -> bool {
+        self.shared
+    }
+    pub(crate) fn __str__(&self) -> String {
+        format!(
+            "MemoryType(minimum: {}, maximum: {}, shared: {})",
+            self.minimum,
+            fmt_max(self.maximum),
+            if self.shared { "True" } else { "False" }
+        )
+    }
+    fn __repr__(&self) -> String {
+        self.__str__()
+    }
+}
+
+impl MemoryType {
+    pub(crate) fn from_mem(t: &crate::MemType) -> Self {
+        MemoryType {
+            minimum: t.limits.min,
+            maximum: t.limits.max,
+            shared: false,
+        }
+    }
+}
+
+/// The Python descriptor object for an external type.
+pub(crate) fn extern_type_to_py(py: Python<'_>, t: &ExternType) -> PyResult<Py<PyAny>> {
+    Ok(match t {
+        ExternType::Func(f) => Py::new(py, FunctionType::from_func(f))?.into_any(),
+        ExternType::Global(g) => Py::new(
+            py,
+            GlobalType {
+                ty: g.val,
+                mutable: g.mutable,
+            },
+        )?
+        .into_any(),
+        ExternType::Table(t) => Py::new(py, TableType::from_table(t))?.into_any(),
+        ExternType::Memory(m) => Py::new(py, MemoryType::from_mem(m))?.into_any(),
+    })
+}
+
+/// The type of an export of a module (see `Module.exports`).
+///
+/// >>> from wasmint import Store, Module
+/// >>> export = Module(Store(), '(module (memory (export "mem") 1))').exports[0]
+/// >>> export.name, str(export.type)
+/// ('mem', 'MemoryType(minimum: 1, maximum: None, shared: False)')
+#[pyclass(module = "wasmint", frozen)]
+pub struct ExportType {
+    /// The name of the export.
+    #[pyo3(get)]
+    name: String,
+    /// A `FunctionType`, `GlobalType`, `TableType` or `MemoryType`.
+    #[pyo3(get)]
+    r#type: Py<PyAny>,
+}
+
+impl ExportType {
+    pub(crate) fn new(name: String, r#type: Py<PyAny>) -> Self {
+        ExportType { name, r#type }
+    }
+}
+
+#[pymethods]
+impl ExportType {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "ExportType(name: {:?}, type: {})",
+            self.name,
+            self.r#type.bind(py).str()?
+        ))
+    }
+}
+
+/// The type of an import of a module (see `Module.imports`).
+///
+/// >>> from wasmint import Store, Module
+/// >>> import_ = Module(Store(), '(module (import "ns" "f" (func)))').imports[0]
+/// >>> import_.module, import_.name, str(import_.type)
+/// ('ns', 'f', 'FunctionType(params: [], results: [])')
+#[pyclass(module = "wasmint", frozen)]
+pub struct ImportType {
+    /// The namespace (module name) of the import.
+    #[pyo3(get)]
+    module: String,
+    /// The name of the import.
+    #[pyo3(get)]
+    name: String,
+    /// A `FunctionType`, `GlobalType`, `TableType` or `MemoryType`.
+    #[pyo3(get)]
+    r#type: Py<PyAny>,
+}
+
+impl ImportType {
+    pub(crate) fn new(module: String, name: String, r#type: Py<PyAny>) -> Self {
+        ImportType {
+            module,
+            name,
+            r#type,
+        }
+    }
+}
+
+#[pymethods]
+impl ImportType {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "ImportType(module: {:?}, name: {:?}, type: {})",
+            self.module,
+            self.name,
+            self.r#type.bind(py).str()?
+        ))
+    }
+}
+
+/// A WebAssembly value of an explicit type, for when the type cannot be
+/// inferred (e.g. `Global(store, Value.i64(1))`).
+///
+/// >>> from wasmint import Value, Type
+/// >>> Value.i32(42)
+/// I32(42)
+/// >>> Value.f32(4.2)
+/// F32(4.2)
+/// >>> Value.i64(-1).value, Value.f64(0.5).type
+/// (-1, <Type.F64: 4>)
+#[pyclass(module = "wasmint", frozen)]
+pub struct Value {
+    pub(crate) v: crate::Value,
+}
+
+fn int_in(obj: &Bound<'_, PyAny>, min: i128, max: i128, what: &str) -> PyResult<i128> {
+    if !obj.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "expected an int for {what}, got {}",
+            type_name(obj)
+        )));
+    }
+    let v: i128 = obj
+        .extract()
+        .map_err(|_| PyOverflowError::new_err(format!("integer does not fit in {what}")))?;
+    if v < min || v > max {
+        return Err(PyOverflowError::new_err(format!(
+            "{v} does not fit in {what}"
+        )));
+    }
+    Ok(v)
+}
+
+fn float_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<f64> {
+    if obj.is_instance_of::<PyFloat>() || obj.is_instance_of::<PyInt>() {
+        obj.extract::<f64>()
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "expected a float for {what}, got {}",
+            type_name(obj)
+        )))
+    }
+}
+
+#[pymethods]
+impl Value {
+    /// An i32 value (from -2**31 to 2**32 - 1; the upper half wraps).
+    ///
+    /// >>> from wasmint import Value
+    /// >>> Value.i32(2**32 - 1)
+    /// I32(-1)
+    #[staticmethod]
+    fn i32(value: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Value {
+            v: crate::Value::I32(
+                int_in(value, i32::MIN as i128, u32::MAX as i128, "i32")? as u32 as i32,
+            ),
+        })
+    }
+    /// An i64 value (from -2**63 to 2**64 - 1; the upper half wraps).
+    ///
+    /// >>> from wasmint import Value
+    /// >>> Value.i64(42)
+    /// I64(42)
+    #[staticmethod]
+    fn i64(value: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Value {
+            v: crate::Value::I64(
+                int_in(value, i64::MIN as i128, u64::MAX as i128, "i64")? as u64 as i64,
+            ),
+        })
+    }
+    /// An f32 value (rounded from a Python float).
+    ///
+    /// >>> from wasmint import Value
+    /// >>> Value.f32(4.2)
+    /// F32(4.2)
+    #[staticmethod]
+    fn f32(value: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Value {
+            v: crate::Value::F32(float_of(value, "f32")? as f32),
+        })
+    }
+    /// An f64 value.
+    ///
+    /// >>> from wasmint import Value
+    /// >>> Value.f64(4.2)
+    /// F64(4.2)
+    #[staticmethod]
+    fn f64(value: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Value {
+            v: crate::Value::F64(float_of(value, "f64")?),
+        })
+    }
+    /// A v128 value, from an int of 128 bits (negative ones wrap).
+    ///
+    /// >>> from wasmint import Value
+    /// >>> Value.v128(42)
+    /// V128(42)
+    #[staticmethod]
+    fn v128(value: &Bound<'_, PyAny>) -> PyResult<Self> {
+        if !value.is_instance_of::<PyInt>() {
+            return Err(PyTypeError::new_err(format!(
+                "expected an int for v128, got {}",
+                type_name(value)
+            )));
+        }
+        let v = match value.extract::<u128>() {
+            Ok(v) => v,
+            Err(_) => value
+                .extract::<i128>()
+                .map_err(|_| PyOverflowError::new_err("integer does not fit in v128"))?
+                as u128,
+        };
+        Ok(Value {
+            v: crate::Value::V128(v),
+        })
+    }
+    /// The Python value: an int or a float (None for a null reference).
+    #[getter]
+    fn value(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(match self.v {
+            crate::Value::I32(x) => x.into_pyobject(py)?.into_any().unbind(),
+            crate::Value::I64(x) => x.into_pyobject(py)?.into_any().unbind(),
+            crate::Value::F32(x) => (x as f64).into_pyobject(py)?.into_any().unbind(),
+            crate::Value::F64(x) => x.into_pyobject(py)?.into_any().unbind(),
+            crate::Value::V128(x) => x.into_pyobject(py)?.into_any().unbind(),
+            crate::Value::FuncRef(_) | crate::Value::ExternRef(_) => py.None(),
+        })
+    }
+    /// The type, a `Type`.
+    #[getter]
+    fn r#type(&self, py: Python<'_>) -> Py<PyAny> {
+        type_to_py(py, self.v.ty())
+    }
+    fn __repr__(&self) -> String {
+        match self.v {
+            crate::Value::I32(x) => format!("I32({x})"),
+            crate::Value::I64(x) => format!("I64({x})"),
+            crate::Value::F32(x) => format!("F32({x:?})"),
+            crate::Value::F64(x) => format!("F64({x:?})"),
+            crate::Value::V128(x) => format!("V128({x})"),
+            crate::Value::FuncRef(_) => "FuncRef".to_owned(),
+            crate::Value::ExternRef(_) => "ExternRef".to_owned(),
+        }
+    }
+    pub(crate) fn __str__(&self) -> String {
+        self.__repr__()
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        match other.cast::<Value>() {
+            Ok(o) => {
+                let (a, b) = (self.v, o.get().v);
+                match (a, b) {
+                    // Bitwise, so that NaN payloads and signed zeros count.
+                    (crate::Value::F32(x), crate::Value::F32(y)) => x.to_bits() == y.to_bits(),
+                    (crate::Value::F64(x), crate::Value::F64(y)) => x.to_bits() == y.to_bits(),
+                    _ => a == b,
+                }
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// Converts a Python argument to a wasm value of type `ty`: an int for
+/// i32/i64 (signed or unsigned range), an int or float for f32/f64, a
+/// `Value` of the same type for any type, None for a null reference, a
+/// `Function` of the same store for a funcref, any object for an externref.
+#[inline]
+pub(crate) fn to_value(
+    obj: &Bound<'_, PyAny>,
+    ty: ValType,
+    store: &super::store::Store,
+) -> PyResult<crate::Value> {
+    // The fast path: Python ints and floats.
+    if let Ok(i) = obj.cast::<PyInt>() {
+        match ty {
+            ValType::I32 => {
+                return match i.extract::<i64>() {
+                    Ok(v) if v >= i32::MIN as i64 && v <= u32::MAX as i64 => {
+                        Ok(crate::Value::I32(v as u32 as i32))
+                    }
+                    _ => Err(PyOverflowError::new_err(format!("{i} does not fit in i32"))),
+                }
+            }
+            ValType::I64 => {
+                return match i.extract::<i64>() {
+                    Ok(v) => Ok(crate::Value::I64(v)),
+                    Err(_) => match i.extract::<u64>() {
+                        Ok(v) => Ok(crate::Value::I64(v as i64)),
+                        Err(_) => Err(PyOverflowError::new_err(format!("{i} does not fit in i64"))),
+                    },
+                }
+            }
+            ValType::F32 => return Ok(crate::Value::F32(i.extract::<f64>()? as f32)),
+            ValType::F64 => return Ok(crate::Value::F64(i.extract::<f64>()?)),
+            ValType::V128 => return Value::v128(obj).map(|v| v.v),
+            ValType::ExternRef => {
+                return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?)))
+            }
+            _ => {}
+        }
+    } else if let Ok(f) = obj.cast::<PyFloat>() {
+        match ty {
+            ValType::F32 => return Ok(crate::Value::F32(f.value() as f32)),
+            ValType::F64 => return Ok(crate::Value::F64(f.value())),
+            ValType::ExternRef => {
+                return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?)))
+            }
+            _ => {}
+        }
+    } else if let Ok(v) = obj.cast::<Value>() {
+        let v = v.get().v;
+        if v.ty() == ty {
+            return Ok(v);
+        }
+        return Err(PyTypeError::new_err(format!(
+            "expected a value of type {ty}, got {}",
+            Value { v }.__repr__()
+        )));
+    } else if obj.is_none() {
+        match ty {
+            ValType::FuncRef => return Ok(crate::Value::FuncRef(None)),
+            ValType::ExternRef => return Ok(crate::Value::ExternRef(None)),
+            _ => {}
+        }
+    } else if ty == ValType::ExternRef {
+        // Any other Python object can be an externref.
+        return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?)));
+    } else if let Ok(f) = obj.cast::<super::function::Function>() {
+        if ty == ValType::FuncRef {
+            let f = f.get();
+            if !std::ptr::eq(f.store.get(), store) {
+                return Err(PyValueError::new_err(
+                    "the function belongs to another store",
+                ));
+            }
+            return Ok(crate::Value::FuncRef(Some(f.func)));
+        }
+    }
+    Err(PyTypeError::new_err(format!(
+        "expected a value of type {ty}, got {}",
+        type_name(obj)
+    )))
+}
+
+/// Converts a wasm value to Python: int, float, `Function` or None.
+#[inline]
+pub(crate) fn from_value(
+    py: Python<'_>,
+    v: crate::Value,
+    store: &Py<super::store::Store>,
+) -> PyResult<Py<PyAny>> {
+    Ok(match v {
+        crate::Value::I32(x) => x.into_pyobject(py)?.into_any().unbind(),
+        crate::Value::I64(x) => x.into_pyobject(py)?.into_any().unbind(),
+        crate::Value::F32(x) => PyFloat::new(py, x as f64).into_any().unbind(),
+        crate::Value::F64(x) => PyFloat::new(py, x).into_any().unbind(),
+        crate::Value::V128(x) => x.into_pyobject(py)?.into_any().unbind(),
+        crate::Value::FuncRef(Some(f)) => super::function::Function::wrap(py, store, f)?.into_any(),
+        crate::Value::ExternRef(Some(token)) => store.get().cell.extern_obj(py, token),
+        crate::Value::FuncRef(None) | crate::Value::ExternRef(None) => py.None(),
+    })
+}

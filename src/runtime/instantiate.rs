@@ -1,0 +1,264 @@
+//! Instantiation (spec 4.5.4, WebAssembly 2.0 order): match imports,
+//! allocate, evaluate global and element initialisers, then run active
+//! element segments, drop declarative ones, run active data segments, and
+//! finally the start function. A trap during segment initialisation stops
+//! there; writes already made stay.
+
+use std::sync::Arc;
+
+use super::memory::MemInst;
+use super::store::{FuncInst, FuncKind, GlobalInst, InstanceInst, Module, Store};
+use super::table::TableInst;
+use super::value::*;
+use crate::error::{Error, Result, Trap, TrapCode};
+use crate::syntax::{
+    ConstExpr, DataMode, ElemItems, ElemMode, ExportDesc, ImportDesc, Instr, Limits,
+};
+
+fn incompatible() -> Error {
+    Error::Link("incompatible import type".into())
+}
+
+/// Evaluates a constant expression to a slot. `globals` and `funcs` are the
+/// instance's address maps built so far.
+fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &ConstExpr) -> Result<u64> {
+    let mut stack: Vec<u64> = Vec::with_capacity(2);
+    for i in &e.instrs {
+        let v = match i {
+            Instr::I32Const(v) => u64::from(*v as u32),
+            Instr::I64Const(v) => *v as u64,
+            Instr::F32Const(b) => u64::from(*b),
+            Instr::F64Const(b) => *b,
+            Instr::RefNull(_) => 0,
+            Instr::RefFunc(f) => {
+                let a = funcs
+                    .get(*f as usize)
+                    .ok_or_else(|| Error::validate("unknown function", e.offset))?;
+                u64::from(*a) + 1
+            }
+            Instr::GlobalGet(g) => {
+                let a = globals
+                    .get(*g as usize)
+                    .ok_or_else(|| Error::validate("unknown global", e.offset))?;
+                store.globals[*a as usize].value
+            }
+            _ => return Err(Error::validate("constant expression required", e.offset)),
+        };
+        stack.push(v);
+    }
+    match stack[..] {
+        [v] => Ok(v),
+        _ => Err(Error::validate("type mismatch", e.offset)),
+    }
+}
+
+pub(crate) fn instantiate(
+    store: &mut Store,
+    module: &Module,
+    imports: &[Extern],
+) -> Result<Instance> {
+    let m = module.syntax();
+    if imports.len() != m.imports.len() {
+        return Err(Error::Link(format!(
+            "incompatible import type: expected {} imports, got {}",
+            m.imports.len(),
+            imports.len()
+        )));
+    }
+    let types: Vec<u32> = m.types.iter().map(|t| store.intern_type(t)).collect();
+    let id = store.instances.len() as u32;
+    let mut inst = InstanceInst {
+        module: module.clone(),
+        types,
+        funcs: Vec::new(),
+        tables: Vec::new(),
+        mems: Vec::new(),
+        globals: Vec::new(),
+        elems: Vec::new(),
+        datas: Vec::new(),
+        exports: Vec::new(),
+    };
+
+    // Imports (spec 4.5.2 "Import subtyping").
+    for (imp, ext) in m.imports.iter().zip(imports) {
+        match (&imp.desc, *ext) {
+            (ImportDesc::Func(t), Extern::Func(f)) => {
+                let expected = inst.types.get(*t as usize).ok_or_else(incompatible)?;
+                let fi = store.funcs.get(f.0 as usize).ok_or_else(incompatible)?;
+                if fi.ty != *expected {
+                    return Err(incompatible());
+                }
+                inst.funcs.push(f.0);
+            }
+            (ImportDesc::Table(tt), Extern::Table(t)) => {
+                let ti = store.tables.get(t.0 as usize).ok_or_else(incompatible)?;
+                let limits = Limits {
+                    min: ti.size(),
+                    max: ti.max,
+                };
+                if ti.elem != tt.elem || !limits.matches(&tt.limits) {
+                    return Err(incompatible());
+                }
+                inst.tables.push(t.0);
+            }
+            (ImportDesc::Memory(mt), Extern::Memory(mem)) => {
+                let mi = store.mems.get(mem.0 as usize).ok_or_else(incompatible)?;
+                let limits = Limits {
+                    min: mi.pages(),
+                    max: mi.max(),
+                };
+                if !limits.matches(&mt.limits) {
+                    return Err(incompatible());
+                }
+                inst.mems.push(mem.0);
+            }
+            (ImportDesc::Global(gt), Extern::Global(g)) => {
+                let gi = store.globals.get(g.0 as usize).ok_or_else(incompatible)?;
+                if gi.ty != *gt {
+                    return Err(incompatible());
+                }
+                inst.globals.push(g.0);
+            }
+            _ => return Err(incompatible()),
+        }
+    }
+
+    // Allocation (spec 4.5.3).
+    let code = &module.inner.code;
+    for (i, &t) in m.funcs.iter().enumerate() {
+        let ty = *inst
+            .types
+            .get(t as usize)
+            .ok_or_else(|| Error::validate("unknown type", 0))?;
+        let kind = FuncKind::Wasm {
+            instance: id,
+            code: Arc::clone(code),
+            index: i as u32,
+        };
+        store.funcs.push(FuncInst { ty, kind });
+        inst.funcs.push(store.funcs.len() as u32 - 1);
+    }
+    for tt in &m.tables {
+        let t = TableInst::new(*tt, 0).ok_or_else(|| Error::Link("table too large".into()))?;
+        store.tables.push(t);
+        inst.tables.push(store.tables.len() as u32 - 1);
+    }
+    for mt in &m.memories {
+        let mem = MemInst::new(mt.limits.min, mt.limits.max)
+            .ok_or_else(|| Error::Link("memory too large".into()))?;
+        store.mems.push(mem);
+        inst.mems.push(store.mems.len() as u32 - 1);
+    }
+    for g in &m.globals {
+        let value = eval_const(store, &inst.globals, &inst.funcs, &g.init)?;
+        store.globals.push(GlobalInst { ty: g.ty, value });
+        inst.globals.push(store.globals.len() as u32 - 1);
+    }
+    for seg in &m.elems {
+        let items = match &seg.items {
+            ElemItems::Funcs(fs) => fs
+                .iter()
+                .map(|f| {
+                    inst.funcs
+                        .get(*f as usize)
+                        .map(|a| u64::from(*a) + 1)
+                        .ok_or_else(|| Error::validate("unknown function", 0))
+                })
+                .collect::<Result<Vec<u64>>>()?,
+            ElemItems::Exprs(es) => es
+                .iter()
+                .map(|e| eval_const(store, &inst.globals, &inst.funcs, e))
+                .collect::<Result<_>>()?,
+        };
+        store.elems.push(items);
+        inst.elems.push(store.elems.len() as u32 - 1);
+    }
+    for d in &module.inner.datas {
+        store.datas.push(Arc::clone(d));
+        inst.datas.push(store.datas.len() as u32 - 1);
+    }
+    for e in &m.exports {
+        let map = |v: &Vec<u32>, i: u32| {
+            v.get(i as usize)
+                .copied()
+                .ok_or_else(|| Error::validate("unknown export", 0))
+        };
+        let ext = match e.desc {
+            ExportDesc::Func(i) => Extern::Func(Func(map(&inst.funcs, i)?)),
+            ExportDesc::Table(i) => Extern::Table(Table(map(&inst.tables, i)?)),
+            ExportDesc::Memory(i) => Extern::Memory(Memory(map(&inst.mems, i)?)),
+            ExportDesc::Global(i) => Extern::Global(Global(map(&inst.globals, i)?)),
+        };
+        inst.exports.push((e.name.clone(), ext));
+    }
+
+    // Segment offsets are evaluated before anything is written.
+    let elem_offsets: Vec<Option<(u32, u32)>> = m
+        .elems
+        .iter()
+        .map(|s| match &s.mode {
+            ElemMode::Active { table, offset } => Ok(Some((
+                *table,
+                eval_const(store, &inst.globals, &inst.funcs, offset)? as u32,
+            ))),
+            _ => Ok(None),
+        })
+        .collect::<Result<_>>()?;
+    let data_offsets: Vec<Option<u32>> = m
+        .datas
+        .iter()
+        .map(|d| match &d.mode {
+            DataMode::Active { offset, .. } => {
+                Ok(Some(
+                    eval_const(store, &inst.globals, &inst.funcs, offset)? as u32
+                ))
+            }
+            DataMode::Passive => Ok(None),
+        })
+        .collect::<Result<_>>()?;
+
+    let elems = inst.elems.clone();
+    let datas = inst.datas.clone();
+    let tables = inst.tables.clone();
+    let mems = inst.mems.clone();
+    let start = m.start.and_then(|s| inst.funcs.get(s as usize).copied());
+    store.instances.push(inst);
+    let trap = |c: TrapCode| Error::Trap(Trap::Code(c));
+
+    for (i, seg) in m.elems.iter().enumerate() {
+        let ea = elems[i] as usize;
+        if let Some((table, off)) = elem_offsets[i] {
+            let ta = *tables
+                .get(table as usize)
+                .ok_or_else(|| Error::validate("unknown table", 0))?;
+            let items = &store.elems[ea];
+            let t = &mut store.tables[ta as usize];
+            let r = t.range(off, items.len() as u32).map_err(trap)?;
+            t.elems[r].copy_from_slice(items);
+        }
+        if !matches!(seg.mode, ElemMode::Passive) {
+            store.elems[ea] = Vec::new();
+        }
+    }
+    for (i, off) in data_offsets.iter().enumerate() {
+        if let Some(off) = *off {
+            let da = datas[i] as usize;
+            let mem = match &m.datas[i].mode {
+                DataMode::Active { memory, .. } => *memory,
+                DataMode::Passive => 0,
+            };
+            let ma = *mems
+                .get(mem as usize)
+                .ok_or_else(|| Error::validate("unknown memory", 0))?;
+            let bytes = Arc::clone(&store.datas[da]);
+            store.mems[ma as usize]
+                .init(u64::from(off), &bytes, 0, bytes.len() as u64)
+                .map_err(trap)?;
+            store.datas[da] = Arc::from(&[][..]);
+        }
+    }
+    if let Some(f) = start {
+        crate::exec::invoke(store, f, &[]).map_err(Error::Trap)?;
+    }
+    Ok(Instance(id))
+}

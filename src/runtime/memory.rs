@@ -1,0 +1,114 @@
+//! Linear memory instances (spec 4.2.8).
+//!
+//! The bytes sit behind narrow accessors so the storage can later change
+//! (e.g. to a reservation that never moves while Python holds views).
+
+use crate::error::TrapCode;
+use crate::syntax::{MAX_PAGES, PAGE_SIZE};
+
+use super::membuf::MemBuf;
+
+/// A memory instance.
+#[derive(Debug)]
+pub(crate) struct MemInst {
+    /// Reserved up to the maximum, so it never moves (see `membuf`).
+    data: MemBuf,
+    /// Declared maximum in pages, if any.
+    max: Option<u32>,
+}
+
+impl MemInst {
+    /// A memory of `min` zeroed pages; `None` if too large.
+    pub(crate) fn new(min: u32, max: Option<u32>) -> Option<MemInst> {
+        if min > MAX_PAGES || max.is_some_and(|m| m > MAX_PAGES || m < min) {
+            return None;
+        }
+        Some(MemInst {
+            data: MemBuf::new(
+                min as usize * PAGE_SIZE,
+                (max.unwrap_or(MAX_PAGES).min(MAX_PAGES) as usize).saturating_mul(PAGE_SIZE),
+            )?,
+            max,
+        })
+    }
+
+    pub(crate) fn pages(&self) -> u32 {
+        (self.data.len() / PAGE_SIZE) as u32
+    }
+
+    pub(crate) fn max(&self) -> Option<u32> {
+        self.max
+    }
+
+    pub(crate) fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    pub(crate) fn data_mut(&mut self) -> &mut [u8] {
+        &mut self.data
+    }
+
+    /// Grows by `delta` pages; the old size in pages, or `None` if refused
+    /// (beyond the maximum, 65536 pages, or the allocation fails).
+    pub(crate) fn grow(&mut self, delta: u32) -> Option<u32> {
+        let old = self.pages();
+        let new = u64::from(old) + u64::from(delta);
+        if new > u64::from(self.max.unwrap_or(MAX_PAGES).min(MAX_PAGES)) {
+            return None;
+        }
+        self.data.grow(new as usize * PAGE_SIZE)?;
+        Some(old)
+    }
+
+    /// The range `[addr, addr + len)` as usize bounds, if inside the memory.
+    #[inline]
+    pub(crate) fn range(&self, addr: u64, len: u64) -> Result<std::ops::Range<usize>, TrapCode> {
+        match addr.checked_add(len) {
+            Some(end) if end <= self.data.len() as u64 => Ok(addr as usize..end as usize),
+            _ => Err(TrapCode::OutOfBoundsMemoryAccess),
+        }
+    }
+
+    /// Reads `N` bytes at `addr` (already including the memarg offset).
+    #[inline(always)]
+    pub(crate) fn load<const N: usize>(&self, addr: u64) -> Result<[u8; N], TrapCode> {
+        let r = self.range(addr, N as u64)?;
+        let mut b = [0u8; N];
+        b.copy_from_slice(&self.data[r]);
+        Ok(b)
+    }
+
+    /// Writes `N` bytes at `addr`.
+    #[inline(always)]
+    pub(crate) fn store<const N: usize>(&mut self, addr: u64, b: [u8; N]) -> Result<(), TrapCode> {
+        let r = self.range(addr, N as u64)?;
+        self.data[r].copy_from_slice(&b);
+        Ok(())
+    }
+
+    /// `memory.fill` (bounds checked before writing).
+    pub(crate) fn fill(&mut self, dst: u64, val: u8, n: u64) -> Result<(), TrapCode> {
+        let r = self.range(dst, n)?;
+        self.data[r].fill(val);
+        Ok(())
+    }
+
+    /// `memory.copy`, overlapping ranges allowed.
+    pub(crate) fn copy(&mut self, dst: u64, src: u64, n: u64) -> Result<(), TrapCode> {
+        let s = self.range(src, n)?;
+        let d = self.range(dst, n)?;
+        self.data.copy_within(s, d.start);
+        Ok(())
+    }
+
+    /// `memory.init` from a data segment's bytes.
+    pub(crate) fn init(&mut self, dst: u64, seg: &[u8], src: u64, n: u64) -> Result<(), TrapCode> {
+        let s = match src.checked_add(n) {
+            Some(end) if end <= seg.len() as u64 => src as usize..end as usize,
+            _ => return Err(TrapCode::OutOfBoundsMemoryAccess),
+        };
+        let d = self.range(dst, n)?;
+        self.data[d].copy_from_slice(&seg[s]);
+        Ok(())
+    }
+}

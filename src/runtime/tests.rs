@@ -1,0 +1,887 @@
+//! End-to-end tests of translation, interpretation and the store API.
+
+use std::sync::Arc;
+
+use crate::error::{Error, Trap, TrapCode};
+use crate::runtime::*;
+use crate::syntax::{FuncType, GlobalType, Limits, MemType, RefType, TableType, ValType};
+
+fn module(wat: &str) -> Module {
+    Module::new(&wat::parse_str(wat).unwrap()).unwrap()
+}
+
+fn inst(store: &mut Store, wat: &str) -> Instance {
+    store.instantiate(&module(wat), &[]).unwrap()
+}
+
+fn func(store: &Store, i: Instance, name: &str) -> Func {
+    match store.export(i, name) {
+        Some(Extern::Func(f)) => f,
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+fn call(store: &mut Store, i: Instance, name: &str, args: &[Value]) -> Result<Vec<Value>, Error> {
+    let f = func(store, i, name);
+    store.call(f, args)
+}
+
+fn trap_code(r: Result<Vec<Value>, Error>) -> TrapCode {
+    match r {
+        Err(Error::Trap(t)) => t.code().expect("runtime trap"),
+        other => panic!("expected a trap, got {other:?}"),
+    }
+}
+
+use Value::{F32, F64, I32, I64};
+
+#[test]
+fn arithmetic_and_traps() {
+    let mut s = Store::new();
+    let i = inst(
+        &mut s,
+        r#"(module
+        (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+        (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+        (func (export "mix") (param i64 f64) (result f64)
+            local.get 0 f64.convert_i64_s local.get 1 f64.mul)
+        (func (export "trunc") (param f32) (result i32) local.get 0 i32.trunc_f32_s)
+        (func (export "neg") (result f32) f32.const -0 f32.neg))"#,
+    );
+    assert_eq!(
+        call(&mut s, i, "add", &[I32(-2), I32(5)]).unwrap(),
+        vec![I32(3)]
+    );
+    assert_eq!(
+        call(&mut s, i, "div", &[I32(7), I32(-2)]).unwrap(),
+        vec![I32(-3)]
+    );
+    assert_eq!(
+        trap_code(call(&mut s, i, "div", &[I32(1), I32(0)])),
+        TrapCode::IntegerDivideByZero
+    );
+    assert_eq!(
+        trap_code(call(&mut s, i, "div", &[I32(i32::MIN), I32(-1)])),
+        TrapCode::IntegerOverflow
+    );
+    assert_eq!(
+        call(&mut s, i, "mix", &[I64(3), F64(0.5)]).unwrap(),
+        vec![F64(1.5)]
+    );
+    assert_eq!(
+        trap_code(call(&mut s, i, "trunc", &[F32(f32::NAN)])),
+        TrapCode::InvalidConversionToInteger
+    );
+    assert_eq!(call(&mut s, i, "neg", &[]).unwrap(), vec![F32(0.0)]);
+    // Usage errors, not traps.
+    assert!(matches!(
+        call(&mut s, i, "add", &[I32(1)]),
+        Err(Error::Usage(_))
+    ));
+    assert!(matches!(
+        call(&mut s, i, "add", &[I32(1), I64(1)]),
+        Err(Error::Usage(_))
+    ));
+}
+
+#[test]
+fn control_flow() {
+    let mut s = Store::new();
+    let i = inst(
+        &mut s,
+        r#"(module
+        (func (export "fac") (param i64) (result i64) (local i64)
+            i64.const 1 local.set 1
+            block loop
+                local.get 0 i64.eqz br_if 1
+                local.get 1 local.get 0 i64.mul local.set 1
+                local.get 0 i64.const 1 i64.sub local.set 0
+                br 0
+            end end
+            local.get 1)
+        (func (export "multi") (param i32) (result i32 i32)
+            (block (result i32 i32) i32.const 10 local.get 0 i32.const 1 i32.add br 0))
+        (func (export "swap") (param i32 i32) (result i32 i32)
+            local.get 0 local.get 1
+            (block (param i32 i32) (result i32 i32) local.set 0 local.set 1 local.get 0 local.get 1))
+        (func (export "table") (param i32) (result i32)
+            (block (block (block (block
+                local.get 0 br_table 0 1 2 3)
+                i32.const 100 return)
+                i32.const 101 return)
+                i32.const 102 return)
+            i32.const 103)
+        (func (export "brif_value") (param i32) (result i32)
+            (block (result i32)
+                i32.const 7 i32.const 8 i32.const 9
+                local.get 0 br_if 0
+                drop drop)
+            )
+        (func (export "ifelse") (param i32) (result i32)
+            i32.const 5
+            local.get 0
+            (if (param i32) (result i32) (then i32.const 1 i32.add) (else i32.const 2 i32.mul)))
+        (func (export "loop_params") (result i32)
+            (local i32)
+            i32.const 0
+            (loop (param i32) (result i32)
+                i32.const 1 i32.add
+                local.tee 0
+                local.get 0 i32.const 10 i32.lt_u
+                br_if 0))
+        (func (export "dead") (result i32)
+            (block (result i32)
+                i32.const 1 br 0
+                (block (loop (if (i32.const 0) (then unreachable))))
+                i32.const 2 i32.add)
+            )
+        (func (export "sel") (param i32) (result i64)
+            i64.const 1 i64.const 2 local.get 0 select)
+        (func (export "ret") (param i32) (result i32)
+            (block local.get 0 br_if 0 i32.const 1 return)
+            i32.const 2 i32.const 3 drop))"#,
+    );
+    assert_eq!(
+        call(&mut s, i, "fac", &[I64(20)]).unwrap(),
+        vec![I64(2432902008176640000)]
+    );
+    assert_eq!(
+        call(&mut s, i, "multi", &[I32(4)]).unwrap(),
+        vec![I32(10), I32(5)]
+    );
+    assert_eq!(
+        call(&mut s, i, "swap", &[I32(1), I32(2)]).unwrap(),
+        vec![I32(2), I32(1)]
+    );
+    for (x, r) in [(0, 100), (1, 101), (2, 102), (3, 103), (4, 103), (-1, 103)] {
+        assert_eq!(
+            call(&mut s, i, "table", &[I32(x)]).unwrap(),
+            vec![I32(r)],
+            "br_table {x}"
+        );
+    }
+    assert_eq!(
+        call(&mut s, i, "brif_value", &[I32(1)]).unwrap(),
+        vec![I32(9)]
+    );
+    assert_eq!(
+        call(&mut s, i, "brif_value", &[I32(0)]).unwrap(),
+        vec![I32(7)]
+    );
+    assert_eq!(call(&mut s, i, "ifelse", &[I32(1)]).unwrap(), vec![I32(6)]);
+    assert_eq!(call(&mut s, i, "ifelse", &[I32(0)]).unwrap(), vec![I32(10)]);
+    assert_eq!(call(&mut s, i, "loop_params", &[]).unwrap(), vec![I32(10)]);
+    assert_eq!(call(&mut s, i, "dead", &[]).unwrap(), vec![I32(1)]);
+    assert_eq!(call(&mut s, i, "sel", &[I32(1)]).unwrap(), vec![I64(1)]);
+    assert_eq!(call(&mut s, i, "sel", &[I32(0)]).unwrap(), vec![I64(2)]);
+    assert_eq!(call(&mut s, i, "ret", &[I32(0)]).unwrap(), vec![I32(1)]);
+    assert_eq!(call(&mut s, i, "ret", &[I32(1)]).unwrap(), vec![I32(2)]);
+}
+
+#[test]
+fn calls_and_recursion() {
+    let mut s = Store::new();
+    let i = inst(
+        &mut s,
+        r#"(module
+        (func $fib (export "fib") (param i32) (result i32)
+            local.get 0 i32.const 2 i32.lt_u
+            if (result i32) local.get 0
+            else
+                local.get 0 i32.const 1 i32.sub call $fib
+                local.get 0 i32.const 2 i32.sub call $fib
+                i32.add
+            end)
+        (func $pair (param i32) (result i32 i64) local.get 0 local.get 0 i64.extend_i32_u)
+        (func (export "pair") (result i64) (local i64)
+            i32.const 9 call $pair local.set 0 i64.extend_i32_u local.get 0 i64.add)
+        (func $inf (export "inf") (param i32) (result i32) local.get 0 call $inf)
+        (func $inf2 (export "inf2") (local i64 i64 i64 i64 i64 i64 i64 i64) call $inf2))"#,
+    );
+    assert_eq!(call(&mut s, i, "fib", &[I32(20)]).unwrap(), vec![I32(6765)]);
+    assert_eq!(call(&mut s, i, "pair", &[]).unwrap(), vec![I64(18)]);
+    assert_eq!(
+        trap_code(call(&mut s, i, "inf", &[I32(0)])),
+        TrapCode::CallStackExhausted
+    );
+    assert_eq!(
+        trap_code(call(&mut s, i, "inf2", &[])),
+        TrapCode::CallStackExhausted
+    );
+    // The store stays usable.
+    assert_eq!(call(&mut s, i, "fib", &[I32(10)]).unwrap(), vec![I32(55)]);
+    // A small value stack limit is hit before the depth limit.
+    s.config_mut().max_value_stack = 1000;
+    assert_eq!(
+        trap_code(call(&mut s, i, "inf2", &[])),
+        TrapCode::CallStackExhausted
+    );
+    assert_eq!(call(&mut s, i, "fib", &[I32(10)]).unwrap(), vec![I32(55)]);
+}
+
+#[test]
+fn call_indirect() {
+    let mut s = Store::new();
+    let i = inst(
+        &mut s,
+        r#"(module
+        (type $ii (func (param i32) (result i32)))
+        (table 4 funcref)
+        (elem (i32.const 0) $double $const)
+        (func $double (type $ii) local.get 0 i32.const 2 i32.mul)
+        (func $const (result i32) i32.const 42)
+        (func (export "call") (param i32 i32) (result i32)
+            local.get 0 local.get 1 call_indirect (type $ii)))"#,
+    );
+    assert_eq!(
+        call(&mut s, i, "call", &[I32(21), I32(0)]).unwrap(),
+        vec![I32(42)]
+    );
+    assert_eq!(
+        trap_code(call(&mut s, i, "call", &[I32(1), I32(1)])),
+        TrapCode::IndirectCallTypeMismatch
+    );
+    assert_eq!(
+        trap_code(call(&mut s, i, "call", &[I32(1), I32(2)])),
+        TrapCode::UninitializedElement
+    );
+    assert_eq!(
+        trap_code(call(&mut s, i, "call", &[I32(1), I32(4)])),
+        TrapCode::UndefinedElement
+    );
+    assert_eq!(
+        trap_code(call(&mut s, i, "call", &[I32(1), I32(-1)])),
+        TrapCode::UndefinedElement
+    );
+}
+
+#[test]
+fn memory_ops() {
+    let mut s = Store::new();
+    let i = inst(
+        &mut s,
+        r#"(module
+        (memory (export "mem") 1 3)
+        (data (i32.const 8) "\01\02\03\04\05\06\07\08")
+        (data $p "hello")
+        (func (export "load8_s") (param i32) (result i32) local.get 0 i32.load8_s)
+        (func (export "load64") (param i32) (result i64) local.get 0 i64.load offset=4)
+        (func (export "store16") (param i32 i32) local.get 0 local.get 1 i32.store16)
+        (func (export "f32rt") (param i32 f32) (result f32) local.get 0 local.get 1 f32.store local.get 0 f32.load)
+        (func (export "grow") (param i32) (result i32) local.get 0 memory.grow)
+        (func (export "size") (result i32) memory.size)
+        (func (export "fill") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 memory.fill)
+        (func (export "copy") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 memory.copy)
+        (func (export "init") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 memory.init $p)
+        (func (export "drop") data.drop $p))"#,
+    );
+    let Some(Extern::Memory(mem)) = s.export(i, "mem") else {
+        panic!()
+    };
+    assert_eq!(&s.memory_data(mem)[8..16], &[1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(
+        call(&mut s, i, "load64", &[I32(4)]).unwrap(),
+        vec![I64(0x0807060504030201)]
+    );
+    assert_eq!(
+        call(&mut s, i, "store16", &[I32(0), I32(0x1ff80)]).unwrap(),
+        vec![]
+    );
+    assert_eq!(
+        call(&mut s, i, "load8_s", &[I32(0)]).unwrap(),
+        vec![I32(-128)]
+    );
+    assert_eq!(
+        call(&mut s, i, "load8_s", &[I32(1)]).unwrap(),
+        vec![I32(-1)]
+    );
+    let nan = f32::from_bits(0x7fa0_0001);
+    let Value::F32(r) = call(&mut s, i, "f32rt", &[I32(100), F32(nan)]).unwrap()[0] else {
+        panic!()
+    };
+    assert_eq!(r.to_bits(), 0x7fa0_0001, "NaN payload survives memory");
+    assert_eq!(
+        trap_code(call(&mut s, i, "load8_s", &[I32(65536)])),
+        TrapCode::OutOfBoundsMemoryAccess
+    );
+    assert_eq!(
+        trap_code(call(&mut s, i, "load64", &[I32(65536 - 11)])),
+        TrapCode::OutOfBoundsMemoryAccess
+    );
+    assert_eq!(
+        call(&mut s, i, "load64", &[I32(65536 - 12)]).unwrap(),
+        vec![I64(0)]
+    );
+    assert_eq!(
+        trap_code(call(&mut s, i, "load64", &[I32(-1)])),
+        TrapCode::OutOfBoundsMemoryAccess
+    );
+    assert_eq!(call(&mut s, i, "grow", &[I32(1)]).unwrap(), vec![I32(1)]);
+    assert_eq!(call(&mut s, i, "grow", &[I32(2)]).unwrap(), vec![I32(-1)]);
+    assert_eq!(call(&mut s, i, "size", &[]).unwrap(), vec![I32(2)]);
+    assert_eq!(
+        call(&mut s, i, "load8_s", &[I32(65536)]).unwrap(),
+        vec![I32(0)]
+    );
+    // fill is bounds checked before writing anything
+    assert_eq!(
+        trap_code(call(&mut s, i, "fill", &[I32(131070), I32(9), I32(3)])),
+        TrapCode::OutOfBoundsMemoryAccess
+    );
+    assert_eq!(s.memory_data(mem)[131070], 0);
+    call(&mut s, i, "fill", &[I32(20), I32(0x1ff), I32(3)]).unwrap();
+    assert_eq!(&s.memory_data(mem)[19..24], &[0, 0xff, 0xff, 0xff, 0]);
+    // overlapping copy
+    call(&mut s, i, "copy", &[I32(9), I32(8), I32(8)]).unwrap();
+    assert_eq!(&s.memory_data(mem)[8..17], &[1, 1, 2, 3, 4, 5, 6, 7, 8]);
+    call(&mut s, i, "init", &[I32(200), I32(1), I32(4)]).unwrap();
+    assert_eq!(&s.memory_data(mem)[200..204], b"ello");
+    assert_eq!(
+        trap_code(call(&mut s, i, "init", &[I32(200), I32(2), I32(4)])),
+        TrapCode::OutOfBoundsMemoryAccess
+    );
+    call(&mut s, i, "drop", &[]).unwrap();
+    call(&mut s, i, "init", &[I32(0), I32(0), I32(0)]).unwrap();
+    assert_eq!(
+        trap_code(call(&mut s, i, "init", &[I32(0), I32(0), I32(1)])),
+        TrapCode::OutOfBoundsMemoryAccess
+    );
+    assert_eq!(s.memory_grow(mem, 1), Some(2));
+    assert_eq!(s.memory_grow(mem, 1), None);
+}
+
+#[test]
+fn table_ops() {
+    let mut s = Store::new();
+    let i = inst(
+        &mut s,
+        r#"(module
+        (table $t (export "t") 2 5 funcref)
+        (table $u 3 externref)
+        (elem $e func $a $b)
+        (func $a (result i32) i32.const 1)
+        (func $b (result i32) i32.const 2)
+        (func (export "init") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 table.init $t $e)
+        (func (export "drop") elem.drop $e)
+        (func (export "call") (param i32) (result i32) local.get 0 call_indirect $t (result i32))
+        (func (export "grow") (param i32) (result i32) ref.null func local.get 0 table.grow $t)
+        (func (export "size") (result i32) table.size $t)
+        (func (export "fill") (param i32 i32) local.get 0 ref.func $b local.get 1 table.fill $t)
+        (func (export "copy") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 table.copy $t $t)
+        (func (export "isnull") (param i32) (result i32) local.get 0 table.get $t ref.is_null)
+        (func (export "setx") (param i32 externref) local.get 0 local.get 1 table.set $u)
+        (func (export "getx") (param i32) (result externref) local.get 0 table.get $u))"#,
+    );
+    assert_eq!(call(&mut s, i, "isnull", &[I32(0)]).unwrap(), vec![I32(1)]);
+    call(&mut s, i, "init", &[I32(0), I32(0), I32(2)]).unwrap();
+    assert_eq!(call(&mut s, i, "call", &[I32(1)]).unwrap(), vec![I32(2)]);
+    assert_eq!(
+        trap_code(call(&mut s, i, "init", &[I32(1), I32(0), I32(2)])),
+        TrapCode::OutOfBoundsTableAccess
+    );
+    call(&mut s, i, "drop", &[]).unwrap();
+    assert_eq!(
+        trap_code(call(&mut s, i, "init", &[I32(0), I32(0), I32(1)])),
+        TrapCode::OutOfBoundsTableAccess
+    );
+    assert_eq!(call(&mut s, i, "grow", &[I32(2)]).unwrap(), vec![I32(2)]);
+    assert_eq!(call(&mut s, i, "grow", &[I32(2)]).unwrap(), vec![I32(-1)]);
+    assert_eq!(call(&mut s, i, "size", &[]).unwrap(), vec![I32(4)]);
+    call(&mut s, i, "fill", &[I32(2), I32(2)]).unwrap();
+    assert_eq!(call(&mut s, i, "call", &[I32(3)]).unwrap(), vec![I32(2)]);
+    assert_eq!(
+        trap_code(call(&mut s, i, "fill", &[I32(3), I32(2)])),
+        TrapCode::OutOfBoundsTableAccess
+    );
+    call(&mut s, i, "copy", &[I32(1), I32(0), I32(3)]).unwrap();
+    assert_eq!(call(&mut s, i, "call", &[I32(1)]).unwrap(), vec![I32(1)]);
+    assert_eq!(call(&mut s, i, "call", &[I32(2)]).unwrap(), vec![I32(2)]);
+    assert_eq!(
+        trap_code(call(&mut s, i, "isnull", &[I32(4)])),
+        TrapCode::OutOfBoundsTableAccess
+    );
+    call(&mut s, i, "setx", &[I32(2), Value::ExternRef(Some(77))]).unwrap();
+    assert_eq!(
+        call(&mut s, i, "getx", &[I32(2)]).unwrap(),
+        vec![Value::ExternRef(Some(77))]
+    );
+    assert_eq!(
+        call(&mut s, i, "getx", &[I32(1)]).unwrap(),
+        vec![Value::ExternRef(None)]
+    );
+    // host side
+    let Some(Extern::Table(t)) = s.export(i, "t") else {
+        panic!()
+    };
+    assert_eq!(s.table_size(t), 4);
+    assert!(matches!(s.table_get(t, 0), Some(Value::FuncRef(Some(_)))));
+    assert_eq!(s.table_get(t, 9), None);
+    assert_eq!(s.table_grow(t, 1, Value::FuncRef(None)), Some(4));
+    assert_eq!(
+        s.table_type(t).limits,
+        Limits {
+            min: 5,
+            max: Some(5)
+        }
+    );
+}
+
+#[test]
+fn globals_and_imports() {
+    let mut s = Store::new();
+    let g = s
+        .global_new(
+            GlobalType {
+                val: ValType::I32,
+                mutable: true,
+            },
+            I32(5),
+        )
+        .unwrap();
+    let c = s
+        .global_new(
+            GlobalType {
+                val: ValType::I64,
+                mutable: false,
+            },
+            I64(7),
+        )
+        .unwrap();
+    let m = module(
+        r#"(module
+        (import "env" "g" (global $g (mut i32)))
+        (import "env" "c" (global $c i64))
+        (global $d i64 (global.get $c))
+        (global $h (export "h") (mut f64) (f64.const 1.5))
+        (func (export "inc") (result i32) global.get $g i32.const 1 i32.add global.set $g global.get $g)
+        (func (export "d") (result i64) global.get $d)
+        (func (export "seth") (param f64) local.get 0 global.set $h))"#,
+    );
+    assert_eq!(m.imports().len(), 2);
+    assert_eq!(m.exports().len(), 4);
+    let i = s
+        .instantiate(&m, &[Extern::Global(g), Extern::Global(c)])
+        .unwrap();
+    assert_eq!(call(&mut s, i, "inc", &[]).unwrap(), vec![I32(6)]);
+    assert_eq!(s.global_get(g), I32(6));
+    s.global_set(g, I32(10)).unwrap();
+    assert_eq!(call(&mut s, i, "inc", &[]).unwrap(), vec![I32(11)]);
+    assert_eq!(call(&mut s, i, "d", &[]).unwrap(), vec![I64(7)]);
+    assert!(matches!(s.global_set(c, I64(1)), Err(Error::Usage(_))));
+    assert!(matches!(s.global_set(g, I64(1)), Err(Error::Usage(_))));
+    let Some(Extern::Global(h)) = s.export(i, "h") else {
+        panic!()
+    };
+    call(&mut s, i, "seth", &[F64(-2.0)]).unwrap();
+    assert_eq!(s.global_get(h), F64(-2.0));
+    // Mismatched imports.
+    let link = |r: Result<Instance, Error>| matches!(r, Err(Error::Link(_)));
+    assert!(link(
+        s.instantiate(&m, &[Extern::Global(c), Extern::Global(g)])
+    ));
+    assert!(link(s.instantiate(&m, &[Extern::Global(g)])));
+    let mem = s
+        .memory_new(MemType {
+            limits: Limits {
+                min: 1,
+                max: Some(2),
+            },
+        })
+        .unwrap();
+    let mm = module(r#"(module (import "env" "m" (memory 1 1)))"#);
+    assert!(link(s.instantiate(&mm, &[Extern::Memory(mem)])));
+    let mm = module(r#"(module (import "env" "m" (memory 1 3)))"#);
+    assert!(s.instantiate(&mm, &[Extern::Memory(mem)]).is_ok());
+}
+
+#[test]
+fn instantiation_order_and_partial_init() {
+    let mut s = Store::new();
+    let mem = s
+        .memory_new(MemType {
+            limits: Limits { min: 1, max: None },
+        })
+        .unwrap();
+    let tab = s
+        .table_new(
+            TableType {
+                elem: RefType::FuncRef,
+                limits: Limits { min: 2, max: None },
+            },
+            Value::FuncRef(None),
+        )
+        .unwrap();
+    let m = module(
+        r#"(module
+        (import "env" "m" (memory 1))
+        (import "env" "t" (table 2 funcref))
+        (func $f)
+        (elem (i32.const 0) $f)
+        (elem (i32.const 1) $f $f)
+        (data (i32.const 0) "a")
+        (func $start (i32.store8 (i32.const 1) (i32.const 98)))
+        (start $start))"#,
+    );
+    // The second elem segment is out of bounds: the first stays written, data is not written.
+    let r = s.instantiate(&m, &[Extern::Memory(mem), Extern::Table(tab)]);
+    assert!(
+        matches!(r, Err(Error::Trap(ref t)) if t.code() == Some(TrapCode::OutOfBoundsTableAccess)),
+        "{r:?}"
+    );
+    assert!(matches!(s.table_get(tab, 0), Some(Value::FuncRef(Some(_)))));
+    assert_eq!(s.table_get(tab, 1), Some(Value::FuncRef(None)));
+    assert_eq!(s.memory_data(mem)[0], 0);
+
+    let m = module(
+        r#"(module
+        (import "env" "m" (memory 1))
+        (data (i32.const 0) "a")
+        (data (i32.const 65535) "bc")
+        (func $start unreachable)
+        (start $start))"#,
+    );
+    let r = s.instantiate(&m, &[Extern::Memory(mem)]);
+    assert!(
+        matches!(r, Err(Error::Trap(ref t)) if t.code() == Some(TrapCode::OutOfBoundsMemoryAccess)),
+        "{r:?}"
+    );
+    assert_eq!(s.memory_data(mem)[0], b'a');
+
+    let m = module(
+        r#"(module
+        (import "env" "m" (memory 1))
+        (func $start (i32.store8 (i32.const 1) (i32.const 98)))
+        (start $start))"#,
+    );
+    s.instantiate(&m, &[Extern::Memory(mem)]).unwrap();
+    assert_eq!(&s.memory_data(mem)[..2], b"ab");
+    let m = module(r#"(module (func $start unreachable) (start $start))"#);
+    let r = s.instantiate(&m, &[]);
+    assert!(matches!(r, Err(Error::Trap(ref t)) if t.code() == Some(TrapCode::Unreachable)));
+}
+
+#[test]
+fn host_functions_and_reentry() {
+    let mut s = Store::new();
+    let add = s.func_new(
+        FuncType::new([ValType::I32, ValType::I32], [ValType::I32]),
+        Arc::new(|_c, args, res| {
+            let (Value::I32(a), Value::I32(b)) = (args[0], args[1]) else {
+                return Err(Trap::host("bad"));
+            };
+            res[0] = Value::I32(a + b);
+            Ok(())
+        }),
+    );
+    // Calls back into the instance's "twice" export: host -> wasm -> host.
+    let reenter = s.func_new(
+        FuncType::new([ValType::I32], [ValType::I32]),
+        Arc::new(|c, args, res| {
+            let inst = c.instance.expect("called from wasm");
+            let Some(Extern::Func(f)) = c.store.export(inst, "twice") else {
+                return Err(Trap::host("no export"));
+            };
+            let r = c
+                .store
+                .call(f, args)
+                .map_err(|e| Trap::host(e.to_string()))?;
+            res[0] = r[0];
+            Ok(())
+        }),
+    );
+    let fail = s.func_new(
+        FuncType::new([], []),
+        Arc::new(|_c, _a, _r| Err(Trap::host("boom"))),
+    );
+    let m = module(
+        r#"(module
+        (import "env" "add" (func $add (param i32 i32) (result i32)))
+        (import "env" "re" (func $re (param i32) (result i32)))
+        (import "env" "fail" (func $fail))
+        (func (export "twice") (param i32) (result i32) local.get 0 local.get 0 call $add)
+        (func (export "viahost") (param i32) (result i32) local.get 0 call $re i32.const 1 i32.add)
+        (func (export "fail") call $fail)
+        (func $rec (export "rec") (param i32) (result i32) local.get 0 call $re2)
+        (func $re2 (param i32) (result i32) local.get 0 call $re))"#,
+    );
+    let i = s
+        .instantiate(
+            &m,
+            &[Extern::Func(add), Extern::Func(reenter), Extern::Func(fail)],
+        )
+        .unwrap();
+    assert_eq!(call(&mut s, i, "twice", &[I32(21)]).unwrap(), vec![I32(42)]);
+    assert_eq!(
+        call(&mut s, i, "viahost", &[I32(5)]).unwrap(),
+        vec![I32(11)]
+    );
+    match call(&mut s, i, "fail", &[]) {
+        Err(Error::Trap(Trap::Host { message, .. })) => assert_eq!(message, "boom"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.call(add, &[I32(1), I32(2)]).unwrap(), vec![I32(3)]);
+    // Imported host function exported type.
+    assert_eq!(s.func_type(add).params.len(), 2);
+}
+
+#[test]
+fn infinite_host_reentry_is_bounded() {
+    let mut s = Store::new();
+    // Default limits: the re-entry bound must trip before the native stack
+    // (2 MiB in test threads) overflows.
+    let m = module(
+        r#"(module
+        (import "env" "re" (func $re))
+        (func (export "go") call $re))"#,
+    );
+    // Host function that calls "go" again, forever.
+    let slot: Arc<std::sync::Mutex<Option<Func>>> = Arc::default();
+    let slot2 = slot.clone();
+    let re = s.func_new(
+        FuncType::new([], []),
+        Arc::new(move |c, _a, _r| {
+            let f = slot2.lock().unwrap().expect("set");
+            c.store.call(f, &[]).map_err(|e| match e {
+                Error::Trap(t) => t,
+                e => Trap::host(e.to_string()),
+            })?;
+            Ok(())
+        }),
+    );
+    let i = s.instantiate(&m, &[Extern::Func(re)]).unwrap();
+    let go = func(&s, i, "go");
+    *slot.lock().unwrap() = Some(go);
+    assert_eq!(trap_code(s.call(go, &[])), TrapCode::CallStackExhausted);
+}
+
+#[test]
+fn same_module_two_instances_and_cross_calls() {
+    let mut s = Store::new();
+    let m = module(
+        r#"(module
+        (global $g (mut i32) (i32.const 0))
+        (func (export "inc") (result i32) global.get $g i32.const 1 i32.add global.set $g global.get $g))"#,
+    );
+    let a = s.instantiate(&m, &[]).unwrap();
+    let b = s.instantiate(&m, &[]).unwrap();
+    let inc_a = func(&s, a, "inc");
+    let user = module(
+        r#"(module
+        (import "a" "inc" (func $inc (result i32)))
+        (global $g (mut i32) (i32.const 100))
+        (func (export "both") (result i32) call $inc global.get $g i32.add))"#,
+    );
+    let u = s.instantiate(&user, &[Extern::Func(inc_a)]).unwrap();
+    assert_eq!(call(&mut s, u, "both", &[]).unwrap(), vec![I32(101)]);
+    assert_eq!(call(&mut s, u, "both", &[]).unwrap(), vec![I32(102)]);
+    assert_eq!(call(&mut s, b, "inc", &[]).unwrap(), vec![I32(1)]);
+    assert_eq!(call(&mut s, a, "inc", &[]).unwrap(), vec![I32(3)]);
+}
+
+#[test]
+fn fuel_bounds_infinite_loops() {
+    let mut s = Store::with_config(Config {
+        fuel: Some(1000),
+        ..Config::default()
+    });
+    let i = inst(
+        &mut s,
+        r#"(module
+        (func (export "spin") (loop (br 0)))
+        (func (export "spin2") (param i32) (loop (br_if 0 (i32.const 1))))
+        (func (export "count") (param i32) (result i32)
+            (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+            local.get 0))"#,
+    );
+    assert_eq!(trap_code(call(&mut s, i, "spin", &[])), TrapCode::OutOfFuel);
+    assert_eq!(s.config_mut().fuel, Some(0));
+    s.config_mut().fuel = Some(1000);
+    assert_eq!(
+        trap_code(call(&mut s, i, "spin2", &[I32(0)])),
+        TrapCode::OutOfFuel
+    );
+    s.config_mut().fuel = Some(1000);
+    // One unit for the call, one per backward branch.
+    assert_eq!(call(&mut s, i, "count", &[I32(100)]).unwrap(), vec![I32(0)]);
+    assert_eq!(s.config_mut().fuel, Some(1000 - 1 - 99));
+    s.config_mut().fuel = None;
+    assert_eq!(
+        call(&mut s, i, "count", &[I32(100_000)]).unwrap(),
+        vec![I32(0)]
+    );
+}
+
+#[test]
+fn fused_compare_and_branch() {
+    let m = module(
+        r#"(module
+        (func (export "count") (param i32) (result i32) (local i32)
+            (loop (br_if 0 (i32.lt_u (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 0))))
+            local.get 1)
+        (func (export "sign") (param i32) (result i32)
+            (if (result i32) (i32.lt_s (local.get 0) (i32.const 0)) (then (i32.const -1))
+                (else (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0)) (else (i32.const 1))))))
+        ;; A label lands between the test and the branch: no fusion.
+        (func (export "nofuse") (param i32) (result i32)
+            (block (result i32)
+                i32.const 9
+                (block (result i32)
+                    i32.const 1
+                    local.get 0 br_if 0
+                    drop
+                    local.get 0 i32.eqz)
+                br_if 0
+                drop i32.const 5)))"#,
+    );
+    let ops = &m.inner.code.ops;
+    assert!(ops
+        .iter()
+        .any(|o| matches!(o, crate::compile::Op::BrIfI32LtU(_))));
+    assert!(ops
+        .iter()
+        .any(|o| matches!(o, crate::compile::Op::BrIfI32GeS(_))));
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    assert_eq!(call(&mut s, i, "count", &[I32(10)]).unwrap(), vec![I32(10)]);
+    for (x, r) in [(-5, -1), (0, 0), (3, 1)] {
+        assert_eq!(call(&mut s, i, "sign", &[I32(x)]).unwrap(), vec![I32(r)]);
+    }
+    assert_eq!(call(&mut s, i, "nofuse", &[I32(0)]).unwrap(), vec![I32(9)]);
+    assert_eq!(call(&mut s, i, "nofuse", &[I32(1)]).unwrap(), vec![I32(9)]);
+}
+
+#[test]
+fn host_side_entities() {
+    let mut s = Store::new();
+    let lim = |min, max| Limits { min, max };
+    assert!(matches!(
+        s.memory_new(MemType {
+            limits: lim(2, Some(1))
+        }),
+        Err(Error::Usage(_))
+    ));
+    assert!(matches!(
+        s.memory_new(MemType {
+            limits: lim(65537, None)
+        }),
+        Err(Error::Usage(_))
+    ));
+    let m = s
+        .memory_new(MemType {
+            limits: lim(1, Some(2)),
+        })
+        .unwrap();
+    assert_eq!(s.memory_size(m), 1);
+    s.memory_data_mut(m)[65535] = 7;
+    assert_eq!(s.memory_grow(m, 1), Some(1));
+    assert_eq!(s.memory_data(m)[65535], 7);
+    assert_eq!(s.memory_type(m).limits, lim(2, Some(2)));
+    let tt = TableType {
+        elem: RefType::ExternRef,
+        limits: lim(1, None),
+    };
+    assert!(matches!(
+        s.table_new(tt, Value::FuncRef(None)),
+        Err(Error::Usage(_))
+    ));
+    let t = s.table_new(tt, Value::ExternRef(Some(3))).unwrap();
+    assert_eq!(s.table_get(t, 0), Some(Value::ExternRef(Some(3))));
+    assert!(matches!(
+        s.table_set(t, 1, Value::ExternRef(None)),
+        Err(Error::Trap(_))
+    ));
+    assert!(matches!(
+        s.table_set(t, 0, Value::I32(1)),
+        Err(Error::Usage(_))
+    ));
+    assert_eq!(s.table_grow(t, 2, Value::ExternRef(None)), Some(1));
+    assert_eq!(s.table_get(t, 2), Some(Value::ExternRef(None)));
+    assert_eq!(s.table_grow(t, u32::MAX, Value::ExternRef(None)), None);
+    let g = s
+        .global_new(
+            GlobalType {
+                val: ValType::F32,
+                mutable: false,
+            },
+            F32(1.5),
+        )
+        .unwrap();
+    assert!(matches!(
+        s.global_new(
+            GlobalType {
+                val: ValType::F32,
+                mutable: false
+            },
+            F64(1.5)
+        ),
+        Err(Error::Usage(_))
+    ));
+    assert_eq!(
+        s.extern_type(Extern::Global(g)),
+        crate::ExternType::Global(GlobalType {
+            val: ValType::F32,
+            mutable: false
+        })
+    );
+    let i = inst(
+        &mut s,
+        r#"(module (func (export "f") (param i64)) (memory (export "m") 0) (table (export "t") 0 funcref))"#,
+    );
+    let names: Vec<String> = s.exports(i).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["f", "m", "t"]);
+    assert!(s.export(i, "nope").is_none());
+    let f = func(&s, i, "f");
+    assert_eq!(
+        s.extern_type(Extern::Func(f)),
+        crate::ExternType::Func(FuncType::new([ValType::I64], []))
+    );
+}
+
+#[test]
+fn call_into_other_instance_of_same_module() {
+    let mut s = Store::new();
+    let m = module(
+        r#"(module
+        (import "env" "g" (global $g i32))
+        (import "env" "f" (func $f (result i32)))
+        (func (export "get") (result i32) global.get $g call $f i32.add))"#,
+    );
+    let zero = s.func_new(
+        FuncType::new([], [ValType::I32]),
+        Arc::new(|_, _, r| {
+            r[0] = I32(0);
+            Ok(())
+        }),
+    );
+    let ga = s
+        .global_new(
+            GlobalType {
+                val: ValType::I32,
+                mutable: false,
+            },
+            I32(1),
+        )
+        .unwrap();
+    let gb = s
+        .global_new(
+            GlobalType {
+                val: ValType::I32,
+                mutable: false,
+            },
+            I32(10),
+        )
+        .unwrap();
+    let a = s
+        .instantiate(&m, &[Extern::Global(ga), Extern::Func(zero)])
+        .unwrap();
+    let get_a = func(&s, a, "get");
+    let b = s
+        .instantiate(&m, &[Extern::Global(gb), Extern::Func(get_a)])
+        .unwrap();
+    let get_b = func(&s, b, "get");
+    let c = s
+        .instantiate(&m, &[Extern::Global(ga), Extern::Func(get_b)])
+        .unwrap();
+    assert_eq!(call(&mut s, b, "get", &[]).unwrap(), vec![I32(11)]);
+    assert_eq!(call(&mut s, c, "get", &[]).unwrap(), vec![I32(12)]);
+}
