@@ -3,7 +3,9 @@
 //! instantiate time, on wasmint and wasmi (`cargo bench --bench translate`).
 //!
 //! wasmint is also measured stage by stage: decode alone, validate alone
-//! (of the decoded module), and `Module::new` (all three stages).
+//! and translate (`compile_module`) alone, each on the decoded module, and
+//! `Module::new` (all three). It also prints the size of the translated
+//! code relative to the module's code section.
 //! wasmi is measured both eagerly (translating every function, the same
 //! work as wasmint) and in its default mode (validate now, translate each
 //! function on first call).
@@ -46,6 +48,22 @@ fn translate(c: &mut Criterion) {
             {
                 group.bench_function("wasmint-validate", |b| {
                     b.iter(|| wasmint::validate::validate(&module).unwrap())
+                });
+            }
+            let compile = || wasmint::compile::compile_module(&module).map_err(|e| e.to_string());
+            if let Some(code) = works("translate/wasmint-compile", compile) {
+                // Size of the internal code against the wasm it came from.
+                let ops = std::mem::size_of_val(&code.ops[..]);
+                let meta = std::mem::size_of_val(&code.funcs[..]);
+                let wasm = common::code_section_size(&big);
+                eprintln!(
+                    "wasmint translated code: {} ops, {ops} bytes + {meta} bytes of function \
+                     info = {:.2}x the code section ({wasm} bytes)",
+                    code.ops.len(),
+                    (ops + meta) as f64 / wasm as f64
+                );
+                group.bench_function("wasmint-compile", |b| {
+                    b.iter(|| wasmint::compile::compile_module(&module).unwrap())
                 });
             }
         }
