@@ -40,3 +40,15 @@ def test_version():
     proc = run("--version")
     assert proc.returncode == 0
     assert proc.stdout.startswith("wasmint ")
+
+
+def test_ci_runs_the_readme_test_command():
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text()
+    commands = re.findall(r"```sh\n(.*?)\n```", readme, re.S)
+    test_command = next(c for c in commands if "pytest" in c)
+    ci = (root / ".ci" / "run").read_text().strip().splitlines()
+    assert ci[-1] == test_command
