@@ -15,6 +15,8 @@ pub const MAX_FDS: usize = 1024;
 /// All rights (bits 0..=29 of `rights` in preview1): wasmint does not
 /// narrow rights; the sandbox is the set of preopened directories.
 pub const ALL_RIGHTS: u64 = (1 << 30) - 1;
+const RIGHT_FD_SEEK: u64 = 1 << 2;
+const RIGHT_FD_TELL: u64 = 1 << 5;
 
 /// Where the guest's standard input comes from.
 pub enum Input {
@@ -122,10 +124,24 @@ impl WasiCtxBuilder {
     /// A message naming a directory that cannot be opened, or an argument
     /// or variable containing a NUL byte (or `=` in a variable's name).
     pub fn build(&mut self) -> Result<WasiCtx, String> {
+        // wasi-libc's isatty() is "a character device without the seek and
+        // tell rights": give stdio those rights unless it is the host's
+        // terminal, so the guest buffers its output as it would natively.
+        let rights = |inherit: bool, fd: i32| {
+            // SAFETY: isatty only inspects the descriptor.
+            if inherit && unsafe { libc::isatty(fd) } == 1 {
+                ALL_RIGHTS & !(RIGHT_FD_SEEK | RIGHT_FD_TELL)
+            } else {
+                ALL_RIGHTS
+            }
+        };
+        let stdin_tty = rights(matches!(self.stdin, None | Some(Input::Inherit)), 0);
+        let stdout_tty = rights(matches!(self.stdout, None | Some(Output::Inherit)), 1);
+        let stderr_tty = rights(matches!(self.stderr, None | Some(Output::Inherit)), 2);
         let mut fds = vec![
-            Some(Entry { kind: Kind::Stdin, flags: 0, rights_base: ALL_RIGHTS, rights_inheriting: 0 }),
-            Some(Entry { kind: Kind::Stdout, flags: 0, rights_base: ALL_RIGHTS, rights_inheriting: 0 }),
-            Some(Entry { kind: Kind::Stderr, flags: 0, rights_base: ALL_RIGHTS, rights_inheriting: 0 }),
+            Some(Entry { kind: Kind::Stdin, flags: 0, rights_base: stdin_tty, rights_inheriting: 0 }),
+            Some(Entry { kind: Kind::Stdout, flags: 0, rights_base: stdout_tty, rights_inheriting: 0 }),
+            Some(Entry { kind: Kind::Stderr, flags: 0, rights_base: stderr_tty, rights_inheriting: 0 }),
         ];
         for (host, guest) in &self.dirs {
             let fd = open_host_dir(host).map_err(|e| format!("cannot open directory {}: {e}", host.display()))?;
