@@ -15,8 +15,45 @@ pub const MAX_FDS: usize = 1024;
 /// All rights (bits 0..=29 of `rights` in preview1): wasmint does not
 /// narrow rights; the sandbox is the set of preopened directories.
 pub const ALL_RIGHTS: u64 = (1 << 30) - 1;
-const RIGHT_FD_SEEK: u64 = 1 << 2;
-const RIGHT_FD_TELL: u64 = 1 << 5;
+use rights::{FD_SEEK as RIGHT_FD_SEEK, FD_TELL as RIGHT_FD_TELL};
+
+/// The `rights` bits (preview1 numbering; wasi_unstable is the same).
+/// Every operation on a descriptor needs its right; `path_open` gives the
+/// new descriptor at most the directory's inheriting rights, and
+/// `fd_fdstat_set_rights` can only drop rights.
+#[allow(missing_docs)]
+pub mod rights {
+    pub const FD_DATASYNC: u64 = 1 << 0;
+    pub const FD_READ: u64 = 1 << 1;
+    pub const FD_SEEK: u64 = 1 << 2;
+    pub const FD_FDSTAT_SET_FLAGS: u64 = 1 << 3;
+    pub const FD_SYNC: u64 = 1 << 4;
+    pub const FD_TELL: u64 = 1 << 5;
+    pub const FD_WRITE: u64 = 1 << 6;
+    pub const FD_ADVISE: u64 = 1 << 7;
+    pub const FD_ALLOCATE: u64 = 1 << 8;
+    pub const PATH_CREATE_DIRECTORY: u64 = 1 << 9;
+    pub const PATH_CREATE_FILE: u64 = 1 << 10;
+    pub const PATH_LINK_SOURCE: u64 = 1 << 11;
+    pub const PATH_LINK_TARGET: u64 = 1 << 12;
+    pub const PATH_OPEN: u64 = 1 << 13;
+    pub const FD_READDIR: u64 = 1 << 14;
+    pub const PATH_READLINK: u64 = 1 << 15;
+    pub const PATH_RENAME_SOURCE: u64 = 1 << 16;
+    pub const PATH_RENAME_TARGET: u64 = 1 << 17;
+    pub const PATH_FILESTAT_GET: u64 = 1 << 18;
+    pub const PATH_FILESTAT_SET_SIZE: u64 = 1 << 19;
+    pub const PATH_FILESTAT_SET_TIMES: u64 = 1 << 20;
+    pub const FD_FILESTAT_GET: u64 = 1 << 21;
+    pub const FD_FILESTAT_SET_SIZE: u64 = 1 << 22;
+    pub const FD_FILESTAT_SET_TIMES: u64 = 1 << 23;
+    pub const PATH_SYMLINK: u64 = 1 << 24;
+    pub const PATH_REMOVE_DIRECTORY: u64 = 1 << 25;
+    pub const PATH_UNLINK_FILE: u64 = 1 << 26;
+    pub const POLL_FD_READWRITE: u64 = 1 << 27;
+    pub const SOCK_SHUTDOWN: u64 = 1 << 28;
+    pub const SOCK_ACCEPT: u64 = 1 << 29;
+}
 
 /// Where the guest's standard input comes from.
 pub enum Input {
@@ -197,9 +234,19 @@ impl WasiCtx {
         self.fds.get_mut(fd as usize).and_then(Option::as_mut).ok_or(Errno::BADF)
     }
 
-    /// The host directory descriptor of `fd`, or `EBADF`/`ENOTDIR`.
-    pub fn dir(&mut self, fd: u32) -> Result<RawFd, Errno> {
-        match &self.get(fd)?.kind {
+    /// The entry of `fd` if it has all of `rights`; `EBADF` or `ENOTCAPABLE`.
+    pub fn need(&mut self, fd: u32, rights: u64) -> Result<&mut Entry, Errno> {
+        let e = self.get(fd)?;
+        if e.rights_base & rights != rights {
+            return Err(Errno::NOTCAPABLE);
+        }
+        Ok(e)
+    }
+
+    /// The host directory descriptor of `fd` if it has `rights`, or
+    /// `EBADF`/`ENOTDIR`/`ENOTCAPABLE`.
+    pub fn dir(&mut self, fd: u32, rights: u64) -> Result<RawFd, Errno> {
+        match &self.need(fd, rights)?.kind {
             Kind::Dir { fd, .. } => Ok(fd.as_raw_fd()),
             _ => Err(Errno::NOTDIR),
         }

@@ -4,13 +4,9 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::fs::FileExt;
 
-use super::ctx::{Entry, Kind};
+use super::ctx::{rights as R, Entry, Kind};
 use super::errno::{self, Errno};
 use super::{Args, Call, Ret, Version};
-
-pub const RIGHT_FD_ALLOCATE: u64 = 1 << 8;
-pub const RIGHT_FD_READDIR: u64 = 1 << 14;
-pub const RIGHT_SET_SIZE: u64 = 1 << 22;
 
 /// fdflags
 const APPEND: u16 = 1;
@@ -140,8 +136,8 @@ pub fn timespecs(atim: u64, mtim: u64, flags: u16) -> Result<[libc::timespec; 2]
     Ok([one(atim, flags & 1 != 0, flags & 2 != 0), one(mtim, flags & 4 != 0, flags & 8 != 0)])
 }
 
-fn file<'a>(call: &'a mut Call<'_>, fd: u32) -> Result<&'a mut std::fs::File, Errno> {
-    match &mut call.ctx.get(fd)?.kind {
+fn file<'a>(call: &'a mut Call<'_>, fd: u32, rights: u64) -> Result<&'a mut std::fs::File, Errno> {
+    match &mut call.ctx.need(fd, rights)?.kind {
         Kind::File(f) => Ok(f),
         Kind::Dir { .. } => Err(Errno::ISDIR),
         _ => Err(Errno::SPIPE),
@@ -161,12 +157,12 @@ pub fn fd_advise(call: &mut Call<'_>, a: &Args) -> Ret {
     if a.u32(3) > 5 {
         return Err(Errno::INVAL.into());
     }
-    file(call, a.u32(0))?;
+    file(call, a.u32(0), R::FD_ADVISE)?;
     Ok(())
 }
 
 pub fn fd_allocate(call: &mut Call<'_>, a: &Args) -> Ret {
-    let f = file(call, a.u32(0))?;
+    let f = file(call, a.u32(0), R::FD_ALLOCATE)?;
     let end = a.u64(1).checked_add(a.u64(2)).filter(|&e| e <= i64::MAX as u64).ok_or(Errno::FBIG)?;
     if f.metadata().map_err(Errno::from)?.len() < end {
         f.set_len(end).map_err(Errno::from)?;
@@ -181,12 +177,12 @@ pub fn fd_close(call: &mut Call<'_>, a: &Args) -> Ret {
 }
 
 pub fn fd_datasync(call: &mut Call<'_>, a: &Args) -> Ret {
-    file(call, a.u32(0))?.sync_data().map_err(Errno::from)?;
+    file(call, a.u32(0), R::FD_DATASYNC)?.sync_data().map_err(Errno::from)?;
     Ok(())
 }
 
 pub fn fd_sync(call: &mut Call<'_>, a: &Args) -> Ret {
-    file(call, a.u32(0))?.sync_all().map_err(Errno::from)?;
+    file(call, a.u32(0), R::FD_SYNC)?.sync_all().map_err(Errno::from)?;
     Ok(())
 }
 
@@ -219,7 +215,7 @@ pub fn fd_fdstat_set_flags(call: &mut Call<'_>, a: &Args) -> Ret {
     if flags & !(APPEND | DSYNC | NONBLOCK | RSYNC | SYNC) != 0 {
         return Err(Errno::INVAL.into());
     }
-    let e = call.ctx.get(a.u32(0))?;
+    let e = call.ctx.need(a.u32(0), R::FD_FDSTAT_SET_FLAGS)?;
     if let Some(fd) = host_fd(e) {
         // Only append and nonblock can change on an open descriptor.
         // SAFETY: fcntl on a descriptor we own.
@@ -251,7 +247,7 @@ pub fn fd_fdstat_set_rights(call: &mut Call<'_>, a: &Args) -> Ret {
 }
 
 pub fn fd_filestat_get(call: &mut Call<'_>, a: &Args) -> Ret {
-    let e = call.ctx.get(a.u32(0))?;
+    let e = call.ctx.need(a.u32(0), R::FD_FILESTAT_GET)?;
     let st = match host_fd(e) {
         Some(fd) => {
             // SAFETY: plain data written by fstat.
@@ -275,13 +271,13 @@ pub fn fd_filestat_set_size(call: &mut Call<'_>, a: &Args) -> Ret {
     if size > i64::MAX as u64 {
         return Err(Errno::FBIG.into());
     }
-    file(call, a.u32(0))?.set_len(size).map_err(Errno::from)?;
+    file(call, a.u32(0), R::FD_FILESTAT_SET_SIZE)?.set_len(size).map_err(Errno::from)?;
     Ok(())
 }
 
 pub fn fd_filestat_set_times(call: &mut Call<'_>, a: &Args) -> Ret {
     let times = timespecs(a.u64(1), a.u64(2), a.u32(3) as u16)?;
-    let fd = host_fd(call.ctx.get(a.u32(0))?).ok_or(Errno::BADF)?;
+    let fd = host_fd(call.ctx.need(a.u32(0), R::FD_FILESTAT_SET_TIMES)?).ok_or(Errno::BADF)?;
     // SAFETY: two timespecs, a descriptor we own.
     if unsafe { libc::futimens(fd, times.as_ptr()) } != 0 {
         return Err(errno::last().into());
@@ -291,6 +287,7 @@ pub fn fd_filestat_set_times(call: &mut Call<'_>, a: &Args) -> Ret {
 
 /// Reads into the iovecs at `iovs`; `at` reads at an offset (pread).
 fn read_iovs(call: &mut Call<'_>, fd: u32, iovs: u32, n: u32, at: Option<u64>) -> Result<u32, Errno> {
+    call.ctx.need(fd, R::FD_READ | if at.is_some() { R::FD_SEEK } else { 0 })?;
     let iovs = call.mem.iovecs(iovs, n)?;
     let mut total: u32 = 0;
     for (buf, len) in iovs {
@@ -319,6 +316,7 @@ fn read_iovs(call: &mut Call<'_>, fd: u32, iovs: u32, n: u32, at: Option<u64>) -
 
 /// Writes the ciovecs at `iovs`; `at` writes at an offset (pwrite).
 fn write_iovs(call: &mut Call<'_>, fd: u32, iovs: u32, n: u32, at: Option<u64>) -> Result<u32, Errno> {
+    call.ctx.need(fd, R::FD_WRITE | if at.is_some() { R::FD_SEEK } else { 0 })?;
     let iovs = call.mem.iovecs(iovs, n)?;
     let mut total: u32 = 0;
     for (buf, len) in iovs {
@@ -387,14 +385,16 @@ pub fn fd_seek(call: &mut Call<'_>, a: &Args) -> Ret {
     if matches!(whence, SeekFrom::Start(_)) && off < 0 {
         return Err(Errno::INVAL.into());
     }
-    let pos = file(call, a.u32(0))?.seek(whence).map_err(Errno::from)?;
+    // A seek that only reads the position needs `fd_tell` (as wasmtime).
+    let right = if matches!(whence, SeekFrom::Current(0)) { R::FD_TELL } else { R::FD_SEEK };
+    let pos = file(call, a.u32(0), right)?.seek(whence).map_err(Errno::from)?;
     call.mem.set_u64(out, pos)?;
     Ok(())
 }
 
 pub fn fd_tell(call: &mut Call<'_>, a: &Args) -> Ret {
     call.mem.slice(a.u32(1), 8)?;
-    let pos = file(call, a.u32(0))?.stream_position().map_err(Errno::from)?;
+    let pos = file(call, a.u32(0), R::FD_TELL)?.stream_position().map_err(Errno::from)?;
     call.mem.set_u64(a.u32(1), pos)?;
     Ok(())
 }
@@ -479,7 +479,7 @@ pub fn fd_readdir(call: &mut Call<'_>, a: &Args) -> Ret {
     let (buf, buf_len, cookie, used) = (a.u32(1), a.u32(2), a.u64(3), a.u32(4));
     call.mem.slice(buf, buf_len)?;
     call.mem.slice(used, 4)?;
-    let dir = match &call.ctx.get(a.u32(0))?.kind {
+    let dir = match &call.ctx.need(a.u32(0), R::FD_READDIR)?.kind {
         Kind::Dir { fd, .. } => fd.as_raw_fd(),
         _ => return Err(Errno::NOTDIR.into()),
     };

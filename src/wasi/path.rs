@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
-use super::ctx::{Entry, Kind};
+use super::ctx::{rights as R, Entry, Kind};
 use super::errno::{self, Errno};
 use super::fd::{filestat_from, write_filestat};
 use super::{Args, Call, Ret};
@@ -38,9 +38,6 @@ const O_CREAT: u32 = 1;
 const O_DIRECTORY: u32 = 2;
 const O_EXCL: u32 = 4;
 const O_TRUNC: u32 = 8;
-/// rights: fd_read, fd_write
-const RIGHT_FD_READ: u64 = 1 << 1;
-const RIGHT_FD_WRITE: u64 = 1 << 6;
 
 /// A resolved path: the directory that holds the last component (the start
 /// directory or one of `chain`), and that component's name (`.` when the
@@ -207,11 +204,22 @@ pub fn path_open(call: &mut Call<'_>, a: &Args) -> Ret {
     let (dirfd, dirflags, path) = (a.u32(0), a.u32(1), path_arg(call, a.u32(2), a.u32(3))?);
     let (oflags, rights_base, rights_inh, fdflags, out) = (a.u32(4), a.u64(5), a.u64(6), a.u32(7) as u16, a.u32(8));
     call.mem.slice(out, 4)?;
-    let dir = call.ctx.dir(dirfd)?;
+    let mut need = R::PATH_OPEN;
+    if oflags & O_CREAT != 0 {
+        need |= R::PATH_CREATE_FILE;
+    }
+    if oflags & O_TRUNC != 0 {
+        need |= R::PATH_FILESTAT_SET_SIZE;
+    }
+    let dir = call.ctx.dir(dirfd, need)?;
+    // The new descriptor gets at most the directory's inheriting rights.
+    let inheriting = call.ctx.get(dirfd)?.rights_inheriting;
+    if (rights_base | rights_inh) & !inheriting != 0 {
+        return Err(Errno::NOTCAPABLE.into());
+    }
     let r = resolve(dir, &path, dirflags & SYMLINK_FOLLOW != 0)?;
-    let write = rights_base & (RIGHT_FD_WRITE | super::fd::RIGHT_FD_ALLOCATE | super::fd::RIGHT_SET_SIZE) != 0
-        || oflags & O_TRUNC != 0;
-    let read = rights_base & (RIGHT_FD_READ | super::fd::RIGHT_FD_READDIR) != 0;
+    let write = rights_base & (R::FD_WRITE | R::FD_ALLOCATE | R::FD_FILESTAT_SET_SIZE) != 0 || oflags & O_TRUNC != 0;
+    let read = rights_base & (R::FD_READ | R::FD_READDIR) != 0;
     let mut flags = match (read, write) {
         (_, false) => libc::O_RDONLY,
         (false, true) => libc::O_WRONLY,
@@ -256,7 +264,7 @@ pub fn path_open(call: &mut Call<'_>, a: &Args) -> Ret {
 
 pub fn path_create_directory(call: &mut Call<'_>, a: &Args) -> Ret {
     let path = path_arg(call, a.u32(1), a.u32(2))?;
-    let r = resolve(call.ctx.dir(a.u32(0))?, &path, false)?;
+    let r = resolve(call.ctx.dir(a.u32(0), R::PATH_CREATE_DIRECTORY)?, &path, false)?;
     // SAFETY: C string argument.
     check(unsafe { libc::mkdirat(r.parent(), r.name.as_ptr(), 0o777) })?;
     Ok(())
@@ -264,7 +272,7 @@ pub fn path_create_directory(call: &mut Call<'_>, a: &Args) -> Ret {
 
 pub fn path_remove_directory(call: &mut Call<'_>, a: &Args) -> Ret {
     let path = path_arg(call, a.u32(1), a.u32(2))?;
-    let r = resolve(call.ctx.dir(a.u32(0))?, &path, false)?;
+    let r = resolve(call.ctx.dir(a.u32(0), R::PATH_REMOVE_DIRECTORY)?, &path, false)?;
     // SAFETY: C string argument.
     check(unsafe { libc::unlinkat(r.parent(), r.name.as_ptr(), libc::AT_REMOVEDIR) })?;
     Ok(())
@@ -275,7 +283,7 @@ pub fn path_unlink_file(call: &mut Call<'_>, a: &Args) -> Ret {
     if path.ends_with(b"/") {
         return Err(Errno::NOTDIR.into());
     }
-    let r = resolve(call.ctx.dir(a.u32(0))?, &path, false)?;
+    let r = resolve(call.ctx.dir(a.u32(0), R::PATH_UNLINK_FILE)?, &path, false)?;
     // SAFETY: C string argument.
     check(unsafe { libc::unlinkat(r.parent(), r.name.as_ptr(), 0) })?;
     Ok(())
@@ -284,8 +292,8 @@ pub fn path_unlink_file(call: &mut Call<'_>, a: &Args) -> Ret {
 pub fn path_rename(call: &mut Call<'_>, a: &Args) -> Ret {
     let old = path_arg(call, a.u32(1), a.u32(2))?;
     let new = path_arg(call, a.u32(4), a.u32(5))?;
-    let ro = resolve(call.ctx.dir(a.u32(0))?, &old, false)?;
-    let rn = resolve(call.ctx.dir(a.u32(3))?, &new, false)?;
+    let ro = resolve(call.ctx.dir(a.u32(0), R::PATH_RENAME_SOURCE)?, &old, false)?;
+    let rn = resolve(call.ctx.dir(a.u32(3), R::PATH_RENAME_TARGET)?, &new, false)?;
     // SAFETY: C string arguments.
     check(unsafe { libc::renameat(ro.parent(), ro.name.as_ptr(), rn.parent(), rn.name.as_ptr()) })?;
     Ok(())
@@ -294,8 +302,8 @@ pub fn path_rename(call: &mut Call<'_>, a: &Args) -> Ret {
 pub fn path_link(call: &mut Call<'_>, a: &Args) -> Ret {
     let old = path_arg(call, a.u32(2), a.u32(3))?;
     let new = path_arg(call, a.u32(5), a.u32(6))?;
-    let ro = resolve(call.ctx.dir(a.u32(0))?, &old, a.u32(1) & SYMLINK_FOLLOW != 0)?;
-    let rn = resolve(call.ctx.dir(a.u32(4))?, &new, false)?;
+    let ro = resolve(call.ctx.dir(a.u32(0), R::PATH_LINK_SOURCE)?, &old, a.u32(1) & SYMLINK_FOLLOW != 0)?;
+    let rn = resolve(call.ctx.dir(a.u32(4), R::PATH_LINK_TARGET)?, &new, false)?;
     // Flags 0: a symlink is linked itself (any following was done above).
     // SAFETY: C string arguments.
     check(unsafe { libc::linkat(ro.parent(), ro.name.as_ptr(), rn.parent(), rn.name.as_ptr(), 0) })?;
@@ -309,7 +317,7 @@ pub fn path_symlink(call: &mut Call<'_>, a: &Args) -> Ret {
         return Err(Errno::NOTCAPABLE.into());
     }
     let target = cstr(&target)?;
-    let rn = resolve(call.ctx.dir(a.u32(2))?, &new, false)?;
+    let rn = resolve(call.ctx.dir(a.u32(2), R::PATH_SYMLINK)?, &new, false)?;
     // SAFETY: C string arguments.
     check(unsafe { libc::symlinkat(target.as_ptr(), rn.parent(), rn.name.as_ptr()) })?;
     Ok(())
@@ -319,7 +327,7 @@ pub fn path_readlink(call: &mut Call<'_>, a: &Args) -> Ret {
     let path = path_arg(call, a.u32(1), a.u32(2))?;
     let (buf, buf_len, used) = (a.u32(3), a.u32(4), a.u32(5));
     call.mem.slice(used, 4)?;
-    let r = resolve(call.ctx.dir(a.u32(0))?, &path, false)?;
+    let r = resolve(call.ctx.dir(a.u32(0), R::PATH_READLINK)?, &path, false)?;
     let target = readlink_at(r.parent(), &r.name)?;
     let n = target.len().min(buf_len as usize);
     call.mem.slice_mut(buf, buf_len)?[..n].copy_from_slice(&target[..n]);
@@ -329,7 +337,7 @@ pub fn path_readlink(call: &mut Call<'_>, a: &Args) -> Ret {
 
 pub fn path_filestat_get(call: &mut Call<'_>, a: &Args) -> Ret {
     let path = path_arg(call, a.u32(2), a.u32(3))?;
-    let r = resolve(call.ctx.dir(a.u32(0))?, &path, a.u32(1) & SYMLINK_FOLLOW != 0)?;
+    let r = resolve(call.ctx.dir(a.u32(0), R::PATH_FILESTAT_GET)?, &path, a.u32(1) & SYMLINK_FOLLOW != 0)?;
     let st = lstat_at(r.parent(), &r.name)?;
     write_filestat(call, a.u32(4), &filestat_from(&st))?;
     Ok(())
@@ -338,7 +346,7 @@ pub fn path_filestat_get(call: &mut Call<'_>, a: &Args) -> Ret {
 pub fn path_filestat_set_times(call: &mut Call<'_>, a: &Args) -> Ret {
     let path = path_arg(call, a.u32(2), a.u32(3))?;
     let times = super::fd::timespecs(a.u64(4), a.u64(5), a.u32(6) as u16)?;
-    let r = resolve(call.ctx.dir(a.u32(0))?, &path, a.u32(1) & SYMLINK_FOLLOW != 0)?;
+    let r = resolve(call.ctx.dir(a.u32(0), R::PATH_FILESTAT_SET_TIMES)?, &path, a.u32(1) & SYMLINK_FOLLOW != 0)?;
     // SAFETY: `times` is an array of two timespecs.
     check(unsafe { libc::utimensat(r.parent(), r.name.as_ptr(), times.as_ptr(), libc::AT_SYMLINK_NOFOLLOW) })?;
     Ok(())

@@ -158,7 +158,7 @@ fn preopens_and_seek_in_both_versions() {
     assert_eq!(&t.mem()[16..21], b"/work");
     t.mem()[100] = b'f';
     let open =
-        |t: &mut T| t.call("path_open", &[i(3), i(0), i(100), i(1), i(0), Value::I64(2), Value::I64(0), i(0), i(200)]);
+        |t: &mut T| t.call("path_open", &[i(3), i(0), i(100), i(1), i(0), Value::I64(6), Value::I64(0), i(0), i(200)]);
     assert_eq!(open(&mut t), 0);
     let fd = i32::from_le_bytes(t.mem()[200..204].try_into().unwrap());
     assert_eq!(fd, 4);
@@ -286,4 +286,24 @@ fn every_function_survives_hostile_arguments() {
     let outside: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(outside, ["scratch"]);
     std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn dropped_rights_are_enforced() {
+    let fields = format!(
+        r#"{} {} {} (memory (export "memory") 1)"#,
+        forward(P1, "fd_fdstat_set_rights", "i32 i64 i64"),
+        forward(P1, "fd_write", "i32 i32 i32 i32"),
+        forward(P1, "fd_fdstat_get", "i32 i32"),
+    );
+    let mut t = T::new(&fields, WasiCtxBuilder::new().stdout(Output::Null));
+    t.mem()[0..8].copy_from_slice(&[16, 0, 0, 0, 1, 0, 0, 0]);
+    assert_eq!(t.call("fd_write", &[i(1), i(0), i(1), i(8)]), 0);
+    let no_write = (ctx::ALL_RIGHTS & !ctx::rights::FD_WRITE) as i64;
+    assert_eq!(t.call("fd_fdstat_set_rights", &[i(1), Value::I64(no_write), Value::I64(0)]), 0);
+    assert_eq!(t.call("fd_write", &[i(1), i(0), i(1), i(8)]), 76);
+    assert_eq!(t.call("fd_fdstat_get", &[i(1), i(100)]), 0);
+    assert_eq!(u64::from_le_bytes(t.mem()[108..116].try_into().unwrap()), no_write as u64);
+    // Rights never come back.
+    assert_eq!(t.call("fd_fdstat_set_rights", &[i(1), Value::I64(ctx::ALL_RIGHTS as i64), Value::I64(0)]), 76);
 }
