@@ -18,6 +18,11 @@ use crate::runtime::{Caller, FuncKind, Instance, Store, Value};
 trait Slot: Sized {
     fn from_slot(s: u64) -> Self;
     fn to_slot(self) -> u64;
+    /// The value of a folded immediate (i64: a sign-extended i32).
+    #[inline(always)]
+    fn from_imm(c: u32) -> Self {
+        Self::from_slot(u64::from(c))
+    }
 }
 
 impl Slot for i32 {
@@ -34,6 +39,10 @@ impl Slot for i64 {
     #[inline(always)]
     fn from_slot(s: u64) -> i64 {
         s as i64
+    }
+    #[inline(always)]
+    fn from_imm(c: u32) -> i64 {
+        i64::from(c as i32)
     }
     #[inline(always)]
     fn to_slot(self) -> u64 {
@@ -58,6 +67,55 @@ impl Slot for f64 {
     #[inline(always)]
     fn to_slot(self) -> u64 {
         self.to_bits()
+    }
+}
+
+/// The value stack as the loop sees it: indexing without bounds checks.
+///
+/// The invariant that makes this sound: a frame is entered only after
+/// checking `base + frame_size <= len` (see `enter!`), and the translator's
+/// `frame_size` bounds every slot the body touches (parameters, locals and
+/// the maximal operand height it computed). Debug builds check each access.
+#[derive(Copy, Clone)]
+struct Slots {
+    ptr: *mut u64,
+    #[cfg(debug_assertions)]
+    len: usize,
+}
+
+impl Slots {
+    #[inline(always)]
+    fn new(v: &mut [u64]) -> Slots {
+        Slots {
+            ptr: v.as_mut_ptr(),
+            #[cfg(debug_assertions)]
+            len: v.len(),
+        }
+    }
+    #[inline(always)]
+    fn check(&self, _i: usize) {
+        #[cfg(debug_assertions)]
+        assert!(_i < self.len, "slot {_i} outside the checked frame ({})", self.len);
+    }
+}
+
+impl std::ops::Index<usize> for Slots {
+    type Output = u64;
+    #[inline(always)]
+    fn index(&self, i: usize) -> &u64 {
+        self.check(i);
+        // SAFETY: `i` lies in the current frame, which `enter!` checked to
+        // fit in the stack (see the type's invariant).
+        unsafe { &*self.ptr.add(i) }
+    }
+}
+
+impl std::ops::IndexMut<usize> for Slots {
+    #[inline(always)]
+    fn index_mut(&mut self, i: usize) -> &mut u64 {
+        self.check(i);
+        // SAFETY: as in `index`.
+        unsafe { &mut *self.ptr.add(i) }
     }
 }
 
@@ -177,16 +235,30 @@ fn call_host(store: &mut Store, func: usize, stack: &mut [u64], sp: usize, inst:
 /// Moves the top `keep` slots (below `sp`) down to `dst`. Most branches
 /// keep at most one value: avoid a `memmove` call for those.
 #[inline(always)]
-fn move_down(stack: &mut [u64], sp: usize, keep: usize, dst: usize) {
+fn move_down(mut stack: Slots, sp: usize, keep: usize, dst: usize) {
     match keep {
         0 => {}
         1 => stack[dst] = stack[sp - 1],
-        _ => stack.copy_within(sp - keep..sp, dst),
+        _ => {
+            for k in 0..keep {
+                stack[dst + k] = stack[sp - keep + k];
+            }
+        }
     }
 }
 
 fn mem_of(store: &Store, inst: u32) -> usize {
     store.instances[inst as usize].mems.first().map_or(usize::MAX, |&m| m as usize)
+}
+
+/// Base and length of memory `mem` (none: empty; validation then rules out
+/// every memory instruction).
+#[inline]
+fn mem_view(store: &Store, mem: usize) -> (*mut u8, u64) {
+    store.mems.get(mem).map_or((std::ptr::NonNull::dangling().as_ptr(), 0), |m| {
+        let (p, l) = m.raw();
+        (p, l as u64)
+    })
 }
 
 macro_rules! num_arm {
@@ -212,38 +284,138 @@ macro_rules! num_arm {
     }};
 }
 
-macro_rules! mem_arm {
-    (load $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $store:ident, $mem:expr) => {{
-        let ea = u64::from($stack[$sp - 1] as u32) + u64::from($off);
-        let b = $store.mems[$mem].load::<{ std::mem::size_of::<$m>() }>(ea)?;
-        $stack[$sp - 1] = (<$m>::from_le_bytes(b) as $reg).to_slot();
+/// Loads and stores through the loop's cached view `(base, len)` of the
+/// memory: one compare, no indexing into the store.
+macro_rules! load_slot {
+    ($reg:ident $m:ident, $addr:expr, $off:expr, $mv:expr) => {{
+        const N: usize = std::mem::size_of::<$m>();
+        let ea = u64::from($addr as u32) + u64::from($off);
+        if ea + N as u64 > $mv.1 {
+            return Err(TrapCode::OutOfBoundsMemoryAccess.into());
+        }
+        // SAFETY: `ea + N <= len`, and the first `len` bytes from the base
+        // are mapped and owned by the memory (`mem_view` is refreshed
+        // whenever the length or the memory may change).
+        let b: [u8; N] = unsafe { std::ptr::read_unaligned($mv.0.add(ea as usize).cast()) };
+        (<$m>::from_le_bytes(b) as $reg).to_slot()
     }};
-    (store $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $store:ident, $mem:expr) => {{
+}
+
+macro_rules! mem_arm {
+    (load $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $mv:expr) => {{
+        $stack[$sp - 1] = load_slot!($reg $m, $stack[$sp - 1], $off, $mv);
+    }};
+    (store $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $mv:expr) => {{
+        const N: usize = std::mem::size_of::<$m>();
         let v = <$reg>::from_slot($stack[$sp - 1]) as $m;
         let ea = u64::from($stack[$sp - 2] as u32) + u64::from($off);
         $sp -= 2;
-        $store.mems[$mem].store(ea, v.to_le_bytes())?;
+        if ea + N as u64 > $mv.1 {
+            return Err(TrapCode::OutOfBoundsMemoryAccess.into());
+        }
+        // SAFETY: as for loads.
+        unsafe { std::ptr::write_unaligned($mv.0.add(ea as usize).cast(), v.to_le_bytes()) };
     }};
 }
 
 /// Builds the dispatch `match`: the hand-written arms plus one arm per row
 /// of the numeric and memory tables.
 macro_rules! dispatch_num {
-    (($op:ident, $stack:ident, $sp:ident, $store:ident, $mem:expr) { $($arms:tt)* } ;
+    (($op:ident, $stack:ident, $sp:ident, $mv:expr, $base:ident, $jump:ident) { $($arms:tt)* } ;
      $($nop:ident $code:literal $name:literal $shape:ident $in:ident -> $out:ident $f:ident)*) => {
         crate::for_each_mem_op! { dispatch_mem;
-            ($op, $stack, $sp, $store, $mem) { $($arms)* } { $($nop $shape $in $f)* } }
+            ($op, $stack, $sp, $mv, $base, $jump) { $($arms)* } { $($nop $shape $in $f)* } }
     };
 }
 
 macro_rules! dispatch_mem {
-    (($op:ident, $stack:ident, $sp:ident, $store:ident, $mem:expr) { $($arms:tt)* }
+    (($op:ident, $stack:ident, $sp:ident, $mv:expr, $base:ident, $jump:ident) { $($arms:tt)* }
      { $($nop:ident $shape:ident $in:ident $f:ident)* } ;
      $($mop:ident $code:literal $name:literal $kind:ident $ty:ident $align:literal $reg:ident => $m:ident)*) => {
-        match $op {
+        crate::for_each_fold_op! { dispatch_fold; ($op, $stack, $sp, $mv, $base, $jump) {
             $($arms)*
             $(Op::$nop => num_arm!($shape $in $f, $stack, $sp),)*
-            $(Op::$mop(off) => mem_arm!($kind $reg $m, off, $stack, $sp, $store, $mem),)*
+            $(Op::$mop(off) => mem_arm!($kind $reg $m, off, $stack, $sp, $mv),)*
+        } }
+    };
+}
+
+/// Adds the arms of the fused operand forms (`compile::fold`) and emits the
+/// `match`. `$jump!(t)` takes a branch.
+macro_rules! dispatch_fold {
+    (($op:ident, $stack:ident, $sp:ident, $mv:expr, $base:ident, $jump:ident) { $($arms:tt)* }
+     int: [$($iop:ident $ity:ident $ifn:ident : $il:ident $ill:ident $ii:ident $ili:ident;)*]
+     float: [$($fop:ident $fty:ident $ffn:ident : $fl:ident $fll:ident;)*]
+     branch: [$($bop:ident $bty:ident $bfn:ident : $cl:ident $cll:ident $ci:ident $cli:ident
+               => $b:ident $bl:ident $bll:ident $bi:ident $bli:ident
+               / $nb:ident $nbl:ident $nbll:ident $nbi:ident $nbli:ident;)*]
+     load: [$($lop:ident $ll:ident $lty:ident $lm:ident;)*]) => {
+        match $op {
+            $($arms)*
+            $(Op::$il(i) => {
+                let b = <$ity>::from_slot($stack[$base + i as usize]);
+                let a = <$ity>::from_slot($stack[$sp - 1]);
+                $stack[$sp - 1] = num::$ifn(a, b).to_slot();
+            }
+            Op::$ill(x, y) => {
+                let a = <$ity>::from_slot($stack[$base + x as usize]);
+                let b = <$ity>::from_slot($stack[$base + y as usize]);
+                $stack[$sp] = num::$ifn(a, b).to_slot();
+                $sp += 1;
+            }
+            Op::$ii(c) => {
+                let a = <$ity>::from_slot($stack[$sp - 1]);
+                $stack[$sp - 1] = num::$ifn(a, <$ity>::from_imm(c)).to_slot();
+            }
+            Op::$ili(x, c) => {
+                let a = <$ity>::from_slot($stack[$base + x as usize]);
+                $stack[$sp] = num::$ifn(a, <$ity>::from_imm(c)).to_slot();
+                $sp += 1;
+            })*
+            $(Op::$fl(i) => {
+                let b = <$fty>::from_slot($stack[$base + i as usize]);
+                let a = <$fty>::from_slot($stack[$sp - 1]);
+                $stack[$sp - 1] = num::$ffn(a, b).to_slot();
+            }
+            Op::$fll(x, y) => {
+                let a = <$fty>::from_slot($stack[$base + x as usize]);
+                let b = <$fty>::from_slot($stack[$base + y as usize]);
+                $stack[$sp] = num::$ffn(a, b).to_slot();
+                $sp += 1;
+            })*
+            $(Op::$b(t) => {
+                $sp -= 2;
+                if num::$bfn(<$bty>::from_slot($stack[$sp]), <$bty>::from_slot($stack[$sp + 1])) != 0 {
+                    $jump!(t);
+                }
+            }
+            Op::$bl(i, t) => {
+                $sp -= 1;
+                if num::$bfn(<$bty>::from_slot($stack[$sp]), <$bty>::from_slot($stack[$base + i as usize])) != 0 {
+                    $jump!(t);
+                }
+            }
+            Op::$bll(x, y, t) => {
+                let a = <$bty>::from_slot($stack[$base + x as usize]);
+                if num::$bfn(a, <$bty>::from_slot($stack[$base + y as usize])) != 0 {
+                    $jump!(t);
+                }
+            }
+            Op::$bi(c, t) => {
+                $sp -= 1;
+                if num::$bfn(<$bty>::from_slot($stack[$sp]), <$bty>::from_imm(c)) != 0 {
+                    $jump!(t);
+                }
+            }
+            Op::$bli(x, c, t) => {
+                if num::$bfn(<$bty>::from_slot($stack[$base + x as usize]), <$bty>::from_imm(c)) != 0 {
+                    $jump!(t);
+                }
+            })*
+            $(Op::$ll(x, off) => {
+                $stack[$sp] = load_slot!($lty $lm, $stack[$base + x as usize], off, $mv);
+                $sp += 1;
+            })*
         }
     };
 }
@@ -308,7 +480,10 @@ fn run_loop<const METERED: bool>(
     // Plain slices (pointer and length in registers) rather than going
     // through the `Vec`s on every access; re-derived when they change.
     let mut ops: &[Op] = &ctx.code.ops;
-    let mut stack: &mut [u64] = &mut stack_vec[..];
+    let mut stack = Slots::new(stack_vec);
+    let mut stack_len = stack_vec.len();
+    // The current memory's base and length (see `mem_arm!`).
+    let mut mv = mem_view(store, ctx.mem);
     let mut base = 0usize;
     let mut sp = nargs;
     let mut pc;
@@ -335,12 +510,13 @@ fn run_loop<const METERED: bool>(
             }
             let new_base = sp - meta.params as usize;
             let need = new_base + meta.frame_size as usize;
-            if need > stack.len() {
+            if need > stack_len {
                 grow_stack(stack_vec, need, ctx.limit)?;
-                stack = &mut stack_vec[..];
+                stack = Slots::new(stack_vec);
+                stack_len = stack_vec.len();
             }
-            if meta.locals > 0 {
-                stack[sp..sp + meta.locals as usize].fill(0);
+            for k in sp..sp + meta.locals as usize {
+                stack[k] = 0;
             }
             if $push {
                 ctx.frames.push(Frame { ret_pc: pc as u32, base: base as u32, inst: $caller, code: $saved });
@@ -366,7 +542,10 @@ fn run_loop<const METERED: bool>(
                     if let Some(f) = store.config_mut().fuel.as_mut() {
                         *f = *fuel;
                     }
-                    let r = call_host(store, fa, stack, sp, ctx.inst);
+                    let r = call_host(store, fa, stack_vec, sp, ctx.inst);
+                    // The host may have grown the memory.
+                    mv = mem_view(store, ctx.mem);
+                    stack = Slots::new(stack_vec);
                     if let Some(f) = store.config().fuel {
                         *fuel = f;
                     }
@@ -388,22 +567,20 @@ fn run_loop<const METERED: bool>(
                     if ci != ctx.inst {
                         ctx.inst = ci;
                         ctx.mem = mem_of(store, ctx.inst);
+                        mv = mem_view(store, ctx.mem);
                     }
                 }
             }
         }};
     }
 
-    // Fused i32 comparison and conditional jump.
-    macro_rules! br_if_cmp {
-        ($t:ident, $cmp:tt, $ty:ty) => {{
-            sp -= 2;
-            if (stack[sp] as u32 as $ty) $cmp (stack[sp + 1] as u32 as $ty) {
-                if ($t as usize) < pc {
-                    tick!();
-                }
-                pc = $t as usize;
+    // Takes a conditional jump (fuel is charged on backward ones).
+    macro_rules! jump {
+        ($t:ident) => {{
+            if ($t as usize) < pc {
+                tick!();
             }
+            pc = $t as usize;
         }};
     }
 
@@ -413,7 +590,7 @@ fn run_loop<const METERED: bool>(
     loop {
         let op = ops[pc];
         pc += 1;
-        crate::for_each_num_op! { dispatch_num; (op, stack, sp, store, ctx.mem) {
+        crate::for_each_num_op! { dispatch_num; (op, stack, sp, mv, base, jump) {
             Op::Unreachable => return Err(TrapCode::Unreachable.into()),
             Op::Br(t) => {
                 if (t as usize) < pc {
@@ -457,16 +634,6 @@ fn run_loop<const METERED: bool>(
                     pc = target as usize;
                 }
             }
-            Op::BrIfI32Eq(t) => br_if_cmp!(t, ==, u32),
-            Op::BrIfI32Ne(t) => br_if_cmp!(t, !=, u32),
-            Op::BrIfI32LtS(t) => br_if_cmp!(t, <, i32),
-            Op::BrIfI32LtU(t) => br_if_cmp!(t, <, u32),
-            Op::BrIfI32GtS(t) => br_if_cmp!(t, >, i32),
-            Op::BrIfI32GtU(t) => br_if_cmp!(t, >, u32),
-            Op::BrIfI32LeS(t) => br_if_cmp!(t, <=, i32),
-            Op::BrIfI32LeU(t) => br_if_cmp!(t, <=, u32),
-            Op::BrIfI32GeS(t) => br_if_cmp!(t, >=, i32),
-            Op::BrIfI32GeU(t) => br_if_cmp!(t, >=, u32),
             Op::BrTable(len) => {
                 sp -= 1;
                 pc += (stack[sp] as u32).min(len) as usize;
@@ -485,6 +652,7 @@ fn run_loop<const METERED: bool>(
                 if f.inst != ctx.inst {
                     ctx.inst = f.inst;
                     ctx.mem = mem_of(store, ctx.inst);
+                    mv = mem_view(store, ctx.mem);
                 }
             }
             Op::CallInternal(idx) => enter!(idx, None, ctx.inst, true),
@@ -522,7 +690,16 @@ fn run_loop<const METERED: bool>(
                 stack[sp + 1] = stack[base + b as usize];
                 sp += 2;
             }
-            Op::I32AddImm(c) => stack[sp - 1] = u64::from((stack[sp - 1] as u32).wrapping_add(c)),
+            Op::LocalTeeGet(a, b) => {
+                stack[base + a as usize] = stack[sp - 1];
+                stack[sp] = stack[base + b as usize];
+                sp += 1;
+            }
+            Op::LocalSetGet(a, b) => {
+                stack[base + a as usize] = stack[sp - 1];
+                stack[sp - 1] = stack[base + b as usize];
+            }
+            Op::LocalCopy(a, b) => stack[base + b as usize] = stack[base + a as usize],
             Op::LocalSet(i) => {
                 sp -= 1;
                 stack[base + i as usize] = stack[sp];
@@ -608,6 +785,7 @@ fn run_loop<const METERED: bool>(
             Op::MemoryGrow => {
                 let n = stack[sp - 1] as u32;
                 stack[sp - 1] = u64::from(store.mems[ctx.mem].grow(n).unwrap_or(u32::MAX));
+                mv = mem_view(store, ctx.mem);
             }
             Op::MemoryFill => {
                 sp -= 3;

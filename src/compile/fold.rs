@@ -1,0 +1,114 @@
+//! The table of fused operand forms (generated once by a script, then kept
+//! by hand): which instructions get register-like variants reading their
+//! operands from locals or immediates instead of the operand stack.
+//!
+//! Per integer binary op `X`: `XL(i)` (top op local i), `XLL(a, b)` (pushes
+//! local a op local b), `XI(c)` (top op c) and `XLI(a, c)` (pushes local a
+//! op c); the i64 immediate is an i32 sign-extended. Float ops have the
+//! local forms only. i32 comparisons also fuse with a following
+//! `br_if`/`if` in each of their forms (after `/`: the negation's, for
+//! jumps taken when the comparison fails).
+//! Loads get `XL(a, offset)`: the address from local a.
+
+/// Calls `$m! { int: [..] float: [..] branch: [..] load: [..] }`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! for_each_fold_op {
+    ($m:ident $(; $($extra:tt)*)?) => {
+        $m! { $($($extra)*)?
+        int: [
+            I32Eq i32 i32_eq: I32EqL I32EqLL I32EqI I32EqLI;
+            I32Ne i32 i32_ne: I32NeL I32NeLL I32NeI I32NeLI;
+            I32LtS i32 i32_lt_s: I32LtSL I32LtSLL I32LtSI I32LtSLI;
+            I32LtU i32 i32_lt_u: I32LtUL I32LtULL I32LtUI I32LtULI;
+            I32GtS i32 i32_gt_s: I32GtSL I32GtSLL I32GtSI I32GtSLI;
+            I32GtU i32 i32_gt_u: I32GtUL I32GtULL I32GtUI I32GtULI;
+            I32LeS i32 i32_le_s: I32LeSL I32LeSLL I32LeSI I32LeSLI;
+            I32LeU i32 i32_le_u: I32LeUL I32LeULL I32LeUI I32LeULI;
+            I32GeS i32 i32_ge_s: I32GeSL I32GeSLL I32GeSI I32GeSLI;
+            I32GeU i32 i32_ge_u: I32GeUL I32GeULL I32GeUI I32GeULI;
+            I32Add i32 i32_add: I32AddL I32AddLL I32AddI I32AddLI;
+            I32Sub i32 i32_sub: I32SubL I32SubLL I32SubI I32SubLI;
+            I32Mul i32 i32_mul: I32MulL I32MulLL I32MulI I32MulLI;
+            I32And i32 i32_and: I32AndL I32AndLL I32AndI I32AndLI;
+            I32Or i32 i32_or: I32OrL I32OrLL I32OrI I32OrLI;
+            I32Xor i32 i32_xor: I32XorL I32XorLL I32XorI I32XorLI;
+            I32Shl i32 i32_shl: I32ShlL I32ShlLL I32ShlI I32ShlLI;
+            I32ShrS i32 i32_shr_s: I32ShrSL I32ShrSLL I32ShrSI I32ShrSLI;
+            I32ShrU i32 i32_shr_u: I32ShrUL I32ShrULL I32ShrUI I32ShrULI;
+            I32Rotl i32 i32_rotl: I32RotlL I32RotlLL I32RotlI I32RotlLI;
+            I32Rotr i32 i32_rotr: I32RotrL I32RotrLL I32RotrI I32RotrLI;
+            I64Eq i64 i64_eq: I64EqL I64EqLL I64EqI I64EqLI;
+            I64Ne i64 i64_ne: I64NeL I64NeLL I64NeI I64NeLI;
+            I64LtS i64 i64_lt_s: I64LtSL I64LtSLL I64LtSI I64LtSLI;
+            I64LtU i64 i64_lt_u: I64LtUL I64LtULL I64LtUI I64LtULI;
+            I64GtS i64 i64_gt_s: I64GtSL I64GtSLL I64GtSI I64GtSLI;
+            I64GtU i64 i64_gt_u: I64GtUL I64GtULL I64GtUI I64GtULI;
+            I64LeS i64 i64_le_s: I64LeSL I64LeSLL I64LeSI I64LeSLI;
+            I64LeU i64 i64_le_u: I64LeUL I64LeULL I64LeUI I64LeULI;
+            I64GeS i64 i64_ge_s: I64GeSL I64GeSLL I64GeSI I64GeSLI;
+            I64GeU i64 i64_ge_u: I64GeUL I64GeULL I64GeUI I64GeULI;
+            I64Add i64 i64_add: I64AddL I64AddLL I64AddI I64AddLI;
+            I64Sub i64 i64_sub: I64SubL I64SubLL I64SubI I64SubLI;
+            I64Mul i64 i64_mul: I64MulL I64MulLL I64MulI I64MulLI;
+            I64And i64 i64_and: I64AndL I64AndLL I64AndI I64AndLI;
+            I64Or i64 i64_or: I64OrL I64OrLL I64OrI I64OrLI;
+            I64Xor i64 i64_xor: I64XorL I64XorLL I64XorI I64XorLI;
+            I64Shl i64 i64_shl: I64ShlL I64ShlLL I64ShlI I64ShlLI;
+            I64ShrS i64 i64_shr_s: I64ShrSL I64ShrSLL I64ShrSI I64ShrSLI;
+            I64ShrU i64 i64_shr_u: I64ShrUL I64ShrULL I64ShrUI I64ShrULI;
+            I64Rotl i64 i64_rotl: I64RotlL I64RotlLL I64RotlI I64RotlLI;
+            I64Rotr i64 i64_rotr: I64RotrL I64RotrLL I64RotrI I64RotrLI;
+        ]
+        float: [
+            F32Eq f32 f32_eq: F32EqL F32EqLL;
+            F32Ne f32 f32_ne: F32NeL F32NeLL;
+            F32Lt f32 f32_lt: F32LtL F32LtLL;
+            F32Gt f32 f32_gt: F32GtL F32GtLL;
+            F32Le f32 f32_le: F32LeL F32LeLL;
+            F32Ge f32 f32_ge: F32GeL F32GeLL;
+            F32Add f32 f32_add: F32AddL F32AddLL;
+            F32Sub f32 f32_sub: F32SubL F32SubLL;
+            F32Mul f32 f32_mul: F32MulL F32MulLL;
+            F32Div f32 f32_div: F32DivL F32DivLL;
+            F64Eq f64 f64_eq: F64EqL F64EqLL;
+            F64Ne f64 f64_ne: F64NeL F64NeLL;
+            F64Lt f64 f64_lt: F64LtL F64LtLL;
+            F64Gt f64 f64_gt: F64GtL F64GtLL;
+            F64Le f64 f64_le: F64LeL F64LeLL;
+            F64Ge f64 f64_ge: F64GeL F64GeLL;
+            F64Add f64 f64_add: F64AddL F64AddLL;
+            F64Sub f64 f64_sub: F64SubL F64SubLL;
+            F64Mul f64 f64_mul: F64MulL F64MulLL;
+            F64Div f64 f64_div: F64DivL F64DivLL;
+        ]
+        branch: [
+            I32Eq i32 i32_eq: I32EqL I32EqLL I32EqI I32EqLI => BrIfI32Eq BrIfI32EqL BrIfI32EqLL BrIfI32EqI BrIfI32EqLI / BrIfI32Ne BrIfI32NeL BrIfI32NeLL BrIfI32NeI BrIfI32NeLI;
+            I32Ne i32 i32_ne: I32NeL I32NeLL I32NeI I32NeLI => BrIfI32Ne BrIfI32NeL BrIfI32NeLL BrIfI32NeI BrIfI32NeLI / BrIfI32Eq BrIfI32EqL BrIfI32EqLL BrIfI32EqI BrIfI32EqLI;
+            I32LtS i32 i32_lt_s: I32LtSL I32LtSLL I32LtSI I32LtSLI => BrIfI32LtS BrIfI32LtSL BrIfI32LtSLL BrIfI32LtSI BrIfI32LtSLI / BrIfI32GeS BrIfI32GeSL BrIfI32GeSLL BrIfI32GeSI BrIfI32GeSLI;
+            I32LtU i32 i32_lt_u: I32LtUL I32LtULL I32LtUI I32LtULI => BrIfI32LtU BrIfI32LtUL BrIfI32LtULL BrIfI32LtUI BrIfI32LtULI / BrIfI32GeU BrIfI32GeUL BrIfI32GeULL BrIfI32GeUI BrIfI32GeULI;
+            I32GtS i32 i32_gt_s: I32GtSL I32GtSLL I32GtSI I32GtSLI => BrIfI32GtS BrIfI32GtSL BrIfI32GtSLL BrIfI32GtSI BrIfI32GtSLI / BrIfI32LeS BrIfI32LeSL BrIfI32LeSLL BrIfI32LeSI BrIfI32LeSLI;
+            I32GtU i32 i32_gt_u: I32GtUL I32GtULL I32GtUI I32GtULI => BrIfI32GtU BrIfI32GtUL BrIfI32GtULL BrIfI32GtUI BrIfI32GtULI / BrIfI32LeU BrIfI32LeUL BrIfI32LeULL BrIfI32LeUI BrIfI32LeULI;
+            I32LeS i32 i32_le_s: I32LeSL I32LeSLL I32LeSI I32LeSLI => BrIfI32LeS BrIfI32LeSL BrIfI32LeSLL BrIfI32LeSI BrIfI32LeSLI / BrIfI32GtS BrIfI32GtSL BrIfI32GtSLL BrIfI32GtSI BrIfI32GtSLI;
+            I32LeU i32 i32_le_u: I32LeUL I32LeULL I32LeUI I32LeULI => BrIfI32LeU BrIfI32LeUL BrIfI32LeULL BrIfI32LeUI BrIfI32LeULI / BrIfI32GtU BrIfI32GtUL BrIfI32GtULL BrIfI32GtUI BrIfI32GtULI;
+            I32GeS i32 i32_ge_s: I32GeSL I32GeSLL I32GeSI I32GeSLI => BrIfI32GeS BrIfI32GeSL BrIfI32GeSLL BrIfI32GeSI BrIfI32GeSLI / BrIfI32LtS BrIfI32LtSL BrIfI32LtSLL BrIfI32LtSI BrIfI32LtSLI;
+            I32GeU i32 i32_ge_u: I32GeUL I32GeULL I32GeUI I32GeULI => BrIfI32GeU BrIfI32GeUL BrIfI32GeULL BrIfI32GeUI BrIfI32GeULI / BrIfI32LtU BrIfI32LtUL BrIfI32LtULL BrIfI32LtUI BrIfI32LtULI;
+        ]
+        load: [
+            I32Load I32LoadL i32 i32;
+            I64Load I64LoadL i64 i64;
+            F32Load F32LoadL f32 f32;
+            F64Load F64LoadL f64 f64;
+            I32Load8S I32Load8SL i32 i8;
+            I32Load8U I32Load8UL i32 u8;
+            I32Load16S I32Load16SL i32 i16;
+            I32Load16U I32Load16UL i32 u16;
+            I64Load8S I64Load8SL i64 i8;
+            I64Load8U I64Load8UL i64 u8;
+            I64Load16S I64Load16SL i64 i16;
+            I64Load16U I64Load16UL i64 u16;
+            I64Load32S I64Load32SL i64 i32;
+            I64Load32U I64Load32UL i64 u32;
+        ] }
+    };
+}
