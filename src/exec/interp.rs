@@ -588,7 +588,12 @@ fn run_loop<const METERED: bool>(
     enter!(index, None, ctx.inst, false);
 
     loop {
-        let op = ops[pc];
+        debug_assert!(pc < ops.len());
+        // SAFETY: `pc` is always inside the current code: every body ends
+        // in `Return`, every jump target and call entry the translator
+        // emits is an op index of that code, and `br_table` only skips
+        // over its own `len + 1` entries.
+        let op = unsafe { *ops.get_unchecked(pc) };
         pc += 1;
         crate::for_each_num_op! { dispatch_num; (op, stack, sp, mv, base, jump) {
             Op::Unreachable => return Err(TrapCode::Unreachable.into()),
