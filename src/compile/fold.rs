@@ -8,9 +8,12 @@
 //! local forms only. i32 comparisons also fuse with a following
 //! `br_if`/`if` in each of their forms (after `/`: the negation's, for
 //! jumps taken when the comparison fails).
-//! Loads get `XL(a, offset)`: the address from local a.
+//! Loads get `XL(a, offset)`: the address from local a. Integer
+//! arithmetic also has each form followed by `local.set d` (`XLS(i, d)`,
+//! `XLLS(a, b, d)`, `XIS(c, d)`, `XLIS(a, c, d)`): the result goes to local
+//! d instead of the stack.
 
-/// Calls `$m! { int: [..] float: [..] branch: [..] load: [..] }`.
+/// Calls `$m! { int: [..] float: [..] branch: [..] set: [..] load: [..] }`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! for_each_fold_op {
@@ -93,6 +96,30 @@ macro_rules! for_each_fold_op {
             I32LeU i32 i32_le_u: I32LeUL I32LeULL I32LeUI I32LeULI => BrIfI32LeU BrIfI32LeUL BrIfI32LeULL BrIfI32LeUI BrIfI32LeULI / BrIfI32GtU BrIfI32GtUL BrIfI32GtULL BrIfI32GtUI BrIfI32GtULI;
             I32GeS i32 i32_ge_s: I32GeSL I32GeSLL I32GeSI I32GeSLI => BrIfI32GeS BrIfI32GeSL BrIfI32GeSLL BrIfI32GeSI BrIfI32GeSLI / BrIfI32LtS BrIfI32LtSL BrIfI32LtSLL BrIfI32LtSI BrIfI32LtSLI;
             I32GeU i32 i32_ge_u: I32GeUL I32GeULL I32GeUI I32GeULI => BrIfI32GeU BrIfI32GeUL BrIfI32GeULL BrIfI32GeUI BrIfI32GeULI / BrIfI32LtU BrIfI32LtUL BrIfI32LtULL BrIfI32LtUI BrIfI32LtULI;
+        ]
+        set: [
+            I32Add i32 i32_add: I32AddL I32AddLL I32AddI I32AddLI => I32AddLS I32AddLLS I32AddIS I32AddLIS;
+            I32Sub i32 i32_sub: I32SubL I32SubLL I32SubI I32SubLI => I32SubLS I32SubLLS I32SubIS I32SubLIS;
+            I32Mul i32 i32_mul: I32MulL I32MulLL I32MulI I32MulLI => I32MulLS I32MulLLS I32MulIS I32MulLIS;
+            I32And i32 i32_and: I32AndL I32AndLL I32AndI I32AndLI => I32AndLS I32AndLLS I32AndIS I32AndLIS;
+            I32Or i32 i32_or: I32OrL I32OrLL I32OrI I32OrLI => I32OrLS I32OrLLS I32OrIS I32OrLIS;
+            I32Xor i32 i32_xor: I32XorL I32XorLL I32XorI I32XorLI => I32XorLS I32XorLLS I32XorIS I32XorLIS;
+            I32Shl i32 i32_shl: I32ShlL I32ShlLL I32ShlI I32ShlLI => I32ShlLS I32ShlLLS I32ShlIS I32ShlLIS;
+            I32ShrS i32 i32_shr_s: I32ShrSL I32ShrSLL I32ShrSI I32ShrSLI => I32ShrSLS I32ShrSLLS I32ShrSIS I32ShrSLIS;
+            I32ShrU i32 i32_shr_u: I32ShrUL I32ShrULL I32ShrUI I32ShrULI => I32ShrULS I32ShrULLS I32ShrUIS I32ShrULIS;
+            I32Rotl i32 i32_rotl: I32RotlL I32RotlLL I32RotlI I32RotlLI => I32RotlLS I32RotlLLS I32RotlIS I32RotlLIS;
+            I32Rotr i32 i32_rotr: I32RotrL I32RotrLL I32RotrI I32RotrLI => I32RotrLS I32RotrLLS I32RotrIS I32RotrLIS;
+            I64Add i64 i64_add: I64AddL I64AddLL I64AddI I64AddLI => I64AddLS I64AddLLS I64AddIS I64AddLIS;
+            I64Sub i64 i64_sub: I64SubL I64SubLL I64SubI I64SubLI => I64SubLS I64SubLLS I64SubIS I64SubLIS;
+            I64Mul i64 i64_mul: I64MulL I64MulLL I64MulI I64MulLI => I64MulLS I64MulLLS I64MulIS I64MulLIS;
+            I64And i64 i64_and: I64AndL I64AndLL I64AndI I64AndLI => I64AndLS I64AndLLS I64AndIS I64AndLIS;
+            I64Or i64 i64_or: I64OrL I64OrLL I64OrI I64OrLI => I64OrLS I64OrLLS I64OrIS I64OrLIS;
+            I64Xor i64 i64_xor: I64XorL I64XorLL I64XorI I64XorLI => I64XorLS I64XorLLS I64XorIS I64XorLIS;
+            I64Shl i64 i64_shl: I64ShlL I64ShlLL I64ShlI I64ShlLI => I64ShlLS I64ShlLLS I64ShlIS I64ShlLIS;
+            I64ShrS i64 i64_shr_s: I64ShrSL I64ShrSLL I64ShrSI I64ShrSLI => I64ShrSLS I64ShrSLLS I64ShrSIS I64ShrSLIS;
+            I64ShrU i64 i64_shr_u: I64ShrUL I64ShrULL I64ShrUI I64ShrULI => I64ShrULS I64ShrULLS I64ShrUIS I64ShrULIS;
+            I64Rotl i64 i64_rotl: I64RotlL I64RotlLL I64RotlI I64RotlLI => I64RotlLS I64RotlLLS I64RotlIS I64RotlLIS;
+            I64Rotr i64 i64_rotr: I64RotrL I64RotrLL I64RotrI I64RotrLI => I64RotrLS I64RotrLLS I64RotrIS I64RotrLIS;
         ]
         load: [
             I32Load I32LoadL i32 i32;

@@ -359,7 +359,18 @@ impl Lower<'_> {
             Instr::Select(_) => self.op(3, 1, Op::Select)?,
             Instr::LocalGet(i) => self.op(0, 1, Op::LocalGet(*i))?,
             Instr::LocalSet(i) => self.op(1, 0, Op::LocalSet(*i))?,
-            Instr::LocalTee(i) => self.op(1, 1, Op::LocalTee(*i))?,
+            Instr::LocalTee(i) => {
+                // After an op with a form writing a local, `local.tee` is
+                // `local.set` (folded into it) + `local.get` (which may fold
+                // into the consumer).
+                let pc = self.pc();
+                if self.barrier != pc && pc > 0 && self.ops[pc as usize - 1].has_set_form() {
+                    self.op(1, 0, Op::LocalSet(*i))?;
+                    self.op(0, 1, Op::LocalGet(*i))?;
+                } else {
+                    self.op(1, 1, Op::LocalTee(*i))?;
+                }
+            }
             Instr::GlobalGet(i) => self.op(0, 1, Op::GlobalGet(*i))?,
             Instr::GlobalSet(i) => self.op(1, 0, Op::GlobalSet(*i))?,
             Instr::TableGet(t) => self.op(1, 1, Op::TableGet(*t))?,

@@ -32,6 +32,8 @@ macro_rules! define_op_all {
      branch: [$($bop:ident $bty:ident $bfn:ident : $cl:ident $cll:ident $ci:ident $cli:ident
                => $b:ident $bl:ident $bll:ident $bi:ident $bli:ident
                / $nb:ident $nbl:ident $nbll:ident $nbi:ident $nbli:ident;)*]
+     set: [$($sop:ident $sty:ident $sfn:ident : $sl:ident $sll:ident $si:ident $sli:ident
+            => $sls:ident $slls:ident $sis:ident $slis:ident;)*]
      load: [$($lop:ident $ll:ident $lty:ident $lm:ident;)*]) => {
         /// One instruction of the internal code. Branch targets are absolute
         /// indices into [`Code::ops`]; local indices are relative to the
@@ -83,6 +85,13 @@ macro_rules! define_op_all {
             LocalSetGet(u32, u32),
             /// `local.get a` + `local.set b`.
             LocalCopy(u32, u32),
+            /// `*.const c` + `local.set d`: `(d, c)`.
+            LocalConst(u32, u64),
+            /// `i64.eqz` + `br_if`: jumps when the top is zero.
+            BrIfI64Z(u32),
+            /// `i64.eqz` + `if`: jumps when the top is not zero.
+            BrIfI64Nz(u32),
+            $($sls(u32, u32), $slls(u32, u32, u32), $sis(u32, u32), $slis(u32, u32, u32),)*
             $($il(u32), $ill(u32, u32), $ii(u32), $ili(u32, u32),)*
             $($fl(u32), $fll(u32, u32),)*
             /// Loads from the address in local a: `(a, offset)`.
@@ -116,7 +125,7 @@ macro_rules! define_op_all {
             /// The branch target of a jump, for patching forward branches.
             pub fn target_mut(&mut self) -> Option<&mut u32> {
                 match self {
-                    Op::Br(t) | Op::BrIfZ(t) | Op::BrIfNz(t) => Some(t),
+                    Op::Br(t) | Op::BrIfZ(t) | Op::BrIfNz(t) | Op::BrIfI64Z(t) | Op::BrIfI64Nz(t) => Some(t),
                     $(Op::$b(t) | Op::$bl(_, t) | Op::$bll(_, _, t) | Op::$bi(_, t) | Op::$bli(_, _, t) => Some(t),)*
                     Op::BrAdj { target, .. } | Op::BrIfNzAdj { target, .. } => Some(target),
                     _ => None,
@@ -130,6 +139,8 @@ macro_rules! define_op_all {
                 Some(match (self, negate) {
                     (Op::I32Eqz, false) => Op::BrIfZ(t),
                     (Op::I32Eqz, true) => Op::BrIfNz(t),
+                    (Op::I64Eqz, false) => Op::BrIfI64Z(t),
+                    (Op::I64Eqz, true) => Op::BrIfI64Nz(t),
                     $((Op::$bop, false) => Op::$b(t),
                     (Op::$bop, true) => Op::$nb(t),
                     (Op::$cl(i), false) => Op::$bl(i, t),
@@ -153,6 +164,12 @@ macro_rules! define_op_all {
                 }
             }
 
+            /// Whether this op has a form that stores its result in a local
+            /// (so `local.tee` after it is better as `local.set; local.get`).
+            pub fn has_set_form(self) -> bool {
+                matches!(self, $(Op::$sl(_) | Op::$sll(..) | Op::$si(_) | Op::$sli(..))|* | Op::Const(_))
+            }
+
             /// Folds `prev` (the op before) and this op into one, if they
             /// form an operand pattern of the `fold` table.
             pub fn fold(prev: Op, op: Op) -> Option<Op> {
@@ -161,6 +178,11 @@ macro_rules! define_op_all {
                     (Op::LocalTee(a), Op::LocalGet(b)) => Op::LocalTeeGet(a, b),
                     (Op::LocalSet(a), Op::LocalGet(b)) => Op::LocalSetGet(a, b),
                     (Op::LocalGet(a), Op::LocalSet(b)) => Op::LocalCopy(a, b),
+                    (Op::Const(c), Op::LocalSet(d)) => Op::LocalConst(d, c),
+                    $((Op::$sl(i), Op::LocalSet(d)) => Op::$sls(i, d),
+                    (Op::$sll(a, b), Op::LocalSet(d)) => Op::$slls(a, b, d),
+                    (Op::$si(c), Op::LocalSet(d)) => Op::$sis(c, d),
+                    (Op::$sli(a, c), Op::LocalSet(d)) => Op::$slis(a, c, d),)*
                     $((Op::LocalGet(i), Op::$iop) => Op::$il(i),
                     (Op::LocalGet2(a, b), Op::$iop) => Op::$ill(a, b),
                     (Op::Const(c), Op::$iop) if imm_fits!($ity, c) => Op::$ii(c as u32),

@@ -349,6 +349,8 @@ macro_rules! dispatch_fold {
      branch: [$($bop:ident $bty:ident $bfn:ident : $cl:ident $cll:ident $ci:ident $cli:ident
                => $b:ident $bl:ident $bll:ident $bi:ident $bli:ident
                / $nb:ident $nbl:ident $nbll:ident $nbi:ident $nbli:ident;)*]
+     set: [$($sop:ident $sty:ident $sfn:ident : $sl:ident $sll:ident $si:ident $sli:ident
+            => $sls:ident $slls:ident $sis:ident $slis:ident;)*]
      load: [$($lop:ident $ll:ident $lty:ident $lm:ident;)*]) => {
         match $op {
             $($arms)*
@@ -411,6 +413,25 @@ macro_rules! dispatch_fold {
                 if num::$bfn(<$bty>::from_slot($stack[$base + x as usize]), <$bty>::from_imm(c)) != 0 {
                     $jump!(t);
                 }
+            })*
+            $(Op::$sls(i, d) => {
+                $sp -= 1;
+                let a = <$sty>::from_slot($stack[$sp]);
+                $stack[$base + d as usize] = num::$sfn(a, <$sty>::from_slot($stack[$base + i as usize])).to_slot();
+            }
+            Op::$slls(x, y, d) => {
+                let a = <$sty>::from_slot($stack[$base + x as usize]);
+                let b = <$sty>::from_slot($stack[$base + y as usize]);
+                $stack[$base + d as usize] = num::$sfn(a, b).to_slot();
+            }
+            Op::$sis(c, d) => {
+                $sp -= 1;
+                let a = <$sty>::from_slot($stack[$sp]);
+                $stack[$base + d as usize] = num::$sfn(a, <$sty>::from_imm(c)).to_slot();
+            }
+            Op::$slis(x, c, d) => {
+                let a = <$sty>::from_slot($stack[$base + x as usize]);
+                $stack[$base + d as usize] = num::$sfn(a, <$sty>::from_imm(c)).to_slot();
             })*
             $(Op::$ll(x, off) => {
                 $stack[$sp] = load_slot!($lty $lm, $stack[$base + x as usize], off, $mv);
@@ -705,6 +726,19 @@ fn run_loop<const METERED: bool>(
                 stack[sp - 1] = stack[base + b as usize];
             }
             Op::LocalCopy(a, b) => stack[base + b as usize] = stack[base + a as usize],
+            Op::LocalConst(d, c) => stack[base + d as usize] = c,
+            Op::BrIfI64Z(t) => {
+                sp -= 1;
+                if stack[sp] == 0 {
+                    jump!(t);
+                }
+            }
+            Op::BrIfI64Nz(t) => {
+                sp -= 1;
+                if stack[sp] != 0 {
+                    jump!(t);
+                }
+            }
             Op::LocalSet(i) => {
                 sp -= 1;
                 stack[base + i as usize] = stack[sp];
