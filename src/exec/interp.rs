@@ -261,26 +261,26 @@ fn mem_view(store: &Store, mem: usize) -> (*mut u8, u64) {
     })
 }
 
+/// Numeric arms. The top of the operand stack lives in `$tos` (see
+/// `run_loop`); the slot below it is `$stack[$sp - 2]`.
 macro_rules! num_arm {
-    (un $in:ident $f:ident, $stack:ident, $sp:ident) => {{
-        let a = <$in>::from_slot($stack[$sp - 1]);
-        $stack[$sp - 1] = num::$f(a).to_slot();
+    (un $in:ident $f:ident, $stack:ident, $sp:ident, $tos:ident) => {{
+        $tos = num::$f(<$in>::from_slot($tos)).to_slot();
     }};
-    (un_trap $in:ident $f:ident, $stack:ident, $sp:ident) => {{
-        let a = <$in>::from_slot($stack[$sp - 1]);
-        $stack[$sp - 1] = num::$f(a)?.to_slot();
+    (un_trap $in:ident $f:ident, $stack:ident, $sp:ident, $tos:ident) => {{
+        $tos = num::$f(<$in>::from_slot($tos))?.to_slot();
     }};
-    (bin $in:ident $f:ident, $stack:ident, $sp:ident) => {{
-        let b = <$in>::from_slot($stack[$sp - 1]);
+    (bin $in:ident $f:ident, $stack:ident, $sp:ident, $tos:ident) => {{
+        let b = <$in>::from_slot($tos);
         let a = <$in>::from_slot($stack[$sp - 2]);
         $sp -= 1;
-        $stack[$sp - 1] = num::$f(a, b).to_slot();
+        $tos = num::$f(a, b).to_slot();
     }};
-    (bin_trap $in:ident $f:ident, $stack:ident, $sp:ident) => {{
-        let b = <$in>::from_slot($stack[$sp - 1]);
+    (bin_trap $in:ident $f:ident, $stack:ident, $sp:ident, $tos:ident) => {{
+        let b = <$in>::from_slot($tos);
         let a = <$in>::from_slot($stack[$sp - 2]);
         $sp -= 1;
-        $stack[$sp - 1] = num::$f(a, b)?.to_slot();
+        $tos = num::$f(a, b)?.to_slot();
     }};
 }
 
@@ -302,14 +302,15 @@ macro_rules! load_slot {
 }
 
 macro_rules! mem_arm {
-    (load $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $mv:expr) => {{
-        $stack[$sp - 1] = load_slot!($reg $m, $stack[$sp - 1], $off, $mv);
+    (load $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $mv:expr, $tos:ident) => {{
+        $tos = load_slot!($reg $m, $tos, $off, $mv);
     }};
-    (store $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $mv:expr) => {{
+    (store $reg:ident $m:ident, $off:ident, $stack:ident, $sp:ident, $mv:expr, $tos:ident) => {{
         const N: usize = std::mem::size_of::<$m>();
-        let v = <$reg>::from_slot($stack[$sp - 1]) as $m;
+        let v = <$reg>::from_slot($tos) as $m;
         let ea = u64::from($stack[$sp - 2] as u32) + u64::from($off);
         $sp -= 2;
+        $tos = $stack[$sp - 1];
         if ea + N as u64 > $mv.1 {
             return Err(TrapCode::OutOfBoundsMemoryAccess.into());
         }
@@ -321,21 +322,21 @@ macro_rules! mem_arm {
 /// Builds the dispatch `match`: the hand-written arms plus one arm per row
 /// of the numeric and memory tables.
 macro_rules! dispatch_num {
-    (($op:ident, $stack:ident, $sp:ident, $mv:expr, $base:ident, $jump:ident) { $($arms:tt)* } ;
+    (($op:ident, $stack:ident, $sp:ident, $mv:expr, $base:ident, $jump:ident, $tos:ident) { $($arms:tt)* } ;
      $($nop:ident $code:literal $name:literal $shape:ident $in:ident -> $out:ident $f:ident)*) => {
         crate::for_each_mem_op! { dispatch_mem;
-            ($op, $stack, $sp, $mv, $base, $jump) { $($arms)* } { $($nop $shape $in $f)* } }
+            ($op, $stack, $sp, $mv, $base, $jump, $tos) { $($arms)* } { $($nop $shape $in $f)* } }
     };
 }
 
 macro_rules! dispatch_mem {
-    (($op:ident, $stack:ident, $sp:ident, $mv:expr, $base:ident, $jump:ident) { $($arms:tt)* }
+    (($op:ident, $stack:ident, $sp:ident, $mv:expr, $base:ident, $jump:ident, $tos:ident) { $($arms:tt)* }
      { $($nop:ident $shape:ident $in:ident $f:ident)* } ;
      $($mop:ident $code:literal $name:literal $kind:ident $ty:ident $align:literal $reg:ident => $m:ident)*) => {
-        crate::for_each_fold_op! { dispatch_fold; ($op, $stack, $sp, $mv, $base, $jump) {
+        crate::for_each_fold_op! { dispatch_fold; ($op, $stack, $sp, $mv, $base, $jump, $tos) {
             $($arms)*
-            $(Op::$nop => num_arm!($shape $in $f, $stack, $sp),)*
-            $(Op::$mop(off) => mem_arm!($kind $reg $m, off, $stack, $sp, $mv),)*
+            $(Op::$nop => num_arm!($shape $in $f, $stack, $sp, $tos),)*
+            $(Op::$mop(off) => mem_arm!($kind $reg $m, off, $stack, $sp, $mv, $tos),)*
         } }
     };
 }
@@ -343,7 +344,7 @@ macro_rules! dispatch_mem {
 /// Adds the arms of the fused operand forms (`compile::fold`) and emits the
 /// `match`. `$jump!(t)` takes a branch.
 macro_rules! dispatch_fold {
-    (($op:ident, $stack:ident, $sp:ident, $mv:expr, $base:ident, $jump:ident) { $($arms:tt)* }
+    (($op:ident, $stack:ident, $sp:ident, $mv:expr, $base:ident, $jump:ident, $tos:ident) { $($arms:tt)* }
      int: [$($iop:ident $ity:ident $ifn:ident : $il:ident $ill:ident $ii:ident $ili:ident;)*]
      float: [$($fop:ident $fty:ident $ffn:ident : $fl:ident $fll:ident;)*]
      branch: [$($bop:ident $bty:ident $bfn:ident : $cl:ident $cll:ident $ci:ident $cli:ident
@@ -356,44 +357,49 @@ macro_rules! dispatch_fold {
             $($arms)*
             $(Op::$il(i) => {
                 let b = <$ity>::from_slot($stack[$base + i as usize]);
-                let a = <$ity>::from_slot($stack[$sp - 1]);
-                $stack[$sp - 1] = num::$ifn(a, b).to_slot();
+                $tos = num::$ifn(<$ity>::from_slot($tos), b).to_slot();
             }
             Op::$ill(x, y) => {
                 let a = <$ity>::from_slot($stack[$base + x as usize]);
                 let b = <$ity>::from_slot($stack[$base + y as usize]);
-                $stack[$sp] = num::$ifn(a, b).to_slot();
+                $stack[$sp - 1] = $tos;
+                $tos = num::$ifn(a, b).to_slot();
                 $sp += 1;
             }
             Op::$ii(c) => {
-                let a = <$ity>::from_slot($stack[$sp - 1]);
-                $stack[$sp - 1] = num::$ifn(a, <$ity>::from_imm(c)).to_slot();
+                $tos = num::$ifn(<$ity>::from_slot($tos), <$ity>::from_imm(c)).to_slot();
             }
             Op::$ili(x, c) => {
                 let a = <$ity>::from_slot($stack[$base + x as usize]);
-                $stack[$sp] = num::$ifn(a, <$ity>::from_imm(c)).to_slot();
+                $stack[$sp - 1] = $tos;
+                $tos = num::$ifn(a, <$ity>::from_imm(c)).to_slot();
                 $sp += 1;
             })*
             $(Op::$fl(i) => {
                 let b = <$fty>::from_slot($stack[$base + i as usize]);
-                let a = <$fty>::from_slot($stack[$sp - 1]);
-                $stack[$sp - 1] = num::$ffn(a, b).to_slot();
+                $tos = num::$ffn(<$fty>::from_slot($tos), b).to_slot();
             }
             Op::$fll(x, y) => {
                 let a = <$fty>::from_slot($stack[$base + x as usize]);
                 let b = <$fty>::from_slot($stack[$base + y as usize]);
-                $stack[$sp] = num::$ffn(a, b).to_slot();
+                $stack[$sp - 1] = $tos;
+                $tos = num::$ffn(a, b).to_slot();
                 $sp += 1;
             })*
             $(Op::$b(t) => {
+                let b = <$bty>::from_slot($tos);
+                let a = <$bty>::from_slot($stack[$sp - 2]);
                 $sp -= 2;
-                if num::$bfn(<$bty>::from_slot($stack[$sp]), <$bty>::from_slot($stack[$sp + 1])) != 0 {
+                $tos = $stack[$sp - 1];
+                if num::$bfn(a, b) != 0 {
                     $jump!(t);
                 }
             }
             Op::$bl(i, t) => {
+                let a = <$bty>::from_slot($tos);
                 $sp -= 1;
-                if num::$bfn(<$bty>::from_slot($stack[$sp]), <$bty>::from_slot($stack[$base + i as usize])) != 0 {
+                $tos = $stack[$sp - 1];
+                if num::$bfn(a, <$bty>::from_slot($stack[$base + i as usize])) != 0 {
                     $jump!(t);
                 }
             }
@@ -404,8 +410,10 @@ macro_rules! dispatch_fold {
                 }
             }
             Op::$bi(c, t) => {
+                let a = <$bty>::from_slot($tos);
                 $sp -= 1;
-                if num::$bfn(<$bty>::from_slot($stack[$sp]), <$bty>::from_imm(c)) != 0 {
+                $tos = $stack[$sp - 1];
+                if num::$bfn(a, <$bty>::from_imm(c)) != 0 {
                     $jump!(t);
                 }
             }
@@ -415,8 +423,9 @@ macro_rules! dispatch_fold {
                 }
             })*
             $(Op::$sls(i, d) => {
+                let a = <$sty>::from_slot($tos);
                 $sp -= 1;
-                let a = <$sty>::from_slot($stack[$sp]);
+                $tos = $stack[$sp - 1];
                 $stack[$base + d as usize] = num::$sfn(a, <$sty>::from_slot($stack[$base + i as usize])).to_slot();
             }
             Op::$slls(x, y, d) => {
@@ -425,8 +434,9 @@ macro_rules! dispatch_fold {
                 $stack[$base + d as usize] = num::$sfn(a, b).to_slot();
             }
             Op::$sis(c, d) => {
+                let a = <$sty>::from_slot($tos);
                 $sp -= 1;
-                let a = <$sty>::from_slot($stack[$sp]);
+                $tos = $stack[$sp - 1];
                 $stack[$base + d as usize] = num::$sfn(a, <$sty>::from_imm(c)).to_slot();
             }
             Op::$slis(x, c, d) => {
@@ -434,7 +444,9 @@ macro_rules! dispatch_fold {
                 $stack[$base + d as usize] = num::$sfn(a, <$sty>::from_imm(c)).to_slot();
             })*
             $(Op::$ll(x, off) => {
-                $stack[$sp] = load_slot!($lty $lm, $stack[$base + x as usize], off, $mv);
+                let v = load_slot!($lty $lm, $stack[$base + x as usize], off, $mv);
+                $stack[$sp - 1] = $tos;
+                $tos = v;
                 $sp += 1;
             })*
         }
@@ -508,6 +520,13 @@ fn run_loop<const METERED: bool>(
     let mut base = 0usize;
     let mut sp = nargs;
     let mut pc;
+    // The top of the operand stack, kept out of memory: each op's result
+    // feeds the next without a store and reload. `stack[sp - 1]` is stale
+    // while the operand stack is non-empty; when it is empty, `tos` is
+    // garbage and `stack[sp - 1]` is the frame's pad slot (one slot between
+    // the locals and the operands, so spilling garbage hurts nothing).
+    // Rare ops spill it (`flush!`), work on memory, and reload it.
+    let mut tos: u64 = 0;
 
     // Enters defined function `$idx` of `code`: checks the limits once for
     // the whole frame, zeroes the declared locals, saves the caller.
@@ -530,7 +549,8 @@ fn run_loop<const METERED: bool>(
                 return Err(TrapCode::CallStackExhausted.into());
             }
             let new_base = sp - meta.params as usize;
-            let need = new_base + meta.frame_size as usize;
+            // One slot more: the pad below the operands (see `tos`).
+            let need = new_base + meta.frame_size as usize + 1;
             if need > stack_len {
                 grow_stack(stack_vec, need, ctx.limit)?;
                 stack = Slots::new(stack_vec);
@@ -543,7 +563,7 @@ fn run_loop<const METERED: bool>(
                 ctx.frames.push(Frame { ret_pc: pc as u32, base: base as u32, inst: $caller, code: $saved });
             }
             base = new_base;
-            sp += meta.locals as usize;
+            sp += meta.locals as usize + 1;
             pc = meta.entry as usize;
         }};
     }
@@ -605,6 +625,33 @@ fn run_loop<const METERED: bool>(
         }};
     }
 
+    macro_rules! flush {
+        () => {
+            stack[sp - 1] = tos
+        };
+    }
+    macro_rules! reload {
+        () => {
+            tos = stack[sp - 1]
+        };
+    }
+    macro_rules! push {
+        ($v:expr) => {{
+            let v = $v;
+            stack[sp - 1] = tos;
+            tos = v;
+            sp += 1;
+        }};
+    }
+    macro_rules! pop {
+        () => {{
+            let v = tos;
+            sp -= 1;
+            tos = stack[sp - 1];
+            v
+        }};
+    }
+
     pc = 0;
     enter!(index, None, ctx.inst, false);
 
@@ -616,7 +663,7 @@ fn run_loop<const METERED: bool>(
         // over its own `len + 1` entries.
         let op = unsafe { *ops.get_unchecked(pc) };
         pc += 1;
-        crate::for_each_num_op! { dispatch_num; (op, stack, sp, mv, base, jump) {
+        crate::for_each_num_op! { dispatch_num; (op, stack, sp, mv, base, jump, tos) {
             Op::Unreachable => return Err(TrapCode::Unreachable.into()),
             Op::Br(t) => {
                 if (t as usize) < pc {
@@ -629,48 +676,47 @@ fn run_loop<const METERED: bool>(
                     tick!();
                 }
                 let (drop, keep) = (drop as usize, keep as usize);
+                flush!();
                 move_down(stack, sp, keep, sp - keep - drop);
                 sp -= drop;
+                reload!();
                 pc = target as usize;
             }
             Op::BrIfZ(t) => {
-                sp -= 1;
-                if stack[sp] as u32 == 0 {
+                if pop!() as u32 == 0 {
                     pc = t as usize;
                 }
             }
             Op::BrIfNz(t) => {
-                sp -= 1;
-                if stack[sp] as u32 != 0 {
-                    if (t as usize) < pc {
-                        tick!();
-                    }
-                    pc = t as usize;
+                if pop!() as u32 != 0 {
+                    jump!(t);
                 }
             }
             Op::BrIfNzAdj { target, drop, keep } => {
-                sp -= 1;
-                if stack[sp] as u32 != 0 {
+                if pop!() as u32 != 0 {
                     if (target as usize) < pc {
                         tick!();
                     }
                     let (drop, keep) = (drop as usize, keep as usize);
+                    flush!();
                     move_down(stack, sp, keep, sp - keep - drop);
                     sp -= drop;
+                    reload!();
                     pc = target as usize;
                 }
             }
             Op::BrTable(len) => {
-                sp -= 1;
-                pc += (stack[sp] as u32).min(len) as usize;
+                pc += (pop!() as u32).min(len) as usize;
             }
             Op::Return(keep) => {
                 let keep = keep as usize;
+                flush!();
                 move_down(stack, sp, keep, base);
                 sp = base + keep;
                 let Some(f) = ctx.frames.pop() else { return Ok(()) };
                 pc = f.ret_pc as usize;
                 base = f.base as usize;
+                reload!();
                 if let Some(c) = f.code {
                     ctx.code = c;
                     ops = &ctx.code.ops;
@@ -681,11 +727,19 @@ fn run_loop<const METERED: bool>(
                     mv = mem_view(store, ctx.mem);
                 }
             }
-            Op::CallInternal(idx) => enter!(idx, None, ctx.inst, true),
-            Op::Call(f) => call_addr!(store.instances[ctx.inst as usize].funcs[f as usize]),
+            Op::CallInternal(idx) => {
+                flush!();
+                enter!(idx, None, ctx.inst, true);
+                reload!();
+            }
+            Op::Call(f) => {
+                flush!();
+                call_addr!(store.instances[ctx.inst as usize].funcs[f as usize]);
+                reload!();
+            }
             Op::CallIndirect { ty, table } => {
-                sp -= 1;
-                let i = stack[sp] as u32;
+                let i = pop!() as u32;
+                flush!();
                 let ins = &store.instances[ctx.inst as usize];
                 let t = &store.tables[ins.tables[table as usize] as usize];
                 let r = *t.elems.get(i as usize).ok_or(TrapCode::UndefinedElement)?;
@@ -693,101 +747,110 @@ fn run_loop<const METERED: bool>(
                 if store.funcs[fa].ty != ins.types[ty as usize] {
                     return Err(TrapCode::IndirectCallTypeMismatch.into());
                 }
-                call_addr!(fa)
+                call_addr!(fa);
+                reload!();
             }
-            Op::RefIsNull => stack[sp - 1] = u64::from(stack[sp - 1] == 0),
-            Op::RefFunc(f) => {
-                stack[sp] = u64::from(store.instances[ctx.inst as usize].funcs[f as usize]) + 1;
-                sp += 1;
+            Op::RefIsNull => tos = u64::from(tos == 0),
+            Op::RefFunc(f) => push!(u64::from(store.instances[ctx.inst as usize].funcs[f as usize]) + 1),
+            Op::Drop => {
+                sp -= 1;
+                reload!();
             }
-            Op::Drop => sp -= 1,
             Op::Select => {
+                let c = tos as u32;
+                let b = stack[sp - 2];
                 sp -= 2;
-                if stack[sp + 1] as u32 == 0 {
-                    stack[sp - 1] = stack[sp];
+                if c == 0 {
+                    tos = b;
+                } else {
+                    reload!();
                 }
             }
-            Op::LocalGet(i) => {
-                stack[sp] = stack[base + i as usize];
-                sp += 1;
-            }
+            Op::LocalGet(i) => push!(stack[base + i as usize]),
             Op::LocalGet2(a, b) => {
+                stack[sp - 1] = tos;
                 stack[sp] = stack[base + a as usize];
-                stack[sp + 1] = stack[base + b as usize];
+                tos = stack[base + b as usize];
                 sp += 2;
             }
             Op::LocalTeeGet(a, b) => {
-                stack[base + a as usize] = stack[sp - 1];
-                stack[sp] = stack[base + b as usize];
-                sp += 1;
+                stack[base + a as usize] = tos;
+                push!(stack[base + b as usize]);
             }
             Op::LocalSetGet(a, b) => {
-                stack[base + a as usize] = stack[sp - 1];
-                stack[sp - 1] = stack[base + b as usize];
+                stack[base + a as usize] = tos;
+                tos = stack[base + b as usize];
             }
             Op::LocalCopy(a, b) => stack[base + b as usize] = stack[base + a as usize],
             Op::LocalConst(d, c) => stack[base + d as usize] = c,
             Op::BrIfI64Z(t) => {
-                sp -= 1;
-                if stack[sp] == 0 {
+                if pop!() == 0 {
                     jump!(t);
                 }
             }
             Op::BrIfI64Nz(t) => {
-                sp -= 1;
-                if stack[sp] != 0 {
+                if pop!() != 0 {
                     jump!(t);
                 }
             }
             Op::LocalSet(i) => {
-                sp -= 1;
-                stack[base + i as usize] = stack[sp];
+                let v = pop!();
+                stack[base + i as usize] = v;
             }
-            Op::LocalTee(i) => stack[base + i as usize] = stack[sp - 1],
+            Op::LocalTee(i) => stack[base + i as usize] = tos,
             Op::GlobalGet(g) => {
                 let ga = store.instances[ctx.inst as usize].globals[g as usize];
-                stack[sp] = store.globals[ga as usize].value;
-                sp += 1;
+                push!(store.globals[ga as usize].value);
             }
             Op::GlobalSet(g) => {
-                sp -= 1;
                 let ga = store.instances[ctx.inst as usize].globals[g as usize];
-                store.globals[ga as usize].value = stack[sp];
+                store.globals[ga as usize].value = pop!();
             }
             Op::TableGet(t) => {
+                flush!();
                 let ta = store.instances[ctx.inst as usize].tables[t as usize];
                 let i = stack[sp - 1] as u32;
                 let v = store.tables[ta as usize].elems.get(i as usize);
                 stack[sp - 1] = *v.ok_or(TrapCode::OutOfBoundsTableAccess)?;
+                reload!();
             }
             Op::TableSet(t) => {
+                flush!();
                 sp -= 2;
                 let ta = store.instances[ctx.inst as usize].tables[t as usize];
                 let i = stack[sp] as u32;
                 let slot = store.tables[ta as usize].elems.get_mut(i as usize);
                 *slot.ok_or(TrapCode::OutOfBoundsTableAccess)? = stack[sp + 1];
+                reload!();
             }
             Op::TableSize(t) => {
+                flush!();
                 let ta = store.instances[ctx.inst as usize].tables[t as usize];
                 stack[sp] = u64::from(store.tables[ta as usize].size());
                 sp += 1;
+                reload!();
             }
             Op::TableGrow(t) => {
+                flush!();
                 sp -= 1;
                 let ta = store.instances[ctx.inst as usize].tables[t as usize];
                 let n = stack[sp] as u32;
                 let r = store.tables[ta as usize].grow(n, stack[sp - 1]);
                 stack[sp - 1] = u64::from(r.unwrap_or(u32::MAX));
+                reload!();
             }
             Op::TableFill(t) => {
+                flush!();
                 sp -= 3;
                 let ta = store.instances[ctx.inst as usize].tables[t as usize];
                 let (i, v, n) = (stack[sp] as u32, stack[sp + 1], stack[sp + 2] as u32);
                 let tab = &mut store.tables[ta as usize];
                 let r = tab.range(i, n)?;
                 tab.elems[r].fill(v);
+                reload!();
             }
             Op::TableCopy { dst, src } => {
+                flush!();
                 sp -= 3;
                 let ins = &store.instances[ctx.inst as usize];
                 let (da, sa) = (ins.tables[dst as usize] as usize, ins.tables[src as usize] as usize);
@@ -801,8 +864,10 @@ fn run_loop<const METERED: bool>(
                     let (dt, st) = if da < sa { (&mut lo[da], &hi[0]) } else { (&mut hi[0], &lo[sa]) };
                     dt.elems[dr].copy_from_slice(&st.elems[sr]);
                 }
+                reload!();
             }
             Op::TableInit { elem, table } => {
+                flush!();
                 sp -= 3;
                 let ins = &store.instances[ctx.inst as usize];
                 let (ta, ea) = (ins.tables[table as usize] as usize, ins.elems[elem as usize] as usize);
@@ -812,45 +877,57 @@ fn run_loop<const METERED: bool>(
                 let tab = &mut store.tables[ta];
                 let dr = tab.range(d, n)?;
                 tab.elems[dr].copy_from_slice(&seg[sr]);
+                reload!();
             }
             Op::ElemDrop(e) => {
+                flush!();
                 let ea = store.instances[ctx.inst as usize].elems[e as usize];
                 store.elems[ea as usize] = Vec::new();
+                reload!();
             }
             Op::MemorySize => {
+                flush!();
                 stack[sp] = u64::from(store.mems[ctx.mem].pages());
                 sp += 1;
+                reload!();
             }
             Op::MemoryGrow => {
+                flush!();
                 let n = stack[sp - 1] as u32;
                 stack[sp - 1] = u64::from(store.mems[ctx.mem].grow(n).unwrap_or(u32::MAX));
                 mv = mem_view(store, ctx.mem);
+                reload!();
             }
             Op::MemoryFill => {
+                flush!();
                 sp -= 3;
                 let (d, v, n) = (stack[sp] as u32, stack[sp + 1] as u8, stack[sp + 2] as u32);
                 store.mems[ctx.mem].fill(u64::from(d), v, u64::from(n))?;
+                reload!();
             }
             Op::MemoryCopy => {
+                flush!();
                 sp -= 3;
                 let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
                 store.mems[ctx.mem].copy(u64::from(d), u64::from(s), u64::from(n))?;
+                reload!();
             }
             Op::MemoryInit(seg) => {
+                flush!();
                 sp -= 3;
                 let da = store.instances[ctx.inst as usize].datas[seg as usize] as usize;
                 let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
                 let data = &store.datas[da];
                 store.mems[ctx.mem].init(u64::from(d), data, u64::from(s), u64::from(n))?;
+                reload!();
             }
             Op::DataDrop(seg) => {
+                flush!();
                 let da = store.instances[ctx.inst as usize].datas[seg as usize];
                 store.datas[da as usize] = Arc::from(&[][..]);
+                reload!();
             }
-            Op::Const(v) => {
-                stack[sp] = v;
-                sp += 1;
-            }
+            Op::Const(v) => push!(v),
         } }
     }
 }
