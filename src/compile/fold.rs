@@ -8,7 +8,8 @@
 //! local forms only. i32 comparisons also fuse with a following
 //! `br_if`/`if` in each of their forms (after `/`: the negation's, for
 //! jumps taken when the comparison fails).
-//! Loads get `XL(a, offset)`: the address from local a. Integer
+//! Loads get `XL(a, offset)`: the address from local a, and `XA(c, offset)`:
+//! the address is the top plus c (wrapping, as the `i32.add` it replaces). Integer
 //! arithmetic also has each form followed by `local.set d` (`XLS(i, d)`,
 //! `XLLS(a, b, d)`, `XIS(c, d)`, `XLIS(a, c, d)`): the result goes to local
 //! d instead of the stack.
@@ -96,6 +97,16 @@ macro_rules! for_each_fold_op {
             I32LeU i32 i32_le_u: I32LeUL I32LeULL I32LeUI I32LeULI => BrIfI32LeU BrIfI32LeUL BrIfI32LeULL BrIfI32LeUI BrIfI32LeULI / BrIfI32GtU BrIfI32GtUL BrIfI32GtULL BrIfI32GtUI BrIfI32GtULI;
             I32GeS i32 i32_ge_s: I32GeSL I32GeSLL I32GeSI I32GeSLI => BrIfI32GeS BrIfI32GeSL BrIfI32GeSLL BrIfI32GeSI BrIfI32GeSLI / BrIfI32LtS BrIfI32LtSL BrIfI32LtSLL BrIfI32LtSI BrIfI32LtSLI;
             I32GeU i32 i32_ge_u: I32GeUL I32GeULL I32GeUI I32GeULI => BrIfI32GeU BrIfI32GeUL BrIfI32GeULL BrIfI32GeUI BrIfI32GeULI / BrIfI32LtU BrIfI32LtUL BrIfI32LtULL BrIfI32LtUI BrIfI32LtULI;
+            I64Eq i64 i64_eq: I64EqL I64EqLL I64EqI I64EqLI => BrIfI64Eq BrIfI64EqL BrIfI64EqLL BrIfI64EqI BrIfI64EqLI / BrIfI64Ne BrIfI64NeL BrIfI64NeLL BrIfI64NeI BrIfI64NeLI;
+            I64Ne i64 i64_ne: I64NeL I64NeLL I64NeI I64NeLI => BrIfI64Ne BrIfI64NeL BrIfI64NeLL BrIfI64NeI BrIfI64NeLI / BrIfI64Eq BrIfI64EqL BrIfI64EqLL BrIfI64EqI BrIfI64EqLI;
+            I64LtS i64 i64_lt_s: I64LtSL I64LtSLL I64LtSI I64LtSLI => BrIfI64LtS BrIfI64LtSL BrIfI64LtSLL BrIfI64LtSI BrIfI64LtSLI / BrIfI64GeS BrIfI64GeSL BrIfI64GeSLL BrIfI64GeSI BrIfI64GeSLI;
+            I64LtU i64 i64_lt_u: I64LtUL I64LtULL I64LtUI I64LtULI => BrIfI64LtU BrIfI64LtUL BrIfI64LtULL BrIfI64LtUI BrIfI64LtULI / BrIfI64GeU BrIfI64GeUL BrIfI64GeULL BrIfI64GeUI BrIfI64GeULI;
+            I64GtS i64 i64_gt_s: I64GtSL I64GtSLL I64GtSI I64GtSLI => BrIfI64GtS BrIfI64GtSL BrIfI64GtSLL BrIfI64GtSI BrIfI64GtSLI / BrIfI64LeS BrIfI64LeSL BrIfI64LeSLL BrIfI64LeSI BrIfI64LeSLI;
+            I64GtU i64 i64_gt_u: I64GtUL I64GtULL I64GtUI I64GtULI => BrIfI64GtU BrIfI64GtUL BrIfI64GtULL BrIfI64GtUI BrIfI64GtULI / BrIfI64LeU BrIfI64LeUL BrIfI64LeULL BrIfI64LeUI BrIfI64LeULI;
+            I64LeS i64 i64_le_s: I64LeSL I64LeSLL I64LeSI I64LeSLI => BrIfI64LeS BrIfI64LeSL BrIfI64LeSLL BrIfI64LeSI BrIfI64LeSLI / BrIfI64GtS BrIfI64GtSL BrIfI64GtSLL BrIfI64GtSI BrIfI64GtSLI;
+            I64LeU i64 i64_le_u: I64LeUL I64LeULL I64LeUI I64LeULI => BrIfI64LeU BrIfI64LeUL BrIfI64LeULL BrIfI64LeUI BrIfI64LeULI / BrIfI64GtU BrIfI64GtUL BrIfI64GtULL BrIfI64GtUI BrIfI64GtULI;
+            I64GeS i64 i64_ge_s: I64GeSL I64GeSLL I64GeSI I64GeSLI => BrIfI64GeS BrIfI64GeSL BrIfI64GeSLL BrIfI64GeSI BrIfI64GeSLI / BrIfI64LtS BrIfI64LtSL BrIfI64LtSLL BrIfI64LtSI BrIfI64LtSLI;
+            I64GeU i64 i64_ge_u: I64GeUL I64GeULL I64GeUI I64GeULI => BrIfI64GeU BrIfI64GeUL BrIfI64GeULL BrIfI64GeUI BrIfI64GeULI / BrIfI64LtU BrIfI64LtUL BrIfI64LtULL BrIfI64LtUI BrIfI64LtULI;
         ]
         set: [
             I32Add i32 i32_add: I32AddL I32AddLL I32AddI I32AddLI => I32AddLS I32AddLLS I32AddIS I32AddLIS;
@@ -122,20 +133,20 @@ macro_rules! for_each_fold_op {
             I64Rotr i64 i64_rotr: I64RotrL I64RotrLL I64RotrI I64RotrLI => I64RotrLS I64RotrLLS I64RotrIS I64RotrLIS;
         ]
         load: [
-            I32Load I32LoadL i32 i32;
-            I64Load I64LoadL i64 i64;
-            F32Load F32LoadL f32 f32;
-            F64Load F64LoadL f64 f64;
-            I32Load8S I32Load8SL i32 i8;
-            I32Load8U I32Load8UL i32 u8;
-            I32Load16S I32Load16SL i32 i16;
-            I32Load16U I32Load16UL i32 u16;
-            I64Load8S I64Load8SL i64 i8;
-            I64Load8U I64Load8UL i64 u8;
-            I64Load16S I64Load16SL i64 i16;
-            I64Load16U I64Load16UL i64 u16;
-            I64Load32S I64Load32SL i64 i32;
-            I64Load32U I64Load32UL i64 u32;
+            I32Load I32LoadL I32LoadA i32 i32;
+            I64Load I64LoadL I64LoadA i64 i64;
+            F32Load F32LoadL F32LoadA f32 f32;
+            F64Load F64LoadL F64LoadA f64 f64;
+            I32Load8S I32Load8SL I32Load8SA i32 i8;
+            I32Load8U I32Load8UL I32Load8UA i32 u8;
+            I32Load16S I32Load16SL I32Load16SA i32 i16;
+            I32Load16U I32Load16UL I32Load16UA i32 u16;
+            I64Load8S I64Load8SL I64Load8SA i64 i8;
+            I64Load8U I64Load8UL I64Load8UA i64 u8;
+            I64Load16S I64Load16SL I64Load16SA i64 i16;
+            I64Load16U I64Load16UL I64Load16UA i64 u16;
+            I64Load32S I64Load32SL I64Load32SA i64 i32;
+            I64Load32U I64Load32UL I64Load32UA i64 u32;
         ] }
     };
 }

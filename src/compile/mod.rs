@@ -34,7 +34,7 @@ macro_rules! define_op_all {
                / $nb:ident $nbl:ident $nbll:ident $nbi:ident $nbli:ident;)*]
      set: [$($sop:ident $sty:ident $sfn:ident : $sl:ident $sll:ident $si:ident $sli:ident
             => $sls:ident $slls:ident $sis:ident $slis:ident;)*]
-     load: [$($lop:ident $ll:ident $lty:ident $lm:ident;)*]) => {
+     load: [$($lop:ident $ll:ident $la:ident $lty:ident $lm:ident;)*]) => {
         /// One instruction of the internal code. Branch targets are absolute
         /// indices into [`Code::ops`]; local indices are relative to the
         /// frame base (parameters first, then declared locals).
@@ -96,6 +96,12 @@ macro_rules! define_op_all {
             $($fl(u32), $fll(u32, u32),)*
             /// Loads from the address in local a: `(a, offset)`.
             $($ll(u32, u32),)*
+            /// Loads from the top plus c: `(c, offset)`.
+            $($la(u32, u32),)*
+            /// `local.get i` + `br_if`: jumps when local i (an i32) is non-zero.
+            BrIfLocalNz(u32, u32),
+            /// `local.get i` + `if`: jumps when local i is zero.
+            BrIfLocalZ(u32, u32),
             LocalSet(u32),
             LocalTee(u32),
             GlobalGet(u32),
@@ -126,6 +132,7 @@ macro_rules! define_op_all {
             pub fn target_mut(&mut self) -> Option<&mut u32> {
                 match self {
                     Op::Br(t) | Op::BrIfZ(t) | Op::BrIfNz(t) | Op::BrIfI64Z(t) | Op::BrIfI64Nz(t) => Some(t),
+                    Op::BrIfLocalNz(_, t) | Op::BrIfLocalZ(_, t) => Some(t),
                     $(Op::$b(t) | Op::$bl(_, t) | Op::$bll(_, _, t) | Op::$bi(_, t) | Op::$bli(_, _, t) => Some(t),)*
                     Op::BrAdj { target, .. } | Op::BrIfNzAdj { target, .. } => Some(target),
                     _ => None,
@@ -141,6 +148,8 @@ macro_rules! define_op_all {
                     (Op::I32Eqz, true) => Op::BrIfNz(t),
                     (Op::I64Eqz, false) => Op::BrIfI64Z(t),
                     (Op::I64Eqz, true) => Op::BrIfI64Nz(t),
+                    (Op::LocalGet(i), false) => Op::BrIfLocalNz(i, t),
+                    (Op::LocalGet(i), true) => Op::BrIfLocalZ(i, t),
                     $((Op::$bop, false) => Op::$b(t),
                     (Op::$bop, true) => Op::$nb(t),
                     (Op::$cl(i), false) => Op::$bl(i, t),
@@ -189,7 +198,8 @@ macro_rules! define_op_all {
                     (Op::LocalGet(a), Op::$ii(c)) => Op::$ili(a, c),)*
                     $((Op::LocalGet(i), Op::$fop) => Op::$fl(i),
                     (Op::LocalGet2(a, b), Op::$fop) => Op::$fll(a, b),)*
-                    $((Op::LocalGet(a), Op::$lop(off)) => Op::$ll(a, off),)*
+                    $((Op::LocalGet(a), Op::$lop(off)) => Op::$ll(a, off),
+                    (Op::I32AddI(c), Op::$lop(off)) => Op::$la(c, off),)*
                     _ => return None,
                 })
             }

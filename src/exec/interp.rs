@@ -352,7 +352,7 @@ macro_rules! dispatch_fold {
                / $nb:ident $nbl:ident $nbll:ident $nbi:ident $nbli:ident;)*]
      set: [$($sop:ident $sty:ident $sfn:ident : $sl:ident $sll:ident $si:ident $sli:ident
             => $sls:ident $slls:ident $sis:ident $slis:ident;)*]
-     load: [$($lop:ident $ll:ident $lty:ident $lm:ident;)*]) => {
+     load: [$($lop:ident $ll:ident $la:ident $lty:ident $lm:ident;)*]) => {
         match $op {
             $($arms)*
             $(Op::$il(i) => {
@@ -443,7 +443,10 @@ macro_rules! dispatch_fold {
                 let a = <$sty>::from_slot($stack[$base + x as usize]);
                 $stack[$base + d as usize] = num::$sfn(a, <$sty>::from_imm(c)).to_slot();
             })*
-            $(Op::$ll(x, off) => {
+            $(Op::$la(c, off) => {
+                $tos = load_slot!($lty $lm, ($tos as u32).wrapping_add(c), off, $mv);
+            }
+            Op::$ll(x, off) => {
                 let v = load_slot!($lty $lm, $stack[$base + x as usize], off, $mv);
                 $stack[$sp - 1] = $tos;
                 $tos = v;
@@ -783,6 +786,16 @@ fn run_loop<const METERED: bool>(
             }
             Op::LocalCopy(a, b) => stack[base + b as usize] = stack[base + a as usize],
             Op::LocalConst(d, c) => stack[base + d as usize] = c,
+            Op::BrIfLocalNz(i, t) => {
+                if stack[base + i as usize] as u32 != 0 {
+                    jump!(t);
+                }
+            }
+            Op::BrIfLocalZ(i, t) => {
+                if stack[base + i as usize] as u32 == 0 {
+                    jump!(t);
+                }
+            }
             Op::BrIfI64Z(t) => {
                 if pop!() == 0 {
                     jump!(t);
