@@ -121,7 +121,9 @@ impl std::ops::IndexMut<usize> for Slots {
 
 /// The caller's state, restored by `return`.
 struct Frame {
-    ret_pc: u32,
+    /// Into the caller's code, which `code` (or the loop's current code)
+    /// keeps alive.
+    ret_pc: *const Op,
     base: u32,
     inst: u32,
     /// The caller's code when the callee belongs to another module.
@@ -522,7 +524,16 @@ fn run_loop<const METERED: bool>(
     let mut mv = mem_view(store, ctx.mem);
     let mut base = 0usize;
     let mut sp = nargs;
-    let mut pc;
+    // A pointer into `ops` (no index arithmetic per op); `at!(t)` is the
+    // pointer to op index `t` of the current code.
+    let mut pc: *const Op;
+    macro_rules! at {
+        ($t:expr) => {
+            // SAFETY: branch targets and entries are op indices of the
+            // current code (translator invariant), so this stays in `ops`.
+            unsafe { ops.as_ptr().add($t as usize) }
+        };
+    }
     // The top of the operand stack, kept out of memory: each op's result
     // feeds the next without a store and reload. `stack[sp - 1]` is stale
     // while the operand stack is non-empty; when it is empty, `tos` is
@@ -563,11 +574,11 @@ fn run_loop<const METERED: bool>(
                 stack[k] = 0;
             }
             if $push {
-                ctx.frames.push(Frame { ret_pc: pc as u32, base: base as u32, inst: $caller, code: $saved });
+                ctx.frames.push(Frame { ret_pc: pc, base: base as u32, inst: $caller, code: $saved });
             }
             base = new_base;
             sp += meta.locals as usize + 1;
-            pc = meta.entry as usize;
+            pc = at!(meta.entry);
         }};
     }
 
@@ -621,10 +632,11 @@ fn run_loop<const METERED: bool>(
     // Takes a conditional jump (fuel is charged on backward ones).
     macro_rules! jump {
         ($t:ident) => {{
-            if ($t as usize) < pc {
+            let to = at!($t);
+            if to < pc {
                 tick!();
             }
-            pc = $t as usize;
+            pc = to;
         }};
     }
 
@@ -655,39 +667,32 @@ fn run_loop<const METERED: bool>(
         }};
     }
 
-    pc = 0;
+    pc = ops.as_ptr();
     enter!(index, None, ctx.inst, false);
 
     loop {
-        debug_assert!(pc < ops.len());
+        debug_assert!(ops.as_ptr_range().contains(&pc));
         // SAFETY: `pc` is always inside the current code: every body ends
         // in `Return`, every jump target and call entry the translator
-        // emits is an op index of that code, and `br_table` only skips
-        // over its own `len + 1` entries.
-        let op = unsafe { *ops.get_unchecked(pc) };
-        pc += 1;
+        // emits is an op index of that code, `br_table` only skips over
+        // its own `len + 1` entries, and return addresses point into code
+        // kept alive by the frame or the loop.
+        let op = unsafe { *pc };
+        pc = unsafe { pc.add(1) };
         crate::for_each_num_op! { dispatch_num; (op, stack, sp, mv, base, jump, tos) {
             Op::Unreachable => return Err(TrapCode::Unreachable.into()),
-            Op::Br(t) => {
-                if (t as usize) < pc {
-                    tick!();
-                }
-                pc = t as usize;
-            }
+            Op::Br(t) => jump!(t),
             Op::BrAdj { target, drop, keep } => {
-                if (target as usize) < pc {
-                    tick!();
-                }
                 let (drop, keep) = (drop as usize, keep as usize);
                 flush!();
                 move_down(stack, sp, keep, sp - keep - drop);
                 sp -= drop;
                 reload!();
-                pc = target as usize;
+                jump!(target);
             }
             Op::BrIfZ(t) => {
                 if pop!() as u32 == 0 {
-                    pc = t as usize;
+                    jump!(t);
                 }
             }
             Op::BrIfNz(t) => {
@@ -697,19 +702,17 @@ fn run_loop<const METERED: bool>(
             }
             Op::BrIfNzAdj { target, drop, keep } => {
                 if pop!() as u32 != 0 {
-                    if (target as usize) < pc {
-                        tick!();
-                    }
                     let (drop, keep) = (drop as usize, keep as usize);
                     flush!();
                     move_down(stack, sp, keep, sp - keep - drop);
                     sp -= drop;
                     reload!();
-                    pc = target as usize;
+                    jump!(target);
                 }
             }
             Op::BrTable(len) => {
-                pc += (pop!() as u32).min(len) as usize;
+                // SAFETY: skips at most the `len` entries that follow.
+                pc = unsafe { pc.add((pop!() as u32).min(len) as usize) };
             }
             Op::Return(keep) => {
                 let keep = keep as usize;
@@ -717,7 +720,7 @@ fn run_loop<const METERED: bool>(
                 move_down(stack, sp, keep, base);
                 sp = base + keep;
                 let Some(f) = ctx.frames.pop() else { return Ok(()) };
-                pc = f.ret_pc as usize;
+                pc = f.ret_pc;
                 base = f.base as usize;
                 reload!();
                 if let Some(c) = f.code {
