@@ -12,9 +12,10 @@
 //! the address is the top plus c (wrapping, as the `i32.add` it replaces). Integer
 //! arithmetic also has each form followed by `local.set d` (`XLS(i, d)`,
 //! `XLLS(a, b, d)`, `XIS(c, d)`, `XLIS(a, c, d)`): the result goes to local
-//! d instead of the stack.
+//! d instead of the stack; so do the plain forms (`XS(d)`) and the float
+//! arithmetic forms (`fset`).
 
-/// Calls `$m! { int: [..] float: [..] branch: [..] set: [..] load: [..] }`.
+/// Calls `$m! { int: [..] float: [..] branch: [..] set: [..] fset: [..] load: [..] }`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! for_each_fold_op {
@@ -109,28 +110,38 @@ macro_rules! for_each_fold_op {
             I64GeU i64 i64_ge_u: I64GeUL I64GeULL I64GeUI I64GeULI => BrIfI64GeU BrIfI64GeUL BrIfI64GeULL BrIfI64GeUI BrIfI64GeULI / BrIfI64LtU BrIfI64LtUL BrIfI64LtULL BrIfI64LtUI BrIfI64LtULI;
         ]
         set: [
-            I32Add i32 i32_add: I32AddL I32AddLL I32AddI I32AddLI => I32AddLS I32AddLLS I32AddIS I32AddLIS;
-            I32Sub i32 i32_sub: I32SubL I32SubLL I32SubI I32SubLI => I32SubLS I32SubLLS I32SubIS I32SubLIS;
-            I32Mul i32 i32_mul: I32MulL I32MulLL I32MulI I32MulLI => I32MulLS I32MulLLS I32MulIS I32MulLIS;
-            I32And i32 i32_and: I32AndL I32AndLL I32AndI I32AndLI => I32AndLS I32AndLLS I32AndIS I32AndLIS;
-            I32Or i32 i32_or: I32OrL I32OrLL I32OrI I32OrLI => I32OrLS I32OrLLS I32OrIS I32OrLIS;
-            I32Xor i32 i32_xor: I32XorL I32XorLL I32XorI I32XorLI => I32XorLS I32XorLLS I32XorIS I32XorLIS;
-            I32Shl i32 i32_shl: I32ShlL I32ShlLL I32ShlI I32ShlLI => I32ShlLS I32ShlLLS I32ShlIS I32ShlLIS;
-            I32ShrS i32 i32_shr_s: I32ShrSL I32ShrSLL I32ShrSI I32ShrSLI => I32ShrSLS I32ShrSLLS I32ShrSIS I32ShrSLIS;
-            I32ShrU i32 i32_shr_u: I32ShrUL I32ShrULL I32ShrUI I32ShrULI => I32ShrULS I32ShrULLS I32ShrUIS I32ShrULIS;
-            I32Rotl i32 i32_rotl: I32RotlL I32RotlLL I32RotlI I32RotlLI => I32RotlLS I32RotlLLS I32RotlIS I32RotlLIS;
-            I32Rotr i32 i32_rotr: I32RotrL I32RotrLL I32RotrI I32RotrLI => I32RotrLS I32RotrLLS I32RotrIS I32RotrLIS;
-            I64Add i64 i64_add: I64AddL I64AddLL I64AddI I64AddLI => I64AddLS I64AddLLS I64AddIS I64AddLIS;
-            I64Sub i64 i64_sub: I64SubL I64SubLL I64SubI I64SubLI => I64SubLS I64SubLLS I64SubIS I64SubLIS;
-            I64Mul i64 i64_mul: I64MulL I64MulLL I64MulI I64MulLI => I64MulLS I64MulLLS I64MulIS I64MulLIS;
-            I64And i64 i64_and: I64AndL I64AndLL I64AndI I64AndLI => I64AndLS I64AndLLS I64AndIS I64AndLIS;
-            I64Or i64 i64_or: I64OrL I64OrLL I64OrI I64OrLI => I64OrLS I64OrLLS I64OrIS I64OrLIS;
-            I64Xor i64 i64_xor: I64XorL I64XorLL I64XorI I64XorLI => I64XorLS I64XorLLS I64XorIS I64XorLIS;
-            I64Shl i64 i64_shl: I64ShlL I64ShlLL I64ShlI I64ShlLI => I64ShlLS I64ShlLLS I64ShlIS I64ShlLIS;
-            I64ShrS i64 i64_shr_s: I64ShrSL I64ShrSLL I64ShrSI I64ShrSLI => I64ShrSLS I64ShrSLLS I64ShrSIS I64ShrSLIS;
-            I64ShrU i64 i64_shr_u: I64ShrUL I64ShrULL I64ShrUI I64ShrULI => I64ShrULS I64ShrULLS I64ShrUIS I64ShrULIS;
-            I64Rotl i64 i64_rotl: I64RotlL I64RotlLL I64RotlI I64RotlLI => I64RotlLS I64RotlLLS I64RotlIS I64RotlLIS;
-            I64Rotr i64 i64_rotr: I64RotrL I64RotrLL I64RotrI I64RotrLI => I64RotrLS I64RotrLLS I64RotrIS I64RotrLIS;
+            I32Add i32 i32_add: I32AddL I32AddLL I32AddI I32AddLI => I32AddLS I32AddLLS I32AddIS I32AddLIS I32AddS;
+            I32Sub i32 i32_sub: I32SubL I32SubLL I32SubI I32SubLI => I32SubLS I32SubLLS I32SubIS I32SubLIS I32SubS;
+            I32Mul i32 i32_mul: I32MulL I32MulLL I32MulI I32MulLI => I32MulLS I32MulLLS I32MulIS I32MulLIS I32MulS;
+            I32And i32 i32_and: I32AndL I32AndLL I32AndI I32AndLI => I32AndLS I32AndLLS I32AndIS I32AndLIS I32AndS;
+            I32Or i32 i32_or: I32OrL I32OrLL I32OrI I32OrLI => I32OrLS I32OrLLS I32OrIS I32OrLIS I32OrS;
+            I32Xor i32 i32_xor: I32XorL I32XorLL I32XorI I32XorLI => I32XorLS I32XorLLS I32XorIS I32XorLIS I32XorS;
+            I32Shl i32 i32_shl: I32ShlL I32ShlLL I32ShlI I32ShlLI => I32ShlLS I32ShlLLS I32ShlIS I32ShlLIS I32ShlS;
+            I32ShrS i32 i32_shr_s: I32ShrSL I32ShrSLL I32ShrSI I32ShrSLI => I32ShrSLS I32ShrSLLS I32ShrSIS I32ShrSLIS I32ShrSS;
+            I32ShrU i32 i32_shr_u: I32ShrUL I32ShrULL I32ShrUI I32ShrULI => I32ShrULS I32ShrULLS I32ShrUIS I32ShrULIS I32ShrUS;
+            I32Rotl i32 i32_rotl: I32RotlL I32RotlLL I32RotlI I32RotlLI => I32RotlLS I32RotlLLS I32RotlIS I32RotlLIS I32RotlS;
+            I32Rotr i32 i32_rotr: I32RotrL I32RotrLL I32RotrI I32RotrLI => I32RotrLS I32RotrLLS I32RotrIS I32RotrLIS I32RotrS;
+            I64Add i64 i64_add: I64AddL I64AddLL I64AddI I64AddLI => I64AddLS I64AddLLS I64AddIS I64AddLIS I64AddS;
+            I64Sub i64 i64_sub: I64SubL I64SubLL I64SubI I64SubLI => I64SubLS I64SubLLS I64SubIS I64SubLIS I64SubS;
+            I64Mul i64 i64_mul: I64MulL I64MulLL I64MulI I64MulLI => I64MulLS I64MulLLS I64MulIS I64MulLIS I64MulS;
+            I64And i64 i64_and: I64AndL I64AndLL I64AndI I64AndLI => I64AndLS I64AndLLS I64AndIS I64AndLIS I64AndS;
+            I64Or i64 i64_or: I64OrL I64OrLL I64OrI I64OrLI => I64OrLS I64OrLLS I64OrIS I64OrLIS I64OrS;
+            I64Xor i64 i64_xor: I64XorL I64XorLL I64XorI I64XorLI => I64XorLS I64XorLLS I64XorIS I64XorLIS I64XorS;
+            I64Shl i64 i64_shl: I64ShlL I64ShlLL I64ShlI I64ShlLI => I64ShlLS I64ShlLLS I64ShlIS I64ShlLIS I64ShlS;
+            I64ShrS i64 i64_shr_s: I64ShrSL I64ShrSLL I64ShrSI I64ShrSLI => I64ShrSLS I64ShrSLLS I64ShrSIS I64ShrSLIS I64ShrSS;
+            I64ShrU i64 i64_shr_u: I64ShrUL I64ShrULL I64ShrUI I64ShrULI => I64ShrULS I64ShrULLS I64ShrUIS I64ShrULIS I64ShrUS;
+            I64Rotl i64 i64_rotl: I64RotlL I64RotlLL I64RotlI I64RotlLI => I64RotlLS I64RotlLLS I64RotlIS I64RotlLIS I64RotlS;
+            I64Rotr i64 i64_rotr: I64RotrL I64RotrLL I64RotrI I64RotrLI => I64RotrLS I64RotrLLS I64RotrIS I64RotrLIS I64RotrS;
+        ]
+        fset: [
+            F32Add f32 f32_add: F32AddL F32AddLL => F32AddS F32AddLS F32AddLLS;
+            F32Sub f32 f32_sub: F32SubL F32SubLL => F32SubS F32SubLS F32SubLLS;
+            F32Mul f32 f32_mul: F32MulL F32MulLL => F32MulS F32MulLS F32MulLLS;
+            F32Div f32 f32_div: F32DivL F32DivLL => F32DivS F32DivLS F32DivLLS;
+            F64Add f64 f64_add: F64AddL F64AddLL => F64AddS F64AddLS F64AddLLS;
+            F64Sub f64 f64_sub: F64SubL F64SubLL => F64SubS F64SubLS F64SubLLS;
+            F64Mul f64 f64_mul: F64MulL F64MulLL => F64MulS F64MulLS F64MulLLS;
+            F64Div f64 f64_div: F64DivL F64DivLL => F64DivS F64DivLS F64DivLLS;
         ]
         load: [
             I32Load I32LoadL I32LoadA i32 i32;

@@ -33,7 +33,8 @@ macro_rules! define_op_all {
                => $b:ident $bl:ident $bll:ident $bi:ident $bli:ident
                / $nb:ident $nbl:ident $nbll:ident $nbi:ident $nbli:ident;)*]
      set: [$($sop:ident $sty:ident $sfn:ident : $sl:ident $sll:ident $si:ident $sli:ident
-            => $sls:ident $slls:ident $sis:ident $slis:ident;)*]
+            => $sls:ident $slls:ident $sis:ident $slis:ident $ss:ident;)*]
+     fset: [$($gop:ident $gty:ident $gfn:ident : $gl:ident $gll:ident => $gs:ident $gls:ident $glls:ident;)*]
      load: [$($lop:ident $ll:ident $la:ident $lty:ident $lm:ident;)*]) => {
         /// One instruction of the internal code. Branch targets are absolute
         /// indices into [`Code::ops`]; local indices are relative to the
@@ -91,7 +92,8 @@ macro_rules! define_op_all {
             BrIfI64Z(u32),
             /// `i64.eqz` + `if`: jumps when the top is not zero.
             BrIfI64Nz(u32),
-            $($sls(u32, u32), $slls(u32, u32, u32), $sis(u32, u32), $slis(u32, u32, u32),)*
+            $($sls(u32, u32), $slls(u32, u32, u32), $sis(u32, u32), $slis(u32, u32, u32), $ss(u32),)*
+            $($gs(u32), $gls(u32, u32), $glls(u32, u32, u32),)*
             $($il(u32), $ill(u32, u32), $ii(u32), $ili(u32, u32),)*
             $($fl(u32), $fll(u32, u32),)*
             /// Loads from the address in local a: `(a, offset)`.
@@ -176,7 +178,8 @@ macro_rules! define_op_all {
             /// Whether this op has a form that stores its result in a local
             /// (so `local.tee` after it is better as `local.set; local.get`).
             pub fn has_set_form(self) -> bool {
-                matches!(self, $(Op::$sl(_) | Op::$sll(..) | Op::$si(_) | Op::$sli(..))|* | Op::Const(_))
+                matches!(self, $(Op::$sop | Op::$sl(_) | Op::$sll(..) | Op::$si(_) | Op::$sli(..))|*
+                    | $(Op::$gop | Op::$gl(_) | Op::$gll(..))|* | Op::Const(_))
             }
 
             /// Folds `prev` (the op before) and this op into one, if they
@@ -191,7 +194,11 @@ macro_rules! define_op_all {
                     $((Op::$sl(i), Op::LocalSet(d)) => Op::$sls(i, d),
                     (Op::$sll(a, b), Op::LocalSet(d)) => Op::$slls(a, b, d),
                     (Op::$si(c), Op::LocalSet(d)) => Op::$sis(c, d),
-                    (Op::$sli(a, c), Op::LocalSet(d)) => Op::$slis(a, c, d),)*
+                    (Op::$sli(a, c), Op::LocalSet(d)) => Op::$slis(a, c, d),
+                    (Op::$sop, Op::LocalSet(d)) => Op::$ss(d),)*
+                    $((Op::$gop, Op::LocalSet(d)) => Op::$gs(d),
+                    (Op::$gl(i), Op::LocalSet(d)) => Op::$gls(i, d),
+                    (Op::$gll(a, b), Op::LocalSet(d)) => Op::$glls(a, b, d),)*
                     $((Op::LocalGet(i), Op::$iop) => Op::$il(i),
                     (Op::LocalGet2(a, b), Op::$iop) => Op::$ill(a, b),
                     (Op::Const(c), Op::$iop) if imm_fits!($ity, c) => Op::$ii(c as u32),

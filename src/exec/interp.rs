@@ -353,7 +353,8 @@ macro_rules! dispatch_fold {
                => $b:ident $bl:ident $bll:ident $bi:ident $bli:ident
                / $nb:ident $nbl:ident $nbll:ident $nbi:ident $nbli:ident;)*]
      set: [$($sop:ident $sty:ident $sfn:ident : $sl:ident $sll:ident $si:ident $sli:ident
-            => $sls:ident $slls:ident $sis:ident $slis:ident;)*]
+            => $sls:ident $slls:ident $sis:ident $slis:ident $ss:ident;)*]
+     fset: [$($gop:ident $gty:ident $gfn:ident : $gl:ident $gll:ident => $gs:ident $gls:ident $glls:ident;)*]
      load: [$($lop:ident $ll:ident $la:ident $lty:ident $lm:ident;)*]) => {
         match $op {
             $($arms)*
@@ -444,6 +445,31 @@ macro_rules! dispatch_fold {
             Op::$slis(x, c, d) => {
                 let a = <$sty>::from_slot($stack[$base + x as usize]);
                 $stack[$base + d as usize] = num::$sfn(a, <$sty>::from_imm(c)).to_slot();
+            }
+            Op::$ss(d) => {
+                let b = <$sty>::from_slot($tos);
+                let a = <$sty>::from_slot($stack[$sp - 2]);
+                $sp -= 2;
+                $tos = $stack[$sp - 1];
+                $stack[$base + d as usize] = num::$sfn(a, b).to_slot();
+            })*
+            $(Op::$gs(d) => {
+                let b = <$gty>::from_slot($tos);
+                let a = <$gty>::from_slot($stack[$sp - 2]);
+                $sp -= 2;
+                $tos = $stack[$sp - 1];
+                $stack[$base + d as usize] = num::$gfn(a, b).to_slot();
+            }
+            Op::$gls(i, d) => {
+                let a = <$gty>::from_slot($tos);
+                $sp -= 1;
+                $tos = $stack[$sp - 1];
+                $stack[$base + d as usize] = num::$gfn(a, <$gty>::from_slot($stack[$base + i as usize])).to_slot();
+            }
+            Op::$glls(x, y, d) => {
+                let a = <$gty>::from_slot($stack[$base + x as usize]);
+                let b = <$gty>::from_slot($stack[$base + y as usize]);
+                $stack[$base + d as usize] = num::$gfn(a, b).to_slot();
             })*
             $(Op::$la(c, off) => {
                 $tos = load_slot!($lty $lm, ($tos as u32).wrapping_add(c), off, $mv);
