@@ -10,7 +10,7 @@
 //! jumps taken when the comparison fails).
 //! Loads get `XL(a, offset)`: the address from local a, and `XA(c, offset)`:
 //! the address is the top plus c (wrapping, as the `i32.add` it replaces). Integer
-//! arithmetic also has each form followed by `local.set d` (`XLS(i, d)`,
+//! arithmetic and comparisons also have each form followed by `local.set d` (`XLS(i, d)`,
 //! `XLLS(a, b, d)`, `XIS(c, d)`, `XLIS(a, c, d)`): the result goes to local
 //! d instead of the stack; so do the plain forms (`XS(d)`) and the float
 //! arithmetic forms (`fset`).
@@ -110,6 +110,26 @@ macro_rules! for_each_fold_op {
             I64GeU i64 i64_ge_u: I64GeUL I64GeULL I64GeUI I64GeULI => BrIfI64GeU BrIfI64GeUL BrIfI64GeULL BrIfI64GeUI BrIfI64GeULI / BrIfI64LtU BrIfI64LtUL BrIfI64LtULL BrIfI64LtUI BrIfI64LtULI;
         ]
         set: [
+            I32Eq i32 i32_eq: I32EqL I32EqLL I32EqI I32EqLI => I32EqLS I32EqLLS I32EqIS I32EqLIS I32EqS;
+            I32Ne i32 i32_ne: I32NeL I32NeLL I32NeI I32NeLI => I32NeLS I32NeLLS I32NeIS I32NeLIS I32NeS;
+            I32LtS i32 i32_lt_s: I32LtSL I32LtSLL I32LtSI I32LtSLI => I32LtSLS I32LtSLLS I32LtSIS I32LtSLIS I32LtSS;
+            I32LtU i32 i32_lt_u: I32LtUL I32LtULL I32LtUI I32LtULI => I32LtULS I32LtULLS I32LtUIS I32LtULIS I32LtUS;
+            I32GtS i32 i32_gt_s: I32GtSL I32GtSLL I32GtSI I32GtSLI => I32GtSLS I32GtSLLS I32GtSIS I32GtSLIS I32GtSS;
+            I32GtU i32 i32_gt_u: I32GtUL I32GtULL I32GtUI I32GtULI => I32GtULS I32GtULLS I32GtUIS I32GtULIS I32GtUS;
+            I32LeS i32 i32_le_s: I32LeSL I32LeSLL I32LeSI I32LeSLI => I32LeSLS I32LeSLLS I32LeSIS I32LeSLIS I32LeSS;
+            I32LeU i32 i32_le_u: I32LeUL I32LeULL I32LeUI I32LeULI => I32LeULS I32LeULLS I32LeUIS I32LeULIS I32LeUS;
+            I32GeS i32 i32_ge_s: I32GeSL I32GeSLL I32GeSI I32GeSLI => I32GeSLS I32GeSLLS I32GeSIS I32GeSLIS I32GeSS;
+            I32GeU i32 i32_ge_u: I32GeUL I32GeULL I32GeUI I32GeULI => I32GeULS I32GeULLS I32GeUIS I32GeULIS I32GeUS;
+            I64Eq i64 i64_eq: I64EqL I64EqLL I64EqI I64EqLI => I64EqLS I64EqLLS I64EqIS I64EqLIS I64EqS;
+            I64Ne i64 i64_ne: I64NeL I64NeLL I64NeI I64NeLI => I64NeLS I64NeLLS I64NeIS I64NeLIS I64NeS;
+            I64LtS i64 i64_lt_s: I64LtSL I64LtSLL I64LtSI I64LtSLI => I64LtSLS I64LtSLLS I64LtSIS I64LtSLIS I64LtSS;
+            I64LtU i64 i64_lt_u: I64LtUL I64LtULL I64LtUI I64LtULI => I64LtULS I64LtULLS I64LtUIS I64LtULIS I64LtUS;
+            I64GtS i64 i64_gt_s: I64GtSL I64GtSLL I64GtSI I64GtSLI => I64GtSLS I64GtSLLS I64GtSIS I64GtSLIS I64GtSS;
+            I64GtU i64 i64_gt_u: I64GtUL I64GtULL I64GtUI I64GtULI => I64GtULS I64GtULLS I64GtUIS I64GtULIS I64GtUS;
+            I64LeS i64 i64_le_s: I64LeSL I64LeSLL I64LeSI I64LeSLI => I64LeSLS I64LeSLLS I64LeSIS I64LeSLIS I64LeSS;
+            I64LeU i64 i64_le_u: I64LeUL I64LeULL I64LeUI I64LeULI => I64LeULS I64LeULLS I64LeUIS I64LeULIS I64LeUS;
+            I64GeS i64 i64_ge_s: I64GeSL I64GeSLL I64GeSI I64GeSLI => I64GeSLS I64GeSLLS I64GeSIS I64GeSLIS I64GeSS;
+            I64GeU i64 i64_ge_u: I64GeUL I64GeULL I64GeUI I64GeULI => I64GeULS I64GeULLS I64GeUIS I64GeULIS I64GeUS;
             I32Add i32 i32_add: I32AddL I32AddLL I32AddI I32AddLI => I32AddLS I32AddLLS I32AddIS I32AddLIS I32AddS;
             I32Sub i32 i32_sub: I32SubL I32SubLL I32SubI I32SubLI => I32SubLS I32SubLLS I32SubIS I32SubLIS I32SubS;
             I32Mul i32 i32_mul: I32MulL I32MulLL I32MulI I32MulLI => I32MulLS I32MulLLS I32MulIS I32MulLIS I32MulS;
