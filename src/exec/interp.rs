@@ -484,6 +484,110 @@ macro_rules! dispatch_fold {
     };
 }
 
+/// The rare ops that touch tables, segments or the memory's size, kept
+/// out of the loop so their code does not compete with the hot arms for
+/// registers. Works on the in-memory stack (the caller spilled `tos`);
+/// returns the new stack pointer.
+#[inline(never)]
+fn rare_op(store: &mut Store, inst: u32, mem: usize, mut stack: Slots, mut sp: usize, op: Op) -> Result<usize, Trap> {
+    match op {
+            Op::TableGet(t) => {
+            let ta = store.instances[inst as usize].tables[t as usize];
+            let i = stack[sp - 1] as u32;
+            let v = store.tables[ta as usize].elems.get(i as usize);
+            stack[sp - 1] = *v.ok_or(TrapCode::OutOfBoundsTableAccess)?;
+        }
+        Op::TableSet(t) => {
+            sp -= 2;
+            let ta = store.instances[inst as usize].tables[t as usize];
+            let i = stack[sp] as u32;
+            let slot = store.tables[ta as usize].elems.get_mut(i as usize);
+            *slot.ok_or(TrapCode::OutOfBoundsTableAccess)? = stack[sp + 1];
+        }
+        Op::TableSize(t) => {
+            let ta = store.instances[inst as usize].tables[t as usize];
+            stack[sp] = u64::from(store.tables[ta as usize].size());
+            sp += 1;
+        }
+        Op::TableGrow(t) => {
+            sp -= 1;
+            let ta = store.instances[inst as usize].tables[t as usize];
+            let n = stack[sp] as u32;
+            let r = store.tables[ta as usize].grow(n, stack[sp - 1]);
+            stack[sp - 1] = u64::from(r.unwrap_or(u32::MAX));
+        }
+        Op::TableFill(t) => {
+            sp -= 3;
+            let ta = store.instances[inst as usize].tables[t as usize];
+            let (i, v, n) = (stack[sp] as u32, stack[sp + 1], stack[sp + 2] as u32);
+            let tab = &mut store.tables[ta as usize];
+            let r = tab.range(i, n)?;
+            tab.elems[r].fill(v);
+        }
+        Op::TableCopy { dst, src } => {
+            sp -= 3;
+            let ins = &store.instances[inst as usize];
+            let (da, sa) = (ins.tables[dst as usize] as usize, ins.tables[src as usize] as usize);
+            let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
+            let sr = store.tables[sa].range(s, n)?;
+            let dr = store.tables[da].range(d, n)?;
+            if da == sa {
+            store.tables[da].elems.copy_within(sr, dr.start);
+            } else {
+            let (lo, hi) = store.tables.split_at_mut(da.max(sa));
+            let (dt, st) = if da < sa { (&mut lo[da], &hi[0]) } else { (&mut hi[0], &lo[sa]) };
+            dt.elems[dr].copy_from_slice(&st.elems[sr]);
+            }
+        }
+        Op::TableInit { elem, table } => {
+            sp -= 3;
+            let ins = &store.instances[inst as usize];
+            let (ta, ea) = (ins.tables[table as usize] as usize, ins.elems[elem as usize] as usize);
+            let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
+            let seg = &store.elems[ea];
+            let sr = table_range(seg.len(), s, n)?;
+            let tab = &mut store.tables[ta];
+            let dr = tab.range(d, n)?;
+            tab.elems[dr].copy_from_slice(&seg[sr]);
+        }
+        Op::ElemDrop(e) => {
+            let ea = store.instances[inst as usize].elems[e as usize];
+            store.elems[ea as usize] = Vec::new();
+        }
+        Op::MemorySize => {
+            stack[sp] = u64::from(store.mems[mem].pages());
+            sp += 1;
+        }
+        Op::MemoryGrow => {
+            let n = stack[sp - 1] as u32;
+            stack[sp - 1] = u64::from(store.mems[mem].grow(n).unwrap_or(u32::MAX));
+        }
+        Op::MemoryFill => {
+            sp -= 3;
+            let (d, v, n) = (stack[sp] as u32, stack[sp + 1] as u8, stack[sp + 2] as u32);
+            store.mems[mem].fill(u64::from(d), v, u64::from(n))?;
+        }
+        Op::MemoryCopy => {
+            sp -= 3;
+            let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
+            store.mems[mem].copy(u64::from(d), u64::from(s), u64::from(n))?;
+        }
+        Op::MemoryInit(seg) => {
+            sp -= 3;
+            let da = store.instances[inst as usize].datas[seg as usize] as usize;
+            let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
+            let data = &store.datas[da];
+            store.mems[mem].init(u64::from(d), data, u64::from(s), u64::from(n))?;
+        }
+        Op::DataDrop(seg) => {
+            let da = store.instances[inst as usize].datas[seg as usize];
+            store.datas[da as usize] = Arc::from(&[][..]);
+        }
+        _ => unreachable!("rare_op: {op:?}"),
+    }
+    Ok(sp)
+}
+
 /// Runs wasm function `func` whose `nargs` arguments are in `stack[..nargs]`;
 /// leaves its results at `stack[..]`.
 fn run(store: &mut Store, stack: &mut Vec<u64>, func: u32, nargs: usize, limit: usize) -> Result<(), Trap> {
@@ -848,125 +952,11 @@ fn run_loop<const METERED: bool>(
                 let ga = store.instances[ctx.inst as usize].globals[g as usize];
                 store.globals[ga as usize].value = pop!();
             }
-            Op::TableGet(t) => {
+            Op::TableGet(..) | Op::TableSet(..) | Op::TableSize(..) | Op::TableGrow(..) | Op::TableFill(..) | Op::TableCopy { .. } | Op::TableInit { .. } | Op::ElemDrop(..) | Op::MemorySize | Op::MemoryGrow | Op::MemoryFill | Op::MemoryCopy | Op::MemoryInit(..) | Op::DataDrop(..) => {
                 flush!();
-                let ta = store.instances[ctx.inst as usize].tables[t as usize];
-                let i = stack[sp - 1] as u32;
-                let v = store.tables[ta as usize].elems.get(i as usize);
-                stack[sp - 1] = *v.ok_or(TrapCode::OutOfBoundsTableAccess)?;
-                reload!();
-            }
-            Op::TableSet(t) => {
-                flush!();
-                sp -= 2;
-                let ta = store.instances[ctx.inst as usize].tables[t as usize];
-                let i = stack[sp] as u32;
-                let slot = store.tables[ta as usize].elems.get_mut(i as usize);
-                *slot.ok_or(TrapCode::OutOfBoundsTableAccess)? = stack[sp + 1];
-                reload!();
-            }
-            Op::TableSize(t) => {
-                flush!();
-                let ta = store.instances[ctx.inst as usize].tables[t as usize];
-                stack[sp] = u64::from(store.tables[ta as usize].size());
-                sp += 1;
-                reload!();
-            }
-            Op::TableGrow(t) => {
-                flush!();
-                sp -= 1;
-                let ta = store.instances[ctx.inst as usize].tables[t as usize];
-                let n = stack[sp] as u32;
-                let r = store.tables[ta as usize].grow(n, stack[sp - 1]);
-                stack[sp - 1] = u64::from(r.unwrap_or(u32::MAX));
-                reload!();
-            }
-            Op::TableFill(t) => {
-                flush!();
-                sp -= 3;
-                let ta = store.instances[ctx.inst as usize].tables[t as usize];
-                let (i, v, n) = (stack[sp] as u32, stack[sp + 1], stack[sp + 2] as u32);
-                let tab = &mut store.tables[ta as usize];
-                let r = tab.range(i, n)?;
-                tab.elems[r].fill(v);
-                reload!();
-            }
-            Op::TableCopy { dst, src } => {
-                flush!();
-                sp -= 3;
-                let ins = &store.instances[ctx.inst as usize];
-                let (da, sa) = (ins.tables[dst as usize] as usize, ins.tables[src as usize] as usize);
-                let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
-                let sr = store.tables[sa].range(s, n)?;
-                let dr = store.tables[da].range(d, n)?;
-                if da == sa {
-                    store.tables[da].elems.copy_within(sr, dr.start);
-                } else {
-                    let (lo, hi) = store.tables.split_at_mut(da.max(sa));
-                    let (dt, st) = if da < sa { (&mut lo[da], &hi[0]) } else { (&mut hi[0], &lo[sa]) };
-                    dt.elems[dr].copy_from_slice(&st.elems[sr]);
-                }
-                reload!();
-            }
-            Op::TableInit { elem, table } => {
-                flush!();
-                sp -= 3;
-                let ins = &store.instances[ctx.inst as usize];
-                let (ta, ea) = (ins.tables[table as usize] as usize, ins.elems[elem as usize] as usize);
-                let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
-                let seg = &store.elems[ea];
-                let sr = table_range(seg.len(), s, n)?;
-                let tab = &mut store.tables[ta];
-                let dr = tab.range(d, n)?;
-                tab.elems[dr].copy_from_slice(&seg[sr]);
-                reload!();
-            }
-            Op::ElemDrop(e) => {
-                flush!();
-                let ea = store.instances[ctx.inst as usize].elems[e as usize];
-                store.elems[ea as usize] = Vec::new();
-                reload!();
-            }
-            Op::MemorySize => {
-                flush!();
-                stack[sp] = u64::from(store.mems[ctx.mem].pages());
-                sp += 1;
-                reload!();
-            }
-            Op::MemoryGrow => {
-                flush!();
-                let n = stack[sp - 1] as u32;
-                stack[sp - 1] = u64::from(store.mems[ctx.mem].grow(n).unwrap_or(u32::MAX));
+                sp = rare_op(store, ctx.inst, ctx.mem, stack, sp, op)?;
+                // `memory.grow` changes the length.
                 mv = mem_view(store, ctx.mem);
-                reload!();
-            }
-            Op::MemoryFill => {
-                flush!();
-                sp -= 3;
-                let (d, v, n) = (stack[sp] as u32, stack[sp + 1] as u8, stack[sp + 2] as u32);
-                store.mems[ctx.mem].fill(u64::from(d), v, u64::from(n))?;
-                reload!();
-            }
-            Op::MemoryCopy => {
-                flush!();
-                sp -= 3;
-                let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
-                store.mems[ctx.mem].copy(u64::from(d), u64::from(s), u64::from(n))?;
-                reload!();
-            }
-            Op::MemoryInit(seg) => {
-                flush!();
-                sp -= 3;
-                let da = store.instances[ctx.inst as usize].datas[seg as usize] as usize;
-                let (d, s, n) = (stack[sp] as u32, stack[sp + 1] as u32, stack[sp + 2] as u32);
-                let data = &store.datas[da];
-                store.mems[ctx.mem].init(u64::from(d), data, u64::from(s), u64::from(n))?;
-                reload!();
-            }
-            Op::DataDrop(seg) => {
-                flush!();
-                let da = store.instances[ctx.inst as usize].datas[seg as usize];
-                store.datas[da as usize] = Arc::from(&[][..]);
                 reload!();
             }
             Op::Const(v) => push!(v),
