@@ -491,7 +491,7 @@ macro_rules! dispatch_fold {
 #[inline(never)]
 fn rare_op(store: &mut Store, inst: u32, mem: usize, mut stack: Slots, mut sp: usize, op: Op) -> Result<usize, Trap> {
     match op {
-            Op::TableGet(t) => {
+        Op::TableGet(t) => {
             let ta = store.instances[inst as usize].tables[t as usize];
             let i = stack[sp - 1] as u32;
             let v = store.tables[ta as usize].elems.get(i as usize);
@@ -532,11 +532,11 @@ fn rare_op(store: &mut Store, inst: u32, mem: usize, mut stack: Slots, mut sp: u
             let sr = store.tables[sa].range(s, n)?;
             let dr = store.tables[da].range(d, n)?;
             if da == sa {
-            store.tables[da].elems.copy_within(sr, dr.start);
+                store.tables[da].elems.copy_within(sr, dr.start);
             } else {
-            let (lo, hi) = store.tables.split_at_mut(da.max(sa));
-            let (dt, st) = if da < sa { (&mut lo[da], &hi[0]) } else { (&mut hi[0], &lo[sa]) };
-            dt.elems[dr].copy_from_slice(&st.elems[sr]);
+                let (lo, hi) = store.tables.split_at_mut(da.max(sa));
+                let (dt, st) = if da < sa { (&mut lo[da], &hi[0]) } else { (&mut hi[0], &lo[sa]) };
+                dt.elems[dr].copy_from_slice(&st.elems[sr]);
             }
         }
         Op::TableInit { elem, table } => {
