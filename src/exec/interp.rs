@@ -356,7 +356,7 @@ macro_rules! dispatch_fold {
             => $sls:ident $slls:ident $sis:ident $slis:ident $ss:ident;)*]
      fset: [$($gop:ident $gty:ident $gfn:ident : $gl:ident $gll:ident => $gs:ident $gls:ident $glls:ident;)*]
      load: [$($lop:ident $ll:ident $la:ident $lty:ident $lm:ident;)*]) => {
-        match $op {
+        match *$op {
             $($arms)*
             $(Op::$il(i) => {
                 let b = <$ity>::from_slot($stack[$base + i as usize]);
@@ -807,7 +807,7 @@ fn run_loop<const METERED: bool>(
         // emits is an op index of that code, `br_table` only skips over
         // its own `len + 1` entries, and return addresses point into code
         // kept alive by the frame or the loop.
-        let op = unsafe { *pc };
+        let op: &Op = unsafe { &*pc };
         pc = unsafe { pc.add(1) };
         crate::for_each_num_op! { dispatch_num; (op, stack, sp, mv, base, jump, tos) {
             Op::Unreachable => return Err(TrapCode::Unreachable.into()),
@@ -954,7 +954,7 @@ fn run_loop<const METERED: bool>(
             }
             Op::TableGet(..) | Op::TableSet(..) | Op::TableSize(..) | Op::TableGrow(..) | Op::TableFill(..) | Op::TableCopy { .. } | Op::TableInit { .. } | Op::ElemDrop(..) | Op::MemorySize | Op::MemoryGrow | Op::MemoryFill | Op::MemoryCopy | Op::MemoryInit(..) | Op::DataDrop(..) => {
                 flush!();
-                sp = rare_op(store, ctx.inst, ctx.mem, stack, sp, op)?;
+                sp = rare_op(store, ctx.inst, ctx.mem, stack, sp, *op)?;
                 // `memory.grow` changes the length.
                 mv = mem_view(store, ctx.mem);
                 reload!();
