@@ -359,7 +359,18 @@ impl Lower<'_> {
             Instr::Select(_) => self.op(3, 1, Op::Select)?,
             Instr::LocalGet(i) => self.op(0, 1, Op::LocalGet(*i))?,
             Instr::LocalSet(i) => self.op(1, 0, Op::LocalSet(*i))?,
-            Instr::LocalTee(i) => self.op(1, 1, Op::LocalTee(*i))?,
+            Instr::LocalTee(i) => {
+                // After an op with a form writing a local, `local.tee` is
+                // `local.set` (folded into it) + `local.get` (which may fold
+                // into the consumer).
+                let pc = self.pc();
+                if self.barrier != pc && pc > 0 && self.ops[pc as usize - 1].has_set_form() {
+                    self.op(1, 0, Op::LocalSet(*i))?;
+                    self.op(0, 1, Op::LocalGet(*i))?;
+                } else {
+                    self.op(1, 1, Op::LocalTee(*i))?;
+                }
+            }
             Instr::GlobalGet(i) => self.op(0, 1, Op::GlobalGet(*i))?,
             Instr::GlobalSet(i) => self.op(1, 0, Op::GlobalSet(*i))?,
             Instr::TableGet(t) => self.op(1, 1, Op::TableGet(*t))?,
@@ -395,20 +406,30 @@ impl Lower<'_> {
     fn op(&mut self, pops: u32, pushes: u32, op: Op) -> Result<()> {
         self.pop(pops)?;
         self.push(pushes);
-        // Peephole: fold common operand pairs into one op, unless a label
-        // lands between the two.
-        let pc = self.pc();
-        if self.barrier != pc && pc > 0 {
-            let last = &mut self.ops[pc as usize - 1];
-            let fused = match (*last, op) {
-                (Op::LocalGet(a), Op::LocalGet(b)) => Some(Op::LocalGet2(a, b)),
-                // Validation makes the constant an i32 here.
-                (Op::Const(c), Op::I32Add) => Some(Op::I32AddImm(c as u32)),
-                _ => None,
-            };
-            if let Some(f) = fused {
-                *last = f;
+        // Peephole: fold operand patterns into one op (see `fold`), unless
+        // a label lands between the two. A folded op may fold again with
+        // the one before it (`local.get; i32.const; i32.add`).
+        let pc = self.pc() as usize;
+        if self.barrier as usize != pc && pc > 0 {
+            if let Some(f) = Op::fold(self.ops[pc - 1], op) {
+                self.ops[pc - 1] = f;
+                if pc >= 2 && (self.barrier as usize) < pc - 1 {
+                    if let Some(g) = Op::fold(self.ops[pc - 2], f) {
+                        self.ops[pc - 2] = g;
+                        self.ops.pop();
+                    }
+                }
                 return Ok(());
+            }
+            // `local.tee a; local.get b` folded early; if the get folds
+            // into this op instead, prefer that: the result may then fuse
+            // with a branch.
+            if let Some((first, get)) = self.ops[pc - 1].split() {
+                if let Some(f) = Op::fold(get, op) {
+                    self.ops[pc - 1] = first;
+                    self.ops.push(f);
+                    return Ok(());
+                }
             }
         }
         self.ops.push(op);

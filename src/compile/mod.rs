@@ -6,6 +6,7 @@
 //! for labels. Numeric and memory instructions map 1:1 from the tables in
 //! [`crate::isa`].
 
+mod fold;
 mod lower;
 
 pub use lower::compile_module;
@@ -20,6 +21,21 @@ macro_rules! define_op_num {
 
 macro_rules! define_op_mem {
     ($($nop:ident)* ; $($mop:ident $code:literal $name:literal $kind:ident $ty:ident $align:literal $reg:ident => $mem:ident)*) => {
+        crate::for_each_fold_op! { define_op_all; ($($nop)*) ($($mop)*) }
+    };
+}
+
+macro_rules! define_op_all {
+    (($($nop:ident)*) ($($mop:ident)*)
+     int: [$($iop:ident $ity:ident $ifn:ident : $il:ident $ill:ident $ii:ident $ili:ident;)*]
+     float: [$($fop:ident $fty:ident $ffn:ident : $fl:ident $fll:ident;)*]
+     branch: [$($bop:ident $bty:ident $bfn:ident : $cl:ident $cll:ident $ci:ident $cli:ident
+               => $b:ident $bl:ident $bll:ident $bi:ident $bli:ident
+               / $nb:ident $nbl:ident $nbll:ident $nbi:ident $nbli:ident;)*]
+     set: [$($sop:ident $sty:ident $sfn:ident : $sl:ident $sll:ident $si:ident $sli:ident
+            => $sls:ident $slls:ident $sis:ident $slis:ident $ss:ident;)*]
+     fset: [$($gop:ident $gty:ident $gfn:ident : $gl:ident $gll:ident => $gs:ident $gls:ident $glls:ident;)*]
+     load: [$($lop:ident $ll:ident $la:ident $lty:ident $lm:ident;)*]) => {
         /// One instruction of the internal code. Branch targets are absolute
         /// indices into [`Code::ops`]; local indices are relative to the
         /// frame base (parameters first, then declared locals).
@@ -37,18 +53,14 @@ macro_rules! define_op_mem {
             BrIfNz(u32),
             /// Pops a condition; when non-zero, jumps with an adjustment.
             BrIfNzAdj { target: u32, drop: u32, keep: u32 },
-            /// Fused `i32.<cmp>` + `br_if`/`if`: pops two i32 operands and
-            /// jumps when the comparison holds (nothing dropped).
-            BrIfI32Eq(u32),
-            BrIfI32Ne(u32),
-            BrIfI32LtS(u32),
-            BrIfI32LtU(u32),
-            BrIfI32GtS(u32),
-            BrIfI32GtU(u32),
-            BrIfI32LeS(u32),
-            BrIfI32LeU(u32),
-            BrIfI32GeS(u32),
-            BrIfI32GeU(u32),
+            /// Fused `i32.<cmp>` + `br_if`/`if`: jumps (the last field)
+            /// when the comparison holds, nothing dropped. Operands as in
+            /// the comparison's forms (see `fold`).
+            $($b(u32),)*
+            $($bl(u32, u32),)*
+            $($bll(u32, u32, u32),)*
+            $($bi(u32, u32),)*
+            $($bli(u32, u32, u32),)*
             /// Pops an index `i`; continues at the `min(i, len)`-th of the
             /// `len + 1` `Br`/`BrAdj`/`Return` ops that follow.
             BrTable(u32),
@@ -68,8 +80,30 @@ macro_rules! define_op_mem {
             LocalGet(u32),
             /// Two `local.get`s.
             LocalGet2(u32, u32),
-            /// `i32.const c` + `i32.add`.
-            I32AddImm(u32),
+            /// `local.tee a` + `local.get b`.
+            LocalTeeGet(u32, u32),
+            /// `local.set a` + `local.get b`.
+            LocalSetGet(u32, u32),
+            /// `local.get a` + `local.set b`.
+            LocalCopy(u32, u32),
+            /// `*.const c` + `local.set d`: `(d, c)`.
+            LocalConst(u32, u64),
+            /// `i64.eqz` + `br_if`: jumps when the top is zero.
+            BrIfI64Z(u32),
+            /// `i64.eqz` + `if`: jumps when the top is not zero.
+            BrIfI64Nz(u32),
+            $($sls(u32, u32), $slls(u32, u32, u32), $sis(u32, u32), $slis(u32, u32, u32), $ss(u32),)*
+            $($gs(u32), $gls(u32, u32), $glls(u32, u32, u32),)*
+            $($il(u32), $ill(u32, u32), $ii(u32), $ili(u32, u32),)*
+            $($fl(u32), $fll(u32, u32),)*
+            /// Loads from the address in local a: `(a, offset)`.
+            $($ll(u32, u32),)*
+            /// Loads from the top plus c: `(c, offset)`.
+            $($la(u32, u32),)*
+            /// `local.get i` + `br_if`: jumps when local i (an i32) is non-zero.
+            BrIfLocalNz(u32, u32),
+            /// `local.get i` + `if`: jumps when local i is zero.
+            BrIfLocalZ(u32, u32),
             LocalSet(u32),
             LocalTee(u32),
             GlobalGet(u32),
@@ -99,10 +133,9 @@ macro_rules! define_op_mem {
             /// The branch target of a jump, for patching forward branches.
             pub fn target_mut(&mut self) -> Option<&mut u32> {
                 match self {
-                    Op::Br(t) | Op::BrIfZ(t) | Op::BrIfNz(t)
-                    | Op::BrIfI32Eq(t) | Op::BrIfI32Ne(t)
-                    | Op::BrIfI32LtS(t) | Op::BrIfI32LtU(t) | Op::BrIfI32GtS(t) | Op::BrIfI32GtU(t)
-                    | Op::BrIfI32LeS(t) | Op::BrIfI32LeU(t) | Op::BrIfI32GeS(t) | Op::BrIfI32GeU(t) => Some(t),
+                    Op::Br(t) | Op::BrIfZ(t) | Op::BrIfNz(t) | Op::BrIfI64Z(t) | Op::BrIfI64Nz(t) => Some(t),
+                    Op::BrIfLocalNz(_, t) | Op::BrIfLocalZ(_, t) => Some(t),
+                    $(Op::$b(t) | Op::$bl(_, t) | Op::$bll(_, _, t) | Op::$bi(_, t) | Op::$bli(_, _, t) => Some(t),)*
                     Op::BrAdj { target, .. } | Op::BrIfNzAdj { target, .. } => Some(target),
                     _ => None,
                 }
@@ -113,17 +146,67 @@ macro_rules! define_op_mem {
             /// or zero when `negate`. `None` if it cannot be fused.
             pub fn fuse_branch(self, t: u32, negate: bool) -> Option<Op> {
                 Some(match (self, negate) {
-                    (Op::I32Eqz, false) | (Op::I32Eqz, true) => return Some(if negate { Op::BrIfNz(t) } else { Op::BrIfZ(t) }),
-                    (Op::I32Eq, false) | (Op::I32Ne, true) => Op::BrIfI32Eq(t),
-                    (Op::I32Ne, false) | (Op::I32Eq, true) => Op::BrIfI32Ne(t),
-                    (Op::I32LtS, false) | (Op::I32GeS, true) => Op::BrIfI32LtS(t),
-                    (Op::I32LtU, false) | (Op::I32GeU, true) => Op::BrIfI32LtU(t),
-                    (Op::I32GtS, false) | (Op::I32LeS, true) => Op::BrIfI32GtS(t),
-                    (Op::I32GtU, false) | (Op::I32LeU, true) => Op::BrIfI32GtU(t),
-                    (Op::I32LeS, false) | (Op::I32GtS, true) => Op::BrIfI32LeS(t),
-                    (Op::I32LeU, false) | (Op::I32GtU, true) => Op::BrIfI32LeU(t),
-                    (Op::I32GeS, false) | (Op::I32LtS, true) => Op::BrIfI32GeS(t),
-                    (Op::I32GeU, false) | (Op::I32LtU, true) => Op::BrIfI32GeU(t),
+                    (Op::I32Eqz, false) => Op::BrIfZ(t),
+                    (Op::I32Eqz, true) => Op::BrIfNz(t),
+                    (Op::I64Eqz, false) => Op::BrIfI64Z(t),
+                    (Op::I64Eqz, true) => Op::BrIfI64Nz(t),
+                    (Op::LocalGet(i), false) => Op::BrIfLocalNz(i, t),
+                    (Op::LocalGet(i), true) => Op::BrIfLocalZ(i, t),
+                    $((Op::$bop, false) => Op::$b(t),
+                    (Op::$bop, true) => Op::$nb(t),
+                    (Op::$cl(i), false) => Op::$bl(i, t),
+                    (Op::$cl(i), true) => Op::$nbl(i, t),
+                    (Op::$cll(a, b), false) => Op::$bll(a, b, t),
+                    (Op::$cll(a, b), true) => Op::$nbll(a, b, t),
+                    (Op::$ci(c), false) => Op::$bi(c, t),
+                    (Op::$ci(c), true) => Op::$nbi(c, t),
+                    (Op::$cli(a, c), false) => Op::$bli(a, c, t),
+                    (Op::$cli(a, c), true) => Op::$nbli(a, c, t),)*
+                    _ => return None,
+                })
+            }
+
+            /// The two ops a folded `local.tee`/`local.set` + `local.get` came from.
+            pub fn split(self) -> Option<(Op, Op)> {
+                match self {
+                    Op::LocalTeeGet(a, b) => Some((Op::LocalTee(a), Op::LocalGet(b))),
+                    Op::LocalSetGet(a, b) => Some((Op::LocalSet(a), Op::LocalGet(b))),
+                    _ => None,
+                }
+            }
+
+            /// Whether this op has a form that stores its result in a local
+            /// (so `local.tee` after it is better as `local.set; local.get`).
+            pub fn has_set_form(self) -> bool {
+                matches!(self, $(Op::$sop | Op::$sl(_) | Op::$sll(..) | Op::$si(_) | Op::$sli(..))|*
+                    | $(Op::$gop | Op::$gl(_) | Op::$gll(..))|* | Op::Const(_))
+            }
+
+            /// Folds `prev` (the op before) and this op into one, if they
+            /// form an operand pattern of the `fold` table.
+            pub fn fold(prev: Op, op: Op) -> Option<Op> {
+                Some(match (prev, op) {
+                    (Op::LocalGet(a), Op::LocalGet(b)) => Op::LocalGet2(a, b),
+                    (Op::LocalTee(a), Op::LocalGet(b)) => Op::LocalTeeGet(a, b),
+                    (Op::LocalSet(a), Op::LocalGet(b)) => Op::LocalSetGet(a, b),
+                    (Op::LocalGet(a), Op::LocalSet(b)) => Op::LocalCopy(a, b),
+                    (Op::Const(c), Op::LocalSet(d)) => Op::LocalConst(d, c),
+                    $((Op::$sl(i), Op::LocalSet(d)) => Op::$sls(i, d),
+                    (Op::$sll(a, b), Op::LocalSet(d)) => Op::$slls(a, b, d),
+                    (Op::$si(c), Op::LocalSet(d)) => Op::$sis(c, d),
+                    (Op::$sli(a, c), Op::LocalSet(d)) => Op::$slis(a, c, d),
+                    (Op::$sop, Op::LocalSet(d)) => Op::$ss(d),)*
+                    $((Op::$gop, Op::LocalSet(d)) => Op::$gs(d),
+                    (Op::$gl(i), Op::LocalSet(d)) => Op::$gls(i, d),
+                    (Op::$gll(a, b), Op::LocalSet(d)) => Op::$glls(a, b, d),)*
+                    $((Op::LocalGet(i), Op::$iop) => Op::$il(i),
+                    (Op::LocalGet2(a, b), Op::$iop) => Op::$ill(a, b),
+                    (Op::Const(c), Op::$iop) if imm_fits!($ity, c) => Op::$ii(c as u32),
+                    (Op::LocalGet(a), Op::$ii(c)) => Op::$ili(a, c),)*
+                    $((Op::LocalGet(i), Op::$fop) => Op::$fl(i),
+                    (Op::LocalGet2(a, b), Op::$fop) => Op::$fll(a, b),)*
+                    $((Op::LocalGet(a), Op::$lop(off)) => Op::$ll(a, off),
+                    (Op::I32AddI(c), Op::$lop(off)) => Op::$la(c, off),)*
                     _ => return None,
                 })
             }
@@ -137,6 +220,17 @@ macro_rules! define_op_mem {
                 match op { $(MemOp::$mop => Op::$mop(offset),)* }
             }
         }
+    };
+}
+
+/// Whether constant slot `c` can be an immediate of an op on `$ty`: any
+/// i32; an i64 that is a sign-extended i32.
+macro_rules! imm_fits {
+    (i32, $c:expr) => {
+        true
+    };
+    (i64, $c:expr) => {
+        $c as i32 as i64 as u64 == $c
     };
 }
 

@@ -106,6 +106,13 @@ impl MemBuf {
         Some(())
     }
 
+    /// The base address, derived from the mapping itself (not from a
+    /// borrow), so it stays usable next to later borrows of the bytes.
+    #[inline]
+    pub(crate) fn as_raw(&self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+
     /// Reserved bytes: the size this memory can grow to in place.
     #[allow(dead_code)]
     pub(crate) fn reserved(&self) -> usize {

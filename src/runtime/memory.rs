@@ -40,6 +40,14 @@ impl MemInst {
         self.max
     }
 
+    /// Base address and accessible length, for the interpreter's cached
+    /// view. The base never changes (see `membuf`); the length changes on
+    /// `grow` only.
+    #[inline]
+    pub(crate) fn raw(&self) -> (*mut u8, usize) {
+        (self.data.as_raw(), self.data.len())
+    }
+
     pub(crate) fn data(&self) -> &[u8] {
         &self.data
     }
@@ -67,23 +75,6 @@ impl MemInst {
             Some(end) if end <= self.data.len() as u64 => Ok(addr as usize..end as usize),
             _ => Err(TrapCode::OutOfBoundsMemoryAccess),
         }
-    }
-
-    /// Reads `N` bytes at `addr` (already including the memarg offset).
-    #[inline(always)]
-    pub(crate) fn load<const N: usize>(&self, addr: u64) -> Result<[u8; N], TrapCode> {
-        let r = self.range(addr, N as u64)?;
-        let mut b = [0u8; N];
-        b.copy_from_slice(&self.data[r]);
-        Ok(b)
-    }
-
-    /// Writes `N` bytes at `addr`.
-    #[inline(always)]
-    pub(crate) fn store<const N: usize>(&mut self, addr: u64, b: [u8; N]) -> Result<(), TrapCode> {
-        let r = self.range(addr, N as u64)?;
-        self.data[r].copy_from_slice(&b);
-        Ok(())
     }
 
     /// `memory.fill` (bounds checked before writing).

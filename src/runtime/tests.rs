@@ -533,8 +533,13 @@ fn fused_compare_and_branch() {
                 drop i32.const 5)))"#,
     );
     let ops = &m.inner.code.ops;
-    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::BrIfI32LtU(_))));
-    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::BrIfI32GeS(_))));
+    // The loop test: `i += 1` goes straight to the local, and the branch
+    // compares two locals.
+    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::I32AddLIS(1, 1, 1))));
+    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::BrIfI32LtULL(1, 0, _))));
+    // `lt_s (local.get 0) (i32.const 0)` + `if`: the negated test, its
+    // operands folded in.
+    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::BrIfI32GeSLI(0, 0, _))));
     let mut s = Store::new();
     let i = s.instantiate(&m, &[]).unwrap();
     assert_eq!(call(&mut s, i, "count", &[I32(10)]).unwrap(), vec![I32(10)]);
@@ -608,4 +613,50 @@ fn call_into_other_instance_of_same_module() {
     let c = s.instantiate(&m, &[Extern::Global(ga), Extern::Func(get_b)]).unwrap();
     assert_eq!(call(&mut s, b, "get", &[]).unwrap(), vec![I32(11)]);
     assert_eq!(call(&mut s, c, "get", &[]).unwrap(), vec![I32(12)]);
+}
+
+#[test]
+fn folded_operand_forms_keep_wasm_semantics() {
+    use crate::compile::Op;
+    let m = module(
+        r#"(module (memory 1)
+        (data (i32.const 0) "\01\02\03\04")
+        ;; top + const wraps at 32 bits before the memarg offset is added.
+        (func (export "load_wrap") (param i32) (result i32)
+            (i32.load8_u offset=1 (i32.add (i32.mul (local.get 0) (i32.const 1)) (i32.const 2))))
+        ;; An i64 immediate is a sign-extended i32; larger constants stay
+        ;; on the stack.
+        (func (export "i64_imm") (param i64) (result i64)
+            (i64.add (i64.mul (local.get 0) (i64.const -3)) (i64.const 0x100000000)))
+        ;; Result to a local, then the same local read back (set = get).
+        (func (export "set_get") (param i32) (result i32) (local i32)
+            (local.set 1 (i32.sub (local.get 0) (i32.const 5)))
+            (local.set 0 (local.get 1))
+            (i32.mul (local.tee 1 (i32.add (local.get 1) (local.get 0))) (local.get 1)))
+        ;; A test of a local against an i64 immediate, taken and not.
+        (func (export "i64_branch") (param i64) (result i32)
+            (block (br_if 0 (i64.gt_u (local.get 0) (i64.const -2))) (return (i32.const 7)))
+            (i32.const 9))
+        ;; select with the top of the stack cached in a register.
+        (func (export "sel") (param i32 i32 i32) (result i32)
+            (select (local.get 0) (local.get 1) (local.get 2))))"#,
+    );
+    let ops = &m.inner.code.ops;
+    assert!(ops.iter().any(|o| matches!(o, Op::I32Load8UA(2, 1))));
+    assert!(ops.iter().any(|o| matches!(o, Op::I64MulLI(0, c) if *c == -3i32 as u32)));
+    assert!(ops.iter().any(|o| matches!(o, Op::Const(0x1_0000_0000))));
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    // -1 + 2 wraps to 1; + offset 1 reads byte 2.
+    assert_eq!(call(&mut s, i, "load_wrap", &[I32(-1)]).unwrap(), vec![I32(3)]);
+    assert_eq!(call(&mut s, i, "load_wrap", &[I32(0)]).unwrap(), vec![I32(4)]);
+    assert!(call(&mut s, i, "load_wrap", &[I32(65533)]).is_err());
+    assert_eq!(call(&mut s, i, "i64_imm", &[I64(5)]).unwrap(), vec![I64(-15 + 0x1_0000_0000)]);
+    // x = 12: l1 = 7, l0 = 7, l1 = 14, 14 * 14.
+    assert_eq!(call(&mut s, i, "set_get", &[I32(12)]).unwrap(), vec![I32(196)]);
+    assert!(ops.iter().any(|o| matches!(o, Op::BrIfI64GtULI(0, c, _) if *c == -2i32 as u32)));
+    assert_eq!(call(&mut s, i, "i64_branch", &[I64(-1)]).unwrap(), vec![I32(9)]);
+    assert_eq!(call(&mut s, i, "i64_branch", &[I64(3)]).unwrap(), vec![I32(7)]);
+    assert_eq!(call(&mut s, i, "sel", &[I32(1), I32(2), I32(0)]).unwrap(), vec![I32(2)]);
+    assert_eq!(call(&mut s, i, "sel", &[I32(1), I32(2), I32(5)]).unwrap(), vec![I32(1)]);
 }
