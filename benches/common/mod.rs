@@ -35,32 +35,18 @@ pub fn bench_mode() -> bool {
 }
 
 pub fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("benches")
-        .join("corpus")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches").join("corpus")
 }
 
 /// Reads the manifest and the programs' `.wasm` files.
 pub fn corpus() -> Vec<Program> {
     let dir = corpus_dir();
-    let manifest =
-        std::fs::read_to_string(dir.join("manifest.txt")).expect("benches/corpus/manifest.txt");
+    let manifest = std::fs::read_to_string(dir.join("manifest.txt")).expect("benches/corpus/manifest.txt");
     let mut programs = Vec::new();
-    for line in manifest
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
+    for line in manifest.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
         let f: Vec<&str> = line.split_whitespace().collect();
-        assert_eq!(
-            f.len(),
-            5,
-            "manifest line {line:?}: want name quick_n sum bench_n sum"
-        );
-        let num = |s: &str| {
-            s.parse::<u32>()
-                .unwrap_or_else(|_| panic!("manifest line {line:?}: bad number {s:?}"))
-        };
+        assert_eq!(f.len(), 5, "manifest line {line:?}: want name quick_n sum bench_n sum");
+        let num = |s: &str| s.parse::<u32>().unwrap_or_else(|_| panic!("manifest line {line:?}: bad number {s:?}"));
         let path = dir.join(format!("{}.wasm", f[0]));
         let wasm = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         programs.push(Program {
@@ -150,22 +136,14 @@ pub fn catch<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
 /// Prepares `p` on an engine and checks its checksum once at the quick n
 /// (cheap, so programs that criterion's filter skips cost nothing). A wrong
 /// checksum panics: a fast wrong answer must not look like a result.
-pub fn prepare_checked(
-    engine: &str,
-    prepare: Prepare,
-    p: &Program,
-) -> Result<Box<dyn Runner>, String> {
+pub fn prepare_checked(engine: &str, prepare: Prepare, p: &Program) -> Result<Box<dyn Runner>, String> {
     let (n, sum) = p.quick;
     let (runner, got) = catch(|| {
         let mut runner = prepare(&p.wasm)?;
         let got = runner.run(n);
         Ok((runner, got))
     })?;
-    assert_eq!(
-        got, sum,
-        "{engine}: {}: run({n}) returned {got}, expected {sum}",
-        p.name
-    );
+    assert_eq!(got, sum, "{engine}: {}: run({n}) returned {got}, expected {sum}", p.name);
     Ok(runner)
 }
 
@@ -178,10 +156,7 @@ struct WasmintRunner {
 
 impl Runner for WasmintRunner {
     fn run(&mut self, n: u32) -> u32 {
-        let out = self
-            .store
-            .call(self.run, &[wasmint::Value::I32(n as i32)])
-            .expect("wasmint: run trapped");
+        let out = self.store.call(self.run, &[wasmint::Value::I32(n as i32)]).expect("wasmint: run trapped");
         match out.as_slice() {
             [wasmint::Value::I32(v)] => *v as u32,
             other => panic!("wasmint: run returned {other:?}"),
@@ -193,9 +168,7 @@ pub fn wasmint_module(wasm: &[u8]) -> Result<wasmint::Module, String> {
     wasmint::Module::new(wasm).map_err(|e| e.to_string())
 }
 
-pub fn wasmint_instantiate(
-    module: &wasmint::Module,
-) -> Result<(wasmint::Store, wasmint::Instance), String> {
+pub fn wasmint_instantiate(module: &wasmint::Module) -> Result<(wasmint::Store, wasmint::Instance), String> {
     let mut store = wasmint::Store::new();
     let instance = store.instantiate(module, &[]).map_err(|e| e.to_string())?;
     Ok((store, instance))
@@ -219,9 +192,7 @@ struct WasmiRunner {
 
 impl Runner for WasmiRunner {
     fn run(&mut self, n: u32) -> u32 {
-        self.run
-            .call(&mut self.store, n)
-            .expect("wasmi: run trapped")
+        self.run.call(&mut self.store, n).expect("wasmi: run trapped")
     }
 }
 
@@ -229,11 +200,7 @@ impl Runner for WasmiRunner {
 /// now, translate each function on its first call).
 pub fn wasmi_engine(lazy: bool) -> wasmi::Engine {
     let mut config = wasmi::Config::default();
-    config.compilation_mode(if lazy {
-        wasmi::CompilationMode::LazyTranslation
-    } else {
-        wasmi::CompilationMode::Eager
-    });
+    config.compilation_mode(if lazy { wasmi::CompilationMode::LazyTranslation } else { wasmi::CompilationMode::Eager });
     wasmi::Engine::new(&config)
 }
 
@@ -243,9 +210,7 @@ pub fn wasmi_instantiate(
 ) -> Result<(wasmi::Store<()>, wasmi::Instance), String> {
     let mut store = wasmi::Store::new(engine, ());
     let linker = wasmi::Linker::<()>::new(engine);
-    let instance = linker
-        .instantiate_and_start(&mut store, module)
-        .map_err(|e| e.to_string())?;
+    let instance = linker.instantiate_and_start(&mut store, module).map_err(|e| e.to_string())?;
     Ok((store, instance))
 }
 
@@ -253,8 +218,6 @@ fn wasmi_prepare(wasm: &[u8]) -> Result<Box<dyn Runner>, String> {
     let engine = wasmi_engine(false);
     let module = wasmi::Module::new(&engine, wasm).map_err(|e| e.to_string())?;
     let (store, instance) = wasmi_instantiate(&engine, &module)?;
-    let run = instance
-        .get_typed_func::<u32, u32>(&store, "run")
-        .map_err(|e| e.to_string())?;
+    let run = instance.get_typed_func::<u32, u32>(&store, "run").map_err(|e| e.to_string())?;
     Ok(Box::new(WasmiRunner { store, run }))
 }

@@ -26,6 +26,27 @@ pub struct Module {
     pub customs: Vec<CustomSection>,
     /// The parsed `name` section, when present and well-formed.
     pub names: Option<Names>,
+    /// Where each section starts, for errors about items that carry no
+    /// offset of their own (imports, exports, limits, start).
+    pub sections: SectionOffsets,
+}
+
+/// Byte offset of each section's contents in the module (0 when absent).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct SectionOffsets {
+    pub types: usize,
+    pub imports: usize,
+    pub funcs: usize,
+    pub tables: usize,
+    pub memories: usize,
+    pub globals: usize,
+    pub exports: usize,
+    pub start: usize,
+    pub elems: usize,
+    pub data_count: usize,
+    pub codes: usize,
+    pub datas: usize,
 }
 
 /// An import.

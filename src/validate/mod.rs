@@ -72,12 +72,12 @@ pub const MAX_FUNC_ARITY: usize = 1000;
 /// limit, as every call materialises them (wasmparser's limit too).
 pub const MAX_LOCALS: u64 = 50_000;
 
-fn check_func_type(ty: &FuncType) -> Result<()> {
+fn check_func_type(ty: &FuncType, offset: usize) -> Result<()> {
     if ty.params.len() > MAX_FUNC_ARITY || ty.results.len() > MAX_FUNC_ARITY {
-        return err("function type has too many parameters or results (implementation limit)", 0);
+        return err("function type has too many parameters or results (implementation limit)", offset);
     }
     for &t in ty.params.iter().chain(ty.results.iter()) {
-        check_val_type(t, 0)?;
+        check_val_type(t, offset)?;
     }
     Ok(())
 }
@@ -98,12 +98,12 @@ fn check_limits(l: &Limits, range: u64, msg: &str, offset: usize) -> Result<()> 
     Ok(())
 }
 
-fn check_table_type(t: &TableType) -> Result<()> {
-    check_limits(&t.limits, u64::from(u32::MAX), "table size must be at most 2^32-1", 0)
+fn check_table_type(t: &TableType, offset: usize) -> Result<()> {
+    check_limits(&t.limits, u64::from(u32::MAX), "table size must be at most 2^32-1", offset)
 }
 
-fn check_memory_type(t: &MemType) -> Result<()> {
-    check_limits(&t.limits, u64::from(MAX_PAGES), "memory size must be at most 65536 pages (4GiB)", 0)
+fn check_memory_type(t: &MemType, offset: usize) -> Result<()> {
+    check_limits(&t.limits, u64::from(MAX_PAGES), "memory size must be at most 65536 pages (4GiB)", offset)
 }
 
 impl<'m> ModuleCtx<'m> {
@@ -117,19 +117,20 @@ impl<'m> ModuleCtx<'m> {
         let mut tables = Vec::new();
         let mut memories = Vec::new();
         let mut globals = Vec::with_capacity(module.globals.len());
+        let at = module.sections;
         for ty in &module.types {
-            check_func_type(ty)?;
+            check_func_type(ty, at.types)?;
         }
         // The reference interpreter checks imports last to first (a fold_right).
         for imp in module.imports.iter().rev() {
             match &imp.desc {
                 ImportDesc::Func(t) if *t as usize >= module.types.len() => {
-                    return err(format!("unknown type {t}"), 0);
+                    return err(format!("unknown type {t}"), at.imports);
                 }
                 ImportDesc::Func(_) => {}
-                ImportDesc::Table(t) => check_table_type(t)?,
-                ImportDesc::Memory(m) => check_memory_type(m)?,
-                ImportDesc::Global(g) => check_val_type(g.val, 0)?,
+                ImportDesc::Table(t) => check_table_type(t, at.imports)?,
+                ImportDesc::Memory(m) => check_memory_type(m, at.imports)?,
+                ImportDesc::Global(g) => check_val_type(g.val, at.imports)?,
             }
         }
         for imp in &module.imports {
@@ -143,8 +144,9 @@ impl<'m> ModuleCtx<'m> {
         let num_imported_globals = globals.len();
         for (i, &t) in module.funcs.iter().enumerate() {
             if t as usize >= module.types.len() {
-                // The function section has no offsets; point at the body.
-                let at = module.codes.get(i).map_or(0, |c| c.offset);
+                // The function section has no per-entry offsets; point at
+                // the body, else at the section.
+                let at = module.codes.get(i).map_or(module.sections.funcs, |c| c.offset);
                 return err(format!("unknown type {t}"), at);
             }
             funcs.push(t);
@@ -300,10 +302,10 @@ pub fn validate(module: &Module) -> Result<()> {
         const_expr::check(&ctx, &g.init, g.ty.val)?;
     }
     for t in &module.tables {
-        check_table_type(t)?;
+        check_table_type(t, module.sections.tables)?;
     }
     for m in &module.memories {
-        check_memory_type(m)?;
+        check_memory_type(m, module.sections.memories)?;
     }
 
     // Element segments (3.4.5).
@@ -351,7 +353,7 @@ pub fn validate(module: &Module) -> Result<()> {
 
     // Functions (3.4.1).
     if module.codes.len() != module.funcs.len() {
-        return err("function and code section have inconsistent lengths", 0);
+        return err("function and code section have inconsistent lengths", module.sections.codes);
     }
     let mut fv = FuncValidator::new();
     for i in 0..module.codes.len() {
@@ -360,9 +362,10 @@ pub fn validate(module: &Module) -> Result<()> {
 
     // Start function (3.4.8).
     if let Some(s) = module.start {
-        let ty = ctx.func_type(s, 0)?;
+        let at = module.sections.start;
+        let ty = ctx.func_type(s, at)?;
         if !ty.params.is_empty() || !ty.results.is_empty() {
-            return err("start function must not have parameters or results", 0);
+            return err("start function must not have parameters or results", at);
         }
     }
 
@@ -372,20 +375,21 @@ pub fn validate(module: &Module) -> Result<()> {
     let mut names: Vec<(&str, usize)> = module.exports.iter().enumerate().map(|(i, e)| (e.name.as_str(), i)).collect();
     names.sort_unstable();
     let first_dup = names.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| w[1].1).min();
+    let at = module.sections.exports;
     for (i, e) in module.exports.iter().enumerate() {
         match e.desc {
-            ExportDesc::Func(f) => ctx.func_type(f, 0).map(drop)?,
-            ExportDesc::Table(t) => ctx.table(t, 0).map(drop)?,
-            ExportDesc::Memory(m) => ctx.memory(m, 0).map(drop)?,
-            ExportDesc::Global(g) => ctx.global(g, 0).map(drop)?,
+            ExportDesc::Func(f) => ctx.func_type(f, at).map(drop)?,
+            ExportDesc::Table(t) => ctx.table(t, at).map(drop)?,
+            ExportDesc::Memory(m) => ctx.memory(m, at).map(drop)?,
+            ExportDesc::Global(g) => ctx.global(g, at).map(drop)?,
         }
         if first_dup == Some(i) {
-            return err(format!("duplicate export name \"{}\"", e.name), 0);
+            return err(format!("duplicate export name \"{}\"", e.name), at);
         }
     }
 
     if ctx.memories.len() > 1 {
-        return err("multiple memories are not allowed", 0);
+        return err("multiple memories are not allowed", module.sections.memories.max(module.sections.imports));
     }
     Ok(())
 }
