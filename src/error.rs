@@ -9,6 +9,7 @@ use std::fmt;
 
 /// Why a trap happened. `Display` gives the spec suite's wording.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
 pub enum TrapCode {
     /// `unreachable` was executed.
     Unreachable,

@@ -7,8 +7,10 @@
 //!
 //! Row: `Variant opcode "name" shape in -> out semantics_fn`.
 //! `opcode` is the byte, or `0xFC00 | sub` for the `0xFC`-prefixed ones.
-//! Shapes: `un` `(in) -> out`, `bin` `(in, in) -> out`, and their trapping
-//! forms `un_trap`/`bin_trap` whose function returns `Result<out, TrapCode>`.
+//! Shapes: `un` `(in) -> out`, `bin` `(in, in) -> out`, `cmp` a binary
+//! comparison `(in, in) -> i32` (0 or 1; the engine fuses these with
+//! branches), and the trapping forms `un_trap`/`bin_trap` whose function
+//! returns `Result<out, TrapCode>`.
 
 /// Calls `$m! { rows }` with the numeric instruction table.
 #[macro_export]
@@ -25,39 +27,39 @@ macro_rules! for_each_num_op {
     (@rows $m:ident [$($extra:tt)*]) => {
         $m! { $($extra)*
             I32Eqz 0x45 "i32.eqz" un i32 -> i32 i32_eqz
-            I32Eq 0x46 "i32.eq" bin i32 -> i32 i32_eq
-            I32Ne 0x47 "i32.ne" bin i32 -> i32 i32_ne
-            I32LtS 0x48 "i32.lt_s" bin i32 -> i32 i32_lt_s
-            I32LtU 0x49 "i32.lt_u" bin i32 -> i32 i32_lt_u
-            I32GtS 0x4A "i32.gt_s" bin i32 -> i32 i32_gt_s
-            I32GtU 0x4B "i32.gt_u" bin i32 -> i32 i32_gt_u
-            I32LeS 0x4C "i32.le_s" bin i32 -> i32 i32_le_s
-            I32LeU 0x4D "i32.le_u" bin i32 -> i32 i32_le_u
-            I32GeS 0x4E "i32.ge_s" bin i32 -> i32 i32_ge_s
-            I32GeU 0x4F "i32.ge_u" bin i32 -> i32 i32_ge_u
+            I32Eq 0x46 "i32.eq" cmp i32 -> i32 i32_eq
+            I32Ne 0x47 "i32.ne" cmp i32 -> i32 i32_ne
+            I32LtS 0x48 "i32.lt_s" cmp i32 -> i32 i32_lt_s
+            I32LtU 0x49 "i32.lt_u" cmp i32 -> i32 i32_lt_u
+            I32GtS 0x4A "i32.gt_s" cmp i32 -> i32 i32_gt_s
+            I32GtU 0x4B "i32.gt_u" cmp i32 -> i32 i32_gt_u
+            I32LeS 0x4C "i32.le_s" cmp i32 -> i32 i32_le_s
+            I32LeU 0x4D "i32.le_u" cmp i32 -> i32 i32_le_u
+            I32GeS 0x4E "i32.ge_s" cmp i32 -> i32 i32_ge_s
+            I32GeU 0x4F "i32.ge_u" cmp i32 -> i32 i32_ge_u
             I64Eqz 0x50 "i64.eqz" un i64 -> i32 i64_eqz
-            I64Eq 0x51 "i64.eq" bin i64 -> i32 i64_eq
-            I64Ne 0x52 "i64.ne" bin i64 -> i32 i64_ne
-            I64LtS 0x53 "i64.lt_s" bin i64 -> i32 i64_lt_s
-            I64LtU 0x54 "i64.lt_u" bin i64 -> i32 i64_lt_u
-            I64GtS 0x55 "i64.gt_s" bin i64 -> i32 i64_gt_s
-            I64GtU 0x56 "i64.gt_u" bin i64 -> i32 i64_gt_u
-            I64LeS 0x57 "i64.le_s" bin i64 -> i32 i64_le_s
-            I64LeU 0x58 "i64.le_u" bin i64 -> i32 i64_le_u
-            I64GeS 0x59 "i64.ge_s" bin i64 -> i32 i64_ge_s
-            I64GeU 0x5A "i64.ge_u" bin i64 -> i32 i64_ge_u
-            F32Eq 0x5B "f32.eq" bin f32 -> i32 f32_eq
-            F32Ne 0x5C "f32.ne" bin f32 -> i32 f32_ne
-            F32Lt 0x5D "f32.lt" bin f32 -> i32 f32_lt
-            F32Gt 0x5E "f32.gt" bin f32 -> i32 f32_gt
-            F32Le 0x5F "f32.le" bin f32 -> i32 f32_le
-            F32Ge 0x60 "f32.ge" bin f32 -> i32 f32_ge
-            F64Eq 0x61 "f64.eq" bin f64 -> i32 f64_eq
-            F64Ne 0x62 "f64.ne" bin f64 -> i32 f64_ne
-            F64Lt 0x63 "f64.lt" bin f64 -> i32 f64_lt
-            F64Gt 0x64 "f64.gt" bin f64 -> i32 f64_gt
-            F64Le 0x65 "f64.le" bin f64 -> i32 f64_le
-            F64Ge 0x66 "f64.ge" bin f64 -> i32 f64_ge
+            I64Eq 0x51 "i64.eq" cmp i64 -> i32 i64_eq
+            I64Ne 0x52 "i64.ne" cmp i64 -> i32 i64_ne
+            I64LtS 0x53 "i64.lt_s" cmp i64 -> i32 i64_lt_s
+            I64LtU 0x54 "i64.lt_u" cmp i64 -> i32 i64_lt_u
+            I64GtS 0x55 "i64.gt_s" cmp i64 -> i32 i64_gt_s
+            I64GtU 0x56 "i64.gt_u" cmp i64 -> i32 i64_gt_u
+            I64LeS 0x57 "i64.le_s" cmp i64 -> i32 i64_le_s
+            I64LeU 0x58 "i64.le_u" cmp i64 -> i32 i64_le_u
+            I64GeS 0x59 "i64.ge_s" cmp i64 -> i32 i64_ge_s
+            I64GeU 0x5A "i64.ge_u" cmp i64 -> i32 i64_ge_u
+            F32Eq 0x5B "f32.eq" cmp f32 -> i32 f32_eq
+            F32Ne 0x5C "f32.ne" cmp f32 -> i32 f32_ne
+            F32Lt 0x5D "f32.lt" cmp f32 -> i32 f32_lt
+            F32Gt 0x5E "f32.gt" cmp f32 -> i32 f32_gt
+            F32Le 0x5F "f32.le" cmp f32 -> i32 f32_le
+            F32Ge 0x60 "f32.ge" cmp f32 -> i32 f32_ge
+            F64Eq 0x61 "f64.eq" cmp f64 -> i32 f64_eq
+            F64Ne 0x62 "f64.ne" cmp f64 -> i32 f64_ne
+            F64Lt 0x63 "f64.lt" cmp f64 -> i32 f64_lt
+            F64Gt 0x64 "f64.gt" cmp f64 -> i32 f64_gt
+            F64Le 0x65 "f64.le" cmp f64 -> i32 f64_le
+            F64Ge 0x66 "f64.ge" cmp f64 -> i32 f64_ge
             I32Clz 0x67 "i32.clz" un i32 -> i32 i32_clz
             I32Ctz 0x68 "i32.ctz" un i32 -> i32 i32_ctz
             I32Popcnt 0x69 "i32.popcnt" un i32 -> i32 i32_popcnt

@@ -29,6 +29,9 @@ Usage:
       given (all of the host's with --inherit-env), and FILE ARGS as its
       arguments. Exit status: the program's exit code; 134 on a trap; 1 if
       FILE cannot be loaded or linked.
+  wasmint disasm FILE.wasm|FILE.wat [FUNC]...
+      Print the engine's translation of the defined functions (all, or
+      each FUNC: an export name or a function index): a developer's view.
   wasmint --version      print the version
   wasmint --help         print this help
 
@@ -52,6 +55,9 @@ pub fn main_with(args: &[String], out: &mut (dyn Write + Send), err: &mut dyn Wr
             }
         };
     }
+    if args.get(1).map(String::as_str) == Some("disasm") {
+        return disasm(&args[2..], out, err);
+    }
     let command = args::parse(args.get(1..).unwrap_or_default());
     match command {
         Ok(Command::Help) => {
@@ -68,6 +74,56 @@ pub fn main_with(args: &[String], out: &mut (dyn Write + Send), err: &mut dyn Wr
             2
         }
     }
+}
+
+/// `wasmint disasm FILE [FUNC]...`.
+fn disasm(args: &[String], out: &mut (dyn Write + Send), err: &mut dyn Write) -> i32 {
+    let Some(file) = args.first() else {
+        let _ = writeln!(err, "wasmint: disasm needs a file\n\n{HELP}");
+        return 2;
+    };
+    let module = match std::fs::read(file).map_err(|e| e.to_string()).and_then(|b| {
+        let b = if file.ends_with(".wat") { wat::parse_bytes(&b).map_err(|e| e.to_string())?.into_owned() } else { b };
+        crate::Module::new(&b).map_err(|e| e.to_string())
+    }) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = writeln!(err, "wasmint disasm: {file}: {e}");
+            return 1;
+        }
+    };
+    let m = module.syntax();
+    let imported = m.num_imported_funcs();
+    let mut funcs: Vec<usize> = Vec::new();
+    for a in &args[1..] {
+        let by_export = m.exports.iter().find_map(|e| match e.desc {
+            crate::syntax::ExportDesc::Func(i) if e.name == *a => Some(i as usize),
+            _ => None,
+        });
+        match by_export.or_else(|| a.parse().ok()).filter(|&i| i >= imported && i < imported + m.codes.len()) {
+            Some(i) => funcs.push(i),
+            None => {
+                let _ = writeln!(err, "wasmint disasm: no defined function {a:?}");
+                return 1;
+            }
+        }
+    }
+    if funcs.is_empty() {
+        funcs = (imported..imported + m.codes.len()).collect();
+    }
+    for i in funcs {
+        let code = &module.inner.code.funcs[i - imported];
+        let _ = writeln!(
+            out,
+            "func {i}: frame {} slots, {} params, {} locals, {} words",
+            code[0],
+            code[1],
+            code[2],
+            code.len()
+        );
+        let _ = write!(out, "{}", crate::compile::ops::disassemble(&code[crate::compile::CODE_HEADER..]));
+    }
+    0
 }
 
 #[cfg(test)]

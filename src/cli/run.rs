@@ -127,10 +127,25 @@ pub fn run(o: &RunOptions, err: &mut dyn Write) -> i32 {
         }
     };
     let mut store = Store::new();
-    let status = crate::wasi::run(&mut store, &module, ctx, o.invoke.as_deref());
+    let invoke_args: &[String] = if o.invoke.is_some() { &o.args } else { &[] };
+    let status = crate::wasi::run_with(&mut store, &module, ctx, o.invoke.as_deref(), invoke_args);
     let _ = std::io::stdout().flush();
     match status {
-        Ok(code) => code as i32,
+        Ok((code, results)) => {
+            // As wasmtime and wasmi print them: one result per line.
+            let mut out = std::io::stdout().lock();
+            for r in results {
+                let _ = match r {
+                    crate::Value::I32(v) => writeln!(out, "{v}"),
+                    crate::Value::I64(v) => writeln!(out, "{v}"),
+                    crate::Value::F32(v) => writeln!(out, "{v}"),
+                    crate::Value::F64(v) => writeln!(out, "{v}"),
+                    other => writeln!(out, "{other:?}"),
+                };
+            }
+            let _ = out.flush();
+            code as i32
+        }
         Err(Error::Trap(t)) => {
             let _ = writeln!(err, "wasmint run: trap: {t}");
             TRAP_STATUS

@@ -1,8 +1,11 @@
 //! Execution (spec 4): the semantics of instructions.
 //!
-//! [`num`] holds the pure numeric semantics; `interp` the dispatch loop
-//! over the internal code produced by [`crate::compile`].
-mod interp;
+//! [`num`] holds the pure numeric semantics; `handlers` the threaded
+//! handlers of the internal code produced by [`crate::compile`]; `engine`
+//! entering and leaving it and its slow paths.
+mod engine;
+mod handlers;
 pub mod num;
 
-pub(crate) use interp::invoke;
+pub(crate) use engine::invoke;
+pub use handlers::{fold_bin, fold_un};

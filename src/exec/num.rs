@@ -556,6 +556,9 @@ mod tests {
                 st.push(V::$out($f(a)));
                 Ok(())
             }};
+            (cmp $in:ident $out:ident $f:ident) => {
+                call!(bin $in $out $f)
+            };
             (bin $in:ident $out:ident $f:ident) => {{
                 let b = pop!($in);
                 let a = pop!($in);

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use super::memory::MemInst;
-use super::store::{FuncInst, FuncKind, GlobalInst, InstanceInst, Module, Store};
+use super::store::{FuncInst, FuncKind, GlobalInst, GlobalPtr, InstanceInst, Module, Store};
 use super::table::TableInst;
 use super::value::*;
 use crate::error::{Error, Result, Trap, TrapCode};
@@ -64,6 +64,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         tables: Vec::new(),
         mems: Vec::new(),
         globals: Vec::new(),
+        global_ptrs: Vec::new(),
         elems: Vec::new(),
         datas: Vec::new(),
         exports: Vec::new(),
@@ -127,7 +128,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     }
     for g in &m.globals {
         let value = eval_const(store, &inst.globals, &inst.funcs, &g.init)?;
-        store.globals.push(GlobalInst { ty: g.ty, value });
+        store.globals.push(Box::new(GlobalInst { ty: g.ty, value }));
         inst.globals.push(store.globals.len() as u32 - 1);
     }
     for seg in &m.elems {
@@ -188,7 +189,8 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     let tables = inst.tables.clone();
     let mems = inst.mems.clone();
     let start = m.start.and_then(|s| inst.funcs.get(s as usize).copied());
-    store.instances.push(inst);
+    inst.global_ptrs = inst.globals.iter().map(|&g| GlobalPtr(&mut store.globals[g as usize].value)).collect();
+    store.instances.push(Box::new(inst));
     let trap = |c: TrapCode| Error::Trap(Trap::Code(c));
 
     for (i, seg) in m.elems.iter().enumerate() {

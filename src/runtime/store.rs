@@ -19,11 +19,14 @@ use super::value::*;
 /// Limits and switches of a store.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Largest number of nested wasm (and host) calls before the
+    /// Largest number of nested host function calls (host functions that
+    /// call back into wasm, which calls the host...) before the
     /// `call stack exhausted` trap.
     pub max_call_depth: usize,
-    /// Largest number of 64-bit slots of the value stack (locals and
-    /// operands of all active frames) before `call stack exhausted`.
+    /// Largest number of 64-bit slots of the value stack (the frames of all
+    /// active wasm calls: parameters, locals, operands, two header slots)
+    /// before `call stack exhausted`. This bounds the depth of wasm
+    /// recursion; the memory is committed only as deep calls touch it.
     pub max_value_stack: usize,
     /// Remaining fuel, or `None` for unlimited. Each function entry and
     /// each backward branch (loop iteration) consumes one unit; at zero
@@ -156,6 +159,15 @@ pub(crate) struct GlobalInst {
     pub(crate) value: u64,
 }
 
+/// Where a global's value lives: globals are boxed, so the address stays
+/// put while the store grows, and the engine reads them directly.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct GlobalPtr(pub(crate) *mut u64);
+
+// SAFETY: the pointer targets a global owned by the same store, which is
+// only used by one thread at a time (it is not `Sync`).
+unsafe impl Send for GlobalPtr {}
+
 /// A module instance: index spaces mapped to store addresses.
 pub(crate) struct InstanceInst {
     #[allow(dead_code)] // keeps the module (names, code) alive with the instance
@@ -166,6 +178,8 @@ pub(crate) struct InstanceInst {
     pub(crate) tables: Vec<u32>,
     pub(crate) mems: Vec<u32>,
     pub(crate) globals: Vec<u32>,
+    /// The globals' values, by index (for the engine).
+    pub(crate) global_ptrs: Vec<GlobalPtr>,
     pub(crate) elems: Vec<u32>,
     pub(crate) datas: Vec<u32>,
     pub(crate) exports: Vec<(String, Extern)>,
@@ -181,19 +195,20 @@ pub struct Store {
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
     pub(crate) mems: Vec<MemInst>,
-    pub(crate) globals: Vec<GlobalInst>,
+    pub(crate) globals: Vec<Box<GlobalInst>>,
     /// Element segment instances (emptied by `elem.drop`).
     pub(crate) elems: Vec<Vec<u64>>,
     /// Data segment instances (emptied by `data.drop`).
     pub(crate) datas: Vec<Arc<[u8]>>,
-    pub(crate) instances: Vec<InstanceInst>,
-    /// The value stack, taken out while a call runs (so a re-entrant call
-    /// from a host function starts a fresh one).
-    pub(crate) stack: Vec<u64>,
-    /// Active frames (wasm and host) outside the running interpreter loop.
+    /// Boxed: the engine keeps a pointer to the running instance.
+    pub(crate) instances: Vec<Box<InstanceInst>>,
+    /// The value stack: frames of all active wasm calls.
+    pub(crate) stack: ValueStack,
+    /// First free slot of the value stack (above the frames of active
+    /// calls further out, when a host function calls back in).
+    pub(crate) stack_top: usize,
+    /// Host functions active.
     pub(crate) depth: usize,
-    /// Value stack slots used by interpreter loops further out.
-    pub(crate) stack_used: usize,
     /// Address of a local of the outermost active call (0 when none), to
     /// measure the native stack used by re-entrant calls.
     pub(crate) native_top: usize,
@@ -224,9 +239,9 @@ impl Store {
             elems: Vec::new(),
             datas: Vec::new(),
             instances: Vec::new(),
-            stack: Vec::new(),
+            stack: ValueStack::default(),
+            stack_top: 0,
             depth: 0,
-            stack_used: 0,
             native_top: 0,
         }
     }
@@ -250,6 +265,27 @@ impl Store {
     /// The store's limits, which may be changed between calls.
     pub fn config_mut(&mut self) -> &mut Config {
         &mut self.config
+    }
+
+    /// Fuel for the engine: what is left, or `i64::MAX` when unlimited.
+    pub(crate) fn fuel_left(&self) -> i64 {
+        self.config.fuel.map_or(i64::MAX, |f| f.min(i64::MAX as u64) as i64)
+    }
+
+    /// Stores back the fuel the engine left (when fuel is metered).
+    pub(crate) fn sync_fuel(&mut self, left: i64) {
+        if let Some(f) = self.config.fuel.as_mut() {
+            *f = left.max(0) as u64;
+        }
+    }
+
+    /// Makes the value stack the configured size, unless calls are active
+    /// (their frames live in it).
+    pub(crate) fn prepare_stack(&mut self) {
+        let want = self.config.max_value_stack;
+        if self.stack.len() != want && self.stack_top == 0 {
+            self.stack = ValueStack::new(want);
+        }
     }
 
     /// Instantiates `module` with `imports` given in the order of
@@ -325,7 +361,7 @@ impl Store {
         if value.ty() != ty.val {
             return Err(Error::Usage(format!("global of type {} given a {}", ty.val, value.ty())));
         }
-        self.globals.push(GlobalInst { ty, value: value.to_slot() });
+        self.globals.push(Box::new(GlobalInst { ty, value: value.to_slot() }));
         Ok(Global(self.globals.len() as u32 - 1))
     }
     /// The type of a global.
@@ -441,4 +477,53 @@ fn _assert_send() {
     is_send::<Store>();
     is_send::<Module>();
     let _: Option<Error> = None;
+}
+
+/// The value stack: zeroed memory that never moves, so frames can point
+/// into it (pages are committed by the OS as calls reach them).
+pub(crate) struct ValueStack {
+    ptr: std::ptr::NonNull<u64>,
+    len: usize,
+}
+
+// SAFETY: the stack owns its memory, like a `Box<[u64]>`.
+unsafe impl Send for ValueStack {}
+
+impl Default for ValueStack {
+    fn default() -> ValueStack {
+        ValueStack { ptr: std::ptr::NonNull::dangling(), len: 0 }
+    }
+}
+
+impl ValueStack {
+    /// A stack of `len` slots (empty if that much cannot be had).
+    fn new(len: usize) -> ValueStack {
+        let Ok(layout) = std::alloc::Layout::array::<u64>(len) else { return ValueStack::default() };
+        if layout.size() == 0 {
+            return ValueStack::default();
+        }
+        // SAFETY: the layout has a non-zero size.
+        let p = unsafe { std::alloc::alloc_zeroed(layout) };
+        match std::ptr::NonNull::new(p.cast::<u64>()) {
+            Some(ptr) => ValueStack { ptr, len },
+            None => ValueStack::default(),
+        }
+    }
+
+    pub(crate) fn base(&self) -> *mut u64 {
+        self.ptr.as_ptr()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl Drop for ValueStack {
+    fn drop(&mut self) {
+        if self.len > 0 {
+            // SAFETY: allocated in `new` with this layout.
+            unsafe { std::alloc::dealloc(self.ptr.as_ptr().cast(), std::alloc::Layout::array::<u64>(self.len).unwrap()) }
+        }
+    }
 }

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use crate::error::{Error, Trap, TrapCode};
 use crate::runtime::*;
-use crate::syntax::{FuncType, GlobalType, Limits, MemType, RefType, TableType, ValType};
+use crate::compile::ops::{decode_all, Decoded, Form, Opcode};
+use crate::syntax::{FuncType, GlobalType, Limits, MemType, NumOp, RefType, TableType, ValType};
 
 fn module(wat: &str) -> Module {
     Module::new(&wat::parse_str(wat).unwrap()).unwrap()
@@ -34,6 +35,16 @@ fn trap_code(r: Result<Vec<Value>, Error>) -> TrapCode {
 }
 
 use Value::{F32, F64, I32, I64};
+
+/// The ops of defined function `i` of `m`.
+fn ops_of(m: &Module, i: usize) -> Vec<Decoded> {
+    decode_all(m.inner.code.ops(i)).expect("whole ops")
+}
+
+/// Whether `ops` has `op` in `form` with exactly these fields.
+fn has(ops: &[Decoded], form: Form, op: NumOp, fields: &[u64]) -> bool {
+    ops.iter().any(|d| d.op == Opcode::Num(form, op) && d.fields == fields)
+}
 
 #[test]
 fn arithmetic_and_traps() {
@@ -532,14 +543,17 @@ fn fused_compare_and_branch() {
                 br_if 0
                 drop i32.const 5)))"#,
     );
-    let ops = &m.inner.code.ops;
-    // The loop test: `i += 1` goes straight to the local, and the branch
-    // compares two locals.
-    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::I32AddLIS(1, 1, 1))));
-    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::BrIfI32LtULL(1, 0, _))));
+    // The loop test: `i += 1` goes straight to the local (slot 3: after
+    // the parameter and the frame header), and the branch compares two
+    // locals.
+    let count = ops_of(&m, 0);
+    assert!(has(&count, Form::BinSI, NumOp::I32Add, &[3, 3, 1]), "{count:?}");
+    assert!(count.iter().any(|d| d.op == Opcode::Num(Form::BrSS, NumOp::I32LtU) && d.fields[..2] == [3, 0]));
+    assert_eq!(count.len(), 3, "add, compare-and-branch, return: {count:?}");
     // `lt_s (local.get 0) (i32.const 0)` + `if`: the negated test, its
-    // operands folded in.
-    assert!(ops.iter().any(|o| matches!(o, crate::compile::Op::BrIfI32GeSLI(0, 0, _))));
+    // operands in the branch.
+    let sign = ops_of(&m, 1);
+    assert!(sign.iter().any(|d| d.op == Opcode::Num(Form::BrnSI, NumOp::I32LtS) && d.fields[..2] == [0, 0]));
     let mut s = Store::new();
     let i = s.instantiate(&m, &[]).unwrap();
     assert_eq!(call(&mut s, i, "count", &[I32(10)]).unwrap(), vec![I32(10)]);
@@ -617,7 +631,6 @@ fn call_into_other_instance_of_same_module() {
 
 #[test]
 fn folded_operand_forms_keep_wasm_semantics() {
-    use crate::compile::Op;
     let m = module(
         r#"(module (memory 1)
         (data (i32.const 0) "\01\02\03\04")
@@ -641,10 +654,12 @@ fn folded_operand_forms_keep_wasm_semantics() {
         (func (export "sel") (param i32 i32 i32) (result i32)
             (select (local.get 0) (local.get 1) (local.get 2))))"#,
     );
-    let ops = &m.inner.code.ops;
-    assert!(ops.iter().any(|o| matches!(o, Op::I32Load8UA(2, 1))));
-    assert!(ops.iter().any(|o| matches!(o, Op::I64MulLI(0, c) if *c == -3i32 as u32)));
-    assert!(ops.iter().any(|o| matches!(o, Op::Const(0x1_0000_0000))));
+    // Constants become immediates of their full width.
+    let i64_imm = ops_of(&m, 1);
+    assert!(i64_imm.iter().any(|d| d.op == Opcode::Num(Form::BinSI, NumOp::I64Mul) && d.fields[2] == -3i64 as u64));
+    assert!(i64_imm.iter().any(|d| d.op == Opcode::Num(Form::BinSI, NumOp::I64Add) && d.fields[2] == 0x1_0000_0000));
+    let branch = ops_of(&m, 3);
+    assert!(branch.iter().any(|d| d.op == Opcode::Num(Form::BrSI, NumOp::I64GtU) && d.fields[1] == -2i64 as u64));
     let mut s = Store::new();
     let i = s.instantiate(&m, &[]).unwrap();
     // -1 + 2 wraps to 1; + offset 1 reads byte 2.
@@ -654,7 +669,6 @@ fn folded_operand_forms_keep_wasm_semantics() {
     assert_eq!(call(&mut s, i, "i64_imm", &[I64(5)]).unwrap(), vec![I64(-15 + 0x1_0000_0000)]);
     // x = 12: l1 = 7, l0 = 7, l1 = 14, 14 * 14.
     assert_eq!(call(&mut s, i, "set_get", &[I32(12)]).unwrap(), vec![I32(196)]);
-    assert!(ops.iter().any(|o| matches!(o, Op::BrIfI64GtULI(0, c, _) if *c == -2i32 as u32)));
     assert_eq!(call(&mut s, i, "i64_branch", &[I64(-1)]).unwrap(), vec![I32(9)]);
     assert_eq!(call(&mut s, i, "i64_branch", &[I64(3)]).unwrap(), vec![I32(7)]);
     assert_eq!(call(&mut s, i, "sel", &[I32(1), I32(2), I32(0)]).unwrap(), vec![I32(2)]);

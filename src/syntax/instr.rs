@@ -30,6 +30,26 @@ macro_rules! define_num_op {
         pub enum NumOp { $($op,)* }
 
         impl NumOp {
+            /// Every numeric instruction, in table order (`op as usize`
+            /// is its index).
+            pub const ALL: [NumOp; [$(NumOp::$op),*].len()] = [$(NumOp::$op),*];
+
+            /// Is this a comparison (`cmp` in the table)?
+            pub fn is_compare(self) -> bool {
+                match self { $(NumOp::$op => stringify!($shape) == "cmp",)* }
+            }
+
+            /// Are the operands interchangeable? (Integer operators only:
+            /// which NaN a float operator returns may depend on the order.)
+            pub fn is_commutative(self) -> bool {
+                matches!(
+                    self,
+                    NumOp::I32Add | NumOp::I32Mul | NumOp::I32And | NumOp::I32Or | NumOp::I32Xor
+                        | NumOp::I32Eq | NumOp::I32Ne | NumOp::I64Add | NumOp::I64Mul | NumOp::I64And
+                        | NumOp::I64Or | NumOp::I64Xor | NumOp::I64Eq | NumOp::I64Ne
+                )
+            }
+
             /// Decodes an opcode: a single byte, or `0xFC00 | sub` for the
             /// `0xFC`-prefixed forms.
             pub fn from_opcode(code: u32) -> Option<NumOp> {
@@ -60,6 +80,7 @@ macro_rules! define_num_op {
     (@sig un $in:ident $out:ident) => { (&[val_type!($in)], val_type!($out)) };
     (@sig un_trap $in:ident $out:ident) => { (&[val_type!($in)], val_type!($out)) };
     (@sig bin $in:ident $out:ident) => { (&[val_type!($in), val_type!($in)], val_type!($out)) };
+    (@sig cmp $in:ident $out:ident) => { (&[val_type!($in), val_type!($in)], val_type!($out)) };
     (@sig bin_trap $in:ident $out:ident) => { (&[val_type!($in), val_type!($in)], val_type!($out)) };
 }
 crate::for_each_num_op!(define_num_op);
@@ -72,6 +93,9 @@ macro_rules! define_mem_op {
         pub enum MemOp { $($op,)* }
 
         impl MemOp {
+            /// Every load and store, in table order.
+            pub const ALL: [MemOp; [$(MemOp::$op),*].len()] = [$(MemOp::$op),*];
+
             /// Decodes a single-byte opcode.
             pub fn from_opcode(code: u8) -> Option<MemOp> {
                 match code {

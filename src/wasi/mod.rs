@@ -288,11 +288,27 @@ pub fn imports(store: &mut Store, module: &Module, ctx: &Arc<Mutex<WasiCtx>>) ->
 /// # Errors
 /// Link errors, a missing function, and traps other than `proc_exit`.
 pub fn run(store: &mut Store, module: &Module, ctx: WasiCtx, invoke: Option<&str>) -> Result<u32> {
+    run_with(store, module, ctx, invoke, &[]).map(|(status, _)| status)
+}
+
+/// Like [`run`], calling `invoke` with `args` (text, parsed by the
+/// parameter types: integers, or floats as Rust parses them); also returns
+/// the function's results when it returns.
+///
+/// # Errors
+/// As [`run`]; also arguments that do not match the parameters.
+pub fn run_with(
+    store: &mut Store,
+    module: &Module,
+    ctx: WasiCtx,
+    invoke: Option<&str>,
+    args: &[String],
+) -> Result<(u32, Vec<Value>)> {
     let ctx = Arc::new(Mutex::new(ctx));
     let imports = imports(store, module, &ctx)?;
     let instance: Instance = match store.instantiate(module, &imports) {
         Ok(i) => i,
-        Err(Error::Trap(t)) => return exit_code(&t).ok_or(Error::Trap(t)),
+        Err(Error::Trap(t)) => return exit_code(&t).map(|c| (c, Vec::new())).ok_or(Error::Trap(t)),
         Err(e) => return Err(e),
     };
     let name = invoke.unwrap_or("_start");
@@ -300,14 +316,39 @@ pub fn run(store: &mut Store, module: &Module, ctx: WasiCtx, invoke: Option<&str
         return Err(Error::Usage(format!("the module exports no function `{name}`")));
     };
     let ty = store.func_type(f).clone();
-    if !ty.params.is_empty() {
-        return Err(Error::Usage(format!("`{name}` takes parameters; only functions without can be run")));
+    if ty.params.len() != args.len() {
+        return Err(Error::Usage(format!("`{name}` takes {} arguments, {} given", ty.params.len(), args.len())));
     }
-    match store.call(f, &[]) {
-        Ok(_) => Ok(0),
-        Err(Error::Trap(t)) => exit_code(&t).ok_or(Error::Trap(t)),
+    let values = ty.params.iter().zip(args).map(|(t, a)| parse_value(*t, a)).collect::<Result<Vec<_>>>()?;
+    match store.call(f, &values) {
+        Ok(results) => Ok((0, results)),
+        Err(Error::Trap(t)) => exit_code(&t).map(|c| (c, Vec::new())).ok_or(Error::Trap(t)),
         Err(e) => Err(e),
     }
+}
+
+/// An argument of `--invoke`, by parameter type.
+fn parse_value(ty: ValType, s: &str) -> Result<Value> {
+    let bad = || Error::Usage(format!("argument {s:?} is not a valid {ty}"));
+    let int = |s: &str| -> Option<i128> {
+        match s.strip_prefix("0x") {
+            Some(h) => i128::from_str_radix(h, 16).ok(),
+            None => s.parse().ok(),
+        }
+    };
+    Ok(match ty {
+        ValType::I32 => {
+            let v = int(s).filter(|v| (i32::MIN as i128..=u32::MAX as i128).contains(v)).ok_or_else(bad)?;
+            Value::I32(v as i32)
+        }
+        ValType::I64 => {
+            let v = int(s).filter(|v| (i64::MIN as i128..=u64::MAX as i128).contains(v)).ok_or_else(bad)?;
+            Value::I64(v as i64)
+        }
+        ValType::F32 => Value::F32(s.parse().map_err(|_| bad())?),
+        ValType::F64 => Value::F64(s.parse().map_err(|_| bad())?),
+        _ => return Err(Error::Usage(format!("`--invoke` cannot pass a {ty} argument"))),
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,1115 @@
+//! Translation of one validated function body to the internal code.
+//!
+//! The operand stack disappears: every stack position has a fixed frame
+//! slot (its canonical slot, after the parameters, the frame header and
+//! the declared locals), and the translator keeps a virtual stack of what
+//! each position holds: a value in its canonical slot (`Temp`), a local
+//! (`Local`: no copy made) or a constant (`Const`). Ops read their operands
+//! from slots or immediates and write their result to a slot, so
+//! `local.get`, constants and `drop` emit no code, and an op followed by
+//! `local.set` writes the local directly.
+//!
+//! Invariants that keep this correct:
+//! - A `Local` entry must never see a later write to its local: before a
+//!   `local.set`/`local.tee`, entries that refer to the local are copied to
+//!   their canonical slots (`refs` counts them, so this costs nothing when
+//!   there are none).
+//! - At every join point the stack is canonical: entering a block
+//!   materialises every `Local` entry, and values carried by a branch or
+//!   left at a block's end are moved to the label's canonical slots. (A
+//!   copy made inside a block would not run on paths around it.)
+//! - An op may be rewritten (its result redirected to a local, or fused
+//!   with the branch that consumes it) only if no label lies between it
+//!   and the rewrite (`barrier`).
+
+use super::ops::{mem_opcode, num_opcode, op, Emit, Form, Misc, Opcode, Slot};
+use super::CODE_HEADER;
+use crate::error::{Error, Result};
+use super::Info;
+use crate::syntax::{BlockType, FuncBody, FuncType, Instr, NumOp, ValType};
+
+/// Frame slots between the parameters and the declared locals: the
+/// caller's return address and frame pointer.
+pub const FRAME_HEADER: usize = 2;
+
+/// What a stack position holds.
+#[derive(Copy, Clone, Debug, PartialEq)]
+enum Kind {
+    /// The value is in the position's canonical slot.
+    Temp,
+    /// The value is that of the local in this slot.
+    Local(Slot),
+    /// A constant (raw slot bits).
+    Const(u64),
+}
+
+#[derive(Copy, Clone, Debug)]
+struct Entry {
+    kind: Kind,
+    ty: ValType,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum CtrlKind {
+    Func,
+    Block,
+    Loop,
+    If,
+}
+
+/// A branch whose offset is patched when its target is known.
+#[derive(Copy, Clone, Debug)]
+struct Fixup {
+    /// Word position of the op the offset is relative to.
+    op: usize,
+    /// Word position of the offset field.
+    at: usize,
+}
+
+struct Ctrl {
+    kind: CtrlKind,
+    ty: BlockType,
+    /// Stack height below the block's parameters.
+    height: usize,
+    /// Start of a loop: its branch target.
+    start: usize,
+    /// Forward branches to the end of the block.
+    fixups: Vec<Fixup>,
+    /// The jump to the `else` arm of an `if` not yet seen.
+    else_fix: Option<Fixup>,
+}
+
+/// A branch condition, taken from the stack before the branch is emitted.
+#[derive(Copy, Clone, Debug)]
+enum Cond {
+    /// Known at translation time.
+    Const(bool),
+    /// An i32 (or, `wide`, an i64/reference) in a slot, tested for non-zero
+    /// (for zero when `zero`).
+    Slot { s: Slot, wide: bool, zero: bool },
+    /// A comparison whose op was removed: its opcode in a branch form and
+    /// its operand fields.
+    Cmp { op: NumOp, form: Form, words: [u16; 8], n: usize },
+}
+
+/// The op emitted last, if it wrote a result to the top of the stack.
+#[derive(Copy, Clone, Debug)]
+struct Last {
+    start: usize,
+    /// Word position of the destination field.
+    dst_at: usize,
+    dst: Slot,
+}
+
+/// Reusable translation state.
+#[derive(Default)]
+pub struct Translator {
+    code: Vec<u16>,
+    stack: Vec<Entry>,
+    ctrl: Vec<Ctrl>,
+    /// Per local slot, the number of `Local` entries referring to it.
+    refs: Vec<u32>,
+    locals: Vec<ValType>,
+    /// Parameters.
+    np: usize,
+    /// First canonical slot (parameters + header + declared locals).
+    tbase: usize,
+    /// Largest stack height seen.
+    max_h: usize,
+    last: Option<Last>,
+    barrier: usize,
+    offset: usize,
+}
+
+fn too_large(offset: usize) -> Error {
+    Error::validate("function too large (more than 65535 frame slots)", offset)
+}
+
+fn mismatch(offset: usize) -> Error {
+    Error::validate("type mismatch", offset)
+}
+
+fn wide(ty: ValType) -> bool {
+    !matches!(ty, ValType::I32 | ValType::F32)
+}
+
+/// Evaluates numeric instructions at translation time (`crate::exec`).
+pub use crate::exec::{fold_bin, fold_un};
+
+impl Translator {
+    /// Translates the body of defined function `func_idx` (of type `ty`):
+    /// its code header and ops.
+    ///
+    /// # Errors
+    /// [`Error::Validate`] if the body is inconsistent (never for a
+    /// validated module) or its frame exceeds 65535 slots.
+    pub fn translate(&mut self, info: &Info<'_>, ty: &FuncType, body: &FuncBody) -> Result<Box<[u16]>> {
+        self.offset = body.offset;
+        self.code.clear();
+        self.stack.clear();
+        self.ctrl.clear();
+        self.locals.clear();
+        self.last = None;
+        self.max_h = 0;
+        self.locals.extend_from_slice(&ty.params);
+        for &(n, t) in &body.locals {
+            self.locals.extend(std::iter::repeat_n(t, n as usize));
+        }
+        self.np = ty.params.len();
+        let nl = self.locals.len() - self.np;
+        self.tbase = self.np + FRAME_HEADER + nl;
+        if self.tbase > usize::from(u16::MAX) {
+            return Err(too_large(body.offset));
+        }
+        self.refs.clear();
+        self.refs.resize(self.tbase, 0);
+        self.code.extend_from_slice(&[0; CODE_HEADER]);
+        self.barrier = self.code.len();
+        self.ctrl.push(Ctrl {
+            kind: CtrlKind::Func,
+            ty: BlockType::Empty,
+            height: 0,
+            start: CODE_HEADER,
+            fixups: Vec::new(),
+            else_fix: None,
+        });
+        let results = ty.results.len();
+
+        // `Some(depth)` while skipping unreachable code: blocks opened in it.
+        let mut skip: Option<u32> = None;
+        for (k, instr) in body.body.iter().enumerate() {
+            if let Some(&o) = body.offsets.get(k) {
+                self.offset = o as usize;
+            }
+            if self.ctrl.is_empty() {
+                return Err(Error::validate("operators remaining after end of function", self.offset));
+            }
+            if let Some(d) = skip {
+                match instr {
+                    Instr::Block(_) | Instr::Loop(_) | Instr::If(_) => skip = Some(d + 1),
+                    Instr::End if d > 0 => skip = Some(d - 1),
+                    Instr::End => {
+                        skip = None;
+                        if !self.end(info, ty, false)? {
+                            skip = Some(0);
+                        }
+                    }
+                    Instr::Else if d == 0 => {
+                        skip = None;
+                        self.else_arm(info, false)?;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            let live = match instr {
+                Instr::End => self.end(info, ty, true)?,
+                Instr::Else => {
+                    self.else_arm(info, true)?;
+                    true
+                }
+                _ => self.instr(info, ty, instr)?,
+            };
+            if !live {
+                skip = Some(0);
+            }
+        }
+        if !self.ctrl.is_empty() {
+            return Err(Error::validate("unexpected end of function", self.offset));
+        }
+        let frame = (self.tbase + self.max_h).max(results).max(self.np + FRAME_HEADER);
+        let frame = u16::try_from(frame).map_err(|_| too_large(body.offset))?;
+        self.code[0] = frame;
+        self.code[1] = self.np as u16;
+        self.code[2] = nl as u16;
+        Ok(self.code.as_slice().into())
+    }
+
+    // ------------------------------------------------------------ slots
+
+    fn local_slot(&self, i: u32) -> Result<Slot> {
+        let i = i as usize;
+        if i >= self.locals.len() {
+            return Err(Error::validate("unknown local", self.offset));
+        }
+        Ok((if i < self.np { i } else { i + FRAME_HEADER }) as Slot)
+    }
+
+    fn local_type(&self, i: u32) -> Result<ValType> {
+        self.locals.get(i as usize).copied().ok_or_else(|| Error::validate("unknown local", self.offset))
+    }
+
+    /// The canonical slot of stack position `k`.
+    fn canon(&mut self, k: usize) -> Result<Slot> {
+        self.max_h = self.max_h.max(k + 1);
+        let s = self.tbase + k;
+        if s > usize::from(u16::MAX) {
+            return Err(too_large(self.offset));
+        }
+        Ok(s as Slot)
+    }
+
+    // ------------------------------------------------------------ stack
+
+    fn push(&mut self, kind: Kind, ty: ValType) -> Result<()> {
+        if let Kind::Local(s) = kind {
+            self.refs[s as usize] += 1;
+        }
+        self.canon(self.stack.len())?;
+        self.stack.push(Entry { kind, ty });
+        Ok(())
+    }
+
+    /// Pushes a result written by the op just emitted; `dst_at` is the
+    /// position of its destination field. Returns the destination slot.
+    fn push_temp(&mut self, ty: ValType) -> Result<Slot> {
+        let s = self.canon(self.stack.len())?;
+        self.stack.push(Entry { kind: Kind::Temp, ty });
+        Ok(s)
+    }
+
+    fn pop(&mut self) -> Result<(Entry, usize)> {
+        let e = self.stack.pop().ok_or_else(|| mismatch(self.offset))?;
+        if let Kind::Local(s) = e.kind {
+            self.refs[s as usize] -= 1;
+        }
+        // Nothing below the current block's height may be popped.
+        if self.ctrl.last().is_some_and(|c| self.stack.len() < c.height) {
+            return Err(mismatch(self.offset));
+        }
+        Ok((e, self.stack.len()))
+    }
+
+    /// The slot holding popped entry `e` (at position `k`), materialising
+    /// a constant into the position's canonical slot.
+    fn slot_of(&mut self, e: Entry, k: usize) -> Result<Slot> {
+        match e.kind {
+            Kind::Temp => self.canon(k),
+            Kind::Local(s) => Ok(s),
+            Kind::Const(c) => {
+                let d = self.canon(k)?;
+                self.emit_const(d, c, e.ty);
+                Ok(d)
+            }
+        }
+    }
+
+    fn emit_const(&mut self, d: Slot, c: u64, ty: ValType) {
+        if wide(ty) && c > u64::from(u32::MAX) {
+            op::Const64 { d, c }.emit(&mut self.code);
+        } else {
+            op::Const32 { d, c: c as u32 }.emit(&mut self.code);
+        }
+        self.last = None;
+    }
+
+    /// Makes stack position `k` hold its value in its canonical slot.
+    fn materialize(&mut self, k: usize) -> Result<()> {
+        let e = self.stack[k];
+        let d = self.canon(k)?;
+        match e.kind {
+            Kind::Temp => return Ok(()),
+            Kind::Local(s) => {
+                self.refs[s as usize] -= 1;
+                op::Copy { d, s }.emit(&mut self.code);
+                self.last = None;
+            }
+            Kind::Const(c) => self.emit_const(d, c, e.ty),
+        }
+        self.stack[k].kind = Kind::Temp;
+        Ok(())
+    }
+
+    /// Materialises every `Local` entry (all entries from `from` up).
+    fn materialize_locals(&mut self, from: usize) -> Result<()> {
+        for k in 0..self.stack.len() {
+            if k >= from || matches!(self.stack[k].kind, Kind::Local(_)) {
+                self.materialize(k)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Before writing local slot `s`: entries that still read it get copies.
+    fn preserve_local(&mut self, s: Slot) -> Result<()> {
+        if self.refs[s as usize] == 0 {
+            return Ok(());
+        }
+        for k in 0..self.stack.len() {
+            if self.stack[k].kind == Kind::Local(s) {
+                self.materialize(k)?;
+            }
+        }
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ emitting
+
+    fn pc(&self) -> usize {
+        self.code.len()
+    }
+
+    /// Records the op just emitted (from `start`) as writing `dst`, its
+    /// destination field being the word after the opcode.
+    fn wrote(&mut self, start: usize, dst: Slot) {
+        self.last = Some(Last { start, dst_at: start + 1, dst });
+    }
+
+    /// A label resolves here: ops before it can no longer be rewritten.
+    fn label_here(&mut self) {
+        self.barrier = self.pc();
+        self.last = None;
+    }
+
+    /// The last op, if it wrote `slot` and may still be rewritten.
+    fn last_writing(&self, slot: Slot) -> Option<Last> {
+        self.last.filter(|l| l.dst == slot && l.start >= self.barrier)
+    }
+
+    fn patch(&mut self, f: Fixup, target: usize) {
+        let off = (target as i64 - f.op as i64) as i32 as u32;
+        self.code[f.at] = off as u16;
+        self.code[f.at + 1] = (off >> 16) as u16;
+    }
+
+    /// Emits `Br` to `target` (`None`: forward, returns the fixup).
+    fn emit_br(&mut self, target: Option<usize>) -> Fixup {
+        let start = self.pc();
+        let off = target.map_or(0, |t| (t as i64 - start as i64) as i32);
+        op::Br { off }.emit(&mut self.code);
+        self.last = None;
+        Fixup { op: start, at: start + 1 }
+    }
+
+    // ------------------------------------------------------------ control
+
+    fn block_arity(&self, info: &Info<'_>, bt: BlockType) -> Result<(Vec<ValType>, Vec<ValType>)> {
+        Ok(match bt {
+            BlockType::Empty => (Vec::new(), Vec::new()),
+            BlockType::Value(t) => (Vec::new(), vec![t]),
+            BlockType::Func(t) => {
+                let ft = info.module.types.get(t as usize).ok_or_else(|| mismatch(self.offset))?;
+                (ft.params.to_vec(), ft.results.to_vec())
+            }
+        })
+    }
+
+    fn enter(&mut self, info: &Info<'_>, kind: CtrlKind, bt: BlockType) -> Result<()> {
+        let (params, _) = self.block_arity(info, bt)?;
+        let height = self.stack.len().checked_sub(params.len()).ok_or_else(|| mismatch(self.offset))?;
+        // Loops read their parameters from the canonical slots, where back
+        // edges put them; both arms of an `if` read them from there.
+        let from = if kind == CtrlKind::Block { self.stack.len() } else { height };
+        self.materialize_locals(from)?;
+        if kind == CtrlKind::Loop {
+            self.label_here();
+        }
+        let start = self.pc();
+        self.ctrl.push(Ctrl { kind, ty: bt, height, start, fixups: Vec::new(), else_fix: None });
+        Ok(())
+    }
+
+    /// Index into `ctrl` of label `depth`.
+    fn label(&self, depth: u32) -> Result<usize> {
+        (self.ctrl.len() as u32)
+            .checked_sub(depth + 1)
+            .map(|i| i as usize)
+            .ok_or_else(|| Error::validate("unknown label", self.offset))
+    }
+
+    /// The number of values a branch to label `i` carries.
+    fn label_arity(&self, info: &Info<'_>, func: &FuncType, i: usize) -> Result<usize> {
+        let c = &self.ctrl[i];
+        Ok(match c.kind {
+            CtrlKind::Func => func.results.len(),
+            CtrlKind::Loop => self.block_arity(info, c.ty)?.0.len(),
+            _ => self.block_arity(info, c.ty)?.1.len(),
+        })
+    }
+
+    /// Emits the copies that put the top `arity` values into the canonical
+    /// slots from position `height` on. Ascending order is safe: each value
+    /// moves down or stays.
+    fn emit_moves(&mut self, height: usize, arity: usize) -> Result<()> {
+        let top = self.stack.len() - arity;
+        for j in 0..arity {
+            let e = self.stack[top + j];
+            let d = self.canon(height + j)?;
+            match e.kind {
+                Kind::Temp => {
+                    let s = self.canon(top + j)?;
+                    if s != d {
+                        op::Copy { d, s }.emit(&mut self.code);
+                    }
+                }
+                Kind::Local(s) => op::Copy { d, s }.emit(&mut self.code),
+                Kind::Const(c) => self.emit_const(d, c, e.ty),
+            }
+        }
+        self.last = None;
+        Ok(())
+    }
+
+    /// Whether a branch carrying the top `arity` values to canonical
+    /// height `height` needs copies.
+    fn needs_moves(&self, height: usize, arity: usize) -> bool {
+        let top = self.stack.len() - arity;
+        top != height || self.stack[top..].iter().any(|e| e.kind != Kind::Temp)
+    }
+
+    /// Emits the return of the top `n` values.
+    fn emit_return(&mut self, n: usize) -> Result<()> {
+        let np = self.np as u16;
+        let h = self.stack.len().checked_sub(n).ok_or_else(|| mismatch(self.offset))?;
+        match n {
+            0 => op::Return { np }.emit(&mut self.code),
+            1 => {
+                let e = self.stack[h];
+                match e.kind {
+                    Kind::Const(c) if wide(e.ty) && c > u64::from(u32::MAX) => {
+                        op::ReturnC64 { np, c }.emit(&mut self.code)
+                    }
+                    Kind::Const(c) => op::ReturnC32 { np, c: c as u32 }.emit(&mut self.code),
+                    Kind::Local(s) => op::ReturnS { np, s }.emit(&mut self.code),
+                    Kind::Temp => {
+                        let s = self.canon(h)?;
+                        op::ReturnS { np, s }.emit(&mut self.code)
+                    }
+                }
+            }
+            _ => {
+                // Copies into the canonical slots, leaving the virtual
+                // stack as it is: after a conditional return, the code
+                // that follows must not believe them made.
+                self.emit_moves(h, n)?;
+                let s = self.canon(h)?;
+                op::ReturnSpan { np, s, n: n as u16 }.emit(&mut self.code);
+            }
+        }
+        self.last = None;
+        Ok(())
+    }
+
+    /// An unconditional branch to label `depth` (the stack is dead after).
+    fn branch(&mut self, info: &Info<'_>, func: &FuncType, depth: u32) -> Result<()> {
+        let i = self.label(depth)?;
+        let arity = self.label_arity(info, func, i)?;
+        if self.stack.len() < arity {
+            return Err(mismatch(self.offset));
+        }
+        if self.ctrl[i].kind == CtrlKind::Func {
+            return self.emit_return(arity);
+        }
+        let height = self.ctrl[i].height;
+        self.emit_moves(height, arity)?;
+        if self.ctrl[i].kind == CtrlKind::Loop {
+            let start = self.ctrl[i].start;
+            self.emit_br(Some(start));
+        } else {
+            let f = self.emit_br(None);
+            self.ctrl[i].fixups.push(f);
+        }
+        Ok(())
+    }
+
+    /// Takes the condition of a `br_if`/`if` from the stack. A comparison
+    /// (or `eqz`) emitted just before is removed and becomes the branch.
+    fn take_cond(&mut self) -> Result<Cond> {
+        let (e, k) = self.pop()?;
+        Ok(match e.kind {
+            Kind::Const(c) => Cond::Const(c as u32 != 0),
+            Kind::Local(s) => Cond::Slot { s, wide: false, zero: false },
+            Kind::Temp => {
+                let slot = self.canon(k)?;
+                let fused = self.last_writing(slot).and_then(|l| self.fusible(l));
+                match fused {
+                    Some(c) => {
+                        self.code.truncate(self.last.map_or(self.code.len(), |l| l.start));
+                        self.last = None;
+                        c
+                    }
+                    None => Cond::Slot { s: slot, wide: false, zero: false },
+                }
+            }
+        })
+    }
+
+    /// The condition that the op `l` (the last emitted) computes, if it
+    /// can become a branch.
+    fn fusible(&self, l: Last) -> Option<Cond> {
+        let op = Opcode::decode(self.code[l.start])?;
+        let fields = &self.code[l.start + 2..];
+        match op {
+            Opcode::Num(Form::Un, NumOp::I32Eqz) => Some(Cond::Slot { s: fields[0], wide: false, zero: true }),
+            Opcode::Num(Form::Un, NumOp::I64Eqz) => Some(Cond::Slot { s: fields[0], wide: true, zero: true }),
+            Opcode::Num(form, op) if op.is_compare() => {
+                let form = form.branch()?;
+                let n = fields.len();
+                let mut words = [0u16; 8];
+                words[..n].copy_from_slice(fields);
+                Some(Cond::Cmp { op, form, words, n })
+            }
+            _ => None,
+        }
+    }
+
+    /// Emits a jump taken when `cond` holds (or fails, if `negate`), to a
+    /// target patched later. `None` when the jump is never taken.
+    fn emit_cond_br(&mut self, cond: Cond, negate: bool) -> Option<Fixup> {
+        let start = self.pc();
+        let f = Fixup { op: start, at: 0 };
+        match cond {
+            Cond::Const(c) => {
+                if c == negate {
+                    return None;
+                }
+                return Some(self.emit_br(None));
+            }
+            Cond::Slot { s, wide, zero } => {
+                let zero = zero != negate;
+                let m = match (wide, zero) {
+                    (false, false) => Misc::BrIfNz,
+                    (false, true) => Misc::BrIfZ,
+                    (true, false) => Misc::BrIfNz64,
+                    (true, true) => Misc::BrIfZ64,
+                };
+                self.code.w(m as u16);
+                self.code.w(s);
+            }
+            Cond::Cmp { op, form, words, n } => {
+                let form = if negate { form.negate() } else { form };
+                self.code.w(num_opcode(form, op));
+                self.code.extend_from_slice(&words[..n]);
+            }
+        }
+        let at = self.pc();
+        self.code.w32(0);
+        self.last = None;
+        Some(Fixup { at, ..f })
+    }
+
+    fn br_if(&mut self, info: &Info<'_>, func: &FuncType, depth: u32) -> Result<bool> {
+        let cond = self.take_cond()?;
+        let i = self.label(depth)?;
+        let arity = self.label_arity(info, func, i)?;
+        if self.stack.len() < arity {
+            return Err(mismatch(self.offset));
+        }
+        if let Cond::Const(c) = cond {
+            if !c {
+                return Ok(true);
+            }
+            self.branch(info, func, depth)?;
+            return Ok(false);
+        }
+        let kind = self.ctrl[i].kind;
+        let height = self.ctrl[i].height;
+        if kind == CtrlKind::Func || self.needs_moves(height, arity) {
+            // Jump over the moves (and the branch) when the condition fails.
+            let skip = self.emit_cond_br(cond, true);
+            self.branch(info, func, depth)?;
+            if let Some(f) = skip {
+                let here = self.pc();
+                self.patch(f, here);
+            }
+            self.label_here();
+            return Ok(true);
+        }
+        if let Some(f) = self.emit_cond_br(cond, false) {
+            if kind == CtrlKind::Loop {
+                let start = self.ctrl[i].start;
+                self.patch(f, start);
+            } else {
+                self.ctrl[i].fixups.push(f);
+            }
+        }
+        Ok(true)
+    }
+
+    fn br_table(&mut self, info: &Info<'_>, func: &FuncType, labels: &[u32], default: u32) -> Result<()> {
+        let (e, k) = self.pop()?;
+        let all: Vec<u32> = labels.iter().copied().chain(std::iter::once(default)).collect();
+        if let Kind::Const(c) = e.kind {
+            let d = all[(c as u32 as usize).min(all.len() - 1)];
+            return self.branch(info, func, d);
+        }
+        let i = self.slot_of(e, k)?;
+        let start = self.pc();
+        op::BrTable { i, n: labels.len() as u32 }.emit(&mut self.code);
+        let entries = self.pc();
+        for _ in &all {
+            self.code.w32(0);
+        }
+        self.last = None;
+        // Targets that need no copies are jumped to directly; the others
+        // through a stub after the table (copies, then a branch).
+        let mut stubs: Vec<(usize, u32)> = Vec::new();
+        for (j, &d) in all.iter().enumerate() {
+            let c = self.label(d)?;
+            let arity = self.label_arity(info, func, c)?;
+            if self.stack.len() < arity {
+                return Err(mismatch(self.offset));
+            }
+            let f = Fixup { op: start, at: entries + 2 * j };
+            let (kind, height) = (self.ctrl[c].kind, self.ctrl[c].height);
+            if kind == CtrlKind::Func || self.needs_moves(height, arity) {
+                stubs.push((j, d));
+            } else if kind == CtrlKind::Loop {
+                let s = self.ctrl[c].start;
+                self.patch(f, s);
+            } else {
+                self.ctrl[c].fixups.push(f);
+            }
+        }
+        for (j, d) in stubs {
+            let here = self.pc();
+            self.patch(Fixup { op: start, at: entries + 2 * j }, here);
+            self.branch(info, func, d)?;
+        }
+        Ok(())
+    }
+
+    fn else_arm(&mut self, info: &Info<'_>, live: bool) -> Result<()> {
+        let c = self.ctrl.last().ok_or_else(|| mismatch(self.offset))?;
+        if c.kind != CtrlKind::If {
+            return Err(Error::validate("else without if", self.offset));
+        }
+        let (height, bt) = (c.height, c.ty);
+        let (params, results) = self.block_arity(info, bt)?;
+        if live {
+            if self.stack.len() != height + results.len() {
+                return Err(mismatch(self.offset));
+            }
+            self.emit_moves(height, results.len())?;
+            let f = self.emit_br(None);
+            self.ctrl.last_mut().ok_or_else(|| mismatch(self.offset))?.fixups.push(f);
+        }
+        self.label_here();
+        let here = self.pc();
+        if let Some(f) = self.ctrl.last_mut().and_then(|c| c.else_fix.take()) {
+            self.patch(f, here);
+        }
+        self.reset_stack(height, &params)?;
+        Ok(())
+    }
+
+    /// Drops the stack to `height` and pushes `tys` as canonical values.
+    fn reset_stack(&mut self, height: usize, tys: &[ValType]) -> Result<()> {
+        while self.stack.len() > height {
+            self.pop_unchecked();
+        }
+        for &t in tys {
+            self.push_temp(t)?;
+        }
+        Ok(())
+    }
+
+    fn pop_unchecked(&mut self) {
+        if let Some(e) = self.stack.pop() {
+            if let Kind::Local(s) = e.kind {
+                self.refs[s as usize] -= 1;
+            }
+        }
+    }
+
+    /// `end` of the innermost block; `live`: reached by falling through.
+    /// Returns whether the code after it is reachable.
+    fn end(&mut self, info: &Info<'_>, func: &FuncType, live: bool) -> Result<bool> {
+        let c = self.ctrl.last().ok_or_else(|| mismatch(self.offset))?;
+        let (kind, height, bt) = (c.kind, c.height, c.ty);
+        if kind == CtrlKind::Func {
+            let n = func.results.len();
+            if live {
+                if self.stack.len() != n {
+                    return Err(mismatch(self.offset));
+                }
+                self.emit_return(n)?;
+            }
+            self.ctrl.pop();
+            return Ok(false);
+        }
+        let (_, results) = self.block_arity(info, bt)?;
+        if live {
+            if self.stack.len() != height + results.len() {
+                return Err(mismatch(self.offset));
+            }
+            self.emit_moves(height, results.len())?;
+        }
+        let c = self.ctrl.pop().ok_or_else(|| mismatch(self.offset))?;
+        // An `if` without `else` falls through its missing else arm.
+        let joined = !c.fixups.is_empty() || c.else_fix.is_some();
+        if joined {
+            self.label_here();
+        }
+        let here = self.pc();
+        for f in c.fixups.iter().chain(c.else_fix.iter()) {
+            self.patch(*f, here);
+        }
+        let reachable = live || joined;
+        if reachable {
+            // The results are in their canonical slots, whatever path came.
+            self.reset_stack(height, &results)?;
+        }
+        Ok(reachable)
+    }
+
+    // ------------------------------------------------------------ instructions
+
+    fn call_type<'m>(&self, info: &Info<'m>, f: u32) -> Result<&'m FuncType> {
+        let ti = *info.func_types.get(f as usize).ok_or_else(|| Error::validate("unknown function", self.offset))?;
+        info.module.types.get(ti as usize).ok_or_else(|| mismatch(self.offset))
+    }
+
+    /// Puts the top `n` values into their canonical slots and returns the
+    /// first one's slot: where a callee's frame starts.
+    fn call_args(&mut self, n: usize) -> Result<Slot> {
+        let h = self.stack.len().checked_sub(n).ok_or_else(|| mismatch(self.offset))?;
+        for k in h..h + n {
+            self.materialize(k)?;
+        }
+        self.canon(h)
+    }
+
+    fn call_results(&mut self, params: usize, results: &[ValType]) -> Result<()> {
+        for _ in 0..params {
+            self.pop()?;
+        }
+        for &t in results {
+            self.push_temp(t)?;
+        }
+        self.last = None;
+        Ok(())
+    }
+
+    fn unop(&mut self, op: NumOp) -> Result<()> {
+        let (e, k) = self.pop()?;
+        let (_, out) = op.signature();
+        if let Kind::Const(c) = e.kind {
+            if let Some(v) = fold_un(op, c) {
+                return self.push(Kind::Const(v), out);
+            }
+        }
+        let a = self.slot_of(e, k)?;
+        let d = self.canon(k)?;
+        let start = self.pc();
+        self.code.w(num_opcode(Form::Un, op));
+        self.code.w(d);
+        self.code.w(a);
+        self.push_temp(out)?;
+        self.wrote(start, d);
+        Ok(())
+    }
+
+    fn binop(&mut self, op: NumOp) -> Result<()> {
+        let (b, _) = self.pop()?;
+        let (a, k) = self.pop()?;
+        let (ins, out) = op.signature();
+        let ty = ins[0];
+        if let (Kind::Const(x), Kind::Const(y)) = (a.kind, b.kind) {
+            if let Some(v) = fold_bin(op, x, y) {
+                return self.push(Kind::Const(v), out);
+            }
+        }
+        let d = self.canon(k)?;
+        let start = self.pc();
+        let imm = |code: &mut Vec<u16>, c: u64| {
+            if wide(ty) {
+                code.w64(c)
+            } else {
+                code.w32(c as u32)
+            }
+        };
+        match (a.kind, b.kind) {
+            (_, Kind::Const(c)) => {
+                let sa = self.slot_of(a, k)?;
+                let start = self.pc();
+                self.code.w(num_opcode(Form::BinSI, op));
+                self.code.w(d);
+                self.code.w(sa);
+                imm(&mut self.code, c);
+                self.push_temp(out)?;
+                self.wrote(start, d);
+                return Ok(());
+            }
+            (Kind::Const(c), _) => {
+                let sb = self.slot_of(b, k + 1)?;
+                let start = self.pc();
+                if op.is_commutative() {
+                    self.code.w(num_opcode(Form::BinSI, op));
+                    self.code.w(d);
+                    self.code.w(sb);
+                    imm(&mut self.code, c);
+                } else {
+                    self.code.w(num_opcode(Form::BinIS, op));
+                    self.code.w(d);
+                    imm(&mut self.code, c);
+                    self.code.w(sb);
+                }
+                self.push_temp(out)?;
+                self.wrote(start, d);
+                return Ok(());
+            }
+            _ => {}
+        }
+        let sa = self.slot_of(a, k)?;
+        let sb = self.slot_of(b, k + 1)?;
+        debug_assert_eq!(start, self.pc());
+        self.code.w(num_opcode(Form::BinSS, op));
+        self.code.w(d);
+        self.code.w(sa);
+        self.code.w(sb);
+        self.push_temp(out)?;
+        self.wrote(start, d);
+        Ok(())
+    }
+
+    /// Pops `n` operands, materialising constants; returns their slots,
+    /// deepest first.
+    fn pop_slots<const N: usize>(&mut self) -> Result<[Slot; N]> {
+        let mut out = [0; N];
+        let mut popped = [(Entry { kind: Kind::Temp, ty: ValType::I32 }, 0); N];
+        for j in (0..N).rev() {
+            popped[j] = self.pop()?;
+        }
+        for j in 0..N {
+            out[j] = self.slot_of(popped[j].0, popped[j].1)?;
+        }
+        Ok(out)
+    }
+
+    /// Emits an op with destination `d` at the new top, of type `ty`.
+    fn emit_to_top(&mut self, ty: ValType, emit: impl FnOnce(Slot, &mut Vec<u16>)) -> Result<()> {
+        let d = self.canon(self.stack.len())?;
+        let start = self.pc();
+        emit(d, &mut self.code);
+        self.push_temp(ty)?;
+        self.wrote(start, d);
+        Ok(())
+    }
+
+    fn set_local(&mut self, i: u32, tee: bool) -> Result<()> {
+        let s = self.local_slot(i)?;
+        let ty = self.local_type(i)?;
+        let (e, k) = self.pop()?;
+        self.preserve_local(s)?;
+        match e.kind {
+            Kind::Temp => {
+                let t = self.canon(k)?;
+                match self.last_writing(t) {
+                    Some(l) => self.code[l.dst_at] = s,
+                    None => op::Copy { d: s, s: t }.emit(&mut self.code),
+                }
+            }
+            Kind::Local(src) => {
+                if src != s {
+                    op::Copy { d: s, s: src }.emit(&mut self.code);
+                }
+            }
+            Kind::Const(c) => self.emit_const(s, c, ty),
+        }
+        self.last = None;
+        if tee {
+            self.push(Kind::Local(s), ty)?;
+        }
+        Ok(())
+    }
+
+    /// Translates one reachable instruction other than `end` and `else`;
+    /// returns whether the code after it is reachable.
+    fn instr(&mut self, info: &Info<'_>, func: &FuncType, instr: &Instr) -> Result<bool> {
+        match instr {
+            Instr::Unreachable => {
+                op::Unreachable {}.emit(&mut self.code);
+                self.last = None;
+                return Ok(false);
+            }
+            Instr::Nop => {}
+            Instr::Block(bt) => self.enter(info, CtrlKind::Block, *bt)?,
+            Instr::Loop(bt) => self.enter(info, CtrlKind::Loop, *bt)?,
+            Instr::If(bt) => {
+                let cond = self.take_cond()?;
+                self.enter(info, CtrlKind::If, *bt)?;
+                // Jump to the else arm (or the end) when the condition
+                // fails. (A constant condition leaves one arm never run,
+                // still translated.)
+                let f = self.emit_cond_br(cond, true);
+                self.ctrl.last_mut().ok_or_else(|| mismatch(self.offset))?.else_fix = f;
+            }
+            Instr::Br(d) => {
+                self.branch(info, func, *d)?;
+                return Ok(false);
+            }
+            Instr::BrIf(d) => return self.br_if(info, func, *d),
+            Instr::BrTable(labels, default) => {
+                self.br_table(info, func, labels, *default)?;
+                return Ok(false);
+            }
+            Instr::Return => {
+                self.emit_return(func.results.len())?;
+                return Ok(false);
+            }
+            Instr::Call(f) => {
+                let ty = self.call_type(info, *f)?;
+                let base = self.call_args(ty.params.len())?;
+                let imported = info.imported_funcs;
+                match f.checked_sub(imported) {
+                    Some(d) => op::Call { f: d, base }.emit(&mut self.code),
+                    None => op::CallImport { f: *f, base }.emit(&mut self.code),
+                }
+                self.call_results(ty.params.len(), &ty.results)?;
+            }
+            Instr::CallIndirect { type_index, table } => {
+                let ty = info.module.types.get(*type_index as usize).ok_or_else(|| mismatch(self.offset))?;
+                let (e, k) = self.pop()?;
+                let base = self.call_args(ty.params.len())?;
+                let i = self.slot_of(e, k)?;
+                op::CallIndirect { ty: *type_index, table: *table, i, base }.emit(&mut self.code);
+                self.call_results(ty.params.len(), &ty.results)?;
+            }
+            Instr::RefNull(t) => self.push(Kind::Const(0), ValType::from(*t))?,
+            Instr::RefIsNull => {
+                let [a] = self.pop_slots::<1>()?;
+                self.emit_to_top(ValType::I32, |d, c| {
+                    c.w(num_opcode(Form::Un, NumOp::I64Eqz));
+                    c.w(d);
+                    c.w(a);
+                })?;
+            }
+            Instr::RefFunc(f) => self.emit_to_top(ValType::FuncRef, |d, c| op::RefFunc { d, f: *f }.emit(c))?,
+            Instr::Drop => {
+                self.pop()?;
+            }
+            Instr::Select(_) => {
+                let (c, kc) = self.pop()?;
+                let (b, kb) = self.pop()?;
+                let (a, ka) = self.pop()?;
+                if let Kind::Const(v) = c.kind {
+                    let keep = if v as u32 != 0 { a } else { b };
+                    // The kept value moves to a's position; a Temp must
+                    // move to its new canonical slot.
+                    self.stack.push(keep);
+                    if let Kind::Local(s) = keep.kind {
+                        self.refs[s as usize] += 1;
+                    }
+                    if keep.kind == Kind::Temp && v as u32 == 0 {
+                        let (d, s) = (self.canon(ka)?, self.canon(kb)?);
+                        op::Copy { d, s }.emit(&mut self.code);
+                        self.last = None;
+                    }
+                    return Ok(true);
+                }
+                let sa = self.slot_of(a, ka)?;
+                let sb = self.slot_of(b, kb)?;
+                let sc = self.slot_of(c, kc)?;
+                let ty = a.ty;
+                self.emit_to_top(ty, |d, code| op::Select { d, c: sc, a: sa, b: sb }.emit(code))?;
+            }
+            Instr::LocalGet(i) => {
+                let s = self.local_slot(*i)?;
+                let ty = self.local_type(*i)?;
+                self.push(Kind::Local(s), ty)?;
+            }
+            Instr::LocalSet(i) => self.set_local(*i, false)?,
+            Instr::LocalTee(i) => self.set_local(*i, true)?,
+            Instr::GlobalGet(g) => {
+                let ty = info.globals.get(*g as usize).ok_or_else(|| Error::validate("unknown global", self.offset))?.val;
+                self.emit_to_top(ty, |d, c| op::GlobalGet { d, g: *g }.emit(c))?;
+            }
+            Instr::GlobalSet(g) => {
+                let [s] = self.pop_slots::<1>()?;
+                op::GlobalSet { g: *g, s }.emit(&mut self.code);
+                self.last = None;
+            }
+            Instr::TableGet(t) => {
+                let [i] = self.pop_slots::<1>()?;
+                let ty = info.tables.get(*t as usize).ok_or_else(|| mismatch(self.offset))?.elem.into();
+                self.emit_to_top(ty, |d, c| op::TableGet { d, t: *t, i }.emit(c))?;
+            }
+            Instr::TableSet(t) => {
+                let [i, v] = self.pop_slots::<2>()?;
+                op::TableSet { t: *t, i, v }.emit(&mut self.code);
+                self.last = None;
+            }
+            Instr::TableSize(t) => self.emit_to_top(ValType::I32, |d, c| op::TableSize { d, t: *t }.emit(c))?,
+            Instr::TableGrow(t) => {
+                let [v, n] = self.pop_slots::<2>()?;
+                self.emit_to_top(ValType::I32, |d, c| op::TableGrow { d, t: *t, v, n }.emit(c))?;
+            }
+            Instr::TableFill(t) => {
+                let [i, v, n] = self.pop_slots::<3>()?;
+                op::TableFill { t: *t, i, v, n }.emit(&mut self.code);
+                self.last = None;
+            }
+            Instr::TableCopy { dst, src } => {
+                let [d, s, n] = self.pop_slots::<3>()?;
+                op::TableCopy { dst: *dst, src: *src, d, s, n }.emit(&mut self.code);
+                self.last = None;
+            }
+            Instr::TableInit { elem, table } => {
+                let [d, s, n] = self.pop_slots::<3>()?;
+                op::TableInit { elem: *elem, t: *table, d, s, n }.emit(&mut self.code);
+                self.last = None;
+            }
+            Instr::ElemDrop(e) => {
+                op::ElemDrop { e: *e }.emit(&mut self.code);
+                self.last = None;
+            }
+            Instr::Mem(op, arg) => {
+                if op.is_store() {
+                    let [a, v] = self.pop_slots::<2>()?;
+                    self.code.w(mem_opcode(*op));
+                    self.code.w(a);
+                    self.code.w(v);
+                    self.code.w32(arg.offset);
+                    self.last = None;
+                } else {
+                    let [a] = self.pop_slots::<1>()?;
+                    let opcode = mem_opcode(*op);
+                    self.emit_to_top(op.val_type(), |d, c| {
+                        c.w(opcode);
+                        c.w(d);
+                        c.w(a);
+                        c.w32(arg.offset);
+                    })?;
+                }
+            }
+            Instr::MemorySize(_) => self.emit_to_top(ValType::I32, |d, c| op::MemorySize { d }.emit(c))?,
+            Instr::MemoryGrow(_) => {
+                let [n] = self.pop_slots::<1>()?;
+                self.emit_to_top(ValType::I32, |d, c| op::MemoryGrow { d, n }.emit(c))?;
+            }
+            Instr::MemoryFill(_) => {
+                let [d, v, n] = self.pop_slots::<3>()?;
+                op::MemoryFill { d, v, n }.emit(&mut self.code);
+                self.last = None;
+            }
+            Instr::MemoryCopy { .. } => {
+                let [d, s, n] = self.pop_slots::<3>()?;
+                op::MemoryCopy { d, s, n }.emit(&mut self.code);
+                self.last = None;
+            }
+            Instr::MemoryInit { data, .. } => {
+                let [d, s, n] = self.pop_slots::<3>()?;
+                op::MemoryInit { seg: *data, d, s, n }.emit(&mut self.code);
+                self.last = None;
+            }
+            Instr::DataDrop(seg) => {
+                op::DataDrop { seg: *seg }.emit(&mut self.code);
+                self.last = None;
+            }
+            Instr::I32Const(v) => self.push(Kind::Const(u64::from(*v as u32)), ValType::I32)?,
+            Instr::I64Const(v) => self.push(Kind::Const(*v as u64), ValType::I64)?,
+            Instr::F32Const(b) => self.push(Kind::Const(u64::from(*b)), ValType::F32)?,
+            Instr::F64Const(b) => self.push(Kind::Const(*b), ValType::F64)?,
+            Instr::Num(op) => {
+                if op.signature().0.len() == 1 {
+                    self.unop(*op)?
+                } else {
+                    self.binop(*op)?
+                }
+            }
+            Instr::Else | Instr::End => return Err(mismatch(self.offset)),
+        }
+        Ok(true)
+    }
+}

@@ -1,0 +1,450 @@
+//! Entering and leaving the engine, and the slow paths of the handlers:
+//! calls between instances and to the host, `call_indirect`'s checks,
+//! fuel, and the rare ops (tables, bulk memory, `memory.grow`).
+//!
+//! Wasm-to-wasm calls never use the native stack: frames live in the
+//! store's value stack, linked through their headers (see
+//! [`crate::compile`]). A call into another instance saves the caller's
+//! instance in [`Cx::saved`] and returns through the `RestoreInstance`
+//! trampoline, so same-instance calls, the common case, carry nothing
+//! extra. Host functions get `&mut Store` and may call back in: the
+//! nested run uses the value stack above the host call's frame.
+
+use std::sync::Arc;
+
+use super::handlers::{Fp, Ip, DONE, EXIT, HANDLERS};
+use crate::compile::ops::{op, Misc};
+use crate::compile::CODE_HEADER;
+use crate::error::{Trap, TrapCode};
+use crate::runtime::table::range as table_range;
+use crate::runtime::{Caller, FuncKind, GlobalPtr, Instance, InstanceInst, Store, Value};
+use crate::syntax::ValType;
+
+/// The engine's state beyond the registers, one per entry from the host.
+pub(crate) struct Cx {
+    store: *mut Store,
+    /// The current instance (instances are boxed: the address is stable).
+    inst: *const InstanceInst,
+    inst_id: u32,
+    /// Code of the current instance's module, by defined function index.
+    code: *const Box<[u16]>,
+    /// The current instance's globals.
+    globals: *const GlobalPtr,
+    /// Store address of the current instance's memory 0, if any.
+    mem: Option<u32>,
+    /// First address past the value stack.
+    pub(crate) stack_end: usize,
+    /// Fuel left; negative when exhausted (unlimited: `i64::MAX`).
+    fuel: i64,
+    /// Why execution stopped, when a handler returned `TRAP`.
+    pub(crate) trap: Option<Trap>,
+    /// For each active call into another instance: where it returns and
+    /// the caller's instance.
+    saved: Vec<(Ip, u32)>,
+}
+
+impl Cx {
+    fn set_instance(&mut self, id: u32) {
+        // SAFETY: the store outlives the run; instances are never removed.
+        let store = unsafe { &*self.store };
+        let inst = &*store.instances[id as usize];
+        self.inst = inst;
+        self.inst_id = id;
+        self.code = inst.module.inner.code.funcs.as_ptr();
+        self.globals = inst.global_ptrs.as_ptr();
+        self.mem = inst.mems.first().copied();
+    }
+
+    /// Memory 0 of the current instance: base and length.
+    #[inline]
+    pub(crate) fn mem_view(&self) -> (*mut u8, usize) {
+        match self.mem {
+            // SAFETY: the store outlives the run.
+            Some(m) => unsafe { (&(*self.store).mems)[m as usize].raw() },
+            None => (std::ptr::NonNull::dangling().as_ptr(), 0),
+        }
+    }
+
+    /// The code of defined function `f` of the current module.
+    #[inline(always)]
+    pub(crate) unsafe fn func_code(&self, f: u32) -> Ip {
+        // SAFETY: `f` is a defined function of the module (translator).
+        unsafe { (*self.code.add(f as usize)).as_ptr() }
+    }
+
+    /// The store address of function `f` of the current instance.
+    #[inline(always)]
+    pub(crate) unsafe fn func_addr(&self, f: u32) -> u32 {
+        // SAFETY: `inst` is valid while the run lasts.
+        unsafe { (&(*self.inst).funcs)[f as usize] }
+    }
+
+    /// The value of global `g` of the current instance.
+    #[inline(always)]
+    pub(crate) unsafe fn global(&self, g: u32) -> *mut u64 {
+        // SAFETY: `g` is a global of the module (validation); its pointer
+        // targets a boxed global of the store.
+        unsafe { (*self.globals.add(g as usize)).0 }
+    }
+}
+
+/// Charges one unit of fuel; true when it ran out.
+#[inline(always)]
+pub(crate) unsafe fn tick(cx: *mut Cx) -> bool {
+    // SAFETY: `cx` is valid while the engine runs.
+    unsafe {
+        (*cx).fuel -= 1;
+        (*cx).fuel < 0
+    }
+}
+
+#[cold]
+#[inline(never)]
+pub(crate) unsafe extern "C" fn out_of_fuel(cx: *mut Cx) -> usize {
+    // SAFETY: as for `tick`.
+    unsafe {
+        (*cx).fuel = 0;
+        (*cx).trap = Some(TrapCode::OutOfFuel.into());
+    }
+    // Opaque, so callers tail-call this (see `handlers::trap`).
+    std::hint::black_box(super::handlers::TRAP)
+}
+
+/// What a call to a store function enters.
+pub(crate) enum Callee {
+    /// A function of the current instance: its code.
+    Same(Ip),
+    /// A wasm function of another instance.
+    Other,
+    /// A host function.
+    Host,
+}
+
+#[inline(always)]
+pub(crate) unsafe fn resolve(cx: *mut Cx, fa: u32) -> Callee {
+    // SAFETY: `cx` and the store are valid while the engine runs.
+    unsafe {
+        let store = &*(*cx).store;
+        match &store.funcs[fa as usize].kind {
+            FuncKind::Wasm { instance, index, .. } if *instance == (*cx).inst_id => Callee::Same((*cx).func_code(*index)),
+            FuncKind::Wasm { .. } => Callee::Other,
+            FuncKind::Host(_) => Callee::Host,
+        }
+    }
+}
+
+/// Switches to the instance of wasm function `fa`, saving the caller's;
+/// returns the callee's code and memory view.
+#[inline(never)]
+pub(crate) unsafe fn switch_instance(cx: *mut Cx, fa: u32, ret: Ip) -> (Ip, *mut u8, usize) {
+    // SAFETY: as for `resolve`.
+    let cx = unsafe { &mut *cx };
+    // SAFETY: the store outlives the run.
+    let store = unsafe { &*cx.store };
+    let FuncKind::Wasm { instance, index, .. } = &store.funcs[fa as usize].kind else {
+        unreachable!("switch_instance on a host function")
+    };
+    cx.saved.push((ret, cx.inst_id));
+    cx.set_instance(*instance);
+    // SAFETY: `index` is a defined function of the callee's module.
+    let code = unsafe { cx.func_code(*index) };
+    let (mem, len) = cx.mem_view();
+    (code, mem, len)
+}
+
+/// Returns into the instance saved by the matching `switch_instance`.
+#[inline(never)]
+pub(crate) unsafe fn restore_instance(cx: *mut Cx) -> (Ip, *mut u8, usize) {
+    // SAFETY: as for `resolve`.
+    let cx = unsafe { &mut *cx };
+    let (ret, id) = cx.saved.pop().expect("RestoreInstance without a saved instance");
+    cx.set_instance(id);
+    let (mem, len) = cx.mem_view();
+    (ret, mem, len)
+}
+
+/// The target of `call_indirect` through entry `i` of table `table`, which
+/// must have the module's type `ty`.
+#[inline(always)]
+pub(crate) unsafe fn indirect_target(cx: *mut Cx, ty: u32, table: u32, i: u32) -> Result<u32, TrapCode> {
+    // SAFETY: as for `resolve`.
+    unsafe {
+        let inst = &*(*cx).inst;
+        let store = &*(*cx).store;
+        let t = &store.tables[inst.tables[table as usize] as usize];
+        let r = *t.elems.get(i as usize).ok_or(TrapCode::UndefinedElement)?;
+        let fa = r.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as u32;
+        if store.funcs[fa as usize].ty != inst.types[ty as usize] {
+            return Err(TrapCode::IndirectCallTypeMismatch);
+        }
+        Ok(fa)
+    }
+}
+
+/// Most parameters or results passed to a host function without a heap
+/// allocation.
+const INLINE_VALUES: usize = 8;
+
+/// Calls host function `fa` with its arguments in `args[..]`, writing the
+/// results there. False if it failed (the trap is in `cx.trap`).
+#[inline(never)]
+pub(crate) unsafe fn call_host(cx: *mut Cx, fa: u32, args: Fp) -> bool {
+    // SAFETY: as for `resolve`; nothing of the store is borrowed across
+    // the host call except through `store` itself.
+    let cx = unsafe { &mut *cx };
+    let store = unsafe { &mut *cx.store };
+    let fi = &store.funcs[fa as usize];
+    let FuncKind::Host(h) = &fi.kind else { unreachable!("call_host on a wasm function") };
+    let h = Arc::clone(h);
+    let ty = &store.types[fi.ty as usize];
+    let (np, nr) = (ty.params.len(), ty.results.len());
+    let mut params = [Value::I32(0); INLINE_VALUES];
+    let mut results = [Value::I32(0); INLINE_VALUES];
+    let mut params_heap = Vec::new();
+    let mut results_heap = Vec::new();
+    let params: &mut [Value] = if np <= INLINE_VALUES {
+        &mut params[..np]
+    } else {
+        params_heap.resize(np, Value::I32(0));
+        &mut params_heap
+    };
+    for (k, (p, t)) in params.iter_mut().zip(ty.params.iter()).enumerate() {
+        // SAFETY: the arguments lie in the caller's frame.
+        *p = Value::from_slot(unsafe { *args.add(k) }, *t);
+    }
+    let results: &mut [Value] = if nr <= INLINE_VALUES {
+        &mut results[..nr]
+    } else {
+        results_heap.resize(nr, Value::I32(0));
+        &mut results_heap
+    };
+    for (r, t) in results.iter_mut().zip(ty.results.iter()) {
+        *r = Value::default_for(*t);
+    }
+    let result_types: Box<[ValType]> = ty.results.clone();
+    // A nested run starts above the arguments and results.
+    let stack_top = store.stack_top;
+    // SAFETY: `args` lies in the value stack.
+    let base = unsafe { args.offset_from(store.stack.base()) } as usize;
+    store.stack_top = base + np.max(nr);
+    store.depth += 1;
+    store.sync_fuel(cx.fuel);
+    let r = if store.depth > store.config().max_call_depth {
+        Err(TrapCode::CallStackExhausted.into())
+    } else {
+        h(&mut Caller { store, instance: Some(Instance(cx.inst_id)) }, params, results)
+    };
+    store.depth -= 1;
+    store.stack_top = stack_top;
+    cx.fuel = store.fuel_left();
+    if let Err(t) = r {
+        cx.trap = Some(t);
+        return false;
+    }
+    if results.iter().zip(result_types.iter()).any(|(v, t)| v.ty() != *t) {
+        cx.trap = Some(Trap::host("host function returned a value of the wrong type"));
+        return false;
+    }
+    for (k, v) in results.iter().enumerate() {
+        // SAFETY: the results go where the arguments were: the callee's
+        // frame, `max(np, nr)` slots, which `stack_top` kept free.
+        unsafe { *args.add(k) = v.to_slot() };
+    }
+    true
+}
+
+/// Runs a rare op (`Misc::$op` at `ip`).
+#[inline(never)]
+pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), TrapCode> {
+    // SAFETY: as for `resolve`; the op's slots lie in the frame.
+    let cx = unsafe { &mut *cx };
+    let store = unsafe { &mut *cx.store };
+    let inst = unsafe { &*cx.inst };
+    let get = |s: u16| unsafe { *fp.add(usize::from(s)) };
+    let set = |s: u16, v: u64| unsafe { *fp.add(usize::from(s)) = v };
+    let mem = cx.mem.map(|m| m as usize);
+    let table = |t: u32| inst.tables[t as usize] as usize;
+    match m {
+        Misc::TableGet => {
+            let op::TableGet { d, t, i } = unsafe { op::TableGet::read(ip) };
+            let v = store.tables[table(t)].elems.get(get(i) as u32 as usize);
+            set(d, *v.ok_or(TrapCode::OutOfBoundsTableAccess)?);
+        }
+        Misc::TableSet => {
+            let op::TableSet { t, i, v } = unsafe { op::TableSet::read(ip) };
+            let slot = store.tables[table(t)].elems.get_mut(get(i) as u32 as usize);
+            *slot.ok_or(TrapCode::OutOfBoundsTableAccess)? = get(v);
+        }
+        Misc::TableSize => {
+            let op::TableSize { d, t } = unsafe { op::TableSize::read(ip) };
+            set(d, u64::from(store.tables[table(t)].size()));
+        }
+        Misc::TableGrow => {
+            let op::TableGrow { d, t, v, n } = unsafe { op::TableGrow::read(ip) };
+            let r = store.tables[table(t)].grow(get(n) as u32, get(v));
+            set(d, u64::from(r.unwrap_or(u32::MAX)));
+        }
+        Misc::TableFill => {
+            let op::TableFill { t, i, v, n } = unsafe { op::TableFill::read(ip) };
+            let tab = &mut store.tables[table(t)];
+            let r = tab.range(get(i) as u32, get(n) as u32)?;
+            tab.elems[r].fill(get(v));
+        }
+        Misc::TableCopy => {
+            let op::TableCopy { dst, src, d, s, n } = unsafe { op::TableCopy::read(ip) };
+            let (da, sa) = (table(dst), table(src));
+            let (d, s, n) = (get(d) as u32, get(s) as u32, get(n) as u32);
+            let sr = store.tables[sa].range(s, n)?;
+            let dr = store.tables[da].range(d, n)?;
+            if da == sa {
+                store.tables[da].elems.copy_within(sr, dr.start);
+            } else {
+                let (lo, hi) = store.tables.split_at_mut(da.max(sa));
+                let (dt, st) = if da < sa { (&mut lo[da], &hi[0]) } else { (&mut hi[0], &lo[sa]) };
+                dt.elems[dr].copy_from_slice(&st.elems[sr]);
+            }
+        }
+        Misc::TableInit => {
+            let op::TableInit { elem, t, d, s, n } = unsafe { op::TableInit::read(ip) };
+            let (ta, ea) = (table(t), inst.elems[elem as usize] as usize);
+            let (d, s, n) = (get(d) as u32, get(s) as u32, get(n) as u32);
+            let seg = &store.elems[ea];
+            let sr = table_range(seg.len(), s, n)?;
+            let tab = &mut store.tables[ta];
+            let dr = tab.range(d, n)?;
+            tab.elems[dr].copy_from_slice(&seg[sr]);
+        }
+        Misc::ElemDrop => {
+            let op::ElemDrop { e } = unsafe { op::ElemDrop::read(ip) };
+            store.elems[inst.elems[e as usize] as usize] = Vec::new();
+        }
+        Misc::MemorySize => {
+            let op::MemorySize { d } = unsafe { op::MemorySize::read(ip) };
+            set(d, u64::from(store.mems[mem.ok_or(TrapCode::OutOfBoundsMemoryAccess)?].pages()));
+        }
+        Misc::MemoryGrow => {
+            let op::MemoryGrow { d, n } = unsafe { op::MemoryGrow::read(ip) };
+            let m = &mut store.mems[mem.ok_or(TrapCode::OutOfBoundsMemoryAccess)?];
+            set(d, u64::from(m.grow(get(n) as u32).unwrap_or(u32::MAX)));
+        }
+        Misc::MemoryFill => {
+            let op::MemoryFill { d, v, n } = unsafe { op::MemoryFill::read(ip) };
+            let m = &mut store.mems[mem.ok_or(TrapCode::OutOfBoundsMemoryAccess)?];
+            m.fill(u64::from(get(d) as u32), get(v) as u8, u64::from(get(n) as u32))?;
+        }
+        Misc::MemoryCopy => {
+            let op::MemoryCopy { d, s, n } = unsafe { op::MemoryCopy::read(ip) };
+            let m = &mut store.mems[mem.ok_or(TrapCode::OutOfBoundsMemoryAccess)?];
+            m.copy(u64::from(get(d) as u32), u64::from(get(s) as u32), u64::from(get(n) as u32))?;
+        }
+        Misc::MemoryInit => {
+            let op::MemoryInit { seg, d, s, n } = unsafe { op::MemoryInit::read(ip) };
+            let data = &store.datas[inst.datas[seg as usize] as usize];
+            let m = &mut store.mems[mem.ok_or(TrapCode::OutOfBoundsMemoryAccess)?];
+            m.init(u64::from(get(d) as u32), data, u64::from(get(s) as u32), u64::from(get(n) as u32))?;
+        }
+        Misc::DataDrop => {
+            let op::DataDrop { seg } = unsafe { op::DataDrop::read(ip) };
+            store.datas[inst.datas[seg as usize] as usize] = Arc::from(&[][..]);
+        }
+        _ => unreachable!("rare: {m:?}"),
+    }
+    Ok(())
+}
+
+/// Calls function `func` (arguments already type checked) and returns its
+/// results.
+pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    // Host functions may call back in, recursing on the native stack: bound
+    // the bytes used since the outermost call.
+    let marker = 0u8;
+    let here = std::ptr::addr_of!(marker) as usize;
+    if store.native_top == 0 {
+        store.native_top = here;
+        let r = invoke_inner(store, func, args);
+        store.native_top = 0;
+        return r;
+    }
+    if store.native_top.abs_diff(here) > store.config().max_native_stack {
+        return Err(TrapCode::CallStackExhausted.into());
+    }
+    invoke_inner(store, func, args)
+}
+
+fn invoke_inner(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    let fi = &store.funcs[func as usize];
+    let result_types = store.types[fi.ty as usize].results.clone();
+    let (instance, code, index) = match &fi.kind {
+        FuncKind::Host(h) => {
+            let h = Arc::clone(h);
+            let mut results: Vec<Value> = result_types.iter().map(|t| Value::default_for(*t)).collect();
+            if store.depth >= store.config().max_call_depth {
+                return Err(TrapCode::CallStackExhausted.into());
+            }
+            store.depth += 1;
+            let r = h(&mut Caller { store, instance: None }, args, &mut results);
+            store.depth -= 1;
+            r?;
+            if results.iter().zip(result_types.iter()).any(|(v, t)| v.ty() != *t) {
+                return Err(Trap::host("host function returned a value of the wrong type"));
+            }
+            return Ok(results);
+        }
+        FuncKind::Wasm { instance, code, index } => (*instance, Arc::clone(code), *index),
+    };
+    store.prepare_stack();
+    let code = code.funcs[index as usize].as_ptr();
+    let base = store.stack_top;
+    let stack = store.stack.base();
+    let stack_end = stack as usize + store.stack.len() * 8;
+    // SAFETY: `code` is translated code, header first.
+    let (frame, np, nl) = unsafe { (*code as usize, *code.add(1) as usize, *code.add(2) as usize) };
+    if base + frame > store.stack.len() {
+        return Err(TrapCode::CallStackExhausted.into());
+    }
+    // SAFETY: the frame fits in the value stack (checked above).
+    let fp = unsafe { stack.add(base) };
+    unsafe {
+        for (k, a) in args.iter().enumerate() {
+            *fp.add(k) = a.to_slot();
+        }
+        *fp.add(np) = EXIT.as_ptr() as u64;
+        *fp.add(np + 1) = 0;
+        for k in 0..nl {
+            *fp.add(np + 2 + k) = 0;
+        }
+    }
+    let mut cx = Cx {
+        store,
+        inst: std::ptr::null(),
+        inst_id: 0,
+        code: std::ptr::null(),
+        globals: std::ptr::null(),
+        mem: None,
+        stack_end,
+        fuel: store.fuel_left(),
+        trap: None,
+        saved: Vec::new(),
+    };
+    cx.set_instance(instance);
+    let status = if cx.fuel == 0 {
+        cx.trap = Some(TrapCode::OutOfFuel.into());
+        super::handlers::TRAP
+    } else {
+        cx.fuel -= 1;
+        let (mem, len) = cx.mem_view();
+        // SAFETY: the frame is set up as `enter` would, and `ip` is the
+        // function's first op.
+        unsafe {
+            let ip = code.add(CODE_HEADER);
+            HANDLERS[(*ip as usize) & (HANDLERS.len() - 1)](ip, fp, mem, len, &mut cx)
+        }
+    };
+    let (fuel, trap) = (cx.fuel, cx.trap.take());
+    store.sync_fuel(fuel);
+    if status != DONE {
+        return Err(trap.unwrap_or_else(|| Trap::host("internal error: engine stopped without a trap")));
+    }
+    // SAFETY: the results are at the start of the frame.
+    Ok(result_types.iter().enumerate().map(|(k, t)| Value::from_slot(unsafe { *fp.add(k) }, *t)).collect())
+}
