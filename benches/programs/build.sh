@@ -39,8 +39,10 @@ WASI_CC="clang --target=wasm32-wasi --sysroot=$WASI_SYSROOT"
 # Default wasm features only (no -msimd128: the engine has no SIMD yet).
 # -mbulk-memory for the kernels only, as in corpus/build.sh.
 # --strip-debug: Debian's wasi-libc.a carries DWARF, which would otherwise
-# end up in every program (the "name" section stays, for profilers).
-CFLAGS="-O2 -ffp-contract=off -Wall -Wl,--strip-debug"
+# end up in every program (the "name" section stays, for profilers);
+# --compress-relocations: no 5-byte padded LEB128 immediates (as in
+# rust/.cargo/config.toml; wasm3 0.5 rejects a padded call_indirect table index).
+CFLAGS="-O2 -ffp-contract=off -Wall -Wl,--strip-debug,--compress-relocations"
 if command -v musl-gcc >/dev/null 2>&1; then
     NATIVE_CC=${NATIVE_CC:-musl-gcc}
 else
