@@ -120,13 +120,16 @@ def find_wasmi(explicit):
 
 
 def git_describe(path):
+    """Where a binary comes from: the git checkout it sits in (its HEAD,
+    which need not be what the binary was built from) and its mtime."""
+    built = datetime.datetime.fromtimestamp(os.path.getmtime(path)).strftime("%Y-%m-%d %H:%M")
     d = os.path.dirname(os.path.abspath(path))
     code, top = sh(["git", "-C", d, "rev-parse", "--show-toplevel"])
     if code != 0:
-        return ""
+        return " (binary of %s)" % built
     _, rev = sh(["git", "-C", top, "log", "-1", "--format=%h %cs"])
     _, dirty = sh(["git", "-C", top, "status", "--porcelain", "--untracked-files=no"])
-    return " (%s, %s%s)" % (top, rev, ", uncommitted changes" if dirty else "")
+    return " (binary of %s in checkout %s, HEAD %s%s)" % (built, top, rev, ", uncommitted changes" if dirty else "")
 
 
 def probe_engines(args):
