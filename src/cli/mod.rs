@@ -112,7 +112,7 @@ fn disasm(args: &[String], out: &mut (dyn Write + Send), err: &mut dyn Write) ->
         funcs = (imported..imported + m.codes.len()).collect();
     }
     for i in funcs {
-        let code = &module.inner.code.funcs[i - imported];
+        let Ok(code) = crate::compile::portable_code(m, i - imported) else { continue };
         let _ = writeln!(
             out,
             "func {i}: frame {} slots, {} params, {} locals, {} words",

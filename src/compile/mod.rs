@@ -21,14 +21,15 @@ pub const CODE_HEADER: usize = 4;
 /// every instance of it.
 #[derive(Debug, Default)]
 pub struct Code {
-    /// One buffer per defined function (header, then ops).
+    /// One buffer per defined function (header, then linked ops).
     pub funcs: Vec<Box<[u16]>>,
 }
 
 impl Code {
-    /// The ops of defined function `i`, without the header.
-    pub fn ops(&self, i: usize) -> &[u16] {
-        &self.funcs[i][CODE_HEADER..]
+    /// The ops of defined function `i` in portable form (see [`ops`]),
+    /// without the header.
+    pub fn ops(&self, i: usize) -> Vec<u16> {
+        crate::exec::unlink(&self.funcs[i][CODE_HEADER..]).unwrap_or_default()
     }
     /// Words of translated code, headers included.
     pub fn words(&self) -> usize {
@@ -64,6 +65,25 @@ impl<'a> Info<'a> {
     }
 }
 
+/// The portable code (see [`ops`]) of defined function `i` of a validated
+/// module, header included: what the engine runs, before linking. For
+/// inspection (`wasmint disasm`, tests): linked code cannot always be
+/// mapped back to the same opcodes, since identical handlers may share an
+/// address.
+///
+/// # Errors
+/// As [`compile_module`].
+pub fn portable_code(module: &Module, i: usize) -> Result<Vec<u16>> {
+    let info = Info::new(module);
+    let body = module.codes.get(i).ok_or_else(|| Error::validate("unknown function", 0))?;
+    let ty = info
+        .func_types
+        .get(info.imported_funcs as usize + i)
+        .and_then(|&t| module.types.get(t as usize))
+        .ok_or_else(|| Error::validate("unknown function type", body.offset))?;
+    translate::Translator::default().translate(&info, ty, body)
+}
+
 /// Translates every function body of a validated module.
 ///
 /// # Errors
@@ -79,7 +99,10 @@ pub fn compile_module(module: &Module) -> Result<Code> {
             .get(info.imported_funcs as usize + i)
             .and_then(|&t| module.types.get(t as usize))
             .ok_or_else(|| Error::validate("unknown function type", body.offset))?;
-        funcs.push(t.translate(&info, ty, body)?);
+        let mut code = t.translate(&info, ty, body)?;
+        crate::exec::link(&mut code[CODE_HEADER..])
+            .ok_or_else(|| Error::validate("internal error: translation produced invalid code", body.offset))?;
+        funcs.push(code.into_boxed_slice());
     }
     Ok(Code { funcs })
 }

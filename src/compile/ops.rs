@@ -1,11 +1,17 @@
 //! The internal code: opcodes and their operand layouts.
 //!
-//! Code is a sequence of 16-bit words. Each op is an opcode word followed
-//! by its fields: frame slots (`S`, one word, relative to the frame
-//! pointer), 16- and 32-bit integers, branch offsets (`Off`: i32 words
-//! relative to the op's first word) and constants (`C32`, `C64`).
-//! Nothing in the code is an address, so it can be stored and loaded
-//! (`Module::serialize`) and checked (`verify`).
+//! Code is a sequence of 16-bit words. Each op starts with [`HW`] words
+//! naming its handler, followed by its fields: frame slots (`S`, one
+//! word, relative to the frame pointer), 16- and 32-bit integers, branch
+//! offsets (`Off`: i32 words relative to the op's first word) and
+//! constants (`C32`, `C64`).
+//!
+//! Code exists in two forms. The translator writes *portable* code, whose
+//! handler words hold the opcode (then zeros): nothing in it is an
+//! address, so it can be inspected, stored and checked. Before running,
+//! it is *linked*: each opcode is replaced by the address of its handler,
+//! so the engine jumps to the next handler with one load
+//! (`crate::exec` does both directions).
 //!
 //! Opcode space: the hand-written ops of [`misc_ops!`] first, then one
 //! block of `NUM_OPS` opcodes per [`Form`] of the numeric instructions
@@ -47,6 +53,15 @@ impl Field {
 
 /// Rust types of the fields.
 pub type Slot = u16;
+
+/// Words naming an op's handler: its opcode in portable code, the
+/// handler's address in linked code.
+pub const HW: usize = 4;
+
+/// Appends the handler words of an op with `opcode` (portable form).
+pub fn emit_opcode(code: &mut Vec<u16>, opcode: u16) {
+    code.extend_from_slice(&[opcode, 0, 0, 0]);
+}
 
 /// Reads fields from code. The engine reads its own ops with the unchecked
 /// `ptr` forms; the translator and verifier use the checked ones.
@@ -165,14 +180,16 @@ macro_rules! misc_ops {
         #[allow(missing_docs)]
         pub mod op {
             use super::{read, Emit, Misc};
+            #[allow(unused_imports)]
+            use super::HW;
             $(
                 $(#[doc = $doc])*
                 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
                 pub struct $name { $(pub $f: field_ty!($k)),* }
 
                 impl $name {
-                    /// Words of the op, opcode included.
-                    pub const LEN: usize = 1 $(+ super::Field::$k.words())*;
+                    /// Words of the op, handler included.
+                    pub const LEN: usize = super::HW $(+ super::Field::$k.words())*;
 
                     /// Decodes the fields of the op at `ip`.
                     ///
@@ -181,7 +198,7 @@ macro_rules! misc_ops {
                     #[inline(always)]
                     #[allow(unused_mut, unused_variables, unused_assignments, clippy::unused_unit)]
                     pub unsafe fn read(ip: *const u16) -> $name {
-                        let mut at = 1usize;
+                        let mut at = super::HW;
                         $(
                             // SAFETY: the field lies within the op.
                             let $f = unsafe { field_read!($k, ip.add(at)) };
@@ -193,7 +210,7 @@ macro_rules! misc_ops {
                     /// Appends the op to `code`.
                     #[allow(unused_variables)]
                     pub fn emit(&self, code: &mut Vec<u16>) {
-                        code.w(Misc::$name as u16);
+                        super::emit_opcode(code, Misc::$name as u16);
                         $(field_emit!($k, code, self.$f);)*
                     }
                 }
@@ -207,21 +224,33 @@ misc_ops! {
     Unreachable {}
     /// Jumps.
     Br { off: Off }
-    /// Jumps when the i32 in `c` is not zero.
-    BrIfNz { c: S, off: Off }
-    /// Jumps when the i32 in `c` is zero.
-    BrIfZ { c: S, off: Off }
-    /// Jumps when the i64 (or reference) in `c` is not zero.
-    BrIfNz64 { c: S, off: Off }
-    /// Jumps when the i64 (or reference) in `c` is zero.
-    BrIfZ64 { c: S, off: Off }
-    /// `n + 1` offsets follow; jumps to the `min(fp[i], n)`-th.
-    BrTable { i: S, n: U32 }
+    /// Jumps when the i32 in the accumulator is not zero.
+    BrIfNzR { off: Off }
+    /// Jumps when the i32 in slot `c` is not zero.
+    BrIfNzS { c: S, off: Off }
+    BrIfZR { off: Off }
+    BrIfZS { c: S, off: Off }
+    /// The same for an i64 (or reference).
+    BrIfNz64R { off: Off }
+    BrIfNz64S { c: S, off: Off }
+    BrIfZ64R { off: Off }
+    BrIfZ64S { c: S, off: Off }
+    /// `n + 1` offsets follow; jumps to the `min(i, n)`-th, `i` the i32
+    /// in the accumulator.
+    BrTableR { n: U32 }
+    /// The same with `i` in slot `i`.
+    BrTableS { i: S, n: U32 }
     /// Returns without results; `np`: the function's parameter count (its
     /// frame header follows the parameters).
     Return { np: U16 }
     /// Returns the value in slot `s`.
     ReturnS { np: U16, s: S }
+    /// Returns the integer accumulator.
+    ReturnR { np: U16 }
+    /// Returns the f32 accumulator.
+    ReturnRF32 { np: U16 }
+    /// Returns the f64 accumulator.
+    ReturnRF64 { np: U16 }
     /// Returns a 32-bit constant.
     ReturnC32 { np: U16, c: C32 }
     /// Returns a 64-bit constant.
@@ -233,29 +262,42 @@ misc_ops! {
     Call { f: U32, base: S }
     /// Calls function `f` of the instance's index space (an import).
     CallImport { f: U32, base: S }
-    /// Calls the function in entry `fp[i]` of table `table`, which must
-    /// have the module's type `ty`.
-    CallIndirect { ty: U32, table: U32, i: S, base: S }
+    /// Calls the function in entry `i` (the accumulator) of table `table`,
+    /// which must have the module's type `ty`.
+    CallIndirectR { ty: U32, table: U32, base: S }
+    /// The same with the entry in slot `i`.
+    CallIndirectS { ty: U32, table: U32, i: S, base: S }
     /// Ends the outermost frame: execution returns to the host.
     Exit {}
     /// Returns into a caller of another instance (see `exec`).
     RestoreInstance {}
     /// `fp[d] = fp[s]`.
     Copy { d: S, s: S }
-    /// Two copies.
-    Copy2 { d0: S, s0: S, d1: S, s1: S }
     /// `fp[d..d + n] = fp[s..s + n]` (overlap allowed).
     CopySpan { d: S, s: S, n: U16 }
     /// `fp[d] = c` (zero-extended).
     Const32 { d: S, c: C32 }
     /// `fp[d] = c`.
     Const64 { d: S, c: C64 }
+    /// `fp[d] =` the integer accumulator.
+    SpillR { d: S }
+    /// `fp[d] =` the f32 accumulator.
+    SpillRF32 { d: S }
+    /// `fp[d] =` the f64 accumulator.
+    SpillRF64 { d: S }
+    /// `fp[d] = if acc as i32 != 0 { fp[a] } else { fp[b] }`.
+    SelectR { d: S, a: S, b: S }
     /// `fp[d] = if fp[c] as i32 != 0 { fp[a] } else { fp[b] }`.
-    Select { d: S, c: S, a: S, b: S }
+    SelectS { d: S, c: S, a: S, b: S }
+    /// The accumulator `= global g` (an integer; `d` is reserved: the
+    /// translator may turn this op into the next).
+    GlobalGetR { d: S, g: U32 }
     /// `fp[d] = global g`.
-    GlobalGet { d: S, g: U32 }
+    GlobalGetS { d: S, g: U32 }
+    /// `global g =` the integer accumulator.
+    GlobalSetR { g: U32 }
     /// `global g = fp[s]`.
-    GlobalSet { g: U32, s: S }
+    GlobalSetS { g: U32, s: S }
     /// `fp[d] = ref.func f`.
     RefFunc { d: S, f: U32 }
     /// `fp[d] = table[fp[i]]`.
@@ -288,113 +330,196 @@ misc_ops! {
     DataDrop { seg: U32 }
 }
 
-/// Operand forms of a numeric instruction. `S`: a slot, `I`: an immediate
-/// of the operand type. The branch forms exist for comparisons (and jump
-/// when the comparison holds, or for `Brn*`, when it fails).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[repr(u16)]
-#[allow(missing_docs)]
+/// Where an operand comes from.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Src {
+    /// The accumulator of the operand's type: integers (i32, i64) share
+    /// one, f32 and f64 have one each.
+    R,
+    /// A slot (one word).
+    S,
+    /// An immediate of the operand's width (two or four words).
+    I,
+}
+
+/// Where a result goes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Dst {
+    /// The accumulator of the result's type. The op still has its
+    /// destination word (unused), so the translator can turn it into the
+    /// `S` form in place.
+    R,
+    /// The slot in the destination word.
+    S,
+}
+
+/// The operand pairs of binary forms (`RR` cannot occur: both operands
+/// have one type, so one accumulator).
+pub const PAIRS: [(Src, Src); 7] =
+    [(Src::R, Src::S), (Src::S, Src::R), (Src::S, Src::S), (Src::R, Src::I), (Src::I, Src::R), (Src::S, Src::I), (Src::I, Src::S)];
+
+/// The form of a numeric instruction: where its operands and result are.
+/// `Br` forms exist for comparisons and jump when the comparison holds
+/// (`neg`: when it fails).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Form {
-    /// `d, a`: `fp[d] = op(fp[a])`.
-    Un,
-    /// `d, a, b`.
-    BinSS,
-    /// `d, a, imm`.
-    BinSI,
-    /// `d, imm, a`: the immediate is the left operand.
-    BinIS,
-    /// `a, b, off`.
-    BrSS,
-    BrSI,
-    BrIS,
-    BrnSS,
-    BrnSI,
-    BrnIS,
+    /// `[d] [a]`: `d = op(a)`, `a` in `R` or `S`.
+    Un { a: Src, d: Dst },
+    /// `[d] [a] [b]`: `d = a op b`.
+    Bin { a: Src, b: Src, d: Dst },
+    /// `[a] [b] off`: jumps when `a op b` holds (or fails).
+    Br { a: Src, b: Src, neg: bool },
+}
+
+/// Forms per numeric instruction: 4 unary, 14 binary, 14 branch.
+pub const FORMS: usize = 32;
+
+fn pair_index(a: Src, b: Src) -> Option<usize> {
+    PAIRS.iter().position(|&p| p == (a, b))
 }
 
 impl Form {
-    /// Every form, in opcode order.
-    pub const ALL: [Form; 10] = [
-        Form::Un,
-        Form::BinSS,
-        Form::BinSI,
-        Form::BinIS,
-        Form::BrSS,
-        Form::BrSI,
-        Form::BrIS,
-        Form::BrnSS,
-        Form::BrnSI,
-        Form::BrnIS,
-    ];
-
-    /// The negated branch form.
-    pub fn negate(self) -> Form {
-        match self {
-            Form::BrSS => Form::BrnSS,
-            Form::BrSI => Form::BrnSI,
-            Form::BrIS => Form::BrnIS,
-            Form::BrnSS => Form::BrSS,
-            Form::BrnSI => Form::BrSI,
-            Form::BrnIS => Form::BrIS,
-            f => f,
-        }
-    }
-
-    /// The branch form with the operands of binary form `self`.
-    pub fn branch(self) -> Option<Form> {
+    /// The form's index among the `FORMS` of an instruction.
+    pub fn index(self) -> Option<usize> {
         Some(match self {
-            Form::BinSS => Form::BrSS,
-            Form::BinSI => Form::BrSI,
-            Form::BinIS => Form::BrIS,
-            _ => return None,
+            Form::Un { a: Src::I, .. } => return None,
+            Form::Un { a, d } => (a as usize) * 2 + d as usize,
+            Form::Bin { a, b, d } => 4 + pair_index(a, b)? * 2 + d as usize,
+            Form::Br { a, b, neg } => 18 + pair_index(a, b)? * 2 + neg as usize,
         })
     }
 
-    /// The fields of this form for an instruction whose operands have type
-    /// `ty` (immediates have its width).
-    pub fn layout(self, ty: ValType) -> &'static [Field] {
-        use Field::*;
-        let wide = matches!(ty, ValType::I64 | ValType::F64);
-        match (self, wide) {
-            (Form::Un, _) => &[S, S],
-            (Form::BinSS, _) => &[S, S, S],
-            (Form::BinSI, false) => &[S, S, C32],
-            (Form::BinSI, true) => &[S, S, C64],
-            (Form::BinIS, false) => &[S, C32, S],
-            (Form::BinIS, true) => &[S, C64, S],
-            (Form::BrSS | Form::BrnSS, _) => &[S, S, Off],
-            (Form::BrSI | Form::BrnSI, false) => &[S, C32, Off],
-            (Form::BrSI | Form::BrnSI, true) => &[S, C64, Off],
-            (Form::BrIS | Form::BrnIS, false) => &[C32, S, Off],
-            (Form::BrIS | Form::BrnIS, true) => &[C64, S, Off],
-        }
+    /// The form of index `i`.
+    pub fn from_index(i: usize) -> Option<Form> {
+        let dst = |x: usize| if x & 1 == 0 { Dst::R } else { Dst::S };
+        Some(match i {
+            0..=3 => Form::Un { a: if i < 2 { Src::R } else { Src::S }, d: dst(i) },
+            4..=17 => {
+                let (a, b) = PAIRS[(i - 4) / 2];
+                Form::Bin { a, b, d: dst(i) }
+            }
+            18..=31 => {
+                let (a, b) = PAIRS[(i - 18) / 2];
+                Form::Br { a, b, neg: i & 1 == 1 }
+            }
+            _ => return None,
+        })
     }
 
     /// Does this form apply to `op`?
     pub fn applies(self, op: NumOp) -> bool {
         let (ins, _) = op.signature();
         match self {
-            Form::Un => ins.len() == 1,
-            Form::BinSS | Form::BinSI | Form::BinIS => ins.len() == 2,
-            _ => op.is_compare(),
+            Form::Un { .. } => ins.len() == 1,
+            Form::Bin { .. } => ins.len() == 2,
+            Form::Br { .. } => op.is_compare(),
         }
+    }
+
+    /// The fields of this form for `op` (immediates have the operand
+    /// type's width).
+    pub fn layout(self, op: NumOp) -> Vec<Field> {
+        let ty = op.signature().0[0];
+        let mut f = Vec::new();
+        let src = |f: &mut Vec<Field>, s: Src| match s {
+            Src::R => {}
+            Src::S => f.push(Field::S),
+            Src::I => f.push(imm_field(ty)),
+        };
+        match self {
+            Form::Un { a, .. } => {
+                f.push(Field::S);
+                src(&mut f, a);
+            }
+            Form::Bin { a, b, .. } => {
+                f.push(Field::S);
+                src(&mut f, a);
+                src(&mut f, b);
+            }
+            Form::Br { a, b, .. } => {
+                src(&mut f, a);
+                src(&mut f, b);
+                f.push(Field::Off);
+            }
+        }
+        f
     }
 }
 
-/// Forms of loads and stores.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[repr(u16)]
-pub enum MemForm {
-    /// `d, a, offset`: `fp[d] = load(fp[a] + offset)`.
-    Load,
-    /// `a, v, offset`: `store(fp[a] + offset, fp[v])`.
-    Store,
+/// The immediate field of a value type.
+pub fn imm_field(ty: ValType) -> Field {
+    if matches!(ty, ValType::I32 | ValType::F32) {
+        Field::C32
+    } else {
+        Field::C64
+    }
 }
 
+/// Forms of loads (`[d] [a] offset`, the address `a` in `R`, `S` or `I`)
+/// and stores (`[a] [v] offset`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MemForm {
+    /// `d = load(a + offset)`.
+    Load { a: Src, d: Dst },
+    /// `store(a + offset, v)`.
+    Store { a: Src, v: Src },
+}
+
+/// Forms per load or store opcode block: 6 loads, 9 stores.
+pub const MEM_FORMS: usize = 16;
+
 impl MemForm {
-    /// The fields of the form.
-    pub fn layout(self) -> &'static [Field] {
-        &[Field::S, Field::S, Field::U32]
+    /// The form's index in its instruction's block.
+    pub fn index(self) -> usize {
+        match self {
+            MemForm::Load { a, d } => a as usize * 2 + d as usize,
+            MemForm::Store { a, v } => 6 + a as usize * 3 + v as usize,
+        }
+    }
+
+    /// The form of index `i`.
+    pub fn from_index(i: usize) -> Option<MemForm> {
+        const SRC: [Src; 3] = [Src::R, Src::S, Src::I];
+        Some(match i {
+            0..=5 => MemForm::Load { a: SRC[i / 2], d: if i & 1 == 0 { Dst::R } else { Dst::S } },
+            6..=14 => MemForm::Store { a: SRC[(i - 6) / 3], v: SRC[(i - 6) % 3] },
+            _ => return None,
+        })
+    }
+
+    /// The fields of this form for `op`.
+    pub fn layout(self, op: MemOp) -> Vec<Field> {
+        let src = |f: &mut Vec<Field>, s: Src, ty: ValType| match s {
+            Src::R => {}
+            Src::S => f.push(Field::S),
+            Src::I => f.push(imm_field(ty)),
+        };
+        let mut f = Vec::new();
+        match self {
+            MemForm::Load { a, .. } => {
+                f.push(Field::S);
+                src(&mut f, a, ValType::I32);
+            }
+            MemForm::Store { a, v } => {
+                src(&mut f, a, ValType::I32);
+                src(&mut f, v, op.val_type());
+            }
+        }
+        f.push(Field::U32);
+        f
+    }
+
+    /// Does this form apply to `op`? (Stores with both operands in the
+    /// integer accumulator cannot occur.)
+    pub fn applies(self, op: MemOp) -> bool {
+        match self {
+            MemForm::Load { .. } => !op.is_store(),
+            MemForm::Store { a, v } => {
+                op.is_store() && !(a == Src::R && v == Src::R && matches!(op.val_type(), ValType::I32 | ValType::I64))
+            }
+        }
     }
 }
 
@@ -405,21 +530,32 @@ pub const MEM_OPS: usize = MemOp::ALL.len();
 /// First opcode of the numeric forms.
 pub const NUM_BASE: usize = MISC_COUNT;
 /// First opcode of the memory forms.
-pub const MEM_BASE: usize = NUM_BASE + Form::ALL.len() * NUM_OPS;
+pub const MEM_BASE: usize = NUM_BASE + FORMS * NUM_OPS;
 /// One past the last opcode.
-pub const OPCODES: usize = MEM_BASE + 2 * MEM_OPS;
+pub const OPCODES: usize = MEM_BASE + MEM_FORMS * MEM_OPS;
 
-/// The opcode of numeric instruction `op` in form `form`.
+/// The opcode of numeric instruction `op` in `form` (index from
+/// [`Form::index`]).
 #[inline]
-pub const fn num_opcode(form: Form, op: NumOp) -> u16 {
-    (NUM_BASE + form as usize * NUM_OPS + op as usize) as u16
+pub const fn num_opcode_at(op: NumOp, form: usize) -> u16 {
+    (NUM_BASE + op as usize * FORMS + form) as u16
 }
 
-/// The opcode of load or store `op`.
+/// The opcode of numeric instruction `op` in `form`.
+pub fn num_opcode(op: NumOp, form: Form) -> u16 {
+    num_opcode_at(op, form.index().expect("a form with an opcode"))
+}
+
+/// The opcode of load or store `op` in form `form` (index from
+/// [`MemForm::index`]).
 #[inline]
-pub fn mem_opcode(op: MemOp) -> u16 {
-    let form = if op.is_store() { MemForm::Store } else { MemForm::Load };
-    (MEM_BASE + form as usize * MEM_OPS + op as usize) as u16
+pub const fn mem_opcode_at(op: MemOp, form: usize) -> u16 {
+    (MEM_BASE + op as usize * MEM_FORMS + form) as u16
+}
+
+/// The opcode of load or store `op` in `form`.
+pub fn mem_opcode(op: MemOp, form: MemForm) -> u16 {
+    mem_opcode_at(op, form.index())
 }
 
 /// What an opcode is.
@@ -428,59 +564,98 @@ pub enum Opcode {
     /// A hand-written op.
     Misc(Misc),
     /// A numeric instruction in one of its forms.
-    Num(Form, NumOp),
+    Num(NumOp, Form),
     /// A load or store.
-    Mem(MemForm, MemOp),
+    Mem(MemOp, MemForm),
 }
 
 impl Opcode {
-    /// Decodes an opcode word; `None` for words that are no valid opcode.
+    /// Decodes an opcode; `None` for numbers that are no valid opcode.
     pub fn decode(w: u16) -> Option<Opcode> {
         let w = w as usize;
         if w < NUM_BASE {
             return Some(Opcode::Misc(Misc::ALL[w]));
         }
         if w < MEM_BASE {
-            let (f, i) = ((w - NUM_BASE) / NUM_OPS, (w - NUM_BASE) % NUM_OPS);
-            let (form, op) = (Form::ALL[f], NumOp::ALL[i]);
-            return form.applies(op).then_some(Opcode::Num(form, op));
+            let (i, f) = ((w - NUM_BASE) / FORMS, (w - NUM_BASE) % FORMS);
+            let (op, form) = (NumOp::ALL[i], Form::from_index(f)?);
+            return form.applies(op).then_some(Opcode::Num(op, form));
         }
         if w < OPCODES {
-            let (f, i) = ((w - MEM_BASE) / MEM_OPS, (w - MEM_BASE) % MEM_OPS);
-            let op = MemOp::ALL[i];
-            let form = if f == 0 { MemForm::Load } else { MemForm::Store };
-            return (op.is_store() == (form == MemForm::Store)).then_some(Opcode::Mem(form, op));
+            let (i, f) = ((w - MEM_BASE) / MEM_FORMS, (w - MEM_BASE) % MEM_FORMS);
+            let (op, form) = (MemOp::ALL[i], MemForm::from_index(f)?);
+            return form.applies(op).then_some(Opcode::Mem(op, form));
         }
         None
     }
 
-    /// The fields that follow the opcode word (for `BrTable`, without its
-    /// offsets).
-    pub fn layout(self) -> &'static [Field] {
+    /// The opcode number.
+    pub fn encode(self) -> u16 {
         match self {
-            Opcode::Misc(m) => m.layout(),
-            Opcode::Num(form, op) => form.layout(op.signature().0[0]),
-            Opcode::Mem(form, _) => form.layout(),
+            Opcode::Misc(m) => m as u16,
+            Opcode::Num(op, form) => num_opcode(op, form),
+            Opcode::Mem(op, form) => mem_opcode(op, form),
         }
     }
 
-    /// The name in disassembly, e.g. `i32.add/ss`.
+    /// The fields that follow the handler words (for `BrTable*`, without
+    /// the offsets).
+    pub fn layout(self) -> Vec<Field> {
+        match self {
+            Opcode::Misc(m) => m.layout().to_vec(),
+            Opcode::Num(op, form) => form.layout(op),
+            Opcode::Mem(op, form) => form.layout(op),
+        }
+    }
+
+    /// The same op writing its result to the slot of its destination word,
+    /// if this op writes the accumulator and has such a form.
+    pub fn to_slot_dst(self) -> Option<Opcode> {
+        Some(match self {
+            Opcode::Num(op, Form::Un { a, d: Dst::R }) => Opcode::Num(op, Form::Un { a, d: Dst::S }),
+            Opcode::Num(op, Form::Bin { a, b, d: Dst::R }) => Opcode::Num(op, Form::Bin { a, b, d: Dst::S }),
+            Opcode::Mem(op, MemForm::Load { a, d: Dst::R }) => Opcode::Mem(op, MemForm::Load { a, d: Dst::S }),
+            Opcode::Misc(Misc::GlobalGetR) => Opcode::Misc(Misc::GlobalGetS),
+            _ => return None,
+        })
+    }
+
+    /// The name in disassembly, e.g. `i32.add/rs>s`.
     pub fn name(self) -> String {
+        let s = |x: Src| match x {
+            Src::R => "r",
+            Src::S => "s",
+            Src::I => "i",
+        };
+        let d = |x: Dst| match x {
+            Dst::R => "r",
+            Dst::S => "s",
+        };
         match self {
             Opcode::Misc(m) => m.name().to_string(),
-            Opcode::Num(form, op) => format!("{}/{form:?}", op.name()),
-            Opcode::Mem(_, op) => op.name().to_string(),
+            Opcode::Num(op, Form::Un { a, d: t }) => format!("{}/{}>{}", op.name(), s(a), d(t)),
+            Opcode::Num(op, Form::Bin { a, b, d: t }) => format!("{}/{}{}>{}", op.name(), s(a), s(b), d(t)),
+            Opcode::Num(op, Form::Br { a, b, neg }) => {
+                format!("br_{}{}/{}{}", if neg { "not_" } else { "" }, op.name(), s(a), s(b))
+            }
+            Opcode::Mem(op, MemForm::Load { a, d: t }) => format!("{}/{}>{}", op.name(), s(a), d(t)),
+            Opcode::Mem(op, MemForm::Store { a, v }) => format!("{}/{}{}", op.name(), s(a), s(v)),
         }
     }
 }
 
-/// Words of the op at `code[pc..]`, or `None` if `code` does not hold a
-/// whole valid op there.
+/// Words of the op at `code[pc..]` (portable code), or `None` if `code`
+/// does not hold a whole valid op there.
 pub fn op_len(code: &[u16], pc: usize) -> Option<usize> {
     let op = Opcode::decode(*code.get(pc)?)?;
-    let mut len = 1 + op.layout().iter().map(|f| f.words()).sum::<usize>();
-    if op == Opcode::Misc(Misc::BrTable) {
-        let n = u32::from(*code.get(pc + 3)?) << 16 | u32::from(*code.get(pc + 2)?);
+    let mut len = HW + op.layout().iter().map(|f| f.words()).sum::<usize>();
+    let n_at = match op {
+        Opcode::Misc(Misc::BrTableR) => Some(pc + HW),
+        Opcode::Misc(Misc::BrTableS) => Some(pc + HW + 1),
+        _ => None,
+    };
+    if let Some(at) = n_at {
+        let n = u32::from(*code.get(at + 1)?) << 16 | u32::from(*code.get(at)?);
         len = len.checked_add((n as usize).checked_add(1)?.checked_mul(2)?)?;
     }
     (pc + len <= code.len()).then_some(len)
@@ -517,10 +692,10 @@ pub fn decode_all(code: &[u16]) -> Option<Vec<Decoded>> {
     while pc < code.len() {
         let len = op_len(code, pc)?;
         let op = Opcode::decode(code[pc])?;
-        let mut at = pc + 1;
+        let mut at = pc + HW;
         let mut fields = Vec::new();
         let branch = |at: usize| (pc as i64 + field_value(code, at, Field::Off) as i64) as u64;
-        for &f in op.layout() {
+        for f in op.layout() {
             fields.push(if f == Field::Off { branch(at) } else { field_value(code, at, f) });
             at += f.words();
         }
@@ -554,30 +729,49 @@ mod tests {
         for (i, m) in Misc::ALL.iter().enumerate() {
             assert_eq!(Opcode::decode(i as u16), Some(Opcode::Misc(*m)));
         }
-        for form in Form::ALL {
+        let mut forms = 0;
+        for i in 0..FORMS {
+            let form = Form::from_index(i).unwrap();
+            assert_eq!(form.index(), Some(i));
             for op in NumOp::ALL {
-                let d = Opcode::decode(num_opcode(form, op));
-                assert_eq!(d, form.applies(op).then_some(Opcode::Num(form, op)));
+                let d = Opcode::decode(num_opcode_at(op, i));
+                assert_eq!(d, form.applies(op).then_some(Opcode::Num(op, form)));
+                if let Some(d) = d {
+                    assert_eq!(d.encode(), num_opcode_at(op, i));
+                    forms += 1;
+                }
             }
         }
-        for op in MemOp::ALL {
-            let form = if op.is_store() { MemForm::Store } else { MemForm::Load };
-            assert_eq!(Opcode::decode(mem_opcode(op)), Some(Opcode::Mem(form, op)));
+        assert!(forms > 1000, "{forms}");
+        for i in 0..MEM_FORMS {
+            let Some(form) = MemForm::from_index(i) else { continue };
+            assert_eq!(form.index(), i);
+            for op in MemOp::ALL {
+                let d = Opcode::decode(mem_opcode_at(op, i));
+                assert_eq!(d, form.applies(op).then_some(Opcode::Mem(op, form)));
+            }
         }
         assert_eq!(Opcode::decode(OPCODES as u16), None);
+        // The accumulator forms have slot forms, the same layout.
+        let add = Opcode::Num(NumOp::I32Add, Form::Bin { a: Src::R, b: Src::I, d: Dst::R });
+        let to_s = add.to_slot_dst().unwrap();
+        assert_eq!(to_s, Opcode::Num(NumOp::I32Add, Form::Bin { a: Src::R, b: Src::I, d: Dst::S }));
+        assert_eq!(add.layout(), to_s.layout());
+        assert_eq!(Opcode::Misc(Misc::GlobalGetR).to_slot_dst(), Some(Opcode::Misc(Misc::GlobalGetS)));
     }
 
     #[test]
     fn fields_encode_and_decode() {
         let mut code = Vec::new();
-        op::CallIndirect { ty: 70_000, table: 1, i: 3, base: 9 }.emit(&mut code);
+        op::CallIndirectS { ty: 70_000, table: 1, i: 3, base: 9 }.emit(&mut code);
         op::Const64 { d: 2, c: 0x0123_4567_89ab_cdef }.emit(&mut code);
         op::Br { off: -5 }.emit(&mut code);
-        assert_eq!(code.len(), op::CallIndirect::LEN + op::Const64::LEN + op::Br::LEN);
+        assert_eq!(code.len(), op::CallIndirectS::LEN + op::Const64::LEN + op::Br::LEN);
         // SAFETY: the ops were just emitted, whole.
         unsafe {
-            assert_eq!(op::CallIndirect::read(code.as_ptr()), op::CallIndirect { ty: 70_000, table: 1, i: 3, base: 9 });
-            let c = op::Const64::read(code.as_ptr().add(op::CallIndirect::LEN));
+            let c = op::CallIndirectS::read(code.as_ptr());
+            assert_eq!(c, op::CallIndirectS { ty: 70_000, table: 1, i: 3, base: 9 });
+            let c = op::Const64::read(code.as_ptr().add(op::CallIndirectS::LEN));
             assert_eq!(c.c, 0x0123_4567_89ab_cdef);
         }
         let ops = decode_all(&code).unwrap();

@@ -3,29 +3,41 @@
 //! The operand stack disappears: every stack position has a fixed frame
 //! slot (its canonical slot, after the parameters, the frame header and
 //! the declared locals), and the translator keeps a virtual stack of what
-//! each position holds: a value in its canonical slot (`Temp`), a local
-//! (`Local`: no copy made) or a constant (`Const`). Ops read their operands
-//! from slots or immediates and write their result to a slot, so
-//! `local.get`, constants and `drop` emit no code, and an op followed by
-//! `local.set` writes the local directly.
+//! each position holds: a value in its canonical slot (`Temp`), in an
+//! accumulator register (`Reg`), a local (`Local`: no copy made) or a
+//! constant (`Const`). Ops read operands from the accumulators, slots or
+//! immediates and write their result to an accumulator or a slot, so
+//! `local.get`, constants and `drop` emit no code, a result consumed by
+//! the next op never touches memory, and an op followed by `local.set`
+//! writes the local directly.
+//!
+//! A result goes to its type's accumulator by default (integers share
+//! one, f32 and f64 have one each). Every op with a result has a
+//! destination word even in its accumulator form, so when the value must
+//! live in memory after all (another value needs the accumulator, a
+//! branch, a call, a block boundary), its producer is turned into the slot
+//! form in place ("spilled"); no copy is emitted.
 //!
 //! Invariants that keep this correct:
 //! - A `Local` entry must never see a later write to its local: before a
 //!   `local.set`/`local.tee`, entries that refer to the local are copied to
 //!   their canonical slots (`refs` counts them, so this costs nothing when
 //!   there are none).
+//! - An accumulator holds at most one live entry, and none across a label,
+//!   a branch target or a call: those spill every `Reg` entry first. A
+//!   spill is safe at any time: nothing but the entry uses its canonical
+//!   slot while it is live.
 //! - At every join point the stack is canonical: entering a block
 //!   materialises every `Local` entry, and values carried by a branch or
 //!   left at a block's end are moved to the label's canonical slots. (A
 //!   copy made inside a block would not run on paths around it.)
-//! - An op may be rewritten (its result redirected to a local, or fused
-//!   with the branch that consumes it) only if no label lies between it
-//!   and the rewrite (`barrier`).
+//! - An op may be rewritten to write a local or fused with the branch that
+//!   consumes its result only if it is the last op emitted and no label
+//!   lies between it and the rewrite (`barrier`).
 
-use super::ops::{mem_opcode, num_opcode, op, Emit, Form, Misc, Opcode, Slot};
-use super::CODE_HEADER;
+use super::ops::{emit_opcode, mem_opcode, num_opcode, op, Dst, Emit, Form, MemForm, Misc, Opcode, Slot, Src, HW};
+use super::{Info, CODE_HEADER};
 use crate::error::{Error, Result};
-use super::Info;
 use crate::syntax::{BlockType, FuncBody, FuncType, Instr, NumOp, ValType};
 
 /// Frame slots between the parameters and the declared locals: the
@@ -37,6 +49,8 @@ pub const FRAME_HEADER: usize = 2;
 enum Kind {
     /// The value is in the position's canonical slot.
     Temp,
+    /// The value is in the accumulator of its type.
+    Reg,
     /// The value is that of the local in this slot.
     Local(Slot),
     /// A constant (raw slot bits).
@@ -47,6 +61,25 @@ enum Kind {
 struct Entry {
     kind: Kind,
     ty: ValType,
+    /// The op that computed a `Temp` or `Reg` value (its first word), when
+    /// it has a destination word.
+    at: Option<u32>,
+}
+
+impl Entry {
+    fn new(kind: Kind, ty: ValType) -> Entry {
+        Entry { kind, ty, at: None }
+    }
+}
+
+/// The accumulator of a type, if values of the type may live in one.
+fn class(ty: ValType) -> Option<usize> {
+    match ty {
+        ValType::I32 | ValType::I64 => Some(0),
+        ValType::F32 => Some(1),
+        ValType::F64 => Some(2),
+        _ => None,
+    }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -84,21 +117,39 @@ struct Ctrl {
 enum Cond {
     /// Known at translation time.
     Const(bool),
-    /// An i32 (or, `wide`, an i64/reference) in a slot, tested for non-zero
-    /// (for zero when `zero`).
-    Slot { s: Slot, wide: bool, zero: bool },
-    /// A comparison whose op was removed: its opcode in a branch form and
-    /// its operand fields.
-    Cmp { op: NumOp, form: Form, words: [u16; 8], n: usize },
+    /// An i32 (or, `wide`, an i64) tested for non-zero (for zero when
+    /// `zero`), in a slot or (`s: None`) the integer accumulator.
+    Test { s: Option<Slot>, wide: bool, zero: bool },
+    /// A comparison whose op was removed: its operand forms and fields.
+    Cmp { op: NumOp, a: Src, b: Src, words: [u16; 8], n: usize },
 }
 
-/// The op emitted last, if it wrote a result to the top of the stack.
+/// An operand of an op being emitted.
 #[derive(Copy, Clone, Debug)]
-struct Last {
-    start: usize,
-    /// Word position of the destination field.
-    dst_at: usize,
-    dst: Slot,
+enum Operand {
+    R,
+    S(Slot),
+    I(u64),
+}
+
+impl Operand {
+    fn src(self) -> Src {
+        match self {
+            Operand::R => Src::R,
+            Operand::S(_) => Src::S,
+            Operand::I(_) => Src::I,
+        }
+    }
+
+    /// Appends the operand's fields (an immediate of type `ty`).
+    fn emit(self, code: &mut Vec<u16>, ty: ValType) {
+        match self {
+            Operand::R => {}
+            Operand::S(s) => code.w(s),
+            Operand::I(c) if wide(ty) => code.w64(c),
+            Operand::I(c) => code.w32(c as u32),
+        }
+    }
 }
 
 /// Reusable translation state.
@@ -109,6 +160,8 @@ pub struct Translator {
     ctrl: Vec<Ctrl>,
     /// Per local slot, the number of `Local` entries referring to it.
     refs: Vec<u32>,
+    /// The stack position each accumulator holds, if any.
+    regs: [Option<usize>; 3],
     locals: Vec<ValType>,
     /// Parameters.
     np: usize,
@@ -116,7 +169,6 @@ pub struct Translator {
     tbase: usize,
     /// Largest stack height seen.
     max_h: usize,
-    last: Option<Last>,
     barrier: usize,
     offset: usize,
 }
@@ -137,19 +189,19 @@ fn wide(ty: ValType) -> bool {
 pub use crate::exec::{fold_bin, fold_un};
 
 impl Translator {
-    /// Translates the body of defined function `func_idx` (of type `ty`):
-    /// its code header and ops.
+    /// Translates the body of a function of type `ty` to portable code:
+    /// its header and ops.
     ///
     /// # Errors
     /// [`Error::Validate`] if the body is inconsistent (never for a
     /// validated module) or its frame exceeds 65535 slots.
-    pub fn translate(&mut self, info: &Info<'_>, ty: &FuncType, body: &FuncBody) -> Result<Box<[u16]>> {
+    pub fn translate(&mut self, info: &Info<'_>, ty: &FuncType, body: &FuncBody) -> Result<Vec<u16>> {
         self.offset = body.offset;
         self.code.clear();
         self.stack.clear();
         self.ctrl.clear();
         self.locals.clear();
-        self.last = None;
+        self.regs = [None; 3];
         self.max_h = 0;
         self.locals.extend_from_slice(&ty.params);
         for &(n, t) in &body.locals {
@@ -222,7 +274,7 @@ impl Translator {
         self.code[0] = frame;
         self.code[1] = self.np as u16;
         self.code[2] = nl as u16;
-        Ok(self.code.as_slice().into())
+        Ok(std::mem::take(&mut self.code))
     }
 
     // ------------------------------------------------------------ slots
@@ -251,28 +303,37 @@ impl Translator {
 
     // ------------------------------------------------------------ stack
 
-    fn push(&mut self, kind: Kind, ty: ValType) -> Result<()> {
-        if let Kind::Local(s) = kind {
-            self.refs[s as usize] += 1;
+    fn push(&mut self, e: Entry) -> Result<()> {
+        let k = self.stack.len();
+        match e.kind {
+            Kind::Local(s) => self.refs[s as usize] += 1,
+            Kind::Reg => {
+                let c = class(e.ty).ok_or_else(|| mismatch(self.offset))?;
+                debug_assert!(self.regs[c].is_none(), "accumulator {c} claimed twice");
+                self.regs[c] = Some(k);
+            }
+            _ => {}
         }
-        self.canon(self.stack.len())?;
-        self.stack.push(Entry { kind, ty });
+        self.canon(k)?;
+        self.stack.push(e);
         Ok(())
     }
 
-    /// Pushes a result written by the op just emitted; `dst_at` is the
-    /// position of its destination field. Returns the destination slot.
-    fn push_temp(&mut self, ty: ValType) -> Result<Slot> {
-        let s = self.canon(self.stack.len())?;
-        self.stack.push(Entry { kind: Kind::Temp, ty });
-        Ok(s)
+    fn forget(&mut self, e: Entry) {
+        match e.kind {
+            Kind::Local(s) => self.refs[s as usize] -= 1,
+            Kind::Reg => {
+                if let Some(c) = class(e.ty) {
+                    self.regs[c] = None;
+                }
+            }
+            _ => {}
+        }
     }
 
     fn pop(&mut self) -> Result<(Entry, usize)> {
         let e = self.stack.pop().ok_or_else(|| mismatch(self.offset))?;
-        if let Kind::Local(s) = e.kind {
-            self.refs[s as usize] -= 1;
-        }
+        self.forget(e);
         // Nothing below the current block's height may be popped.
         if self.ctrl.last().is_some_and(|c| self.stack.len() < c.height) {
             return Err(mismatch(self.offset));
@@ -280,12 +341,77 @@ impl Translator {
         Ok((e, self.stack.len()))
     }
 
-    /// The slot holding popped entry `e` (at position `k`), materialising
-    /// a constant into the position's canonical slot.
+    fn pop_unchecked(&mut self) {
+        if let Some(e) = self.stack.pop() {
+            self.forget(e);
+        }
+    }
+
+    /// Turns producer `at` into the form writing slot `d`.
+    fn redirect(&mut self, at: u32, d: Slot) -> Result<()> {
+        let at = at as usize;
+        let op = Opcode::decode(self.code[at]).ok_or_else(|| mismatch(self.offset))?;
+        if let Some(s) = op.to_slot_dst() {
+            self.code[at] = s.encode();
+        }
+        self.code[at + HW] = d;
+        Ok(())
+    }
+
+    /// Moves stack entry `k` out of its accumulator into its canonical
+    /// slot, by redirecting its producer.
+    fn spill(&mut self, k: usize) -> Result<()> {
+        let e = self.stack[k];
+        if e.kind != Kind::Reg {
+            return Ok(());
+        }
+        let d = self.canon(k)?;
+        self.redirect(e.at.ok_or_else(|| mismatch(self.offset))?, d)?;
+        self.forget(e);
+        self.stack[k].kind = Kind::Temp;
+        Ok(())
+    }
+
+    /// Frees the accumulator of type `ty` for a new value.
+    fn claim(&mut self, ty: ValType) -> Result<()> {
+        if let Some(k) = class(ty).and_then(|c| self.regs[c]) {
+            self.spill(k)?;
+        }
+        Ok(())
+    }
+
+    fn spill_all(&mut self) -> Result<()> {
+        for c in 0..3 {
+            if let Some(k) = self.regs[c] {
+                self.spill(k)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The operand for popped entry `e` (at position `k`), with constants
+    /// as immediates.
+    fn operand(&mut self, e: Entry, k: usize) -> Result<Operand> {
+        Ok(match e.kind {
+            Kind::Temp => Operand::S(self.canon(k)?),
+            Kind::Reg => Operand::R,
+            Kind::Local(s) => Operand::S(s),
+            Kind::Const(c) => Operand::I(c),
+        })
+    }
+
+    /// The slot holding popped entry `e` (at position `k`), putting a
+    /// constant or an accumulator's value into the position's canonical
+    /// slot.
     fn slot_of(&mut self, e: Entry, k: usize) -> Result<Slot> {
         match e.kind {
             Kind::Temp => self.canon(k),
             Kind::Local(s) => Ok(s),
+            Kind::Reg => {
+                let d = self.canon(k)?;
+                self.redirect(e.at.ok_or_else(|| mismatch(self.offset))?, d)?;
+                Ok(d)
+            }
             Kind::Const(c) => {
                 let d = self.canon(k)?;
                 self.emit_const(d, c, e.ty);
@@ -300,7 +426,6 @@ impl Translator {
         } else {
             op::Const32 { d, c: c as u32 }.emit(&mut self.code);
         }
-        self.last = None;
     }
 
     /// Makes stack position `k` hold its value in its canonical slot.
@@ -309,10 +434,10 @@ impl Translator {
         let d = self.canon(k)?;
         match e.kind {
             Kind::Temp => return Ok(()),
+            Kind::Reg => return self.spill(k),
             Kind::Local(s) => {
                 self.refs[s as usize] -= 1;
                 op::Copy { d, s }.emit(&mut self.code);
-                self.last = None;
             }
             Kind::Const(c) => self.emit_const(d, c, e.ty),
         }
@@ -320,8 +445,10 @@ impl Translator {
         Ok(())
     }
 
-    /// Materialises every `Local` entry (all entries from `from` up).
+    /// Spills the accumulators and materialises every `Local` entry (and
+    /// all entries from `from` up).
     fn materialize_locals(&mut self, from: usize) -> Result<()> {
+        self.spill_all()?;
         for k in 0..self.stack.len() {
             if k >= from || matches!(self.stack[k].kind, Kind::Local(_)) {
                 self.materialize(k)?;
@@ -349,21 +476,16 @@ impl Translator {
         self.code.len()
     }
 
-    /// Records the op just emitted (from `start`) as writing `dst`, its
-    /// destination field being the word after the opcode.
-    fn wrote(&mut self, start: usize, dst: Slot) {
-        self.last = Some(Last { start, dst_at: start + 1, dst });
+    /// Whether the op at `at` is the last one emitted and no label lies
+    /// after its start.
+    fn is_last(&self, at: u32) -> bool {
+        let at = at as usize;
+        at >= self.barrier && super::ops::op_len(&self.code, at).is_some_and(|n| at + n == self.code.len())
     }
 
     /// A label resolves here: ops before it can no longer be rewritten.
     fn label_here(&mut self) {
         self.barrier = self.pc();
-        self.last = None;
-    }
-
-    /// The last op, if it wrote `slot` and may still be rewritten.
-    fn last_writing(&self, slot: Slot) -> Option<Last> {
-        self.last.filter(|l| l.dst == slot && l.start >= self.barrier)
     }
 
     fn patch(&mut self, f: Fixup, target: usize) {
@@ -377,8 +499,23 @@ impl Translator {
         let start = self.pc();
         let off = target.map_or(0, |t| (t as i64 - start as i64) as i32);
         op::Br { off }.emit(&mut self.code);
-        self.last = None;
-        Fixup { op: start, at: start + 1 }
+        Fixup { op: start, at: start + HW }
+    }
+
+    /// Emits an op with a destination word whose result (of type `ty`) is
+    /// the new top of the stack: `emit` gets the destination slot and the
+    /// form (`R` when the type has an accumulator) and appends the op.
+    fn result(&mut self, ty: ValType, emit: impl FnOnce(&mut Vec<u16>, Slot, Dst)) -> Result<()> {
+        let k = self.stack.len();
+        let d = self.canon(k)?;
+        let dst = if class(ty).is_some() { Dst::R } else { Dst::S };
+        if dst == Dst::R {
+            self.claim(ty)?;
+        }
+        let start = self.pc() as u32;
+        emit(&mut self.code, d, dst);
+        let kind = if dst == Dst::R { Kind::Reg } else { Kind::Temp };
+        self.push(Entry { kind, ty, at: Some(start) })
     }
 
     // ------------------------------------------------------------ control
@@ -427,9 +564,10 @@ impl Translator {
         })
     }
 
-    /// Emits the copies that put the top `arity` values into the canonical
-    /// slots from position `height` on. Ascending order is safe: each value
-    /// moves down or stays.
+    /// Emits what puts the top `arity` values into the canonical slots from
+    /// position `height` on. Ascending order is safe: each value moves down
+    /// or stays. A value in an accumulator that stays in place is spilled
+    /// (its producer runs on every path, so this holds on all of them).
     fn emit_moves(&mut self, height: usize, arity: usize) -> Result<()> {
         let top = self.stack.len() - arity;
         for j in 0..arity {
@@ -442,11 +580,16 @@ impl Translator {
                         op::Copy { d, s }.emit(&mut self.code);
                     }
                 }
+                Kind::Reg if top == height => self.spill(top + j)?,
+                Kind::Reg => match class(e.ty) {
+                    Some(0) => op::SpillR { d }.emit(&mut self.code),
+                    Some(1) => op::SpillRF32 { d }.emit(&mut self.code),
+                    _ => op::SpillRF64 { d }.emit(&mut self.code),
+                },
                 Kind::Local(s) => op::Copy { d, s }.emit(&mut self.code),
                 Kind::Const(c) => self.emit_const(d, c, e.ty),
             }
         }
-        self.last = None;
         Ok(())
     }
 
@@ -454,7 +597,7 @@ impl Translator {
     /// height `height` needs copies.
     fn needs_moves(&self, height: usize, arity: usize) -> bool {
         let top = self.stack.len() - arity;
-        top != height || self.stack[top..].iter().any(|e| e.kind != Kind::Temp)
+        top != height || self.stack[top..].iter().any(|e| !matches!(e.kind, Kind::Temp | Kind::Reg))
     }
 
     /// Emits the return of the top `n` values.
@@ -471,6 +614,11 @@ impl Translator {
                     }
                     Kind::Const(c) => op::ReturnC32 { np, c: c as u32 }.emit(&mut self.code),
                     Kind::Local(s) => op::ReturnS { np, s }.emit(&mut self.code),
+                    Kind::Reg => match class(e.ty) {
+                        Some(0) => op::ReturnR { np }.emit(&mut self.code),
+                        Some(1) => op::ReturnRF32 { np }.emit(&mut self.code),
+                        _ => op::ReturnRF64 { np }.emit(&mut self.code),
+                    },
                     Kind::Temp => {
                         let s = self.canon(h)?;
                         op::ReturnS { np, s }.emit(&mut self.code)
@@ -478,15 +626,13 @@ impl Translator {
                 }
             }
             _ => {
-                // Copies into the canonical slots, leaving the virtual
-                // stack as it is: after a conditional return, the code
-                // that follows must not believe them made.
+                // Moves into the canonical slots, leaving the virtual
+                // stack as it is (but for spills, true on every path).
                 self.emit_moves(h, n)?;
                 let s = self.canon(h)?;
                 op::ReturnSpan { np, s, n: n as u16 }.emit(&mut self.code);
             }
         }
-        self.last = None;
         Ok(())
     }
 
@@ -516,38 +662,41 @@ impl Translator {
     /// (or `eqz`) emitted just before is removed and becomes the branch.
     fn take_cond(&mut self) -> Result<Cond> {
         let (e, k) = self.pop()?;
+        let plain = |s| Cond::Test { s, wide: false, zero: false };
         Ok(match e.kind {
             Kind::Const(c) => Cond::Const(c as u32 != 0),
-            Kind::Local(s) => Cond::Slot { s, wide: false, zero: false },
-            Kind::Temp => {
-                let slot = self.canon(k)?;
-                let fused = self.last_writing(slot).and_then(|l| self.fusible(l));
+            Kind::Local(s) => plain(Some(s)),
+            Kind::Temp | Kind::Reg => {
+                let fused = e.at.filter(|&at| self.is_last(at)).and_then(|at| self.fusible(at as usize));
                 match fused {
                     Some(c) => {
-                        self.code.truncate(self.last.map_or(self.code.len(), |l| l.start));
-                        self.last = None;
+                        self.code.truncate(e.at.unwrap_or(0) as usize);
                         c
                     }
-                    None => Cond::Slot { s: slot, wide: false, zero: false },
+                    None if e.kind == Kind::Reg => plain(None),
+                    None => plain(Some(self.canon(k)?)),
                 }
             }
         })
     }
 
-    /// The condition that the op `l` (the last emitted) computes, if it
-    /// can become a branch.
-    fn fusible(&self, l: Last) -> Option<Cond> {
-        let op = Opcode::decode(self.code[l.start])?;
-        let fields = &self.code[l.start + 2..];
+    /// The condition that the op at `at` (the last emitted) computes, if
+    /// it can become a branch.
+    fn fusible(&self, at: usize) -> Option<Cond> {
+        let op = Opcode::decode(self.code[at])?;
+        // The operand fields, after the destination word.
+        let fields = &self.code[at + HW + 1..];
         match op {
-            Opcode::Num(Form::Un, NumOp::I32Eqz) => Some(Cond::Slot { s: fields[0], wide: false, zero: true }),
-            Opcode::Num(Form::Un, NumOp::I64Eqz) => Some(Cond::Slot { s: fields[0], wide: true, zero: true }),
-            Opcode::Num(form, op) if op.is_compare() => {
-                let form = form.branch()?;
+            Opcode::Num(n @ (NumOp::I32Eqz | NumOp::I64Eqz), Form::Un { a, .. }) => Some(Cond::Test {
+                s: (a == Src::S).then(|| fields[0]),
+                wide: n == NumOp::I64Eqz,
+                zero: true,
+            }),
+            Opcode::Num(op, Form::Bin { a, b, .. }) if op.is_compare() => {
                 let n = fields.len();
                 let mut words = [0u16; 8];
                 words[..n].copy_from_slice(fields);
-                Some(Cond::Cmp { op, form, words, n })
+                Some(Cond::Cmp { op, a, b, words, n })
             }
             _ => None,
         }
@@ -557,7 +706,6 @@ impl Translator {
     /// target patched later. `None` when the jump is never taken.
     fn emit_cond_br(&mut self, cond: Cond, negate: bool) -> Option<Fixup> {
         let start = self.pc();
-        let f = Fixup { op: start, at: 0 };
         match cond {
             Cond::Const(c) => {
                 if c == negate {
@@ -565,27 +713,31 @@ impl Translator {
                 }
                 return Some(self.emit_br(None));
             }
-            Cond::Slot { s, wide, zero } => {
+            Cond::Test { s, wide, zero } => {
                 let zero = zero != negate;
-                let m = match (wide, zero) {
-                    (false, false) => Misc::BrIfNz,
-                    (false, true) => Misc::BrIfZ,
-                    (true, false) => Misc::BrIfNz64,
-                    (true, true) => Misc::BrIfZ64,
+                let m = match (wide, zero, s.is_some()) {
+                    (false, false, false) => Misc::BrIfNzR,
+                    (false, false, true) => Misc::BrIfNzS,
+                    (false, true, false) => Misc::BrIfZR,
+                    (false, true, true) => Misc::BrIfZS,
+                    (true, false, false) => Misc::BrIfNz64R,
+                    (true, false, true) => Misc::BrIfNz64S,
+                    (true, true, false) => Misc::BrIfZ64R,
+                    (true, true, true) => Misc::BrIfZ64S,
                 };
-                self.code.w(m as u16);
-                self.code.w(s);
+                emit_opcode(&mut self.code, m as u16);
+                if let Some(s) = s {
+                    self.code.w(s);
+                }
             }
-            Cond::Cmp { op, form, words, n } => {
-                let form = if negate { form.negate() } else { form };
-                self.code.w(num_opcode(form, op));
+            Cond::Cmp { op, a, b, words, n } => {
+                emit_opcode(&mut self.code, num_opcode(op, Form::Br { a, b, neg: negate }));
                 self.code.extend_from_slice(&words[..n]);
             }
         }
         let at = self.pc();
         self.code.w32(0);
-        self.last = None;
-        Some(Fixup { at, ..f })
+        Some(Fixup { op: start, at })
     }
 
     fn br_if(&mut self, info: &Info<'_>, func: &FuncType, depth: u32) -> Result<bool> {
@@ -615,6 +767,11 @@ impl Translator {
             self.label_here();
             return Ok(true);
         }
+        // The carried values are in their canonical slots or in an
+        // accumulator: spill those (on both paths, see `emit_moves`).
+        for k in self.stack.len() - arity..self.stack.len() {
+            self.spill(k)?;
+        }
         if let Some(f) = self.emit_cond_br(cond, false) {
             if kind == CtrlKind::Loop {
                 let start = self.ctrl[i].start;
@@ -633,14 +790,21 @@ impl Translator {
             let d = all[(c as u32 as usize).min(all.len() - 1)];
             return self.branch(info, func, d);
         }
-        let i = self.slot_of(e, k)?;
+        // Carried values leave the accumulators (the index may stay).
+        self.spill_all()?;
         let start = self.pc();
-        op::BrTable { i, n: labels.len() as u32 }.emit(&mut self.code);
+        let n = labels.len() as u32;
+        match self.operand(e, k)? {
+            Operand::R => op::BrTableR { n }.emit(&mut self.code),
+            _ => {
+                let i = self.slot_of(e, k)?;
+                op::BrTableS { i, n }.emit(&mut self.code)
+            }
+        }
         let entries = self.pc();
         for _ in &all {
             self.code.w32(0);
         }
-        self.last = None;
         // Targets that need no copies are jumped to directly; the others
         // through a stub after the table (copies, then a branch).
         let mut stubs: Vec<(usize, u32)> = Vec::new();
@@ -699,17 +863,9 @@ impl Translator {
             self.pop_unchecked();
         }
         for &t in tys {
-            self.push_temp(t)?;
+            self.push(Entry::new(Kind::Temp, t))?;
         }
         Ok(())
-    }
-
-    fn pop_unchecked(&mut self) {
-        if let Some(e) = self.stack.pop() {
-            if let Kind::Local(s) = e.kind {
-                self.refs[s as usize] -= 1;
-            }
-        }
     }
 
     /// `end` of the innermost block; `live`: reached by falling through.
@@ -729,28 +885,29 @@ impl Translator {
             return Ok(false);
         }
         let (_, results) = self.block_arity(info, bt)?;
+        let c = self.ctrl.pop().ok_or_else(|| mismatch(self.offset))?;
+        // An `if` without `else` falls through its missing else arm.
+        let joined = !c.fixups.is_empty() || c.else_fix.is_some();
         if live {
             if self.stack.len() != height + results.len() {
                 return Err(mismatch(self.offset));
             }
-            self.emit_moves(height, results.len())?;
+            // Reached by falling through only, the results may stay as
+            // they are (locals, constants, an accumulator): no join.
+            if joined {
+                self.emit_moves(height, results.len())?;
+            }
         }
-        let c = self.ctrl.pop().ok_or_else(|| mismatch(self.offset))?;
-        // An `if` without `else` falls through its missing else arm.
-        let joined = !c.fixups.is_empty() || c.else_fix.is_some();
         if joined {
             self.label_here();
-        }
-        let here = self.pc();
-        for f in c.fixups.iter().chain(c.else_fix.iter()) {
-            self.patch(*f, here);
-        }
-        let reachable = live || joined;
-        if reachable {
+            let here = self.pc();
+            for f in c.fixups.iter().chain(c.else_fix.iter()) {
+                self.patch(*f, here);
+            }
             // The results are in their canonical slots, whatever path came.
             self.reset_stack(height, &results)?;
         }
-        Ok(reachable)
+        Ok(live || joined)
     }
 
     // ------------------------------------------------------------ instructions
@@ -761,9 +918,11 @@ impl Translator {
     }
 
     /// Puts the top `n` values into their canonical slots and returns the
-    /// first one's slot: where a callee's frame starts.
+    /// first one's slot: where a callee's frame starts. The callee may
+    /// change every accumulator, so none may stay live across the call.
     fn call_args(&mut self, n: usize) -> Result<Slot> {
         let h = self.stack.len().checked_sub(n).ok_or_else(|| mismatch(self.offset))?;
+        self.spill_all()?;
         for k in h..h + n {
             self.materialize(k)?;
         }
@@ -775,9 +934,8 @@ impl Translator {
             self.pop()?;
         }
         for &t in results {
-            self.push_temp(t)?;
+            self.push(Entry::new(Kind::Temp, t))?;
         }
-        self.last = None;
         Ok(())
     }
 
@@ -786,88 +944,53 @@ impl Translator {
         let (_, out) = op.signature();
         if let Kind::Const(c) = e.kind {
             if let Some(v) = fold_un(op, c) {
-                return self.push(Kind::Const(v), out);
+                return self.push(Entry::new(Kind::Const(v), out));
             }
         }
-        let a = self.slot_of(e, k)?;
-        let d = self.canon(k)?;
-        let start = self.pc();
-        self.code.w(num_opcode(Form::Un, op));
-        self.code.w(d);
-        self.code.w(a);
-        self.push_temp(out)?;
-        self.wrote(start, d);
-        Ok(())
+        let a = match self.operand(e, k)? {
+            Operand::I(_) => Operand::S(self.slot_of(e, k)?),
+            a => a,
+        };
+        let ty = op.signature().0[0];
+        self.result(out, |code, d, dst| {
+            emit_opcode(code, num_opcode(op, Form::Un { a: a.src(), d: dst }));
+            code.w(d);
+            a.emit(code, ty);
+        })
     }
 
     fn binop(&mut self, op: NumOp) -> Result<()> {
-        let (b, _) = self.pop()?;
-        let (a, k) = self.pop()?;
+        let (eb, kb) = self.pop()?;
+        let (ea, ka) = self.pop()?;
         let (ins, out) = op.signature();
         let ty = ins[0];
-        if let (Kind::Const(x), Kind::Const(y)) = (a.kind, b.kind) {
+        if let (Kind::Const(x), Kind::Const(y)) = (ea.kind, eb.kind) {
             if let Some(v) = fold_bin(op, x, y) {
-                return self.push(Kind::Const(v), out);
+                return self.push(Entry::new(Kind::Const(v), out));
             }
         }
-        let d = self.canon(k)?;
-        let start = self.pc();
-        let imm = |code: &mut Vec<u16>, c: u64| {
-            if wide(ty) {
-                code.w64(c)
-            } else {
-                code.w32(c as u32)
-            }
-        };
-        match (a.kind, b.kind) {
-            (_, Kind::Const(c)) => {
-                let sa = self.slot_of(a, k)?;
-                let start = self.pc();
-                self.code.w(num_opcode(Form::BinSI, op));
-                self.code.w(d);
-                self.code.w(sa);
-                imm(&mut self.code, c);
-                self.push_temp(out)?;
-                self.wrote(start, d);
-                return Ok(());
-            }
-            (Kind::Const(c), _) => {
-                let sb = self.slot_of(b, k + 1)?;
-                let start = self.pc();
-                if op.is_commutative() {
-                    self.code.w(num_opcode(Form::BinSI, op));
-                    self.code.w(d);
-                    self.code.w(sb);
-                    imm(&mut self.code, c);
-                } else {
-                    self.code.w(num_opcode(Form::BinIS, op));
-                    self.code.w(d);
-                    imm(&mut self.code, c);
-                    self.code.w(sb);
-                }
-                self.push_temp(out)?;
-                self.wrote(start, d);
-                return Ok(());
-            }
-            _ => {}
+        let mut a = self.operand(ea, ka)?;
+        let mut b = self.operand(eb, kb)?;
+        if let (Operand::I(_), Operand::I(_)) = (a, b) {
+            a = Operand::S(self.slot_of(ea, ka)?);
         }
-        let sa = self.slot_of(a, k)?;
-        let sb = self.slot_of(b, k + 1)?;
-        debug_assert_eq!(start, self.pc());
-        self.code.w(num_opcode(Form::BinSS, op));
-        self.code.w(d);
-        self.code.w(sa);
-        self.code.w(sb);
-        self.push_temp(out)?;
-        self.wrote(start, d);
-        Ok(())
+        // Commutative operators keep the accumulator or the slot first.
+        if op.is_commutative() && matches!((a, b), (Operand::S(_), Operand::R) | (Operand::I(_), _)) {
+            std::mem::swap(&mut a, &mut b);
+        }
+        self.result(out, |code, d, dst| {
+            emit_opcode(code, num_opcode(op, Form::Bin { a: a.src(), b: b.src(), d: dst }));
+            code.w(d);
+            a.emit(code, ty);
+            b.emit(code, ty);
+        })
     }
 
-    /// Pops `n` operands, materialising constants; returns their slots,
-    /// deepest first.
+    /// Pops `N` operands into slots (constants and accumulators moved to
+    /// their canonical slots); returns them deepest first.
     fn pop_slots<const N: usize>(&mut self) -> Result<[Slot; N]> {
         let mut out = [0; N];
-        let mut popped = [(Entry { kind: Kind::Temp, ty: ValType::I32 }, 0); N];
+        let mut popped = [(Entry::new(Kind::Temp, ValType::I32), 0); N];
         for j in (0..N).rev() {
             popped[j] = self.pop()?;
         }
@@ -877,41 +1000,74 @@ impl Translator {
         Ok(out)
     }
 
-    /// Emits an op with destination `d` at the new top, of type `ty`.
-    fn emit_to_top(&mut self, ty: ValType, emit: impl FnOnce(Slot, &mut Vec<u16>)) -> Result<()> {
-        let d = self.canon(self.stack.len())?;
-        let start = self.pc();
+    /// Emits an op without an accumulator form, writing slot `d` (the new
+    /// top) with a value of type `ty`.
+    fn slot_result(&mut self, ty: ValType, emit: impl FnOnce(Slot, &mut Vec<u16>)) -> Result<()> {
+        let k = self.stack.len();
+        let d = self.canon(k)?;
+        let start = self.pc() as u32;
         emit(d, &mut self.code);
-        self.push_temp(ty)?;
-        self.wrote(start, d);
-        Ok(())
+        self.push(Entry { kind: Kind::Temp, ty, at: Some(start) })
     }
 
     fn set_local(&mut self, i: u32, tee: bool) -> Result<()> {
         let s = self.local_slot(i)?;
         let ty = self.local_type(i)?;
         let (e, k) = self.pop()?;
-        self.preserve_local(s)?;
+        let direct = self.refs[s as usize] == 0 && e.at.is_some_and(|at| self.is_last(at));
         match e.kind {
-            Kind::Temp => {
-                let t = self.canon(k)?;
-                match self.last_writing(t) {
-                    Some(l) => self.code[l.dst_at] = s,
-                    None => op::Copy { d: s, s: t }.emit(&mut self.code),
+            Kind::Temp | Kind::Reg if direct => self.redirect(e.at.unwrap_or(0), s)?,
+            Kind::Reg => {
+                self.preserve_local(s)?;
+                match class(ty) {
+                    Some(0) => op::SpillR { d: s }.emit(&mut self.code),
+                    Some(1) => op::SpillRF32 { d: s }.emit(&mut self.code),
+                    _ => op::SpillRF64 { d: s }.emit(&mut self.code),
                 }
+            }
+            Kind::Temp => {
+                self.preserve_local(s)?;
+                let t = self.canon(k)?;
+                op::Copy { d: s, s: t }.emit(&mut self.code);
             }
             Kind::Local(src) => {
                 if src != s {
+                    self.preserve_local(s)?;
                     op::Copy { d: s, s: src }.emit(&mut self.code);
                 }
             }
-            Kind::Const(c) => self.emit_const(s, c, ty),
+            Kind::Const(c) => {
+                self.preserve_local(s)?;
+                self.emit_const(s, c, ty);
+            }
         }
-        self.last = None;
         if tee {
-            self.push(Kind::Local(s), ty)?;
+            self.push(Entry::new(Kind::Local(s), ty))?;
         }
         Ok(())
+    }
+
+    fn mem(&mut self, op: crate::syntax::MemOp, offset: u32) -> Result<()> {
+        let vt = op.val_type();
+        if op.is_store() {
+            let (ev, kv) = self.pop()?;
+            let (ea, ka) = self.pop()?;
+            let a = self.operand(ea, ka)?;
+            let v = self.operand(ev, kv)?;
+            emit_opcode(&mut self.code, mem_opcode(op, MemForm::Store { a: a.src(), v: v.src() }));
+            a.emit(&mut self.code, ValType::I32);
+            v.emit(&mut self.code, vt);
+            self.code.w32(offset);
+            return Ok(());
+        }
+        let (ea, ka) = self.pop()?;
+        let a = self.operand(ea, ka)?;
+        self.result(vt, |code, d, dst| {
+            emit_opcode(code, mem_opcode(op, MemForm::Load { a: a.src(), d: dst }));
+            code.w(d);
+            a.emit(code, ValType::I32);
+            code.w32(offset);
+        })
     }
 
     /// Translates one reachable instruction other than `end` and `else`;
@@ -920,7 +1076,6 @@ impl Translator {
         match instr {
             Instr::Unreachable => {
                 op::Unreachable {}.emit(&mut self.code);
-                self.last = None;
                 return Ok(false);
             }
             Instr::Nop => {}
@@ -951,8 +1106,7 @@ impl Translator {
             Instr::Call(f) => {
                 let ty = self.call_type(info, *f)?;
                 let base = self.call_args(ty.params.len())?;
-                let imported = info.imported_funcs;
-                match f.checked_sub(imported) {
+                match f.checked_sub(info.imported_funcs) {
                     Some(d) => op::Call { f: d, base }.emit(&mut self.code),
                     None => op::CallImport { f: *f, base }.emit(&mut self.code),
                 }
@@ -961,146 +1115,112 @@ impl Translator {
             Instr::CallIndirect { type_index, table } => {
                 let ty = info.module.types.get(*type_index as usize).ok_or_else(|| mismatch(self.offset))?;
                 let (e, k) = self.pop()?;
+                // The index may stay in the accumulator: the arguments
+                // are spilled by their producers, which ran before it.
+                let in_reg = e.kind == Kind::Reg;
                 let base = self.call_args(ty.params.len())?;
-                let i = self.slot_of(e, k)?;
-                op::CallIndirect { ty: *type_index, table: *table, i, base }.emit(&mut self.code);
+                let (ty_i, table) = (*type_index, *table);
+                if in_reg {
+                    op::CallIndirectR { ty: ty_i, table, base }.emit(&mut self.code);
+                } else {
+                    let i = self.slot_of(e, k)?;
+                    op::CallIndirectS { ty: ty_i, table, i, base }.emit(&mut self.code);
+                }
                 self.call_results(ty.params.len(), &ty.results)?;
             }
-            Instr::RefNull(t) => self.push(Kind::Const(0), ValType::from(*t))?,
+            Instr::RefNull(t) => self.push(Entry::new(Kind::Const(0), ValType::from(*t)))?,
             Instr::RefIsNull => {
                 let [a] = self.pop_slots::<1>()?;
-                self.emit_to_top(ValType::I32, |d, c| {
-                    c.w(num_opcode(Form::Un, NumOp::I64Eqz));
-                    c.w(d);
-                    c.w(a);
+                self.result(ValType::I32, |code, d, dst| {
+                    emit_opcode(code, num_opcode(NumOp::I64Eqz, Form::Un { a: Src::S, d: dst }));
+                    code.w(d);
+                    code.w(a);
                 })?;
             }
-            Instr::RefFunc(f) => self.emit_to_top(ValType::FuncRef, |d, c| op::RefFunc { d, f: *f }.emit(c))?,
+            Instr::RefFunc(f) => self.slot_result(ValType::FuncRef, |d, c| op::RefFunc { d, f: *f }.emit(c))?,
             Instr::Drop => {
                 self.pop()?;
             }
-            Instr::Select(_) => {
-                let (c, kc) = self.pop()?;
-                let (b, kb) = self.pop()?;
-                let (a, ka) = self.pop()?;
-                if let Kind::Const(v) = c.kind {
-                    let keep = if v as u32 != 0 { a } else { b };
-                    // The kept value moves to a's position; a Temp must
-                    // move to its new canonical slot.
-                    self.stack.push(keep);
-                    if let Kind::Local(s) = keep.kind {
-                        self.refs[s as usize] += 1;
-                    }
-                    if keep.kind == Kind::Temp && v as u32 == 0 {
-                        let (d, s) = (self.canon(ka)?, self.canon(kb)?);
-                        op::Copy { d, s }.emit(&mut self.code);
-                        self.last = None;
-                    }
-                    return Ok(true);
-                }
-                let sa = self.slot_of(a, ka)?;
-                let sb = self.slot_of(b, kb)?;
-                let sc = self.slot_of(c, kc)?;
-                let ty = a.ty;
-                self.emit_to_top(ty, |d, code| op::Select { d, c: sc, a: sa, b: sb }.emit(code))?;
-            }
+            Instr::Select(_) => self.select()?,
             Instr::LocalGet(i) => {
                 let s = self.local_slot(*i)?;
                 let ty = self.local_type(*i)?;
-                self.push(Kind::Local(s), ty)?;
+                self.push(Entry::new(Kind::Local(s), ty))?;
             }
             Instr::LocalSet(i) => self.set_local(*i, false)?,
             Instr::LocalTee(i) => self.set_local(*i, true)?,
             Instr::GlobalGet(g) => {
                 let ty = info.globals.get(*g as usize).ok_or_else(|| Error::validate("unknown global", self.offset))?.val;
-                self.emit_to_top(ty, |d, c| op::GlobalGet { d, g: *g }.emit(c))?;
+                if class(ty) == Some(0) {
+                    self.result(ty, |code, d, dst| {
+                        let m = if dst == Dst::R { Misc::GlobalGetR } else { Misc::GlobalGetS };
+                        emit_opcode(code, m as u16);
+                        code.w(d);
+                        code.w32(*g);
+                    })?;
+                } else {
+                    self.slot_result(ty, |d, c| op::GlobalGetS { d, g: *g }.emit(c))?;
+                }
             }
             Instr::GlobalSet(g) => {
-                let [s] = self.pop_slots::<1>()?;
-                op::GlobalSet { g: *g, s }.emit(&mut self.code);
-                self.last = None;
+                let (e, k) = self.pop()?;
+                if e.kind == Kind::Reg && class(e.ty) == Some(0) {
+                    op::GlobalSetR { g: *g }.emit(&mut self.code);
+                } else {
+                    let s = self.slot_of(e, k)?;
+                    op::GlobalSetS { g: *g, s }.emit(&mut self.code);
+                }
             }
             Instr::TableGet(t) => {
                 let [i] = self.pop_slots::<1>()?;
                 let ty = info.tables.get(*t as usize).ok_or_else(|| mismatch(self.offset))?.elem.into();
-                self.emit_to_top(ty, |d, c| op::TableGet { d, t: *t, i }.emit(c))?;
+                self.slot_result(ty, |d, c| op::TableGet { d, t: *t, i }.emit(c))?;
             }
             Instr::TableSet(t) => {
                 let [i, v] = self.pop_slots::<2>()?;
                 op::TableSet { t: *t, i, v }.emit(&mut self.code);
-                self.last = None;
             }
-            Instr::TableSize(t) => self.emit_to_top(ValType::I32, |d, c| op::TableSize { d, t: *t }.emit(c))?,
+            Instr::TableSize(t) => self.slot_result(ValType::I32, |d, c| op::TableSize { d, t: *t }.emit(c))?,
             Instr::TableGrow(t) => {
                 let [v, n] = self.pop_slots::<2>()?;
-                self.emit_to_top(ValType::I32, |d, c| op::TableGrow { d, t: *t, v, n }.emit(c))?;
+                self.slot_result(ValType::I32, |d, c| op::TableGrow { d, t: *t, v, n }.emit(c))?;
             }
             Instr::TableFill(t) => {
                 let [i, v, n] = self.pop_slots::<3>()?;
                 op::TableFill { t: *t, i, v, n }.emit(&mut self.code);
-                self.last = None;
             }
             Instr::TableCopy { dst, src } => {
                 let [d, s, n] = self.pop_slots::<3>()?;
                 op::TableCopy { dst: *dst, src: *src, d, s, n }.emit(&mut self.code);
-                self.last = None;
             }
             Instr::TableInit { elem, table } => {
                 let [d, s, n] = self.pop_slots::<3>()?;
                 op::TableInit { elem: *elem, t: *table, d, s, n }.emit(&mut self.code);
-                self.last = None;
             }
-            Instr::ElemDrop(e) => {
-                op::ElemDrop { e: *e }.emit(&mut self.code);
-                self.last = None;
-            }
-            Instr::Mem(op, arg) => {
-                if op.is_store() {
-                    let [a, v] = self.pop_slots::<2>()?;
-                    self.code.w(mem_opcode(*op));
-                    self.code.w(a);
-                    self.code.w(v);
-                    self.code.w32(arg.offset);
-                    self.last = None;
-                } else {
-                    let [a] = self.pop_slots::<1>()?;
-                    let opcode = mem_opcode(*op);
-                    self.emit_to_top(op.val_type(), |d, c| {
-                        c.w(opcode);
-                        c.w(d);
-                        c.w(a);
-                        c.w32(arg.offset);
-                    })?;
-                }
-            }
-            Instr::MemorySize(_) => self.emit_to_top(ValType::I32, |d, c| op::MemorySize { d }.emit(c))?,
+            Instr::ElemDrop(e) => op::ElemDrop { e: *e }.emit(&mut self.code),
+            Instr::Mem(op, arg) => self.mem(*op, arg.offset)?,
+            Instr::MemorySize(_) => self.slot_result(ValType::I32, |d, c| op::MemorySize { d }.emit(c))?,
             Instr::MemoryGrow(_) => {
                 let [n] = self.pop_slots::<1>()?;
-                self.emit_to_top(ValType::I32, |d, c| op::MemoryGrow { d, n }.emit(c))?;
+                self.slot_result(ValType::I32, |d, c| op::MemoryGrow { d, n }.emit(c))?;
             }
             Instr::MemoryFill(_) => {
                 let [d, v, n] = self.pop_slots::<3>()?;
                 op::MemoryFill { d, v, n }.emit(&mut self.code);
-                self.last = None;
             }
             Instr::MemoryCopy { .. } => {
                 let [d, s, n] = self.pop_slots::<3>()?;
                 op::MemoryCopy { d, s, n }.emit(&mut self.code);
-                self.last = None;
             }
             Instr::MemoryInit { data, .. } => {
                 let [d, s, n] = self.pop_slots::<3>()?;
                 op::MemoryInit { seg: *data, d, s, n }.emit(&mut self.code);
-                self.last = None;
             }
-            Instr::DataDrop(seg) => {
-                op::DataDrop { seg: *seg }.emit(&mut self.code);
-                self.last = None;
-            }
-            Instr::I32Const(v) => self.push(Kind::Const(u64::from(*v as u32)), ValType::I32)?,
-            Instr::I64Const(v) => self.push(Kind::Const(*v as u64), ValType::I64)?,
-            Instr::F32Const(b) => self.push(Kind::Const(u64::from(*b)), ValType::F32)?,
-            Instr::F64Const(b) => self.push(Kind::Const(*b), ValType::F64)?,
+            Instr::DataDrop(seg) => op::DataDrop { seg: *seg }.emit(&mut self.code),
+            Instr::I32Const(v) => self.push(Entry::new(Kind::Const(u64::from(*v as u32)), ValType::I32))?,
+            Instr::I64Const(v) => self.push(Entry::new(Kind::Const(*v as u64), ValType::I64))?,
+            Instr::F32Const(b) => self.push(Entry::new(Kind::Const(u64::from(*b)), ValType::F32))?,
+            Instr::F64Const(b) => self.push(Entry::new(Kind::Const(*b), ValType::F64))?,
             Instr::Num(op) => {
                 if op.signature().0.len() == 1 {
                     self.unop(*op)?
@@ -1111,5 +1231,32 @@ impl Translator {
             Instr::Else | Instr::End => return Err(mismatch(self.offset)),
         }
         Ok(true)
+    }
+
+    fn select(&mut self) -> Result<()> {
+        let (c, kc) = self.pop()?;
+        let (b, kb) = self.pop()?;
+        let (a, ka) = self.pop()?;
+        if let Kind::Const(v) = c.kind {
+            let keep = if v as u32 != 0 { a } else { b };
+            if keep.kind == Kind::Temp && v as u32 == 0 {
+                // b's value must move to a's position.
+                let (d, s) = (self.canon(ka)?, self.canon(kb)?);
+                op::Copy { d, s }.emit(&mut self.code);
+                return self.push(Entry::new(Kind::Temp, keep.ty));
+            }
+            // Temps in place, accumulators, locals and constants move as
+            // they are.
+            return self.push(keep);
+        }
+        let sa = self.slot_of(a, ka)?;
+        let sb = self.slot_of(b, kb)?;
+        let ty = a.ty;
+        if c.kind == Kind::Reg {
+            self.slot_result(ty, |d, code| op::SelectR { d, a: sa, b: sb }.emit(code))
+        } else {
+            let sc = self.slot_of(c, kc)?;
+            self.slot_result(ty, |d, code| op::SelectS { d, c: sc, a: sa, b: sb }.emit(code))
+        }
     }
 }

@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use super::handlers::{Fp, Ip, DONE, EXIT, HANDLERS};
+use super::handlers::{handler_at, Fp, Ip, DONE};
 use crate::compile::ops::{op, Misc};
 use crate::compile::CODE_HEADER;
 use crate::error::{Trap, TrapCode};
@@ -253,7 +253,7 @@ pub(crate) unsafe fn call_host(cx: *mut Cx, fa: u32, args: Fp) -> bool {
     true
 }
 
-/// Runs a rare op (`Misc::$op` at `ip`).
+/// Runs a rare op (`m`, at `ip`).
 #[inline(never)]
 pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), TrapCode> {
     // SAFETY: as for `resolve`; the op's slots lie in the frame.
@@ -408,7 +408,7 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Valu
         for (k, a) in args.iter().enumerate() {
             *fp.add(k) = a.to_slot();
         }
-        *fp.add(np) = EXIT.as_ptr() as u64;
+        *fp.add(np) = super::handlers::exit_ip() as u64;
         *fp.add(np + 1) = 0;
         for k in 0..nl {
             *fp.add(np + 2 + k) = 0;
@@ -437,7 +437,7 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Valu
         // function's first op.
         unsafe {
             let ip = code.add(CODE_HEADER);
-            HANDLERS[(*ip as usize) & (HANDLERS.len() - 1)](ip, fp, mem, len, &mut cx)
+            handler_at(ip)(ip, fp, mem, len, &mut cx, 0, 0.0, 0.0)
         }
     };
     let (fuel, trap) = (cx.fuel, cx.trap.take());

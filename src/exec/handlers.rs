@@ -1,23 +1,25 @@
 //! The handlers: one function per opcode (spec 4.4 "Instructions").
 //!
-//! Threaded code: every handler ends by looking up the handler of the
-//! next op in [`HANDLERS`] and calling it in tail position with the same
-//! arguments, which the compiler turns into a jump (sibling call). So each
-//! op has its own indirect jump, predicted on its own, and the hot state
-//! lives in argument registers: `ip` (the current op), `fp` (the frame),
-//! `mem`/`len` (memory 0 of the current instance) and `cx` (everything
-//! else, see [`Cx`]). A handler returns, ending the chain, only to leave
-//! the engine: [`DONE`] after the outermost frame returns, [`TRAP`] with
-//! the reason in `cx.trap`.
+//! Threaded code: every op starts with the address of its handler, and
+//! every handler ends by calling the next op's handler in tail position
+//! with the same arguments, which the compiler turns into a jump (sibling
+//! call). So each op has its own indirect jump, predicted on its own, and
+//! the hot state lives in argument registers: `ip` (the current op), `fp`
+//! (the frame), `mem`/`len` (memory 0 of the current instance), `cx`
+//! (everything else, see [`Cx`]) and the accumulators `ra` (i32 and i64),
+//! `rf` (f32) and `rd` (f64), where most results go and the next op finds
+//! them (see `compile::translate`). A handler returns, ending the chain,
+//! only to leave the engine: [`DONE`] after the outermost frame returns,
+//! [`TRAP`] with the reason in `cx.trap`.
 //!
 //! Tail calls need optimisation: an unoptimised build would grow the native
 //! stack by one frame per op (Cargo.toml keeps `opt-level >= 1` for dev
 //! builds, which is enough).
 //!
 //! Safety rests on the translator's invariants, which every handler
-//! assumes (and debug builds check where cheap):
-//! - `ip` points at a whole op of a function's translated code, or of one
-//!   of the static trampolines here; every branch offset and the op after
+//! assumes:
+//! - `ip` points at a whole op of a function's linked code, or of one of
+//!   the static trampolines here; every branch offset and the op after
 //!   every op that does not end a function lands on such an op.
 //! - Every slot an op names lies within its function's frame, and a frame
 //!   is entered only after checking that it fits in the value stack.
@@ -25,45 +27,50 @@
 //!   it has none) and are refreshed whenever the instance changes or code
 //!   ran that may have grown it.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use super::engine::{self, Cx};
 use super::num;
-use crate::compile::ops::{num_opcode, op, read, Form, MEM_BASE, MEM_OPS, Misc, OPCODES};
+use crate::compile::ops::{mem_opcode_at, num_opcode_at, op, read, Dst, Misc, Opcode, Src, HW, OPCODES};
 use crate::compile::CODE_HEADER;
 use crate::error::TrapCode;
-use crate::syntax::NumOp;
+use crate::syntax::{MemOp, NumOp};
 
 /// The current op.
 pub(crate) type Ip = *const u16;
 /// The current frame.
 pub(crate) type Fp = *mut u64;
 /// A handler.
-pub(crate) type Handler = unsafe extern "C" fn(Ip, Fp, *mut u8, usize, *mut Cx) -> usize;
+pub(crate) type Handler = unsafe extern "C" fn(Ip, Fp, *mut u8, usize, *mut Cx, u64, f32, f64) -> usize;
 
 /// The outermost frame returned.
 pub(crate) const DONE: usize = 0;
 /// Execution trapped; the trap is in `cx.trap`.
 pub(crate) const TRAP: usize = 1;
 
-/// The handler table has a power-of-two size, so indexing with a masked
-/// opcode needs no bounds check.
-const TABLE_SIZE: usize = OPCODES.next_power_of_two();
-const MASK: usize = TABLE_SIZE - 1;
+/// The handler of the op at `ip`.
+#[inline(always)]
+pub(crate) unsafe fn handler_at(ip: Ip) -> Handler {
+    // SAFETY: `ip` points at a linked op, whose first words hold the
+    // address of a handler (`link`).
+    unsafe { std::mem::transmute::<usize, Handler>(ip.cast::<usize>().read_unaligned()) }
+}
 
 /// Continues with the op at `$ip`.
 macro_rules! next {
-    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr) => {{
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr, $ra:expr, $rf:expr, $rd:expr) => {{
         let ip: Ip = $ip;
-        // SAFETY: `ip` points at an op (module invariant); the masked
-        // opcode indexes the table in bounds.
+        // SAFETY: `ip` points at a linked op (module invariant).
         #[allow(unused_unsafe)]
-        return unsafe { HANDLERS[(*ip as usize) & MASK](ip, $fp, $mem, $len, $cx) };
+        return unsafe { handler_at(ip)(ip, $fp, $mem, $len, $cx, $ra, $rf, $rd) };
     }};
 }
 
 /// Takes a branch of `$off` words from `$ip`, charging fuel for backward
 /// ones (loop iterations).
 macro_rules! jump {
-    ($ip:expr, $off:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr) => {{
+    ($ip:expr, $off:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr, $ra:expr, $rf:expr, $rd:expr) => {{
         let off = $off as isize;
         // `<=`: a loop of one branch jumps to itself.
         if off <= 0 {
@@ -73,18 +80,20 @@ macro_rules! jump {
             }
         }
         // SAFETY: branch targets are ops of the same code (invariant).
-        next!(unsafe { $ip.offset(off) }, $fp, $mem, $len, $cx)
+        next!(unsafe { $ip.offset(off) }, $fp, $mem, $len, $cx, $ra, $rf, $rd)
     }};
 }
 
-/// Declares a handler: `handler!(name(ip, fp, mem, len, cx) { body })`.
-/// The body is unsafe code relying on the module's invariants.
+/// Declares a handler: `handler!(name(ip, fp, mem, len, cx, ra, rf, rd)
+/// { body })`. The body is unsafe code relying on the module's invariants.
 macro_rules! handler {
-    ($(#[$a:meta])* $name:ident $(<$($g:ident : $b:path),* $(; const $c:ident : $ct:ty)?>)? ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident) $body:block) => {
+    ($(#[$a:meta])* $name:ident $(<$($g:ident : $b:path),* $(; const $c:ident : $ct:ty)?>)?
+     ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident, $ra:ident, $rf:ident, $rd:ident) $body:block) => {
         $(#[$a])*
-        #[allow(unused_variables, unused_mut, unused_unsafe, clippy::missing_safety_doc)]
+        #[allow(unused_variables, unused_mut, unused_unsafe, unused_assignments, clippy::missing_safety_doc, clippy::too_many_arguments)]
         pub(crate) unsafe extern "C" fn $name $(<$($g : $b),* $(, const $c : $ct)?>)? (
             $ip: Ip, $fp: Fp, mut $mem: *mut u8, mut $len: usize, $cx: *mut Cx,
+            mut $ra: u64, mut $rf: f32, mut $rd: f64,
         ) -> usize {
             // SAFETY: the handler contract (module documentation).
             unsafe { $body }
@@ -106,10 +115,11 @@ unsafe fn set(fp: Fp, s: u16, v: u64) {
     unsafe { *fp.add(usize::from(s)) = v }
 }
 
+/// The field word `k` words after the handler words.
 #[inline(always)]
 unsafe fn field(ip: Ip, k: usize) -> u16 {
-    // SAFETY: the op has at least `k + 1` words (caller).
-    unsafe { read::u16(ip.add(k)) }
+    // SAFETY: the op has at least `HW + k + 1` words (caller).
+    unsafe { read::u16(ip.add(HW + k)) }
 }
 
 /// Stops with trap `code`. The status is hidden from the optimiser so
@@ -125,12 +135,17 @@ unsafe extern "C" fn trap(cx: *mut Cx, code: TrapCode) -> usize {
 
 // ---------------------------------------------------------------- values
 
-/// A wasm value type's representation in a 64-bit slot.
+/// A wasm value type's representation in a 64-bit slot and in its
+/// accumulator.
 pub(crate) trait Val: Copy {
     /// Words of an immediate of this type in the code.
     const WORDS: usize;
     fn from_slot(s: u64) -> Self;
     fn to_slot(self) -> u64;
+    /// The value in this type's accumulator.
+    fn from_reg(ra: u64, rf: f32, rd: f64) -> Self;
+    /// Puts the value in this type's accumulator.
+    fn to_reg(self, ra: &mut u64, rf: &mut f32, rd: &mut f64);
     /// Reads an immediate.
     ///
     /// # Safety
@@ -148,28 +163,32 @@ pub(crate) trait Val: Copy {
     }
 }
 
-impl Val for i32 {
-    const WORDS: usize = 2;
-    #[inline(always)]
-    fn from_slot(s: u64) -> i32 {
-        s as u32 as i32
-    }
-    #[inline(always)]
-    fn to_slot(self) -> u64 {
-        u64::from(self as u32)
-    }
+macro_rules! int_val {
+    ($t:ty, $words:literal, $from:expr, $to:expr) => {
+        impl Val for $t {
+            const WORDS: usize = $words;
+            #[inline(always)]
+            fn from_slot(s: u64) -> $t {
+                $from(s)
+            }
+            #[inline(always)]
+            fn to_slot(self) -> u64 {
+                $to(self)
+            }
+            #[inline(always)]
+            fn from_reg(ra: u64, _: f32, _: f64) -> $t {
+                $from(ra)
+            }
+            #[inline(always)]
+            fn to_reg(self, ra: &mut u64, _: &mut f32, _: &mut f64) {
+                *ra = $to(self)
+            }
+        }
+    };
 }
-impl Val for i64 {
-    const WORDS: usize = 4;
-    #[inline(always)]
-    fn from_slot(s: u64) -> i64 {
-        s as i64
-    }
-    #[inline(always)]
-    fn to_slot(self) -> u64 {
-        self as u64
-    }
-}
+int_val!(i32, 2, |s: u64| s as u32 as i32, |v: i32| u64::from(v as u32));
+int_val!(i64, 4, |s: u64| s as i64, |v: i64| v as u64);
+
 impl Val for f32 {
     const WORDS: usize = 2;
     #[inline(always)]
@@ -179,6 +198,14 @@ impl Val for f32 {
     #[inline(always)]
     fn to_slot(self) -> u64 {
         u64::from(self.to_bits())
+    }
+    #[inline(always)]
+    fn from_reg(_: u64, rf: f32, _: f64) -> f32 {
+        rf
+    }
+    #[inline(always)]
+    fn to_reg(self, _: &mut u64, rf: &mut f32, _: &mut f64) {
+        *rf = self
     }
 }
 impl Val for f64 {
@@ -190,6 +217,75 @@ impl Val for f64 {
     #[inline(always)]
     fn to_slot(self) -> u64 {
         self.to_bits()
+    }
+    #[inline(always)]
+    fn from_reg(_: u64, _: f32, rd: f64) -> f64 {
+        rd
+    }
+    #[inline(always)]
+    fn to_reg(self, _: &mut u64, _: &mut f32, rd: &mut f64) {
+        *rd = self
+    }
+}
+
+// ---------------------------------------------------------------- operand places
+
+/// Where an operand comes from, as a type (so handlers are generic over it).
+pub(crate) trait SrcK {
+    const K: Src;
+}
+/// Where a result goes, as a type.
+pub(crate) trait DstK {
+    const K: Dst;
+}
+pub(crate) struct R;
+pub(crate) struct S;
+pub(crate) struct I;
+impl SrcK for R {
+    const K: Src = Src::R;
+}
+impl SrcK for S {
+    const K: Src = Src::S;
+}
+impl SrcK for I {
+    const K: Src = Src::I;
+}
+impl DstK for R {
+    const K: Dst = Dst::R;
+}
+impl DstK for S {
+    const K: Dst = Dst::S;
+}
+
+/// Words an operand of type `T` from `A` takes.
+const fn words<T: Val, A: SrcK>() -> usize {
+    match A::K {
+        Src::R => 0,
+        Src::S => 1,
+        Src::I => T::WORDS,
+    }
+}
+
+/// Reads an operand of type `T` from `A`, whose fields are at `p`.
+#[inline(always)]
+unsafe fn load_src<T: Val, A: SrcK>(p: Ip, fp: Fp, ra: u64, rf: f32, rd: f64) -> T {
+    // SAFETY: the fields lie in the op (caller).
+    unsafe {
+        match A::K {
+            Src::R => T::from_reg(ra, rf, rd),
+            Src::S => T::from_slot(get(fp, read::u16(p))),
+            Src::I => T::imm(p),
+        }
+    }
+}
+
+/// Writes a result to `D` (the slot in destination word `d`).
+#[inline(always)]
+unsafe fn store_dst<T: Val, D: DstK>(v: T, d: u16, fp: Fp, ra: &mut u64, rf: &mut f32, rd: &mut f64) {
+    match D::K {
+        Dst::R => v.to_reg(ra, rf, rd),
+        // SAFETY: `d` lies in the frame.
+        Dst::S => unsafe { set(fp, d, v.to_slot()) },
     }
 }
 
@@ -312,116 +408,87 @@ pub fn fold_bin(op: NumOp, a: u64, b: u64) -> Option<u64> {
 
 // ---------------------------------------------------------------- numeric forms
 
-handler!(un<R: Un>(ip, fp, mem, len, cx) {
-    let (d, a) = (field(ip, 1), field(ip, 2));
-    match R::eval(R::In::from_slot(get(fp, a))) {
-        Ok(v) => set(fp, d, v.to_slot()),
+handler!(un<O: Un, A: SrcK, D: DstK>(ip, fp, mem, len, cx, ra, rf, rd) {
+    let d = field(ip, 0);
+    let a: O::In = load_src::<O::In, A>(ip.add(HW + 1), fp, ra, rf, rd);
+    match O::eval(a) {
+        Ok(v) => store_dst::<O::Out, D>(v, d, fp, &mut ra, &mut rf, &mut rd),
         Err(t) => return trap(cx, t),
     }
-    next!(ip.add(3), fp, mem, len, cx)
+    next!(ip.add(HW + 1 + words::<O::In, A>()), fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(bin_ss<R: Bin>(ip, fp, mem, len, cx) {
-    let (d, a, b) = (field(ip, 1), field(ip, 2), field(ip, 3));
-    match R::eval(R::In::from_slot(get(fp, a)), R::In::from_slot(get(fp, b))) {
-        Ok(v) => set(fp, d, v.to_slot()),
+handler!(bin<O: Bin, A: SrcK, B: SrcK, D: DstK>(ip, fp, mem, len, cx, ra, rf, rd) {
+    let d = field(ip, 0);
+    let pa = ip.add(HW + 1);
+    let pb = pa.add(words::<O::In, A>());
+    let a: O::In = load_src::<O::In, A>(pa, fp, ra, rf, rd);
+    let b: O::In = load_src::<O::In, B>(pb, fp, ra, rf, rd);
+    match O::eval(a, b) {
+        Ok(v) => store_dst::<O::Out, D>(v, d, fp, &mut ra, &mut rf, &mut rd),
         Err(t) => return trap(cx, t),
     }
-    next!(ip.add(4), fp, mem, len, cx)
+    next!(pb.add(words::<O::In, B>()), fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(bin_si<R: Bin>(ip, fp, mem, len, cx) {
-    let (d, a) = (field(ip, 1), field(ip, 2));
-    let b = R::In::imm(ip.add(3));
-    match R::eval(R::In::from_slot(get(fp, a)), b) {
-        Ok(v) => set(fp, d, v.to_slot()),
-        Err(t) => return trap(cx, t),
-    }
-    next!(ip.add(3 + R::In::WORDS), fp, mem, len, cx)
-});
-
-handler!(bin_is<R: Bin>(ip, fp, mem, len, cx) {
-    let d = field(ip, 1);
-    let a = R::In::imm(ip.add(2));
-    let b = field(ip, 2 + R::In::WORDS);
-    match R::eval(a, R::In::from_slot(get(fp, b))) {
-        Ok(v) => set(fp, d, v.to_slot()),
-        Err(t) => return trap(cx, t),
-    }
-    next!(ip.add(3 + R::In::WORDS), fp, mem, len, cx)
-});
-
-/// Whether comparison `R` holds (comparisons never trap).
+/// Whether comparison `O` holds (comparisons never trap).
 #[inline(always)]
-fn holds<R: Bin>(a: R::In, b: R::In) -> bool {
-    matches!(R::eval(a, b), Ok(v) if v.to_slot() != 0)
+fn holds<O: Bin>(a: O::In, b: O::In) -> bool {
+    matches!(O::eval(a, b), Ok(v) if v.to_slot() != 0)
 }
 
-handler!(br_ss<R: Bin; const NEG: bool>(ip, fp, mem, len, cx) {
-    let (a, b) = (field(ip, 1), field(ip, 2));
-    if holds::<R>(R::In::from_slot(get(fp, a)), R::In::from_slot(get(fp, b))) != NEG {
-        jump!(ip, read::u32(ip.add(3)) as i32, fp, mem, len, cx)
+handler!(br_cmp<O: Bin, A: SrcK, B: SrcK; const NEG: bool>(ip, fp, mem, len, cx, ra, rf, rd) {
+    let pa = ip.add(HW);
+    let pb = pa.add(words::<O::In, A>());
+    let po = pb.add(words::<O::In, B>());
+    let a: O::In = load_src::<O::In, A>(pa, fp, ra, rf, rd);
+    let b: O::In = load_src::<O::In, B>(pb, fp, ra, rf, rd);
+    if holds::<O>(a, b) != NEG {
+        jump!(ip, read::u32(po) as i32, fp, mem, len, cx, ra, rf, rd)
     }
-    next!(ip.add(5), fp, mem, len, cx)
-});
-
-handler!(br_si<R: Bin; const NEG: bool>(ip, fp, mem, len, cx) {
-    let a = field(ip, 1);
-    let b = R::In::imm(ip.add(2));
-    let at = 2 + R::In::WORDS;
-    if holds::<R>(R::In::from_slot(get(fp, a)), b) != NEG {
-        jump!(ip, read::u32(ip.add(at)) as i32, fp, mem, len, cx)
-    }
-    next!(ip.add(at + 2), fp, mem, len, cx)
-});
-
-handler!(br_is<R: Bin; const NEG: bool>(ip, fp, mem, len, cx) {
-    let a = R::In::imm(ip.add(1));
-    let b = field(ip, 1 + R::In::WORDS);
-    let at = 2 + R::In::WORDS;
-    if holds::<R>(a, R::In::from_slot(get(fp, b))) != NEG {
-        jump!(ip, read::u32(ip.add(at)) as i32, fp, mem, len, cx)
-    }
-    next!(ip.add(at + 2), fp, mem, len, cx)
+    next!(po.add(2), fp, mem, len, cx, ra, rf, rd)
 });
 
 // ---------------------------------------------------------------- loads and stores
 
 /// A load or store row of the memory table.
 pub(crate) trait Access {
+    /// The value type loaded or stored.
+    type V: Val;
     /// Bytes accessed.
     const N: u64;
-    /// Reads `N` bytes at `p` and converts them to a slot.
+    /// Reads `N` bytes at `p` and converts them to a value.
     ///
     /// # Safety
     /// `p` must be readable for `N` bytes.
-    unsafe fn load(p: *const u8) -> u64;
-    /// Converts slot `v` and writes it as `N` bytes at `p`.
+    unsafe fn load(p: *const u8) -> Self::V;
+    /// Converts `v` and writes it as `N` bytes at `p`.
     ///
     /// # Safety
     /// `p` must be writable for `N` bytes.
-    unsafe fn store(p: *mut u8, v: u64);
+    unsafe fn store(p: *mut u8, v: Self::V);
 }
 
 #[allow(non_camel_case_types)]
 mod access {
-    use super::{Access, Val};
+    use super::Access;
 
     macro_rules! rows {
         ($($op:ident $code:literal $name:literal $kind:ident $ty:ident $align:literal $reg:ident => $m:ident)*) => {
             $(
                 pub struct $op;
                 impl Access for $op {
+                    type V = $reg;
                     const N: u64 = std::mem::size_of::<$m>() as u64;
                     #[inline(always)]
-                    unsafe fn load(p: *const u8) -> u64 {
+                    unsafe fn load(p: *const u8) -> $reg {
                         // SAFETY: by the caller's contract.
-                        let b: [u8; std::mem::size_of::<$m>()] = unsafe { p.cast::<[u8; std::mem::size_of::<$m>()]>().read_unaligned() };
-                        (<$m>::from_le_bytes(b) as $reg).to_slot()
+                        let b = unsafe { p.cast::<[u8; std::mem::size_of::<$m>()]>().read_unaligned() };
+                        <$m>::from_le_bytes(b) as $reg
                     }
                     #[inline(always)]
-                    unsafe fn store(p: *mut u8, v: u64) {
-                        let b = (<$reg as Val>::from_slot(v) as $m).to_le_bytes();
+                    unsafe fn store(p: *mut u8, v: $reg) {
+                        let b = (v as $m).to_le_bytes();
                         // SAFETY: by the caller's contract.
                         unsafe { p.cast::<[u8; std::mem::size_of::<$m>()]>().write_unaligned(b) }
                     }
@@ -432,145 +499,145 @@ mod access {
     crate::for_each_mem_op!(rows);
 }
 
-/// The effective address of an access of `N` bytes at `addr + off`, if it
+/// The effective address of an access of `n` bytes at `addr + off`, if it
 /// lies in a memory of `len` bytes.
 #[inline(always)]
-fn effective(addr: u64, off: u32, n: u64, len: usize) -> Option<usize> {
+fn effective(addr: i32, off: u32, n: u64, len: usize) -> Option<usize> {
     let ea = u64::from(addr as u32) + u64::from(off);
     (ea + n <= len as u64).then_some(ea as usize)
 }
 
-handler!(load<A: Access>(ip, fp, mem, len, cx) {
-    let (d, a) = (field(ip, 1), field(ip, 2));
-    let Some(ea) = effective(get(fp, a), read::u32(ip.add(3)), A::N, len) else {
+handler!(load<M: Access, A: SrcK, D: DstK>(ip, fp, mem, len, cx, ra, rf, rd) {
+    let d = field(ip, 0);
+    let pa = ip.add(HW + 1);
+    let po = pa.add(words::<i32, A>());
+    let addr: i32 = load_src::<i32, A>(pa, fp, ra, rf, rd);
+    let Some(ea) = effective(addr, read::u32(po), M::N, len) else {
         return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: `ea + N <= len`: inside the memory.
-    set(fp, d, A::load(mem.add(ea)));
-    next!(ip.add(5), fp, mem, len, cx)
+    store_dst::<M::V, D>(M::load(mem.add(ea)), d, fp, &mut ra, &mut rf, &mut rd);
+    next!(po.add(2), fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(store<A: Access>(ip, fp, mem, len, cx) {
-    let (a, v) = (field(ip, 1), field(ip, 2));
-    let Some(ea) = effective(get(fp, a), read::u32(ip.add(3)), A::N, len) else {
+handler!(store<M: Access, A: SrcK, V: SrcK>(ip, fp, mem, len, cx, ra, rf, rd) {
+    let pa = ip.add(HW);
+    let pv = pa.add(words::<i32, A>());
+    let po = pv.add(words::<M::V, V>());
+    let addr: i32 = load_src::<i32, A>(pa, fp, ra, rf, rd);
+    let v: M::V = load_src::<M::V, V>(pv, fp, ra, rf, rd);
+    let Some(ea) = effective(addr, read::u32(po), M::N, len) else {
         return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: as for loads.
-    A::store(mem.add(ea), get(fp, v));
-    next!(ip.add(5), fp, mem, len, cx)
+    M::store(mem.add(ea), v);
+    next!(po.add(2), fp, mem, len, cx, ra, rf, rd)
 });
 
 // ---------------------------------------------------------------- control
 
-handler!(unreachable(ip, fp, mem, len, cx) {
+handler!(unreachable(ip, fp, mem, len, cx, ra, rf, rd) {
     trap(cx, TrapCode::Unreachable)
 });
 
-handler!(invalid(ip, fp, mem, len, cx) {
+handler!(invalid(ip, fp, mem, len, cx, ra, rf, rd) {
     // Never emitted by the translator.
     (*cx).trap = Some(crate::error::Trap::host("internal error: invalid opcode in translated code"));
     TRAP
 });
 
-handler!(br(ip, fp, mem, len, cx) {
+handler!(br(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::Br { off } = op::Br::read(ip);
-    jump!(ip, off, fp, mem, len, cx)
+    jump!(ip, off, fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(br_if_nz(ip, fp, mem, len, cx) {
-    let op::BrIfNz { c, off } = op::BrIfNz::read(ip);
-    if get(fp, c) as u32 != 0 {
-        jump!(ip, off, fp, mem, len, cx)
-    }
-    next!(ip.add(op::BrIfNz::LEN), fp, mem, len, cx)
-});
-
-handler!(br_if_z(ip, fp, mem, len, cx) {
-    let op::BrIfZ { c, off } = op::BrIfZ::read(ip);
-    if get(fp, c) as u32 == 0 {
-        jump!(ip, off, fp, mem, len, cx)
-    }
-    next!(ip.add(op::BrIfZ::LEN), fp, mem, len, cx)
-});
-
-handler!(br_if_nz64(ip, fp, mem, len, cx) {
-    let op::BrIfNz64 { c, off } = op::BrIfNz64::read(ip);
-    if get(fp, c) != 0 {
-        jump!(ip, off, fp, mem, len, cx)
-    }
-    next!(ip.add(op::BrIfNz64::LEN), fp, mem, len, cx)
-});
-
-handler!(br_if_z64(ip, fp, mem, len, cx) {
-    let op::BrIfZ64 { c, off } = op::BrIfZ64::read(ip);
-    if get(fp, c) == 0 {
-        jump!(ip, off, fp, mem, len, cx)
-    }
-    next!(ip.add(op::BrIfZ64::LEN), fp, mem, len, cx)
-});
-
-handler!(br_table(ip, fp, mem, len, cx) {
-    let op::BrTable { i, n } = op::BrTable::read(ip);
-    let k = (get(fp, i) as u32).min(n) as usize;
-    let off = read::u32(ip.add(op::BrTable::LEN + 2 * k)) as i32;
-    jump!(ip, off, fp, mem, len, cx)
-});
-
-/// Leaves frame `fp` (`np` parameters, so its header is at `np`).
-macro_rules! leave {
-    ($fp:expr, $np:expr, $mem:expr, $len:expr, $cx:expr) => {{
-        let h = $fp.add(usize::from($np));
-        let (ret, caller) = (*h as Ip, *h.add(1) as Fp);
-        next!(ret, caller, $mem, $len, $cx)
-    }};
+/// Conditional branches on an i32/i64 in the accumulator or a slot.
+macro_rules! br_test {
+    ($name:ident, $op:ident, R, $t:ty, $test:expr) => {
+        handler!($name(ip, fp, mem, len, cx, ra, rf, rd) {
+            let op::$op { off } = op::$op::read(ip);
+            if $test(ra as $t) {
+                jump!(ip, off, fp, mem, len, cx, ra, rf, rd)
+            }
+            next!(ip.add(op::$op::LEN), fp, mem, len, cx, ra, rf, rd)
+        });
+    };
+    ($name:ident, $op:ident, S, $t:ty, $test:expr) => {
+        handler!($name(ip, fp, mem, len, cx, ra, rf, rd) {
+            let op::$op { c, off } = op::$op::read(ip);
+            if $test(get(fp, c) as $t) {
+                jump!(ip, off, fp, mem, len, cx, ra, rf, rd)
+            }
+            next!(ip.add(op::$op::LEN), fp, mem, len, cx, ra, rf, rd)
+        });
+    };
 }
+br_test!(br_if_nz_r, BrIfNzR, R, u32, |v| v != 0);
+br_test!(br_if_nz_s, BrIfNzS, S, u32, |v| v != 0);
+br_test!(br_if_z_r, BrIfZR, R, u32, |v| v == 0);
+br_test!(br_if_z_s, BrIfZS, S, u32, |v| v == 0);
+br_test!(br_if_nz64_r, BrIfNz64R, R, u64, |v| v != 0);
+br_test!(br_if_nz64_s, BrIfNz64S, S, u64, |v| v != 0);
+br_test!(br_if_z64_r, BrIfZ64R, R, u64, |v| v == 0);
+br_test!(br_if_z64_s, BrIfZ64S, S, u64, |v| v == 0);
 
-handler!(ret(ip, fp, mem, len, cx) {
-    let op::Return { np } = op::Return::read(ip);
-    leave!(fp, np, mem, len, cx)
+handler!(br_table_r(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::BrTableR { n } = op::BrTableR::read(ip);
+    let k = (ra as u32).min(n) as usize;
+    let off = read::u32(ip.add(op::BrTableR::LEN + 2 * k)) as i32;
+    jump!(ip, off, fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(ret_s(ip, fp, mem, len, cx) {
-    let op::ReturnS { np, s } = op::ReturnS::read(ip);
-    let v = get(fp, s);
-    let h = fp.add(usize::from(np));
-    let (ret, caller) = (*h as Ip, *h.add(1) as Fp);
-    *fp = v;
-    next!(ret, caller, mem, len, cx)
+handler!(br_table_s(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::BrTableS { i, n } = op::BrTableS::read(ip);
+    let k = (get(fp, i) as u32).min(n) as usize;
+    let off = read::u32(ip.add(op::BrTableS::LEN + 2 * k)) as i32;
+    jump!(ip, off, fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(ret_c32(ip, fp, mem, len, cx) {
-    let op::ReturnC32 { np, c } = op::ReturnC32::read(ip);
-    let h = fp.add(usize::from(np));
-    let (ret, caller) = (*h as Ip, *h.add(1) as Fp);
-    *fp = u64::from(c);
-    next!(ret, caller, mem, len, cx)
-});
-
-handler!(ret_c64(ip, fp, mem, len, cx) {
-    let op::ReturnC64 { np, c } = op::ReturnC64::read(ip);
-    let h = fp.add(usize::from(np));
-    let (ret, caller) = (*h as Ip, *h.add(1) as Fp);
-    *fp = c;
-    next!(ret, caller, mem, len, cx)
-});
-
-handler!(ret_span(ip, fp, mem, len, cx) {
-    let op::ReturnSpan { np, s, n } = op::ReturnSpan::read(ip);
-    let h = fp.add(usize::from(np));
-    let (ret, caller) = (*h as Ip, *h.add(1) as Fp);
-    // The values move down (or stay): `s >= 0`, overlap allowed.
-    std::ptr::copy(fp.add(usize::from(s)), fp, usize::from(n));
-    next!(ret, caller, mem, len, cx)
-});
+/// Leaves frame `fp` (`np` parameters, so its header is at `np`), after
+/// `$result` wrote the results.
+macro_rules! ret {
+    ($name:ident, $op:ident { $($f:ident),* }, |$fp:ident, $ra:ident, $rf:ident, $rd:ident| $result:expr) => {
+        handler!($name(ip, $fp, mem, len, cx, $ra, $rf, $rd) {
+            let op::$op { np, $($f),* } = op::$op::read(ip);
+            let h = $fp.add(usize::from(np));
+            let (ret, caller) = (*h as Ip, *h.add(1) as Fp);
+            $(let _ = $f;)*
+            $result;
+            next!(ret, caller, mem, len, cx, $ra, $rf, $rd)
+        });
+    };
+}
+ret!(ret, Return {}, |fp, ra, rf, rd| ());
+ret!(ret_s, ReturnS { s }, |fp, ra, rf, rd| *fp = get(fp, s));
+ret!(ret_r, ReturnR {}, |fp, ra, rf, rd| *fp = ra);
+ret!(ret_rf32, ReturnRF32 {}, |fp, ra, rf, rd| *fp = u64::from(rf.to_bits()));
+ret!(ret_rf64, ReturnRF64 {}, |fp, ra, rf, rd| *fp = rd.to_bits());
+ret!(ret_c32, ReturnC32 { c }, |fp, ra, rf, rd| *fp = u64::from(c));
+ret!(ret_c64, ReturnC64 { c }, |fp, ra, rf, rd| *fp = c);
+// The values move down (or stay): overlap allowed.
+ret!(ret_span, ReturnSpan { s, n }, |fp, ra, rf, rd| std::ptr::copy(fp.add(usize::from(s)), fp, usize::from(n)));
 
 /// Enters function `code` with its frame at `nfp`, returning to `ret` in
 /// frame `fp`: checks that the frame fits, charges fuel, writes the
 /// header, zeroes the declared locals.
 #[inline(always)]
-unsafe fn enter(code: Ip, nfp: Fp, ret: Ip, fp: Fp, mem: *mut u8, len: usize, cx: *mut Cx) -> usize {
-    // SAFETY: `code` is a function's translated code (header first); the
-    // frame is checked to fit before it is touched.
+#[allow(clippy::too_many_arguments)]
+unsafe fn enter(
+    code: Ip,
+    nfp: Fp,
+    ret: Ip,
+    fp: Fp,
+    mem: *mut u8,
+    len: usize,
+    cx: *mut Cx,
+    ra: u64,
+    rf: f32,
+    rd: f64,
+) -> usize {
+    // SAFETY: `code` is a function's linked code (header first); the frame
+    // is checked to fit before it is touched.
     unsafe {
         let (frame, np, nl) = (*code as usize, *code.add(1) as usize, *code.add(2) as usize);
         if nfp as usize + frame * 8 > (*cx).stack_end {
@@ -591,123 +658,201 @@ unsafe fn enter(code: Ip, nfp: Fp, ret: Ip, fp: Fp, mem: *mut u8, len: usize, cx
             p.write_volatile(0);
             p = p.add(1);
         }
-        next!(code.add(CODE_HEADER), nfp, mem, len, cx)
+        next!(code.add(CODE_HEADER), nfp, mem, len, cx, ra, rf, rd)
     }
 }
 
-handler!(call(ip, fp, mem, len, cx) {
+handler!(call(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::Call { f, base } = op::Call::read(ip);
     let code = (*cx).func_code(f);
-    enter(code, fp.add(usize::from(base)), ip.add(op::Call::LEN), fp, mem, len, cx)
+    enter(code, fp.add(usize::from(base)), ip.add(op::Call::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
 /// Calls store function `fa` with its frame (arguments) at `nfp`.
 #[inline(always)]
-unsafe fn call_addr(fa: u32, nfp: Fp, ret: Ip, fp: Fp, mem: *mut u8, len: usize, cx: *mut Cx) -> usize {
+#[allow(clippy::too_many_arguments)]
+unsafe fn call_addr(
+    fa: u32,
+    nfp: Fp,
+    ret: Ip,
+    fp: Fp,
+    mem: *mut u8,
+    len: usize,
+    cx: *mut Cx,
+    ra: u64,
+    rf: f32,
+    rd: f64,
+) -> usize {
     // SAFETY: the handler contract.
     unsafe {
         match engine::resolve(cx, fa) {
-            engine::Callee::Same(code) => enter(code, nfp, ret, fp, mem, len, cx),
+            engine::Callee::Same(code) => enter(code, nfp, ret, fp, mem, len, cx, ra, rf, rd),
             engine::Callee::Other => {
                 let (code, mem, len) = engine::switch_instance(cx, fa, ret);
-                enter(code, nfp, RESTORE_INSTANCE.as_ptr(), fp, mem, len, cx)
+                enter(code, nfp, restore_ip(), fp, mem, len, cx, ra, rf, rd)
             }
             engine::Callee::Host => {
                 if !engine::call_host(cx, fa, nfp) {
                     return TRAP;
                 }
                 let (mem, len) = (*cx).mem_view();
-                next!(ret, fp, mem, len, cx)
+                next!(ret, fp, mem, len, cx, ra, rf, rd)
             }
         }
     }
 }
 
-handler!(call_import(ip, fp, mem, len, cx) {
+handler!(call_import(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::CallImport { f, base } = op::CallImport::read(ip);
     let fa = (*cx).func_addr(f);
-    call_addr(fa, fp.add(usize::from(base)), ip.add(op::CallImport::LEN), fp, mem, len, cx)
+    call_addr(fa, fp.add(usize::from(base)), ip.add(op::CallImport::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(call_indirect(ip, fp, mem, len, cx) {
-    let op::CallIndirect { ty, table, i, base } = op::CallIndirect::read(ip);
+handler!(call_indirect_r(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::CallIndirectR { ty, table, base } = op::CallIndirectR::read(ip);
+    let fa = match engine::indirect_target(cx, ty, table, ra as u32) {
+        Ok(fa) => fa,
+        Err(t) => return trap(cx, t),
+    };
+    call_addr(fa, fp.add(usize::from(base)), ip.add(op::CallIndirectR::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
+handler!(call_indirect_s(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::CallIndirectS { ty, table, i, base } = op::CallIndirectS::read(ip);
     let fa = match engine::indirect_target(cx, ty, table, get(fp, i) as u32) {
         Ok(fa) => fa,
         Err(t) => return trap(cx, t),
     };
-    call_addr(fa, fp.add(usize::from(base)), ip.add(op::CallIndirect::LEN), fp, mem, len, cx)
+    call_addr(fa, fp.add(usize::from(base)), ip.add(op::CallIndirectS::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(exit(ip, fp, mem, len, cx) {
+handler!(exit(ip, fp, mem, len, cx, ra, rf, rd) {
     DONE
 });
 
-handler!(restore_instance(ip, fp, mem, len, cx) {
+handler!(restore_instance(ip, fp, mem, len, cx, ra, rf, rd) {
     let (ret, mem, len) = engine::restore_instance(cx);
-    next!(ret, fp, mem, len, cx)
+    next!(ret, fp, mem, len, cx, ra, rf, rd)
 });
 
+/// A static op: linked once, at first use.
+pub(crate) struct Trampoline(pub(crate) OnceLock<[u16; HW]>);
+
+impl Trampoline {
+    /// The linked op.
+    pub(crate) fn ptr(&self, m: Misc) -> Ip {
+        self.0
+            .get_or_init(|| {
+                let a = (handler_of(m as u16) as usize as u64).to_le_bytes();
+                [
+                    u16::from_le_bytes([a[0], a[1]]),
+                    u16::from_le_bytes([a[2], a[3]]),
+                    u16::from_le_bytes([a[4], a[5]]),
+                    u16::from_le_bytes([a[6], a[7]]),
+                ]
+            })
+            .as_ptr()
+    }
+}
+
 /// The return address of the outermost frame.
-pub(crate) static EXIT: [u16; 1] = [Misc::Exit as u16];
+pub(crate) fn exit_ip() -> Ip {
+    static EXIT: Trampoline = Trampoline(OnceLock::new());
+    EXIT.ptr(Misc::Exit)
+}
+
 /// The return address of a frame called from another instance.
-pub(crate) static RESTORE_INSTANCE: [u16; 1] = [Misc::RestoreInstance as u16];
+pub(crate) fn restore_ip() -> Ip {
+    static RESTORE: Trampoline = Trampoline(OnceLock::new());
+    RESTORE.ptr(Misc::RestoreInstance)
+}
 
 // ---------------------------------------------------------------- copies
 
-handler!(copy(ip, fp, mem, len, cx) {
+handler!(copy(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::Copy { d, s } = op::Copy::read(ip);
     set(fp, d, get(fp, s));
-    next!(ip.add(op::Copy::LEN), fp, mem, len, cx)
+    next!(ip.add(op::Copy::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(copy2(ip, fp, mem, len, cx) {
-    let op::Copy2 { d0, s0, d1, s1 } = op::Copy2::read(ip);
-    set(fp, d0, get(fp, s0));
-    set(fp, d1, get(fp, s1));
-    next!(ip.add(op::Copy2::LEN), fp, mem, len, cx)
-});
-
-handler!(copy_span(ip, fp, mem, len, cx) {
+handler!(copy_span(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::CopySpan { d, s, n } = op::CopySpan::read(ip);
     std::ptr::copy(fp.add(usize::from(s)), fp.add(usize::from(d)), usize::from(n));
-    next!(ip.add(op::CopySpan::LEN), fp, mem, len, cx)
+    next!(ip.add(op::CopySpan::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(const32(ip, fp, mem, len, cx) {
+handler!(const32(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::Const32 { d, c } = op::Const32::read(ip);
     set(fp, d, u64::from(c));
-    next!(ip.add(op::Const32::LEN), fp, mem, len, cx)
+    next!(ip.add(op::Const32::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(const64(ip, fp, mem, len, cx) {
+handler!(const64(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::Const64 { d, c } = op::Const64::read(ip);
     set(fp, d, c);
-    next!(ip.add(op::Const64::LEN), fp, mem, len, cx)
+    next!(ip.add(op::Const64::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(select(ip, fp, mem, len, cx) {
-    let op::Select { d, c, a, b } = op::Select::read(ip);
+handler!(spill_r(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::SpillR { d } = op::SpillR::read(ip);
+    set(fp, d, ra);
+    next!(ip.add(op::SpillR::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
+handler!(spill_rf32(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::SpillRF32 { d } = op::SpillRF32::read(ip);
+    set(fp, d, u64::from(rf.to_bits()));
+    next!(ip.add(op::SpillRF32::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
+handler!(spill_rf64(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::SpillRF64 { d } = op::SpillRF64::read(ip);
+    set(fp, d, rd.to_bits());
+    next!(ip.add(op::SpillRF64::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
+handler!(select_r(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::SelectR { d, a, b } = op::SelectR::read(ip);
+    let v = if ra as u32 != 0 { get(fp, a) } else { get(fp, b) };
+    set(fp, d, v);
+    next!(ip.add(op::SelectR::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
+handler!(select_s(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::SelectS { d, c, a, b } = op::SelectS::read(ip);
     let v = if get(fp, c) as u32 != 0 { get(fp, a) } else { get(fp, b) };
     set(fp, d, v);
-    next!(ip.add(op::Select::LEN), fp, mem, len, cx)
+    next!(ip.add(op::SelectS::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(global_get(ip, fp, mem, len, cx) {
-    let op::GlobalGet { d, g } = op::GlobalGet::read(ip);
+handler!(global_get_r(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::GlobalGetR { d, g } = op::GlobalGetR::read(ip);
+    ra = *(*cx).global(g);
+    next!(ip.add(op::GlobalGetR::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
+handler!(global_get_s(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::GlobalGetS { d, g } = op::GlobalGetS::read(ip);
     set(fp, d, *(*cx).global(g));
-    next!(ip.add(op::GlobalGet::LEN), fp, mem, len, cx)
+    next!(ip.add(op::GlobalGetS::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(global_set(ip, fp, mem, len, cx) {
-    let op::GlobalSet { g, s } = op::GlobalSet::read(ip);
+handler!(global_set_r(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::GlobalSetR { g } = op::GlobalSetR::read(ip);
+    *(*cx).global(g) = ra;
+    next!(ip.add(op::GlobalSetR::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
+handler!(global_set_s(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::GlobalSetS { g, s } = op::GlobalSetS::read(ip);
     *(*cx).global(g) = get(fp, s);
-    next!(ip.add(op::GlobalSet::LEN), fp, mem, len, cx)
+    next!(ip.add(op::GlobalSetS::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(ref_func(ip, fp, mem, len, cx) {
+handler!(ref_func(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::RefFunc { d, f } = op::RefFunc::read(ip);
     set(fp, d, u64::from((*cx).func_addr(f)) + 1);
-    next!(ip.add(op::RefFunc::LEN), fp, mem, len, cx)
+    next!(ip.add(op::RefFunc::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
 // ---------------------------------------------------------------- tables, bulk memory
@@ -716,12 +861,12 @@ handler!(ref_func(ip, fp, mem, len, cx) {
 /// `memory.grow`): after them, memory 0 is looked up again.
 macro_rules! rare {
     ($name:ident, $op:ident) => {
-        handler!($name(ip, fp, mem, len, cx) {
+        handler!($name(ip, fp, mem, len, cx, ra, rf, rd) {
             if let Err(t) = engine::rare(cx, fp, ip, Misc::$op) {
                 return trap(cx, t);
             }
             let (mem, len) = (*cx).mem_view();
-            next!(ip.add(op::$op::LEN), fp, mem, len, cx)
+            next!(ip.add(op::$op::LEN), fp, mem, len, cx, ra, rf, rd)
         });
     };
 }
@@ -746,29 +891,43 @@ const fn misc_handler(m: Misc) -> Handler {
     match m {
         Misc::Unreachable => unreachable,
         Misc::Br => br,
-        Misc::BrIfNz => br_if_nz,
-        Misc::BrIfZ => br_if_z,
-        Misc::BrIfNz64 => br_if_nz64,
-        Misc::BrIfZ64 => br_if_z64,
-        Misc::BrTable => br_table,
+        Misc::BrIfNzR => br_if_nz_r,
+        Misc::BrIfNzS => br_if_nz_s,
+        Misc::BrIfZR => br_if_z_r,
+        Misc::BrIfZS => br_if_z_s,
+        Misc::BrIfNz64R => br_if_nz64_r,
+        Misc::BrIfNz64S => br_if_nz64_s,
+        Misc::BrIfZ64R => br_if_z64_r,
+        Misc::BrIfZ64S => br_if_z64_s,
+        Misc::BrTableR => br_table_r,
+        Misc::BrTableS => br_table_s,
         Misc::Return => ret,
         Misc::ReturnS => ret_s,
+        Misc::ReturnR => ret_r,
+        Misc::ReturnRF32 => ret_rf32,
+        Misc::ReturnRF64 => ret_rf64,
         Misc::ReturnC32 => ret_c32,
         Misc::ReturnC64 => ret_c64,
         Misc::ReturnSpan => ret_span,
         Misc::Call => call,
         Misc::CallImport => call_import,
-        Misc::CallIndirect => call_indirect,
+        Misc::CallIndirectR => call_indirect_r,
+        Misc::CallIndirectS => call_indirect_s,
         Misc::Exit => exit,
         Misc::RestoreInstance => restore_instance,
         Misc::Copy => copy,
-        Misc::Copy2 => copy2,
         Misc::CopySpan => copy_span,
         Misc::Const32 => const32,
         Misc::Const64 => const64,
-        Misc::Select => select,
-        Misc::GlobalGet => global_get,
-        Misc::GlobalSet => global_set,
+        Misc::SpillR => spill_r,
+        Misc::SpillRF32 => spill_rf32,
+        Misc::SpillRF64 => spill_rf64,
+        Misc::SelectR => select_r,
+        Misc::SelectS => select_s,
+        Misc::GlobalGetR => global_get_r,
+        Misc::GlobalGetS => global_get_s,
+        Misc::GlobalSetR => global_set_r,
+        Misc::GlobalSetS => global_set_s,
         Misc::RefFunc => ref_func,
         Misc::TableGet => table_get,
         Misc::TableSet => table_set,
@@ -787,52 +946,165 @@ const fn misc_handler(m: Misc) -> Handler {
     }
 }
 
-/// Every opcode's handler; opcodes no op uses map to `invalid`.
-pub(crate) static HANDLERS: [Handler; TABLE_SIZE] = build_table();
+/// Every opcode's handler; opcodes no op uses map to `invalid`. Only the
+/// linker reads it: linked code holds the handlers' addresses.
+static HANDLERS: [Handler; OPCODES] = build_table();
 
-const fn build_table() -> [Handler; TABLE_SIZE] {
-    let mut t: [Handler; TABLE_SIZE] = [invalid; TABLE_SIZE];
+/// Index of a binary form with operands `p` (see `ops::PAIRS`) and
+/// destination `d` (0: R, 1: S).
+const fn bin_form(p: usize, d: usize) -> usize {
+    4 + p * 2 + d
+}
+
+const fn br_form(p: usize, neg: bool) -> usize {
+    18 + p * 2 + neg as usize
+}
+
+const fn build_table() -> [Handler; OPCODES] {
+    let mut t: [Handler; OPCODES] = [invalid; OPCODES];
     let mut i = 0;
     while i < Misc::ALL.len() {
         t[i] = misc_handler(Misc::ALL[i]);
         i += 1;
+    }
+    macro_rules! at {
+        ($op:ident, $form:expr) => {
+            t[num_opcode_at(NumOp::$op, $form) as usize]
+        };
+    }
+    // The operand pairs, in the order of `ops::PAIRS`.
+    macro_rules! pairs {
+        ($m:ident, $op:ident) => {
+            $m!($op, 0, R, S);
+            $m!($op, 1, S, R);
+            $m!($op, 2, S, S);
+            $m!($op, 3, R, I);
+            $m!($op, 4, I, R);
+            $m!($op, 5, S, I);
+            $m!($op, 6, I, S);
+        };
+    }
+    macro_rules! bin_pair {
+        ($op:ident, $p:literal, $a:ident, $b:ident) => {
+            at!($op, bin_form($p, 0)) = bin::<rows::$op, $a, $b, R>;
+            at!($op, bin_form($p, 1)) = bin::<rows::$op, $a, $b, S>;
+        };
+    }
+    macro_rules! br_pair {
+        ($op:ident, $p:literal, $a:ident, $b:ident) => {
+            at!($op, br_form($p, false)) = br_cmp::<rows::$op, $a, $b, false>;
+            at!($op, br_form($p, true)) = br_cmp::<rows::$op, $a, $b, true>;
+        };
     }
     macro_rules! num_forms {
         ($($op:ident $code:literal $name:literal $shape:ident $in:ident -> $out:ident $f:ident)*) => {
             $(num_forms!(@$shape $op);)*
         };
         (@un $op:ident) => {
-            t[num_opcode(Form::Un, NumOp::$op) as usize] = un::<rows::$op>;
+            at!($op, 0) = un::<rows::$op, R, R>;
+            at!($op, 1) = un::<rows::$op, R, S>;
+            at!($op, 2) = un::<rows::$op, S, R>;
+            at!($op, 3) = un::<rows::$op, S, S>;
         };
         (@un_trap $op:ident) => { num_forms!(@un $op); };
-        (@bin $op:ident) => {
-            t[num_opcode(Form::BinSS, NumOp::$op) as usize] = bin_ss::<rows::$op>;
-            t[num_opcode(Form::BinSI, NumOp::$op) as usize] = bin_si::<rows::$op>;
-            t[num_opcode(Form::BinIS, NumOp::$op) as usize] = bin_is::<rows::$op>;
-        };
+        (@bin $op:ident) => { pairs!(bin_pair, $op); };
         (@bin_trap $op:ident) => { num_forms!(@bin $op); };
         (@cmp $op:ident) => {
             num_forms!(@bin $op);
-            t[num_opcode(Form::BrSS, NumOp::$op) as usize] = br_ss::<rows::$op, false>;
-            t[num_opcode(Form::BrSI, NumOp::$op) as usize] = br_si::<rows::$op, false>;
-            t[num_opcode(Form::BrIS, NumOp::$op) as usize] = br_is::<rows::$op, false>;
-            t[num_opcode(Form::BrnSS, NumOp::$op) as usize] = br_ss::<rows::$op, true>;
-            t[num_opcode(Form::BrnSI, NumOp::$op) as usize] = br_si::<rows::$op, true>;
-            t[num_opcode(Form::BrnIS, NumOp::$op) as usize] = br_is::<rows::$op, true>;
+            pairs!(br_pair, $op);
         };
     }
     crate::for_each_num_op!(num_forms);
+    macro_rules! mem_at {
+        ($op:ident, $form:expr) => {
+            t[mem_opcode_at(MemOp::$op, $form) as usize]
+        };
+    }
     macro_rules! mem_forms {
         ($($op:ident $code:literal $name:literal $kind:ident $ty:ident $align:literal $reg:ident => $m:ident)*) => {
-            $(mem_forms!(@$kind $op);)*
+            $(mem_forms!(@$kind $op $reg);)*
         };
-        (@load $op:ident) => {
-            t[MEM_BASE + crate::syntax::MemOp::$op as usize] = load::<access::$op>;
+        (@load $op:ident $reg:ident) => {
+            mem_at!($op, 0) = load::<access::$op, R, R>;
+            mem_at!($op, 1) = load::<access::$op, R, S>;
+            mem_at!($op, 2) = load::<access::$op, S, R>;
+            mem_at!($op, 3) = load::<access::$op, S, S>;
+            mem_at!($op, 4) = load::<access::$op, I, R>;
+            mem_at!($op, 5) = load::<access::$op, I, S>;
         };
-        (@store $op:ident) => {
-            t[MEM_BASE + MEM_OPS + crate::syntax::MemOp::$op as usize] = store::<access::$op>;
+        (@store $op:ident i32) => { mem_forms!(@store_common $op); };
+        (@store $op:ident i64) => { mem_forms!(@store_common $op); };
+        (@store $op:ident $reg:ident) => {
+            mem_forms!(@store_common $op);
+            // A float value and an integer address: two accumulators.
+            mem_at!($op, 6) = store::<access::$op, R, R>;
+        };
+        (@store_common $op:ident) => {
+            mem_at!($op, 7) = store::<access::$op, R, S>;
+            mem_at!($op, 8) = store::<access::$op, R, I>;
+            mem_at!($op, 9) = store::<access::$op, S, R>;
+            mem_at!($op, 10) = store::<access::$op, S, S>;
+            mem_at!($op, 11) = store::<access::$op, S, I>;
+            mem_at!($op, 12) = store::<access::$op, I, R>;
+            mem_at!($op, 13) = store::<access::$op, I, S>;
+            mem_at!($op, 14) = store::<access::$op, I, I>;
         };
     }
     crate::for_each_mem_op!(mem_forms);
     t
 }
+
+/// The handler of `opcode`.
+pub(crate) fn handler_of(opcode: u16) -> Handler {
+    HANDLERS.get(opcode as usize).copied().unwrap_or(invalid)
+}
+
+/// Links portable code in place: the handler words of every op get its
+/// handler's address. `None` if the code is not whole valid ops.
+pub(crate) fn link(code: &mut [u16]) -> Option<()> {
+    let mut pc = 0;
+    while pc < code.len() {
+        let len = crate::compile::ops::op_len(code, pc)?;
+        let a = (handler_of(code[pc]) as usize as u64).to_le_bytes();
+        for k in 0..HW {
+            code[pc + k] = u16::from_le_bytes([a[2 * k], a[2 * k + 1]]);
+        }
+        pc += len;
+    }
+    Some(())
+}
+
+/// The opcode of the handler at address `a`.
+fn opcode_of(a: usize) -> Option<u16> {
+    static MAP: OnceLock<HashMap<usize, u16>> = OnceLock::new();
+    let map = MAP.get_or_init(|| {
+        let mut m = HashMap::new();
+        for op in 0..OPCODES as u16 {
+            if Opcode::decode(op).is_some() {
+                m.insert(handler_of(op) as usize, op);
+            }
+        }
+        m
+    });
+    map.get(&a).copied()
+}
+
+/// The portable form of linked code (for inspection and storage); `None`
+/// if it is not whole linked ops.
+pub(crate) fn unlink(linked: &[u16]) -> Option<Vec<u16>> {
+    let mut code = linked.to_vec();
+    let mut pc = 0;
+    while pc < code.len() {
+        let w = code.get(pc..pc + HW)?;
+        let mut b = [0u8; 8];
+        for k in 0..HW {
+            b[2 * k..2 * k + 2].copy_from_slice(&w[k].to_le_bytes());
+        }
+        let op = opcode_of(u64::from_le_bytes(b) as usize)?;
+        code[pc] = op;
+        code[pc + 1..pc + HW].fill(0);
+        pc += crate::compile::ops::op_len(&code, pc)?;
+    }
+    Some(code)
+}
+

@@ -9,3 +9,4 @@ pub mod num;
 
 pub(crate) use engine::invoke;
 pub use handlers::{fold_bin, fold_un};
+pub(crate) use handlers::{link, unlink};

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Trap, TrapCode};
 use crate::runtime::*;
-use crate::compile::ops::{decode_all, Decoded, Form, Opcode};
+use crate::compile::ops::{decode_all, Decoded, Dst, Form, Opcode, Src};
 use crate::syntax::{FuncType, GlobalType, Limits, MemType, NumOp, RefType, TableType, ValType};
 
 fn module(wat: &str) -> Module {
@@ -38,12 +38,13 @@ use Value::{F32, F64, I32, I64};
 
 /// The ops of defined function `i` of `m`.
 fn ops_of(m: &Module, i: usize) -> Vec<Decoded> {
-    decode_all(m.inner.code.ops(i)).expect("whole ops")
+    let code = crate::compile::portable_code(m.syntax(), i).unwrap();
+    decode_all(&code[crate::compile::CODE_HEADER..]).expect("whole ops")
 }
 
 /// Whether `ops` has `op` in `form` with exactly these fields.
-fn has(ops: &[Decoded], form: Form, op: NumOp, fields: &[u64]) -> bool {
-    ops.iter().any(|d| d.op == Opcode::Num(form, op) && d.fields == fields)
+fn has(ops: &[Decoded], op: NumOp, form: Form, fields: &[u64]) -> bool {
+    ops.iter().any(|d| d.op == Opcode::Num(op, form) && d.fields == fields)
 }
 
 #[test]
@@ -547,13 +548,16 @@ fn fused_compare_and_branch() {
     // the parameter and the frame header), and the branch compares two
     // locals.
     let count = ops_of(&m, 0);
-    assert!(has(&count, Form::BinSI, NumOp::I32Add, &[3, 3, 1]), "{count:?}");
-    assert!(count.iter().any(|d| d.op == Opcode::Num(Form::BrSS, NumOp::I32LtU) && d.fields[..2] == [3, 0]));
+    let (s_, i_) = (Src::S, Src::I);
+    assert!(has(&count, NumOp::I32Add, Form::Bin { a: s_, b: i_, d: Dst::S }, &[3, 3, 1]), "{count:?}");
+    let br = Opcode::Num(NumOp::I32LtU, Form::Br { a: s_, b: s_, neg: false });
+    assert!(count.iter().any(|d| d.op == br && d.fields[..2] == [3, 0]), "{count:?}");
     assert_eq!(count.len(), 3, "add, compare-and-branch, return: {count:?}");
     // `lt_s (local.get 0) (i32.const 0)` + `if`: the negated test, its
     // operands in the branch.
     let sign = ops_of(&m, 1);
-    assert!(sign.iter().any(|d| d.op == Opcode::Num(Form::BrnSI, NumOp::I32LtS) && d.fields[..2] == [0, 0]));
+    let br = Opcode::Num(NumOp::I32LtS, Form::Br { a: s_, b: i_, neg: true });
+    assert!(sign.iter().any(|d| d.op == br && d.fields[..2] == [0, 0]), "{sign:?}");
     let mut s = Store::new();
     let i = s.instantiate(&m, &[]).unwrap();
     assert_eq!(call(&mut s, i, "count", &[I32(10)]).unwrap(), vec![I32(10)]);
@@ -654,12 +658,16 @@ fn folded_operand_forms_keep_wasm_semantics() {
         (func (export "sel") (param i32 i32 i32) (result i32)
             (select (local.get 0) (local.get 1) (local.get 2))))"#,
     );
-    // Constants become immediates of their full width.
+    // Constants become immediates of their full width, results stay in
+    // the accumulator for the next op.
     let i64_imm = ops_of(&m, 1);
-    assert!(i64_imm.iter().any(|d| d.op == Opcode::Num(Form::BinSI, NumOp::I64Mul) && d.fields[2] == -3i64 as u64));
-    assert!(i64_imm.iter().any(|d| d.op == Opcode::Num(Form::BinSI, NumOp::I64Add) && d.fields[2] == 0x1_0000_0000));
+    let mul = Opcode::Num(NumOp::I64Mul, Form::Bin { a: Src::S, b: Src::I, d: Dst::R });
+    assert!(i64_imm.iter().any(|d| d.op == mul && d.fields[2] == -3i64 as u64), "{i64_imm:?}");
+    let add = Opcode::Num(NumOp::I64Add, Form::Bin { a: Src::R, b: Src::I, d: Dst::R });
+    assert!(i64_imm.iter().any(|d| d.op == add && d.fields[1] == 0x1_0000_0000), "{i64_imm:?}");
     let branch = ops_of(&m, 3);
-    assert!(branch.iter().any(|d| d.op == Opcode::Num(Form::BrSI, NumOp::I64GtU) && d.fields[1] == -2i64 as u64));
+    let gt = Opcode::Num(NumOp::I64GtU, Form::Br { a: Src::S, b: Src::I, neg: false });
+    assert!(branch.iter().any(|d| d.op == gt && d.fields[1] == -2i64 as u64), "{branch:?}");
     let mut s = Store::new();
     let i = s.instantiate(&m, &[]).unwrap();
     // -1 + 2 wraps to 1; + offset 1 reads byte 2.
