@@ -11,37 +11,115 @@
 pub mod ops;
 pub mod translate;
 
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::OnceLock;
+
 use crate::error::{Error, Result};
-use crate::syntax::{GlobalType, Module, TableType};
+use crate::syntax::{FuncType, GlobalType, Module, TableType};
 
 /// Words before the first op of a function's code.
 pub const CODE_HEADER: usize = 4;
 
-/// The translated code of all functions defined in a module, shared by
-/// every instance of it.
+/// The translated code of the functions defined in a module, shared by
+/// every instance of it. Functions are translated lazily, on their first
+/// call (validation is eager), or all at once by [`Code::translate_all`].
 #[derive(Debug, Default)]
 pub struct Code {
-    /// One buffer per defined function (header, then linked ops).
-    pub funcs: Vec<Box<[u16]>>,
+    /// The module's index spaces, resolved once for the translator.
+    index: Index,
+    funcs: Vec<FuncCode>,
+}
+
+/// The code of one function: header, then linked ops.
+#[derive(Debug, Default)]
+pub struct FuncCode {
+    /// The code's first word, or null until translated: what the engine
+    /// reads on every call.
+    ptr: AtomicPtr<u16>,
+    code: OnceLock<Box<[u16]>>,
+}
+
+impl FuncCode {
+    /// The translated code, or null.
+    #[inline(always)]
+    pub fn ptr(&self) -> *const u16 {
+        self.ptr.load(Ordering::Acquire)
+    }
 }
 
 impl Code {
-    /// The ops of defined function `i` in portable form (see [`ops`]),
-    /// without the header.
-    pub fn ops(&self, i: usize) -> Vec<u16> {
-        crate::exec::unlink(&self.funcs[i][CODE_HEADER..]).unwrap_or_default()
+    /// The (not yet translated) code of a validated module.
+    pub fn new(module: &Module) -> Code {
+        Code { index: Index::new(module), funcs: (0..module.codes.len()).map(|_| FuncCode::default()).collect() }
     }
-    /// Words of translated code, headers included.
-    pub fn words(&self) -> usize {
-        self.funcs.iter().map(|f| f.len()).sum()
+
+    /// The functions, by defined index.
+    pub fn funcs(&self) -> &[FuncCode] {
+        &self.funcs
+    }
+
+    /// The code of defined function `i`, translating it if needed.
+    /// `module` must be the module this code was made for.
+    ///
+    /// # Errors
+    /// As [`compile_module`].
+    pub fn get(&self, module: &Module, i: usize) -> Result<*const u16> {
+        let f = self.funcs.get(i).ok_or_else(|| Error::validate("unknown function", 0))?;
+        if let Some(c) = f.code.get() {
+            return Ok(c.as_ptr());
+        }
+        let code = translate_linked(module, &self.index, i)?;
+        let c = f.code.get_or_init(|| code);
+        f.ptr.store(c.as_ptr().cast_mut(), Ordering::Release);
+        Ok(c.as_ptr())
+    }
+
+    /// Translates every function not translated yet.
+    ///
+    /// # Errors
+    /// As [`compile_module`].
+    pub fn translate_all(&self, module: &Module) -> Result<()> {
+        for i in 0..self.funcs.len() {
+            self.get(module, i)?;
+        }
+        Ok(())
+    }
+
+    /// The ops of defined function `i` in portable form (see [`ops`]),
+    /// without the header, if translated.
+    pub fn ops(&self, i: usize) -> Option<Vec<u16>> {
+        crate::exec::unlink(&self.funcs.get(i)?.code.get()?[CODE_HEADER..])
+    }
+
+    /// Functions translated so far, and their words of code (headers
+    /// included).
+    pub fn translated(&self) -> (usize, usize) {
+        let done = self.funcs.iter().filter_map(|f| f.code.get());
+        done.fold((0, 0), |(n, w), c| (n + 1, w + c.len()))
     }
 }
 
-/// What the translator needs to know about the module beyond a body: the
-/// index spaces, resolved once.
-pub struct Info<'a> {
-    /// The module.
-    pub module: &'a Module,
+/// Translates and links defined function `i`.
+fn translate_linked(module: &Module, index: &Index, i: usize) -> Result<Box<[u16]>> {
+    thread_local! {
+        static TRANSLATOR: std::cell::RefCell<translate::Translator> = Default::default();
+    }
+    let info = Info { module, index };
+    let body = module.codes.get(i).ok_or_else(|| Error::validate("unknown function", 0))?;
+    let ty = info.func_type(i).ok_or_else(|| Error::validate("unknown function type", body.offset))?;
+    let mut code = TRANSLATOR.with(|t| match t.try_borrow_mut() {
+        Ok(mut t) => t.translate(&info, ty, body),
+        // Re-entered (cannot happen today): use a fresh translator.
+        Err(_) => translate::Translator::default().translate(&info, ty, body),
+    })?;
+    crate::exec::link(&mut code[CODE_HEADER..])
+        .ok_or_else(|| Error::validate("internal error: translation produced invalid code", body.offset))?;
+    Ok(code.into_boxed_slice())
+}
+
+/// The index spaces of a module that the translator needs, resolved once.
+#[derive(Debug, Default)]
+pub struct Index {
     /// Type index of every function (imports first).
     pub func_types: Vec<u32>,
     /// Every global's type (imports first).
@@ -52,16 +130,31 @@ pub struct Info<'a> {
     pub imported_funcs: u32,
 }
 
-impl<'a> Info<'a> {
+impl Index {
     /// Resolves the index spaces of `module`.
-    pub fn new(module: &'a Module) -> Info<'a> {
-        Info {
-            module,
+    pub fn new(module: &Module) -> Index {
+        Index {
             func_types: module.func_type_indices(),
             globals: module.all_globals(),
             tables: module.all_tables(),
             imported_funcs: module.num_imported_funcs() as u32,
         }
+    }
+}
+
+/// What the translator needs to know about the module beyond a body.
+pub struct Info<'a> {
+    /// The module.
+    pub module: &'a Module,
+    /// Its index spaces.
+    pub index: &'a Index,
+}
+
+impl Info<'_> {
+    /// The type of defined function `i`.
+    fn func_type(&self, i: usize) -> Option<&FuncType> {
+        let t = *self.index.func_types.get(self.index.imported_funcs as usize + i)?;
+        self.module.types.get(t as usize)
     }
 }
 
@@ -74,13 +167,10 @@ impl<'a> Info<'a> {
 /// # Errors
 /// As [`compile_module`].
 pub fn portable_code(module: &Module, i: usize) -> Result<Vec<u16>> {
-    let info = Info::new(module);
+    let index = Index::new(module);
+    let info = Info { module, index: &index };
     let body = module.codes.get(i).ok_or_else(|| Error::validate("unknown function", 0))?;
-    let ty = info
-        .func_types
-        .get(info.imported_funcs as usize + i)
-        .and_then(|&t| module.types.get(t as usize))
-        .ok_or_else(|| Error::validate("unknown function type", body.offset))?;
+    let ty = info.func_type(i).ok_or_else(|| Error::validate("unknown function type", body.offset))?;
     translate::Translator::default().translate(&info, ty, body)
 }
 
@@ -90,19 +180,7 @@ pub fn portable_code(module: &Module, i: usize) -> Result<Vec<u16>> {
 /// [`Error::Validate`] if a body is inconsistent (never for a module that
 /// passed validation) or needs more than 65535 frame slots.
 pub fn compile_module(module: &Module) -> Result<Code> {
-    let info = Info::new(module);
-    let mut t = translate::Translator::default();
-    let mut funcs = Vec::with_capacity(module.codes.len());
-    for (i, body) in module.codes.iter().enumerate() {
-        let ty = info
-            .func_types
-            .get(info.imported_funcs as usize + i)
-            .and_then(|&t| module.types.get(t as usize))
-            .ok_or_else(|| Error::validate("unknown function type", body.offset))?;
-        let mut code = t.translate(&info, ty, body)?;
-        crate::exec::link(&mut code[CODE_HEADER..])
-            .ok_or_else(|| Error::validate("internal error: translation produced invalid code", body.offset))?;
-        funcs.push(code.into_boxed_slice());
-    }
-    Ok(Code { funcs })
+    let code = Code::new(module);
+    code.translate_all(module)?;
+    Ok(code)
 }

@@ -229,10 +229,10 @@ impl Translator {
 
         // `Some(depth)` while skipping unreachable code: blocks opened in it.
         let mut skip: Option<u32> = None;
-        for (k, instr) in body.body.iter().enumerate() {
-            if let Some(&o) = body.offsets.get(k) {
-                self.offset = o as usize;
-            }
+        for item in body.instrs(info.module) {
+            let (at, instr) = item?;
+            let instr = &instr;
+            self.offset = at;
             if self.ctrl.is_empty() {
                 return Err(Error::validate("operators remaining after end of function", self.offset));
             }
@@ -913,7 +913,7 @@ impl Translator {
     // ------------------------------------------------------------ instructions
 
     fn call_type<'m>(&self, info: &Info<'m>, f: u32) -> Result<&'m FuncType> {
-        let ti = *info.func_types.get(f as usize).ok_or_else(|| Error::validate("unknown function", self.offset))?;
+        let ti = *info.index.func_types.get(f as usize).ok_or_else(|| Error::validate("unknown function", self.offset))?;
         info.module.types.get(ti as usize).ok_or_else(|| mismatch(self.offset))
     }
 
@@ -1106,7 +1106,7 @@ impl Translator {
             Instr::Call(f) => {
                 let ty = self.call_type(info, *f)?;
                 let base = self.call_args(ty.params.len())?;
-                match f.checked_sub(info.imported_funcs) {
+                match f.checked_sub(info.index.imported_funcs) {
                     Some(d) => op::Call { f: d, base }.emit(&mut self.code),
                     None => op::CallImport { f: *f, base }.emit(&mut self.code),
                 }
@@ -1150,7 +1150,7 @@ impl Translator {
             Instr::LocalSet(i) => self.set_local(*i, false)?,
             Instr::LocalTee(i) => self.set_local(*i, true)?,
             Instr::GlobalGet(g) => {
-                let ty = info.globals.get(*g as usize).ok_or_else(|| Error::validate("unknown global", self.offset))?.val;
+                let ty = info.index.globals.get(*g as usize).ok_or_else(|| Error::validate("unknown global", self.offset))?.val;
                 if class(ty) == Some(0) {
                     self.result(ty, |code, d, dst| {
                         let m = if dst == Dst::R { Misc::GlobalGetR } else { Misc::GlobalGetS };
@@ -1173,7 +1173,7 @@ impl Translator {
             }
             Instr::TableGet(t) => {
                 let [i] = self.pop_slots::<1>()?;
-                let ty = info.tables.get(*t as usize).ok_or_else(|| mismatch(self.offset))?.elem.into();
+                let ty = info.index.tables.get(*t as usize).ok_or_else(|| mismatch(self.offset))?.elem.into();
                 self.slot_result(ty, |d, c| op::TableGet { d, t: *t, i }.emit(c))?;
             }
             Instr::TableSet(t) => {

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::handlers::{handler_at, Fp, Ip, DONE};
 use crate::compile::ops::{op, Misc};
-use crate::compile::CODE_HEADER;
+use crate::compile::{FuncCode, CODE_HEADER};
 use crate::error::{Trap, TrapCode};
 use crate::runtime::table::range as table_range;
 use crate::runtime::{Caller, FuncKind, GlobalPtr, Instance, InstanceInst, Store, Value};
@@ -27,7 +27,7 @@ pub(crate) struct Cx {
     inst: *const InstanceInst,
     inst_id: u32,
     /// Code of the current instance's module, by defined function index.
-    code: *const Box<[u16]>,
+    code: *const FuncCode,
     /// The current instance's globals.
     globals: *const GlobalPtr,
     /// Store address of the current instance's memory 0, if any.
@@ -50,7 +50,7 @@ impl Cx {
         let inst = &*store.instances[id as usize];
         self.inst = inst;
         self.inst_id = id;
-        self.code = inst.module.inner.code.funcs.as_ptr();
+        self.code = inst.module.inner.code.funcs().as_ptr();
         self.globals = inst.global_ptrs.as_ptr();
         self.mem = inst.mems.first().copied();
     }
@@ -65,11 +65,18 @@ impl Cx {
         }
     }
 
-    /// The code of defined function `f` of the current module.
+    /// The code of defined function `f` of the current module; null until
+    /// translated (see [`translate`]).
     #[inline(always)]
     pub(crate) unsafe fn func_code(&self, f: u32) -> Ip {
         // SAFETY: `f` is a defined function of the module (translator).
-        unsafe { (*self.code.add(f as usize)).as_ptr() }
+        unsafe { (*self.code.add(f as usize)).ptr() }
+    }
+
+    /// The current instance.
+    #[inline(always)]
+    pub(crate) fn inst_id(&self) -> u32 {
+        self.inst_id
     }
 
     /// The store address of function `f` of the current instance.
@@ -112,8 +119,9 @@ pub(crate) unsafe extern "C" fn out_of_fuel(cx: *mut Cx) -> usize {
 
 /// What a call to a store function enters.
 pub(crate) enum Callee {
-    /// A function of the current instance: its code.
-    Same(Ip),
+    /// A function of the current instance: its code (null until
+    /// translated) and defined index.
+    Same(Ip, u32),
     /// A wasm function of another instance.
     Other,
     /// A host function.
@@ -126,9 +134,30 @@ pub(crate) unsafe fn resolve(cx: *mut Cx, fa: u32) -> Callee {
     unsafe {
         let store = &*(*cx).store;
         match &store.funcs[fa as usize].kind {
-            FuncKind::Wasm { instance, index, .. } if *instance == (*cx).inst_id => Callee::Same((*cx).func_code(*index)),
+            FuncKind::Wasm { instance, index, .. } if *instance == (*cx).inst_id => {
+                Callee::Same((*cx).func_code(*index), *index)
+            }
             FuncKind::Wasm { .. } => Callee::Other,
             FuncKind::Host(_) => Callee::Host,
+        }
+    }
+}
+
+/// Translates defined function `f` of instance `inst` on its first call;
+/// null if that fails (the trap is in `cx.trap`).
+#[cold]
+#[inline(never)]
+pub(crate) unsafe fn translate(cx: *mut Cx, inst: u32, f: u32) -> Ip {
+    // SAFETY: as for `resolve`.
+    let cx = unsafe { &mut *cx };
+    // SAFETY: the store outlives the run.
+    let store = unsafe { &*cx.store };
+    let m = &store.instances[inst as usize].module.inner;
+    match m.code.get(&m.syntax, f as usize) {
+        Ok(p) => p,
+        Err(e) => {
+            cx.trap = Some(Trap::host(e.to_string()));
+            std::ptr::null()
         }
     }
 }
@@ -147,7 +176,11 @@ pub(crate) unsafe fn switch_instance(cx: *mut Cx, fa: u32, ret: Ip) -> (Ip, *mut
     cx.saved.push((ret, cx.inst_id));
     cx.set_instance(*instance);
     // SAFETY: `index` is a defined function of the callee's module.
-    let code = unsafe { cx.func_code(*index) };
+    let mut code = unsafe { cx.func_code(*index) };
+    if code.is_null() {
+        // SAFETY: as above.
+        code = unsafe { translate(cx, *instance, *index) };
+    }
     let (mem, len) = cx.mem_view();
     (code, mem, len)
 }
@@ -355,45 +388,61 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
 /// Calls function `func` (arguments already type checked) and returns its
 /// results.
 pub(crate) fn invoke(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    let n = store.types[store.funcs[func as usize].ty as usize].results.len();
+    let mut results = vec![Value::I32(0); n];
+    invoke_into(store, func, args, &mut results)?;
+    Ok(results)
+}
+
+/// Calls function `func` (arguments already type checked), writing its
+/// results to `results` (exactly as many as it returns): no allocation.
+pub(crate) fn invoke_into(store: &mut Store, func: u32, args: &[Value], results: &mut [Value]) -> Result<(), Trap> {
     // Host functions may call back in, recursing on the native stack: bound
     // the bytes used since the outermost call.
     let marker = 0u8;
     let here = std::ptr::addr_of!(marker) as usize;
     if store.native_top == 0 {
         store.native_top = here;
-        let r = invoke_inner(store, func, args);
+        let r = invoke_inner(store, func, args, results);
         store.native_top = 0;
         return r;
     }
     if store.native_top.abs_diff(here) > store.config().max_native_stack {
         return Err(TrapCode::CallStackExhausted.into());
     }
-    invoke_inner(store, func, args)
+    invoke_inner(store, func, args, results)
 }
 
-fn invoke_inner(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Value>, Trap> {
+fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Value]) -> Result<(), Trap> {
     let fi = &store.funcs[func as usize];
-    let result_types = store.types[fi.ty as usize].results.clone();
-    let (instance, code, index) = match &fi.kind {
+    let ty = fi.ty;
+    let (instance, code) = match &fi.kind {
         FuncKind::Host(h) => {
             let h = Arc::clone(h);
-            let mut results: Vec<Value> = result_types.iter().map(|t| Value::default_for(*t)).collect();
+            for (r, t) in results.iter_mut().zip(store.types[ty as usize].results.iter()) {
+                *r = Value::default_for(*t);
+            }
             if store.depth >= store.config().max_call_depth {
                 return Err(TrapCode::CallStackExhausted.into());
             }
             store.depth += 1;
-            let r = h(&mut Caller { store, instance: None }, args, &mut results);
+            let r = h(&mut Caller { store, instance: None }, args, results);
             store.depth -= 1;
             r?;
-            if results.iter().zip(result_types.iter()).any(|(v, t)| v.ty() != *t) {
+            if results.iter().zip(store.types[ty as usize].results.iter()).any(|(v, t)| v.ty() != *t) {
                 return Err(Trap::host("host function returned a value of the wrong type"));
             }
-            return Ok(results);
+            return Ok(());
         }
-        FuncKind::Wasm { instance, code, index } => (*instance, Arc::clone(code), *index),
+        FuncKind::Wasm { instance, code, index } => {
+            let m = &store.instances[*instance as usize].module.inner;
+            match code.get(&m.syntax, *index as usize) {
+                Ok(c) => (*instance, c),
+                Err(e) => return Err(Trap::host(e.to_string())),
+            }
+        }
     };
     store.prepare_stack();
-    let code = code.funcs[index as usize].as_ptr();
     let base = store.stack_top;
     let stack = store.stack.base();
     let stack_end = stack as usize + store.stack.len() * 8;
@@ -445,6 +494,9 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Valu
     if status != DONE {
         return Err(trap.unwrap_or_else(|| Trap::host("internal error: engine stopped without a trap")));
     }
-    // SAFETY: the results are at the start of the frame.
-    Ok(result_types.iter().enumerate().map(|(k, t)| Value::from_slot(unsafe { *fp.add(k) }, *t)).collect())
+    for (k, (r, t)) in results.iter_mut().zip(store.types[ty as usize].results.iter()).enumerate() {
+        // SAFETY: the results are at the start of the frame.
+        *r = Value::from_slot(unsafe { *fp.add(k) }, *t);
+    }
+    Ok(())
 }

@@ -664,7 +664,13 @@ unsafe fn enter(
 
 handler!(call(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::Call { f, base } = op::Call::read(ip);
-    let code = (*cx).func_code(f);
+    let mut code = (*cx).func_code(f);
+    if code.is_null() {
+        code = engine::translate(cx, (*cx).inst_id(), f);
+        if code.is_null() {
+            return TRAP;
+        }
+    }
     enter(code, fp.add(usize::from(base)), ip.add(op::Call::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
@@ -686,9 +692,20 @@ unsafe fn call_addr(
     // SAFETY: the handler contract.
     unsafe {
         match engine::resolve(cx, fa) {
-            engine::Callee::Same(code) => enter(code, nfp, ret, fp, mem, len, cx, ra, rf, rd),
+            engine::Callee::Same(mut code, f) => {
+                if code.is_null() {
+                    code = engine::translate(cx, (*cx).inst_id(), f);
+                    if code.is_null() {
+                        return TRAP;
+                    }
+                }
+                enter(code, nfp, ret, fp, mem, len, cx, ra, rf, rd)
+            }
             engine::Callee::Other => {
                 let (code, mem, len) = engine::switch_instance(cx, fa, ret);
+                if code.is_null() {
+                    return TRAP;
+                }
                 enter(code, nfp, restore_ip(), fp, mem, len, cx, ra, rf, rd)
             }
             engine::Callee::Host => {

@@ -7,6 +7,6 @@ mod engine;
 mod handlers;
 pub mod num;
 
-pub(crate) use engine::invoke;
+pub(crate) use engine::{invoke, invoke_into};
 pub use handlers::{fold_bin, fold_un};
 pub(crate) use handlers::{link, unlink};

@@ -72,14 +72,26 @@ impl Module {
         Module::from_syntax(syntax)
     }
 
-    /// Translates an already validated module.
+    /// Makes a module of an already validated one. Its functions are
+    /// translated on their first call ([`Module::translate_all`] does it
+    /// now).
     ///
     /// # Errors
-    /// [`Error::Validate`] if a function body is inconsistent.
+    /// None today; kept for checks that may come.
     pub fn from_syntax(syntax: syntax::Module) -> Result<Module> {
-        let code = Arc::new(crate::compile::compile_module(&syntax)?);
+        let code = Arc::new(Code::new(&syntax));
         let datas = syntax.datas.iter().map(|d| Arc::from(&d.init[..])).collect();
         Ok(Module { inner: Arc::new(ModuleInner { syntax, code, datas }) })
+    }
+
+    /// Translates every function not translated yet (normally each is
+    /// translated on its first call).
+    ///
+    /// # Errors
+    /// [`Error::Validate`] if a function exceeds an implementation limit
+    /// of the engine (65535 frame slots).
+    pub fn translate_all(&self) -> Result<()> {
+        self.inner.code.translate_all(&self.inner.syntax)
     }
 
     /// The decoded module.
@@ -351,6 +363,32 @@ impl Store {
             }
         }
         crate::exec::invoke(self, func.0, args).map_err(Error::Trap)
+    }
+
+    /// Calls a function like [`Store::call`], writing its results into
+    /// `results` (which must have exactly the function's result count):
+    /// no allocation, for hot call paths.
+    ///
+    /// # Errors
+    /// As [`Store::call`]; [`Error::Usage`] when `results` has the wrong
+    /// length.
+    pub fn call_into(&mut self, func: Func, args: &[Value], results: &mut [Value]) -> Result<()> {
+        let ty = self.funcs.get(func.0 as usize).map(|f| &self.types[f.ty as usize]);
+        let ty = ty.ok_or_else(|| Error::Usage("unknown function".into()))?;
+        if args.len() != ty.params.len() || results.len() != ty.results.len() {
+            return Err(Error::Usage(format!(
+                "expected {} arguments and {} results, got {} and {}",
+                ty.params.len(),
+                ty.results.len(),
+                args.len(),
+                results.len()
+            )));
+        }
+        if args.iter().zip(ty.params.iter()).any(|(a, t)| a.ty() != *t) {
+            let (a, t) = args.iter().zip(ty.params.iter()).find(|(a, t)| a.ty() != **t).expect("found above");
+            return Err(Error::Usage(format!("argument type mismatch: expected {t}, got {}", a.ty())));
+        }
+        crate::exec::invoke_into(self, func.0, args, results).map_err(Error::Trap)
     }
 
     /// Defines a global.

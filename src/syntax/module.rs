@@ -162,6 +162,16 @@ pub struct FuncBody {
     pub offset: usize,
 }
 
+impl FuncBody {
+    /// The body's instructions with their byte offsets in the module, in
+    /// order (the final `end` included). `module` is the module the body
+    /// belongs to. This is how the translator reads a body.
+    pub fn instrs<'a>(&'a self, _module: &'a Module) -> impl Iterator<Item = crate::error::Result<(usize, Instr)>> + 'a {
+        let at = |k: usize| self.offsets.get(k).map_or(self.offset, |&o| o as usize);
+        self.body.iter().enumerate().map(move |(k, i)| Ok((at(k), i.clone())))
+    }
+}
+
 /// A custom section: name and raw contents.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomSection {
