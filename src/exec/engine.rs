@@ -163,9 +163,10 @@ pub(crate) unsafe fn translate(cx: *mut Cx, inst: u32, f: u32) -> Ip {
 }
 
 /// Switches to the instance of wasm function `fa`, saving the caller's;
-/// returns the callee's code and memory view.
+/// returns the callee's code (null until translated), defined index and
+/// memory view.
 #[inline(never)]
-pub(crate) unsafe fn switch_instance(cx: *mut Cx, fa: u32, ret: Ip) -> (Ip, *mut u8, usize) {
+pub(crate) unsafe fn switch_instance(cx: *mut Cx, fa: u32, ret: Ip) -> (Ip, u32, *mut u8, usize) {
     // SAFETY: as for `resolve`.
     let cx = unsafe { &mut *cx };
     // SAFETY: the store outlives the run.
@@ -176,13 +177,9 @@ pub(crate) unsafe fn switch_instance(cx: *mut Cx, fa: u32, ret: Ip) -> (Ip, *mut
     cx.saved.push((ret, cx.inst_id));
     cx.set_instance(*instance);
     // SAFETY: `index` is a defined function of the callee's module.
-    let mut code = unsafe { cx.func_code(*index) };
-    if code.is_null() {
-        // SAFETY: as above.
-        code = unsafe { translate(cx, *instance, *index) };
-    }
+    let code = unsafe { cx.func_code(*index) };
     let (mem, len) = cx.mem_view();
-    (code, mem, len)
+    (code, *index, mem, len)
 }
 
 /// Returns into the instance saved by the matching `switch_instance`.

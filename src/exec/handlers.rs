@@ -619,13 +619,15 @@ ret!(ret_c64, ReturnC64 { c }, |fp, ra, rf, rd| *fp = c);
 // The values move down (or stay): overlap allowed.
 ret!(ret_span, ReturnSpan { s, n }, |fp, ra, rf, rd| std::ptr::copy(fp.add(usize::from(s)), fp, usize::from(n)));
 
-/// Enters function `code` with its frame at `nfp`, returning to `ret` in
+/// Enters function `code` (defined function `f` of the current instance;
+/// null until translated) with its frame at `nfp`, returning to `ret` in
 /// frame `fp`: checks that the frame fits, charges fuel, writes the
 /// header, zeroes the declared locals.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn enter(
-    code: Ip,
+    mut code: Ip,
+    f: u32,
     nfp: Fp,
     ret: Ip,
     fp: Fp,
@@ -639,6 +641,12 @@ unsafe fn enter(
     // SAFETY: `code` is a function's linked code (header first); the frame
     // is checked to fit before it is touched.
     unsafe {
+        if code.is_null() {
+            code = engine::translate(cx, (*cx).inst_id(), f);
+            if code.is_null() {
+                return TRAP;
+            }
+        }
         let (frame, np, nl) = (*code as usize, *code.add(1) as usize, *code.add(2) as usize);
         if nfp as usize + frame * 8 > (*cx).stack_end {
             return trap(cx, TrapCode::CallStackExhausted);
@@ -664,14 +672,8 @@ unsafe fn enter(
 
 handler!(call(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::Call { f, base } = op::Call::read(ip);
-    let mut code = (*cx).func_code(f);
-    if code.is_null() {
-        code = engine::translate(cx, (*cx).inst_id(), f);
-        if code.is_null() {
-            return TRAP;
-        }
-    }
-    enter(code, fp.add(usize::from(base)), ip.add(op::Call::LEN), fp, mem, len, cx, ra, rf, rd)
+    let code = (*cx).func_code(f);
+    enter(code, f, fp.add(usize::from(base)), ip.add(op::Call::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
 /// Calls store function `fa` with its frame (arguments) at `nfp`.
@@ -692,21 +694,10 @@ unsafe fn call_addr(
     // SAFETY: the handler contract.
     unsafe {
         match engine::resolve(cx, fa) {
-            engine::Callee::Same(mut code, f) => {
-                if code.is_null() {
-                    code = engine::translate(cx, (*cx).inst_id(), f);
-                    if code.is_null() {
-                        return TRAP;
-                    }
-                }
-                enter(code, nfp, ret, fp, mem, len, cx, ra, rf, rd)
-            }
+            engine::Callee::Same(code, f) => enter(code, f, nfp, ret, fp, mem, len, cx, ra, rf, rd),
             engine::Callee::Other => {
-                let (code, mem, len) = engine::switch_instance(cx, fa, ret);
-                if code.is_null() {
-                    return TRAP;
-                }
-                enter(code, nfp, restore_ip(), fp, mem, len, cx, ra, rf, rd)
+                let (code, f, mem, len) = engine::switch_instance(cx, fa, ret);
+                enter(code, f, nfp, restore_ip(), fp, mem, len, cx, ra, rf, rd)
             }
             engine::Callee::Host => {
                 if !engine::call_host(cx, fa, nfp) {
