@@ -85,12 +85,6 @@ impl Code {
         Ok(())
     }
 
-    /// The ops of defined function `i` in portable form (see [`ops`]),
-    /// without the header, if translated.
-    pub fn ops(&self, i: usize) -> Option<Vec<u16>> {
-        crate::exec::unlink(&self.funcs.get(i)?.code.get()?[CODE_HEADER..])
-    }
-
     /// Functions translated so far, and their words of code (headers
     /// included).
     pub fn translated(&self) -> (usize, usize) {

@@ -10,8 +10,7 @@
 //! handler words hold the opcode (then zeros): nothing in it is an
 //! address, so it can be inspected, stored and checked. Before running,
 //! it is *linked*: each opcode is replaced by the address of its handler,
-//! so the engine jumps to the next handler with one load
-//! (`crate::exec` does both directions).
+//! so the engine jumps to the next handler with one load (`exec::link`).
 //!
 //! Opcode space: the hand-written ops of [`misc_ops!`] first, then one
 //! block of `NUM_OPS` opcodes per [`Form`] of the numeric instructions

@@ -27,12 +27,11 @@
 //!   it has none) and are refreshed whenever the instance changes or code
 //!   ran that may have grown it.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::engine::{self, Cx};
 use super::num;
-use crate::compile::ops::{mem_opcode_at, num_opcode_at, op, read, Dst, Misc, Opcode, Src, HW, OPCODES};
+use crate::compile::ops::{mem_opcode_at, num_opcode_at, op, read, Dst, Misc, Src, HW, OPCODES};
 use crate::compile::CODE_HEADER;
 use crate::error::TrapCode;
 use crate::syntax::{MemOp, NumOp};
@@ -1081,38 +1080,3 @@ pub(crate) fn link(code: &mut [u16]) -> Option<()> {
     }
     Some(())
 }
-
-/// The opcode of the handler at address `a`.
-fn opcode_of(a: usize) -> Option<u16> {
-    static MAP: OnceLock<HashMap<usize, u16>> = OnceLock::new();
-    let map = MAP.get_or_init(|| {
-        let mut m = HashMap::new();
-        for op in 0..OPCODES as u16 {
-            if Opcode::decode(op).is_some() {
-                m.insert(handler_of(op) as usize, op);
-            }
-        }
-        m
-    });
-    map.get(&a).copied()
-}
-
-/// The portable form of linked code (for inspection and storage); `None`
-/// if it is not whole linked ops.
-pub(crate) fn unlink(linked: &[u16]) -> Option<Vec<u16>> {
-    let mut code = linked.to_vec();
-    let mut pc = 0;
-    while pc < code.len() {
-        let w = code.get(pc..pc + HW)?;
-        let mut b = [0u8; 8];
-        for k in 0..HW {
-            b[2 * k..2 * k + 2].copy_from_slice(&w[k].to_le_bytes());
-        }
-        let op = opcode_of(u64::from_le_bytes(b) as usize)?;
-        code[pc] = op;
-        code[pc + 1..pc + HW].fill(0);
-        pc += crate::compile::ops::op_len(&code, pc)?;
-    }
-    Some(code)
-}
-
