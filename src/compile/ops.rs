@@ -460,30 +460,38 @@ pub fn imm_field(ty: ValType) -> Field {
 /// and stores (`[a] [v] offset`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MemForm {
-    /// `d = load(a + offset)`.
-    Load { a: Src, d: Dst },
-    /// `store(a + offset, v)`.
-    Store { a: Src, v: Src },
+    /// `d = load(a + offset)`; with `w`, `d = load((a + offset) mod 2^32)`.
+    Load { a: Src, d: Dst, w: bool },
+    /// `store(a + offset, v)`; with `w`, `store((a + offset) mod 2^32, v)`.
+    Store { a: Src, v: Src, w: bool },
 }
 
-/// Forms per load or store opcode block: 6 loads, 9 stores.
-pub const MEM_FORMS: usize = 16;
+/// Forms per load or store opcode block: 6 loads, 9 stores, then the
+/// wrapping forms (4 loads, 6 stores). A wrapping form is an `i32.add` of
+/// a constant folded into the access that uses its result with offset 0:
+/// the sum wraps at 2^32 where a memarg offset would not.
+pub const MEM_FORMS: usize = 25;
 
 impl MemForm {
     /// The form's index in its instruction's block.
     pub fn index(self) -> usize {
         match self {
-            MemForm::Load { a, d } => a as usize * 2 + d as usize,
-            MemForm::Store { a, v } => 6 + a as usize * 3 + v as usize,
+            MemForm::Load { a, d, w: false } => a as usize * 2 + d as usize,
+            MemForm::Store { a, v, w: false } => 6 + a as usize * 3 + v as usize,
+            MemForm::Load { a, d, w: true } => 15 + a as usize * 2 + d as usize,
+            MemForm::Store { a, v, w: true } => 19 + a as usize * 3 + v as usize,
         }
     }
 
     /// The form of index `i`.
     pub fn from_index(i: usize) -> Option<MemForm> {
         const SRC: [Src; 3] = [Src::R, Src::S, Src::I];
+        let dst = |i: usize| if i & 1 == 0 { Dst::R } else { Dst::S };
         Some(match i {
-            0..=5 => MemForm::Load { a: SRC[i / 2], d: if i & 1 == 0 { Dst::R } else { Dst::S } },
-            6..=14 => MemForm::Store { a: SRC[(i - 6) / 3], v: SRC[(i - 6) % 3] },
+            0..=5 => MemForm::Load { a: SRC[i / 2], d: dst(i), w: false },
+            6..=14 => MemForm::Store { a: SRC[(i - 6) / 3], v: SRC[(i - 6) % 3], w: false },
+            15..=18 => MemForm::Load { a: SRC[(i - 15) / 2], d: dst(i - 15), w: true },
+            19..=24 => MemForm::Store { a: SRC[(i - 19) / 3], v: SRC[(i - 19) % 3], w: true },
             _ => return None,
         })
     }
@@ -501,7 +509,7 @@ impl MemForm {
                 f.push(Field::S);
                 src(&mut f, a, ValType::I32);
             }
-            MemForm::Store { a, v } => {
+            MemForm::Store { a, v, .. } => {
                 src(&mut f, a, ValType::I32);
                 src(&mut f, v, op.val_type());
             }
@@ -514,8 +522,9 @@ impl MemForm {
     /// integer accumulator cannot occur.)
     pub fn applies(self, op: MemOp) -> bool {
         match self {
+            MemForm::Load { a: Src::I, w: true, .. } | MemForm::Store { a: Src::I, w: true, .. } => false,
             MemForm::Load { .. } => !op.is_store(),
-            MemForm::Store { a, v } => {
+            MemForm::Store { a, v, .. } => {
                 op.is_store() && !(a == Src::R && v == Src::R && matches!(op.val_type(), ValType::I32 | ValType::I64))
             }
         }
@@ -613,7 +622,7 @@ impl Opcode {
         Some(match self {
             Opcode::Num(op, Form::Un { a, d: Dst::R }) => Opcode::Num(op, Form::Un { a, d: Dst::S }),
             Opcode::Num(op, Form::Bin { a, b, d: Dst::R }) => Opcode::Num(op, Form::Bin { a, b, d: Dst::S }),
-            Opcode::Mem(op, MemForm::Load { a, d: Dst::R }) => Opcode::Mem(op, MemForm::Load { a, d: Dst::S }),
+            Opcode::Mem(op, MemForm::Load { a, d: Dst::R, w }) => Opcode::Mem(op, MemForm::Load { a, d: Dst::S, w }),
             Opcode::Misc(Misc::GlobalGetR) => Opcode::Misc(Misc::GlobalGetS),
             _ => return None,
         })
@@ -637,8 +646,12 @@ impl Opcode {
             Opcode::Num(op, Form::Br { a, b, neg }) => {
                 format!("br_{}{}/{}{}", if neg { "not_" } else { "" }, op.name(), s(a), s(b))
             }
-            Opcode::Mem(op, MemForm::Load { a, d: t }) => format!("{}/{}>{}", op.name(), s(a), d(t)),
-            Opcode::Mem(op, MemForm::Store { a, v }) => format!("{}/{}{}", op.name(), s(a), s(v)),
+            Opcode::Mem(op, MemForm::Load { a, d: t, w }) => {
+                format!("{}/{}{}>{}", op.name(), s(a), if w { "w" } else { "" }, d(t))
+            }
+            Opcode::Mem(op, MemForm::Store { a, v, w }) => {
+                format!("{}/{}{}{}", op.name(), s(a), if w { "w" } else { "" }, s(v))
+            }
         }
     }
 }

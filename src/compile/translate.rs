@@ -1052,22 +1052,53 @@ impl Translator {
         if op.is_store() {
             let (ev, kv) = self.pop()?;
             let (ea, ka) = self.pop()?;
-            let a = self.operand(ea, ka)?;
+            let (a, offset, w) = self.address(ea, ka, offset)?;
             let v = self.operand(ev, kv)?;
-            emit_opcode(&mut self.code, mem_opcode(op, MemForm::Store { a: a.src(), v: v.src() }));
+            emit_opcode(&mut self.code, mem_opcode(op, MemForm::Store { a: a.src(), v: v.src(), w }));
             a.emit(&mut self.code, ValType::I32);
             v.emit(&mut self.code, vt);
             self.code.w32(offset);
             return Ok(());
         }
         let (ea, ka) = self.pop()?;
-        let a = self.operand(ea, ka)?;
+        let (a, offset, w) = self.address(ea, ka, offset)?;
         self.result(vt, |code, d, dst| {
-            emit_opcode(code, mem_opcode(op, MemForm::Load { a: a.src(), d: dst }));
+            emit_opcode(code, mem_opcode(op, MemForm::Load { a: a.src(), d: dst, w }));
             code.w(d);
             a.emit(code, ValType::I32);
             code.w32(offset);
         })
+    }
+
+    /// The address operand of an access with memarg `offset`, and the
+    /// offset and wrapping flag of its form: an `i32.add` of a constant
+    /// just emitted for an access with offset 0 is folded into it (a
+    /// wrapping form, see `MemForm`), saving one op.
+    fn address(&mut self, e: Entry, k: usize, offset: u32) -> Result<(Operand, u32, bool)> {
+        if offset == 0 && matches!(e.kind, Kind::Temp | Kind::Reg) {
+            if let Some(at) = e.at.filter(|&at| self.is_last(at)) {
+                let at = at as usize;
+                let f = &self.code[at + HW + 1..];
+                let w32 = |i: usize| u32::from(f[i]) | u32::from(f[i + 1]) << 16;
+                let folded = match Opcode::decode(self.code[at]) {
+                    Some(Opcode::Num(NumOp::I32Add, Form::Bin { a, b, .. })) => match (a, b) {
+                        (Src::S, Src::I) => Some((Operand::S(f[0]), w32(1))),
+                        (Src::I, Src::S) => Some((Operand::S(f[2]), w32(0))),
+                        (Src::R, Src::I) => Some((Operand::R, w32(0))),
+                        (Src::I, Src::R) => Some((Operand::R, w32(0))),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some((a, c)) = folded {
+                    // The add's operand is still where the add read it:
+                    // nothing ran in between.
+                    self.code.truncate(at);
+                    return Ok((a, c, true));
+                }
+            }
+        }
+        Ok((self.operand(e, k)?, offset, false))
     }
 
     /// Translates one reachable instruction other than `end` and `else`;

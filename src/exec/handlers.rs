@@ -60,6 +60,10 @@ pub(crate) unsafe fn handler_at(ip: Ip) -> Handler {
 macro_rules! next {
     ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr, $ra:expr, $rf:expr, $rd:expr) => {{
         let ip: Ip = $ip;
+        #[cfg(feature = "opstats")]
+        #[allow(unused_unsafe)]
+        // SAFETY: as below.
+        super::stats::hit(unsafe { ip.cast::<usize>().read_unaligned() });
         // SAFETY: `ip` points at a linked op (module invariant).
         #[allow(unused_unsafe)]
         return unsafe { handler_at(ip)(ip, $fp, $mem, $len, $cx, $ra, $rf, $rd) };
@@ -501,17 +505,18 @@ mod access {
 /// The effective address of an access of `n` bytes at `addr + off`, if it
 /// lies in a memory of `len` bytes.
 #[inline(always)]
-fn effective(addr: i32, off: u32, n: u64, len: usize) -> Option<usize> {
-    let ea = u64::from(addr as u32) + u64::from(off);
+fn effective<const W: bool>(addr: i32, off: u32, n: u64, len: usize) -> Option<usize> {
+    // `W`: a folded `i32.add`, which wraps (`MemForm`).
+    let ea = if W { u64::from((addr as u32).wrapping_add(off)) } else { u64::from(addr as u32) + u64::from(off) };
     (ea + n <= len as u64).then_some(ea as usize)
 }
 
-handler!(load<M: Access, A: SrcK, D: DstK>(ip, fp, mem, len, cx, ra, rf, rd) {
+handler!(load<M: Access, A: SrcK, D: DstK; const W: bool>(ip, fp, mem, len, cx, ra, rf, rd) {
     let d = field(ip, 0);
     let pa = ip.add(HW + 1);
     let po = pa.add(words::<i32, A>());
     let addr: i32 = load_src::<i32, A>(pa, fp, ra, rf, rd);
-    let Some(ea) = effective(addr, read::u32(po), M::N, len) else {
+    let Some(ea) = effective::<W>(addr, read::u32(po), M::N, len) else {
         return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: `ea + N <= len`: inside the memory.
@@ -519,13 +524,13 @@ handler!(load<M: Access, A: SrcK, D: DstK>(ip, fp, mem, len, cx, ra, rf, rd) {
     next!(po.add(2), fp, mem, len, cx, ra, rf, rd)
 });
 
-handler!(store<M: Access, A: SrcK, V: SrcK>(ip, fp, mem, len, cx, ra, rf, rd) {
+handler!(store<M: Access, A: SrcK, V: SrcK; const W: bool>(ip, fp, mem, len, cx, ra, rf, rd) {
     let pa = ip.add(HW);
     let pv = pa.add(words::<i32, A>());
     let po = pv.add(words::<M::V, V>());
     let addr: i32 = load_src::<i32, A>(pa, fp, ra, rf, rd);
     let v: M::V = load_src::<M::V, V>(pv, fp, ra, rf, rd);
-    let Some(ea) = effective(addr, read::u32(po), M::N, len) else {
+    let Some(ea) = effective::<W>(addr, read::u32(po), M::N, len) else {
         return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: as for loads.
@@ -955,7 +960,7 @@ const fn misc_handler(m: Misc) -> Handler {
 
 /// Every opcode's handler; opcodes no op uses map to `invalid`. Only the
 /// linker reads it: linked code holds the handlers' addresses.
-static HANDLERS: [Handler; OPCODES] = build_table();
+pub(super) static HANDLERS: [Handler; OPCODES] = build_table();
 
 /// Index of a binary form with operands `p` (see `ops::PAIRS`) and
 /// destination `d` (0: R, 1: S).
@@ -1032,29 +1037,39 @@ const fn build_table() -> [Handler; OPCODES] {
             $(mem_forms!(@$kind $op $reg);)*
         };
         (@load $op:ident $reg:ident) => {
-            mem_at!($op, 0) = load::<access::$op, R, R>;
-            mem_at!($op, 1) = load::<access::$op, R, S>;
-            mem_at!($op, 2) = load::<access::$op, S, R>;
-            mem_at!($op, 3) = load::<access::$op, S, S>;
-            mem_at!($op, 4) = load::<access::$op, I, R>;
-            mem_at!($op, 5) = load::<access::$op, I, S>;
+            mem_at!($op, 0) = load::<access::$op, R, R, false>;
+            mem_at!($op, 1) = load::<access::$op, R, S, false>;
+            mem_at!($op, 2) = load::<access::$op, S, R, false>;
+            mem_at!($op, 3) = load::<access::$op, S, S, false>;
+            mem_at!($op, 4) = load::<access::$op, I, R, false>;
+            mem_at!($op, 5) = load::<access::$op, I, S, false>;
+            mem_at!($op, 15) = load::<access::$op, R, R, true>;
+            mem_at!($op, 16) = load::<access::$op, R, S, true>;
+            mem_at!($op, 17) = load::<access::$op, S, R, true>;
+            mem_at!($op, 18) = load::<access::$op, S, S, true>;
         };
         (@store $op:ident i32) => { mem_forms!(@store_common $op); };
         (@store $op:ident i64) => { mem_forms!(@store_common $op); };
         (@store $op:ident $reg:ident) => {
             mem_forms!(@store_common $op);
             // A float value and an integer address: two accumulators.
-            mem_at!($op, 6) = store::<access::$op, R, R>;
+            mem_at!($op, 6) = store::<access::$op, R, R, false>;
+            mem_at!($op, 19) = store::<access::$op, R, R, true>;
         };
         (@store_common $op:ident) => {
-            mem_at!($op, 7) = store::<access::$op, R, S>;
-            mem_at!($op, 8) = store::<access::$op, R, I>;
-            mem_at!($op, 9) = store::<access::$op, S, R>;
-            mem_at!($op, 10) = store::<access::$op, S, S>;
-            mem_at!($op, 11) = store::<access::$op, S, I>;
-            mem_at!($op, 12) = store::<access::$op, I, R>;
-            mem_at!($op, 13) = store::<access::$op, I, S>;
-            mem_at!($op, 14) = store::<access::$op, I, I>;
+            mem_at!($op, 7) = store::<access::$op, R, S, false>;
+            mem_at!($op, 8) = store::<access::$op, R, I, false>;
+            mem_at!($op, 9) = store::<access::$op, S, R, false>;
+            mem_at!($op, 10) = store::<access::$op, S, S, false>;
+            mem_at!($op, 11) = store::<access::$op, S, I, false>;
+            mem_at!($op, 12) = store::<access::$op, I, R, false>;
+            mem_at!($op, 13) = store::<access::$op, I, S, false>;
+            mem_at!($op, 14) = store::<access::$op, I, I, false>;
+            mem_at!($op, 20) = store::<access::$op, R, S, true>;
+            mem_at!($op, 21) = store::<access::$op, R, I, true>;
+            mem_at!($op, 22) = store::<access::$op, S, R, true>;
+            mem_at!($op, 23) = store::<access::$op, S, S, true>;
+            mem_at!($op, 24) = store::<access::$op, S, I, true>;
         };
     }
     crate::for_each_mem_op!(mem_forms);

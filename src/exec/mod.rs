@@ -6,6 +6,8 @@
 mod engine;
 mod handlers;
 pub mod num;
+#[cfg(feature = "opstats")]
+pub mod stats;
 
 pub(crate) use engine::{invoke, invoke_into};
 pub use handlers::{fold_bin, fold_un};

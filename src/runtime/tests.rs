@@ -682,3 +682,43 @@ fn folded_operand_forms_keep_wasm_semantics() {
     assert_eq!(call(&mut s, i, "sel", &[I32(1), I32(2), I32(0)]).unwrap(), vec![I32(2)]);
     assert_eq!(call(&mut s, i, "sel", &[I32(1), I32(2), I32(5)]).unwrap(), vec![I32(1)]);
 }
+
+#[test]
+fn folded_address_add_wraps_at_32_bits() {
+    let m = module(
+        r#"(module (memory 1)
+        (data (i32.const 0) "\01\02\03\04\05\06\07\08")
+        ;; local + const, folded into the access (offset 0).
+        (func (export "load_s") (param i32) (result i32)
+            (i32.load16_u (i32.add (local.get 0) (i32.const 4))))
+        ;; accumulator + const.
+        (func (export "load_r") (param i32) (result i32)
+            (i32.load8_u (i32.add (i32.mul (local.get 0) (i32.const 1)) (i32.const 3))))
+        (func (export "store_s") (param i32 i32)
+            (i32.store8 (i32.add (i32.const 2) (local.get 0)) (local.get 1)))
+        (func (export "store_r") (param i32 f64)
+            (f64.store (i32.add (i32.mul (local.get 0) (i32.const 1)) (i32.const 16)) (local.get 1)))
+        (func (export "byte") (param i32) (result i32) (i32.load8_u (local.get 0)))
+        (func (export "f64") (param i32) (result f64) (f64.load (local.get 0))))"#,
+    );
+    for (f, a) in [(0, Src::S), (1, Src::R)] {
+        let ops = ops_of(&m, f);
+        assert!(!ops.iter().any(|d| matches!(d.op, Opcode::Num(NumOp::I32Add, _))), "{ops:?}");
+        assert!(ops.iter().any(|d| matches!(d.op, Opcode::Mem(_, crate::compile::ops::MemForm::Load { a: x, w: true, .. }) if x == a)), "{ops:?}");
+    }
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    // 0xFFFFFFFE + 4 wraps to 2 (an offset of 4 would be out of bounds).
+    assert_eq!(call(&mut s, i, "load_s", &[I32(-2)]).unwrap(), vec![I32(0x0403)]);
+    assert_eq!(call(&mut s, i, "load_s", &[I32(0)]).unwrap(), vec![I32(0x0605)]);
+    assert_eq!(trap_code(call(&mut s, i, "load_s", &[I32(65531)])), TrapCode::OutOfBoundsMemoryAccess);
+    assert_eq!(call(&mut s, i, "load_s", &[I32(65530)]).unwrap(), vec![I32(0)]);
+    assert_eq!(call(&mut s, i, "load_r", &[I32(-3)]).unwrap(), vec![I32(1)]);
+    assert_eq!(trap_code(call(&mut s, i, "load_r", &[I32(65533)])), TrapCode::OutOfBoundsMemoryAccess);
+    call(&mut s, i, "store_s", &[I32(-1), I32(0x99)]).unwrap();
+    assert_eq!(call(&mut s, i, "byte", &[I32(1)]).unwrap(), vec![I32(0x99)]);
+    assert_eq!(trap_code(call(&mut s, i, "store_s", &[I32(65534), I32(1)])), TrapCode::OutOfBoundsMemoryAccess);
+    call(&mut s, i, "store_r", &[I32(-8), F64(2.5)]).unwrap();
+    assert_eq!(call(&mut s, i, "f64", &[I32(8)]).unwrap(), vec![F64(2.5)]);
+    assert_eq!(trap_code(call(&mut s, i, "store_r", &[I32(65528 - 15), F64(1.0)])), TrapCode::OutOfBoundsMemoryAccess);
+}
