@@ -659,12 +659,24 @@ impl Opcode {
 /// Words of the op at `code[pc..]` (portable code), or `None` if `code`
 /// does not hold a whole valid op there.
 pub fn op_len(code: &[u16], pc: usize) -> Option<usize> {
-    let op = Opcode::decode(*code.get(pc)?)?;
-    let mut len = HW + op.layout().iter().map(|f| f.words()).sum::<usize>();
-    let n_at = match op {
-        Opcode::Misc(Misc::BrTableR) => Some(pc + HW),
-        Opcode::Misc(Misc::BrTableS) => Some(pc + HW + 1),
-        _ => None,
+    let w = *code.get(pc)?;
+    // The translator asks this after every op it emits and the linker for
+    // every op: a table, not `layout()` (which allocates).
+    static LENS: std::sync::OnceLock<Box<[u8]>> = std::sync::OnceLock::new();
+    let lens = LENS.get_or_init(|| {
+        let len = |w: u16| Opcode::decode(w).map_or(0, |op| HW + op.layout().iter().map(|f| f.words()).sum::<usize>());
+        (0..OPCODES as u16).map(|w| u8::try_from(len(w)).expect("ops are short")).collect()
+    });
+    let mut len = usize::from(*lens.get(usize::from(w))?);
+    if len == 0 {
+        return None;
+    }
+    let n_at = if w == Misc::BrTableR as u16 {
+        Some(pc + HW)
+    } else if w == Misc::BrTableS as u16 {
+        Some(pc + HW + 1)
+    } else {
+        None
     };
     if let Some(at) = n_at {
         let n = u32::from(*code.get(at + 1)?) << 16 | u32::from(*code.get(at)?);
