@@ -272,10 +272,14 @@ misc_ops! {
     RestoreInstance {}
     /// `fp[d] = fp[s]`.
     Copy { d: S, s: S }
+    /// `fp[d] = fp[s]`, then `fp[d2] = fp[s2]`: two copies in a row.
+    Copy2 { d: S, s: S, d2: S, s2: S }
     /// `fp[d..d + n] = fp[s..s + n]` (overlap allowed).
     CopySpan { d: S, s: S, n: U16 }
     /// `fp[d] = c` (zero-extended).
     Const32 { d: S, c: C32 }
+    /// `fp[d] = c`, then `fp[d2] = c2` (zero-extended): two in a row.
+    Const32x2 { d: S, c: C32, d2: S, c2: C32 }
     /// `fp[d] = c`.
     Const64 { d: S, c: C64 }
     /// `fp[d] =` the integer accumulator.

@@ -170,6 +170,9 @@ pub struct Translator {
     /// Largest stack height seen.
     max_h: usize,
     barrier: usize,
+    /// Start of the last `Copy` or `Const32` emitted, which the next one
+    /// may merge with (`usize::MAX` once code was cut back).
+    last_move: usize,
     offset: usize,
 }
 
@@ -198,6 +201,7 @@ impl Translator {
     pub fn translate(&mut self, info: &Info<'_>, ty: &FuncType, body: &FuncBody) -> Result<Vec<u16>> {
         self.offset = body.offset;
         self.code.clear();
+        self.last_move = usize::MAX;
         self.stack.clear();
         self.ctrl.clear();
         self.locals.clear();
@@ -424,8 +428,44 @@ impl Translator {
         if wide(ty) && c > u64::from(u32::MAX) {
             op::Const64 { d, c }.emit(&mut self.code);
         } else {
-            op::Const32 { d, c: c as u32 }.emit(&mut self.code);
+            let c = c as u32;
+            match self.last_move() {
+                Some((at, Misc::Const32)) => {
+                    let f = &self.code[at + HW..];
+                    let (d1, c1) = (f[0], u32::from(f[1]) | u32::from(f[2]) << 16);
+                    self.code.truncate(at);
+                    op::Const32x2 { d: d1, c: c1, d2: d, c2: c }.emit(&mut self.code);
+                }
+                _ => {
+                    self.last_move = self.pc();
+                    op::Const32 { d, c }.emit(&mut self.code);
+                }
+            }
         }
+    }
+
+    /// `fp[d] = fp[s]`; two copies in a row become one op.
+    fn emit_copy(&mut self, d: Slot, s: Slot) {
+        match self.last_move() {
+            Some((at, Misc::Copy)) => {
+                let (d1, s1) = (self.code[at + HW], self.code[at + HW + 1]);
+                self.code.truncate(at);
+                op::Copy2 { d: d1, s: s1, d2: d, s2: s }.emit(&mut self.code);
+            }
+            _ => {
+                self.last_move = self.pc();
+                op::Copy { d, s }.emit(&mut self.code);
+            }
+        }
+    }
+
+    /// The last op, if it is a `Copy` or `Const32` that may be merged with
+    /// the next one (no label in between).
+    fn last_move(&self) -> Option<(usize, Misc)> {
+        let at = self.last_move;
+        let m = [Misc::Copy, Misc::Const32].into_iter().find(|&m| self.code.get(at) == Some(&(m as u16)))?;
+        let len = if m == Misc::Copy { op::Copy::LEN } else { op::Const32::LEN };
+        (at >= self.barrier && at + len == self.code.len()).then_some((at, m))
     }
 
     /// Makes stack position `k` hold its value in its canonical slot.
@@ -437,7 +477,7 @@ impl Translator {
             Kind::Reg => return self.spill(k),
             Kind::Local(s) => {
                 self.refs[s as usize] -= 1;
-                op::Copy { d, s }.emit(&mut self.code);
+                self.emit_copy(d, s);
             }
             Kind::Const(c) => self.emit_const(d, c, e.ty),
         }
@@ -577,7 +617,7 @@ impl Translator {
                 Kind::Temp => {
                     let s = self.canon(top + j)?;
                     if s != d {
-                        op::Copy { d, s }.emit(&mut self.code);
+                        self.emit_copy(d, s);
                     }
                 }
                 Kind::Reg if top == height => self.spill(top + j)?,
@@ -586,7 +626,7 @@ impl Translator {
                     Some(1) => op::SpillRF32 { d }.emit(&mut self.code),
                     _ => op::SpillRF64 { d }.emit(&mut self.code),
                 },
-                Kind::Local(s) => op::Copy { d, s }.emit(&mut self.code),
+                Kind::Local(s) => self.emit_copy(d, s),
                 Kind::Const(c) => self.emit_const(d, c, e.ty),
             }
         }
@@ -671,6 +711,7 @@ impl Translator {
                 match fused {
                     Some(c) => {
                         self.code.truncate(e.at.unwrap_or(0) as usize);
+                        self.last_move = usize::MAX;
                         c
                     }
                     None if e.kind == Kind::Reg => plain(None),
@@ -1028,12 +1069,12 @@ impl Translator {
             Kind::Temp => {
                 self.preserve_local(s)?;
                 let t = self.canon(k)?;
-                op::Copy { d: s, s: t }.emit(&mut self.code);
+                self.emit_copy(s, t);
             }
             Kind::Local(src) => {
                 if src != s {
                     self.preserve_local(s)?;
-                    op::Copy { d: s, s: src }.emit(&mut self.code);
+                    self.emit_copy(s, src);
                 }
             }
             Kind::Const(c) => {
@@ -1094,6 +1135,7 @@ impl Translator {
                     // The add's operand is still where the add read it:
                     // nothing ran in between.
                     self.code.truncate(at);
+                    self.last_move = usize::MAX;
                     return Ok((a, c, true));
                 }
             }
@@ -1273,7 +1315,7 @@ impl Translator {
             if keep.kind == Kind::Temp && v as u32 == 0 {
                 // b's value must move to a's position.
                 let (d, s) = (self.canon(ka)?, self.canon(kb)?);
-                op::Copy { d, s }.emit(&mut self.code);
+                self.emit_copy(d, s);
                 return self.push(Entry::new(Kind::Temp, keep.ty));
             }
             // Temps in place, accumulators, locals and constants move as

@@ -787,6 +787,20 @@ handler!(copy(ip, fp, mem, len, cx, ra, rf, rd) {
     next!(ip.add(op::Copy::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
+handler!(copy2(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::Copy2 { d, s, d2, s2 } = op::Copy2::read(ip);
+    set(fp, d, get(fp, s));
+    set(fp, d2, get(fp, s2));
+    next!(ip.add(op::Copy2::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
+handler!(const32x2(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::Const32x2 { d, c, d2, c2 } = op::Const32x2::read(ip);
+    set(fp, d, u64::from(c));
+    set(fp, d2, u64::from(c2));
+    next!(ip.add(op::Const32x2::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
 handler!(copy_span(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::CopySpan { d, s, n } = op::CopySpan::read(ip);
     std::ptr::copy(fp.add(usize::from(s)), fp.add(usize::from(d)), usize::from(n));
@@ -928,6 +942,8 @@ const fn misc_handler(m: Misc) -> Handler {
         Misc::Exit => exit,
         Misc::RestoreInstance => restore_instance,
         Misc::Copy => copy,
+        Misc::Copy2 => copy2,
+        Misc::Const32x2 => const32x2,
         Misc::CopySpan => copy_span,
         Misc::Const32 => const32,
         Misc::Const64 => const64,

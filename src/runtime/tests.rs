@@ -722,3 +722,23 @@ fn folded_address_add_wraps_at_32_bits() {
     assert_eq!(call(&mut s, i, "f64", &[I32(8)]).unwrap(), vec![F64(2.5)]);
     assert_eq!(trap_code(call(&mut s, i, "store_r", &[I32(65528 - 15), F64(1.0)])), TrapCode::OutOfBoundsMemoryAccess);
 }
+
+#[test]
+fn consecutive_moves_merge() {
+    use crate::compile::ops::Misc;
+    let m = module(
+        r#"(module
+        (func $sub (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+        ;; Two locals as arguments: two copies, one op.
+        (func (export "args") (param i32 i32) (result i32)
+            (call $sub (local.get 1) (local.get 0)))
+        ;; Two constants as arguments.
+        (func (export "consts") (result i32) (call $sub (i32.const 7) (i32.const 3))))"#,
+    );
+    assert!(ops_of(&m, 1).iter().any(|d| d.op == Opcode::Misc(Misc::Copy2)), "{:?}", ops_of(&m, 1));
+    assert!(ops_of(&m, 2).iter().any(|d| d.op == Opcode::Misc(Misc::Const32x2)), "{:?}", ops_of(&m, 2));
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    assert_eq!(call(&mut s, i, "args", &[I32(10), I32(3)]).unwrap(), vec![I32(-7)]);
+    assert_eq!(call(&mut s, i, "consts", &[]).unwrap(), vec![I32(4)]);
+}
