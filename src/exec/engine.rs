@@ -36,6 +36,10 @@ pub(crate) struct Cx {
     pub(crate) stack_end: usize,
     /// Fuel left; negative when exhausted (unlimited: `i64::MAX`).
     fuel: i64,
+    /// Whether fuel is metered. Unmetered, a tick only reads this flag:
+    /// decrementing `fuel` in memory on every loop iteration would chain
+    /// the iterations through a store and a load (10% on tight loops).
+    metered: bool,
     /// Why execution stopped, when a handler returned `TRAP`.
     pub(crate) trap: Option<Trap>,
     /// For each active call into another instance: where it returns and
@@ -100,6 +104,9 @@ impl Cx {
 pub(crate) unsafe fn tick(cx: *mut Cx) -> bool {
     // SAFETY: `cx` is valid while the engine runs.
     unsafe {
+        if !(*cx).metered {
+            return false;
+        }
         (*cx).fuel -= 1;
         (*cx).fuel < 0
     }
@@ -267,6 +274,7 @@ pub(crate) unsafe fn call_host(cx: *mut Cx, fa: u32, args: Fp) -> bool {
     store.depth -= 1;
     store.stack_top = stack_top;
     cx.fuel = store.fuel_left();
+    cx.metered = store.config().fuel.is_some();
     if let Err(t) = r {
         cx.trap = Some(t);
         return false;
@@ -469,6 +477,7 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
         mem: None,
         stack_end,
         fuel: store.fuel_left(),
+        metered: store.config().fuel.is_some(),
         trap: None,
         saved: Vec::new(),
     };
