@@ -9,4 +9,4 @@ pub mod num;
 
 pub(crate) use engine::{invoke, invoke_into};
 pub use handlers::{fold_bin, fold_un};
-pub(crate) use handlers::link;
+pub(crate) use handlers::{handler_of, link};
