@@ -133,6 +133,9 @@ pub enum Error {
     /// WebAssembly text that does not parse.
     #[error("{0}")]
     Text(String),
+    /// A serialized module that cannot be read (`Module::deserialize`).
+    #[error("deserialize: {0}")]
+    Deserialize(String),
 }
 
 impl Error {

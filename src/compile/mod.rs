@@ -28,6 +28,19 @@ pub struct Code {
     /// The module's index spaces, resolved once for the translator.
     index: Index,
     funcs: Vec<FuncCode>,
+    /// Where the code of a function not translated yet comes from.
+    source: Source,
+}
+
+/// Where a module's code comes from.
+#[derive(Debug, Default)]
+pub(crate) enum Source {
+    /// The module's function bodies, translated on first call.
+    #[default]
+    Bodies,
+    /// The portable code of a serialized module, checked and linked on
+    /// first call (`runtime::serialize`): such a module has no bodies.
+    Portable(crate::runtime::serialize::Portable),
 }
 
 /// The code of one function: header, then linked ops.
@@ -50,7 +63,36 @@ impl FuncCode {
 impl Code {
     /// The (not yet translated) code of a validated module.
     pub fn new(module: &Module) -> Code {
-        Code { index: Index::new(module), funcs: (0..module.codes.len()).map(|_| FuncCode::default()).collect() }
+        Code {
+            index: Index::new(module),
+            funcs: (0..module.codes.len()).map(|_| FuncCode::default()).collect(),
+            source: Source::Bodies,
+        }
+    }
+
+    /// The code of a deserialized module (which has no bodies): every
+    /// function comes from `portable`.
+    pub(crate) fn from_portable(module: &Module, portable: crate::runtime::serialize::Portable) -> Code {
+        Code {
+            index: Index::new(module),
+            funcs: (0..module.funcs.len()).map(|_| FuncCode::default()).collect(),
+            source: Source::Portable(portable),
+        }
+    }
+
+    /// Where the code comes from.
+    pub(crate) fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// The linked code of defined function `i`, if translated.
+    pub(crate) fn linked(&self, i: usize) -> Option<&[u16]> {
+        self.funcs.get(i)?.code.get().map(|c| &c[..])
+    }
+
+    /// The module's index spaces.
+    pub fn index(&self) -> &Index {
+        &self.index
     }
 
     /// The functions, by defined index.
@@ -68,7 +110,10 @@ impl Code {
         if let Some(c) = f.code.get() {
             return Ok(c.as_ptr());
         }
-        let code = translate_linked(module, &self.index, i)?;
+        let code = match &self.source {
+            Source::Bodies => translate_linked(module, &self.index, i)?,
+            Source::Portable(p) => p.link(module, &self.index, i)?,
+        };
         let c = f.code.get_or_init(|| code);
         f.ptr.store(c.as_ptr().cast_mut(), Ordering::Release);
         Ok(c.as_ptr())

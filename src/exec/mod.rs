@@ -11,4 +11,4 @@ pub mod stats;
 
 pub(crate) use engine::{invoke, invoke_into};
 pub use handlers::{fold_bin, fold_un};
-pub(crate) use handlers::link;
+pub(crate) use handlers::{handler_of, link};

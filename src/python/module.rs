@@ -1,17 +1,13 @@
 //! `Module`, and its serialized form.
 //!
-//! # Serialized modules
-//!
-//! `Module.serialize()` writes our own versioned container around the
-//! module's binary: magic `\0wasmint`, format version (u32 LE), CRC-32 of
-//! the payload (u32 LE), payload length (u64 LE), payload = name flag (u8),
-//! name length (u32 LE), name (UTF-8), the wasm binary. `deserialize` checks
-//! all of it and then decodes and validates the binary again, so a corrupt,
-//! truncated or foreign blob raises `CompileError` instead of being trusted.
-//! (We keep no translated code in the blob: translation is fast, and
-//! re-validating is what makes `deserialize` safe, unlike wasmer's.)
+//! `Module.serialize()` and `Module.deserialize()` use the Rust API's
+//! format (`runtime::serialize`): the module's translated code and
+//! everything else it needs, so deserialize neither decodes, validates nor
+//! translates wasm. Like wasmer's, deserialize trusts its input beyond the
+//! checks listed there (the stored code is not type-checked): only load
+//! blobs you made or trust; for untrusted bytes, use `Module(store, wasm)`.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -21,21 +17,6 @@ use pyo3::{PyTraverseError, PyVisit};
 use super::store::{to_py_err, Store};
 use super::types::{extern_type_to_py, type_name, ExportType, ImportType};
 use super::CompileError;
-
-const MAGIC: &[u8; 8] = b"\0wasmint";
-const FORMAT_VERSION: u32 = 1;
-
-/// CRC-32 (IEEE), bitwise: serialization is not a hot path.
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
-        }
-    }
-    !crc
-}
 
 /// The wasm binary from bytes (binary, or WAT text as bytes) or a str of
 /// WAT text.
@@ -152,15 +133,18 @@ fn replace_anyfunc(text: &str) -> Option<String> {
 pub struct Module {
     pub(crate) store: Py<Store>,
     pub(crate) inner: crate::Module,
-    wasm: Arc<[u8]>,
     name: Mutex<Option<String>>,
 }
 
 impl Module {
     fn build(store: &Bound<'_, Store>, wasm: Vec<u8>) -> PyResult<Module> {
         let inner = crate::Module::new(&wasm).map_err(to_py_err)?;
+        Ok(Module::wrap(store, inner))
+    }
+
+    fn wrap(store: &Bound<'_, Store>, inner: crate::Module) -> Module {
         let name = inner.syntax().names.as_ref().and_then(|n| n.module.clone());
-        Ok(Module { store: store.clone().unbind(), inner, wasm: wasm.into(), name: Mutex::new(name) })
+        Module { store: store.clone().unbind(), inner, name: Mutex::new(name) }
     }
 
     fn name_lock(&self) -> std::sync::MutexGuard<'_, Option<String>> {
@@ -258,32 +242,23 @@ impl Module {
         *self.name_lock() = name;
     }
 
-    /// The module in wasmint's own serialized format (see
-    /// `Module.deserialize`).
+    /// The module in wasmint's serialized format, with its translated
+    /// code and its name (see `Module.deserialize`).
     ///
     /// >>> from wasmint import Store, Module
     /// >>> type(Module(Store(), '(module)').serialize())
     /// <class 'bytes'>
-    fn serialize<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+    fn serialize<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         let name = self.name_lock().clone();
-        let mut payload = Vec::with_capacity(self.wasm.len() + 16);
-        payload.push(name.is_some() as u8);
-        let name = name.unwrap_or_default();
-        payload.extend_from_slice(&(name.len() as u32).to_le_bytes());
-        payload.extend_from_slice(name.as_bytes());
-        payload.extend_from_slice(&self.wasm);
-        let mut out = Vec::with_capacity(payload.len() + 24);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&crc32(&payload).to_le_bytes());
-        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        out.extend_from_slice(&payload);
-        PyBytes::new(py, &out)
+        let blob = py.detach(|| self.inner.serialize_named(name.as_deref())).map_err(to_py_err)?;
+        Ok(PyBytes::new(py, &blob))
     }
 
-    /// A module from the bytes of `Module.serialize` (of any store). The
-    /// blob is checked and the module validated again: corrupt or foreign
-    /// bytes raise `CompileError`.
+    /// A module from the bytes of `Module.serialize` (of any store, by this
+    /// wasmint build), without compiling again. Truncated, corrupt or
+    /// foreign bytes, and blobs of other wasmint versions, raise
+    /// `CompileError`; beyond these checks the blob is trusted, as wasmer
+    /// trusts its own: deserialize only bytes you made or trust.
     ///
     /// >>> from wasmint import Store, Module
     /// >>> store = Store()
@@ -297,32 +272,11 @@ impl Module {
     #[staticmethod]
     fn deserialize(store: &Bound<'_, Store>, bytes: &Bound<'_, PyBytes>) -> PyResult<Module> {
         let b = bytes.as_bytes();
-        let bad = || CompileError::new_err("deserialize: the serialized module is truncated or corrupt");
-        if b.len() < 24 || &b[..8] != MAGIC {
-            return Err(CompileError::new_err("deserialize: not a module serialized by wasmint"));
-        }
-        let version = u32::from_le_bytes(b[8..12].try_into().map_err(|_| bad())?);
-        if version != FORMAT_VERSION {
-            return Err(CompileError::new_err(format!(
-                "deserialize: serialized format version {version} is not supported (this wasmint reads version {FORMAT_VERSION})"
-            )));
-        }
-        let crc = u32::from_le_bytes(b[12..16].try_into().map_err(|_| bad())?);
-        let len = u64::from_le_bytes(b[16..24].try_into().map_err(|_| bad())?);
-        let payload = &b[24..];
-        if payload.len() as u64 != len || crc32(payload) != crc || payload.len() < 5 {
-            return Err(bad());
-        }
-        let has_name = payload[0];
-        let name_len = u32::from_le_bytes(payload[1..5].try_into().map_err(|_| bad())?) as usize;
-        let rest = &payload[5..];
-        if has_name > 1 || name_len > rest.len() {
-            return Err(bad());
-        }
-        let name = std::str::from_utf8(&rest[..name_len]).map_err(|_| bad())?.to_owned();
-        let module = Module::build(store, rest[name_len..].to_vec())?;
-        *module.name_lock() = (has_name == 1).then_some(name);
-        Ok(module)
+        // SAFETY: the documented trust model: the caller vouches for the
+        // blob, as with wasmer's `Module.deserialize`; every check that
+        // can be made cheaply is made (`runtime::serialize`).
+        let inner = bytes.py().detach(|| unsafe { crate::Module::deserialize(b) }).map_err(to_py_err)?;
+        Ok(Module::wrap(store, inner))
     }
 
     fn __repr__(&self) -> String {
@@ -339,8 +293,6 @@ impl Module {
 
 #[cfg(test)]
 mod tests {
-    use super::crc32;
-
     #[test]
     fn anyfunc_is_replaced_outside_strings_and_comments() {
         use super::replace_anyfunc;
@@ -351,11 +303,5 @@ mod tests {
         );
         assert_eq!(replace_anyfunc("(module)"), None);
         assert_eq!(replace_anyfunc("\"unterminated anyfunc"), None);
-    }
-
-    #[test]
-    fn crc32_matches_the_ieee_check_value() {
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
-        assert_eq!(crc32(b""), 0);
     }
 }

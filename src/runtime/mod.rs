@@ -7,6 +7,7 @@
 
 mod instantiate;
 mod membuf;
+pub mod serialize;
 pub(crate) mod memory;
 mod store;
 pub(crate) mod table;

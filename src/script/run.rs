@@ -68,6 +68,7 @@ pub(crate) fn describe(e: &Error) -> String {
         Error::Trap(t) => format!("trap \"{t}\""),
         Error::Usage(m) => format!("usage error \"{m}\""),
         Error::Text(m) => format!("text error \"{m}\""),
+        Error::Deserialize(m) => format!("deserialize error \"{m}\""),
     }
 }
 

@@ -294,6 +294,19 @@ impl<'m> ModuleCtx<'m> {
 /// [`Error::Validate`] with the spec suite's wording
 /// (e.g. "type mismatch", "unknown local") and the byte offset.
 pub fn validate(module: &Module) -> Result<()> {
+    validate_parts(module, true)
+}
+
+/// Validates everything but the function bodies: for a module whose code
+/// arrives already translated (`runtime::serialize`), which has none.
+///
+/// # Errors
+/// As [`validate`].
+pub fn validate_without_bodies(module: &Module) -> Result<()> {
+    validate_parts(module, false)
+}
+
+fn validate_parts(module: &Module, bodies: bool) -> Result<()> {
     let ctx = ModuleCtx::new(module)?;
 
     // Globals (3.4.4): initialisers see imported globals only.
@@ -352,12 +365,14 @@ pub fn validate(module: &Module) -> Result<()> {
     }
 
     // Functions (3.4.1).
-    if module.codes.len() != module.funcs.len() {
-        return err("function and code section have inconsistent lengths", module.sections.codes);
-    }
-    let mut fv = FuncValidator::new();
-    for i in 0..module.codes.len() {
-        validate_func(&ctx, i, &mut fv)?;
+    if bodies {
+        if module.codes.len() != module.funcs.len() {
+            return err("function and code section have inconsistent lengths", module.sections.codes);
+        }
+        let mut fv = FuncValidator::new();
+        for i in 0..module.codes.len() {
+            validate_func(&ctx, i, &mut fv)?;
+        }
     }
 
     // Start function (3.4.8).

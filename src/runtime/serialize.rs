@@ -1,0 +1,1071 @@
+//! Serialized modules: [`Module::serialize`] and [`Module::deserialize`].
+//!
+//! # What a blob holds
+//!
+//! Everything a [`Module`] needs without the wasm binary: the types,
+//! imports, function types, tables, memories, globals (with their
+//! constant initialisers), exports, start function, element and data
+//! segments, custom sections (raw, as `custom_sections` returns them), the
+//! module's name, and every defined function's *portable* code (see
+//! [`crate::compile::ops`]) as the translator wrote it. Function bodies
+//! are not stored: a deserialized module's code comes from the blob
+//! (`compile::Source::Portable`), never from a translation, so its
+//! `syntax().codes` is empty. Of the parsed `name` section only the module
+//! name is restored (nothing else reads the rest; the raw section stays
+//! among the custom sections).
+//!
+//! Deserialize reads the module-level parts and checks the blob's
+//! checksum; each function's code is checked and linked on its first call,
+//! as `Module::new` translates lazily ([`Module::translate_all`] does all
+//! now). The blob stays in memory in place of the bodies, and serializing
+//! a deserialized module copies its code from there, unchanged.
+//!
+//! # Format
+//!
+//! Little-endian throughout. A 36-byte header: magic `\0wasmint`, format
+//! version (u32), opcode fingerprint (u64), payload length (u64), payload
+//! checksum (u64); then the payload: sections in a fixed order, counts as
+//! u32, strings and byte strings as a u32 length and the bytes, value
+//! types as their binary-format bytes, constant expressions as tagged
+//! instructions, and each function's code as a u32 word count and its
+//! 16-bit words (header included).
+//!
+//! The fingerprint is a hash of every opcode's number, name and field
+//! layout, of the code header and handler sizes and of the format
+//! version: the opcode numbering changes whenever an op form is added, so
+//! a blob of another wasmint build is rejected ("serialized by an
+//! incompatible wasmint version") instead of misread. A change of an op's
+//! *meaning* without a change of its name or layout must bump
+//! [`FORMAT_VERSION`].
+//!
+//! # Trust model
+//!
+//! The checksum (a fast non-cryptographic 64-bit hash) catches accidental
+//! corruption and truncation; it proves nothing about where a blob came
+//! from. A blob is trusted the way wasmer and wasmtime trust theirs (their
+//! `deserialize` is `unsafe`), and so is [`Module::deserialize`]: only
+//! give it bytes that [`Module::serialize`] of this wasmint build produced,
+//! or that you trust as much. For bytes you do not trust, compile the wasm
+//! binary with [`Module::new`], which validates it.
+//!
+//! What is checked anyway, the code in the one pass that links it, before
+//! it first runs (so even a tampered blob cannot make the engine read or
+//! jump outside code or a frame, or misread an index; a function that
+//! fails the check fails its call, or `translate_all`):
+//! - the module-level parts are validated as a binary's are (types,
+//!   imports, globals and their initialisers, tables, memories, element
+//!   and data segments, start, exports), with the function bodies left out;
+//! - each function's header: parameter count equal to its type's, frame
+//!   large enough for parameters, frame header, declared locals and results;
+//! - every op: a valid opcode, whole inside the function, fields of its
+//!   layout; every op start is reached by the linear walk, every branch
+//!   target (including every `br_table` entry) is an op start of the same
+//!   function, and the last op does not fall through;
+//! - every slot field lies in the frame and never names the two frame
+//!   header slots (return address, caller frame), nor does any span; every
+//!   call's frame base lies above the header and its arguments and results
+//!   fit in the frame; return ops name the function's own parameter count;
+//! - every index is in range: defined and imported functions, types,
+//!   tables (funcref ones for `call_indirect`, matching element types for
+//!   `table.copy`/`table.init`), globals (mutable ones for `global.set`),
+//!   element and data segments; the engine's internal ops (`Exit`,
+//!   `RestoreInstance`) do not occur.
+//!
+//! What it does not check, so what a hostile blob that passes can still
+//! do: the code is not type-checked. Slots are untyped 64-bit values, and
+//! numeric type confusion is harmless, but a number can be stored where a
+//! reference is expected (a table, a reference global, a reference
+//! argument or result): such a forged reference names any function of the
+//! store (`call_indirect` still checks its type), or none, and then an
+//! out-of-range index panics (aborting the process inside the engine). It
+//! is a capability leak and a crash, not memory unsafety as far as the
+//! engine goes, but host code trusts references too. Code can also read
+//! slots it never wrote and so see
+//! stale values of earlier frames, including native code and stack
+//! addresses. A complete check would be a type inference over the
+//! register code (a dataflow analysis with joins at every branch target);
+//! it is not done, hence the trust model above.
+
+use std::sync::{Arc, OnceLock};
+
+use super::store::{Module, ModuleInner};
+use crate::compile::ops::{Dst, Field, Form, MemForm, Misc, Opcode, HW, OPCODES};
+use crate::compile::translate::{Translator, FRAME_HEADER};
+use crate::compile::{Code, Index, Info, Source, CODE_HEADER};
+use crate::error::{Error, Result};
+use crate::syntax::{
+    self, ConstExpr, CustomSection, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export, ExportDesc,
+    FuncType, Global, GlobalType, Import, ImportDesc, Instr, Limits, MemType, Names, RefType, TableType, ValType,
+};
+
+const MAGIC: &[u8; 8] = b"\0wasmint";
+/// Version of the layout described above (1 was the wasm binary in a
+/// container).
+pub const FORMAT_VERSION: u32 = 2;
+const HEADER: usize = 36;
+
+fn corrupt(at: usize) -> Error {
+    Error::Deserialize(format!("the serialized module is truncated or corrupt (at byte {at})"))
+}
+
+// ---------------------------------------------------------------- checksum, fingerprint
+
+/// A 64-bit checksum: four independent multiply-rotate lanes over 8-byte
+/// words (several GB/s, unlike a bytewise CRC). Each step is a bijection
+/// of its lane, so any change to one word changes the result.
+pub fn checksum(data: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = [K, K ^ 1, K ^ 2, K ^ 3];
+    let mut blocks = data.chunks_exact(32);
+    for b in &mut blocks {
+        for (l, w) in h.iter_mut().zip(b.chunks_exact(8)) {
+            let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+            *l = (l.rotate_left(23) ^ w).wrapping_mul(K);
+        }
+    }
+    for (i, &byte) in blocks.remainder().iter().enumerate() {
+        let l = &mut h[i % 4];
+        *l = (l.rotate_left(23) ^ u64::from(byte)).wrapping_mul(K);
+    }
+    let mut r = data.len() as u64;
+    for l in h {
+        r = (r.rotate_left(29) ^ l).wrapping_mul(K);
+    }
+    r ^ (r >> 31)
+}
+
+/// A hash of the opcode numbering and layouts (see the module doc).
+pub fn fingerprint() -> u64 {
+    static FP: OnceLock<u64> = OnceLock::new();
+    *FP.get_or_init(|| {
+        // FNV-1a.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |b: &[u8]| {
+            for &x in b {
+                h = (h ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        eat(&FORMAT_VERSION.to_le_bytes());
+        eat(&[CODE_HEADER as u8, HW as u8, FRAME_HEADER as u8]);
+        eat(&(OPCODES as u32).to_le_bytes());
+        for w in 0..OPCODES {
+            match Opcode::decode(w as u16) {
+                Some(op) => {
+                    eat(&(w as u32).to_le_bytes());
+                    eat(op.name().as_bytes());
+                    for f in op.layout() {
+                        eat(&[f as u8 + 1]);
+                    }
+                    eat(&[0]);
+                }
+                None => eat(&[0xff]),
+            }
+        }
+        h
+    })
+}
+
+// ---------------------------------------------------------------- op table
+
+/// What the verifier needs on every op, packed in 16 bytes so that the
+/// table of all opcodes stays in the first-level cache.
+#[derive(Copy, Clone, Default)]
+#[repr(C, align(16))]
+struct Hot {
+    /// Words, without `br_table`'s offsets; 0 for numbers that are no
+    /// opcode.
+    len: u8,
+    nslots: u8,
+    noffs: u8,
+    /// [`ENDS`], [`MISC`].
+    flags: u8,
+    /// Word positions of the slot fields to check (not destination words
+    /// that the accumulator forms ignore).
+    slots: [u8; 6],
+    /// Word positions of the branch offsets.
+    offs: [u8; 2],
+}
+
+/// Execution never continues with the next op.
+const ENDS: u8 = 1;
+/// A hand-written op with checks of its own ([`check_misc`]).
+const MISC: u8 = 2;
+
+/// What the rarer checks need of an opcode.
+#[derive(Copy, Clone)]
+struct OpInfo {
+    misc: Option<Misc>,
+    /// Field kinds and positions.
+    fields: [(Field, u8); 6],
+}
+
+struct OpTable {
+    hot: Vec<Hot>,
+    handlers: Vec<u64>,
+    ops: Vec<OpInfo>,
+}
+
+fn op_table() -> &'static OpTable {
+    static T: OnceLock<OpTable> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut ops = vec![OpInfo { misc: None, fields: [(Field::U16, 0); 6] }; OPCODES];
+        let mut hot = vec![Hot::default(); OPCODES];
+        let mut handlers = vec![0u64; OPCODES];
+        for (w, (info, h)) in ops.iter_mut().zip(hot.iter_mut()).enumerate() {
+            let Some(op) = Opcode::decode(w as u16) else { continue };
+            // The first field of these is a destination word that the
+            // handler ignores (the translator may rewrite it into the slot
+            // form in place).
+            let dst_unused = matches!(
+                op,
+                Opcode::Num(_, Form::Un { d: Dst::R, .. } | Form::Bin { d: Dst::R, .. })
+                    | Opcode::Mem(_, MemForm::Load { d: Dst::R, .. })
+                    | Opcode::Misc(Misc::GlobalGetR)
+            );
+            let mut at = HW;
+            for (k, f) in op.layout().into_iter().enumerate() {
+                info.fields[k] = (f, at as u8);
+                match f {
+                    Field::S if !(k == 0 && dst_unused) => {
+                        h.slots[usize::from(h.nslots)] = at as u8;
+                        h.nslots += 1;
+                    }
+                    Field::Off => {
+                        h.offs[usize::from(h.noffs)] = at as u8;
+                        h.noffs += 1;
+                    }
+                    _ => {}
+                }
+                at += f.words();
+            }
+            h.len = at as u8;
+            if let Opcode::Misc(m) = op {
+                info.misc = Some(m);
+                // Only their slots and offsets to check.
+                let plain = matches!(
+                    m,
+                    Misc::Unreachable
+                        | Misc::Br
+                        | Misc::BrIfNzR
+                        | Misc::BrIfNzS
+                        | Misc::BrIfZR
+                        | Misc::BrIfZS
+                        | Misc::BrIfNz64R
+                        | Misc::BrIfNz64S
+                        | Misc::BrIfZ64R
+                        | Misc::BrIfZ64S
+                        | Misc::Copy
+                        | Misc::Const32
+                        | Misc::Const64
+                        | Misc::SpillR
+                        | Misc::SpillRF32
+                        | Misc::SpillRF64
+                        | Misc::SelectR
+                        | Misc::SelectS
+                        | Misc::MemorySize
+                        | Misc::MemoryGrow
+                        | Misc::MemoryFill
+                        | Misc::MemoryCopy
+                );
+                if !plain {
+                    h.flags |= MISC;
+                }
+                let ends = matches!(
+                    m,
+                    Misc::Unreachable
+                        | Misc::Br
+                        | Misc::BrTableR
+                        | Misc::BrTableS
+                        | Misc::Return
+                        | Misc::ReturnS
+                        | Misc::ReturnR
+                        | Misc::ReturnRF32
+                        | Misc::ReturnRF64
+                        | Misc::ReturnC32
+                        | Misc::ReturnC64
+                        | Misc::ReturnSpan
+                );
+                if ends {
+                    h.flags |= ENDS;
+                }
+            }
+            handlers[w] = crate::exec::handler_of(w as u16) as usize as u64;
+        }
+        OpTable { hot, handlers, ops }
+    })
+}
+
+fn u32_at(code: &[u16], at: usize) -> u32 {
+    u32::from(code[at]) | u32::from(code[at + 1]) << 16
+}
+
+/// Words of the op at `ops[pc..]` (opcode `w`), or `None` if it is not
+/// whole or no op.
+#[inline(always)]
+fn whole_len(t: &OpTable, ops: &[u16], pc: usize, w: usize) -> Option<usize> {
+    let mut len = usize::from(t.hot[w].len);
+    if w == Misc::BrTableR as usize || w == Misc::BrTableS as usize {
+        // `n` is the last field.
+        let at = pc + HW + usize::from(w == Misc::BrTableS as usize);
+        if at + 2 > ops.len() {
+            return None;
+        }
+        len = len.checked_add((u32_at(ops, at) as usize).checked_add(1)?.checked_mul(2)?)?;
+    }
+    (len > 0 && pc.checked_add(len)? <= ops.len()).then_some(len)
+}
+
+// ---------------------------------------------------------------- verify and link
+
+/// The module facts the verifier checks indices against.
+struct Ctx<'a> {
+    types: &'a [FuncType],
+    func_types: &'a [u32],
+    imported_funcs: usize,
+    tables: &'a [TableType],
+    globals: &'a [GlobalType],
+    elems: &'a [ElemSegment],
+    datas: usize,
+}
+
+/// Reused buffers.
+#[derive(Default)]
+struct Scratch {
+    starts: Vec<u64>,
+    targets: Vec<u32>,
+}
+
+/// The frame facts of the function being checked.
+#[derive(Copy, Clone)]
+struct Frame {
+    /// Frame size in slots.
+    size: usize,
+    /// Parameters: the frame header is at `np..np + FRAME_HEADER`.
+    np: usize,
+}
+
+impl Frame {
+    #[inline(always)]
+    fn slot(self, v: u16) -> bool {
+        let v = usize::from(v);
+        v < self.size && v.wrapping_sub(self.np) >= FRAME_HEADER
+    }
+    /// Slots `a..a + n` lie in the frame, clear of its header.
+    fn span(self, a: u32, n: u32) -> bool {
+        let (a, n) = (a as usize, n as usize);
+        a + n <= self.size && (n == 0 || a >= self.np + FRAME_HEADER || a + n <= self.np)
+    }
+    /// A callee's frame at `base` lies above the header, and its arguments
+    /// and results fit in this frame (host functions get no frame check).
+    fn callee_fits(self, base: u32, ty: &FuncType) -> bool {
+        let base = base as usize;
+        base >= self.np + FRAME_HEADER && base + ty.params.len().max(ty.results.len()) <= self.size
+    }
+}
+
+/// Checks the portable code of one function of type `ty` (see the module
+/// doc for what) and links it in place.
+fn verify_and_link(cx: &Ctx<'_>, ty: &FuncType, code: &mut [u16], s: &mut Scratch) -> Option<()> {
+    let t = op_table();
+    if code.len() < CODE_HEADER {
+        return None;
+    }
+    let fr = Frame { size: usize::from(code[0]), np: usize::from(code[1]) };
+    let nl = usize::from(code[2]);
+    if code[3] != 0 || fr.np != ty.params.len() || fr.size < fr.np + FRAME_HEADER + nl || fr.size < ty.results.len() {
+        return None;
+    }
+    let ops = &mut code[CODE_HEADER..];
+    let n = ops.len();
+    s.starts.clear();
+    s.starts.resize(n.div_ceil(64), 0);
+    s.targets.clear();
+    let mut pc = 0;
+    let mut ends = false;
+    while pc < n {
+        let w = usize::from(ops[pc]);
+        let h = t.hot.get(w)?;
+        let len = whole_len(t, ops, pc, w)?;
+        s.starts[pc / 64] |= 1 << (pc % 64);
+        for &at in &h.slots[..usize::from(h.nslots)] {
+            if !fr.slot(ops[pc + usize::from(at)]) {
+                return None;
+            }
+        }
+        for &at in &h.offs[..usize::from(h.noffs)] {
+            s.targets.push(target(pc, u32_at(ops, pc + usize::from(at)), n)?);
+        }
+        if h.flags & MISC != 0 {
+            let info = &t.ops[w];
+            check_misc(cx, fr, info.misc?, info, ops, pc, len, &mut s.targets)?;
+        }
+        let a = t.handlers[w];
+        ops[pc] = a as u16;
+        ops[pc + 1] = (a >> 16) as u16;
+        ops[pc + 2] = (a >> 32) as u16;
+        ops[pc + 3] = (a >> 48) as u16;
+        ends = h.flags & ENDS != 0;
+        pc += len;
+    }
+    let is_start = |t: u32| s.starts[t as usize / 64] >> (t % 64) & 1 == 1;
+    (ends && s.targets.iter().all(|&t| is_start(t))).then_some(())
+}
+
+/// The checks of a hand-written op beyond its slots and offsets.
+#[allow(clippy::too_many_arguments)]
+fn check_misc(
+    cx: &Ctx<'_>,
+    fr: Frame,
+    m: Misc,
+    info: &OpInfo,
+    ops: &[u16],
+    pc: usize,
+    len: usize,
+    targets: &mut Vec<u32>,
+) -> Option<()> {
+    let f = |k: usize| -> u32 {
+        let (kind, at) = info.fields[k];
+        let at = pc + usize::from(at);
+        if kind.words() == 1 {
+            u32::from(ops[at])
+        } else {
+            u32_at(ops, at)
+        }
+    };
+    let table = |i: u32| cx.tables.get(i as usize);
+    let ty = |i: usize| cx.func_types.get(i).and_then(|&t| cx.types.get(t as usize));
+    let ok = match m {
+        Misc::BrTableR | Misc::BrTableS => {
+            let first = usize::from(info.fields[if m == Misc::BrTableR { 0 } else { 1 }].1) + 2;
+            for at in (pc + first..pc + len).step_by(2) {
+                targets.push(target(pc, u32_at(ops, at), ops.len())?);
+            }
+            true
+        }
+        Misc::Return
+        | Misc::ReturnS
+        | Misc::ReturnR
+        | Misc::ReturnRF32
+        | Misc::ReturnRF64
+        | Misc::ReturnC32
+        | Misc::ReturnC64 => f(0) as usize == fr.np,
+        // The results go to slots `0..n`, over the header once it is read.
+        Misc::ReturnSpan => f(0) as usize == fr.np && fr.span(f(1), f(2)) && f(2) as usize <= fr.size,
+        Misc::CopySpan => fr.span(f(0), f(2)) && fr.span(f(1), f(2)),
+        Misc::Call => {
+            let defined = cx.func_types.len() - cx.imported_funcs;
+            (f(0) as usize) < defined && ty(cx.imported_funcs + f(0) as usize).is_some_and(|t| fr.callee_fits(f(1), t))
+        }
+        Misc::CallImport => {
+            (f(0) as usize) < cx.imported_funcs && ty(f(0) as usize).is_some_and(|t| fr.callee_fits(f(1), t))
+        }
+        Misc::CallIndirectR | Misc::CallIndirectS => {
+            let base = f(if m == Misc::CallIndirectR { 2 } else { 3 });
+            table(f(1)).is_some_and(|t| t.elem == RefType::FuncRef)
+                && cx.types.get(f(0) as usize).is_some_and(|t| fr.callee_fits(base, t))
+        }
+        // The engine's own trampolines, never in a function.
+        Misc::Exit | Misc::RestoreInstance => false,
+        Misc::GlobalGetR | Misc::GlobalGetS => (f(1) as usize) < cx.globals.len(),
+        Misc::GlobalSetR | Misc::GlobalSetS => cx.globals.get(f(0) as usize).is_some_and(|g| g.mutable),
+        Misc::RefFunc => (f(1) as usize) < cx.func_types.len(),
+        Misc::TableGet | Misc::TableSize | Misc::TableGrow => table(f(1)).is_some(),
+        Misc::TableSet | Misc::TableFill => table(f(0)).is_some(),
+        Misc::TableCopy => matches!((table(f(0)), table(f(1))), (Some(a), Some(b)) if a.elem == b.elem),
+        Misc::TableInit => matches!((cx.elems.get(f(0) as usize), table(f(1))), (Some(e), Some(t)) if e.ty == t.elem),
+        Misc::ElemDrop => (f(0) as usize) < cx.elems.len(),
+        Misc::MemoryInit | Misc::DataDrop => (f(0) as usize) < cx.datas,
+        _ => true,
+    };
+    ok.then_some(())
+}
+
+/// The 16-bit words of `b` (little-endian, as the host: see `ops`).
+fn words_of(b: &[u8]) -> Box<[u16]> {
+    let n = b.len() / 2;
+    let mut v = Vec::<u16>::with_capacity(n);
+    // SAFETY: `v` has room for `n` words, which the copy initialises from
+    // `2 * n` bytes of `b`; any bits are a valid u16 and the host is
+    // little-endian. A plain copy: the element-wise conversion took a
+    // fifth of deserialize's time.
+    unsafe {
+        std::ptr::copy_nonoverlapping(b.as_ptr(), v.as_mut_ptr().cast::<u8>(), 2 * n);
+        v.set_len(n);
+    }
+    v.into_boxed_slice()
+}
+
+/// The absolute target of a branch at `pc` with offset field `off`, if it
+/// lies in the function's `n` words.
+fn target(pc: usize, off: u32, n: usize) -> Option<u32> {
+    let t = pc as i64 + i64::from(off as i32);
+    (0..n as i64).contains(&t).then_some(t as u32)
+}
+
+// ---------------------------------------------------------------- lazy linking
+
+/// The portable code of a deserialized module's functions, checked and
+/// linked on each one's first call (`Code::get`), as `Module::new`
+/// translates lazily: deserialize itself costs a checksum and the
+/// module-level parts. The blob stays in memory, in place of the bodies.
+pub(crate) struct Portable {
+    blob: Arc<[u8]>,
+    /// Each function's code: byte position in `blob` and words.
+    funcs: Vec<(usize, usize)>,
+}
+
+impl std::fmt::Debug for Portable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Portable({} functions, {} bytes)", self.funcs.len(), self.blob.len())
+    }
+}
+
+impl Portable {
+    /// The stored portable code of defined function `i`, as bytes.
+    fn bytes(&self, i: usize) -> Option<&[u8]> {
+        let &(at, n) = self.funcs.get(i)?;
+        self.blob.get(at..at + 2 * n)
+    }
+
+    /// Checks and links defined function `i`; `module` and `index` are
+    /// those of the deserialized module.
+    pub(crate) fn link(&self, module: &syntax::Module, index: &Index, i: usize) -> Result<Box<[u16]>> {
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
+        }
+        let invalid = || Error::Deserialize(format!("the serialized code of function {i} is invalid"));
+        let mut code = words_of(self.bytes(i).ok_or_else(invalid)?);
+        let ty = module.funcs.get(i).and_then(|&t| module.types.get(t as usize)).ok_or_else(invalid)?;
+        let cx = Ctx {
+            types: &module.types,
+            func_types: &index.func_types,
+            imported_funcs: index.imported_funcs as usize,
+            tables: &index.tables,
+            globals: &index.globals,
+            elems: &module.elems,
+            datas: module.datas.len(),
+        };
+        let ok = SCRATCH.with(|s| match s.try_borrow_mut() {
+            Ok(mut s) => verify_and_link(&cx, ty, &mut code, &mut s),
+            Err(_) => verify_and_link(&cx, ty, &mut code, &mut Scratch::default()),
+        });
+        ok.ok_or_else(invalid)?;
+        Ok(code)
+    }
+}
+
+// ---------------------------------------------------------------- writer
+
+struct W(Vec<u8>);
+
+impl W {
+    fn u8(&mut self, x: u8) {
+        self.0.push(x);
+    }
+    fn u32(&mut self, x: u32) {
+        self.0.extend_from_slice(&x.to_le_bytes());
+    }
+    fn u64(&mut self, x: u64) {
+        self.0.extend_from_slice(&x.to_le_bytes());
+    }
+    fn len(&mut self, n: usize) -> Result<()> {
+        self.u32(u32::try_from(n).map_err(|_| Error::Deserialize("module too large to serialize".into()))?);
+        Ok(())
+    }
+    fn bytes(&mut self, b: &[u8]) -> Result<()> {
+        self.len(b.len())?;
+        self.0.extend_from_slice(b);
+        Ok(())
+    }
+    fn val(&mut self, t: ValType) {
+        self.u8(match t {
+            ValType::I32 => 0x7f,
+            ValType::I64 => 0x7e,
+            ValType::F32 => 0x7d,
+            ValType::F64 => 0x7c,
+            ValType::V128 => 0x7b,
+            ValType::FuncRef => 0x70,
+            ValType::ExternRef => 0x6f,
+        });
+    }
+    fn limits(&mut self, l: Limits) {
+        self.u32(l.min);
+        self.u8(l.max.is_some() as u8);
+        self.u32(l.max.unwrap_or(0));
+    }
+    fn table(&mut self, t: TableType) {
+        self.val(t.elem.into());
+        self.limits(t.limits);
+    }
+    fn global(&mut self, g: GlobalType) {
+        self.val(g.val);
+        self.u8(g.mutable as u8);
+    }
+    fn expr(&mut self, e: &ConstExpr) -> Result<()> {
+        self.len(e.instrs.len())?;
+        for i in &e.instrs {
+            match *i {
+                Instr::I32Const(v) => {
+                    self.u8(0);
+                    self.u32(v as u32);
+                }
+                Instr::I64Const(v) => {
+                    self.u8(1);
+                    self.u64(v as u64);
+                }
+                Instr::F32Const(v) => {
+                    self.u8(2);
+                    self.u32(v);
+                }
+                Instr::F64Const(v) => {
+                    self.u8(3);
+                    self.u64(v);
+                }
+                Instr::RefNull(t) => {
+                    self.u8(4);
+                    self.val(t.into());
+                }
+                Instr::RefFunc(f) => {
+                    self.u8(5);
+                    self.u32(f);
+                }
+                Instr::GlobalGet(g) => {
+                    self.u8(6);
+                    self.u32(g);
+                }
+                _ => return Err(Error::Deserialize(format!("cannot serialize {i:?} in a constant expression"))),
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- reader
+
+struct R<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> R<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.b.len()).ok_or_else(|| corrupt(self.pos + HEADER))?;
+        let s = &self.b[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn u8(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn u64(&mut self) -> Result<u64> {
+        let b = self.take(8)?;
+        let mut a = [0; 8];
+        a.copy_from_slice(b);
+        Ok(u64::from_le_bytes(a))
+    }
+    fn bad<T>(&self) -> Result<T> {
+        Err(corrupt(self.pos + HEADER))
+    }
+    fn flag(&mut self) -> Result<bool> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => self.bad(),
+        }
+    }
+    /// A count of items of at least `min_size` bytes each: never more than
+    /// the bytes left could hold, so no huge allocation.
+    fn count(&mut self, min_size: usize) -> Result<usize> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(min_size.max(1)) > self.b.len() - self.pos {
+            return self.bad();
+        }
+        Ok(n)
+    }
+    fn vec<T>(&mut self, min_size: usize, mut f: impl FnMut(&mut Self) -> Result<T>) -> Result<Vec<T>> {
+        let n = self.count(min_size)?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(f(self)?);
+        }
+        Ok(v)
+    }
+    fn bytes(&mut self) -> Result<&'a [u8]> {
+        let n = self.u32()? as usize;
+        self.take(n)
+    }
+    fn string(&mut self) -> Result<String> {
+        let b = self.bytes()?;
+        std::str::from_utf8(b).map(str::to_owned).or_else(|_| self.bad())
+    }
+    fn val(&mut self) -> Result<ValType> {
+        Ok(match self.u8()? {
+            0x7f => ValType::I32,
+            0x7e => ValType::I64,
+            0x7d => ValType::F32,
+            0x7c => ValType::F64,
+            0x7b => ValType::V128,
+            0x70 => ValType::FuncRef,
+            0x6f => ValType::ExternRef,
+            _ => return self.bad(),
+        })
+    }
+    fn ref_type(&mut self) -> Result<RefType> {
+        match self.val()? {
+            ValType::FuncRef => Ok(RefType::FuncRef),
+            ValType::ExternRef => Ok(RefType::ExternRef),
+            _ => self.bad(),
+        }
+    }
+    fn limits(&mut self) -> Result<Limits> {
+        let min = self.u32()?;
+        let has = self.flag()?;
+        let max = self.u32()?;
+        Ok(Limits { min, max: has.then_some(max) })
+    }
+    fn table(&mut self) -> Result<TableType> {
+        Ok(TableType { elem: self.ref_type()?, limits: self.limits()? })
+    }
+    fn global(&mut self) -> Result<GlobalType> {
+        Ok(GlobalType { val: self.val()?, mutable: self.flag()? })
+    }
+    fn expr(&mut self) -> Result<ConstExpr> {
+        let instrs = self.vec(2, |r| {
+            Ok(match r.u8()? {
+                0 => Instr::I32Const(r.u32()? as i32),
+                1 => Instr::I64Const(r.u64()? as i64),
+                2 => Instr::F32Const(r.u32()?),
+                3 => Instr::F64Const(r.u64()?),
+                4 => Instr::RefNull(r.ref_type()?),
+                5 => Instr::RefFunc(r.u32()?),
+                6 => Instr::GlobalGet(r.u32()?),
+                _ => return r.bad(),
+            })
+        })?;
+        Ok(ConstExpr { instrs, offset: 0 })
+    }
+}
+
+// ---------------------------------------------------------------- the module
+
+impl Module {
+    /// The module in wasmint's serialized format (see the module doc of
+    /// [`crate::runtime::serialize`]), for [`Module::deserialize`]. Not a
+    /// hot path: functions are translated again, to portable code.
+    ///
+    /// # Errors
+    /// [`Error::Validate`] if a function exceeds an implementation limit
+    /// of the engine (as [`Module::translate_all`]).
+    pub fn serialize(&self) -> Result<Vec<u8>> {
+        let name = self.inner.syntax.names.as_ref().and_then(|n| n.module.as_deref());
+        self.serialize_named(name)
+    }
+
+    /// [`Module::serialize`] with `name` as the module's name.
+    pub(crate) fn serialize_named(&self, name: Option<&str>) -> Result<Vec<u8>> {
+        let m = &self.inner.syntax;
+        let code = &self.inner.code;
+        let mut w = W(Vec::with_capacity(1 << 16));
+        w.u8(name.is_some() as u8);
+        w.bytes(name.unwrap_or_default().as_bytes())?;
+        w.len(m.types.len())?;
+        for t in &m.types {
+            for side in [&t.params, &t.results] {
+                w.len(side.len())?;
+                for &v in side.iter() {
+                    w.val(v);
+                }
+            }
+        }
+        w.len(m.imports.len())?;
+        for i in &m.imports {
+            w.bytes(i.module.as_bytes())?;
+            w.bytes(i.name.as_bytes())?;
+            match i.desc {
+                ImportDesc::Func(t) => {
+                    w.u8(0);
+                    w.u32(t);
+                }
+                ImportDesc::Table(t) => {
+                    w.u8(1);
+                    w.table(t);
+                }
+                ImportDesc::Memory(t) => {
+                    w.u8(2);
+                    w.limits(t.limits);
+                }
+                ImportDesc::Global(g) => {
+                    w.u8(3);
+                    w.global(g);
+                }
+            }
+        }
+        w.len(m.funcs.len())?;
+        for &f in &m.funcs {
+            w.u32(f);
+        }
+        w.len(m.tables.len())?;
+        for &t in &m.tables {
+            w.table(t);
+        }
+        w.len(m.memories.len())?;
+        for t in &m.memories {
+            w.limits(t.limits);
+        }
+        w.len(m.globals.len())?;
+        for g in &m.globals {
+            w.global(g.ty);
+            w.expr(&g.init)?;
+        }
+        w.len(m.exports.len())?;
+        for e in &m.exports {
+            w.bytes(e.name.as_bytes())?;
+            let (tag, i) = match e.desc {
+                ExportDesc::Func(i) => (0, i),
+                ExportDesc::Table(i) => (1, i),
+                ExportDesc::Memory(i) => (2, i),
+                ExportDesc::Global(i) => (3, i),
+            };
+            w.u8(tag);
+            w.u32(i);
+        }
+        w.u8(m.start.is_some() as u8);
+        w.u32(m.start.unwrap_or(0));
+        w.len(m.elems.len())?;
+        for e in &m.elems {
+            w.val(e.ty.into());
+            match &e.items {
+                ElemItems::Funcs(fs) => {
+                    w.u8(0);
+                    w.len(fs.len())?;
+                    for &f in fs {
+                        w.u32(f);
+                    }
+                }
+                ElemItems::Exprs(es) => {
+                    w.u8(1);
+                    w.len(es.len())?;
+                    for e in es {
+                        w.expr(e)?;
+                    }
+                }
+            }
+            match &e.mode {
+                ElemMode::Passive => w.u8(0),
+                ElemMode::Declarative => w.u8(1),
+                ElemMode::Active { table, offset } => {
+                    w.u8(2);
+                    w.u32(*table);
+                    w.expr(offset)?;
+                }
+            }
+        }
+        w.u8(m.data_count.is_some() as u8);
+        w.u32(m.data_count.unwrap_or(0));
+        w.len(m.datas.len())?;
+        for (d, bytes) in m.datas.iter().zip(&self.inner.datas) {
+            w.bytes(bytes)?;
+            match &d.mode {
+                DataMode::Passive => w.u8(0),
+                DataMode::Active { memory, offset } => {
+                    w.u8(1);
+                    w.u32(*memory);
+                    w.expr(offset)?;
+                }
+            }
+        }
+        w.len(m.customs.len())?;
+        for c in &m.customs {
+            w.bytes(c.name.as_bytes())?;
+            w.bytes(&c.data)?;
+        }
+        w.len(m.funcs.len())?;
+        let mut translator = Translator::default();
+        let info = Info { module: m, index: code.index() };
+        for i in 0..m.funcs.len() {
+            match code.source() {
+                Source::Bodies => {
+                    let ty = m.funcs.get(i).and_then(|&t| m.types.get(t as usize));
+                    let ty = ty.ok_or_else(|| Error::validate("unknown function type", 0))?;
+                    let body = m.codes.get(i).ok_or_else(|| Error::validate("unknown function", 0))?;
+                    let words = translator.translate(&info, ty, body)?;
+                    w.len(words.len())?;
+                    w.0.reserve(words.len() * 2);
+                    for x in words {
+                        w.0.extend_from_slice(&x.to_le_bytes());
+                    }
+                }
+                // Deserialized: the stored portable code, as it was.
+                Source::Portable(p) => {
+                    let b = p.bytes(i).ok_or_else(|| Error::Deserialize(format!("no code for function {i}")))?;
+                    w.len(b.len() / 2)?;
+                    w.0.extend_from_slice(b);
+                }
+            }
+        }
+        let payload = w.0;
+        let mut out = Vec::with_capacity(HEADER + payload.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&fingerprint().to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&checksum(&payload).to_le_bytes());
+        out.extend_from_slice(&payload);
+        Ok(out)
+    }
+
+    /// A module from the bytes of [`Module::serialize`], without decoding,
+    /// validating or translating wasm: each function's stored code is
+    /// checked and linked in one pass on its first call (or by
+    /// [`Module::translate_all`]).
+    ///
+    /// # Safety
+    /// `bytes` must come from [`Module::serialize`] of this wasmint build,
+    /// or be trusted as much. Corrupt, truncated or foreign blobs, and
+    /// those of other builds, are rejected with an error, and the checks
+    /// listed in the module doc hold for any input; but the stored code is
+    /// not type-checked, so a crafted blob can forge references and read
+    /// stale stack values (see "Trust model"). Use [`Module::new`] for
+    /// untrusted input.
+    ///
+    /// # Errors
+    /// [`Error::Deserialize`] for bytes that are not a readable blob of this
+    /// build; [`Error::Validate`] if its module-level parts are invalid.
+    /// Code that fails its check is reported when the function is first
+    /// called (a trap) or by [`Module::translate_all`].
+    pub unsafe fn deserialize(bytes: &[u8]) -> Result<Module> {
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(Error::Deserialize("not a module serialized by wasmint".into()));
+        }
+        if bytes.len() < HEADER {
+            return Err(corrupt(bytes.len()));
+        }
+        let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
+        let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
+        if version != FORMAT_VERSION {
+            return Err(Error::Deserialize(format!(
+                "serialized format version {version} is not supported (this wasmint reads version {FORMAT_VERSION})"
+            )));
+        }
+        if word(12) != fingerprint() {
+            return Err(Error::Deserialize("serialized by an incompatible wasmint version".into()));
+        }
+        let payload = &bytes[HEADER..];
+        if word(20) != payload.len() as u64 || word(28) != checksum(payload) {
+            return Err(Error::Deserialize("the serialized module is truncated or corrupt".into()));
+        }
+        read(bytes)
+    }
+}
+
+impl Module {
+    /// Whether every function of both modules is translated, to the same
+    /// linked code (for tests and `examples/deserialize.rs`).
+    #[doc(hidden)]
+    pub fn same_code(&self, other: &Module) -> bool {
+        let (a, b) = (&self.inner.code, &other.inner.code);
+        a.funcs().len() == b.funcs().len()
+            && (0..a.funcs().len()).all(|i| matches!((a.linked(i), b.linked(i)), (Some(x), Some(y)) if x == y))
+    }
+}
+
+/// The module of a checked blob (header included).
+fn read(blob: &[u8]) -> Result<Module> {
+    let payload = &blob[HEADER..];
+    let mut r = R { b: payload, pos: 0 };
+    let has_name = r.flag()?;
+    let name = r.string()?;
+    let mut m = syntax::Module {
+        names: has_name.then(|| Names { module: Some(name), ..Names::default() }),
+        ..syntax::Module::default()
+    };
+    m.types = r.vec(8, |r| {
+        let params = r.vec(1, R::val)?;
+        let results = r.vec(1, R::val)?;
+        Ok(FuncType::new(params, results))
+    })?;
+    m.imports = r.vec(9, |r| {
+        let module = r.string()?;
+        let name = r.string()?;
+        let desc = match r.u8()? {
+            0 => ImportDesc::Func(r.u32()?),
+            1 => ImportDesc::Table(r.table()?),
+            2 => ImportDesc::Memory(MemType { limits: r.limits()? }),
+            3 => ImportDesc::Global(r.global()?),
+            _ => return r.bad(),
+        };
+        Ok(Import { module, name, desc })
+    })?;
+    m.funcs = r.vec(4, R::u32)?;
+    m.tables = r.vec(10, R::table)?;
+    m.memories = r.vec(9, |r| Ok(MemType { limits: r.limits()? }))?;
+    m.globals = r.vec(6, |r| Ok(Global { ty: r.global()?, init: r.expr()? }))?;
+    m.exports = r.vec(9, |r| {
+        let name = r.string()?;
+        let desc = match r.u8()? {
+            0 => ExportDesc::Func(r.u32()?),
+            1 => ExportDesc::Table(r.u32()?),
+            2 => ExportDesc::Memory(r.u32()?),
+            3 => ExportDesc::Global(r.u32()?),
+            _ => return r.bad(),
+        };
+        Ok(Export { name, desc })
+    })?;
+    let has_start = r.flag()?;
+    let start = r.u32()?;
+    m.start = has_start.then_some(start);
+    m.elems = r.vec(7, |r| {
+        let ty = r.ref_type()?;
+        let items = match r.u8()? {
+            0 => ElemItems::Funcs(r.vec(4, R::u32)?),
+            1 => ElemItems::Exprs(r.vec(4, R::expr)?),
+            _ => return r.bad(),
+        };
+        let mode = match r.u8()? {
+            0 => ElemMode::Passive,
+            1 => ElemMode::Declarative,
+            2 => ElemMode::Active { table: r.u32()?, offset: r.expr()? },
+            _ => return r.bad(),
+        };
+        Ok(ElemSegment { ty, items, mode })
+    })?;
+    let has_count = r.flag()?;
+    let count = r.u32()?;
+    m.data_count = has_count.then_some(count);
+    let mut datas = Vec::new();
+    m.datas = r.vec(5, |r| {
+        let init = r.bytes()?;
+        let mode = match r.u8()? {
+            0 => DataMode::Passive,
+            1 => DataMode::Active { memory: r.u32()?, offset: r.expr()? },
+            _ => return r.bad(),
+        };
+        datas.push(Arc::<[u8]>::from(init));
+        Ok(DataSegment { init: init.to_vec(), mode })
+    })?;
+    m.customs = r.vec(8, |r| Ok(CustomSection { name: r.string()?, data: r.bytes()?.to_vec(), offset: 0 }))?;
+    crate::validate::validate_without_bodies(&m)?;
+
+    let n = r.count(4)?;
+    if n != m.funcs.len() {
+        return r.bad();
+    }
+    let mut funcs = Vec::with_capacity(n);
+    for _ in 0..n {
+        let words = r.u32()? as usize;
+        funcs.push((HEADER + r.pos, words));
+        r.take(words * 2)?;
+    }
+    if r.pos != payload.len() {
+        return r.bad();
+    }
+    let code = Arc::new(Code::from_portable(&m, Portable { blob: blob.into(), funcs }));
+    Ok(Module { inner: Arc::new(ModuleInner { syntax: m, code, datas }) })
+}
+
+#[cfg(test)]
+mod tests;
