@@ -20,7 +20,9 @@ fn incompatible() -> Error {
 /// Evaluates a constant expression to a slot. `globals` and `funcs` are the
 /// instance's address maps built so far.
 fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &ConstExpr) -> Result<u64> {
-    let mut stack: Vec<u64> = Vec::with_capacity(2);
+    // Constant instructions only push (2.0 has no arithmetic in them), and
+    // a valid expression leaves one value: no stack needed.
+    let mut value = None;
     for i in &e.instrs {
         let v = match i {
             Instr::I32Const(v) => u64::from(*v as u32),
@@ -38,12 +40,11 @@ fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &ConstExpr) -> R
             }
             _ => return Err(Error::validate("constant expression required", e.offset)),
         };
-        stack.push(v);
+        if value.replace(v).is_some() {
+            return Err(Error::validate("type mismatch", e.offset));
+        }
     }
-    match stack[..] {
-        [v] => Ok(v),
-        _ => Err(Error::validate("type mismatch", e.offset)),
-    }
+    value.ok_or_else(|| Error::validate("type mismatch", e.offset))
 }
 
 pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result<Instance> {
@@ -150,7 +151,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         inst.elems.push(store.elems.len() as u32 - 1);
     }
     for d in &module.inner.datas {
-        store.datas.push(Arc::clone(d));
+        store.datas.push(d.clone());
         inst.datas.push(store.datas.len() as u32 - 1);
     }
     for e in &m.exports {
@@ -161,7 +162,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             ExportDesc::Memory(i) => Extern::Memory(Memory(map(&inst.mems, i)?)),
             ExportDesc::Global(i) => Extern::Global(Global(map(&inst.globals, i)?)),
         };
-        inst.exports.push((e.name.clone(), ext));
+        inst.exports.push(ext);
     }
 
     // Segment offsets are evaluated before anything is written.
@@ -214,9 +215,8 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
                 DataMode::Passive => 0,
             };
             let ma = *mems.get(mem as usize).ok_or_else(|| Error::validate("unknown memory", 0))?;
-            let bytes = Arc::clone(&store.datas[da]);
+            let bytes = std::mem::take(&mut store.datas[da]);
             store.mems[ma as usize].init(u64::from(off), &bytes, 0, bytes.len() as u64).map_err(trap)?;
-            store.datas[da] = Arc::from(&[][..]);
         }
     }
     if let Some(f) = start {

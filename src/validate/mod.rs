@@ -288,12 +288,27 @@ impl<'m> ModuleCtx<'m> {
     }
 }
 
-/// Validates a decoded module.
+/// Validates a decoded module, decoding the instructions of its function
+/// bodies as it reads them.
 ///
 /// # Errors
 /// [`Error::Validate`] with the spec suite's wording
-/// (e.g. "type mismatch", "unknown local") and the byte offset.
+/// (e.g. "type mismatch", "unknown local") and the byte offset; or
+/// [`Error::Decode`] for malformed instructions (or a missing data count
+/// section), which the reference reports before any validation error, so
+/// a validation error is returned only once all bodies are known to be
+/// well-formed.
 pub fn validate(module: &Module) -> Result<()> {
+    match validate_module(module) {
+        Err(e @ Error::Validate { .. }) => {
+            crate::binary::check_code(module)?;
+            Err(e)
+        }
+        other => other,
+    }
+}
+
+fn validate_module(module: &Module) -> Result<()> {
     let ctx = ModuleCtx::new(module)?;
 
     // Globals (3.4.4): initialisers see imported globals only.
@@ -358,6 +373,9 @@ pub fn validate(module: &Module) -> Result<()> {
     let mut fv = FuncValidator::new();
     for i in 0..module.codes.len() {
         validate_func(&ctx, i, &mut fv)?;
+    }
+    if fv.uses_data_index && module.data_count.is_none() {
+        return Err(crate::binary::data_count_required(module));
     }
 
     // Start function (3.4.8).
