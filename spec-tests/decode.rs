@@ -50,11 +50,14 @@ fn expect_ok(c: &mut Counts, file: &str, line: usize, bytes: Vec<u8>) {
 fn check_module(m: &wasmint::syntax::Module, bytes: &[u8]) -> Result<(), String> {
     use wasmint::syntax::Instr;
     for (i, f) in m.codes.iter().enumerate() {
-        if f.body.len() != f.offsets.len() || f.body.last() != Some(&Instr::End) {
-            return Err(format!("function {i}: body/offsets shape"));
+        let body: Vec<(usize, Instr)> =
+            f.instrs(m).collect::<Result<_, _>>().map_err(|e| format!("function {i}: {e}"))?;
+        if body.last().map(|b| &b.1) != Some(&Instr::End) {
+            return Err(format!("function {i}: body shape"));
         }
-        for (ins, &off) in f.body.iter().zip(&f.offsets) {
-            let b = bytes[off as usize];
+        for (off, ins) in &body {
+            let (off, ins) = (*off, ins);
+            let b = bytes[off];
             let expected = match ins {
                 Instr::End => Some(0x0b),
                 Instr::Else => Some(0x05),

@@ -18,187 +18,248 @@ const FRAME_BLOCK: u8 = 0;
 /// An `if` whose `else` has not been seen yet.
 const FRAME_IF: u8 = 1;
 
-/// Decodes instruction sequences; keeps its scratch stack between bodies.
+/// Decodes constant expressions; keeps its scratch buffers between them.
 #[derive(Default)]
 pub(crate) struct InstrDecoder {
     frames: Vec<u8>,
-    /// Scratch buffers a body is decoded into, then copied out at its exact
-    /// size: no regrowth copies, no slack kept in the module, and the
-    /// scratch memory stays warm from one body to the next.
     instrs: Vec<Instr>,
-    offsets: Vec<u32>,
-    /// Set when a decoded function body uses `memory.init` or `data.drop`,
-    /// which require the data count section.
-    pub uses_data_index: bool,
+}
+
+/// Decodes the instruction at the reader's position. `frames` holds the
+/// blocks open before it; the `bool` is true for the `end` that closes
+/// the whole sequence.
+///
+/// Offsets are `r.pos()`: the module reader's positions are module offsets.
+#[inline]
+fn decode_instr(r: &mut Reader<'_>, frames: &mut Vec<u8>) -> Result<(Instr, bool)> {
+    let start = r.pos();
+    let op = r.u8()?;
+    let instr = match op {
+        0x00 => Instr::Unreachable,
+        0x01 => Instr::Nop,
+        0x02 => {
+            frames.push(FRAME_BLOCK);
+            Instr::Block(block_type(r)?)
+        }
+        0x03 => {
+            frames.push(FRAME_BLOCK);
+            Instr::Loop(block_type(r)?)
+        }
+        0x04 => {
+            frames.push(FRAME_IF);
+            Instr::If(block_type(r)?)
+        }
+        0x05 => match frames.last_mut() {
+            Some(f) if *f == FRAME_IF => {
+                *f = FRAME_BLOCK;
+                Instr::Else
+            }
+            // The reference stops the sequence at `else` and then
+            // expects the closing `end`.
+            _ => return Err(r.error_at(start, "END opcode expected")),
+        },
+        0x0b => return Ok((Instr::End, frames.pop().is_none())),
+        0x0c => Instr::Br(r.u32()?),
+        0x0d => Instr::BrIf(r.u32()?),
+        0x0e => {
+            let n = r.len()?;
+            let mut labels = prealloc(n);
+            for _ in 0..n {
+                labels.push(r.u32()?);
+            }
+            Instr::BrTable(labels.into_boxed_slice(), r.u32()?)
+        }
+        0x0f => Instr::Return,
+        0x10 => Instr::Call(r.u32()?),
+        0x11 => {
+            let type_index = r.u32()?;
+            let table = r.u32()?;
+            Instr::CallIndirect { type_index, table }
+        }
+        0x1a => Instr::Drop,
+        0x1b => Instr::Select(None),
+        0x1c => {
+            let n = r.len()?;
+            let mut tys = prealloc(n);
+            for _ in 0..n {
+                tys.push(r.val_type()?);
+            }
+            Instr::Select(Some(tys.into_boxed_slice()))
+        }
+        0x20 => Instr::LocalGet(r.u32()?),
+        0x21 => Instr::LocalSet(r.u32()?),
+        0x22 => Instr::LocalTee(r.u32()?),
+        0x23 => Instr::GlobalGet(r.u32()?),
+        0x24 => Instr::GlobalSet(r.u32()?),
+        0x25 => Instr::TableGet(r.u32()?),
+        0x26 => Instr::TableSet(r.u32()?),
+        0x3f => {
+            zero(r)?;
+            Instr::MemorySize(0)
+        }
+        0x40 => {
+            zero(r)?;
+            Instr::MemoryGrow(0)
+        }
+        0x41 => Instr::I32Const(r.s32()?),
+        0x42 => Instr::I64Const(r.s64()?),
+        0x43 => Instr::F32Const(r.u32_le()?),
+        0x44 => Instr::F64Const(r.u64_le()?),
+        0xd0 => Instr::RefNull(r.ref_type()?),
+        0xd1 => Instr::RefIsNull,
+        0xd2 => Instr::RefFunc(r.u32()?),
+        0xfc => prefixed_fc(r, start)?,
+        0xfd => return Err(r.error_at(start, "illegal opcode fd (SIMD is not supported)")),
+        // Loads/stores and numeric instructions come from the tables
+        // in `crate::isa`.
+        _ => {
+            if let Some(m) = MemOp::from_opcode(op) {
+                Instr::Mem(m, mem_arg(r)?)
+            } else if let Some(n) = NumOp::from_opcode(u32::from(op)) {
+                Instr::Num(n)
+            } else {
+                return Err(r.error_at(start, format!("illegal opcode {op:02x}")));
+            }
+        }
+    };
+    Ok((instr, false))
+}
+
+/// The `0xFC`-prefixed instructions: saturating truncation and bulk
+/// memory / table operations.
+fn prefixed_fc(r: &mut Reader<'_>, start: usize) -> Result<Instr> {
+    let sub = r.u32()?;
+    Ok(match sub {
+        8 => {
+            let data = r.u32()?;
+            zero(r)?;
+            Instr::MemoryInit { data, memory: 0 }
+        }
+        9 => Instr::DataDrop(r.u32()?),
+        10 => {
+            zero(r)?;
+            zero(r)?;
+            Instr::MemoryCopy { dst: 0, src: 0 }
+        }
+        11 => {
+            zero(r)?;
+            Instr::MemoryFill(0)
+        }
+        12 => {
+            let elem = r.u32()?;
+            let table = r.u32()?;
+            Instr::TableInit { elem, table }
+        }
+        13 => Instr::ElemDrop(r.u32()?),
+        14 => {
+            let dst = r.u32()?;
+            let src = r.u32()?;
+            Instr::TableCopy { dst, src }
+        }
+        15 => Instr::TableGrow(r.u32()?),
+        16 => Instr::TableSize(r.u32()?),
+        17 => Instr::TableFill(r.u32()?),
+        // Only small sub-opcodes may be combined with the prefix, lest
+        // e.g. 0xfc00 itself alias the table's `0xFC00 | sub` encoding.
+        0..=0xff => match NumOp::from_opcode(0xfc00 | sub) {
+            Some(n) => Instr::Num(n),
+            None => return Err(r.error_at(start, format!("illegal opcode fc {sub:02x}"))),
+        },
+        _ => return Err(r.error_at(start, format!("illegal opcode fc {sub:02x}"))),
+    })
+}
+
+/// Does `i` need the data count section (`memory.init`, `data.drop`)?
+pub(crate) fn uses_data_index(i: &Instr) -> bool {
+    matches!(i, Instr::MemoryInit { .. } | Instr::DataDrop(_))
+}
+
+/// Reads the instructions of a function body from the module's bytes, in
+/// order, with their offsets: the only decoder of instructions in bodies.
+/// Like the reference interpreter it reads on past the body's declared end
+/// when the final `end` is missing, then reports the size mismatch.
+pub struct BodyReader<'a> {
+    r: Reader<'a>,
+    /// Where the body ends (the position after its final `end`).
+    end: usize,
+    /// Offset of the body's size field.
+    offset: usize,
+    frames: Vec<u8>,
+    done: bool,
+}
+
+impl<'a> BodyReader<'a> {
+    /// A reader of the instructions of `body`, a decoded body of the
+    /// module whose bytes are `module`.
+    pub fn new(module: &'a [u8], body: &FuncBody) -> BodyReader<'a> {
+        let mut r = Reader::new(module);
+        let done = r.bytes(body.code.start).is_err();
+        BodyReader { r, end: body.code.end, offset: body.offset, frames: Vec::new(), done }
+    }
+
+    /// The size mismatch error, at the body's start (after its size field),
+    /// where the reference reports it.
+    #[cold]
+    fn mismatch(&self) -> crate::Error {
+        let mut r = self.r.clone();
+        r.seek(self.offset);
+        let start = r.u32().map_or(self.offset, |_| r.pos());
+        r.error_at(start, SIZE_MISMATCH)
+    }
+}
+
+impl Iterator for BodyReader<'_> {
+    type Item = Result<(usize, Instr)>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let at = self.r.pos();
+        match decode_instr(&mut self.r, &mut self.frames) {
+            Ok((i, last)) => {
+                if last {
+                    self.done = true;
+                    if self.r.pos() != self.end {
+                        return Some(Err(self.mismatch()));
+                    }
+                }
+                Some(Ok((at, i)))
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+const SIZE_MISMATCH: &str = "section size mismatch";
+
+/// Checks the instructions of `body` (a body of the module `bytes`),
+/// decoding and dropping them. Returns whether it uses a data index.
+///
+/// # Errors
+/// The first malformed instruction, or the size mismatch.
+pub(crate) fn check_body(bytes: &[u8], body: &FuncBody) -> Result<bool> {
+    if !body.body.is_empty() {
+        // Given as instructions (built in code): nothing to decode.
+        return Ok(body.body.iter().any(uses_data_index));
+    }
+    let mut data = false;
+    for i in BodyReader::new(bytes, body) {
+        data |= uses_data_index(&i?.1);
+    }
+    Ok(data)
 }
 
 impl InstrDecoder {
-    /// Decodes instructions up to and including the `end` that closes the
-    /// sequence into `self.instrs` (and their offsets into `self.offsets`
-    /// when `with_offsets`), after clearing both.
-    ///
-    /// Offsets are `r.pos()`: the module reader's positions are module offsets.
-    fn decode_seq(&mut self, r: &mut Reader<'_>, with_offsets: bool) -> Result<()> {
-        self.frames.clear();
-        self.instrs.clear();
-        self.offsets.clear();
-        loop {
-            let start = r.pos();
-            let op = r.u8()?;
-            let instr = match op {
-                0x00 => Instr::Unreachable,
-                0x01 => Instr::Nop,
-                0x02 => {
-                    self.frames.push(FRAME_BLOCK);
-                    Instr::Block(block_type(r)?)
-                }
-                0x03 => {
-                    self.frames.push(FRAME_BLOCK);
-                    Instr::Loop(block_type(r)?)
-                }
-                0x04 => {
-                    self.frames.push(FRAME_IF);
-                    Instr::If(block_type(r)?)
-                }
-                0x05 => match self.frames.last_mut() {
-                    Some(f) if *f == FRAME_IF => {
-                        *f = FRAME_BLOCK;
-                        Instr::Else
-                    }
-                    // The reference stops the sequence at `else` and then
-                    // expects the closing `end`.
-                    _ => return Err(r.error_at(start, "END opcode expected")),
-                },
-                0x0b => {
-                    if with_offsets {
-                        self.offsets.push(start as u32);
-                    }
-                    self.instrs.push(Instr::End);
-                    if self.frames.pop().is_none() {
-                        return Ok(());
-                    }
-                    continue;
-                }
-                0x0c => Instr::Br(r.u32()?),
-                0x0d => Instr::BrIf(r.u32()?),
-                0x0e => {
-                    let n = r.len()?;
-                    let mut labels = prealloc(n);
-                    for _ in 0..n {
-                        labels.push(r.u32()?);
-                    }
-                    Instr::BrTable(labels.into_boxed_slice(), r.u32()?)
-                }
-                0x0f => Instr::Return,
-                0x10 => Instr::Call(r.u32()?),
-                0x11 => {
-                    let type_index = r.u32()?;
-                    let table = r.u32()?;
-                    Instr::CallIndirect { type_index, table }
-                }
-                0x1a => Instr::Drop,
-                0x1b => Instr::Select(None),
-                0x1c => {
-                    let n = r.len()?;
-                    let mut tys = prealloc(n);
-                    for _ in 0..n {
-                        tys.push(r.val_type()?);
-                    }
-                    Instr::Select(Some(tys.into_boxed_slice()))
-                }
-                0x20 => Instr::LocalGet(r.u32()?),
-                0x21 => Instr::LocalSet(r.u32()?),
-                0x22 => Instr::LocalTee(r.u32()?),
-                0x23 => Instr::GlobalGet(r.u32()?),
-                0x24 => Instr::GlobalSet(r.u32()?),
-                0x25 => Instr::TableGet(r.u32()?),
-                0x26 => Instr::TableSet(r.u32()?),
-                0x3f => {
-                    zero(r)?;
-                    Instr::MemorySize(0)
-                }
-                0x40 => {
-                    zero(r)?;
-                    Instr::MemoryGrow(0)
-                }
-                0x41 => Instr::I32Const(r.s32()?),
-                0x42 => Instr::I64Const(r.s64()?),
-                0x43 => Instr::F32Const(r.u32_le()?),
-                0x44 => Instr::F64Const(r.u64_le()?),
-                0xd0 => Instr::RefNull(r.ref_type()?),
-                0xd1 => Instr::RefIsNull,
-                0xd2 => Instr::RefFunc(r.u32()?),
-                0xfc => self.prefixed_fc(r, start)?,
-                0xfd => return Err(r.error_at(start, "illegal opcode fd (SIMD is not supported)")),
-                // Loads/stores and numeric instructions come from the tables
-                // in `crate::isa`.
-                _ => {
-                    if let Some(m) = MemOp::from_opcode(op) {
-                        Instr::Mem(m, mem_arg(r)?)
-                    } else if let Some(n) = NumOp::from_opcode(u32::from(op)) {
-                        Instr::Num(n)
-                    } else {
-                        return Err(r.error_at(start, format!("illegal opcode {op:02x}")));
-                    }
-                }
-            };
-            if with_offsets {
-                self.offsets.push(start as u32);
-            }
-            self.instrs.push(instr);
-        }
-    }
-
-    /// The `0xFC`-prefixed instructions: saturating truncation and bulk
-    /// memory / table operations.
-    fn prefixed_fc(&mut self, r: &mut Reader<'_>, start: usize) -> Result<Instr> {
-        let sub = r.u32()?;
-        Ok(match sub {
-            8 => {
-                let data = r.u32()?;
-                zero(r)?;
-                self.uses_data_index = true;
-                Instr::MemoryInit { data, memory: 0 }
-            }
-            9 => {
-                self.uses_data_index = true;
-                Instr::DataDrop(r.u32()?)
-            }
-            10 => {
-                zero(r)?;
-                zero(r)?;
-                Instr::MemoryCopy { dst: 0, src: 0 }
-            }
-            11 => {
-                zero(r)?;
-                Instr::MemoryFill(0)
-            }
-            12 => {
-                let elem = r.u32()?;
-                let table = r.u32()?;
-                Instr::TableInit { elem, table }
-            }
-            13 => Instr::ElemDrop(r.u32()?),
-            14 => {
-                let dst = r.u32()?;
-                let src = r.u32()?;
-                Instr::TableCopy { dst, src }
-            }
-            15 => Instr::TableGrow(r.u32()?),
-            16 => Instr::TableSize(r.u32()?),
-            17 => Instr::TableFill(r.u32()?),
-            // Only small sub-opcodes may be combined with the prefix, lest
-            // e.g. 0xfc00 itself alias the table's `0xFC00 | sub` encoding.
-            0..=0xff => match NumOp::from_opcode(0xfc00 | sub) {
-                Some(n) => Instr::Num(n),
-                None => return Err(r.error_at(start, format!("illegal opcode fc {sub:02x}"))),
-            },
-            _ => return Err(r.error_at(start, format!("illegal opcode fc {sub:02x}"))),
-        })
-    }
-
-    /// A function body (one entry of the code section), from its size field.
-    pub fn func_body(&mut self, r: &mut Reader<'_>) -> Result<FuncBody> {
+    /// A function body (one entry of the code section), from its size
+    /// field: its locals, and the range of its instructions, which are
+    /// checked later ([`check_body`], or by the validator as it reads
+    /// them). `bytes` are the module's, which `r` reads.
+    pub fn func_body(&mut self, r: &mut Reader<'_>, bytes: &[u8]) -> Result<FuncBody> {
         let offset = r.offset();
         let size = r.len()?;
         let start = r.pos();
@@ -216,26 +277,34 @@ impl InstrDecoder {
         if total > MAX_LOCALS {
             return Err(r.error_at(locals_start, "too many locals"));
         }
-
-        self.decode_seq(r, true)?;
-        if r.pos() != start + size {
-            return Err(r.error_at(start, "section size mismatch"));
+        let code = r.pos()..start + size;
+        let mut body = FuncBody { locals, body: Vec::new(), offsets: Vec::new(), code, offset };
+        // Skip the instructions; if the size is wrong (they would end
+        // before the locals, or past the input), decode them now for the
+        // exact error the reference reports.
+        if body.code.start > body.code.end || r.bytes(body.code.end - body.code.start).is_err() {
+            body.code.end = usize::MAX;
+            check_body(bytes, &body)?;
+            return Err(r.error_at(start, SIZE_MISMATCH));
         }
-        let body = take_exact(&mut self.instrs);
-        let offsets = take_exact(&mut self.offsets);
-        Ok(FuncBody { locals, body, offsets, offset })
+        Ok(body)
     }
 
     /// A constant expression: instructions up to `end`, which is not kept.
-    /// Constness is the validator's business.
+    /// Constness is the validator's business; instructions in constant
+    /// expressions do not count towards the data count requirement (only
+    /// function bodies do).
     pub fn const_expr(&mut self, r: &mut Reader<'_>) -> Result<ConstExpr> {
         let offset = r.offset();
-        // Instructions in constant expressions do not count towards the data
-        // count requirement (only function bodies do).
-        let saved = self.uses_data_index;
-        self.decode_seq(r, false)?;
-        self.uses_data_index = saved;
-        self.instrs.pop(); // the final `End`
+        self.frames.clear();
+        self.instrs.clear();
+        loop {
+            let (i, last) = decode_instr(r, &mut self.frames)?;
+            if last {
+                break;
+            }
+            self.instrs.push(i);
+        }
         let instrs = take_exact(&mut self.instrs);
         Ok(ConstExpr { instrs, offset })
     }
@@ -290,8 +359,24 @@ mod tests {
     use super::*;
     use crate::syntax::ValType;
 
-    fn body(bytes: &[u8]) -> Result<FuncBody> {
-        InstrDecoder::default().func_body(&mut Reader::new(bytes))
+    /// A body's locals, instructions and their offsets.
+    #[derive(Debug)]
+    struct Decoded {
+        locals: Vec<(u32, ValType)>,
+        body: Vec<Instr>,
+        offsets: Vec<u32>,
+    }
+
+    /// Decodes a body and reads all its instructions.
+    fn body(bytes: &[u8]) -> Result<Decoded> {
+        let b = InstrDecoder::default().func_body(&mut Reader::new(bytes), bytes)?;
+        let mut d = Decoded { locals: b.locals.clone(), body: vec![], offsets: vec![] };
+        for i in BodyReader::new(bytes, &b) {
+            let (at, i) = i?;
+            d.body.push(i);
+            d.offsets.push(at as u32);
+        }
+        Ok(d)
     }
 
     #[test]

@@ -13,10 +13,10 @@ mod names;
 mod reader;
 mod sections;
 
-pub use instr::MAX_LOCALS;
+pub use instr::{BodyReader, MAX_LOCALS};
 
 use crate::error::{Error, Result};
-use crate::syntax::{CustomSection, Module};
+use crate::syntax::{Bytes, CustomSection, Module};
 use instr::InstrDecoder;
 use reader::Reader;
 
@@ -51,14 +51,65 @@ fn order(id: u8) -> u8 {
     }
 }
 
-/// Decodes a binary module. Function bodies are decoded completely, so any
-/// malformed byte anywhere is reported here, before validation.
+/// Decodes a binary module, checking every byte: any malformed byte
+/// anywhere is reported here, before validation. Copies `bytes` once (the
+/// module keeps them; see [`decode_shared`]).
 ///
 /// # Errors
 /// [`Error::Decode`] with the spec suite's wording
 /// (e.g. "unexpected end", "integer too large") and the byte offset.
 pub fn decode(bytes: &[u8]) -> Result<Module> {
-    // Instruction offsets are stored as u32.
+    decode_shared(Bytes::from(bytes.to_vec()))
+}
+
+/// [`decode`] of bytes the module then keeps, without copying them.
+///
+/// # Errors
+/// As [`decode`].
+pub fn decode_shared(bytes: Bytes) -> Result<Module> {
+    let m = decode_lazy(bytes)?;
+    check_code(&m)?;
+    Ok(m)
+}
+
+/// The error of a module whose bodies use data indices without a data
+/// count section.
+pub(crate) fn data_count_required(m: &Module) -> Error {
+    Error::decode("data count section required", m.bytes.len())
+}
+
+/// Checks the instructions of every function body of a module that
+/// [`decode_lazy`] made.
+///
+/// # Errors
+/// The first malformed instruction in module order; else "data count
+/// section required" if that applies.
+pub(crate) fn check_code(m: &Module) -> Result<()> {
+    if sections::check_bodies(&m.bytes, &m.codes)? && m.data_count.is_none() {
+        return Err(data_count_required(m));
+    }
+    Ok(())
+}
+
+/// Decodes a module but for the instructions of function bodies, which the
+/// validator decodes as it reads them (once, with no `Vec` per body); it
+/// keeps the reference's order of errors (see [`crate::validate::validate`]).
+/// Any other malformed byte is reported here, unless a malformed body comes
+/// before it.
+pub(crate) fn decode_lazy(bytes: Bytes) -> Result<Module> {
+    let mut m = Module { bytes: bytes.clone(), ..Module::default() };
+    match decode_sections(&bytes, &mut m) {
+        Ok(()) => Ok(m),
+        // An error after the code section: the bodies come first.
+        Err(e) => {
+            sections::check_bodies(&bytes, &m.codes)?;
+            Err(e)
+        }
+    }
+}
+
+fn decode_sections(bytes: &[u8], m: &mut Module) -> Result<()> {
+    // Offsets are stored as u32 in places.
     if bytes.len() > u32::MAX as usize {
         return Err(Error::decode("module too large", 0));
     }
@@ -73,7 +124,6 @@ pub fn decode(bytes: &[u8]) -> Result<Module> {
         return Err(Error::decode("unknown binary version", 4));
     }
 
-    let mut m = Module::default();
     let mut d = InstrDecoder::default();
     let mut last = 0u8; // order of the last non-custom section
 
@@ -105,7 +155,7 @@ pub fn decode(bytes: &[u8]) -> Result<Module> {
             id::START => (m.start, m.sections.start) = (Some(sections::start(&mut r)?), start),
             id::ELEMENT => (m.elems, m.sections.elems) = (sections::elems(&mut r, &mut d)?, start),
             id::DATA_COUNT => (m.data_count, m.sections.data_count) = (Some(sections::data_count(&mut r)?), start),
-            id::CODE => (m.codes, m.sections.codes) = (sections::codes(&mut r, &mut d)?, start),
+            id::CODE => (m.codes, m.sections.codes) = (sections::codes(&mut r, &mut d, bytes)?, start),
             id::DATA => (m.datas, m.sections.datas) = (sections::datas(&mut r, &mut d)?, start),
             _ => unreachable!("section id checked above"),
         }
@@ -122,14 +172,12 @@ pub fn decode(bytes: &[u8]) -> Result<Module> {
         if n as usize != m.datas.len() {
             return Err(Error::decode("data count and data section have inconsistent lengths", end));
         }
-    } else if d.uses_data_index {
-        return Err(Error::decode("data count section required", end));
     }
 
     if let Some(c) = m.customs.iter().find(|c| c.name == "name") {
         m.names = names::parse(&c.data, c.offset);
     }
-    Ok(m)
+    Ok(())
 }
 
 /// A custom section: its name, then uninterpreted bytes up to `size`.
@@ -159,6 +207,11 @@ mod tests {
             m.extend_from_slice(s);
         }
         m
+    }
+
+    /// The instructions of defined function `i`.
+    fn instrs(m: &Module, i: usize) -> Vec<Instr> {
+        m.codes[i].instrs(m).map(|i| i.unwrap().1).collect()
     }
 
     fn err(bytes: &[u8]) -> (String, usize) {
@@ -260,11 +313,11 @@ mod tests {
         .unwrap();
         let m = decode(&wasm).unwrap();
         assert_eq!(m.data_count, Some(3));
-        assert_eq!(m.datas[0].init, b"ab");
+        assert_eq!(m.datas[0].bytes(&m), b"ab");
         assert!(matches!(&m.datas[0].mode, DataMode::Active { memory: 0, offset }
             if offset.instrs == [Instr::I32Const(8)]));
         assert_eq!(m.datas[1].mode, DataMode::Passive);
-        assert_eq!(m.codes[0].body, [Instr::DataDrop(1), Instr::End]);
+        assert_eq!(instrs(&m, 0), [Instr::DataDrop(1), Instr::End]);
 
         // data.drop without a data count section
         let no_count = module(&[
@@ -304,12 +357,13 @@ mod tests {
         assert_eq!(m.start, Some(1));
         let body = &m.codes[0];
         assert_eq!(body.locals, [(2, ValType::I32), (1, ValType::F64)]);
-        assert_eq!(body.body, [Instr::I32Const(1), Instr::Drop, Instr::End]);
+        assert_eq!(instrs(&m, 0), [Instr::I32Const(1), Instr::Drop, Instr::End]);
         // Offsets are module offsets, increasing, inside the body.
-        assert_eq!(body.offsets.len(), 3);
-        assert!(body.offsets[0] as usize > body.offset);
-        assert_eq!(wasm[body.offsets[1] as usize], 0x1a);
-        assert_eq!(wasm[body.offsets[2] as usize], 0x0b);
+        let offsets: Vec<usize> = body.instrs(&m).map(|i| i.unwrap().0).collect();
+        assert_eq!(offsets.len(), 3);
+        assert!(offsets[0] > body.offset);
+        assert_eq!(wasm[offsets[1]], 0x1a);
+        assert_eq!(wasm[offsets[2]], 0x0b);
     }
 
     #[test]

@@ -59,6 +59,11 @@ impl<'a> Reader<'a> {
         self.base + self.pos
     }
 
+    /// Moves to position `pos` (at most the end).
+    pub fn seek(&mut self, pos: usize) {
+        self.pos = pos.min(self.bytes.len());
+    }
+
     #[inline]
     pub fn remaining(&self) -> usize {
         self.bytes.len() - self.pos

@@ -146,8 +146,36 @@ fn elem(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<ElemSegment> {
 
 // ---- Code section (5.5.13) ----
 
-pub(crate) fn codes(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<Vec<FuncBody>> {
-    vec(r, |r| d.func_body(r))
+/// The bodies' locals and the ranges of their instructions (see
+/// [`InstrDecoder::func_body`]). An error in one body is reported only if
+/// the bodies before it are well-formed: their instructions come first.
+pub(crate) fn codes(r: &mut Reader<'_>, d: &mut InstrDecoder, bytes: &[u8]) -> Result<Vec<FuncBody>> {
+    let n = r.len()?;
+    let mut v = prealloc(n);
+    for _ in 0..n {
+        match d.func_body(r, bytes) {
+            Ok(b) => v.push(b),
+            Err(e) => {
+                check_bodies(bytes, &v)?;
+                return Err(e);
+            }
+        }
+    }
+    Ok(v)
+}
+
+/// Checks the instructions of `bodies` (of the module `bytes`) in order.
+/// Returns whether any uses a data index (which needs the data count
+/// section).
+///
+/// # Errors
+/// The first malformed instruction.
+pub(crate) fn check_bodies(bytes: &[u8], bodies: &[FuncBody]) -> Result<bool> {
+    let mut data = false;
+    for b in bodies {
+        data |= super::instr::check_body(bytes, b)?;
+    }
+    Ok(data)
 }
 
 // ---- Data section (5.5.14) ----
@@ -165,8 +193,9 @@ pub(crate) fn datas(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<Vec<Data
             _ => return Err(r.error_at(start, "malformed data segment kind")),
         };
         let n = r.len()?;
-        let init = r.bytes(n)?.to_vec();
-        Ok(DataSegment { init, mode })
+        let at = r.pos();
+        r.bytes(n)?;
+        Ok(DataSegment { init: at..at + n, mode })
     })
 }
 

@@ -23,12 +23,16 @@ Usage:
       --exclude PREFIX   leave out files whose name starts with PREFIX
                          (repeatable; the output says how many)
   wasmint run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--inherit-env]
-              [--invoke FUNC] FILE.wasm|FILE.wat [ARGS...]
+              [--invoke FUNC] [--compile eager|lazy] [--code-stats]
+              FILE.wasm|FILE.wat [ARGS...]
       Run a WASI program (its `_start`, or FUNC). It sees only the mapped
       directories (HOST as GUEST, default GUEST = HOST), only the variables
       given (all of the host's with --inherit-env), and FILE ARGS as its
       arguments. Exit status: the program's exit code; 134 on a trap; 1 if
       FILE cannot be loaded or linked.
+      --compile eager    translate every function before running (default
+                         lazy: each function on its first call)
+      --code-stats       print the size of the translated code to stderr
   wasmint disasm FILE.wasm|FILE.wat [FUNC]...
       Print the engine's translation of the defined functions (all, or
       each FUNC: an export name or a function index): a developer's view.

@@ -27,6 +27,11 @@ pub struct RunOptions {
     pub inherit_env: bool,
     /// Function to call instead of `_start`.
     pub invoke: Option<String>,
+    /// `--compile eager`: translate every function before running
+    /// (default `lazy`: each on its first call).
+    pub eager: bool,
+    /// `--code-stats`: print how much code was translated, to stderr.
+    pub code_stats: bool,
     pub file: PathBuf,
     /// Arguments after the file.
     pub args: Vec<String>,
@@ -70,6 +75,12 @@ pub fn parse(args: &[String]) -> Result<RunOptions, String> {
             }
             "--inherit-env" => o.inherit_env = true,
             "--invoke" => o.invoke = Some(value()?),
+            "--compile" => match value()?.as_str() {
+                "eager" => o.eager = true,
+                "lazy" => o.eager = false,
+                v => return Err(format!("--compile {v:?}: expected eager or lazy")),
+            },
+            "--code-stats" => o.code_stats = true,
             "--" => {
                 let file = it.next().ok_or("'run' needs a FILE")?;
                 o.file = PathBuf::from(file);
@@ -82,7 +93,7 @@ pub fn parse(args: &[String]) -> Result<RunOptions, String> {
     Err("'run' needs a FILE".into())
 }
 
-/// Reads a `.wasm` binary or `.wat` text.
+/// Reads a `.wasm` binary or `.wat` text; the module keeps the bytes read.
 fn load(path: &std::path::Path) -> Result<Module, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let wasm = if bytes.starts_with(b"\0asm") {
@@ -91,7 +102,7 @@ fn load(path: &std::path::Path) -> Result<Module, String> {
         let text = String::from_utf8(bytes).map_err(|_| format!("{}: neither wasm nor UTF-8 text", path.display()))?;
         wat::parse_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
     };
-    Module::new(&wasm).map_err(|e| format!("{}: {e}", path.display()))
+    Module::from_vec(wasm).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Runs the command; returns the exit status.
@@ -103,6 +114,16 @@ pub fn run(o: &RunOptions, err: &mut dyn Write) -> i32 {
             return 1;
         }
     };
+    if o.eager {
+        if let Err(e) = module.translate_all() {
+            let _ = writeln!(err, "wasmint run: {}: {e}", o.file.display());
+            return 1;
+        }
+    }
+    if o.code_stats {
+        let (n, words) = module.code_stats();
+        let _ = writeln!(err, "wasmint run: {n} functions translated, {words} words ({} bytes) of code", 2 * words);
+    }
     let mut b = WasiCtxBuilder::new();
     b.arg(o.file.to_string_lossy());
     for a in &o.args {
@@ -176,6 +197,9 @@ mod tests {
         assert_eq!(o.args, vec!["--dir", "y"]);
         assert!(!o.inherit_env);
         assert_eq!(p(&["--", "-odd.wasm", "1"]).unwrap().args, vec!["1"]);
+        assert!(p(&["--compile", "eager", "x"]).unwrap().eager);
+        assert!(!p(&["--compile=eager", "--compile", "lazy", "x"]).unwrap().eager);
+        assert!(p(&["--compile", "jit", "x"]).unwrap_err().contains("eager or lazy"));
     }
 
     #[test]

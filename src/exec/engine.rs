@@ -383,7 +383,7 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
         }
         Misc::DataDrop => {
             let op::DataDrop { seg } = unsafe { op::DataDrop::read(ip) };
-            store.datas[inst.datas[seg as usize] as usize] = Arc::from(&[][..]);
+            store.datas[inst.datas[seg as usize] as usize] = Default::default();
         }
         _ => unreachable!("rare: {m:?}"),
     }

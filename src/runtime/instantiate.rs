@@ -20,7 +20,9 @@ fn incompatible() -> Error {
 /// Evaluates a constant expression to a slot. `globals` and `funcs` are the
 /// instance's address maps built so far.
 fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &ConstExpr) -> Result<u64> {
-    let mut stack: Vec<u64> = Vec::with_capacity(2);
+    // Constant instructions only push (2.0 has no arithmetic in them), and
+    // a valid expression leaves one value: no stack needed.
+    let mut value = None;
     for i in &e.instrs {
         let v = match i {
             Instr::I32Const(v) => u64::from(*v as u32),
@@ -38,12 +40,11 @@ fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &ConstExpr) -> R
             }
             _ => return Err(Error::validate("constant expression required", e.offset)),
         };
-        stack.push(v);
+        if value.replace(v).is_some() {
+            return Err(Error::validate("type mismatch", e.offset));
+        }
     }
-    match stack[..] {
-        [v] => Ok(v),
-        _ => Err(Error::validate("type mismatch", e.offset)),
-    }
+    value.ok_or_else(|| Error::validate("type mismatch", e.offset))
 }
 
 pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result<Instance> {
@@ -57,18 +58,24 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     }
     let types: Vec<u32> = m.types.iter().map(|t| store.intern_type(t)).collect();
     let id = store.instances.len() as u32;
+    // Every vector at its final size: no regrowth.
+    let n_imported = |f: fn(&ImportDesc) -> bool| m.imports.iter().filter(|i| f(&i.desc)).count();
     let mut inst = InstanceInst {
         module: module.clone(),
         types,
-        funcs: Vec::new(),
-        tables: Vec::new(),
-        mems: Vec::new(),
-        globals: Vec::new(),
+        funcs: Vec::with_capacity(n_imported(|d| matches!(d, ImportDesc::Func(_))) + m.funcs.len()),
+        tables: Vec::with_capacity(n_imported(|d| matches!(d, ImportDesc::Table(_))) + m.tables.len()),
+        mems: Vec::with_capacity(n_imported(|d| matches!(d, ImportDesc::Memory(_))) + m.memories.len()),
+        globals: Vec::with_capacity(n_imported(|d| matches!(d, ImportDesc::Global(_))) + m.globals.len()),
         global_ptrs: Vec::new(),
-        elems: Vec::new(),
-        datas: Vec::new(),
-        exports: Vec::new(),
+        elems: Vec::with_capacity(m.elems.len()),
+        datas: Vec::with_capacity(m.datas.len()),
+        exports: Vec::with_capacity(m.exports.len()),
     };
+    store.funcs.reserve(m.funcs.len());
+    store.globals.reserve(m.globals.len());
+    store.elems.reserve(m.elems.len());
+    store.datas.reserve(m.datas.len());
 
     // Imports (spec 4.5.2 "Import subtyping").
     for (imp, ext) in m.imports.iter().zip(imports) {
@@ -150,7 +157,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         inst.elems.push(store.elems.len() as u32 - 1);
     }
     for d in &module.inner.datas {
-        store.datas.push(Arc::clone(d));
+        store.datas.push(d.clone());
         inst.datas.push(store.datas.len() as u32 - 1);
     }
     for e in &m.exports {
@@ -161,7 +168,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             ExportDesc::Memory(i) => Extern::Memory(Memory(map(&inst.mems, i)?)),
             ExportDesc::Global(i) => Extern::Global(Global(map(&inst.globals, i)?)),
         };
-        inst.exports.push((e.name.clone(), ext));
+        inst.exports.push(ext);
     }
 
     // Segment offsets are evaluated before anything is written.
@@ -184,19 +191,19 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         })
         .collect::<Result<_>>()?;
 
-    let elems = inst.elems.clone();
-    let datas = inst.datas.clone();
-    let tables = inst.tables.clone();
-    let mems = inst.mems.clone();
     let start = m.start.and_then(|s| inst.funcs.get(s as usize).copied());
     inst.global_ptrs = inst.globals.iter().map(|&g| GlobalPtr(&mut store.globals[g as usize].value)).collect();
     store.instances.push(Box::new(inst));
     let trap = |c: TrapCode| Error::Trap(Trap::Code(c));
+    // The instance's address maps, read in place.
+    let at = |store: &Store, f: fn(&InstanceInst) -> &Vec<u32>, i: usize, what: &'static str| {
+        f(&store.instances[id as usize]).get(i).copied().ok_or_else(|| Error::validate(what, 0))
+    };
 
     for (i, seg) in m.elems.iter().enumerate() {
-        let ea = elems[i] as usize;
+        let ea = at(store, |x| &x.elems, i, "unknown elem segment")? as usize;
         if let Some((table, off)) = elem_offsets[i] {
-            let ta = *tables.get(table as usize).ok_or_else(|| Error::validate("unknown table", 0))?;
+            let ta = at(store, |x| &x.tables, table as usize, "unknown table")?;
             let items = &store.elems[ea];
             let t = &mut store.tables[ta as usize];
             let r = t.range(off, items.len() as u32).map_err(trap)?;
@@ -208,15 +215,14 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     }
     for (i, off) in data_offsets.iter().enumerate() {
         if let Some(off) = *off {
-            let da = datas[i] as usize;
+            let da = at(store, |x| &x.datas, i, "unknown data segment")? as usize;
             let mem = match &m.datas[i].mode {
                 DataMode::Active { memory, .. } => *memory,
                 DataMode::Passive => 0,
             };
-            let ma = *mems.get(mem as usize).ok_or_else(|| Error::validate("unknown memory", 0))?;
-            let bytes = Arc::clone(&store.datas[da]);
+            let ma = at(store, |x| &x.mems, mem as usize, "unknown memory")?;
+            let bytes = std::mem::take(&mut store.datas[da]);
             store.mems[ma as usize].init(u64::from(off), &bytes, 0, bytes.len() as u64).map_err(trap)?;
-            store.datas[da] = Arc::from(&[][..]);
         }
     }
     if let Some(f) = start {

@@ -8,6 +8,12 @@
 //! no memory: pages are committed (and zeroed by the OS) when first made
 //! accessible.
 //!
+//! Freed reservations are kept for reuse (a few per thread, see
+//! `spare`): mapping and unmapping 4 GiB, and the page tables that come
+//! and go with it, cost several times a whole small instantiation; a
+//! reused reservation only has its pages given back (`MADV_DONTNEED`,
+//! after which they read as zero).
+//!
 //! Where reserving fails (e.g. a small `ulimit -v`), or off Unix, the
 //! reservation is just the initial size: the memory then cannot grow
 //! (`memory.grow` returns -1, which the spec allows), but still never moves.
@@ -22,6 +28,10 @@ pub(crate) struct MemBuf {
     len: usize,
     /// Reserved bytes from `ptr`; `len <= reserved`.
     reserved: usize,
+    /// Bytes from `ptr` mapped readable and writable: `len`, rounded up to
+    /// 64 KiB, or more for a reused reservation. Beyond `len` they are
+    /// zero (never exposed, so never written).
+    committed: usize,
     /// How the reservation is freed.
     #[cfg(not(unix))]
     vec: Vec<u8>,
@@ -42,7 +52,12 @@ impl MemBuf {
     #[cfg(unix)]
     fn reserve(len: usize, reserved: usize) -> Option<MemBuf> {
         if reserved == 0 {
-            return Some(MemBuf { ptr: NonNull::dangling(), len: 0, reserved: 0 });
+            return Some(MemBuf { ptr: NonNull::dangling(), len: 0, reserved: 0, committed: 0 });
+        }
+        if let Some((ptr, committed)) = spare::take(reserved) {
+            let mut buf = MemBuf { ptr, len: 0, reserved, committed };
+            buf.grow(len)?;
+            return Some(buf);
         }
         // SAFETY: an anonymous private mapping at an address of the kernel's
         // choosing: it touches no existing memory.
@@ -59,7 +74,7 @@ impl MemBuf {
         if p == libc::MAP_FAILED {
             return None;
         }
-        let mut buf = MemBuf { ptr: NonNull::new(p.cast())?, len: 0, reserved };
+        let mut buf = MemBuf { ptr: NonNull::new(p.cast())?, len: 0, reserved, committed: 0 };
         buf.grow(len)?;
         Some(buf)
     }
@@ -72,7 +87,7 @@ impl MemBuf {
         vec.try_reserve_exact(reserved).ok()?;
         vec.resize(len, 0);
         let ptr = NonNull::new(vec.as_mut_ptr())?;
-        Some(MemBuf { ptr, len, reserved: vec.capacity(), vec })
+        Some(MemBuf { ptr, len, reserved: vec.capacity(), committed: len, vec })
     }
 
     /// Makes the first `new_len` bytes accessible (new ones are zero).
@@ -90,11 +105,14 @@ impl MemBuf {
             // wasm memories, but keep this correct for any length.
             let page = 65536usize;
             let end = new_len.div_ceil(page).saturating_mul(page).min(self.reserved);
-            // SAFETY: `[ptr, ptr + end)` lies inside our reservation and
-            // `ptr` is page-aligned (from mmap).
-            let rc = unsafe { libc::mprotect(self.ptr.as_ptr().cast(), end, libc::PROT_READ | libc::PROT_WRITE) };
-            if rc != 0 {
-                return None;
+            if end > self.committed {
+                // SAFETY: `[ptr, ptr + end)` lies inside our reservation and
+                // `ptr` is page-aligned (from mmap).
+                let rc = unsafe { libc::mprotect(self.ptr.as_ptr().cast(), end, libc::PROT_READ | libc::PROT_WRITE) };
+                if rc != 0 {
+                    return None;
+                }
+                self.committed = end;
             }
         }
         #[cfg(not(unix))]
@@ -142,11 +160,73 @@ impl DerefMut for MemBuf {
 #[cfg(unix)]
 impl Drop for MemBuf {
     fn drop(&mut self) {
-        if self.reserved > 0 {
+        if self.reserved > 0 && !spare::give(self.ptr, self.reserved, self.committed) {
             // SAFETY: unmaps exactly the reservation made in `reserve`; no
             // borrow of the bytes can outlive `self`.
             unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.reserved) };
         }
+    }
+}
+
+/// Reservations freed on this thread, kept for the next memories.
+#[cfg(unix)]
+mod spare {
+    use std::cell::RefCell;
+    use std::ptr::NonNull;
+
+    /// Most reservations kept per thread.
+    const MAX: usize = 4;
+
+    /// (start, reserved bytes, committed bytes), all pages zero.
+    struct Spare(Vec<(NonNull<u8>, usize, usize)>);
+
+    impl Drop for Spare {
+        fn drop(&mut self) {
+            for &(p, reserved, _) in &self.0 {
+                // SAFETY: a reservation no `MemBuf` owns any more (handed
+                // over by `give`, not taken back).
+                unsafe { libc::munmap(p.as_ptr().cast(), reserved) };
+            }
+        }
+    }
+
+    thread_local! {
+        static SPARE: RefCell<Spare> = const { RefCell::new(Spare(Vec::new())) };
+    }
+
+    /// A kept reservation of exactly `reserved` bytes: its start and
+    /// committed bytes.
+    pub(super) fn take(reserved: usize) -> Option<(NonNull<u8>, usize)> {
+        SPARE
+            .try_with(|s| {
+                let mut s = s.try_borrow_mut().ok()?;
+                let i = s.0.iter().rposition(|e| e.1 == reserved)?;
+                let (p, _, committed) = s.0.swap_remove(i);
+                Some((p, committed))
+            })
+            .ok()
+            .flatten()
+    }
+
+    /// Keeps a reservation that its `MemBuf` is dropping, its pages given
+    /// back to the OS (they then read as zero). False, and nothing kept, if
+    /// it cannot be (the caller unmaps it).
+    pub(super) fn give(p: NonNull<u8>, reserved: usize, committed: usize) -> bool {
+        SPARE
+            .try_with(|s| {
+                let Ok(mut s) = s.try_borrow_mut() else { return false };
+                if s.0.len() >= MAX {
+                    return false;
+                }
+                // SAFETY: `[p, p + committed)` is mapped and owned by the
+                // dropping `MemBuf`; nothing refers to its bytes any more.
+                if committed > 0 && unsafe { libc::madvise(p.as_ptr().cast(), committed, libc::MADV_DONTNEED) } != 0 {
+                    return false;
+                }
+                s.0.push((p, reserved, committed));
+                true
+            })
+            .unwrap_or(false)
     }
 }
 
@@ -191,6 +271,22 @@ mod tests {
         assert!(m.is_empty());
         assert!(m.grow(PAGE).is_none());
         assert!(m.grow(0).is_some());
+    }
+
+    #[test]
+    fn a_freed_reservation_is_reused_zeroed() {
+        let mut m = MemBuf::new(2 * PAGE, 1 << 32).unwrap();
+        m[..].fill(0xab);
+        let p = m.as_ptr();
+        drop(m);
+        // Kept by this thread, reused at the same address, all zero.
+        let mut m = MemBuf::new(PAGE, 1 << 32).unwrap();
+        assert_eq!(m.as_ptr(), p);
+        assert_eq!(m.len(), PAGE);
+        assert!(m.iter().all(|&b| b == 0));
+        // Growing into what was committed before also gives zeros.
+        m.grow(3 * PAGE).unwrap();
+        assert!(m.iter().all(|&b| b == 0));
     }
 
     #[test]

@@ -88,7 +88,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use super::store::{Module, ModuleInner};
+use super::store::{Data, Module, ModuleInner};
 use crate::compile::ops::{Dst, Field, Form, MemForm, Misc, Opcode, HW, OPCODES};
 use crate::compile::translate::{Translator, FRAME_HEADER};
 use crate::compile::{Code, Index, Info, Source, CODE_HEADER};
@@ -509,7 +509,7 @@ fn target(pc: usize, off: u32, n: usize) -> Option<u32> {
 /// translates lazily: deserialize itself costs a checksum and the
 /// module-level parts. The blob stays in memory, in place of the bodies.
 pub(crate) struct Portable {
-    blob: Arc<[u8]>,
+    blob: syntax::Bytes,
     /// Each function's code: byte position in `blob` and words.
     funcs: Vec<(usize, usize)>,
 }
@@ -1036,16 +1036,16 @@ fn read(blob: &[u8]) -> Result<Module> {
     let has_count = r.flag()?;
     let count = r.u32()?;
     m.data_count = has_count.then_some(count);
-    let mut datas = Vec::new();
     m.datas = r.vec(5, |r| {
-        let init = r.bytes()?;
+        // The contents stay in the blob, which the module keeps.
+        let n = r.bytes()?.len();
+        let init = HEADER + r.pos - n..HEADER + r.pos;
         let mode = match r.u8()? {
             0 => DataMode::Passive,
             1 => DataMode::Active { memory: r.u32()?, offset: r.expr()? },
             _ => return r.bad(),
         };
-        datas.push(Arc::<[u8]>::from(init));
-        Ok(DataSegment { init: init.to_vec(), mode })
+        Ok(DataSegment { init, mode })
     })?;
     m.customs = r.vec(8, |r| Ok(CustomSection { name: r.string()?, data: r.bytes()?.to_vec(), offset: 0 }))?;
     crate::validate::validate_without_bodies(&m)?;
@@ -1063,7 +1063,9 @@ fn read(blob: &[u8]) -> Result<Module> {
     if r.pos != payload.len() {
         return r.bad();
     }
-    let code = Arc::new(Code::from_portable(&m, Portable { blob: blob.into(), funcs }));
+    m.bytes = syntax::Bytes::from(blob.to_vec());
+    let datas = m.datas.iter().map(|d| Data::new(m.bytes.clone(), d.init.clone())).collect();
+    let code = Arc::new(Code::from_portable(&m, Portable { blob: m.bytes.clone(), funcs }));
     Ok(Module { inner: Arc::new(ModuleInner { syntax: m, code, datas }) })
 }
 

@@ -57,7 +57,28 @@ pub(crate) struct ModuleInner {
     /// The translated function bodies, shared by all instances.
     pub(crate) code: Arc<Code>,
     /// Data segment contents, shared by all instances.
-    pub(crate) datas: Vec<Arc<[u8]>>,
+    pub(crate) datas: Vec<Data>,
+}
+
+/// A data segment's contents: a range of the module's bytes, which all
+/// instances share (no copy).
+#[derive(Clone, Default)]
+pub(crate) struct Data {
+    bytes: syntax::Bytes,
+    range: std::ops::Range<usize>,
+}
+
+impl Data {
+    pub(crate) fn new(bytes: syntax::Bytes, range: std::ops::Range<usize>) -> Data {
+        Data { bytes, range }
+    }
+}
+
+impl std::ops::Deref for Data {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.bytes.range(self.range.clone())
+    }
 }
 
 impl Module {
@@ -67,7 +88,17 @@ impl Module {
     /// [`Error::Decode`] for a malformed binary, [`Error::Validate`] for an
     /// invalid module.
     pub fn new(bytes: &[u8]) -> Result<Module> {
-        let syntax = crate::binary::decode(bytes)?;
+        Module::from_vec(bytes.to_vec())
+    }
+
+    /// [`Module::new`] of bytes the module keeps (function bodies and data
+    /// segments are read from them), without copying them.
+    ///
+    /// # Errors
+    /// As [`Module::new`].
+    pub fn from_vec(bytes: Vec<u8>) -> Result<Module> {
+        // The validator decodes the bodies' instructions (once).
+        let syntax = crate::binary::decode_lazy(bytes.into())?;
         crate::validate::validate(&syntax)?;
         Module::from_syntax(syntax)
     }
@@ -80,7 +111,7 @@ impl Module {
     /// None today; kept for checks that may come.
     pub fn from_syntax(syntax: syntax::Module) -> Result<Module> {
         let code = Arc::new(Code::new(&syntax));
-        let datas = syntax.datas.iter().map(|d| Arc::from(&d.init[..])).collect();
+        let datas = syntax.datas.iter().map(|d| Data { bytes: syntax.bytes.clone(), range: d.init.clone() }).collect();
         Ok(Module { inner: Arc::new(ModuleInner { syntax, code, datas }) })
     }
 
@@ -92,6 +123,11 @@ impl Module {
     /// of the engine (65535 frame slots).
     pub fn translate_all(&self) -> Result<()> {
         self.inner.code.translate_all(&self.inner.syntax)
+    }
+
+    /// Functions translated so far, and their words (16-bit) of code.
+    pub fn code_stats(&self) -> (usize, usize) {
+        self.inner.code.translated()
     }
 
     /// The decoded module.
@@ -182,7 +218,7 @@ unsafe impl Send for GlobalPtr {}
 
 /// A module instance: index spaces mapped to store addresses.
 pub(crate) struct InstanceInst {
-    #[allow(dead_code)] // keeps the module (names, code) alive with the instance
+    /// The module: its code, and the names of the exports.
     pub(crate) module: Module,
     /// Interned type id of each of the module's types (for call_indirect).
     pub(crate) types: Vec<u32>,
@@ -194,7 +230,9 @@ pub(crate) struct InstanceInst {
     pub(crate) global_ptrs: Vec<GlobalPtr>,
     pub(crate) elems: Vec<u32>,
     pub(crate) datas: Vec<u32>,
-    pub(crate) exports: Vec<(String, Extern)>,
+    /// What each export of the module refers to (the names are the
+    /// module's: not copied per instance).
+    pub(crate) exports: Vec<Extern>,
 }
 
 /// Owns all runtime entities (spec 4.2.3).
@@ -211,7 +249,7 @@ pub struct Store {
     /// Element segment instances (emptied by `elem.drop`).
     pub(crate) elems: Vec<Vec<u64>>,
     /// Data segment instances (emptied by `data.drop`).
-    pub(crate) datas: Vec<Arc<[u8]>>,
+    pub(crate) datas: Vec<Data>,
     /// Boxed: the engine keeps a pointer to the running instance.
     pub(crate) instances: Vec<Box<InstanceInst>>,
     /// The value stack: frames of all active wasm calls.
@@ -316,12 +354,15 @@ impl Store {
     /// The export `name` of an instance.
     pub fn export(&self, instance: Instance, name: &str) -> Option<Extern> {
         let inst = self.instances.get(instance.0 as usize)?;
-        inst.exports.iter().find(|(n, _)| n == name).map(|(_, e)| *e)
+        let names = inst.module.inner.syntax.exports.iter().map(|e| &e.name);
+        names.zip(&inst.exports).find(|(n, _)| *n == name).map(|(_, e)| *e)
     }
 
     /// All exports of an instance, in the module's order.
     pub fn exports(&self, instance: Instance) -> Vec<(String, Extern)> {
-        self.instances.get(instance.0 as usize).map(|i| i.exports.clone()).unwrap_or_default()
+        let Some(inst) = self.instances.get(instance.0 as usize) else { return Vec::new() };
+        let names = inst.module.inner.syntax.exports.iter().map(|e| e.name.clone());
+        names.zip(inst.exports.iter().copied()).collect()
     }
 
     /// The type of an external value.

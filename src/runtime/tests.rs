@@ -742,3 +742,32 @@ fn consecutive_moves_merge() {
     assert_eq!(call(&mut s, i, "args", &[I32(10), I32(3)]).unwrap(), vec![I32(-7)]);
     assert_eq!(call(&mut s, i, "consts", &[]).unwrap(), vec![I32(4)]);
 }
+
+/// A function of 50,000 `i32` locals that pushes `k` constants, calls a
+/// function without arguments at that height, and drops them.
+fn big_frame_module(k: usize) -> Vec<u8> {
+    let locals = "i32 ".repeat(50_000);
+    let body = format!("{}call $nop {}", "i32.const 7 ".repeat(k), "drop ".repeat(k));
+    wat::parse_str(format!(
+        "(module (func $nop) (func (export \"big\") (result i32) (local {locals}) {body} local.get 49999))"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn frame_limit_is_checked_when_the_module_is_made() {
+    // 50,000 locals + 2 header slots + 15,532 operands + 1 for the call's
+    // frame start = 65,535 slots: the most there may be.
+    let ok = Module::new(&big_frame_module(15_532)).unwrap();
+    ok.translate_all().unwrap();
+    let mut store = Store::new();
+    let i = store.instantiate(&ok, &[]).unwrap();
+    assert_eq!(call(&mut store, i, "big", &[]).unwrap(), [I32(0)]);
+
+    // One operand more: rejected by `Module::new`, not at the first call.
+    match Module::new(&big_frame_module(15_533)) {
+        Err(Error::Validate { message, .. }) => assert!(message.starts_with("function too large"), "{message}"),
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("a function of 65,536 frame slots was accepted"),
+    }
+}

@@ -1,12 +1,49 @@
 //! Modules (spec 2.5).
 
+use std::ops::Range;
+use std::sync::Arc;
+
 use super::instr::Instr;
 use super::types::*;
+
+/// The bytes of a binary module, kept once and shared: decoded function
+/// bodies and data segments are ranges of them, so decoding copies neither.
+#[derive(Clone, Default)]
+pub struct Bytes(Arc<Vec<u8>>);
+
+impl Bytes {
+    /// The bytes in `range`, or none if it is out of bounds.
+    pub fn range(&self, range: Range<usize>) -> &[u8] {
+        self.0.get(range).unwrap_or_default()
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(v: Vec<u8>) -> Bytes {
+        Bytes(Arc::new(v))
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bytes({} bytes)", self.0.len())
+    }
+}
 
 /// A decoded module. Function index space = imported functions, then
 /// `funcs`; likewise for tables, memories and globals.
 #[derive(Clone, Debug, Default)]
 pub struct Module {
+    /// The binary the module was decoded from (empty for modules built in
+    /// code): function bodies and data segments refer into it.
+    pub bytes: Bytes,
     pub types: Vec<FuncType>,
     pub imports: Vec<Import>,
     /// Type index of each function defined in the module (function section).
@@ -138,8 +175,16 @@ pub enum ElemMode {
 /// A data segment (spec 2.5.8).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DataSegment {
-    pub init: Vec<u8>,
+    /// Where the contents lie in [`Module::bytes`].
+    pub init: Range<usize>,
     pub mode: DataMode,
+}
+
+impl DataSegment {
+    /// The segment's contents; `module` is the module it belongs to.
+    pub fn bytes<'a>(&self, module: &'a Module) -> &'a [u8] {
+        module.bytes.range(self.init.clone())
+    }
 }
 
 /// When a data segment is applied.
@@ -150,14 +195,23 @@ pub enum DataMode {
 }
 
 /// A function body: declared locals (excluding parameters) and code.
+///
+/// A decoded body keeps its instructions as bytes (`code`, a range of
+/// [`Module::bytes`]): a `Vec<Instr>` per function would take ten times the
+/// code section's size. They are decoded as they are read, by
+/// [`FuncBody::instrs`]. Bodies built in code (tests) give `body` instead.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct FuncBody {
     /// Run-length encoded local declarations, as in the binary format.
     pub locals: Vec<(u32, ValType)>,
-    /// The instructions, including the final `End`.
+    /// Instructions given as such, including the final `End`; empty for a
+    /// decoded body.
     pub body: Vec<Instr>,
     /// Byte offset in the module of each instruction in `body`.
     pub offsets: Vec<u32>,
+    /// Where the instructions of a decoded body lie in [`Module::bytes`]
+    /// (from the first instruction to the end of the body).
+    pub code: Range<usize>,
     /// Byte offset of the body (its size field) in the module.
     pub offset: usize,
 }
@@ -165,10 +219,37 @@ pub struct FuncBody {
 impl FuncBody {
     /// The body's instructions with their byte offsets in the module, in
     /// order (the final `end` included). `module` is the module the body
-    /// belongs to. This is how the translator reads a body.
-    pub fn instrs<'a>(&'a self, _module: &'a Module) -> impl Iterator<Item = crate::error::Result<(usize, Instr)>> + 'a {
-        let at = |k: usize| self.offsets.get(k).map_or(self.offset, |&o| o as usize);
-        self.body.iter().enumerate().map(move |(k, i)| Ok((at(k), i.clone())))
+    /// belongs to. This is how the validator and the translator read a
+    /// body; a malformed body yields a decode error and nothing after it.
+    pub fn instrs<'a>(&'a self, module: &'a Module) -> impl Iterator<Item = crate::error::Result<(usize, Instr)>> + 'a {
+        if self.body.is_empty() {
+            Instrs::Decoded(crate::binary::BodyReader::new(&module.bytes, self))
+        } else {
+            Instrs::Given { body: self, k: 0 }
+        }
+    }
+}
+
+/// The iterator of [`FuncBody::instrs`].
+enum Instrs<'a> {
+    Given { body: &'a FuncBody, k: usize },
+    Decoded(crate::binary::BodyReader<'a>),
+}
+
+impl Iterator for Instrs<'_> {
+    type Item = crate::error::Result<(usize, Instr)>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Instrs::Decoded(r) => r.next(),
+            Instrs::Given { body, k } => {
+                let i = body.body.get(*k)?.clone();
+                let at = body.offsets.get(*k).map_or(body.offset, |&o| o as usize);
+                *k += 1;
+                Some(Ok((at, i)))
+            }
+        }
     }
 }
 

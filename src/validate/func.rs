@@ -10,8 +10,9 @@
 //! allocates only when a body is deeper or wider than all before it.
 
 use super::{check_val_type, err, ModuleCtx};
+use crate::compile::translate::FRAME_HEADER;
 use crate::error::Result;
-use crate::syntax::{BlockType, FuncBody, Instr, RefType, ValType};
+use crate::syntax::{BlockType, Instr, RefType, ValType};
 
 /// An operand type; `None` is `Unknown` (matches anything).
 type OpType = Option<ValType>;
@@ -45,9 +46,24 @@ pub struct FuncValidator {
     /// Locals (parameters first) run-length encoded as (end index, type):
     /// a body may declare 2^32 locals in a few bytes, so never expand them.
     locals: Vec<(u64, ValType)>,
+    /// The types of the first [`DENSE_LOCALS`] locals, one per local: the
+    /// common lookups, without a search.
+    dense: Vec<ValType>,
     /// Scratch for `br_table`: (address of label types, label).
     seen: Vec<(usize, u32)>,
+    /// Largest operand stack height of the body.
+    max_height: usize,
+    /// Set once a body uses `memory.init` or `data.drop`, which need the
+    /// data count section (a decode error the caller reports).
+    pub uses_data_index: bool,
 }
+
+/// Most slots of a frame of the engine: slots are 16-bit indices.
+pub const MAX_FRAME: u64 = u16::MAX as u64;
+
+/// How many locals are looked up directly (expanding more would let a few
+/// bytes of declarations cost much time).
+const DENSE_LOCALS: usize = 256;
 
 /// Most operands a function may keep on its stack (an implementation limit).
 pub const MAX_OPERANDS: usize = 1 << 20;
@@ -98,6 +114,7 @@ impl FuncValidator {
         self.vals.clear();
         self.ctrls.clear();
         self.locals.clear();
+        self.max_height = 0;
         let mut n: u64 = 0;
         for &t in fty.params.iter() {
             n += 1;
@@ -113,30 +130,47 @@ impl FuncValidator {
         if n > super::MAX_LOCALS {
             return err("too many locals (implementation limit)", body.offset);
         }
+        self.dense.clear();
+        for &(end, t) in &self.locals {
+            let end = (end as usize).min(DENSE_LOCALS);
+            self.dense.resize(end, t);
+        }
         self.ctrls.push(Frame {
             kind: FrameKind::Func,
             ty: BlockType::Func(type_index),
             height: 0,
             unreachable: false,
         });
-        for (i, instr) in body.body.iter().enumerate() {
-            let at = offset_of(body, i);
+        let mut last = body.offset;
+        for item in body.instrs(m) {
+            let (at, instr) = item?;
+            last = at;
             if self.ctrls.is_empty() {
                 return err("operators remaining after end of function", at);
             }
-            self.instr(ctx, instr, at)?;
+            self.instr(ctx, &instr, at)?;
         }
         if !self.ctrls.is_empty() {
-            let at = body.offsets.last().map_or(body.offset, |&o| o as usize);
-            return err("unexpected end of function: missing end", at);
+            return err("unexpected end of function: missing end", last);
+        }
+        // The engine's frame (see `crate::compile`): parameters, header,
+        // declared locals, then one slot per operand; one more where a call
+        // without arguments starts the callee's frame at the top. Checked
+        // here so that a valid module never fails at its first call.
+        // (`n` counts parameters and declared locals.)
+        let frame = n + FRAME_HEADER as u64 + self.max_height as u64 + 1;
+        if frame > MAX_FRAME {
+            return err(format!("function too large ({frame} frame slots, at most {MAX_FRAME}; implementation limit)"), body.offset);
         }
         Ok(())
     }
 
     // ---- The appendix algorithm -------------------------------------------
 
+    #[inline]
     fn push_val(&mut self, t: OpType) {
         self.vals.push(t);
+        self.max_height = self.max_height.max(self.vals.len());
     }
 
     fn pop_val(&mut self, at: usize) -> Result<OpType> {
@@ -179,6 +213,7 @@ impl FuncValidator {
             return err("operand stack too deep (implementation limit)", at);
         }
         self.vals.extend(types.iter().map(|&t| Some(t)));
+        self.max_height = self.max_height.max(self.vals.len());
         Ok(())
     }
 
@@ -254,7 +289,11 @@ impl FuncValidator {
         }
     }
 
+    #[inline]
     fn local(&self, l: u32, at: usize) -> Result<ValType> {
+        if let Some(&t) = self.dense.get(l as usize) {
+            return Ok(t);
+        }
         let i = self.locals.partition_point(|&(end, _)| end <= u64::from(l));
         match self.locals.get(i) {
             Some(&(_, t)) => Ok(t),
@@ -522,11 +561,13 @@ impl FuncValidator {
                 self.pop_i32x3(at)?;
             }
             Instr::MemoryInit { data, memory } => {
+                self.uses_data_index = true;
                 ctx.memory(*memory, at)?;
                 ctx.data(*data, at)?;
                 self.pop_i32x3(at)?;
             }
             Instr::DataDrop(d) => {
+                self.uses_data_index = true;
                 ctx.data(*d, at)?;
             }
 
@@ -545,10 +586,6 @@ impl FuncValidator {
     }
 }
 
-/// Byte offset of instruction `i` of `body`, for error messages.
-fn offset_of(body: &FuncBody, i: usize) -> usize {
-    body.offsets.get(i).map_or(body.offset, |&o| o as usize)
-}
 
 /// Types on the stack at the start of a frame (its parameters). The function
 /// frame starts empty: its parameters are locals.

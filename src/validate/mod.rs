@@ -288,13 +288,24 @@ impl<'m> ModuleCtx<'m> {
     }
 }
 
-/// Validates a decoded module.
+/// Validates a decoded module, decoding the instructions of its function
+/// bodies as it reads them.
 ///
 /// # Errors
 /// [`Error::Validate`] with the spec suite's wording
-/// (e.g. "type mismatch", "unknown local") and the byte offset.
+/// (e.g. "type mismatch", "unknown local") and the byte offset; or
+/// [`Error::Decode`] for malformed instructions (or a missing data count
+/// section), which the reference reports before any validation error, so
+/// a validation error is returned only once all bodies are known to be
+/// well-formed.
 pub fn validate(module: &Module) -> Result<()> {
-    validate_parts(module, true)
+    match validate_parts(module, true) {
+        Err(e @ Error::Validate { .. }) => {
+            crate::binary::check_code(module)?;
+            Err(e)
+        }
+        other => other,
+    }
 }
 
 /// Validates everything but the function bodies: for a module whose code
@@ -372,6 +383,9 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<()> {
         let mut fv = FuncValidator::new();
         for i in 0..module.codes.len() {
             validate_func(&ctx, i, &mut fv)?;
+        }
+        if fv.uses_data_index && module.data_count.is_none() {
+            return Err(crate::binary::data_count_required(module));
         }
     }
 

@@ -18,7 +18,7 @@ fn func_module(params: &[ValType], results: &[ValType], locals: &[(u32, ValType)
 fn add_body(m: &mut Module, locals: &[(u32, ValType)], mut body: Vec<Instr>) {
     body.push(Instr::End);
     let offsets = (0..body.len() as u32).map(|i| 100 + i * 10).collect();
-    m.codes.push(FuncBody { locals: locals.to_vec(), body, offsets, offset: 90 });
+    m.codes.push(FuncBody { locals: locals.to_vec(), body, offsets, code: 0..0, offset: 90 });
 }
 
 fn msg(m: &Module) -> String {
@@ -268,7 +268,7 @@ fn bulk_memory_and_data() {
         vec![Instr::I32Const(0), Instr::I32Const(0), Instr::I32Const(0), Instr::MemoryInit { data: 1, memory: 0 }];
     let mut m = func_module(&[], &[], &[], body);
     m.memories.push(mem(1, None));
-    m.datas.push(DataSegment { init: vec![], mode: DataMode::Passive });
+    m.datas.push(DataSegment { init: 0..0, mode: DataMode::Passive });
     m.data_count = Some(1);
     assert_invalid(&m, "unknown data segment 1");
     m.codes[0].body[3] = Instr::MemoryInit { data: 0, memory: 0 };
