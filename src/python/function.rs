@@ -200,13 +200,17 @@ fn host_call(
         None => return Err(Trap::host("host function was cleared by the garbage collector")),
     };
     let mut run = || -> PyResult<()> {
-        let store_py = store.clone().unbind();
-        let ret = match params.len() {
-            0 => callable.bind(py).call0()?,
-            _ => {
-                let args = params.iter().map(|v| from_value(py, *v, &store_py)).collect::<PyResult<Vec<_>>>()?;
-                callable.bind(py).call1(PyTuple::new(py, args)?)?
-            }
+        let arg = |v: &Value| from_value(py, *v, store.as_unbound());
+        let f = callable.bind(py);
+        // Up to four arguments go by vectorcall from the stack (pyo3's
+        // tuple calls), with no argument tuple built.
+        let ret = match params {
+            [] => f.call0()?,
+            [a] => f.call1((arg(a)?,))?,
+            [a, b] => f.call1((arg(a)?, arg(b)?))?,
+            [a, b, c] => f.call1((arg(a)?, arg(b)?, arg(c)?))?,
+            [a, b, c, d] => f.call1((arg(a)?, arg(b)?, arg(c)?, arg(d)?))?,
+            _ => f.call1(PyTuple::new(py, params.iter().map(arg).collect::<PyResult<Vec<_>>>()?)?)?,
         };
         host_results(py, &ret, results, store.get())
     };
@@ -257,7 +261,7 @@ impl Function {
             )));
         }
         let store = self.store.get();
-        // Up to 8 arguments without allocating.
+        // Up to 8 arguments and results without allocating.
         let mut small = [Value::I32(0); 8];
         let mut big = Vec::new();
         let values: &mut [Value] = if n <= 8 {
@@ -266,9 +270,7 @@ impl Function {
             big.resize(n, Value::I32(0));
             &mut big
         };
-        for (i, (slot, ty)) in values.iter_mut().zip(self.params.iter()).enumerate() {
-            // SAFETY of the index: `i < n == args.len()`.
-            let arg = args.get_item(i)?;
+        for (i, ((slot, ty), arg)) in values.iter_mut().zip(self.params.iter()).zip(args.iter_borrowed()).enumerate() {
             *slot = to_value(&arg, *ty, store).map_err(|e| {
                 let msg = format!("argument {i}: {}", e.value(py));
                 if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) {
@@ -280,10 +282,19 @@ impl Function {
                 }
             })?;
         }
-        let results = store.cell.enter(py, |s| s.call(self.func, values))?.map_err(to_py_err)?;
-        match results.len() {
-            0 => Ok(py.None()),
-            1 => from_value(py, results[0], &self.store),
+        let nr = self.results.len();
+        let mut small_results = [Value::I32(0); 8];
+        let mut big_results = Vec::new();
+        let results: &mut [Value] = if nr <= 8 {
+            &mut small_results[..nr]
+        } else {
+            big_results.resize(nr, Value::I32(0));
+            &mut big_results
+        };
+        store.cell.enter(py, |s| s.call_into(self.func, values, results))?.map_err(to_py_err)?;
+        match results {
+            [] => Ok(py.None()),
+            [r] => from_value(py, *r, &self.store),
             _ => {
                 let items = results.iter().map(|v| from_value(py, *v, &self.store)).collect::<PyResult<Vec<_>>>()?;
                 Ok(PyTuple::new(py, items)?.into_any().unbind())
