@@ -124,6 +124,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<instance::ExportsIterator>()?;
     m.add_class::<instance::ImportObject>()?;
     m.add_class::<function::Function>()?;
+    function::enable_vectorcall(py)?;
     m.add_class::<global::Global>()?;
     m.add_class::<table::Table>()?;
     m.add_class::<memory::Memory>()?;
