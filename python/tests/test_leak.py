@@ -51,4 +51,6 @@ def test_no_leak_over_10000_rounds():
         one_round(wasm)
     gc.collect()
     grown = rss_bytes() - before
-    assert grown < 20 * 2**20, f"RSS grew by {grown / 2**20:.1f} MB"
+    # Measured: about 0.2 MB (allocator noise). Any object leaked per round
+    # keeps its store alive, kilobytes each: tens of MB here.
+    assert grown < 5 * 2**20, f"RSS grew by {grown / 2**20:.1f} MB"

@@ -18,7 +18,6 @@ use crate::compile::{FuncCode, CODE_HEADER};
 use crate::error::{Trap, TrapCode};
 use crate::runtime::table::range as table_range;
 use crate::runtime::{Caller, FuncKind, GlobalPtr, Instance, InstanceInst, Store, Value};
-use crate::syntax::ValType;
 
 /// The engine's state beyond the registers, one per entry from the host.
 pub(crate) struct Cx {
@@ -258,7 +257,9 @@ pub(crate) unsafe fn call_host(cx: *mut Cx, fa: u32, args: Fp) -> bool {
     for (r, t) in results.iter_mut().zip(ty.results.iter()) {
         *r = Value::default_for(*t);
     }
-    let result_types: Box<[ValType]> = ty.results.clone();
+    // The type by id: the host function may intern new types (its store
+    // grows), but ids stay valid and this needs no copy.
+    let ty_id = fi.ty;
     // A nested run starts above the arguments and results.
     let stack_top = store.stack_top;
     // SAFETY: `args` lies in the value stack.
@@ -279,7 +280,7 @@ pub(crate) unsafe fn call_host(cx: *mut Cx, fa: u32, args: Fp) -> bool {
         cx.trap = Some(t);
         return false;
     }
-    if results.iter().zip(result_types.iter()).any(|(v, t)| v.ty() != *t) {
+    if results.iter().zip(store.types[ty_id as usize].results.iter()).any(|(v, t)| v.ty() != *t) {
         cx.trap = Some(Trap::host("host function returned a value of the wrong type"));
         return false;
     }

@@ -1,7 +1,5 @@
 //! `Instance`, `Exports`, `ExportsIterator` and `ImportObject`.
 
-use std::collections::HashMap;
-
 use pyo3::exceptions::{PyAttributeError, PyKeyError, PyLookupError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -41,6 +39,8 @@ use crate::Extern;
 #[pyclass(module = "wasmint", frozen)]
 pub struct Instance {
     module: Py<Module>,
+    /// The exports, an `Exports` object.
+    #[pyo3(get)]
     exports: Py<Exports>,
 }
 
@@ -122,19 +122,16 @@ impl Instance {
         let inst = store.cell.enter(py, |s| s.instantiate(&m.inner, &externs))?.map_err(to_py_err)?;
         let list = store.cell.with(py, |s| s.exports(inst))?;
         let mut items = Vec::with_capacity(list.len());
-        let mut index = HashMap::with_capacity(list.len());
+        let by_name = PyDict::new(py);
         for (name, ext) in list {
-            index.insert(name.clone(), items.len());
-            items.push((PyString::new(py, &name).unbind(), export_object(py, store_py, ext)?));
+            // Interned: attribute names are, so lookups compare pointers.
+            let name = PyString::intern(py, &name);
+            let obj = export_object(py, store_py, ext)?;
+            by_name.set_item(&name, &obj)?;
+            items.push((name.unbind(), obj));
         }
-        let exports = Py::new(py, Exports { items, index })?;
+        let exports = Py::new(py, Exports { items, by_name: by_name.unbind() })?;
         Ok(Instance { module: module.clone().unbind(), exports })
-    }
-
-    /// The exports, an `Exports` object.
-    #[getter]
-    fn exports(&self, py: Python<'_>) -> Py<Exports> {
-        self.exports.clone_ref(py)
     }
 
     /// The module this is an instance of.
@@ -170,13 +167,16 @@ impl Instance {
 /// LookupError: the instance has no export named `nope`
 #[pyclass(module = "wasmint", frozen)]
 pub struct Exports {
+    /// In the module's order.
     items: Vec<(Py<PyString>, Py<PyAny>)>,
-    index: HashMap<String, usize>,
+    /// The same objects by name: a dict, whose lookups use the str's cached
+    /// hash (attribute access is the hot path of `exports.f(...)`).
+    by_name: Py<PyDict>,
 }
 
 impl Exports {
-    fn get(&self, py: Python<'_>, name: &str) -> Option<Py<PyAny>> {
-        self.index.get(name).map(|&i| self.items[i].1.clone_ref(py))
+    fn get<'py>(&self, name: &Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.by_name.bind(name.py()).get_item(name)
     }
 }
 
@@ -184,10 +184,10 @@ impl Exports {
 impl Exports {
     fn __getattribute__(slf: &Bound<'_, Self>, name: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
         let py = slf.py();
-        let key = name.to_cow()?;
-        if let Some(v) = slf.get().get(py, &key) {
-            return Ok(v);
+        if let Some(v) = slf.get().get(name)? {
+            return Ok(v.unbind());
         }
+        let key = name.to_cow()?;
         // Not an export: the ordinary attributes (`__class__`, ...).
         // SAFETY: both pointers are valid objects; the result is a new
         // reference or null with an exception set.
@@ -202,12 +202,12 @@ impl Exports {
         Err(PyLookupError::new_err(format!("the instance has no export named `{key}`")))
     }
 
-    fn __getitem__(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
-        self.get(py, name).ok_or_else(|| PyLookupError::new_err(format!("the instance has no export named `{name}`")))
+    fn __getitem__<'py>(&self, name: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyAny>> {
+        self.get(name)?.ok_or_else(|| PyLookupError::new_err(format!("the instance has no export named `{name}`")))
     }
 
-    fn __contains__(&self, name: &str) -> bool {
-        self.index.contains_key(name)
+    fn __contains__(&self, name: &Bound<'_, PyString>) -> PyResult<bool> {
+        Ok(self.get(name)?.is_some())
     }
 
     fn __len__(&self) -> usize {
@@ -231,7 +231,7 @@ impl Exports {
         for (_, v) in &self.items {
             visit.call(v)?;
         }
-        Ok(())
+        visit.call(&self.by_name)
     }
 }
 
