@@ -265,18 +265,14 @@ impl<'a> Reader<'a> {
     pub fn val_type(&mut self) -> Result<ValType> {
         let start = self.pos;
         let b = self.u8()?;
-        Ok(match b {
-            0x7f => ValType::I32,
-            0x7e => ValType::I64,
-            0x7d => ValType::F32,
-            0x7c => ValType::F64,
-            0x7b => ValType::V128,
-            0x70 => ValType::FuncRef,
-            0x6f => ValType::ExternRef,
+        if let Some(t) = ValType::from_byte(b) {
+            return Ok(t);
+        }
+        Err(match b {
             // A continuation bit: a 7-bit signed LEB that is too long.
-            0x80.. => return Err(self.error_at(self.pos, "integer representation too long")),
-            0x71..=0x7a => return Err(self.error_at(start, "malformed vector type")),
-            _ => return Err(self.error_at(start, "malformed reference type")),
+            0x80.. => self.error_at(self.pos, "integer representation too long"),
+            0x71..=0x7a => self.error_at(start, "malformed vector type"),
+            _ => self.error_at(start, "malformed reference type"),
         })
     }
 

@@ -187,14 +187,8 @@ impl Function {
         }
         let store = self.store.get();
         // Up to 8 arguments and results without allocating.
-        let mut small = [Value::I32(0); 8];
-        let mut big = Vec::new();
-        let values: &mut [Value] = if n <= 8 {
-            &mut small[..n]
-        } else {
-            big.resize(n, Value::I32(0));
-            &mut big
-        };
+        let mut args_buf = Values::new();
+        let values = args_buf.get(n);
         for (i, ((slot, ty), arg)) in values.iter_mut().zip(self.params.iter()).zip(args).enumerate() {
             *slot = to_value(&arg, *ty, store).map_err(|e| {
                 let msg = format!("argument {i}: {}", e.value(py));
@@ -208,14 +202,8 @@ impl Function {
             })?;
         }
         let nr = self.results.len();
-        let mut small_results = [Value::I32(0); 8];
-        let mut big_results = Vec::new();
-        let results: &mut [Value] = if nr <= 8 {
-            &mut small_results[..nr]
-        } else {
-            big_results.resize(nr, Value::I32(0));
-            &mut big_results
-        };
+        let mut results_buf = Values::new();
+        let results = results_buf.get(nr);
         store.cell.enter(py, |s| s.call_into(self.func, values, results))?.map_err(to_py_err)?;
         match results {
             [] => Ok(py.None()),
@@ -224,6 +212,29 @@ impl Function {
                 let items = results.iter().map(|v| from_value(py, *v, &self.store)).collect::<PyResult<Vec<_>>>()?;
                 Ok(PyTuple::new(py, items)?.into_any().unbind())
             }
+        }
+    }
+}
+
+/// Up to 8 values on the native stack, more on the heap: a call's
+/// arguments or results without an allocation in the common case.
+struct Values {
+    small: [Value; 8],
+    big: Vec<Value>,
+}
+
+impl Values {
+    fn new() -> Values {
+        Values { small: [Value::I32(0); 8], big: Vec::new() }
+    }
+
+    /// `n` values.
+    fn get(&mut self, n: usize) -> &mut [Value] {
+        if n <= self.small.len() {
+            &mut self.small[..n]
+        } else {
+            self.big.resize(n, Value::I32(0));
+            &mut self.big
         }
     }
 }

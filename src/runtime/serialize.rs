@@ -578,15 +578,7 @@ impl W {
         Ok(())
     }
     fn val(&mut self, t: ValType) {
-        self.u8(match t {
-            ValType::I32 => 0x7f,
-            ValType::I64 => 0x7e,
-            ValType::F32 => 0x7d,
-            ValType::F64 => 0x7c,
-            ValType::V128 => 0x7b,
-            ValType::FuncRef => 0x70,
-            ValType::ExternRef => 0x6f,
-        });
+        self.u8(t.byte());
     }
     fn limits(&mut self, l: Limits) {
         self.u32(l.min);
@@ -703,16 +695,8 @@ impl<'a> R<'a> {
         std::str::from_utf8(b).map(str::to_owned).or_else(|_| self.bad())
     }
     fn val(&mut self) -> Result<ValType> {
-        Ok(match self.u8()? {
-            0x7f => ValType::I32,
-            0x7e => ValType::I64,
-            0x7d => ValType::F32,
-            0x7c => ValType::F64,
-            0x7b => ValType::V128,
-            0x70 => ValType::FuncRef,
-            0x6f => ValType::ExternRef,
-            _ => return self.bad(),
-        })
+        let b = self.u8()?;
+        ValType::from_byte(b).map_or_else(|| self.bad(), Ok)
     }
     fn ref_type(&mut self) -> Result<RefType> {
         match self.val()? {

@@ -15,6 +15,33 @@ pub enum ValType {
 }
 
 impl ValType {
+    /// The byte that encodes this type in the binary format (spec 5.3).
+    pub fn byte(self) -> u8 {
+        match self {
+            ValType::I32 => 0x7f,
+            ValType::I64 => 0x7e,
+            ValType::F32 => 0x7d,
+            ValType::F64 => 0x7c,
+            ValType::V128 => 0x7b,
+            ValType::FuncRef => 0x70,
+            ValType::ExternRef => 0x6f,
+        }
+    }
+
+    /// The type that `b` encodes, if any.
+    pub fn from_byte(b: u8) -> Option<ValType> {
+        Some(match b {
+            0x7f => ValType::I32,
+            0x7e => ValType::I64,
+            0x7d => ValType::F32,
+            0x7c => ValType::F64,
+            0x7b => ValType::V128,
+            0x70 => ValType::FuncRef,
+            0x6f => ValType::ExternRef,
+            _ => return None,
+        })
+    }
+
     /// Is this a reference type?
     pub fn is_ref(self) -> bool {
         matches!(self, ValType::FuncRef | ValType::ExternRef)
