@@ -689,13 +689,19 @@ pub fn op_len(code: &[u16], pc: usize) -> Option<usize> {
     (pc + len <= code.len()).then_some(len)
 }
 
+/// The 32-bit value at `code[at..at + 2]` (low word first, as `Emit::w32`
+/// writes it).
+pub fn u32_at(code: &[u16], at: usize) -> u32 {
+    u32::from(code[at]) | u32::from(code[at + 1]) << 16
+}
+
 /// One decoded field value, for disassembly and verification.
 fn field_value(code: &[u16], at: usize, f: Field) -> u64 {
     let w = |k: usize| u64::from(code[at + k]);
     match f {
         Field::S | Field::U16 => w(0),
-        Field::U32 | Field::C32 => w(0) | w(1) << 16,
-        Field::Off => (w(0) | w(1) << 16) as u32 as i32 as i64 as u64,
+        Field::U32 | Field::C32 => u64::from(u32_at(code, at)),
+        Field::Off => u32_at(code, at) as i32 as i64 as u64,
         Field::C64 => w(0) | w(1) << 16 | w(2) << 32 | w(3) << 48,
     }
 }

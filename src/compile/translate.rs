@@ -35,7 +35,7 @@
 //!   consumes its result only if it is the last op emitted and no label
 //!   lies between it and the rewrite (`barrier`).
 
-use super::ops::{emit_opcode, mem_opcode, num_opcode, op, Dst, Emit, Form, MemForm, Misc, Opcode, Slot, Src, HW};
+use super::ops::{emit_opcode, mem_opcode, num_opcode, op, u32_at, Dst, Emit, Form, MemForm, Misc, Opcode, Slot, Src, HW};
 use super::{Info, CODE_HEADER};
 use crate::error::{Error, Result};
 use crate::syntax::{BlockType, FuncBody, FuncType, Instr, NumOp, ValType};
@@ -432,7 +432,7 @@ impl Translator {
             match self.last_move() {
                 Some((at, Misc::Const32)) => {
                     let f = &self.code[at + HW..];
-                    let (d1, c1) = (f[0], u32::from(f[1]) | u32::from(f[2]) << 16);
+                    let (d1, c1) = (f[0], u32_at(f, 1));
                     self.code.truncate(at);
                     op::Const32x2 { d: d1, c: c1, d2: d, c2: c }.emit(&mut self.code);
                 }
@@ -1120,7 +1120,7 @@ impl Translator {
             if let Some(at) = e.at.filter(|&at| self.is_last(at)) {
                 let at = at as usize;
                 let f = &self.code[at + HW + 1..];
-                let w32 = |i: usize| u32::from(f[i]) | u32::from(f[i + 1]) << 16;
+                let w32 = |i: usize| u32_at(f, i);
                 let folded = match Opcode::decode(self.code[at]) {
                     Some(Opcode::Num(NumOp::I32Add, Form::Bin { a, b, .. })) => match (a, b) {
                         (Src::S, Src::I) => Some((Operand::S(f[0]), w32(1))),

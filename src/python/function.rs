@@ -190,16 +190,7 @@ impl Function {
         let mut args_buf = Values::new();
         let values = args_buf.get(n);
         for (i, ((slot, ty), arg)) in values.iter_mut().zip(self.params.iter()).zip(args).enumerate() {
-            *slot = to_value(&arg, *ty, store).map_err(|e| {
-                let msg = format!("argument {i}: {}", e.value(py));
-                if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) {
-                    pyo3::exceptions::PyOverflowError::new_err(msg)
-                } else if e.is_instance_of::<PyValueError>(py) {
-                    PyValueError::new_err(msg)
-                } else {
-                    PyTypeError::new_err(msg)
-                }
-            })?;
+            *slot = to_value(&arg, *ty, store).map_err(|e| prefixed(py, e, &format!("argument {i}")))?;
         }
         let nr = self.results.len();
         let mut results_buf = Values::new();
@@ -316,10 +307,16 @@ fn host_error(err: PyErr) -> Trap {
     Trap::Host { message: err.to_string(), payload: Some(Box::new(err)) }
 }
 
-/// A conversion error of a host function's result, with its class kept
-/// (OverflowError for an int that does not fit, TypeError otherwise).
+/// A conversion error of a host function's result.
 fn result_error(py: Python<'_>, e: PyErr) -> PyErr {
-    let msg = format!("host function result: {}", e.value(py));
+    prefixed(py, e, "host function result")
+}
+
+/// A conversion error naming what was converted, with its class kept
+/// (OverflowError for an int that does not fit, ValueError, TypeError
+/// otherwise).
+fn prefixed(py: Python<'_>, e: PyErr, what: &str) -> PyErr {
+    let msg = format!("{what}: {}", e.value(py));
     if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) {
         pyo3::exceptions::PyOverflowError::new_err(msg)
     } else if e.is_instance_of::<PyValueError>(py) {

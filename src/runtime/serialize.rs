@@ -89,7 +89,7 @@
 use std::sync::{Arc, OnceLock};
 
 use super::store::{Data, Module, ModuleInner};
-use crate::compile::ops::{Dst, Field, Form, MemForm, Misc, Opcode, HW, OPCODES};
+use crate::compile::ops::{u32_at, Dst, Field, Form, MemForm, Misc, Opcode, HW, OPCODES};
 use crate::compile::translate::{Translator, FRAME_HEADER};
 use crate::compile::{Code, Index, Info, Source, CODE_HEADER};
 use crate::error::{Error, Result};
@@ -293,10 +293,6 @@ fn op_table() -> &'static OpTable {
         }
         OpTable { hot, handlers, ops }
     })
-}
-
-fn u32_at(code: &[u16], at: usize) -> u32 {
-    u32::from(code[at]) | u32::from(code[at + 1]) << 16
 }
 
 /// Words of the op at `ops[pc..]` (opcode `w`), or `None` if it is not
