@@ -280,6 +280,9 @@ misc_ops! {
     Const32 { d: S, c: C32 }
     /// `fp[d] = c`, then `fp[d2] = c2` (zero-extended): two in a row.
     Const32x2 { d: S, c: C32, d2: S, c2: C32 }
+    /// `fp[d] = fp[s] + c`, then `fp[d2] = fp[s2] + c2` (i32): two
+    /// `i32.add`s of a constant into locals in a row (`i++; p += 4`).
+    AddSI2 { d: S, s: S, c: C32, d2: S, s2: S, c2: C32 }
     /// `fp[d] = c`.
     Const64 { d: S, c: C64 }
     /// `fp[d] =` the integer accumulator.

@@ -173,6 +173,10 @@ pub struct Translator {
     /// Start of the last `Copy` or `Const32` emitted, which the next one
     /// may merge with (`usize::MAX` once code was cut back).
     last_move: usize,
+    /// Start of the last `i32.add/si>s` that `local.set` made write a
+    /// local, which the next such one may merge with (`usize::MAX` once
+    /// code was cut back).
+    last_add: usize,
     offset: usize,
 }
 
@@ -202,6 +206,7 @@ impl Translator {
         self.offset = body.offset;
         self.code.clear();
         self.last_move = usize::MAX;
+        self.last_add = usize::MAX;
         self.stack.clear();
         self.ctrl.clear();
         self.locals.clear();
@@ -359,6 +364,7 @@ impl Translator {
             self.code[at] = s.encode();
         }
         self.code[at + HW] = d;
+        self.merge_adds(at);
         Ok(())
     }
 
@@ -455,6 +461,38 @@ impl Translator {
             _ => {
                 self.last_move = self.pc();
                 op::Copy { d, s }.emit(&mut self.code);
+            }
+        }
+    }
+
+    /// When the op at `at`, the last one, has become an `i32.add/si>s`
+    /// and another one was redirected just before it, makes them one
+    /// `AddSI2`. Stack entries then no longer name their producers, so
+    /// nothing rewrites the merged op.
+    fn merge_adds(&mut self, at: usize) {
+        const LEN: usize = HW + 4;
+        let add = num_opcode(NumOp::I32Add, Form::Bin { a: Src::S, b: Src::I, d: Dst::S });
+        if self.code.get(at) != Some(&add) || at + LEN != self.code.len() {
+            return;
+        }
+        let prev = self.last_add;
+        if prev == usize::MAX || prev + LEN != at || prev < self.barrier || self.code[prev] != add {
+            self.last_add = at;
+            return;
+        }
+        let f = |p: usize| (self.code[p + HW], self.code[p + HW + 1], u32_at(&self.code, p + HW + 2));
+        let ((d, s, c), (d2, s2, c2)) = (f(prev), f(at));
+        self.code.truncate(prev);
+        op::AddSI2 { d, s, c, d2, s2, c2 }.emit(&mut self.code);
+        self.last_add = usize::MAX;
+        self.last_move = usize::MAX;
+        // Producers are pushed in code order: the entries naming the two
+        // are above every entry naming an earlier op.
+        for e in self.stack.iter_mut().rev() {
+            match e.at {
+                Some(p) if (p as usize) < prev => break,
+                Some(_) => e.at = None,
+                None => {}
             }
         }
     }
@@ -712,6 +750,7 @@ impl Translator {
                     Some(c) => {
                         self.code.truncate(e.at.unwrap_or(0) as usize);
                         self.last_move = usize::MAX;
+        self.last_add = usize::MAX;
                         c
                     }
                     None if e.kind == Kind::Reg => plain(None),
@@ -1136,6 +1175,7 @@ impl Translator {
                     // nothing ran in between.
                     self.code.truncate(at);
                     self.last_move = usize::MAX;
+        self.last_add = usize::MAX;
                     return Ok((a, c, true));
                 }
             }

@@ -677,8 +677,26 @@ unsafe fn enter(
 handler!(call(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::Call { f, base } = op::Call::read(ip);
     let code = (*cx).func_code(f);
+    if code.is_null() {
+        return translate_retry(ip, fp, mem, len, cx, ra, rf, rd);
+    }
     enter(code, f, fp.add(usize::from(base)), ip.add(op::Call::LEN), fp, mem, len, cx, ra, rf, rd)
 });
+
+// A first call translates out of line, in a handler reached by a tail
+// call, and then runs the call op again: a translation (a real call) in
+// the call handler itself made it save and restore six registers on
+// every call.
+handler!(
+    #[cold]
+    translate_retry(ip, fp, mem, len, cx, ra, rf, rd) {
+        let op::Call { f, .. } = op::Call::read(ip);
+        if engine::translate(cx, (*cx).inst_id(), f).is_null() {
+            return TRAP;
+        }
+        next!(ip, fp, mem, len, cx, ra, rf, rd)
+    }
+);
 
 /// Calls store function `fa` with its frame (arguments) at `nfp`.
 #[inline(always)]
@@ -720,14 +738,36 @@ handler!(call_import(ip, fp, mem, len, cx, ra, rf, rd) {
     call_addr(fa, fp.add(usize::from(base)), ip.add(op::CallImport::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
+// `call_indirect` handles a translated function of the same instance
+// itself and leaves every other callee to a cold handler that runs the op
+// again (the lookup has no effects), for the reason given at
+// `translate_retry`.
+
 handler!(call_indirect_r(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::CallIndirectR { ty, table, base } = op::CallIndirectR::read(ip);
     let fa = match engine::indirect_target(cx, ty, table, ra as u32) {
         Ok(fa) => fa,
         Err(t) => return trap(cx, t),
     };
-    call_addr(fa, fp.add(usize::from(base)), ip.add(op::CallIndirectR::LEN), fp, mem, len, cx, ra, rf, rd)
+    match engine::resolve(cx, fa) {
+        engine::Callee::Same(code, f) if !code.is_null() => {
+            enter(code, f, fp.add(usize::from(base)), ip.add(op::CallIndirectR::LEN), fp, mem, len, cx, ra, rf, rd)
+        }
+        _ => call_indirect_r_slow(ip, fp, mem, len, cx, ra, rf, rd),
+    }
 });
+
+handler!(
+    #[cold]
+    call_indirect_r_slow(ip, fp, mem, len, cx, ra, rf, rd) {
+        let op::CallIndirectR { ty, table, base } = op::CallIndirectR::read(ip);
+        let fa = match engine::indirect_target(cx, ty, table, ra as u32) {
+            Ok(fa) => fa,
+            Err(t) => return trap(cx, t),
+        };
+        call_addr(fa, fp.add(usize::from(base)), ip.add(op::CallIndirectR::LEN), fp, mem, len, cx, ra, rf, rd)
+    }
+);
 
 handler!(call_indirect_s(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::CallIndirectS { ty, table, i, base } = op::CallIndirectS::read(ip);
@@ -735,8 +775,25 @@ handler!(call_indirect_s(ip, fp, mem, len, cx, ra, rf, rd) {
         Ok(fa) => fa,
         Err(t) => return trap(cx, t),
     };
-    call_addr(fa, fp.add(usize::from(base)), ip.add(op::CallIndirectS::LEN), fp, mem, len, cx, ra, rf, rd)
+    match engine::resolve(cx, fa) {
+        engine::Callee::Same(code, f) if !code.is_null() => {
+            enter(code, f, fp.add(usize::from(base)), ip.add(op::CallIndirectS::LEN), fp, mem, len, cx, ra, rf, rd)
+        }
+        _ => call_indirect_s_slow(ip, fp, mem, len, cx, ra, rf, rd),
+    }
 });
+
+handler!(
+    #[cold]
+    call_indirect_s_slow(ip, fp, mem, len, cx, ra, rf, rd) {
+        let op::CallIndirectS { ty, table, i, base } = op::CallIndirectS::read(ip);
+        let fa = match engine::indirect_target(cx, ty, table, get(fp, i) as u32) {
+            Ok(fa) => fa,
+            Err(t) => return trap(cx, t),
+        };
+        call_addr(fa, fp.add(usize::from(base)), ip.add(op::CallIndirectS::LEN), fp, mem, len, cx, ra, rf, rd)
+    }
+);
 
 handler!(exit(ip, fp, mem, len, cx, ra, rf, rd) {
     DONE
@@ -787,17 +844,36 @@ handler!(copy(ip, fp, mem, len, cx, ra, rf, rd) {
     next!(ip.add(op::Copy::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
+// The merged ops run as two halves, each reading its own fields (as the
+// single op does, shifted): the second half's reads stay after the first
+// half's store, so no more than the three free scratch registers are live.
+// Reading all fields first made the compiler save and restore a
+// callee-saved register, which cost what the merge saved.
+
 handler!(copy2(ip, fp, mem, len, cx, ra, rf, rd) {
-    let op::Copy2 { d, s, d2, s2 } = op::Copy2::read(ip);
+    let op::Copy { d, s } = op::Copy::read(ip);
     set(fp, d, get(fp, s));
-    set(fp, d2, get(fp, s2));
+    let op::Copy { d, s } = op::Copy::read(ip.add(2));
+    set(fp, d, get(fp, s));
     next!(ip.add(op::Copy2::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
+handler!(add_si2(ip, fp, mem, len, cx, ra, rf, rd) {
+    let add = |ip: Ip| {
+        let (d, s, c) = (field(ip, 0), field(ip, 1), read::u32(ip.add(HW + 2)));
+        set(fp, d, u64::from((get(fp, s) as u32).wrapping_add(c)));
+    };
+    // In order: the second may read what the first wrote.
+    add(ip);
+    add(ip.add(4));
+    next!(ip.add(op::AddSI2::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
 handler!(const32x2(ip, fp, mem, len, cx, ra, rf, rd) {
-    let op::Const32x2 { d, c, d2, c2 } = op::Const32x2::read(ip);
+    let op::Const32 { d, c } = op::Const32::read(ip);
     set(fp, d, u64::from(c));
-    set(fp, d2, u64::from(c2));
+    let op::Const32 { d, c } = op::Const32::read(ip.add(3));
+    set(fp, d, u64::from(c));
     next!(ip.add(op::Const32x2::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
@@ -944,6 +1020,7 @@ const fn misc_handler(m: Misc) -> Handler {
         Misc::Copy => copy,
         Misc::Copy2 => copy2,
         Misc::Const32x2 => const32x2,
+        Misc::AddSI2 => add_si2,
         Misc::CopySpan => copy_span,
         Misc::Const32 => const32,
         Misc::Const64 => const64,

@@ -724,6 +724,31 @@ fn folded_address_add_wraps_at_32_bits() {
 }
 
 #[test]
+fn consecutive_adds_merge() {
+    use crate::compile::ops::Misc;
+    let m = module(
+        r#"(module
+        (func $sub (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+        ;; `i++; j = i + 10`: the second reads what the first wrote.
+        (func (export "locals") (param i32) (result i32) (local i32)
+            (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+            (local.set 1 (i32.add (local.get 0) (i32.const 10)))
+            (i32.sub (local.get 1) (i32.mul (local.get 0) (i32.const 3))))
+        ;; Two computed arguments in temporaries, wrapping at 2^32.
+        (func (export "args") (param i32 i32) (result i32)
+            (call $sub (i32.add (local.get 0) (i32.const 16)) (i32.add (local.get 1) (i32.const -1)))))"#,
+    );
+    assert!(ops_of(&m, 1).iter().any(|d| d.op == Opcode::Misc(Misc::AddSI2)), "{:?}", ops_of(&m, 1));
+    assert!(ops_of(&m, 2).iter().any(|d| d.op == Opcode::Misc(Misc::AddSI2)), "{:?}", ops_of(&m, 2));
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    // i = 5: j = 15, 15 - 15 = 0; i = -1: i = 0, j = 10.
+    assert_eq!(call(&mut s, i, "locals", &[I32(4)]).unwrap(), vec![I32(0)]);
+    assert_eq!(call(&mut s, i, "locals", &[I32(-1)]).unwrap(), vec![I32(10)]);
+    assert_eq!(call(&mut s, i, "args", &[I32(i32::MAX), I32(i32::MIN)]).unwrap(), vec![I32(i32::MAX.wrapping_add(16).wrapping_sub(i32::MIN.wrapping_sub(1)))]);
+}
+
+#[test]
 fn consecutive_moves_merge() {
     use crate::compile::ops::Misc;
     let m = module(
