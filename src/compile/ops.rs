@@ -375,12 +375,15 @@ pub enum Form {
     Un { a: Src, d: Dst },
     /// `[d] [a] [b]`: `d = a op b`.
     Bin { a: Src, b: Src, d: Dst },
-    /// `[a] [b] off`: jumps when `a op b` holds (or fails).
-    Br { a: Src, b: Src, neg: bool },
+    /// `[a] [b] off`: jumps when `a op b` holds (or fails). With `add`,
+    /// `d s c` first: `fp[d] = fp[s] + c` (i32) before the test, a
+    /// loop's `i += 1; if i != n` as one op.
+    Br { a: Src, b: Src, neg: bool, add: bool },
 }
 
-/// Forms per numeric instruction: 4 unary, 14 binary, 14 branch.
-pub const FORMS: usize = 32;
+/// Forms per numeric instruction: 4 unary, 14 binary, 14 branch, 14
+/// branch after an add.
+pub const FORMS: usize = 46;
 
 fn pair_index(a: Src, b: Src) -> Option<usize> {
     PAIRS.iter().position(|&p| p == (a, b))
@@ -393,7 +396,7 @@ impl Form {
             Form::Un { a: Src::I, .. } => return None,
             Form::Un { a, d } => (a as usize) * 2 + d as usize,
             Form::Bin { a, b, d } => 4 + pair_index(a, b)? * 2 + d as usize,
-            Form::Br { a, b, neg } => 18 + pair_index(a, b)? * 2 + neg as usize,
+            Form::Br { a, b, neg, add } => 18 + 14 * add as usize + pair_index(a, b)? * 2 + neg as usize,
         })
     }
 
@@ -406,9 +409,9 @@ impl Form {
                 let (a, b) = PAIRS[(i - 4) / 2];
                 Form::Bin { a, b, d: dst(i) }
             }
-            18..=31 => {
-                let (a, b) = PAIRS[(i - 18) / 2];
-                Form::Br { a, b, neg: i & 1 == 1 }
+            18..=45 => {
+                let (a, b) = PAIRS[(i - 18) % 14 / 2];
+                Form::Br { a, b, neg: i & 1 == 1, add: i >= 32 }
             }
             _ => return None,
         })
@@ -444,7 +447,10 @@ impl Form {
                 src(&mut f, a);
                 src(&mut f, b);
             }
-            Form::Br { a, b, .. } => {
+            Form::Br { a, b, add, .. } => {
+                if add {
+                    f.extend([Field::S, Field::S, Field::C32]);
+                }
                 src(&mut f, a);
                 src(&mut f, b);
                 f.push(Field::Off);
@@ -650,8 +656,9 @@ impl Opcode {
             Opcode::Misc(m) => m.name().to_string(),
             Opcode::Num(op, Form::Un { a, d: t }) => format!("{}/{}>{}", op.name(), s(a), d(t)),
             Opcode::Num(op, Form::Bin { a, b, d: t }) => format!("{}/{}{}>{}", op.name(), s(a), s(b), d(t)),
-            Opcode::Num(op, Form::Br { a, b, neg }) => {
-                format!("br_{}{}/{}{}", if neg { "not_" } else { "" }, op.name(), s(a), s(b))
+            Opcode::Num(op, Form::Br { a, b, neg, add }) => {
+                let add = if add { "add+" } else { "" };
+                format!("{add}br_{}{}/{}{}", if neg { "not_" } else { "" }, op.name(), s(a), s(b))
             }
             Opcode::Mem(op, MemForm::Load { a, d: t, w }) => {
                 format!("{}/{}{}>{}", op.name(), s(a), if w { "w" } else { "" }, d(t))

@@ -180,6 +180,9 @@ pub struct Translator {
     offset: usize,
 }
 
+/// Words of an `i32.add/si>s`.
+const ADD_LEN: usize = HW + 4;
+
 fn too_large(offset: usize) -> Error {
     Error::validate("function too large (more than 65535 frame slots)", offset)
 }
@@ -465,36 +468,61 @@ impl Translator {
         }
     }
 
+    /// Removes the ops from `at` on, and forgets merge candidates there.
+    fn cut(&mut self, at: usize) {
+        self.code.truncate(at);
+        if self.last_move >= at {
+            self.last_move = usize::MAX;
+        }
+        if self.last_add >= at {
+            self.last_add = usize::MAX;
+        }
+    }
+
+    /// Stack entries stop naming producers at `at` or later: the ops there
+    /// were merged, and nothing may rewrite them. Producers are pushed in
+    /// code order, so those entries are above every other one.
+    fn unname_from(&mut self, at: usize) {
+        for e in self.stack.iter_mut().rev() {
+            match e.at {
+                Some(p) if (p as usize) < at => break,
+                Some(_) => e.at = None,
+                None => {}
+            }
+        }
+    }
+
+    /// The start of an `i32.add/si>s` that ends at `end` and may merge
+    /// with the op that starts there (no label in between).
+    fn add_before(&self, end: usize) -> Option<usize> {
+        let at = self.last_add;
+        let add = num_opcode(NumOp::I32Add, Form::Bin { a: Src::S, b: Src::I, d: Dst::S });
+        (at != usize::MAX && at + ADD_LEN == end && at >= self.barrier && self.code.get(at) == Some(&add)).then_some(at)
+    }
+
     /// When the op at `at`, the last one, has become an `i32.add/si>s`
     /// and another one was redirected just before it, makes them one
     /// `AddSI2`. Stack entries then no longer name their producers, so
     /// nothing rewrites the merged op.
     fn merge_adds(&mut self, at: usize) {
-        const LEN: usize = HW + 4;
         let add = num_opcode(NumOp::I32Add, Form::Bin { a: Src::S, b: Src::I, d: Dst::S });
-        if self.code.get(at) != Some(&add) || at + LEN != self.code.len() {
+        if self.code.get(at) != Some(&add) || at + ADD_LEN != self.code.len() {
             return;
         }
-        let prev = self.last_add;
-        if prev == usize::MAX || prev + LEN != at || prev < self.barrier || self.code[prev] != add {
+        let Some(prev) = self.add_before(at) else {
             self.last_add = at;
             return;
-        }
-        let f = |p: usize| (self.code[p + HW], self.code[p + HW + 1], u32_at(&self.code, p + HW + 2));
-        let ((d, s, c), (d2, s2, c2)) = (f(prev), f(at));
-        self.code.truncate(prev);
+        };
+        let (d, s, c) = self.add_fields(prev);
+        let (d2, s2, c2) = self.add_fields(at);
+        self.cut(prev);
         op::AddSI2 { d, s, c, d2, s2, c2 }.emit(&mut self.code);
-        self.last_add = usize::MAX;
-        self.last_move = usize::MAX;
-        // Producers are pushed in code order: the entries naming the two
-        // are above every entry naming an earlier op.
-        for e in self.stack.iter_mut().rev() {
-            match e.at {
-                Some(p) if (p as usize) < prev => break,
-                Some(_) => e.at = None,
-                None => {}
-            }
-        }
+        self.unname_from(prev);
+    }
+
+    /// The fields (d, s, c) of the `i32.add/si>s` at `at`.
+    fn add_fields(&self, at: usize) -> (Slot, Slot, u32) {
+        (self.code[at + HW], self.code[at + HW + 1], u32_at(&self.code, at + HW + 2))
     }
 
     /// The last op, if it is a `Copy` or `Const32` that may be merged with
@@ -748,9 +776,7 @@ impl Translator {
                 let fused = e.at.filter(|&at| self.is_last(at)).and_then(|at| self.fusible(at as usize));
                 match fused {
                     Some(c) => {
-                        self.code.truncate(e.at.unwrap_or(0) as usize);
-                        self.last_move = usize::MAX;
-        self.last_add = usize::MAX;
+                        self.cut(e.at.unwrap_or(0) as usize);
                         c
                     }
                     None if e.kind == Kind::Reg => plain(None),
@@ -810,10 +836,25 @@ impl Translator {
                     self.code.w(s);
                 }
             }
-            Cond::Cmp { op, a, b, words, n } => {
-                emit_opcode(&mut self.code, num_opcode(op, Form::Br { a, b, neg: negate }));
-                self.code.extend_from_slice(&words[..n]);
-            }
+            Cond::Cmp { op, a, b, words, n } => match self.add_before(start) {
+                // `i += 1; if i != n` (a loop's end): one op.
+                Some(add) => {
+                    let (d, s, c) = self.add_fields(add);
+                    self.cut(add);
+                    self.unname_from(add);
+                    emit_opcode(&mut self.code, num_opcode(op, Form::Br { a, b, neg: negate, add: true }));
+                    self.code.extend_from_slice(&[d, s]);
+                    self.code.w32(c);
+                    self.code.extend_from_slice(&words[..n]);
+                    let at = self.pc();
+                    self.code.w32(0);
+                    return Some(Fixup { op: add, at });
+                }
+                None => {
+                    emit_opcode(&mut self.code, num_opcode(op, Form::Br { a, b, neg: negate, add: false }));
+                    self.code.extend_from_slice(&words[..n]);
+                }
+            },
         }
         let at = self.pc();
         self.code.w32(0);
@@ -1173,9 +1214,7 @@ impl Translator {
                 if let Some((a, c)) = folded {
                     // The add's operand is still where the add read it:
                     // nothing ran in between.
-                    self.code.truncate(at);
-                    self.last_move = usize::MAX;
-        self.last_add = usize::MAX;
+                    self.cut(at);
                     return Ok((a, c, true));
                 }
             }

@@ -90,11 +90,11 @@ macro_rules! jump {
 /// Declares a handler: `handler!(name(ip, fp, mem, len, cx, ra, rf, rd)
 /// { body })`. The body is unsafe code relying on the module's invariants.
 macro_rules! handler {
-    ($(#[$a:meta])* $name:ident $(<$($g:ident : $b:path),* $(; const $c:ident : $ct:ty)?>)?
+    ($(#[$a:meta])* $name:ident $(<$($g:ident : $b:path),* $(; $(const $c:ident : $ct:ty),*)?>)?
      ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident, $ra:ident, $rf:ident, $rd:ident) $body:block) => {
         $(#[$a])*
         #[allow(unused_variables, unused_mut, unused_unsafe, unused_assignments, clippy::missing_safety_doc, clippy::too_many_arguments)]
-        pub(crate) unsafe extern "C" fn $name $(<$($g : $b),* $(, const $c : $ct)?>)? (
+        pub(crate) unsafe extern "C" fn $name $(<$($g : $b),* $($(, const $c : $ct)*)?>)? (
             $ip: Ip, $fp: Fp, mut $mem: *mut u8, mut $len: usize, $cx: *mut Cx,
             mut $ra: u64, mut $rf: f32, mut $rd: f64,
         ) -> usize {
@@ -440,8 +440,14 @@ fn holds<O: Bin>(a: O::In, b: O::In) -> bool {
     matches!(O::eval(a, b), Ok(v) if v.to_slot() != 0)
 }
 
-handler!(br_cmp<O: Bin, A: SrcK, B: SrcK; const NEG: bool>(ip, fp, mem, len, cx, ra, rf, rd) {
-    let pa = ip.add(HW);
+handler!(br_cmp<O: Bin, A: SrcK, B: SrcK; const NEG: bool, const ADD: bool>(ip, fp, mem, len, cx, ra, rf, rd) {
+    let pa = if ADD {
+        let (d, s, c) = (field(ip, 0), field(ip, 1), read::u32(ip.add(HW + 2)));
+        set(fp, d, u64::from((get(fp, s) as u32).wrapping_add(c)));
+        ip.add(HW + 4)
+    } else {
+        ip.add(HW)
+    };
     let pb = pa.add(words::<O::In, A>());
     let po = pb.add(words::<O::In, B>());
     let a: O::In = load_src::<O::In, A>(pa, fp, ra, rf, rd);
@@ -1061,8 +1067,8 @@ const fn bin_form(p: usize, d: usize) -> usize {
     4 + p * 2 + d
 }
 
-const fn br_form(p: usize, neg: bool) -> usize {
-    18 + p * 2 + neg as usize
+const fn br_form(p: usize, neg: bool, add: bool) -> usize {
+    18 + 14 * add as usize + p * 2 + neg as usize
 }
 
 const fn build_table() -> [Handler; OPCODES] {
@@ -1097,8 +1103,10 @@ const fn build_table() -> [Handler; OPCODES] {
     }
     macro_rules! br_pair {
         ($op:ident, $p:literal, $a:ident, $b:ident) => {
-            at!($op, br_form($p, false)) = br_cmp::<rows::$op, $a, $b, false>;
-            at!($op, br_form($p, true)) = br_cmp::<rows::$op, $a, $b, true>;
+            at!($op, br_form($p, false, false)) = br_cmp::<rows::$op, $a, $b, false, false>;
+            at!($op, br_form($p, true, false)) = br_cmp::<rows::$op, $a, $b, true, false>;
+            at!($op, br_form($p, false, true)) = br_cmp::<rows::$op, $a, $b, false, true>;
+            at!($op, br_form($p, true, true)) = br_cmp::<rows::$op, $a, $b, true, true>;
         };
     }
     macro_rules! num_forms {

@@ -544,19 +544,18 @@ fn fused_compare_and_branch() {
                 br_if 0
                 drop i32.const 5)))"#,
     );
-    // The loop test: `i += 1` goes straight to the local (slot 3: after
-    // the parameter and the frame header), and the branch compares two
-    // locals.
+    // The loop: `i += 1` goes straight to the local (slot 3: after the
+    // parameter and the frame header), and the branch compares two
+    // locals; the add and the branch are one op, which jumps to itself.
     let count = ops_of(&m, 0);
     let (s_, i_) = (Src::S, Src::I);
-    assert!(has(&count, NumOp::I32Add, Form::Bin { a: s_, b: i_, d: Dst::S }, &[3, 3, 1]), "{count:?}");
-    let br = Opcode::Num(NumOp::I32LtU, Form::Br { a: s_, b: s_, neg: false });
-    assert!(count.iter().any(|d| d.op == br && d.fields[..2] == [3, 0]), "{count:?}");
-    assert_eq!(count.len(), 3, "add, compare-and-branch, return: {count:?}");
+    let br = Opcode::Num(NumOp::I32LtU, Form::Br { a: s_, b: s_, neg: false, add: true });
+    assert!(count.iter().any(|d| d.op == br && d.fields == [3, 3, 1, 3, 0, 0]), "{count:?}");
+    assert_eq!(count.len(), 2, "add-compare-and-branch, return: {count:?}");
     // `lt_s (local.get 0) (i32.const 0)` + `if`: the negated test, its
     // operands in the branch.
     let sign = ops_of(&m, 1);
-    let br = Opcode::Num(NumOp::I32LtS, Form::Br { a: s_, b: i_, neg: true });
+    let br = Opcode::Num(NumOp::I32LtS, Form::Br { a: s_, b: i_, neg: true, add: false });
     assert!(sign.iter().any(|d| d.op == br && d.fields[..2] == [0, 0]), "{sign:?}");
     let mut s = Store::new();
     let i = s.instantiate(&m, &[]).unwrap();
@@ -666,7 +665,7 @@ fn folded_operand_forms_keep_wasm_semantics() {
     let add = Opcode::Num(NumOp::I64Add, Form::Bin { a: Src::R, b: Src::I, d: Dst::R });
     assert!(i64_imm.iter().any(|d| d.op == add && d.fields[1] == 0x1_0000_0000), "{i64_imm:?}");
     let branch = ops_of(&m, 3);
-    let gt = Opcode::Num(NumOp::I64GtU, Form::Br { a: Src::S, b: Src::I, neg: false });
+    let gt = Opcode::Num(NumOp::I64GtU, Form::Br { a: Src::S, b: Src::I, neg: false, add: false });
     assert!(branch.iter().any(|d| d.op == gt && d.fields[1] == -2i64 as u64), "{branch:?}");
     let mut s = Store::new();
     let i = s.instantiate(&m, &[]).unwrap();
