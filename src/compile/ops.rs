@@ -283,6 +283,11 @@ misc_ops! {
     /// `fp[d] = fp[s] + c`, then `fp[d2] = fp[s2] + c2` (i32): two
     /// `i32.add`s of a constant into locals in a row (`i++; p += 4`).
     AddSI2 { d: S, s: S, c: C32, d2: S, s2: S, c2: C32 }
+    /// The accumulator `= fp[b] + (fp[x] << k)` (i32; `d` unused until
+    /// redirected): an indexed address, `base + i * size`, as one op.
+    ShlAddR { d: S, x: S, k: C32, b: S }
+    /// `fp[d] = fp[b] + (fp[x] << k)` (i32).
+    ShlAddS { d: S, x: S, k: C32, b: S }
     /// `fp[d] = c`.
     Const64 { d: S, c: C64 }
     /// `fp[d] =` the integer accumulator.
@@ -637,6 +642,7 @@ impl Opcode {
             Opcode::Num(op, Form::Bin { a, b, d: Dst::R }) => Opcode::Num(op, Form::Bin { a, b, d: Dst::S }),
             Opcode::Mem(op, MemForm::Load { a, d: Dst::R, w }) => Opcode::Mem(op, MemForm::Load { a, d: Dst::S, w }),
             Opcode::Misc(Misc::GlobalGetR) => Opcode::Misc(Misc::GlobalGetS),
+            Opcode::Misc(Misc::ShlAddR) => Opcode::Misc(Misc::ShlAddS),
             _ => return None,
         })
     }

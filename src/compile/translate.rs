@@ -1096,8 +1096,20 @@ impl Translator {
             a = Operand::S(self.slot_of(ea, ka)?);
         }
         // Commutative operators keep the accumulator or the slot first.
-        if op.is_commutative() && matches!((a, b), (Operand::S(_), Operand::R) | (Operand::I(_), _)) {
+        let swapped = op.is_commutative() && matches!((a, b), (Operand::S(_), Operand::R) | (Operand::I(_), _));
+        if swapped {
             std::mem::swap(&mut a, &mut b);
+        }
+        if let (NumOp::I32Add, Operand::R, Operand::S(base)) = (op, a, b) {
+            if let Some((x, k)) = self.shift_producer(if swapped { eb } else { ea }) {
+                return self.result(out, |code, d, dst| {
+                    let m = if dst == Dst::R { Misc::ShlAddR } else { Misc::ShlAddS };
+                    emit_opcode(code, m as u16);
+                    code.extend_from_slice(&[d, x]);
+                    code.w32(k);
+                    code.w(base);
+                });
+            }
         }
         self.result(out, |code, d, dst| {
             emit_opcode(code, num_opcode(op, Form::Bin { a: a.src(), b: b.src(), d: dst }));
@@ -1105,6 +1117,20 @@ impl Translator {
             a.emit(code, ty);
             b.emit(code, ty);
         })
+    }
+
+    /// When popped entry `e` is the accumulator written by the last op, an
+    /// `i32.shl` of a slot by a constant, removes that op and returns its
+    /// slot and count (for `ShlAdd`).
+    fn shift_producer(&mut self, e: Entry) -> Option<(Slot, u32)> {
+        let at = e.at.filter(|&at| e.kind == Kind::Reg && self.is_last(at))? as usize;
+        let shl = num_opcode(NumOp::I32Shl, Form::Bin { a: Src::S, b: Src::I, d: Dst::R });
+        if self.code[at] != shl {
+            return None;
+        }
+        let (x, k) = (self.code[at + HW + 1], u32_at(&self.code, at + HW + 2));
+        self.cut(at);
+        Some((x, k))
     }
 
     /// Pops `N` operands into slots (constants and accumulators moved to

@@ -875,6 +875,26 @@ handler!(add_si2(ip, fp, mem, len, cx, ra, rf, rd) {
     next!(ip.add(op::AddSI2::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
+/// `fp[b] + (fp[x] << k)` of a `ShlAdd` op at `ip`.
+#[inline(always)]
+unsafe fn shl_add(ip: Ip, fp: Fp) -> u64 {
+    // SAFETY: the handler contract.
+    unsafe {
+        let op::ShlAddS { x, k, b, .. } = op::ShlAddS::read(ip);
+        u64::from((get(fp, b) as u32).wrapping_add((get(fp, x) as u32) << (k & 31)))
+    }
+}
+
+handler!(shl_add_r(ip, fp, mem, len, cx, ra, rf, rd) {
+    ra = shl_add(ip, fp);
+    next!(ip.add(op::ShlAddR::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
+handler!(shl_add_s(ip, fp, mem, len, cx, ra, rf, rd) {
+    set(fp, field(ip, 0), shl_add(ip, fp));
+    next!(ip.add(op::ShlAddS::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
 handler!(const32x2(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::Const32 { d, c } = op::Const32::read(ip);
     set(fp, d, u64::from(c));
@@ -1027,6 +1047,8 @@ const fn misc_handler(m: Misc) -> Handler {
         Misc::Copy2 => copy2,
         Misc::Const32x2 => const32x2,
         Misc::AddSI2 => add_si2,
+        Misc::ShlAddR => shl_add_r,
+        Misc::ShlAddS => shl_add_s,
         Misc::CopySpan => copy_span,
         Misc::Const32 => const32,
         Misc::Const64 => const64,

@@ -220,7 +220,7 @@ fn op_table() -> &'static OpTable {
                 op,
                 Opcode::Num(_, Form::Un { d: Dst::R, .. } | Form::Bin { d: Dst::R, .. })
                     | Opcode::Mem(_, MemForm::Load { d: Dst::R, .. })
-                    | Opcode::Misc(Misc::GlobalGetR)
+                    | Opcode::Misc(Misc::GlobalGetR | Misc::ShlAddR)
             );
             let mut at = HW;
             for (k, f) in op.layout().into_iter().enumerate() {

@@ -748,6 +748,27 @@ fn consecutive_adds_merge() {
 }
 
 #[test]
+fn shift_and_add_merge() {
+    use crate::compile::ops::Misc;
+    let m = module(
+        r#"(module
+        ;; base + (i << 3), the count taken mod 32 as i32.shl does.
+        (func (export "r") (param i32 i32) (result i32)
+            (i32.add (i32.shl (local.get 1) (i32.const 35)) (local.get 0)))
+        (func (export "s") (param i32 i32) (result i32) (local i32)
+            (local.set 2 (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2))))
+            (local.get 2)))"#,
+    );
+    assert!(ops_of(&m, 0).iter().any(|d| d.op == Opcode::Misc(Misc::ShlAddR)), "{:?}", ops_of(&m, 0));
+    assert!(ops_of(&m, 1).iter().any(|d| d.op == Opcode::Misc(Misc::ShlAddS)), "{:?}", ops_of(&m, 1));
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    assert_eq!(call(&mut s, i, "r", &[I32(1000), I32(5)]).unwrap(), vec![I32(1040)]);
+    // Wraps at 2^32: 0x4000_0001 << 2 = 4.
+    assert_eq!(call(&mut s, i, "s", &[I32(-8), I32(0x4000_0001)]).unwrap(), vec![I32(-4)]);
+}
+
+#[test]
 fn consecutive_moves_merge() {
     use crate::compile::ops::Misc;
     let m = module(
