@@ -229,6 +229,12 @@ misc_ops! {
     BrIfNzS { c: S, off: Off }
     BrIfZR { off: Off }
     BrIfZS { c: S, off: Off }
+    /// `fp[d] = fp[s] + k` (i32), then jumps when the i32 in slot `c` is
+    /// not zero: a loop's `n -= 1; if n` as one op.
+    AddBrIfNzS { d: S, s: S, k: C32, c: S, off: Off }
+    /// `fp[d] = fp[s] + k` (i32), then jumps when the i32 in slot `c` is
+    /// zero.
+    AddBrIfZS { d: S, s: S, k: C32, c: S, off: Off }
     /// The same for an i64 (or reference).
     BrIfNz64R { off: Off }
     BrIfNz64S { c: S, off: Off }

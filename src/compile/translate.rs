@@ -819,6 +819,21 @@ impl Translator {
                 }
                 return Some(self.emit_br(None));
             }
+            Cond::Test { s: Some(c), wide: false, zero } if self.add_before(start).is_some() => {
+                // `n -= 1; if n` (a loop's end): one op.
+                let add = self.add_before(start).unwrap_or(start);
+                let (d, s, k) = self.add_fields(add);
+                self.cut(add);
+                self.unname_from(add);
+                let m = if zero != negate { Misc::AddBrIfZS } else { Misc::AddBrIfNzS };
+                emit_opcode(&mut self.code, m as u16);
+                self.code.extend_from_slice(&[d, s]);
+                self.code.w32(k);
+                self.code.w(c);
+                let at = self.pc();
+                self.code.w32(0);
+                return Some(Fixup { op: add, at });
+            }
             Cond::Test { s, wide, zero } => {
                 let zero = zero != negate;
                 let m = match (wide, zero, s.is_some()) {

@@ -582,6 +582,24 @@ macro_rules! br_test {
         });
     };
 }
+/// Conditional branches on an i32 in a slot after an `i32.add` of a
+/// constant.
+macro_rules! add_br_test {
+    ($name:ident, $op:ident, $test:expr) => {
+        handler!($name(ip, fp, mem, len, cx, ra, rf, rd) {
+            let (d, s, k) = (field(ip, 0), field(ip, 1), read::u32(ip.add(HW + 2)));
+            set(fp, d, u64::from((get(fp, s) as u32).wrapping_add(k)));
+            let op::$op { c, off, .. } = op::$op::read(ip);
+            if $test(get(fp, c) as u32) {
+                jump!(ip, off, fp, mem, len, cx, ra, rf, rd)
+            }
+            next!(ip.add(op::$op::LEN), fp, mem, len, cx, ra, rf, rd)
+        });
+    };
+}
+add_br_test!(add_br_if_nz_s, AddBrIfNzS, |v| v != 0);
+add_br_test!(add_br_if_z_s, AddBrIfZS, |v| v == 0);
+
 br_test!(br_if_nz_r, BrIfNzR, R, u32, |v| v != 0);
 br_test!(br_if_nz_s, BrIfNzS, S, u32, |v| v != 0);
 br_test!(br_if_z_r, BrIfZR, R, u32, |v| v == 0);
@@ -1023,6 +1041,8 @@ const fn misc_handler(m: Misc) -> Handler {
         Misc::BrIfNzS => br_if_nz_s,
         Misc::BrIfZR => br_if_z_r,
         Misc::BrIfZS => br_if_z_s,
+        Misc::AddBrIfNzS => add_br_if_nz_s,
+        Misc::AddBrIfZS => add_br_if_z_s,
         Misc::BrIfNz64R => br_if_nz64_r,
         Misc::BrIfNz64S => br_if_nz64_s,
         Misc::BrIfZ64R => br_if_z64_r,

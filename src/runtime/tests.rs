@@ -769,6 +769,26 @@ fn shift_and_add_merge() {
 }
 
 #[test]
+fn add_and_test_merge() {
+    use crate::compile::ops::Misc;
+    // A countdown: `n -= 1; br_if n` is one op; the result is minus the
+    // sum of the counter's values.
+    let m = module(
+        r#"(module
+        (func (export "down") (param i32) (result i32) (local i32)
+            (loop
+                (local.set 1 (i32.sub (local.get 1) (local.get 0)))
+                (br_if 0 (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+            (local.get 1)))"#,
+    );
+    assert!(ops_of(&m, 0).iter().any(|d| d.op == Opcode::Misc(Misc::AddBrIfNzS)), "{:?}", ops_of(&m, 0));
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    assert_eq!(call(&mut s, i, "down", &[I32(5)]).unwrap(), vec![I32(-15)]);
+    assert_eq!(call(&mut s, i, "down", &[I32(1)]).unwrap(), vec![I32(-1)]);
+}
+
+#[test]
 fn consecutive_moves_merge() {
     use crate::compile::ops::Misc;
     let m = module(
