@@ -119,10 +119,11 @@ fn disasm(args: &[String], out: &mut (dyn Write + Send), err: &mut dyn Write) ->
         let Ok(code) = crate::compile::portable_code(m, i - imported) else { continue };
         let _ = writeln!(
             out,
-            "func {i}: frame {} slots, {} params, {} locals, {} words",
+            "func {i}: frame {} slots, {} params, {} locals zeroed (from declared local {}), {} words",
             code[0],
             code[1],
             code[2],
+            code[3],
             code.len()
         );
         let _ = write!(out, "{}", crate::compile::ops::disassemble(&code[crate::compile::CODE_HEADER..]));

@@ -2,8 +2,9 @@
 //! [`ops`] for the code and [`translate`] for how wasm maps onto it).
 //!
 //! Each defined function becomes one buffer of 16-bit words: a header of
-//! [`CODE_HEADER`] words (frame size in slots, parameter count, declared
-//! local count, reserved), then its ops. A frame is laid out as
+//! [`CODE_HEADER`] words (frame size in slots, parameter count, then the
+//! declared locals to zero on entry: a count, from the how-manyth; those
+//! every path writes before reading are left out), then its ops. A frame is laid out as
 //! `[parameters | return address, caller frame | declared locals |
 //! operand stack]`; the caller puts the arguments at the start of the
 //! callee's frame, which is the top of its own operand stack.

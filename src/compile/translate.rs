@@ -177,8 +177,19 @@ pub struct Translator {
     /// local, which the next such one may merge with (`usize::MAX` once
     /// code was cut back).
     last_add: usize,
+    /// Per declared local, how the straight-line start of the body (up to
+    /// its first branch) first used it: `SET_FIRST` locals need no zeroing
+    /// on entry, every path writes them before reading them.
+    first_use: Vec<u8>,
+    /// No branch translated yet.
+    straight: bool,
     offset: usize,
 }
+
+/// `first_use` values.
+const UNUSED: u8 = 0;
+const SET_FIRST: u8 = 1;
+const READ_FIRST: u8 = 2;
 
 /// Words of an `i32.add/si>s`.
 const ADD_LEN: usize = HW + 4;
@@ -227,6 +238,9 @@ impl Translator {
         }
         self.refs.clear();
         self.refs.resize(self.tbase, 0);
+        self.first_use.clear();
+        self.first_use.resize(nl, UNUSED);
+        self.straight = true;
         self.code.extend_from_slice(&[0; CODE_HEADER]);
         self.barrier = self.code.len();
         self.ctrl.push(Ctrl {
@@ -283,9 +297,15 @@ impl Translator {
         }
         let frame = (self.tbase + self.max_h).max(results).max(self.np + FRAME_HEADER);
         let frame = u16::try_from(frame).map_err(|_| too_large(body.offset))?;
+        // Locals to zero on entry: the span from the first to the last one
+        // not written first.
+        let zero = |u: &u8| *u != SET_FIRST;
+        let first = self.first_use.iter().position(zero).unwrap_or(nl);
+        let end = self.first_use.iter().rposition(zero).map_or(first, |k| k + 1);
         self.code[0] = frame;
         self.code[1] = self.np as u16;
-        self.code[2] = nl as u16;
+        self.code[2] = (end - first) as u16;
+        self.code[3] = first as u16;
         Ok(std::mem::take(&mut self.code))
     }
 
@@ -1134,6 +1154,32 @@ impl Translator {
         })
     }
 
+    /// Notes the first use of declared locals in the straight-line start
+    /// of the body; after a branch (or an instruction after which nothing
+    /// runs) a local not written yet needs zeroing, whatever comes next.
+    fn track_first_use(&mut self, instr: &Instr) {
+        if !self.straight {
+            return;
+        }
+        let (i, set) = match instr {
+            Instr::LocalGet(i) => (*i, false),
+            Instr::LocalSet(i) | Instr::LocalTee(i) => (*i, true),
+            // Everything that may go elsewhere than the next instruction
+            // (tail calls and exceptions too, when they come).
+            Instr::Br(_) | Instr::BrIf(_) | Instr::BrTable(..) | Instr::If(_) | Instr::Return | Instr::Unreachable => {
+                self.straight = false;
+                return;
+            }
+            _ => return,
+        };
+        let Some(k) = (i as usize).checked_sub(self.np) else { return };
+        if let Some(u) = self.first_use.get_mut(k) {
+            if *u == UNUSED {
+                *u = if set { SET_FIRST } else { READ_FIRST };
+            }
+        }
+    }
+
     /// When popped entry `e` is the accumulator written by the last op, an
     /// `i32.shl` of a slot by a constant, removes that op and returns its
     /// slot and count (for `ShlAdd`).
@@ -1266,6 +1312,7 @@ impl Translator {
     /// Translates one reachable instruction other than `end` and `else`;
     /// returns whether the code after it is reachable.
     fn instr(&mut self, info: &Info<'_>, func: &FuncType, instr: &Instr) -> Result<bool> {
+        self.track_first_use(instr);
         match instr {
             Instr::Unreachable => {
                 op::Unreachable {}.emit(&mut self.code);

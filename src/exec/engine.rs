@@ -453,7 +453,7 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
     let stack = store.stack.base();
     let stack_end = stack as usize + store.stack.len() * 8;
     // SAFETY: `code` is translated code, header first.
-    let (frame, np, nl) = unsafe { (*code as usize, *code.add(1) as usize, *code.add(2) as usize) };
+    let (frame, np, nl, z) = unsafe { (*code as usize, *code.add(1) as usize, *code.add(2) as usize, *code.add(3) as usize) };
     if base + frame > store.stack.len() {
         return Err(TrapCode::CallStackExhausted.into());
     }
@@ -465,7 +465,7 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
         }
         *fp.add(np) = super::handlers::exit_ip() as u64;
         *fp.add(np + 1) = 0;
-        for k in 0..nl {
+        for k in z..z + nl {
             *fp.add(np + 2 + k) = 0;
         }
     }

@@ -650,7 +650,7 @@ ret!(ret_span, ReturnSpan { s, n }, |fp, ra, rf, rd| std::ptr::copy(fp.add(usize
 /// Enters function `code` (defined function `f` of the current instance;
 /// null until translated) with its frame at `nfp`, returning to `ret` in
 /// frame `fp`: checks that the frame fits, charges fuel, writes the
-/// header, zeroes the declared locals.
+/// header, zeroes the declared locals that need it (see `compile`).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn enter(
@@ -675,7 +675,7 @@ unsafe fn enter(
                 return TRAP;
             }
         }
-        let (frame, np, nl) = (*code as usize, *code.add(1) as usize, *code.add(2) as usize);
+        let (frame, np, nl, z) = (*code as usize, *code.add(1) as usize, *code.add(2) as usize, *code.add(3) as usize);
         if nfp as usize + frame * 8 > (*cx).stack_end {
             return trap(cx, TrapCode::CallStackExhausted);
         }
@@ -688,7 +688,7 @@ unsafe fn enter(
         // Volatile stores: a plain loop becomes a call to `memset`, which
         // costs more than the few locals most functions have, and a stack
         // frame in this hot path.
-        let mut p = h.add(2);
+        let mut p = h.add(2 + z);
         let end = p.add(nl);
         while p < end {
             p.write_volatile(0);

@@ -101,7 +101,7 @@ use crate::syntax::{
 const MAGIC: &[u8; 8] = b"\0wasmint";
 /// Version of the layout described above (1 was the wasm binary in a
 /// container).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER: usize = 36;
 
 fn corrupt(at: usize) -> Error {
@@ -367,8 +367,9 @@ fn verify_and_link(cx: &Ctx<'_>, ty: &FuncType, code: &mut [u16], s: &mut Scratc
         return None;
     }
     let fr = Frame { size: usize::from(code[0]), np: usize::from(code[1]) };
-    let nl = usize::from(code[2]);
-    if code[3] != 0 || fr.np != ty.params.len() || fr.size < fr.np + FRAME_HEADER + nl || fr.size < ty.results.len() {
+    // Locals zeroed on entry: `code[2]` from the `code[3]`-th.
+    let nl = usize::from(code[2]) + usize::from(code[3]);
+    if fr.np != ty.params.len() || fr.size < fr.np + FRAME_HEADER + nl || fr.size < ty.results.len() {
         return None;
     }
     let ops = &mut code[CODE_HEADER..];

@@ -789,6 +789,38 @@ fn add_and_test_merge() {
 }
 
 #[test]
+fn locals_written_first_are_not_zeroed() {
+    let m = module(
+        r#"(module
+        ;; Fills its frame's locals with non-zero values.
+        (func $dirty (param i32) (local i32 i32 i32 i32)
+            (local.set 1 (local.get 0)) (local.set 2 (local.get 0))
+            (local.set 3 (local.get 0)) (local.set 4 (local.get 0)))
+        ;; Local 1 is written first; 2 is read before written; 3 is
+        ;; written only after a branch, which may skip it; 4 is written
+        ;; first too.
+        (func $f (param i32) (result i32) (local i32 i32 i32 i32)
+            (local.set 1 (i32.const 7))
+            (local.set 4 (i32.const 1))
+            (local.set 1 (i32.add (local.get 1) (local.get 2)))
+            (block (br_if 0 (local.get 0)) (local.set 3 (i32.const 100)))
+            (i32.add (i32.add (local.get 1) (local.get 3)) (local.get 4)))
+        (func (export "run") (param i32) (result i32)
+            (call $dirty (i32.const 12345))
+            (call $f (local.get 0))))"#,
+    );
+    // Locals 2 and 3 (declared locals 1..3) are zeroed; 1 and 4 are not.
+    let code = crate::compile::portable_code(m.syntax(), 1).unwrap();
+    assert_eq!((code[2], code[3]), (2, 1), "zeroed: count, first");
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    // The branch skips the write of local 3: it must read 0, not what
+    // `$dirty` left in the same stack slots.
+    assert_eq!(call(&mut s, i, "run", &[I32(1)]).unwrap(), vec![I32(8)]);
+    assert_eq!(call(&mut s, i, "run", &[I32(0)]).unwrap(), vec![I32(108)]);
+}
+
+#[test]
 fn consecutive_moves_merge() {
     use crate::compile::ops::Misc;
     let m = module(

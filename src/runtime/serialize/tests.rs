@@ -289,7 +289,7 @@ fn tampered_code_is_refused_before_it_runs() {
         ("no such opcode", CODE_HEADER, OPCODES as u16),
         ("parameter count unlike the type's", 1, np + 1),
         ("frame too small for the locals", 0, np + 2),
-        ("reserved header word", 3, 1),
+        ("zeroed locals past the frame", 3, 0x7fff),
     ];
     for (what, k, v) in edits {
         assert!(k < n);
