@@ -21,6 +21,8 @@
 //! ones, and masking keeps these functions total.
 
 use super::num;
+use crate::runtime::Value;
+use crate::syntax::{Instr, SimdImm, SimdOp};
 
 /// A lane type: its little-endian bytes in a v128.
 trait Lane: Copy {
@@ -646,6 +648,91 @@ pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: u128, b: u128, c: u128) -> u128 {
     let d = i16x8_relaxed_dot_i8x16_i7x16_s(a, b);
     let d = pairs::<i16, i32, 8, 4>(d, 0, |d0, d1, _, _| i32::from(d0) + i32::from(d1));
     zip::<i32, 4>(d, c, i32::wrapping_add)
+}
+
+// ------------------------------------------------------ reference dispatch
+
+/// `Value::T(x)` for a scalar type `T` of the table (pattern or expression).
+macro_rules! simd_value {
+    (i32, $x:tt) => {
+        Value::I32($x)
+    };
+    (i64, $x:tt) => {
+        Value::I64($x)
+    };
+    (f32, $x:tt) => {
+        Value::F32($x)
+    };
+    (f64, $x:tt) => {
+        Value::F64($x)
+    };
+}
+
+macro_rules! define_apply {
+    ($($op:ident $code:literal $name:literal $kind:ident ($($arg:tt)*) $f:ident)*) => {
+        /// Runs a SIMD instruction other than a memory access on its operands
+        /// (bottom of the stack first), by its row of the table: a slow
+        /// reference path (constant folding, tests), not the engine's.
+        /// `None` for memory accesses, immediates that do not fit the
+        /// instruction, or operands of the wrong types.
+        pub fn apply(op: SimdOp, imm: &SimdImm, args: &[Value]) -> Option<Value> {
+            let lane = match imm {
+                SimdImm::Lane(l) => *l,
+                _ => 0,
+            };
+            match op {
+                $(SimdOp::$op => define_apply!(@row $kind ($($arg)*) $f, lane, imm, args),)*
+            }
+        }
+    };
+    (@row un () $f:ident, $l:ident, $imm:ident, $args:ident) => {
+        match $args { [Value::V128(a)] => Some(Value::V128($f(*a))), _ => None }
+    };
+    (@row bin () $f:ident, $l:ident, $imm:ident, $args:ident) => {
+        match $args { [Value::V128(a), Value::V128(b)] => Some(Value::V128($f(*a, *b))), _ => None }
+    };
+    (@row tern () $f:ident, $l:ident, $imm:ident, $args:ident) => {
+        match $args {
+            [Value::V128(a), Value::V128(b), Value::V128(c)] => Some(Value::V128($f(*a, *b, *c))),
+            _ => None,
+        }
+    };
+    (@row test () $f:ident, $l:ident, $imm:ident, $args:ident) => {
+        match $args { [Value::V128(a)] => Some(Value::I32($f(*a))), _ => None }
+    };
+    (@row shift () $f:ident, $l:ident, $imm:ident, $args:ident) => {
+        match $args { [Value::V128(a), Value::I32(c)] => Some(Value::V128($f(*a, *c))), _ => None }
+    };
+    (@row splat ($t:ident) $f:ident, $l:ident, $imm:ident, $args:ident) => {
+        match $args { [simd_value!($t, x)] => Some(Value::V128($f(*x))), _ => None }
+    };
+    (@row extract ($t:ident, $n:literal) $f:ident, $l:ident, $imm:ident, $args:ident) => {
+        match $args { [Value::V128(a)] if $l < $n => Some(simd_value!($t, ($f(*a, $l)))), _ => None }
+    };
+    (@row replace ($t:ident, $n:literal) $f:ident, $l:ident, $imm:ident, $args:ident) => {
+        match $args {
+            [Value::V128(a), simd_value!($t, x)] if $l < $n => Some(Value::V128($f(*a, $l, *x))),
+            _ => None,
+        }
+    };
+    // `v128.const` and `i8x16.shuffle` carry their immediates in their own
+    // `Instr` variants: see [`apply_instr`].
+    (@row $kind:ident ($($arg:tt)*) $f:ident, $l:ident, $imm:ident, $args:ident) => {
+        None
+    };
+}
+crate::for_each_simd_op!(define_apply);
+
+/// [`apply`] for any SIMD instruction other than a memory access.
+pub fn apply_instr(instr: &Instr, args: &[Value]) -> Option<Value> {
+    match (instr, args) {
+        (Instr::V128Const(b), []) => Some(Value::V128(v128_const(*b))),
+        (Instr::I8x16Shuffle(l), [Value::V128(a), Value::V128(b)]) if l.iter().all(|&l| l < 32) => {
+            Some(Value::V128(i8x16_shuffle(*a, *b, l)))
+        }
+        (Instr::Simd(op, imm), args) => apply(*op, imm, args),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
