@@ -209,9 +209,9 @@ pub(crate) enum FuncKind {
     Host(HostFunc),
 }
 
-/// A global instance.
-/// `value` is the engine's slot; a `v128` keeps its upper half in `hi`,
-/// right after it (`repr(C)`), so one pointer reaches both.
+/// A global instance. `value` is the engine's slot; a `v128` keeps its
+/// upper half in `hi`, right after it (`repr(C)`), so one pointer reaches
+/// both.
 #[repr(C)]
 pub(crate) struct GlobalInst {
     pub(crate) value: u64,

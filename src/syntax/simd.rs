@@ -143,4 +143,11 @@ mod tests {
         assert_eq!(SimdOp::V128Store.signature(), (&[ValType::I32, ValType::V128][..], None));
         assert_eq!(SimdOp::I64x2Shl.signature(), (&[ValType::V128, ValType::I32][..], Some(ValType::V128)));
     }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn instructions_stay_small() {
+        // SIMD immediates fit beside the largest scalar ones (br_table's).
+        assert_eq!(std::mem::size_of::<crate::syntax::Instr>(), 24);
+    }
 }
