@@ -291,6 +291,7 @@ pub fn v128_any_true(a: u128) -> i32 {
 
 /// The operators every integer shape has; `$s`/`$u` are its signed and
 /// unsigned lane types, `$n` the lane count.
+#[rustfmt::skip]
 macro_rules! int_shape {
     ($s:ty, $u:ty, $n:literal,
      $eq:ident $ne:ident $lt_s:ident $gt_s:ident $le_s:ident $ge_s:ident
@@ -334,6 +335,7 @@ int_shape!(i64, u64, 2, i64x2_eq i64x2_ne i64x2_lt_s i64x2_gt_s i64x2_le_s i64x2
 
 /// The operators of the 8-, 16- and 32-bit shapes only: unsigned compares,
 /// min and max (i64x2 has none of these).
+#[rustfmt::skip]
 macro_rules! int_shape_small {
     ($s:ty, $u:ty, $n:literal,
      $lt_u:ident $gt_u:ident $le_u:ident $ge_u:ident $min_s:ident $min_u:ident $max_s:ident $max_u:ident) => {
@@ -355,6 +357,7 @@ int_shape_small!(i16, u16, 8, i16x8_lt_u i16x8_gt_u i16x8_le_u i16x8_ge_u i16x8_
 int_shape_small!(i32, u32, 4, i32x4_lt_u i32x4_gt_u i32x4_le_u i32x4_ge_u i32x4_min_s i32x4_min_u i32x4_max_s i32x4_max_u);
 
 /// Saturating add/sub and rounding average (8- and 16-bit shapes).
+#[rustfmt::skip]
 macro_rules! int_shape_sat {
     ($s:ty, $u:ty, $n:literal, $add_s:ident $add_u:ident $sub_s:ident $sub_u:ident $avgr_u:ident) => {
         #[inline] pub fn $add_s(a: u128, b: u128) -> u128 { zip::<$s, $n>(a, b, <$s>::saturating_add) }
@@ -638,7 +641,9 @@ pub fn i16x8_relaxed_q15mulr_s(a: u128, b: u128) -> u128 {
 /// Sum of the signed products of lanes `2i` and `2i + 1`, saturated.
 #[inline]
 pub fn i16x8_relaxed_dot_i8x16_i7x16_s(a: u128, b: u128) -> u128 {
-    pairs::<i8, i16, 16, 8>(a, b, |a0, a1, b0, b1| (i16::from(a0) * i16::from(b0)).saturating_add(i16::from(a1) * i16::from(b1)))
+    pairs::<i8, i16, 16, 8>(a, b, |a0, a1, b0, b1| {
+        (i16::from(a0) * i16::from(b0)).saturating_add(i16::from(a1) * i16::from(b1))
+    })
 }
 
 /// Lane `i`: the sum of lanes `2i` and `2i + 1` of the i16x8 dot product,
@@ -875,7 +880,10 @@ mod tests {
         assert_eq!(i16x8_extadd_pairwise_i8x16_s(a), i16s([1, 1, 11, 15, -256, 254, 0, 0]));
         assert_eq!(i16x8_extadd_pairwise_i8x16_u(a), i16s([257, 257, 11, 15, 256, 254, 0, 0]));
         assert_eq!(i16x8_extmul_high_i8x16_s(a, a), i16s([16384, 16384, 16129, 16129, 0, 0, 0, 0]));
-        assert_eq!(i64x2_extmul_low_i32x4_u(i32x4_splat(-1), i32x4_splat(-1)), i64x2_splat(0xffff_fffe_0000_0001_u64 as i64));
+        assert_eq!(
+            i64x2_extmul_low_i32x4_u(i32x4_splat(-1), i32x4_splat(-1)),
+            i64x2_splat(0xffff_fffe_0000_0001_u64 as i64)
+        );
         let w = i16s([300, -300, 127, -128, 255, 256, -1, 0]);
         assert_eq!(i8x16_narrow_i16x8_s(w, 0), i8s([127, -128, 127, -128, 127, 127, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
         assert_eq!(i8x16_narrow_i16x8_u(0, w), i8s([0, 0, 0, 0, 0, 0, 0, 0, -1, 0, 127, 0, -1, -1, 0, 0]));
@@ -890,19 +898,37 @@ mod tests {
         assert_eq!(i16x8_q15mulr_sat_s(i16x8_splat(16384), i16x8_splat(16384)), i16x8_splat(8192));
         // (-1 * 16384 + 0x4000) >> 15 = 0; the rounding goes up.
         assert_eq!(i16x8_q15mulr_sat_s(i16x8_splat(-1), i16x8_splat(16384)), 0);
-        assert_eq!(i32x4_dot_i16x8_s(i16s([1, 2, 3, 4, 5, 6, 7, 8]), i16s([1, 1, 1, 1, -1, -1, 2, 0])), i32s([3, 7, -11, 14]));
+        assert_eq!(
+            i32x4_dot_i16x8_s(i16s([1, 2, 3, 4, 5, 6, 7, 8]), i16s([1, 1, 1, 1, -1, -1, 2, 0])),
+            i32s([3, 7, -11, 14])
+        );
         assert_eq!(i32x4_dot_i16x8_s(m, m), i32x4_splat(i32::MIN));
     }
 
     #[test]
     fn floats_follow_the_scalar_rules() {
         let nan = f32::from_bits(0x7fc0_0000);
-        assert_eq!(f32x4_add(f32s([1.0, 2.0, -0.0, 3e38]), f32s([0.5, -2.0, -0.0, 3e38])), f32s([1.5, 0.0, -0.0, f32::INFINITY]));
-        assert_eq!(bits32(f32x4_min(f32s([0.0, nan, 1.0, -0.0]), f32s([-0.0, 1.0, 2.0, 0.0]))), [0x8000_0000, 0x7fc0_0000, 0x3f80_0000, 0x8000_0000]);
-        assert_eq!(bits32(f32x4_max(f32s([0.0, 1.0, 1.0, -0.0]), f32s([-0.0, nan, 2.0, 0.0]))), [0, 0x7fc0_0000, 0x4000_0000, 0]);
+        assert_eq!(
+            f32x4_add(f32s([1.0, 2.0, -0.0, 3e38]), f32s([0.5, -2.0, -0.0, 3e38])),
+            f32s([1.5, 0.0, -0.0, f32::INFINITY])
+        );
+        assert_eq!(
+            bits32(f32x4_min(f32s([0.0, nan, 1.0, -0.0]), f32s([-0.0, 1.0, 2.0, 0.0]))),
+            [0x8000_0000, 0x7fc0_0000, 0x3f80_0000, 0x8000_0000]
+        );
+        assert_eq!(
+            bits32(f32x4_max(f32s([0.0, 1.0, 1.0, -0.0]), f32s([-0.0, nan, 2.0, 0.0]))),
+            [0, 0x7fc0_0000, 0x4000_0000, 0]
+        );
         // pmin/pmax: the first operand unless the second compares less/greater.
-        assert_eq!(bits32(f32x4_pmin(f32s([0.0, nan, 1.0, 3.0]), f32s([-0.0, 1.0, nan, 2.0]))), [0, 0x7fc0_0000, 0x3f80_0000, 0x4000_0000]);
-        assert_eq!(bits32(f32x4_pmax(f32s([-0.0, nan, 1.0, 3.0]), f32s([0.0, 1.0, nan, 2.0]))), [0x8000_0000, 0x7fc0_0000, 0x3f80_0000, 0x4040_0000]);
+        assert_eq!(
+            bits32(f32x4_pmin(f32s([0.0, nan, 1.0, 3.0]), f32s([-0.0, 1.0, nan, 2.0]))),
+            [0, 0x7fc0_0000, 0x3f80_0000, 0x4000_0000]
+        );
+        assert_eq!(
+            bits32(f32x4_pmax(f32s([-0.0, nan, 1.0, 3.0]), f32s([0.0, 1.0, nan, 2.0]))),
+            [0x8000_0000, 0x7fc0_0000, 0x3f80_0000, 0x4040_0000]
+        );
         assert_eq!(f32x4_nearest(f32s([0.5, 1.5, -2.5, -0.4])), f32s([0.0, 2.0, -2.0, -0.0]));
         assert_eq!(f64x2_floor(f64s([-1.5, 1.5])), f64s([-2.0, 1.0]));
         assert_eq!(f64x2_ceil(f64s([-1.5, 1.5])), f64s([-1.0, 2.0]));

@@ -150,9 +150,10 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
                         .ok_or_else(|| Error::validate("unknown function", 0))
                 })
                 .collect::<Result<Vec<u64>>>()?,
-            ElemItems::Exprs(es) => {
-                es.iter().map(|e| eval_const(store, &inst.globals, &inst.funcs, e).map(|v| v as u64)).collect::<Result<_>>()?
-            }
+            ElemItems::Exprs(es) => es
+                .iter()
+                .map(|e| eval_const(store, &inst.globals, &inst.funcs, e).map(|v| v as u64))
+                .collect::<Result<_>>()?,
         };
         store.elems.push(items);
         inst.elems.push(store.elems.len() as u32 - 1);

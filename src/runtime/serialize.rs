@@ -622,9 +622,10 @@ impl W {
                     self.u32(g);
                 }
                 Instr::V128Const(b) => {
+                    let v = u128::from_le_bytes(b);
                     self.u8(7);
-                    self.u64(u128::from_le_bytes(b) as u64);
-                    self.u64((u128::from_le_bytes(b) >> 64) as u64);
+                    self.u64(v as u64);
+                    self.u64((v >> 64) as u64);
                 }
                 _ => return Err(Error::Deserialize(format!("cannot serialize {i:?} in a constant expression"))),
             }

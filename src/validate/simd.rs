@@ -2,9 +2,9 @@
 //! from the table in `crate::isa_simd` (via [`SimdOp::signature`]), their
 //! immediates are checked here. A child of `func`, for its stack methods.
 
+use super::ModuleCtx;
 use super::{err, FuncValidator};
 use crate::error::Result;
-use super::ModuleCtx;
 use crate::syntax::{Instr, MemArg, SimdImm, SimdImmKind, SimdOp};
 
 impl FuncValidator {

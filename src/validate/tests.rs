@@ -492,7 +492,9 @@ fn simd_instructions() {
     let body = vec![Instr::F64Const(0), v(SimdOp::F64x2Splat), v(SimdOp::V128AnyTrue)];
     assert_eq!(msg(&func_module(&[], &[I32], &[], body)), "ok");
     // Memory forms: the memory must exist, the alignment be at most natural.
-    let load = |op, align, l| Instr::Simd(op, if l > 0 { SimdImm::MemLane(memarg(align), l) } else { SimdImm::Mem(memarg(align)) });
+    let load = |op, align, l| {
+        Instr::Simd(op, if l > 0 { SimdImm::MemLane(memarg(align), l) } else { SimdImm::Mem(memarg(align)) })
+    };
     let body = vec![Instr::I32Const(0), load(SimdOp::V128Load, 4, 0)];
     assert_invalid(&func_module(&[], &[V128], &[], body.clone()), "unknown memory 0");
     let mut m = func_module(&[], &[V128], &[], body);
