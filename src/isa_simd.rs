@@ -28,6 +28,15 @@
 //! `a` is the log2 of the access width in bytes, also the largest valid
 //! alignment; lane forms have `16 >> a` lanes. Scalars `t` are the Rust types
 //! of `exec::num` (`i32`, `i64`, `f32`, `f64`).
+//!
+//! The engine does not run SIMD yet: `Module::new` rejects valid modules
+//! using `v128` (`Error::Unsupported`). What it needs: `v128` entries in two
+//! consecutive frame slots (locals, parameters, operands; the validator's
+//! frame size check counting them twice), one op per row stamped from this
+//! table by kind (the semantics' signatures are pinned by a test in
+//! `exec::simd`), 16-byte immediates for `v128.const` and `i8x16.shuffle`,
+//! and two-slot moves for calls, branches, `select`, globals (`value` and
+//! `hi` of a global are adjacent) and host calls.
 
 /// Calls `$m! { rows }` with the SIMD instruction table.
 #[macro_export]
