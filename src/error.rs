@@ -136,6 +136,9 @@ pub enum Error {
     /// A serialized module that cannot be read (`Module::deserialize`).
     #[error("deserialize: {0}")]
     Deserialize(String),
+    /// A valid module using a feature the engine does not run yet.
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 impl Error {

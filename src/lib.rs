@@ -25,6 +25,7 @@
 //! ```
 
 pub mod isa;
+pub mod isa_simd;
 
 pub mod binary;
 pub mod cli;

@@ -710,6 +710,32 @@ def test_globals():
     assert "GlobalType" in repr(f)
 
 
+def test_v128_values_globals_and_host_functions():
+    store = Store()
+    big = (0x0123456789ABCDEF << 64) | 0xFEDCBA9876543210
+    g = Global(store, Value.v128(big), mutable=True)
+    assert g.value == big and g.type == GlobalType(Type.V128, True)
+    g.value = 2**128 - 1
+    assert g.value == 2**128 - 1
+    g.value = Value.v128(-2)  # wraps, as Value.v128 does
+    assert g.value == 2**128 - 2
+    with pytest.raises(OverflowError):
+        g.value = 2**128
+    # v128 parameters and results are unsigned 128-bit ints.
+    rot = Function(store, lambda v: (v << 64 | v >> 64) & (2**128 - 1), FunctionType([Type.V128], [Type.V128]))
+    assert rot(big) == (0xFEDCBA9876543210 << 64) | 0x0123456789ABCDEF
+    assert rot(Value.v128(1)) == 1 << 64
+
+
+def test_simd_modules_are_not_run_yet():
+    # Valid SIMD is decoded and validated, but the engine cannot run it yet.
+    with pytest.raises(CompileError, match="SIMD .* not supported"):
+        Module(Store(), "(module (func (result v128) v128.const i32x4 1 2 3 4))")
+    with pytest.raises(CompileError, match="invalid lane index"):
+        Module(Store(), "(module (func (param v128) (result i32) local.get 0 i32x4.extract_lane 4))")
+    assert Module.validate(Store(), wasmint.wat2wasm("(module (func (result v128) v128.const i64x2 1 2))"))
+
+
 def test_exported_globals():
     e = instance('(module (global (export "g") (mut i32) (i32.const 7)) (func (export "get") (result i32) global.get 0))').exports
     e.g.value = 9

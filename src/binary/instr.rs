@@ -109,7 +109,7 @@ fn decode_instr(r: &mut Reader<'_>, frames: &mut Vec<u8>) -> Result<(Instr, bool
         0xd1 => Instr::RefIsNull,
         0xd2 => Instr::RefFunc(r.u32()?),
         0xfc => prefixed_fc(r, start)?,
-        0xfd => return Err(r.error_at(start, "illegal opcode fd (SIMD is not supported)")),
+        0xfd => super::simd::prefixed_fd(r, start)?,
         // Loads/stores and numeric instructions come from the tables
         // in `crate::isa`.
         _ => {
@@ -334,7 +334,7 @@ fn block_type(r: &mut Reader<'_>) -> Result<BlockType> {
     }
 }
 
-fn mem_arg(r: &mut Reader<'_>) -> Result<MemArg> {
+pub(super) fn mem_arg(r: &mut Reader<'_>) -> Result<MemArg> {
     let align = r.u32()?;
     // Alignment exponents of 32 and more cannot be represented (and bit 6
     // would mean a memory index in the multi-memory proposal).

@@ -2,6 +2,7 @@
 //!
 //! - `reader.rs`: bytes, LEB128, names, types (5.1–5.3)
 //! - `instr.rs`: instructions, function bodies, constant expressions (5.4)
+//! - `simd.rs`: the `0xFD`-prefixed (SIMD) instructions (5.4.8)
 //! - `sections.rs`: one function per section (5.5)
 //! - `names.rs`: the `name` custom section (7.4)
 //!
@@ -12,6 +13,7 @@ mod instr;
 mod names;
 mod reader;
 mod sections;
+mod simd;
 
 pub use instr::{BodyReader, MAX_LOCALS};
 

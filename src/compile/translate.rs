@@ -1469,6 +1469,10 @@ impl Translator {
                 }
             }
             Instr::Else | Instr::End => return Err(mismatch(self.offset)),
+            // `Module::new` rejects SIMD before translation (for now).
+            Instr::V128Const(_) | Instr::I8x16Shuffle(_) | Instr::Simd(..) => {
+                return Err(Error::Unsupported("SIMD is not supported by the engine yet".into()))
+            }
         }
         Ok(true)
     }

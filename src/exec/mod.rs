@@ -1,11 +1,12 @@
 //! Execution (spec 4): the semantics of instructions.
 //!
-//! [`num`] holds the pure numeric semantics; `handlers` the threaded
+//! [`num`] holds the pure numeric semantics, [`simd`] those of SIMD; `handlers` the threaded
 //! handlers of the internal code produced by [`crate::compile`]; `engine`
 //! entering and leaving it and its slow paths.
 mod engine;
 mod handlers;
 pub mod num;
+pub mod simd;
 #[cfg(feature = "opstats")]
 pub mod stats;
 

@@ -160,7 +160,8 @@ impl Module {
     }
 
     /// Whether `bytes` is a valid module (binary or text); never raises for
-    /// bad contents.
+    /// bad contents. (Valid SIMD modules are valid, though `Module()`
+    /// rejects them until the engine runs SIMD.)
     ///
     /// >>> from wasmint import Store, Module
     /// >>> Module.validate(Store(), b'\x00asm\x01\x00\x00\x00'), Module.validate(Store(), b'\x00asm')
@@ -169,7 +170,7 @@ impl Module {
     fn validate(store: &Bound<'_, Store>, bytes: &Bound<'_, PyAny>) -> PyResult<bool> {
         let _ = store;
         match wasm_bytes(bytes) {
-            Ok(wasm) => Ok(crate::Module::new(&wasm).is_ok()),
+            Ok(wasm) => Ok(crate::binary::decode_lazy(wasm.into()).and_then(|m| crate::validate::validate(&m)).is_ok()),
             Err(e) if e.is_instance_of::<CompileError>(bytes.py()) => Ok(false),
             Err(e) => Err(e),
         }

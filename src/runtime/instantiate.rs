@@ -17,26 +17,27 @@ fn incompatible() -> Error {
     Error::Link("incompatible import type".into())
 }
 
-/// Evaluates a constant expression to a slot. `globals` and `funcs` are the
-/// instance's address maps built so far.
-fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &ConstExpr) -> Result<u64> {
+/// Evaluates a constant expression to its bits ([`Value::to_bits`]).
+/// `globals` and `funcs` are the instance's address maps built so far.
+fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &ConstExpr) -> Result<u128> {
     // Constant instructions only push (2.0 has no arithmetic in them), and
     // a valid expression leaves one value: no stack needed.
     let mut value = None;
     for i in &e.instrs {
         let v = match i {
-            Instr::I32Const(v) => u64::from(*v as u32),
-            Instr::I64Const(v) => *v as u64,
-            Instr::F32Const(b) => u64::from(*b),
-            Instr::F64Const(b) => *b,
+            Instr::I32Const(v) => u128::from(*v as u32),
+            Instr::I64Const(v) => u128::from(*v as u64),
+            Instr::F32Const(b) => u128::from(*b),
+            Instr::F64Const(b) => u128::from(*b),
+            Instr::V128Const(b) => u128::from_le_bytes(*b),
             Instr::RefNull(_) => 0,
             Instr::RefFunc(f) => {
                 let a = funcs.get(*f as usize).ok_or_else(|| Error::validate("unknown function", e.offset))?;
-                u64::from(*a) + 1
+                u128::from(*a) + 1
             }
             Instr::GlobalGet(g) => {
                 let a = globals.get(*g as usize).ok_or_else(|| Error::validate("unknown global", e.offset))?;
-                store.globals[*a as usize].value
+                store.globals[*a as usize].bits()
             }
             _ => return Err(Error::validate("constant expression required", e.offset)),
         };
@@ -135,7 +136,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     }
     for g in &m.globals {
         let value = eval_const(store, &inst.globals, &inst.funcs, &g.init)?;
-        store.globals.push(Box::new(GlobalInst { ty: g.ty, value }));
+        store.globals.push(Box::new(GlobalInst::new(g.ty, value)));
         inst.globals.push(store.globals.len() as u32 - 1);
     }
     for seg in &m.elems {
@@ -149,9 +150,10 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
                         .ok_or_else(|| Error::validate("unknown function", 0))
                 })
                 .collect::<Result<Vec<u64>>>()?,
-            ElemItems::Exprs(es) => {
-                es.iter().map(|e| eval_const(store, &inst.globals, &inst.funcs, e)).collect::<Result<_>>()?
-            }
+            ElemItems::Exprs(es) => es
+                .iter()
+                .map(|e| eval_const(store, &inst.globals, &inst.funcs, e).map(|v| v as u64))
+                .collect::<Result<_>>()?,
         };
         store.elems.push(items);
         inst.elems.push(store.elems.len() as u32 - 1);

@@ -622,6 +622,12 @@ impl W {
                     self.u8(6);
                     self.u32(g);
                 }
+                Instr::V128Const(b) => {
+                    let v = u128::from_le_bytes(b);
+                    self.u8(7);
+                    self.u64(v as u64);
+                    self.u64((v >> 64) as u64);
+                }
                 _ => return Err(Error::Deserialize(format!("cannot serialize {i:?} in a constant expression"))),
             }
         }
@@ -724,6 +730,10 @@ impl<'a> R<'a> {
                 4 => Instr::RefNull(r.ref_type()?),
                 5 => Instr::RefFunc(r.u32()?),
                 6 => Instr::GlobalGet(r.u32()?),
+                7 => {
+                    let lo = u128::from(r.u64()?);
+                    Instr::V128Const((lo | u128::from(r.u64()?) << 64).to_le_bytes())
+                }
                 _ => return r.bad(),
             })
         })?;
@@ -1029,7 +1039,9 @@ fn read(blob: &[u8]) -> Result<Module> {
         Ok(DataSegment { init, mode })
     })?;
     m.customs = r.vec(8, |r| Ok(CustomSection { name: r.string()?, data: r.bytes()?.to_vec(), offset: 0 }))?;
-    crate::validate::validate_without_bodies(&m)?;
+    if crate::validate::validate_without_bodies(&m)?.v128 {
+        return Err(super::store::simd_unsupported());
+    }
 
     let n = r.count(4)?;
     if n != m.funcs.len() {

@@ -868,3 +868,36 @@ fn frame_limit_is_checked_when_the_module_is_made() {
         Ok(_) => panic!("a function of 65,536 frame slots was accepted"),
     }
 }
+
+#[test]
+fn v128_globals_host_functions_and_unsupported_modules() {
+    let mut store = Store::new();
+    let big = (0x0123_4567_89ab_cdef_u128 << 64) | 0xfedc_ba98_7654_3210;
+    let g = store.global_new(GlobalType { val: ValType::V128, mutable: true }, Value::V128(big)).unwrap();
+    assert_eq!(store.global_get(g), Value::V128(big));
+    store.global_set(g, Value::V128(!big)).unwrap();
+    assert_eq!(store.global_get(g), Value::V128(!big));
+    // Host functions take and return all 128 bits.
+    let ty = FuncType::new(vec![ValType::V128], vec![ValType::V128]);
+    let f = store.func_new(
+        ty,
+        Arc::new(|_: &mut Caller<'_>, args: &[Value], results: &mut [Value]| {
+            if let [Value::V128(v)] = args {
+                results[0] = Value::V128(v.rotate_left(64));
+            }
+            Ok(())
+        }),
+    );
+    assert_eq!(store.call(f, &[Value::V128(big)]).unwrap(), vec![Value::V128(big.rotate_left(64))]);
+    // A valid SIMD module is rejected until the engine runs SIMD; an
+    // invalid one still reports why it is invalid.
+    let simd = wat::parse_str("(module (func (result v128) v128.const i32x4 1 2 3 4))").unwrap();
+    assert!(matches!(Module::new(&simd), Err(Error::Unsupported(m)) if m.contains("SIMD")));
+    let global = wat::parse_str("(module (global v128 (v128.const i64x2 1 2)))").unwrap();
+    assert!(matches!(Module::new(&global), Err(Error::Unsupported(_))));
+    let invalid = wat::parse_str("(module (func (result i32) v128.const i32x4 1 2 3 4))").unwrap();
+    assert!(matches!(Module::new(&invalid), Err(Error::Validate { .. })));
+    let lane = wat::parse_str("(module (func (param v128) (result i32) local.get 0 i32x4.extract_lane 4))").unwrap();
+    assert!(matches!(Module::new(&lane), Err(Error::Validate { message, .. }) if message == "invalid lane index"));
+    assert!(crate::validate::validate(&crate::binary::decode(&simd).unwrap()).is_ok());
+}

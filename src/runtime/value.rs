@@ -90,6 +90,23 @@ impl Value {
         }
     }
 
+    /// All the bits of this value: [`to_slot`](Self::to_slot) zero-extended,
+    /// except that a `v128` keeps its upper 64 bits.
+    pub(crate) fn to_bits(self) -> u128 {
+        match self {
+            Value::V128(v) => v,
+            v => u128::from(v.to_slot()),
+        }
+    }
+
+    /// The value of type `ty` whose [`to_bits`](Self::to_bits) are `bits`.
+    pub(crate) fn from_bits(bits: u128, ty: ValType) -> Value {
+        match ty {
+            ValType::V128 => Value::V128(bits),
+            _ => Value::from_slot(bits as u64, ty),
+        }
+    }
+
     /// The value of type `ty` held in `slot`.
     pub(crate) fn from_slot(slot: u64, ty: ValType) -> Value {
         match ty {

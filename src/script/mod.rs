@@ -17,6 +17,8 @@
 //! ```
 
 mod run;
+#[cfg(test)]
+mod simd_check;
 pub mod spectest;
 mod values;
 

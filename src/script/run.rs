@@ -69,6 +69,7 @@ pub(crate) fn describe(e: &Error) -> String {
         Error::Usage(m) => format!("usage error \"{m}\""),
         Error::Text(m) => format!("text error \"{m}\""),
         Error::Deserialize(m) => format!("deserialize error \"{m}\""),
+        Error::Unsupported(m) => format!("unsupported \"{m}\""),
     }
 }
 

@@ -3,7 +3,7 @@
 //! A function body is a flat `Vec<Instr>`: structured instructions appear as
 //! `Block`/`Loop`/`If` ... `Else` ... `End` markers, exactly as in the binary
 //! format. The fixed-signature numeric and memory instructions come from the
-//! tables in `crate::isa`.
+//! tables in `crate::isa`, the SIMD ones from `crate::isa_simd`.
 
 use super::types::{RefType, ValType};
 
@@ -234,4 +234,12 @@ pub enum Instr {
     /// Bit pattern, so NaN payloads survive.
     F64Const(u64),
     Num(NumOp),
+
+    // Vector (2.4.1, `crate::isa_simd`)
+    /// `v128.const`: the 16 bytes, little-endian.
+    V128Const([u8; 16]),
+    /// `i8x16.shuffle`: the 16 lane indices.
+    I8x16Shuffle([u8; 16]),
+    /// Every other SIMD instruction.
+    Simd(super::simd::SimdOp, super::simd::SimdImm),
 }

@@ -20,6 +20,7 @@ pub(super) fn check(ctx: &ModuleCtx, expr: &ConstExpr, expected: ValType) -> Res
             Instr::I64Const(_) => ValType::I64,
             Instr::F32Const(_) => ValType::F32,
             Instr::F64Const(_) => ValType::F64,
+            Instr::V128Const(_) => ValType::V128,
             Instr::RefNull(t) => ValType::from(*t),
             Instr::RefFunc(f) => {
                 ctx.func_type(*f, at)?;

@@ -14,6 +14,9 @@ use crate::compile::translate::FRAME_HEADER;
 use crate::error::Result;
 use crate::syntax::{BlockType, Instr, RefType, ValType};
 
+#[path = "simd.rs"]
+mod simd;
+
 /// An operand type; `None` is `Unknown` (matches anything).
 type OpType = Option<ValType>;
 
@@ -56,6 +59,8 @@ pub struct FuncValidator {
     /// Set once a body uses `memory.init` or `data.drop`, which need the
     /// data count section (a decode error the caller reports).
     pub uses_data_index: bool,
+    /// Set once a body uses a SIMD instruction.
+    pub uses_simd: bool,
 }
 
 /// Most slots of a frame of the engine: slots are 16-bit indices.
@@ -581,6 +586,7 @@ impl FuncValidator {
                 self.pop_vals(ins, at)?;
                 self.push_val(Some(out));
             }
+            Instr::V128Const(_) | Instr::I8x16Shuffle(_) | Instr::Simd(..) => self.simd(ctx, instr, at)?,
         }
         Ok(())
     }

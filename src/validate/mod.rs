@@ -54,11 +54,9 @@ pub(crate) fn err<T>(message: impl Into<String>, offset: usize) -> Result<T> {
     Err(Error::validate(message, offset))
 }
 
-/// Rejects `v128`: SIMD is not supported yet.
-pub(crate) fn check_val_type(t: ValType, offset: usize) -> Result<()> {
-    if t == ValType::V128 {
-        return err("SIMD type v128 is not supported", offset);
-    }
+/// Checks that a value type is valid: every type of Wasm 2.0 is (the hook
+/// where the types of later proposals would be checked).
+pub(crate) fn check_val_type(_t: ValType, _offset: usize) -> Result<()> {
     Ok(())
 }
 
@@ -299,6 +297,21 @@ impl<'m> ModuleCtx<'m> {
 /// a validation error is returned only once all bodies are known to be
 /// well-formed.
 pub fn validate(module: &Module) -> Result<()> {
+    validate_uses(module).map(drop)
+}
+
+/// What a valid module uses that the engine may not support.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Uses {
+    /// The `v128` type or a SIMD instruction, anywhere in the module.
+    pub v128: bool,
+}
+
+/// [`validate`], also telling what the module uses.
+///
+/// # Errors
+/// As [`validate`].
+pub fn validate_uses(module: &Module) -> Result<Uses> {
     match validate_parts(module, true) {
         Err(e @ Error::Validate { .. }) => {
             crate::binary::check_code(module)?;
@@ -308,16 +321,28 @@ pub fn validate(module: &Module) -> Result<()> {
     }
 }
 
+/// Does the module use `v128` outside of function bodies' instructions
+/// (whose SIMD instructions [`FuncValidator`] notes)? A `v128` value can
+/// only come from a SIMD instruction or from one of these; block and
+/// `select` types of `v128` without one only occur in code that never runs.
+fn v128_outside_instrs(module: &Module) -> bool {
+    let v = |t: &ValType| *t == ValType::V128;
+    module.types.iter().any(|t| t.params.iter().chain(t.results.iter()).any(v))
+        || module.imports.iter().any(|i| matches!(&i.desc, ImportDesc::Global(g) if v(&g.val)))
+        || module.globals.iter().any(|g| v(&g.ty.val))
+        || module.codes.iter().any(|c| c.locals.iter().any(|(_, t)| v(t)))
+}
+
 /// Validates everything but the function bodies: for a module whose code
 /// arrives already translated (`runtime::serialize`), which has none.
 ///
 /// # Errors
 /// As [`validate`].
-pub fn validate_without_bodies(module: &Module) -> Result<()> {
+pub fn validate_without_bodies(module: &Module) -> Result<Uses> {
     validate_parts(module, false)
 }
 
-fn validate_parts(module: &Module, bodies: bool) -> Result<()> {
+fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
     let ctx = ModuleCtx::new(module)?;
 
     // Globals (3.4.4): initialisers see imported globals only.
@@ -376,6 +401,7 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<()> {
     }
 
     // Functions (3.4.1).
+    let mut uses = Uses { v128: v128_outside_instrs(module) };
     if bodies {
         if module.codes.len() != module.funcs.len() {
             return err("function and code section have inconsistent lengths", module.sections.codes);
@@ -387,6 +413,7 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<()> {
         if fv.uses_data_index && module.data_count.is_none() {
             return Err(crate::binary::data_count_required(module));
         }
+        uses.v128 |= fv.uses_simd;
     }
 
     // Start function (3.4.8).
@@ -420,7 +447,7 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<()> {
     if ctx.memories.len() > 1 {
         return err("multiple memories are not allowed", module.sections.memories.max(module.sections.imports));
     }
-    Ok(())
+    Ok(uses)
 }
 
 #[cfg(test)]

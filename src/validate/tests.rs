@@ -471,3 +471,48 @@ fn huge_arities_stay_cheap() {
     m.codes[0].body = std::iter::repeat(Instr::Call(1)).take(2000).chain([Instr::End]).collect();
     assert_invalid(&m, "operand stack too deep");
 }
+
+#[test]
+fn simd_instructions() {
+    let v = |op| Instr::Simd(op, SimdImm::None);
+    let lane = |op, l| Instr::Simd(op, SimdImm::Lane(l));
+    let k = Instr::V128Const([0; 16]);
+    // i32x4.add of two constants, then extract lane 3.
+    let body = vec![k.clone(), k.clone(), v(SimdOp::I32x4Add), lane(SimdOp::I32x4ExtractLane, 3)];
+    assert_eq!(msg(&func_module(&[], &[I32], &[], body)), "ok");
+    let body = vec![k.clone(), lane(SimdOp::I32x4ExtractLane, 4)];
+    assert_invalid(&func_module(&[], &[I32], &[], body), "invalid lane index");
+    let body = vec![k.clone(), k.clone(), Instr::I8x16Shuffle([31; 16])];
+    assert_eq!(msg(&func_module(&[], &[V128], &[], body)), "ok");
+    let body = vec![k.clone(), k.clone(), Instr::I8x16Shuffle([32; 16])];
+    assert_invalid(&func_module(&[], &[V128], &[], body), "invalid lane index");
+    // Shifts take an i32 count; splats a scalar of their lane type.
+    let body = vec![k.clone(), Instr::I64Const(1), v(SimdOp::I64x2Shl)];
+    assert_invalid(&func_module(&[], &[V128], &[], body), "type mismatch");
+    let body = vec![Instr::F64Const(0), v(SimdOp::F64x2Splat), v(SimdOp::V128AnyTrue)];
+    assert_eq!(msg(&func_module(&[], &[I32], &[], body)), "ok");
+    // Memory forms: the memory must exist, the alignment be at most natural.
+    let load = |op, align, l| {
+        Instr::Simd(op, if l > 0 { SimdImm::MemLane(memarg(align), l) } else { SimdImm::Mem(memarg(align)) })
+    };
+    let body = vec![Instr::I32Const(0), load(SimdOp::V128Load, 4, 0)];
+    assert_invalid(&func_module(&[], &[V128], &[], body.clone()), "unknown memory 0");
+    let mut m = func_module(&[], &[V128], &[], body);
+    m.memories.push(mem(1, None));
+    assert_eq!(msg(&m), "ok");
+    m.codes[0].body[1] = load(SimdOp::V128Load, 5, 0);
+    assert_invalid(&m, "alignment must not be larger than natural");
+    m.codes[0].body[1] = load(SimdOp::V128Load32Splat, 3, 0);
+    assert_invalid(&m, "alignment must not be larger than natural");
+    m.codes[0].body.splice(1..2, [k.clone(), load(SimdOp::V128Load16Lane, 1, 7)]);
+    assert_eq!(msg(&m), "ok");
+    m.codes[0].body[2] = load(SimdOp::V128Load16Lane, 1, 8);
+    assert_invalid(&m, "invalid lane index");
+    // v128 globals: constant initialisers, and `uses` reports them.
+    let mut m = Module::default();
+    m.globals.push(Global { ty: GlobalType { val: V128, mutable: false }, init: c(k.clone(), 0) });
+    assert_eq!(validate_uses(&m).unwrap(), Uses { v128: true });
+    m.globals[0].init = c(Instr::I32Const(0), 0);
+    assert_invalid(&m, "type mismatch");
+    assert_eq!(validate_uses(&func_module(&[], &[], &[], vec![])).unwrap(), Uses { v128: false });
+}
