@@ -767,57 +767,41 @@ handler!(call_import(ip, fp, mem, len, cx, ra, rf, rd) {
 // again (the lookup has no effects), for the reason given at
 // `translate_retry`.
 
-handler!(call_indirect_r(ip, fp, mem, len, cx, ra, rf, rd) {
-    let op::CallIndirectR { ty, table, base } = op::CallIndirectR::read(ip);
-    let fa = match engine::indirect_target(cx, ty, table, ra as u32) {
-        Ok(fa) => fa,
-        Err(t) => return trap(cx, t),
+/// `call_indirect` with the table index in the accumulator or a slot: a
+/// fast handler and its cold twin (see above).
+macro_rules! call_indirect {
+    ($fast:ident, $slow:ident, $op:ident, |$o:ident, $fp:ident, $ra:ident| $index:expr) => {
+        handler!($fast(ip, fp, mem, len, cx, ra, rf, rd) {
+            let $o = op::$op::read(ip);
+            let ($fp, $ra) = (fp, ra);
+            let fa = match engine::indirect_target(cx, $o.ty, $o.table, $index) {
+                Ok(fa) => fa,
+                Err(t) => return trap(cx, t),
+            };
+            match engine::resolve(cx, fa) {
+                engine::Callee::Same(code, f) if !code.is_null() => {
+                    enter(code, f, fp.add(usize::from($o.base)), ip.add(op::$op::LEN), fp, mem, len, cx, ra, rf, rd)
+                }
+                _ => $slow(ip, fp, mem, len, cx, ra, rf, rd),
+            }
+        });
+
+        handler!(
+            #[cold]
+            $slow(ip, fp, mem, len, cx, ra, rf, rd) {
+                let $o = op::$op::read(ip);
+                let ($fp, $ra) = (fp, ra);
+                let fa = match engine::indirect_target(cx, $o.ty, $o.table, $index) {
+                    Ok(fa) => fa,
+                    Err(t) => return trap(cx, t),
+                };
+                call_addr(fa, fp.add(usize::from($o.base)), ip.add(op::$op::LEN), fp, mem, len, cx, ra, rf, rd)
+            }
+        );
     };
-    match engine::resolve(cx, fa) {
-        engine::Callee::Same(code, f) if !code.is_null() => {
-            enter(code, f, fp.add(usize::from(base)), ip.add(op::CallIndirectR::LEN), fp, mem, len, cx, ra, rf, rd)
-        }
-        _ => call_indirect_r_slow(ip, fp, mem, len, cx, ra, rf, rd),
-    }
-});
-
-handler!(
-    #[cold]
-    call_indirect_r_slow(ip, fp, mem, len, cx, ra, rf, rd) {
-        let op::CallIndirectR { ty, table, base } = op::CallIndirectR::read(ip);
-        let fa = match engine::indirect_target(cx, ty, table, ra as u32) {
-            Ok(fa) => fa,
-            Err(t) => return trap(cx, t),
-        };
-        call_addr(fa, fp.add(usize::from(base)), ip.add(op::CallIndirectR::LEN), fp, mem, len, cx, ra, rf, rd)
-    }
-);
-
-handler!(call_indirect_s(ip, fp, mem, len, cx, ra, rf, rd) {
-    let op::CallIndirectS { ty, table, i, base } = op::CallIndirectS::read(ip);
-    let fa = match engine::indirect_target(cx, ty, table, get(fp, i) as u32) {
-        Ok(fa) => fa,
-        Err(t) => return trap(cx, t),
-    };
-    match engine::resolve(cx, fa) {
-        engine::Callee::Same(code, f) if !code.is_null() => {
-            enter(code, f, fp.add(usize::from(base)), ip.add(op::CallIndirectS::LEN), fp, mem, len, cx, ra, rf, rd)
-        }
-        _ => call_indirect_s_slow(ip, fp, mem, len, cx, ra, rf, rd),
-    }
-});
-
-handler!(
-    #[cold]
-    call_indirect_s_slow(ip, fp, mem, len, cx, ra, rf, rd) {
-        let op::CallIndirectS { ty, table, i, base } = op::CallIndirectS::read(ip);
-        let fa = match engine::indirect_target(cx, ty, table, get(fp, i) as u32) {
-            Ok(fa) => fa,
-            Err(t) => return trap(cx, t),
-        };
-        call_addr(fa, fp.add(usize::from(base)), ip.add(op::CallIndirectS::LEN), fp, mem, len, cx, ra, rf, rd)
-    }
-);
+}
+call_indirect!(call_indirect_r, call_indirect_r_slow, CallIndirectR, |o, fp, ra| ra as u32);
+call_indirect!(call_indirect_s, call_indirect_s_slow, CallIndirectS, |o, fp, ra| get(fp, o.i) as u32);
 
 handler!(exit(ip, fp, mem, len, cx, ra, rf, rd) {
     DONE
