@@ -216,6 +216,10 @@ pub(crate) struct GlobalPtr(pub(crate) *mut u64);
 // only used by one thread at a time (it is not `Sync`).
 unsafe impl Send for GlobalPtr {}
 
+/// Up to this many interned types, `Store::intern_type` searches them in
+/// order rather than hashing.
+const INDEX_TYPES_FROM: usize = 16;
+
 /// A module instance: index spaces mapped to store addresses.
 pub(crate) struct InstanceInst {
     /// The module: its code, and the names of the exports.
@@ -241,6 +245,8 @@ pub struct Store {
     /// Interned function types: equal types get equal ids, so the
     /// `call_indirect` check is an integer compare.
     pub(crate) types: Vec<FuncType>,
+    /// The ids of `types`, once there are more than [`INDEX_TYPES_FROM`]
+    /// (below, they are searched in order: most stores have a few).
     type_ids: HashMap<FuncType, u32>,
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
@@ -303,12 +309,20 @@ impl Store {
 
     /// The interned id of a function type.
     pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
-        if let Some(&id) = self.type_ids.get(ty) {
+        if self.types.len() <= INDEX_TYPES_FROM {
+            if let Some(id) = self.types.iter().position(|t| t == ty) {
+                return id as u32;
+            }
+        } else if let Some(&id) = self.type_ids.get(ty) {
             return id;
         }
         let id = self.types.len() as u32;
         self.types.push(ty.clone());
-        self.type_ids.insert(ty.clone(), id);
+        if self.types.len() == INDEX_TYPES_FROM + 1 {
+            self.type_ids = self.types.iter().cloned().zip(0..).collect();
+        } else if self.types.len() > INDEX_TYPES_FROM {
+            self.type_ids.insert(ty.clone(), id);
+        }
         id
     }
 
