@@ -209,7 +209,9 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         let DataMode::Active { memory, offset } = &seg.mode else { continue };
         let off = eval_const(&store.globals, &inst.globals, &inst.funcs, offset)? as u32;
         let ma = *inst.mems.get(*memory as usize).ok_or_else(|| Error::validate("unknown memory", 0))?;
-        store.mems[ma as usize].init(u64::from(off), bytes, 0, bytes.len() as u64).map_err(trap)?;
+        let mem = &mut store.mems[ma as usize];
+        let r = mem.range(u64::from(off), bytes.len() as u64).map_err(trap)?;
+        bytes.write_to(&mut mem.data_mut()[r])?;
     }
     if let Some(f) = start {
         crate::exec::invoke(store, f, &[]).map_err(Error::Trap)?;

@@ -61,16 +61,49 @@ pub(crate) struct ModuleInner {
 }
 
 /// A data segment's contents: a range of the module's bytes, which all
-/// instances share (no copy).
+/// instances share (no copy); or, for a large active segment of a module
+/// read by [`Module::from_file`], a range of the file (then the bytes are
+/// an empty range: see [`Data::write_to`] and [`Data::contents`]).
 #[derive(Clone, Default)]
 pub(crate) struct Data {
     bytes: syntax::Bytes,
     range: std::ops::Range<usize>,
+    file: Option<super::file::FileRange>,
 }
 
 impl Data {
     pub(crate) fn new(bytes: syntax::Bytes, range: std::ops::Range<usize>) -> Data {
-        Data { bytes, range }
+        Data { bytes, range, file: None }
+    }
+
+    pub(crate) fn from_file(bytes: syntax::Bytes, at: super::file::FileRange) -> Data {
+        Data { bytes, range: 0..0, file: Some(at) }
+    }
+
+    /// The contents' length.
+    pub(crate) fn len(&self) -> usize {
+        self.file.as_ref().map_or(self.range.len(), |f| f.len)
+    }
+
+    /// Writes the contents to `dst`, which is [`Data::len`] bytes long.
+    pub(crate) fn write_to(&self, dst: &mut [u8]) -> Result<()> {
+        match &self.file {
+            None => dst.copy_from_slice(self),
+            Some(f) => f.read_into(dst).map_err(|e| {
+                Error::Link(format!("cannot read a data segment from the module's file ({e}): it changed"))
+            })?,
+        }
+        Ok(())
+    }
+
+    /// The contents, read from the file if they are there.
+    pub(crate) fn contents(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
+        if self.file.is_none() {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        }
+        let mut v = vec![0; self.len()];
+        self.write_to(&mut v)?;
+        Ok(std::borrow::Cow::Owned(v))
     }
 }
 
@@ -110,8 +143,13 @@ impl Module {
     /// # Errors
     /// None today; kept for checks that may come.
     pub fn from_syntax(syntax: syntax::Module) -> Result<Module> {
+        let datas = syntax.datas.iter().map(|d| Data::new(syntax.bytes.clone(), d.init.clone())).collect();
+        Module::with_datas(syntax, datas)
+    }
+
+    /// [`Module::from_syntax`] with the data segments' contents given.
+    pub(crate) fn with_datas(syntax: syntax::Module, datas: Vec<Data>) -> Result<Module> {
         let code = Arc::new(Code::new(&syntax));
-        let datas = syntax.datas.iter().map(|d| Data { bytes: syntax.bytes.clone(), range: d.init.clone() }).collect();
         Ok(Module { inner: Arc::new(ModuleInner { syntax, code, datas }) })
     }
 
