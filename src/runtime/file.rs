@@ -74,7 +74,12 @@ impl Module {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Module> {
         let path = path.as_ref();
         let file = File::open(path).map_err(|e| io_error(path, e))?;
-        let len = file.metadata().map_err(|e| io_error(path, e))?.len();
+        let meta = file.metadata().map_err(|e| io_error(path, e))?;
+        if !meta.is_file() {
+            // A pipe or device: read as a stream.
+            return Module::from_vec(std::fs::read(path).map_err(|e| io_error(path, e))?);
+        }
+        let len = meta.len();
         let len = usize::try_from(len).map_err(|_| Error::Usage(format!("{} is too large", path.display())))?;
         let holes = Scan { file: &file, len, window: Vec::new(), start: 0 }.holes();
         let mut bytes = vec![0u8; len];
