@@ -6,6 +6,9 @@
 //! store (wasmint: `Store::new` + `instantiate`; wasmi: `Store::new` +
 //! `Linker::new` + `instantiate_and_start`), the store dropped after; the
 //! engines alternate batch by batch; the median of the samples is printed.
+//!
+//! `-- wasmint N` (or `wasmi N`) only instantiates N times with that engine,
+//! for a profiler or `strace -c`.
 
 use std::time::Instant;
 
@@ -32,6 +35,23 @@ fn main() {
     let module = wasmint::Module::new(&wasm).unwrap();
     let engine = wasmi::Engine::default();
     let wmodule = wasmi::Module::new(&engine, &wasm).unwrap();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [engine_name, n] = &args[..] {
+        let n: usize = n.parse().expect("N: a count");
+        for _ in 0..n {
+            if engine_name == "wasmint" {
+                let mut store = wasmint::Store::new();
+                let i = store.instantiate(&module, &[]).unwrap();
+                std::hint::black_box((&store, i));
+            } else {
+                let mut store = wasmi::Store::new(&engine, ());
+                let linker = wasmi::Linker::<()>::new(&engine);
+                let i = linker.instantiate_and_start(&mut store, &wmodule).unwrap();
+                std::hint::black_box((&store, i));
+            }
+        }
+        return;
+    }
     let batch = 2000;
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for _ in 0..41 {

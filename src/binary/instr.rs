@@ -31,7 +31,7 @@ pub(crate) struct InstrDecoder {
 ///
 /// Offsets are `r.pos()`: the module reader's positions are module offsets.
 #[inline]
-fn decode_instr(r: &mut Reader<'_>, frames: &mut Vec<u8>) -> Result<(Instr, bool)> {
+pub(crate) fn decode_instr(r: &mut Reader<'_>, frames: &mut Vec<u8>) -> Result<(Instr, bool)> {
     let start = r.pos();
     let op = r.u8()?;
     let instr = match op {
@@ -201,11 +201,17 @@ impl<'a> BodyReader<'a> {
     /// where the reference reports it.
     #[cold]
     fn mismatch(&self) -> crate::Error {
-        let mut r = self.r.clone();
-        r.seek(self.offset);
-        let start = r.u32().map_or(self.offset, |_| r.pos());
-        r.error_at(start, SIZE_MISMATCH)
+        size_mismatch(self.r.clone(), self.offset)
     }
+}
+
+/// The size mismatch error of the body whose size field is at `offset` of
+/// the module that `r` reads.
+#[cold]
+pub(crate) fn size_mismatch(mut r: Reader<'_>, offset: usize) -> crate::Error {
+    r.seek(offset);
+    let start = r.u32().map_or(offset, |_| r.pos());
+    r.error_at(start, SIZE_MISMATCH)
 }
 
 impl Iterator for BodyReader<'_> {
@@ -319,7 +325,7 @@ fn take_exact<T>(scratch: &mut Vec<T>) -> Vec<T> {
 }
 
 /// A block type (spec 5.4.1): empty, a value type, or an s33 type index.
-fn block_type(r: &mut Reader<'_>) -> Result<BlockType> {
+pub(crate) fn block_type(r: &mut Reader<'_>) -> Result<BlockType> {
     match r.peek() {
         Some(0x40) => {
             r.u8()?;
@@ -334,7 +340,8 @@ fn block_type(r: &mut Reader<'_>) -> Result<BlockType> {
     }
 }
 
-pub(super) fn mem_arg(r: &mut Reader<'_>) -> Result<MemArg> {
+#[inline]
+pub(crate) fn mem_arg(r: &mut Reader<'_>) -> Result<MemArg> {
     let align = r.u32()?;
     // Alignment exponents of 32 and more cannot be represented (and bit 6
     // would mean a memory index in the multi-memory proposal).

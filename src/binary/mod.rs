@@ -16,11 +16,13 @@ mod sections;
 mod simd;
 
 pub use instr::{BodyReader, MAX_LOCALS};
+// For the validator's loop over a body's bytes.
+pub(crate) use instr::{block_type, decode_instr, mem_arg, size_mismatch};
+pub(crate) use reader::Reader;
 
 use crate::error::{Error, Result};
 use crate::syntax::{Bytes, CustomSection, Module};
 use instr::InstrDecoder;
-use reader::Reader;
 
 const MAGIC: u32 = 0x6d73_6100; // "\0asm"
 const VERSION: u32 = 1;

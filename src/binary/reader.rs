@@ -193,23 +193,39 @@ impl<'a> Reader<'a> {
 
     #[inline]
     pub fn u32(&mut self) -> Result<u32> {
-        // Fast path: most indices and counts are a single byte.
-        if let Some(&b) = self.bytes.get(self.pos) {
-            if b & 0x80 == 0 {
+        // Fast paths: most indices and counts take one or two bytes (which
+        // cannot be too large or too long).
+        match self.bytes.get(self.pos..) {
+            Some(&[b, ..]) if b & 0x80 == 0 => {
                 self.pos += 1;
-                return Ok(u32::from(b));
+                Ok(u32::from(b))
             }
+            Some(&[b, c, ..]) if c & 0x80 == 0 => {
+                self.pos += 2;
+                Ok(u32::from(b & 0x7f) | u32::from(c) << 7)
+            }
+            _ => Ok(self.leb_u(32)? as u32),
         }
-        Ok(self.leb_u(32)? as u32)
+    }
+
+    /// A signed LEB128 of one or two bytes, sign-extended, with its length.
+    #[inline]
+    fn short_s(&self) -> Option<(i64, usize)> {
+        match self.bytes.get(self.pos..) {
+            Some(&[b, ..]) if b & 0x80 == 0 => Some((i64::from((b << 1) as i8 >> 1), 1)),
+            Some(&[b, c, ..]) if c & 0x80 == 0 => {
+                let v = i64::from(b & 0x7f) | i64::from(c) << 7;
+                Some(((v << 50) >> 50, 2))
+            }
+            _ => None,
+        }
     }
 
     #[inline]
     pub fn s32(&mut self) -> Result<i32> {
-        if let Some(&b) = self.bytes.get(self.pos) {
-            if b & 0x80 == 0 {
-                self.pos += 1;
-                return Ok(((b << 1) as i8 >> 1) as i32);
-            }
+        if let Some((v, n)) = self.short_s() {
+            self.pos += n;
+            return Ok(v as i32);
         }
         Ok(self.leb_s(32)? as i32)
     }
@@ -221,11 +237,9 @@ impl<'a> Reader<'a> {
 
     #[inline]
     pub fn s64(&mut self) -> Result<i64> {
-        if let Some(&b) = self.bytes.get(self.pos) {
-            if b & 0x80 == 0 {
-                self.pos += 1;
-                return Ok(((b << 1) as i8 >> 1) as i64);
-            }
+        if let Some((v, n)) = self.short_s() {
+            self.pos += n;
+            return Ok(v);
         }
         self.leb_s(64)
     }
@@ -337,6 +351,42 @@ mod tests {
         assert_eq!(msg(Reader::new(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).u32()), "integer representation too long");
         assert_eq!(msg(Reader::new(&[0x80, 0x80]).u32()), UNEXPECTED_END);
         assert_eq!(msg(Reader::new(&[]).u32()), UNEXPECTED_END);
+    }
+
+    #[test]
+    fn two_byte_forms() {
+        for v in [0u32, 1, 63, 64, 127, 128, 300, 8191, 8192, 16383] {
+            let mut b = vec![];
+            let mut x = v;
+            loop {
+                let byte = (x & 0x7f) as u8;
+                x >>= 7;
+                b.push(byte | if x != 0 { 0x80 } else { 0 });
+                if x == 0 {
+                    break;
+                }
+            }
+            assert_eq!(Reader::new(&b).u32().unwrap(), v);
+        }
+        for v in [-8192i32, -8191, -129, -128, -65, -64, -1, 0, 63, 64, 127, 128, 8191] {
+            let mut b = vec![];
+            let mut x = v;
+            loop {
+                let byte = (x & 0x7f) as u8;
+                x >>= 7;
+                let done = (x == 0 && byte & 0x40 == 0) || (x == -1 && byte & 0x40 != 0);
+                b.push(byte | if done { 0 } else { 0x80 });
+                if done {
+                    break;
+                }
+            }
+            assert_eq!(Reader::new(&b).s32().unwrap(), v, "{b:02x?}");
+            assert_eq!(Reader::new(&b).s64().unwrap(), i64::from(v), "{b:02x?}");
+        }
+        // Padded forms: 0x80 0x00 is 0, 0xff 0x7f is -1.
+        assert_eq!(Reader::new(&[0x80, 0x00]).u32().unwrap(), 0);
+        assert_eq!(Reader::new(&[0xff, 0x7f]).s32().unwrap(), -1);
+        assert_eq!(Reader::new(&[0x80, 0x7f]).s64().unwrap(), -128);
     }
 
     #[test]

@@ -93,8 +93,20 @@ pub fn parse(args: &[String]) -> Result<RunOptions, String> {
     Err("'run' needs a FILE".into())
 }
 
-/// Reads a `.wasm` binary or `.wat` text; the module keeps the bytes read.
+/// Reads a `.wasm` binary (by [`Module::from_file`]: large data segments
+/// are read into memory at instantiation) or `.wat` text.
 fn load(path: &std::path::Path) -> Result<Module, String> {
+    // (Only a regular file can be read twice: not a pipe.)
+    let mut magic = [0u8; 4];
+    let binary = std::fs::metadata(path).is_ok_and(|m| m.is_file())
+        && std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic)).is_ok()
+        && &magic == b"\0asm";
+    if binary {
+        return Module::from_file(path).map_err(|e| match e {
+            e @ Error::Usage(_) => e.to_string(),
+            e => format!("{}: {e}", path.display()),
+        });
+    }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let wasm = if bytes.starts_with(b"\0asm") {
         bytes

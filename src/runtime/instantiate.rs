@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use super::memory::MemInst;
-use super::store::{FuncInst, FuncKind, GlobalInst, GlobalPtr, InstanceInst, Module, Store};
+use super::store::{Data, FuncInst, FuncKind, GlobalInst, GlobalPtr, InstanceInst, Module, Store};
 use super::table::TableInst;
 use super::value::*;
 use crate::error::{Error, Result, Trap, TrapCode};
@@ -18,8 +18,9 @@ fn incompatible() -> Error {
 }
 
 /// Evaluates a constant expression to its bits ([`Value::to_bits`]).
-/// `globals` and `funcs` are the instance's address maps built so far.
-fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &ConstExpr) -> Result<u128> {
+/// `globals` and `funcs` are the instance's address maps built so far,
+/// `store_globals` the store's.
+fn eval_const(store_globals: &[Box<GlobalInst>], globals: &[u32], funcs: &[u32], e: &ConstExpr) -> Result<u128> {
     // Constant instructions only push (2.0 has no arithmetic in them), and
     // a valid expression leaves one value: no stack needed.
     let mut value = None;
@@ -37,7 +38,7 @@ fn eval_const(store: &Store, globals: &[u32], funcs: &[u32], e: &ConstExpr) -> R
             }
             Instr::GlobalGet(g) => {
                 let a = globals.get(*g as usize).ok_or_else(|| Error::validate("unknown global", e.offset))?;
-                store.globals[*a as usize].bits()
+                store_globals[*a as usize].bits()
             }
             _ => return Err(Error::validate("constant expression required", e.offset)),
         };
@@ -135,13 +136,15 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         inst.mems.push(store.mems.len() as u32 - 1);
     }
     for g in &m.globals {
-        let value = eval_const(store, &inst.globals, &inst.funcs, &g.init)?;
+        let value = eval_const(&store.globals, &inst.globals, &inst.funcs, &g.init)?;
         store.globals.push(Box::new(GlobalInst::new(g.ty, value)));
         inst.globals.push(store.globals.len() as u32 - 1);
     }
+    // Element and data segment instances: only passive ones keep their
+    // contents (active and declarative ones are dropped once applied).
     for seg in &m.elems {
-        let items = match &seg.items {
-            ElemItems::Funcs(fs) => fs
+        let items = match (&seg.mode, &seg.items) {
+            (ElemMode::Passive, ElemItems::Funcs(fs)) => fs
                 .iter()
                 .map(|f| {
                     inst.funcs
@@ -150,16 +153,17 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
                         .ok_or_else(|| Error::validate("unknown function", 0))
                 })
                 .collect::<Result<Vec<u64>>>()?,
-            ElemItems::Exprs(es) => es
+            (ElemMode::Passive, ElemItems::Exprs(es)) => es
                 .iter()
-                .map(|e| eval_const(store, &inst.globals, &inst.funcs, e).map(|v| v as u64))
+                .map(|e| eval_const(&store.globals, &inst.globals, &inst.funcs, e).map(|v| v as u64))
                 .collect::<Result<_>>()?,
+            _ => Vec::new(),
         };
         store.elems.push(items);
         inst.elems.push(store.elems.len() as u32 - 1);
     }
-    for d in &module.inner.datas {
-        store.datas.push(d.clone());
+    for (d, seg) in module.inner.datas.iter().zip(&m.datas) {
+        store.datas.push(if seg.mode == DataMode::Passive { d.clone() } else { Data::default() });
         inst.datas.push(store.datas.len() as u32 - 1);
     }
     for e in &m.exports {
@@ -173,59 +177,44 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         inst.exports.push(ext);
     }
 
-    // Segment offsets are evaluated before anything is written.
-    let elem_offsets: Vec<Option<(u32, u32)>> = m
-        .elems
-        .iter()
-        .map(|s| match &s.mode {
-            ElemMode::Active { table, offset } => {
-                Ok(Some((*table, eval_const(store, &inst.globals, &inst.funcs, offset)? as u32)))
-            }
-            _ => Ok(None),
-        })
-        .collect::<Result<_>>()?;
-    let data_offsets: Vec<Option<u32>> = m
-        .datas
-        .iter()
-        .map(|d| match &d.mode {
-            DataMode::Active { offset, .. } => Ok(Some(eval_const(store, &inst.globals, &inst.funcs, offset)? as u32)),
-            DataMode::Passive => Ok(None),
-        })
-        .collect::<Result<_>>()?;
-
     let start = m.start.and_then(|s| inst.funcs.get(s as usize).copied());
     inst.global_ptrs = inst.globals.iter().map(|&g| GlobalPtr(&mut store.globals[g as usize].value)).collect();
     store.instances.push(Box::new(inst));
     let trap = |c: TrapCode| Error::Trap(Trap::Code(c));
-    // The instance's address maps, read in place.
-    let at = |store: &Store, f: fn(&InstanceInst) -> &Vec<u32>, i: usize, what: &'static str| {
-        f(&store.instances[id as usize]).get(i).copied().ok_or_else(|| Error::validate(what, 0))
-    };
 
-    for (i, seg) in m.elems.iter().enumerate() {
-        let ea = at(store, |x| &x.elems, i, "unknown elem segment")? as usize;
-        if let Some((table, off)) = elem_offsets[i] {
-            let ta = at(store, |x| &x.tables, table as usize, "unknown table")?;
-            let items = &store.elems[ea];
-            let t = &mut store.tables[ta as usize];
-            let r = t.range(off, items.len() as u32).map_err(trap)?;
-            t.elems[r].copy_from_slice(items);
-        }
-        if !matches!(seg.mode, ElemMode::Passive) {
-            store.elems[ea] = Vec::new();
+    // Active segments in order, each like `table.init` / `memory.init`
+    // (bounds checked before anything is written) then dropped. Offsets
+    // and items read only constants, imported globals and function
+    // addresses, which nothing here changes: evaluated where applied.
+    let inst = &store.instances[id as usize];
+    for seg in &m.elems {
+        let ElemMode::Active { table, offset } = &seg.mode else { continue };
+        let off = eval_const(&store.globals, &inst.globals, &inst.funcs, offset)? as u32;
+        let ta = *inst.tables.get(*table as usize).ok_or_else(|| Error::validate("unknown table", 0))?;
+        let t = &mut store.tables[ta as usize];
+        match &seg.items {
+            ElemItems::Funcs(fs) => {
+                let r = t.range(off, fs.len() as u32).map_err(trap)?;
+                for (slot, f) in t.elems[r].iter_mut().zip(fs) {
+                    let a = inst.funcs.get(*f as usize).ok_or_else(|| Error::validate("unknown function", 0))?;
+                    *slot = u64::from(*a) + 1;
+                }
+            }
+            ElemItems::Exprs(es) => {
+                let r = t.range(off, es.len() as u32).map_err(trap)?;
+                for (slot, e) in t.elems[r].iter_mut().zip(es) {
+                    *slot = eval_const(&store.globals, &inst.globals, &inst.funcs, e)? as u64;
+                }
+            }
         }
     }
-    for (i, off) in data_offsets.iter().enumerate() {
-        if let Some(off) = *off {
-            let da = at(store, |x| &x.datas, i, "unknown data segment")? as usize;
-            let mem = match &m.datas[i].mode {
-                DataMode::Active { memory, .. } => *memory,
-                DataMode::Passive => 0,
-            };
-            let ma = at(store, |x| &x.mems, mem as usize, "unknown memory")?;
-            let bytes = std::mem::take(&mut store.datas[da]);
-            store.mems[ma as usize].init(u64::from(off), &bytes, 0, bytes.len() as u64).map_err(trap)?;
-        }
+    for (seg, bytes) in m.datas.iter().zip(&module.inner.datas) {
+        let DataMode::Active { memory, offset } = &seg.mode else { continue };
+        let off = eval_const(&store.globals, &inst.globals, &inst.funcs, offset)? as u32;
+        let ma = *inst.mems.get(*memory as usize).ok_or_else(|| Error::validate("unknown memory", 0))?;
+        let mem = &mut store.mems[ma as usize];
+        let r = mem.range(u64::from(off), bytes.len() as u64).map_err(trap)?;
+        bytes.write_to(&mut mem.data_mut()[r])?;
     }
     if let Some(f) = start {
         crate::exec::invoke(store, f, &[]).map_err(Error::Trap)?;

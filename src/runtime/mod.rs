@@ -5,6 +5,7 @@
 //! handles ([`Func`], [`Table`], [`Memory`], [`Global`], [`Instance`]).
 //! A handle is only meaningful for the store that created it.
 
+mod file;
 mod instantiate;
 mod membuf;
 pub mod serialize;

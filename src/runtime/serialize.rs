@@ -859,7 +859,7 @@ impl Module {
         w.u32(m.data_count.unwrap_or(0));
         w.len(m.datas.len())?;
         for (d, bytes) in m.datas.iter().zip(&self.inner.datas) {
-            w.bytes(bytes)?;
+            w.bytes(&bytes.contents()?)?;
             match &d.mode {
                 DataMode::Passive => w.u8(0),
                 DataMode::Active { memory, offset } => {

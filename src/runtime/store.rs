@@ -61,16 +61,49 @@ pub(crate) struct ModuleInner {
 }
 
 /// A data segment's contents: a range of the module's bytes, which all
-/// instances share (no copy).
+/// instances share (no copy); or, for a large active segment of a module
+/// read by [`Module::from_file`], a range of the file (then the bytes are
+/// an empty range: see [`Data::write_to`] and [`Data::contents`]).
 #[derive(Clone, Default)]
 pub(crate) struct Data {
     bytes: syntax::Bytes,
     range: std::ops::Range<usize>,
+    file: Option<super::file::FileRange>,
 }
 
 impl Data {
     pub(crate) fn new(bytes: syntax::Bytes, range: std::ops::Range<usize>) -> Data {
-        Data { bytes, range }
+        Data { bytes, range, file: None }
+    }
+
+    pub(crate) fn from_file(bytes: syntax::Bytes, at: super::file::FileRange) -> Data {
+        Data { bytes, range: 0..0, file: Some(at) }
+    }
+
+    /// The contents' length.
+    pub(crate) fn len(&self) -> usize {
+        self.file.as_ref().map_or(self.range.len(), |f| f.len)
+    }
+
+    /// Writes the contents to `dst`, which is [`Data::len`] bytes long.
+    pub(crate) fn write_to(&self, dst: &mut [u8]) -> Result<()> {
+        match &self.file {
+            None => dst.copy_from_slice(self),
+            Some(f) => f.read_into(dst).map_err(|e| {
+                Error::Link(format!("cannot read a data segment from the module's file ({e}): it changed"))
+            })?,
+        }
+        Ok(())
+    }
+
+    /// The contents, read from the file if they are there.
+    pub(crate) fn contents(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
+        if self.file.is_none() {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        }
+        let mut v = vec![0; self.len()];
+        self.write_to(&mut v)?;
+        Ok(std::borrow::Cow::Owned(v))
     }
 }
 
@@ -118,8 +151,13 @@ impl Module {
     /// # Errors
     /// None today; kept for checks that may come.
     pub fn from_syntax(syntax: syntax::Module) -> Result<Module> {
+        let datas = syntax.datas.iter().map(|d| Data::new(syntax.bytes.clone(), d.init.clone())).collect();
+        Module::with_datas(syntax, datas)
+    }
+
+    /// [`Module::from_syntax`] with the data segments' contents given.
+    pub(crate) fn with_datas(syntax: syntax::Module, datas: Vec<Data>) -> Result<Module> {
         let code = Arc::new(Code::new(&syntax));
-        let datas = syntax.datas.iter().map(|d| Data { bytes: syntax.bytes.clone(), range: d.init.clone() }).collect();
         Ok(Module { inner: Arc::new(ModuleInner { syntax, code, datas }) })
     }
 
@@ -238,6 +276,10 @@ pub(crate) struct GlobalPtr(pub(crate) *mut u64);
 // only used by one thread at a time (it is not `Sync`).
 unsafe impl Send for GlobalPtr {}
 
+/// Up to this many interned types, `Store::intern_type` searches them in
+/// order rather than hashing.
+const INDEX_TYPES_FROM: usize = 16;
+
 /// A module instance: index spaces mapped to store addresses.
 pub(crate) struct InstanceInst {
     /// The module: its code, and the names of the exports.
@@ -263,6 +305,8 @@ pub struct Store {
     /// Interned function types: equal types get equal ids, so the
     /// `call_indirect` check is an integer compare.
     pub(crate) types: Vec<FuncType>,
+    /// The ids of `types`, once there are more than [`INDEX_TYPES_FROM`]
+    /// (below, they are searched in order: most stores have a few).
     type_ids: HashMap<FuncType, u32>,
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
@@ -325,12 +369,20 @@ impl Store {
 
     /// The interned id of a function type.
     pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
-        if let Some(&id) = self.type_ids.get(ty) {
+        if self.types.len() <= INDEX_TYPES_FROM {
+            if let Some(id) = self.types.iter().position(|t| t == ty) {
+                return id as u32;
+            }
+        } else if let Some(&id) = self.type_ids.get(ty) {
             return id;
         }
         let id = self.types.len() as u32;
         self.types.push(ty.clone());
-        self.type_ids.insert(ty.clone(), id);
+        if self.types.len() == INDEX_TYPES_FROM + 1 {
+            self.type_ids = self.types.iter().cloned().zip(0..).collect();
+        } else if self.types.len() > INDEX_TYPES_FROM {
+            self.type_ids.insert(ty.clone(), id);
+        }
         id
     }
 

@@ -901,3 +901,68 @@ fn v128_globals_host_functions_and_unsupported_modules() {
     assert!(matches!(Module::new(&lane), Err(Error::Validate { message, .. }) if message == "invalid lane index"));
     assert!(crate::validate::validate(&crate::binary::decode(&simd).unwrap()).is_ok());
 }
+
+/// A module with one memory (exported), an active data segment of `big`
+/// bytes at 16, a small passive one and `init(dst)`, which copies the
+/// passive one to `dst`.
+fn data_file_module(big: &[u8]) -> Vec<u8> {
+    let mut wat = String::from(r#"(module (memory (export "memory") 40)
+        (func (export "init") (param i32) (memory.init 1 (local.get 0) (i32.const 0) (i32.const 3)))
+        (data (i32.const 16) "#);
+    wat.push('"');
+    for b in big {
+        wat.push_str(&format!("\\{b:02x}"));
+    }
+    wat.push_str("\") (data \"abc\"))");
+    wat::parse_str(&wat).unwrap()
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("wasmint-{}-{name}.wasm", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn memory_of(store: &Store, i: Instance) -> &[u8] {
+    match store.export(i, "memory") {
+        Some(Extern::Memory(m)) => store.memory_data(m),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn from_file_reads_big_segments_at_instantiation() {
+    let big: Vec<u8> = (0..(3usize << 19)).map(|i| (i * 7 + 1) as u8).collect();
+    let wasm = data_file_module(&big);
+    let path = temp_file("big", &wasm);
+    let m = Module::from_file(&path).unwrap();
+    // Instantiated twice, serialized and back: the same contents.
+    let blob = m.serialize().unwrap();
+    // SAFETY: a blob `serialize` just made.
+    let back = unsafe { Module::deserialize(&blob) }.unwrap();
+    for m in [m.clone(), m, back] {
+        let mut store = Store::new();
+        let i = store.instantiate(&m, &[]).unwrap();
+        call(&mut store, i, "init", &[Value::I32(8)]).unwrap();
+        let mem = memory_of(&store, i);
+        assert_eq!(&mem[8..11], b"abc");
+        assert_eq!(&mem[16..16 + big.len()], &big[..]);
+        assert!(mem[16 + big.len()..].iter().all(|&b| b == 0));
+    }
+    // A shrunk file: an error at instantiation, not a crash.
+    let m = Module::from_file(&path).unwrap();
+    std::fs::write(&path, &wasm[..wasm.len() / 2]).unwrap();
+    let e = Store::new().instantiate(&m, &[]).unwrap_err();
+    assert!(matches!(e, Error::Link(_)), "{e:?}");
+    // Malformed or invalid: the same errors as from the bytes.
+    let mut bad = wasm.clone();
+    let n = bad.len();
+    bad[n - 4] = 0xff; // into the passive segment's length field region
+    bad.truncate(n - 1);
+    std::fs::write(&path, &bad).unwrap();
+    let (a, b) = (Module::from_file(&path).map(drop), Module::new(&bad).map(drop));
+    assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    assert!(a.is_err());
+    std::fs::remove_file(&path).unwrap();
+    assert!(matches!(Module::from_file(&path), Err(Error::Usage(_))));
+}

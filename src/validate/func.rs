@@ -10,9 +10,10 @@
 //! allocates only when a body is deeper or wider than all before it.
 
 use super::{check_val_type, err, ModuleCtx};
+use crate::binary::{block_type, decode_instr, mem_arg, size_mismatch, Reader};
 use crate::compile::translate::FRAME_HEADER;
 use crate::error::Result;
-use crate::syntax::{BlockType, Instr, RefType, ValType};
+use crate::syntax::{BlockType, FuncBody, Instr, MemOp, NumOp, RefType, ValType};
 
 #[path = "simd.rs"]
 mod simd;
@@ -46,6 +47,8 @@ struct Frame {
 pub struct FuncValidator {
     vals: Vec<OpType>,
     ctrls: Vec<Frame>,
+    /// The top frame's `height` (0 with no frame), for the pops' fast path.
+    floor: usize,
     /// Locals (parameters first) run-length encoded as (end index, type):
     /// a body may declare 2^32 locals in a few bytes, so never expand them.
     locals: Vec<(u64, ValType)>,
@@ -54,6 +57,11 @@ pub struct FuncValidator {
     dense: Vec<ValType>,
     /// Scratch for `br_table`: (address of label types, label).
     seen: Vec<(usize, u32)>,
+    /// Scratch for `br_table`'s labels.
+    labels: Vec<u32>,
+    /// Always empty: `decode_instr`'s block stack, which only control
+    /// instructions use, and [`Self::code`] decodes those itself.
+    no_frames: Vec<u8>,
     /// Largest operand stack height of the body.
     max_height: usize,
     /// Set once a body uses `memory.init` or `data.drop`, which need the
@@ -146,17 +154,23 @@ impl FuncValidator {
             height: 0,
             unreachable: false,
         });
-        let mut last = body.offset;
-        for item in body.instrs(m) {
-            let (at, instr) = item?;
-            last = at;
-            if self.ctrls.is_empty() {
-                return err("operators remaining after end of function", at);
+        self.floor = 0;
+        if body.body.is_empty() && !generic() {
+            self.code(ctx, body)?;
+        } else {
+            // Given as instructions (built in code).
+            let mut last = body.offset;
+            for item in body.instrs(m) {
+                let (at, instr) = item?;
+                last = at;
+                if self.ctrls.is_empty() {
+                    return err("operators remaining after end of function", at);
+                }
+                self.instr(ctx, &instr, at)?;
             }
-            self.instr(ctx, &instr, at)?;
-        }
-        if !self.ctrls.is_empty() {
-            return err("unexpected end of function: missing end", last);
+            if !self.ctrls.is_empty() {
+                return err("unexpected end of function: missing end", last);
+            }
         }
         // The engine's frame (see `crate::compile`): parameters, header,
         // declared locals, then one slot per operand; one more where a call
@@ -178,8 +192,16 @@ impl FuncValidator {
         self.max_height = self.max_height.max(self.vals.len());
     }
 
+    #[inline]
     fn pop_val(&mut self, at: usize) -> Result<OpType> {
-        // The caller guarantees a frame (checked once per instruction).
+        if self.vals.len() > self.floor {
+            return Ok(self.vals.pop().flatten());
+        }
+        self.pop_val_slow(at)
+    }
+
+    #[inline(never)]
+    fn pop_val_slow(&mut self, at: usize) -> Result<OpType> {
         let Some(frame) = self.ctrls.last() else {
             return err("type mismatch", at);
         };
@@ -192,7 +214,21 @@ impl FuncValidator {
         Ok(self.vals.pop().flatten())
     }
 
+    #[inline]
     fn pop_expect(&mut self, expect: ValType, at: usize) -> Result<OpType> {
+        if self.vals.len() > self.floor {
+            if let Some(&top) = self.vals.last() {
+                if top.map_or(true, |t| t == expect) {
+                    self.vals.pop();
+                    return Ok(top);
+                }
+            }
+        }
+        self.pop_expect_slow(expect, at)
+    }
+
+    #[inline(never)]
+    fn pop_expect_slow(&mut self, expect: ValType, at: usize) -> Result<OpType> {
         let actual = self.pop_val(at)?;
         match actual {
             Some(t) if t != expect => type_mismatch(Some(expect), actual, at),
@@ -203,7 +239,51 @@ impl FuncValidator {
     /// Pops `types` (last first). Same as `pop_expect` per type, but values
     /// missing in unreachable code cost nothing: `unreachable` followed by
     /// calls with huge parameter lists must not take quadratic time.
+    #[inline]
     fn pop_vals(&mut self, types: &[ValType], at: usize) -> Result<()> {
+        if let Some(top) = self.top(types.len()) {
+            if matches(top, types) {
+                let n = self.vals.len() - types.len();
+                self.vals.truncate(n);
+                return Ok(());
+            }
+        }
+        self.pop_vals_slow(types, at)
+    }
+
+    /// The top `n` operands if the top frame has that many.
+    #[inline]
+    fn top(&mut self, n: usize) -> Option<&mut [OpType]> {
+        let len = self.vals.len();
+        if len.saturating_sub(self.floor) >= n {
+            self.vals.get_mut(len - n..)
+        } else {
+            None
+        }
+    }
+
+    /// `pop_vals` then `push_vals` of the same types.
+    #[inline]
+    fn pop_push_vals(&mut self, types: &[ValType], at: usize) -> Result<()> {
+        // (Over `MAX_OPERANDS`, `push_vals` reports it.)
+        if self.vals.len() > MAX_OPERANDS {
+            self.pop_vals(types, at)?;
+            return self.push_vals(types, at);
+        }
+        if let Some(top) = self.top(types.len()) {
+            if matches(top, types) {
+                for (v, &t) in top.iter_mut().zip(types) {
+                    *v = Some(t);
+                }
+                return Ok(());
+            }
+        }
+        self.pop_vals(types, at)?;
+        self.push_vals(types, at)
+    }
+
+    #[inline(never)]
+    fn pop_vals_slow(&mut self, types: &[ValType], at: usize) -> Result<()> {
         self.peek_vals(types, at)?;
         let height = self.ctrls.last().map_or(0, |f| f.height);
         let n = types.len().min(self.vals.len().saturating_sub(height));
@@ -245,7 +325,8 @@ impl FuncValidator {
     }
 
     fn push_ctrl(&mut self, ctx: &ModuleCtx, kind: FrameKind, ty: BlockType, at: usize) -> Result<()> {
-        self.ctrls.push(Frame { kind, ty, height: self.vals.len(), unreachable: false });
+        self.floor = self.vals.len();
+        self.ctrls.push(Frame { kind, ty, height: self.floor, unreachable: false });
         self.push_vals(start_types(ctx, kind, ty), at)
     }
 
@@ -258,6 +339,7 @@ impl FuncValidator {
             return err("type mismatch: values remaining on stack at end of block", at);
         }
         self.ctrls.pop();
+        self.floor = self.ctrls.last().map_or(0, |f| f.height);
         Ok(frame)
     }
 
@@ -286,6 +368,211 @@ impl FuncValidator {
 
     // ---- Instructions -----------------------------------------------------
 
+    /// The rest of `end` once `frame` is popped.
+    #[inline]
+    fn end(&mut self, ctx: &ModuleCtx, frame: Frame, at: usize) -> Result<()> {
+        let end = end_types(ctx, frame.kind, frame.ty);
+        // An `if` without `else` has an empty else branch, which
+        // must turn the parameters into the results.
+        if frame.kind == FrameKind::If && start_types(ctx, frame.kind, frame.ty) != end {
+            return err("type mismatch: if without else must not change the stack", at);
+        }
+        if frame.kind != FrameKind::Func {
+            self.push_vals(end, at)?;
+        }
+        Ok(())
+    }
+
+    fn br_table(&mut self, ctx: &ModuleCtx, labels: &[u32], default: u32, at: usize) -> Result<()> {
+        self.pop_expect(ValType::I32, at)?;
+        let tys = self.label_types(ctx, default, at)?;
+        // Check each distinct label type list once (keyed by its
+        // address): the checks only read the stack, and a long table
+        // of labels with long type lists would be quadratic.
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.clear();
+        for &l in labels.iter() {
+            let lt = self.label_types(ctx, l, at)?;
+            if lt.len() != tys.len() {
+                self.seen = seen;
+                return err("type mismatch: br_table targets differ in arity", at);
+            }
+            seen.push((lt.as_ptr() as usize, l));
+        }
+        seen.sort_unstable();
+        seen.dedup_by_key(|p| p.0);
+        let checked = seen.iter().try_for_each(|&(_, l)| {
+            let lt = self.label_types(ctx, l, at)?;
+            self.peek_vals(lt, at)
+        });
+        self.seen = seen;
+        checked?;
+        self.pop_vals(tys, at)?;
+        self.unreachable();
+        Ok(())
+    }
+
+    /// Decodes and validates the instructions of a decoded body, reading
+    /// the module's bytes: the common instructions are decoded here, with
+    /// no [`Instr`] built (the cost of start-up); the others go through
+    /// `decode_instr` and [`Self::instr`]. Each arm decodes as
+    /// `decode_instr` and validates as `instr` does, with the same errors.
+    /// (Control instructions are all decoded here: the validator's control
+    /// stack stands in for the decoder's block stack.)
+    fn code(&mut self, ctx: &ModuleCtx, body: &FuncBody) -> Result<()> {
+        use ValType::*;
+        let bytes: &[u8] = &ctx.module.bytes;
+        if body.code.start > bytes.len() {
+            return err("unexpected end of function: missing end", body.offset);
+        }
+        let mut r = Reader::new(bytes);
+        r.seek(body.code.start);
+        loop {
+            let at = r.pos();
+            let op = r.u8()?;
+            match op {
+                0x00 => self.unreachable(),
+                0x01 => {}
+                0x02..=0x04 => {
+                    let bt = block_type(&mut r)?;
+                    let kind = match op {
+                        0x02 => FrameKind::Block,
+                        0x03 => FrameKind::Loop,
+                        _ => FrameKind::If,
+                    };
+                    self.check_block_type(ctx, bt, at)?;
+                    if kind == FrameKind::If {
+                        self.pop_expect(I32, at)?;
+                    }
+                    self.pop_vals(start_types(ctx, kind, bt), at)?;
+                    self.push_ctrl(ctx, kind, bt, at)?;
+                }
+                0x05 => {
+                    if self.ctrls.last().map(|f| f.kind) != Some(FrameKind::If) {
+                        // The decoder's error: the reference stops the
+                        // sequence at `else`, then expects `end`.
+                        return Err(r.error_at(at, "END opcode expected"));
+                    }
+                    let frame = self.pop_ctrl(ctx, at)?;
+                    self.push_ctrl(ctx, FrameKind::Else, frame.ty, at)?;
+                }
+                0x0b if self.ctrls.len() == 1 => {
+                    // The function's `end`.
+                    if r.pos() != body.code.end {
+                        return Err(size_mismatch(r, body.offset));
+                    }
+                    self.pop_ctrl(ctx, at)?;
+                    return Ok(());
+                }
+                0x0b => {
+                    let frame = self.pop_ctrl(ctx, at)?;
+                    self.end(ctx, frame, at)?;
+                }
+                0x0c => {
+                    let l = r.u32()?;
+                    let tys = self.label_types(ctx, l, at)?;
+                    self.pop_vals(tys, at)?;
+                    self.unreachable();
+                }
+                0x0d => {
+                    let l = r.u32()?;
+                    let tys = self.label_types(ctx, l, at)?;
+                    self.pop_expect(I32, at)?;
+                    self.pop_push_vals(tys, at)?;
+                }
+                0x0e => {
+                    let n = r.len()?;
+                    let mut labels = std::mem::take(&mut self.labels);
+                    labels.clear();
+                    for _ in 0..n {
+                        labels.push(r.u32()?);
+                    }
+                    let default = r.u32()?;
+                    let checked = self.br_table(ctx, &labels, default, at);
+                    self.labels = labels;
+                    checked?;
+                }
+                0x10 => {
+                    let f = r.u32()?;
+                    let ty = ctx.func_type(f, at)?;
+                    self.pop_vals(&ty.params, at)?;
+                    self.push_vals(&ty.results, at)?;
+                }
+                0x1a => {
+                    self.pop_val(at)?;
+                }
+                0x20 => {
+                    let t = self.local(r.u32()?, at)?;
+                    self.push_val(Some(t));
+                }
+                0x21 => {
+                    let t = self.local(r.u32()?, at)?;
+                    self.pop_expect(t, at)?;
+                }
+                0x22 => {
+                    let t = self.local(r.u32()?, at)?;
+                    self.unop(t, t, at)?;
+                }
+                0x23 => {
+                    let gt = ctx.global(r.u32()?, at)?;
+                    self.push_val(Some(gt.val));
+                }
+                0x41 => {
+                    r.s32()?;
+                    self.push_val(Some(I32));
+                }
+                0x42 => {
+                    r.s64()?;
+                    self.push_val(Some(I64));
+                }
+                _ => {
+                    if let Some(op) = MemOp::from_opcode(op) {
+                        let arg = mem_arg(&mut r)?;
+                        if ctx.memories.len() <= arg.memory as usize {
+                            ctx.memory(arg.memory, at)?;
+                        }
+                        if arg.align > op.max_align() {
+                            return err("alignment must not be larger than natural", at);
+                        }
+                        let t = op.val_type();
+                        if op.is_store() {
+                            self.pop_expect(t, at)?;
+                            self.pop_expect(I32, at)?;
+                        } else {
+                            self.unop(I32, t, at)?;
+                        }
+                    } else if let Some(n) = NumOp::from_opcode(u32::from(op)) {
+                        let (ins, out) = n.signature();
+                        self.num(ins, out, at)?;
+                    } else {
+                        r.seek(at);
+                        let (instr, _) = decode_instr(&mut r, &mut self.no_frames)?;
+                        self.instr(ctx, &instr, at)?;
+                    }
+                }
+            }
+        }
+    }
+
+    /// A numeric instruction: pops `ins`, pushes `out`.
+    #[inline]
+    fn num(&mut self, ins: &[ValType], out: ValType, at: usize) -> Result<()> {
+        if let Some(top) = self.top(ins.len()) {
+            if matches(top, ins) {
+                if let Some((first, _)) = top.split_first_mut() {
+                    // One or two operands: the result takes the first's slot.
+                    *first = Some(out);
+                    let n = self.vals.len() + 1 - ins.len();
+                    self.vals.truncate(n);
+                    return Ok(());
+                }
+            }
+        }
+        self.pop_vals(ins, at)?;
+        self.push_val(Some(out));
+        Ok(())
+    }
+
     fn check_block_type(&self, ctx: &ModuleCtx, bt: BlockType, at: usize) -> Result<()> {
         match bt {
             BlockType::Empty => Ok(()),
@@ -306,7 +593,14 @@ impl FuncValidator {
         }
     }
 
+    #[inline]
     fn unop(&mut self, t: ValType, r: ValType, at: usize) -> Result<()> {
+        if let Some([top]) = self.top(1) {
+            if top.map_or(true, |a| a == t) {
+                *top = Some(r);
+                return Ok(());
+            }
+        }
         self.pop_expect(t, at)?;
         self.push_val(Some(r));
         Ok(())
@@ -344,15 +638,7 @@ impl FuncValidator {
             }
             Instr::End => {
                 let frame = self.pop_ctrl(ctx, at)?;
-                let end = end_types(ctx, frame.kind, frame.ty);
-                // An `if` without `else` has an empty else branch, which
-                // must turn the parameters into the results.
-                if frame.kind == FrameKind::If && start_types(ctx, frame.kind, frame.ty) != end {
-                    return err("type mismatch: if without else must not change the stack", at);
-                }
-                if frame.kind != FrameKind::Func {
-                    self.push_vals(end, at)?;
-                }
+                self.end(ctx, frame, at)?;
             }
             Instr::Br(l) => {
                 let tys = self.label_types(ctx, *l, at)?;
@@ -365,33 +651,7 @@ impl FuncValidator {
                 self.pop_vals(tys, at)?;
                 self.push_vals(tys, at)?;
             }
-            Instr::BrTable(labels, default) => {
-                self.pop_expect(I32, at)?;
-                let tys = self.label_types(ctx, *default, at)?;
-                // Check each distinct label type list once (keyed by its
-                // address): the checks only read the stack, and a long table
-                // of labels with long type lists would be quadratic.
-                let mut seen = std::mem::take(&mut self.seen);
-                seen.clear();
-                for &l in labels.iter() {
-                    let lt = self.label_types(ctx, l, at)?;
-                    if lt.len() != tys.len() {
-                        self.seen = seen;
-                        return err("type mismatch: br_table targets differ in arity", at);
-                    }
-                    seen.push((lt.as_ptr() as usize, l));
-                }
-                seen.sort_unstable();
-                seen.dedup_by_key(|p| p.0);
-                let checked = seen.iter().try_for_each(|&(_, l)| {
-                    let lt = self.label_types(ctx, l, at)?;
-                    self.peek_vals(lt, at)
-                });
-                self.seen = seen;
-                checked?;
-                self.pop_vals(tys, at)?;
-                self.unreachable();
-            }
+            Instr::BrTable(labels, default) => self.br_table(ctx, labels, *default, at)?,
             Instr::Return => {
                 let Some(func) = self.ctrls.first() else {
                     return err("unexpected end", at);
@@ -592,6 +852,29 @@ impl FuncValidator {
     }
 }
 
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: read decoded bodies as [`Instr`]s too, to compare the paths.
+    pub(crate) static GENERIC: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn generic() -> bool {
+    GENERIC.with(|g| g.get())
+}
+
+#[cfg(not(test))]
+#[inline(always)]
+fn generic() -> bool {
+    false
+}
+
+/// Do the operands `vals` have the types `types` (`Unknown` matching any)?
+#[inline]
+fn matches(vals: &[OpType], types: &[ValType]) -> bool {
+    vals.len() == types.len() && vals.iter().zip(types).all(|(v, &t)| v.map_or(true, |v| v == t))
+}
 
 /// Types on the stack at the start of a frame (its parameters). The function
 /// frame starts empty: its parameters are locals.

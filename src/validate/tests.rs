@@ -516,3 +516,64 @@ fn simd_instructions() {
     assert_invalid(&m, "type mismatch");
     assert_eq!(validate_uses(&func_module(&[], &[], &[], vec![])).unwrap(), Uses { v128: false });
 }
+
+/// The validator's loop over a body's bytes (`FuncValidator::code`) gives
+/// the same result, error message and offset included, as decoding each
+/// instruction and validating it (`FuncValidator::instr`): every module of
+/// the spec suite, and damaged copies of each.
+#[test]
+fn byte_loop_agrees_with_instr_path() {
+    let dir = crate::script::default_suite_dir();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("skipped: no test suite at {}", dir.display());
+        return;
+    };
+    let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    files.retain(|p| p.extension().is_some_and(|x| x == "wast"));
+    files.sort();
+    let check = |bytes: &[u8]| {
+        let Ok(m) = crate::binary::decode_lazy(crate::syntax::Bytes::from(bytes.to_vec())) else { return };
+        let fast = format!("{:?}", validate(&m));
+        func::GENERIC.with(|g| g.set(true));
+        let slow = format!("{:?}", validate(&m));
+        func::GENERIC.with(|g| g.set(false));
+        assert_eq!(fast, slow, "module {bytes:02x?}");
+    };
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut rand = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    let mut modules = 0;
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let Ok(buf) = wast::parser::ParseBuffer::new(&text) else { continue };
+        let Ok(script) = wast::parser::parse::<wast::Wast<'_>>(&buf) else { continue };
+        for d in script.directives {
+            use wast::WastDirective as D;
+            let mut q = match d {
+                D::Module(q) | D::AssertMalformed { module: q, .. } | D::AssertInvalid { module: q, .. } => q,
+                D::AssertUnlinkable { module, .. } => wast::QuoteWat::Wat(module),
+                _ => continue,
+            };
+            let Ok(bytes) = q.encode() else { continue };
+            modules += 1;
+            check(&bytes);
+            for _ in 0..100 {
+                let mut b = bytes.clone();
+                let at = 8 + rand(b.len().saturating_sub(8));
+                match rand(4) {
+                    0 if at < b.len() => b[at] = rand(256) as u8,
+                    1 if at < b.len() => b[at] ^= 1 << rand(8),
+                    2 => b.insert(at.min(b.len()), rand(256) as u8),
+                    _ if at < b.len() => drop(b.remove(at)),
+                    _ => {}
+                }
+                check(&b);
+            }
+        }
+    }
+    assert!(modules > 1000, "only {modules} modules");
+}
