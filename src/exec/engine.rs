@@ -493,7 +493,7 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
         // function's first op.
         unsafe {
             let ip = code.add(CODE_HEADER);
-            handler_at(ip)(ip, fp, mem, len, &mut cx, 0, 0.0, 0.0)
+            handler_at(ip)(ip, fp, mem, 0, &mut cx, len, 0.0, 0.0)
         }
     };
     let (fuel, trap) = (cx.fuel, cx.trap.take());

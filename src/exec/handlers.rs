@@ -41,7 +41,10 @@ pub(crate) type Ip = *const u16;
 /// The current frame.
 pub(crate) type Fp = *mut u64;
 /// A handler.
-pub(crate) type Handler = unsafe extern "C" fn(Ip, Fp, *mut u8, usize, *mut Cx, u64, f32, f64) -> usize;
+/// The integer accumulator is the fourth argument (rcx on x86-64): shifts
+/// need their count in cl, and a shift writing the accumulator clobbers
+/// nothing live there, where `len` would have to be saved and restored.
+pub(crate) type Handler = unsafe extern "C" fn(Ip, Fp, *mut u8, u64, *mut Cx, usize, f32, f64) -> usize;
 
 /// The outermost frame returned.
 pub(crate) const DONE: usize = 0;
@@ -66,7 +69,7 @@ macro_rules! next {
         super::stats::hit(unsafe { ip.cast::<usize>().read_unaligned() });
         // SAFETY: `ip` points at a linked op (module invariant).
         #[allow(unused_unsafe)]
-        return unsafe { handler_at(ip)(ip, $fp, $mem, $len, $cx, $ra, $rf, $rd) };
+        return unsafe { handler_at(ip)(ip, $fp, $mem, $ra, $cx, $len, $rf, $rd) };
     }};
 }
 
@@ -95,8 +98,8 @@ macro_rules! handler {
         $(#[$a])*
         #[allow(unused_variables, unused_mut, unused_unsafe, unused_assignments, clippy::missing_safety_doc, clippy::too_many_arguments)]
         pub(crate) unsafe extern "C" fn $name $(<$($g : $b),* $($(, const $c : $ct)*)?>)? (
-            $ip: Ip, $fp: Fp, mut $mem: *mut u8, mut $len: usize, $cx: *mut Cx,
-            mut $ra: u64, mut $rf: f32, mut $rd: f64,
+            $ip: Ip, $fp: Fp, mut $mem: *mut u8, mut $ra: u64, $cx: *mut Cx,
+            mut $len: usize, mut $rf: f32, mut $rd: f64,
         ) -> usize {
             // SAFETY: the handler contract (module documentation).
             unsafe { $body }
@@ -702,7 +705,7 @@ handler!(call(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::Call { f, base } = op::Call::read(ip);
     let code = (*cx).func_code(f);
     if code.is_null() {
-        return translate_retry(ip, fp, mem, len, cx, ra, rf, rd);
+        return translate_retry(ip, fp, mem, ra, cx, len, rf, rd);
     }
     enter(code, f, fp.add(usize::from(base)), ip.add(op::Call::LEN), fp, mem, len, cx, ra, rf, rd)
 });
@@ -782,7 +785,7 @@ macro_rules! call_indirect {
                 engine::Callee::Same(code, f) if !code.is_null() => {
                     enter(code, f, fp.add(usize::from($o.base)), ip.add(op::$op::LEN), fp, mem, len, cx, ra, rf, rd)
                 }
-                _ => $slow(ip, fp, mem, len, cx, ra, rf, rd),
+                _ => $slow(ip, fp, mem, ra, cx, len, rf, rd),
             }
         });
 
