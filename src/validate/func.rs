@@ -13,7 +13,7 @@ use super::{check_val_type, err, ModuleCtx};
 use crate::binary::{block_type, decode_instr, mem_arg, size_mismatch, Reader};
 use crate::compile::translate::FRAME_HEADER;
 use crate::error::Result;
-use crate::syntax::{BlockType, FuncBody, Instr, MemOp, NumOp, RefType, ValType};
+use crate::syntax::{BlockType, FuncBody, Instr, MemArg, MemOp, NumOp, RefType, ValType};
 
 #[path = "simd.rs"]
 mod simd;
@@ -528,19 +528,7 @@ impl FuncValidator {
                 _ => {
                     if let Some(op) = MemOp::from_opcode(op) {
                         let arg = mem_arg(&mut r)?;
-                        if ctx.memories.len() <= arg.memory as usize {
-                            ctx.memory(arg.memory, at)?;
-                        }
-                        if arg.align > op.max_align() {
-                            return err("alignment must not be larger than natural", at);
-                        }
-                        let t = op.val_type();
-                        if op.is_store() {
-                            self.pop_expect(t, at)?;
-                            self.pop_expect(I32, at)?;
-                        } else {
-                            self.unop(I32, t, at)?;
-                        }
+                        self.mem_op(ctx, op, arg, at)?;
                     } else if let Some(n) = NumOp::from_opcode(u32::from(op)) {
                         let (ins, out) = n.signature();
                         self.num(ins, out, at)?;
@@ -590,6 +578,25 @@ impl FuncValidator {
         match self.locals.get(i) {
             Some(&(_, t)) => Ok(t),
             None => err(format!("unknown local {l}"), at),
+        }
+    }
+
+    /// A load or store (3.3.6).
+    #[inline]
+    fn mem_op(&mut self, ctx: &ModuleCtx, op: MemOp, arg: MemArg, at: usize) -> Result<()> {
+        if ctx.memories.len() <= arg.memory as usize {
+            ctx.memory(arg.memory, at)?;
+        }
+        if arg.align > op.max_align() {
+            return err("alignment must not be larger than natural", at);
+        }
+        let t = op.val_type();
+        if op.is_store() {
+            self.pop_expect(t, at)?;
+            self.pop_expect(ValType::I32, at)?;
+            Ok(())
+        } else {
+            self.unop(ValType::I32, t, at)
         }
     }
 
@@ -795,19 +802,7 @@ impl FuncValidator {
             }
 
             // Memory (3.3.6)
-            Instr::Mem(op, arg) => {
-                ctx.memory(arg.memory, at)?;
-                if arg.align > op.max_align() {
-                    return err("alignment must not be larger than natural", at);
-                }
-                let t = op.val_type();
-                if op.is_store() {
-                    self.pop_expect(t, at)?;
-                    self.pop_expect(I32, at)?;
-                } else {
-                    self.unop(I32, t, at)?;
-                }
-            }
+            Instr::Mem(op, arg) => self.mem_op(ctx, *op, *arg, at)?,
             Instr::MemorySize(m) => {
                 ctx.memory(*m, at)?;
                 self.push_val(Some(I32));
