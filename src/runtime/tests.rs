@@ -42,11 +42,6 @@ fn ops_of(m: &Module, i: usize) -> Vec<Decoded> {
     decode_all(&code[crate::compile::CODE_HEADER..]).expect("whole ops")
 }
 
-/// Whether `ops` has `op` in `form` with exactly these fields.
-fn has(ops: &[Decoded], op: NumOp, form: Form, fields: &[u64]) -> bool {
-    ops.iter().any(|d| d.op == Opcode::Num(op, form) && d.fields == fields)
-}
-
 #[test]
 fn arithmetic_and_traps() {
     let mut s = Store::new();
