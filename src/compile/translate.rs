@@ -173,9 +173,9 @@ pub struct Translator {
     /// Start of the last `Copy` or `Const32` emitted, which the next one
     /// may merge with (`usize::MAX` once code was cut back).
     last_move: usize,
-    /// Start of the last `i32.add/si>s` that `local.set` made write a
-    /// local, which the next such one may merge with (`usize::MAX` once
-    /// code was cut back).
+    /// Start of the last `i32.add/si>s` made by redirecting a producer to
+    /// a slot (`local.set` or a spill) while it was the last op, which the
+    /// next op may merge with (`usize::MAX` once code was cut back).
     last_add: usize,
     /// Per declared local, how the straight-line start of the body (up to
     /// its first branch) first used it: `SET_FIRST` locals need no zeroing
