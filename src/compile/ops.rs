@@ -54,12 +54,17 @@ impl Field {
 pub type Slot = u16;
 
 /// Words naming an op's handler: its opcode in portable code, the
-/// handler's address in linked code.
-pub const HW: usize = 4;
+/// handler's address in linked code. With the feature `compact-code`, two
+/// words: a 32-bit offset from a fixed handler (`exec::handlers`). That
+/// makes a big module's code about a quarter smaller, but every dispatch
+/// computes its target (4 instructions, not one memory-indirect jump), and
+/// programs take about 9% more time (benches/README.md).
+pub const HW: usize = if cfg!(feature = "compact-code") { 2 } else { 4 };
 
 /// Appends the handler words of an op with `opcode` (portable form).
 pub fn emit_opcode(code: &mut Vec<u16>, opcode: u16) {
-    code.extend_from_slice(&[opcode, 0, 0, 0]);
+    code.push(opcode);
+    code.extend_from_slice(&[0; HW - 1]);
 }
 
 /// Reads fields from code. The engine reads its own ops with the unchecked

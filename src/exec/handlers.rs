@@ -52,11 +52,48 @@ pub(crate) const DONE: usize = 0;
 pub(crate) const TRAP: usize = 1;
 
 /// The handler of the op at `ip`.
+#[cfg(not(feature = "compact-code"))]
 #[inline(always)]
 pub(crate) unsafe fn handler_at(ip: Ip) -> Handler {
     // SAFETY: `ip` points at a linked op, whose first words hold the
-    // address of a handler (`link`).
+    // address of a handler (`handler_words`).
     unsafe { std::mem::transmute::<usize, Handler>(ip.cast::<usize>().read_unaligned()) }
+}
+
+/// The linked handler words of `h`: its address.
+#[cfg(not(feature = "compact-code"))]
+fn handler_words(h: Handler) -> Option<[u16; HW]> {
+    let a = (h as usize as u64).to_le_bytes();
+    Some(std::array::from_fn(|k| u16::from_le_bytes([a[2 * k], a[2 * k + 1]])))
+}
+
+/// The handler of the op at `ip` (compact code: an offset from `invalid`).
+#[cfg(feature = "compact-code")]
+#[inline(always)]
+pub(crate) unsafe fn handler_at(ip: Ip) -> Handler {
+    // SAFETY: `ip` points at a linked op, whose first words hold the
+    // offset of a handler from `invalid` (`handler_words`).
+    unsafe {
+        let off = ip.cast::<i32>().read_unaligned() as isize;
+        std::mem::transmute::<usize, Handler>(anchor_addr().wrapping_add_signed(off))
+    }
+}
+
+/// The address that compact code's handler words are relative to.
+#[cfg(feature = "compact-code")]
+#[inline(always)]
+fn anchor_addr() -> usize {
+    invalid as Handler as usize
+}
+
+/// The linked handler words of `h` (compact code): its offset from
+/// `invalid`. All handlers are functions of this crate, so the offset fits
+/// in 32 bits; `None` if it did not (then the code is not linked).
+#[cfg(feature = "compact-code")]
+fn handler_words(h: Handler) -> Option<[u16; HW]> {
+    let off = i32::try_from((h as usize as isize).wrapping_sub(anchor_addr() as isize)).ok()?;
+    let b = off.to_le_bytes();
+    Some([u16::from_le_bytes([b[0], b[1]]), u16::from_le_bytes([b[2], b[3]])])
 }
 
 /// Continues with the op at `$ip`.
@@ -66,7 +103,7 @@ macro_rules! next {
         #[cfg(feature = "opstats")]
         #[allow(unused_unsafe)]
         // SAFETY: as below.
-        super::stats::hit(unsafe { ip.cast::<usize>().read_unaligned() });
+        super::stats::hit(unsafe { handler_at(ip) as usize });
         // SAFETY: `ip` points at a linked op (module invariant).
         #[allow(unused_unsafe)]
         return unsafe { handler_at(ip)(ip, $fp, $mem, $ra, $cx, $len, $rf, $rd) };
@@ -823,13 +860,8 @@ impl Trampoline {
     pub(crate) fn ptr(&self, m: Misc) -> Ip {
         self.0
             .get_or_init(|| {
-                let a = (handler_of(m as u16) as usize as u64).to_le_bytes();
-                [
-                    u16::from_le_bytes([a[0], a[1]]),
-                    u16::from_le_bytes([a[2], a[3]]),
-                    u16::from_le_bytes([a[4], a[5]]),
-                    u16::from_le_bytes([a[6], a[7]]),
-                ]
+                // A handler of this crate: its offset fits (`handler_words`).
+                handler_words(handler_of(m as u16)).unwrap_or([0; HW])
             })
             .as_ptr()
     }
@@ -1217,10 +1249,8 @@ pub(crate) fn link(code: &mut [u16]) -> Option<()> {
     let mut pc = 0;
     while pc < code.len() {
         let len = crate::compile::ops::op_len(code, pc)?;
-        let a = (handler_of(code[pc]) as usize as u64).to_le_bytes();
-        for k in 0..HW {
-            code[pc + k] = u16::from_le_bytes([a[2 * k], a[2 * k + 1]]);
-        }
+        let w = handler_words(handler_of(code[pc]))?;
+        code[pc..pc + HW].copy_from_slice(&w);
         pc += len;
     }
     Some(())
