@@ -1243,13 +1243,18 @@ pub(crate) fn handler_of(opcode: u16) -> Handler {
     HANDLERS.get(opcode as usize).copied().unwrap_or(invalid)
 }
 
+/// The linked handler words of `opcode`.
+pub(crate) fn linked_words(opcode: u16) -> Option<[u16; HW]> {
+    handler_words(handler_of(opcode))
+}
+
 /// Links portable code in place: the handler words of every op get its
 /// handler's address. `None` if the code is not whole valid ops.
 pub(crate) fn link(code: &mut [u16]) -> Option<()> {
     let mut pc = 0;
     while pc < code.len() {
         let len = crate::compile::ops::op_len(code, pc)?;
-        let w = handler_words(handler_of(code[pc]))?;
+        let w = linked_words(code[pc])?;
         code[pc..pc + HW].copy_from_slice(&w);
         pc += len;
     }

@@ -201,7 +201,7 @@ struct OpInfo {
 
 struct OpTable {
     hot: Vec<Hot>,
-    handlers: Vec<u64>,
+    handlers: Vec<[u16; HW]>,
     ops: Vec<OpInfo>,
 }
 
@@ -210,7 +210,7 @@ fn op_table() -> &'static OpTable {
     T.get_or_init(|| {
         let mut ops = vec![OpInfo { misc: None, fields: [(Field::U16, 0); 6] }; OPCODES];
         let mut hot = vec![Hot::default(); OPCODES];
-        let mut handlers = vec![0u64; OPCODES];
+        let mut handlers = vec![[0u16; HW]; OPCODES];
         for (w, (info, h)) in ops.iter_mut().zip(hot.iter_mut()).enumerate() {
             let Some(op) = Opcode::decode(w as u16) else { continue };
             // The first field of these is a destination word that the
@@ -289,7 +289,9 @@ fn op_table() -> &'static OpTable {
                     h.flags |= ENDS;
                 }
             }
-            handlers[w] = crate::exec::handler_of(w as u16) as usize as u64;
+            // `None` cannot happen (handlers are this crate's); the invalid
+            // opcode's zero words then report a corrupt code.
+            handlers[w] = crate::exec::linked_words(w as u16).unwrap_or([0; HW]);
         }
         OpTable { hot, handlers, ops }
     })
@@ -396,11 +398,7 @@ fn verify_and_link(cx: &Ctx<'_>, ty: &FuncType, code: &mut [u16], s: &mut Scratc
             let info = &t.ops[w];
             check_misc(cx, fr, info.misc?, info, ops, pc, len, &mut s.targets)?;
         }
-        let a = t.handlers[w];
-        ops[pc] = a as u16;
-        ops[pc + 1] = (a >> 16) as u16;
-        ops[pc + 2] = (a >> 32) as u16;
-        ops[pc + 3] = (a >> 48) as u16;
+        ops[pc..pc + HW].copy_from_slice(&t.handlers[w]);
         ends = h.flags & ENDS != 0;
         pc += len;
     }
