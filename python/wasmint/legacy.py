@@ -9,8 +9,8 @@ runs code written for it. One hidden :class:`wasmint.Store` holds everything.
 42
 """
 
-import enum
-import inspect
+import enum as _enum
+import inspect as _inspect
 from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from . import _native
@@ -68,7 +68,7 @@ _STORE = _native.Store()
 _Bytes = Union[bytes, bytearray]
 
 
-class ExportKind(enum.IntEnum):
+class ExportKind(_enum.IntEnum):
     """The kind of an export, as listed by :attr:`Module.exports`.
 
     >>> from wasmint.legacy import ExportKind
@@ -82,7 +82,7 @@ class ExportKind(enum.IntEnum):
     TABLE = 4
 
 
-class ImportKind(enum.IntEnum):
+class ImportKind(_enum.IntEnum):
     """The kind of an import, as listed by :attr:`Module.imports`.
 
     >>> from wasmint.legacy import ImportKind
@@ -96,7 +96,7 @@ class ImportKind(enum.IntEnum):
     TABLE = 4
 
 
-class WasiVersion(enum.IntEnum):
+class WasiVersion(_enum.IntEnum):
     """WASI versions, numbered as in 0.4.x.
 
     >>> from wasmint.legacy import WasiVersion
@@ -232,7 +232,7 @@ class _ExportedFunction:
         return self._function(*args)
 
     @property
-    def getfullargspec(self) -> inspect.FullArgSpec:
+    def getfullargspec(self) -> _inspect.FullArgSpec:
         """The signature as ``inspect.FullArgSpec``: parameters ``x0``, ``x1``...
         annotated with their :class:`Type`, and ``return``."""
         function_type = self._function.type
@@ -240,7 +240,7 @@ class _ExportedFunction:
         annotations: Dict[str, Any] = dict(zip(args, function_type.params))
         if function_type.results:
             annotations["return"] = function_type.results[0]
-        return inspect.FullArgSpec(
+        return _inspect.FullArgSpec(
             args=args, varargs=None, varkw=None, defaults=None, kwonlyargs=None, kwonlydefaults=None,  # type: ignore[arg-type]
             annotations=annotations,
         )
@@ -347,9 +347,9 @@ class Module:
     @staticmethod
     def validate(bytes: _Bytes) -> bool:
         """Whether `bytes` is a valid module."""
-        if not isinstance(bytes, (bytes_type, bytearray)) or not bytes_type(bytes[:4]) == b"\0asm":
+        if not isinstance(bytes, (_bytes_type, bytearray)) or not _bytes_type(bytes[:4]) == b"\0asm":
             return False
-        return bool(_native.Module.validate(_STORE, bytes_type(bytes)))
+        return bool(_native.Module.validate(_STORE, _bytes_type(bytes)))
 
     def instantiate(self, import_object: Any = None) -> Instance:
         """An :class:`Instance` of the module, with imports (an
@@ -387,7 +387,7 @@ class Module:
     def deserialize(bytes: _Bytes) -> "Module":
         """The module that :meth:`serialize` gave as `bytes`."""
         module = Module.__new__(Module)
-        module._native = _native.Module.deserialize(_STORE, bytes_type(bytes))
+        module._native = _native.Module.deserialize(_STORE, _bytes_type(bytes))
         module._bytes = b""
         return module
 
@@ -412,7 +412,7 @@ class Module:
         return WasiVersion.Snapshot0 if version == _wasi.Version.SNAPSHOT0 else WasiVersion.Snapshot1
 
 
-bytes_type = bytes
+_bytes_type = bytes
 
 
 def _leb(data: bytes, pos: int) -> "tuple[int, int]":
