@@ -332,3 +332,13 @@ def test_wasi_prints(tmp_path):
          " m.instantiate(wasmer.Wasi('p').generate_import_object_for_module(m)).exports._start()" % str(path)]
     )
     assert out == b"hi\n"
+
+
+def test_resolve_exported_function():
+    instance = Instance(SIMPLE)
+    assert instance.resolve_exported_function(0) == "sum"
+    assert instance.resolve_exported_function(2) == "f64_f64"
+    with pytest.raises(RuntimeError):
+        instance.resolve_exported_function(9)
+    wasm = wasmint.wat2wasm('(module (import "env" "f" (func)) (func (export "g")))')
+    assert Instance(wasm, {"env": {"f": lambda: None}}).resolve_exported_function(1) == "g"

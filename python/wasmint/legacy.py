@@ -263,7 +263,8 @@ class _ExportedFunctions:
         if name.startswith("__"):
             raise AttributeError(name)
         try:
-            return self.__dict__["_functions"][name]
+            function: _ExportedFunction = self.__dict__["_functions"][name]
+            return function
         except KeyError:
             raise LookupError(f"Function `{name}` does not exist.") from None
 
@@ -295,7 +296,9 @@ class Instance:
     def __init__(self, bytes: Union[_Bytes, "Module"], imports: Any = None) -> None:
         if isinstance(bytes, Module):
             module = bytes._native
+            self._bytes = bytes._bytes
         else:
+            self._bytes = _as_binary(bytes)
             try:
                 module = _native.Module(_STORE, _as_binary(bytes))
             except RuntimeError as error:
@@ -312,12 +315,23 @@ class Instance:
     def resolve_exported_function(self, index: int) -> str:
         """The export name of the function of index `index` (in the
         module's function index space). Raises RuntimeError if no export
-        names it. Only functions that are exported can be resolved here."""
-        names = list(self.exports)
-        # The 1.x API does not tell function indices; the order of the
-        # exported functions is the best we have.
-        if 0 <= index < len(names):
-            return names[index]
+        names it (only exported functions have a name here).
+
+        >>> import wasmint.legacy as wasmer
+        >>> instance = wasmer.Instance(wasmer.wat2wasm('(module (func) (func (export "g")))'))
+        >>> instance.resolve_exported_function(1)
+        'g'
+        """
+        if self._bytes:
+            names = _exported_function_names(self._bytes)
+            if index in names:
+                return names[index]
+        else:
+            # A deserialized module: no bytes to read the indices from; the
+            # order of the exported functions is the best we have.
+            ordered = list(self.exports)
+            if 0 <= index < len(ordered):
+                return str(ordered[index])
         raise RuntimeError(f"Function at index `{index}` does not exist.")
 
 
@@ -424,6 +438,34 @@ def _leb(data: bytes, pos: int) -> "tuple[int, int]":
         shift += 7
         if not byte & 0x80:
             return result, pos
+
+
+def _sections(data: bytes) -> "list[tuple[int, int, int]]":
+    """(id, start, end) of each section of a module."""
+    out = []
+    pos = 8
+    while pos < len(data):
+        section_id = data[pos]
+        size, pos = _leb(data, pos + 1)
+        out.append((section_id, pos, pos + size))
+        pos += size
+    return out
+
+
+def _exported_function_names(data: bytes) -> Dict[int, str]:
+    names: Dict[int, str] = {}
+    for section_id, pos, _end in _sections(data):
+        if section_id != 7:
+            continue
+        count, pos = _leb(data, pos)
+        for _ in range(count):
+            length, pos = _leb(data, pos)
+            name = data[pos : pos + length].decode("utf-8", "replace")
+            kind = data[pos + length]
+            index, pos = _leb(data, pos + length + 1)
+            if kind == 0:
+                names.setdefault(index, name)
+    return names
 
 
 def _custom_section_names(data: bytes) -> List[str]:
