@@ -226,6 +226,29 @@ def test_serialize_roundtrip():
     assert Module.deserialize(store, unnamed.serialize()).name is None
 
 
+def test_deserialized_module_shares_and_keeps_its_blob():
+    # The module keeps the bytes object (no copy): its code and data
+    # segments are read from it after the caller dropped its own reference,
+    # and it is released with the module.
+    import sys
+
+    store = Store()
+    wat = '(module (memory (export "m") 1) (data (i32.const 8) "hello")' + SUM[len("(module ") :]
+    blob = Module(store, wat).serialize()
+    before = sys.getrefcount(blob)
+    module = Module.deserialize(store, blob)
+    assert sys.getrefcount(blob) == before + 1
+    del module
+    gc.collect()
+    assert sys.getrefcount(blob) == before
+    module = Module.deserialize(store, bytes(blob))
+    del blob
+    gc.collect()
+    instance = Instance(module)
+    assert bytes(instance.exports.m.uint8_view()[8:13]) == b"hello"
+    assert instance.exports.sum(4, 5) == 9
+
+
 def test_deserialize_rejects_bad_blobs():
     store = Store()
     blob = bytearray(Module(store, SUM).serialize())

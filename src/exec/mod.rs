@@ -12,4 +12,4 @@ pub mod stats;
 
 pub(crate) use engine::{invoke, invoke_into};
 pub use handlers::{fold_bin, fold_un};
-pub(crate) use handlers::{handler_of, link, linked_words};
+pub(crate) use handlers::{link, linked_words};

@@ -927,6 +927,18 @@ impl Module {
     /// Code that fails its check is reported when the function is first
     /// called (a trap) or by [`Module::translate_all`].
     pub unsafe fn deserialize(bytes: &[u8]) -> Result<Module> {
+        // SAFETY: the caller's contract, passed on.
+        unsafe { Module::deserialize_bytes(syntax::Bytes::from(bytes.to_vec())) }
+    }
+
+    /// [`Module::deserialize`] of bytes the module may keep without a
+    /// copy (a big blob is then not copied: its code and data segments
+    /// stay where they are).
+    ///
+    /// # Safety
+    /// As for [`Module::deserialize`].
+    pub unsafe fn deserialize_bytes(blob: syntax::Bytes) -> Result<Module> {
+        let bytes: &[u8] = &blob;
         if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
             return Err(Error::Deserialize("not a module serialized by wasmint".into()));
         }
@@ -947,7 +959,7 @@ impl Module {
         if word(20) != payload.len() as u64 || word(28) != checksum(payload) {
             return Err(Error::Deserialize("the serialized module is truncated or corrupt".into()));
         }
-        read(bytes)
+        read(&blob)
     }
 }
 
@@ -963,7 +975,7 @@ impl Module {
 }
 
 /// The module of a checked blob (header included).
-fn read(blob: &[u8]) -> Result<Module> {
+fn read(blob: &syntax::Bytes) -> Result<Module> {
     let payload = &blob[HEADER..];
     let mut r = R { b: payload, pos: 0 };
     let has_name = r.flag()?;
@@ -1054,7 +1066,7 @@ fn read(blob: &[u8]) -> Result<Module> {
     if r.pos != payload.len() {
         return r.bad();
     }
-    m.bytes = syntax::Bytes::from(blob.to_vec());
+    m.bytes = blob.clone();
     let datas = m.datas.iter().map(|d| Data::new(m.bytes.clone(), d.init.clone())).collect();
     let code = Arc::new(Code::from_portable(&m, Portable { blob: m.bytes.clone(), funcs }));
     Ok(Module { inner: Arc::new(ModuleInner { syntax: m, code, datas }) })

@@ -8,13 +8,26 @@ use super::types::*;
 
 /// The bytes of a binary module, kept once and shared: decoded function
 /// bodies and data segments are ranges of them, so decoding copies neither.
-#[derive(Clone, Default)]
-pub struct Bytes(Arc<Vec<u8>>);
+/// They may belong to another owner (a Python `bytes` object), so that a
+/// big serialized module is not copied either.
+#[derive(Clone)]
+pub struct Bytes(Arc<dyn AsRef<[u8]> + Send + Sync>);
+
+impl Default for Bytes {
+    fn default() -> Bytes {
+        Bytes::from(Vec::new())
+    }
+}
 
 impl Bytes {
+    /// Bytes that `owner` holds, shared without a copy.
+    pub fn from_owner(owner: impl AsRef<[u8]> + Send + Sync + 'static) -> Bytes {
+        Bytes(Arc::new(owner))
+    }
+
     /// The bytes in `range`, or none if it is out of bounds.
     pub fn range(&self, range: Range<usize>) -> &[u8] {
-        self.0.get(range).unwrap_or_default()
+        (*self.0).as_ref().get(range).unwrap_or_default()
     }
 }
 
@@ -27,13 +40,13 @@ impl From<Vec<u8>> for Bytes {
 impl std::ops::Deref for Bytes {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        &self.0
+        (*self.0).as_ref()
     }
 }
 
 impl std::fmt::Debug for Bytes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Bytes({} bytes)", self.0.len())
+        write!(f, "Bytes({} bytes)", self.len())
     }
 }
 
