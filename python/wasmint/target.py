@@ -14,7 +14,7 @@ describe one as wasmer's do.
 
 import platform
 import sys
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 __all__ = ["Triple", "CpuFeatures", "Target"]
 
@@ -146,7 +146,7 @@ class CpuFeatures:
     def __contains__(self, feature: str) -> bool:
         return feature in self._features
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._features)
 
     def __str__(self) -> str:
