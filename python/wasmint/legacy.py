@@ -470,15 +470,10 @@ def _exported_function_names(data: bytes) -> Dict[int, str]:
 
 def _custom_section_names(data: bytes) -> List[str]:
     names = []
-    pos = 8
-    while pos < len(data):
-        section_id = data[pos]
-        size, pos = _leb(data, pos + 1)
-        end = pos + size
+    for section_id, pos, _end in _sections(data):
         if section_id == 0:
             length, start = _leb(data, pos)
             names.append(data[start : start + length].decode("utf-8", "replace"))
-        pos = end
     return names
 
 
