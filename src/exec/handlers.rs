@@ -861,7 +861,7 @@ impl Trampoline {
         self.0
             .get_or_init(|| {
                 // A handler of this crate: its offset fits (`handler_words`).
-                handler_words(handler_of(m as u16)).unwrap_or([0; HW])
+                linked_words(m as u16).unwrap_or([0; HW])
             })
             .as_ptr()
     }

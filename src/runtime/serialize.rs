@@ -201,7 +201,6 @@ struct OpInfo {
 
 struct OpTable {
     hot: Vec<Hot>,
-    handlers: Vec<[u16; HW]>,
     ops: Vec<OpInfo>,
 }
 
@@ -210,7 +209,6 @@ fn op_table() -> &'static OpTable {
     T.get_or_init(|| {
         let mut ops = vec![OpInfo { misc: None, fields: [(Field::U16, 0); 6] }; OPCODES];
         let mut hot = vec![Hot::default(); OPCODES];
-        let mut handlers = vec![[0u16; HW]; OPCODES];
         for (w, (info, h)) in ops.iter_mut().zip(hot.iter_mut()).enumerate() {
             let Some(op) = Opcode::decode(w as u16) else { continue };
             // The first field of these is a destination word that the
@@ -289,11 +287,8 @@ fn op_table() -> &'static OpTable {
                     h.flags |= ENDS;
                 }
             }
-            // `None` cannot happen (handlers are this crate's); the invalid
-            // opcode's zero words then report a corrupt code.
-            handlers[w] = crate::exec::linked_words(w as u16).unwrap_or([0; HW]);
         }
-        OpTable { hot, handlers, ops }
+        OpTable { hot, ops }
     })
 }
 
@@ -398,7 +393,7 @@ fn verify_and_link(cx: &Ctx<'_>, ty: &FuncType, code: &mut [u16], s: &mut Scratc
             let info = &t.ops[w];
             check_misc(cx, fr, info.misc?, info, ops, pc, len, &mut s.targets)?;
         }
-        ops[pc..pc + HW].copy_from_slice(&t.handlers[w]);
+        ops[pc..pc + HW].copy_from_slice(&crate::exec::linked_words(w as u16)?);
         ends = h.flags & ENDS != 0;
         pc += len;
     }
