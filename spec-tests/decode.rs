@@ -1,4 +1,4 @@
-//! Decodes every module of the WebAssembly 2.0 spec test suite (non-SIMD):
+//! Decodes every module of the WebAssembly 2.0 spec test suite:
 //! modules outside `assert_malformed` must decode; binary `assert_malformed`
 //! modules must fail with a message starting with the expected text.
 //!
@@ -145,17 +145,14 @@ fn run_file(c: &mut Counts, path: &Path) {
     }
 }
 
-/// Runs every non-SIMD file of the suite.
+/// Runs every file of the suite.
 fn run_suite() -> Counts {
     let dir = suite_dir();
     let entries = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("test suite not found at {} ({e}); set WASMINT_TESTSUITE", dir.display()));
     let mut paths: Vec<PathBuf> = entries
         .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let name = p.file_name().unwrap().to_string_lossy();
-            p.extension().is_some_and(|e| e == "wast") && !name.starts_with("simd_")
-        })
+        .filter(|p| p.extension().is_some_and(|e| e == "wast"))
         .collect();
     paths.sort();
 

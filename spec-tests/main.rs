@@ -1,11 +1,13 @@
-//! The spec conformance test: runs every non-SIMD `.wast` file of the
-//! WebAssembly 2.0 test suite through `wasmint::script` and compares the
-//! failures with `spec-tests/expected-failures.txt`.
+//! The spec conformance test: runs every `.wast` file of the WebAssembly
+//! 2.0 test suite, and the SIMD files of the 3.0 suite (`simd_*` and the
+//! relaxed SIMD ones, named `3.0/FILE` here), through `wasmint::script` and
+//! compares the failures with `spec-tests/expected-failures.txt`.
 //!
 //! `cargo test --test spec [-- NAME...]` (only files whose name contains
 //! one of the NAMEs). The suite folder is `$WASMINT_TESTSUITE`, else
 //! `../shared/wasm-testsuite-2.0` next to the crate (or `../../shared/...`,
-//! for a git worktree). `WASMINT_BLESS=1`
+//! for a git worktree); the 3.0 suite's is `$WASMINT_TESTSUITE3`, else
+//! `wasm-testsuite` beside it. `WASMINT_BLESS=1`
 //! rewrites the expectations file from the current failures (keeping the
 //! reasons of entries that still fail). `WASMINT_SPEC_TIMEOUT=SECS` bounds
 //! each file (default 300).
@@ -19,8 +21,21 @@ use std::time::Duration;
 
 use wasmint::script::{self, Failure, FileReport};
 
-/// Files of the suite we do not target (yet): SIMD.
-const EXCLUDED_PREFIX: &str = "simd_";
+/// How files of the 3.0 suite are named in reports and expectations.
+const SUITE3: &str = "3.0/";
+
+/// The files of the 3.0 suite run here (the rest of that suite is not
+/// targeted yet: issues 10 and 11).
+fn is_simd_file(name: &str) -> bool {
+    name.starts_with("simd_") || name.contains("relaxed")
+}
+
+fn suite3_dir(suite: &Path) -> PathBuf {
+    match std::env::var_os("WASMINT_TESTSUITE3") {
+        Some(dir) => dir.into(),
+        None => suite.parent().unwrap_or(Path::new(".")).join("wasm-testsuite"),
+    }
+}
 /// Room for deep recursion before the engine's call-depth limit triggers.
 const STACK_SIZE: usize = 256 << 20;
 /// Seconds one file may take (`WASMINT_SPEC_TIMEOUT`); the whole suite
@@ -53,16 +68,32 @@ fn main() -> ExitCode {
         Err(e) => return fail(&e),
     };
 
+    let suite3 = suite3_dir(&suite);
+    let files3 = match script::wast_files(&suite3) {
+        Ok(files) if !files.is_empty() => files,
+        Ok(_) => return fail(&format!("no .wast files in the 3.0 test suite folder {}", suite3.display())),
+        Err(e) => {
+            return fail(&format!(
+                "cannot read the 3.0 test suite folder {}: {e}\n\
+                 set WASMINT_TESTSUITE3 to the folder holding the WebAssembly 3.0 .wast files",
+                suite3.display()
+            ))
+        }
+    };
     let name_of = |p: &PathBuf| p.file_name().unwrap().to_string_lossy().into_owned();
-    let (excluded, files): (Vec<_>, Vec<_>) = files.into_iter().partition(|p| name_of(p).starts_with(EXCLUDED_PREFIX));
-    let files: Vec<_> = files
-        .into_iter()
-        .filter(|p| filters.is_empty() || filters.iter().any(|f| name_of(p).contains(f.as_str())))
-        .collect();
+    let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()));
+    let files: Vec<_> = files.into_iter().filter(|p| wanted(&name_of(p))).collect();
+    let files3: Vec<_> =
+        files3.into_iter().filter(|p| is_simd_file(&name_of(p)) && wanted(&format!("{SUITE3}{}", name_of(p)))).collect();
     println!("test suite: {} ({} files)", suite.display(), files.len());
+    println!("3.0 test suite: {} ({} SIMD files)", suite3.display(), files3.len());
 
     let timeout = std::env::var("WASMINT_SPEC_TIMEOUT").ok().and_then(|t| t.parse().ok()).unwrap_or(DEFAULT_TIMEOUT);
-    let reports = run_all(&files, Duration::from_secs(timeout));
+    let mut reports = run_all(&files, Duration::from_secs(timeout));
+    for mut r in run_all(&files3, Duration::from_secs(timeout)) {
+        r.name = format!("{SUITE3}{}", r.name);
+        reports.push(r);
+    }
 
     // Compare with the expectations.
     let mut passed = 0;
@@ -93,9 +124,12 @@ fn main() -> ExitCode {
     // A listed failure that no longer fails, in a file that ran, makes the
     // list stale; so does an entry for a file the suite does not have.
     let ran: BTreeSet<&str> = reports.iter().map(|r| r.name.as_str()).collect();
-    let known: BTreeSet<String> = std::fs::read_dir(&suite)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
-        .unwrap_or_default();
+    let list = |dir: &Path, prefix: &str| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| format!("{prefix}{}", e.file_name().to_string_lossy())).collect())
+            .unwrap_or_default()
+    };
+    let known: BTreeSet<String> = list(&suite, "").into_iter().chain(list(&suite3, SUITE3)).collect();
     let mut stale = 0;
     for (file, line) in expected.keys() {
         let gone = !known.contains(file);
@@ -115,7 +149,6 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
 
-    println!("excluded {} files: {EXCLUDED_PREFIX}*", excluded.len());
     println!("{} expected failures (spec-tests/expected-failures.txt)", expected_seen.len());
     if stale > 0 {
         println!("{stale} stale entries in spec-tests/expected-failures.txt");
@@ -187,7 +220,7 @@ fn read_expectations(path: &Path) -> Result<Expectations, String> {
         let bad = || format!("{}:{}: expected `file.wast:LINE  # reason`, got `{raw}`", path.display(), i + 1);
         let (file, line) = entry.rsplit_once(':').ok_or_else(bad)?;
         let line: usize = line.trim().parse().map_err(|_| bad())?;
-        if !file.ends_with(".wast") || file.contains('/') {
+        if !file.ends_with(".wast") || file.strip_prefix(SUITE3).unwrap_or(file).contains('/') {
             return Err(bad());
         }
         if out.insert((file.to_string(), line), reason.trim().to_string()).is_some() {

@@ -15,18 +15,22 @@
 //! Opcode space: the hand-written ops of [`misc_ops!`] first, then one
 //! block of `NUM_OPS` opcodes per [`Form`] of the numeric instructions
 //! (indexed by [`NumOp`], the table of `crate::isa`), then one block per
-//! [`MemForm`] of the loads and stores (indexed by [`MemOp`]). A form that
+//! [`MemForm`] of the loads and stores (indexed by [`MemOp`]), then one
+//! opcode per SIMD instruction (indexed by [`SimdOp`], the table of
+//! `crate::isa_simd`: every operand and result in slots). A form that
 //! does not apply to an instruction (an immediate form of `f32.sqrt`) is an
 //! opcode the translator never emits; the engine's table maps it to a
 //! handler that reports a corrupt code.
 
-use crate::syntax::{MemOp, NumOp, ValType};
+use crate::syntax::{MemOp, NumOp, SimdOp, ValType};
 
 /// The kind of a field, for decoding, disassembly and verification.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Field {
     /// A frame slot.
     S,
+    /// A v128 in two frame slots: this one (low half) and the next.
+    V,
     /// A 16-bit count or index.
     U16,
     /// A 32-bit index.
@@ -43,7 +47,7 @@ impl Field {
     /// Words the field takes.
     pub const fn words(self) -> usize {
         match self {
-            Field::S | Field::U16 => 1,
+            Field::S | Field::V | Field::U16 => 1,
             Field::U32 | Field::Off | Field::C32 => 2,
             Field::C64 => 4,
         }
@@ -128,6 +132,7 @@ const _: () = assert!(cfg!(target_endian = "little"), "the internal code assumes
 
 macro_rules! field_ty {
     (S) => { u16 };
+    (V) => { u16 };
     (U16) => { u16 };
     (U32) => { u32 };
     (Off) => { i32 };
@@ -137,6 +142,7 @@ macro_rules! field_ty {
 
 macro_rules! field_read {
     (S, $p:expr) => { read::u16($p) };
+    (V, $p:expr) => { read::u16($p) };
     (U16, $p:expr) => { read::u16($p) };
     (U32, $p:expr) => { read::u32($p) };
     (Off, $p:expr) => { read::u32($p) as i32 };
@@ -146,6 +152,7 @@ macro_rules! field_read {
 
 macro_rules! field_emit {
     (S, $c:expr, $v:expr) => { $c.w($v) };
+    (V, $c:expr, $v:expr) => { $c.w($v) };
     (U16, $c:expr, $v:expr) => { $c.w($v) };
     (U32, $c:expr, $v:expr) => { $c.w32($v) };
     (Off, $c:expr, $v:expr) => { $c.w32($v as u32) };
@@ -320,6 +327,10 @@ misc_ops! {
     GlobalSetR { g: U32 }
     /// `global g = fp[s]`.
     GlobalSetS { g: U32, s: S }
+    /// `fp[d..d + 2] =` v128 global `g`.
+    GlobalGetV { d: V, g: U32 }
+    /// v128 global `g = fp[s..s + 2]`.
+    GlobalSetV { g: U32, s: V }
     /// `fp[d] = ref.func f`.
     RefFunc { d: S, f: U32 }
     /// `fp[d] = table[fp[i]]`.
@@ -568,8 +579,74 @@ pub const MEM_OPS: usize = MemOp::ALL.len();
 pub const NUM_BASE: usize = MISC_COUNT;
 /// First opcode of the memory forms.
 pub const MEM_BASE: usize = NUM_BASE + FORMS * NUM_OPS;
+/// Number of SIMD instructions.
+pub const SIMD_OPS: usize = SimdOp::ALL.len();
+/// First opcode of the SIMD instructions.
+pub const SIMD_BASE: usize = MEM_BASE + MEM_FORMS * MEM_OPS;
 /// One past the last opcode.
-pub const OPCODES: usize = MEM_BASE + MEM_FORMS * MEM_OPS;
+pub const OPCODES: usize = SIMD_BASE + SIMD_OPS;
+
+/// The opcode of SIMD instruction `op`.
+#[inline]
+pub const fn simd_opcode(op: SimdOp) -> u16 {
+    (SIMD_BASE + op as usize) as u16
+}
+
+/// The fields of the SIMD ops, by kind (the kinds of `crate::isa_simd`):
+/// the destination first (as every op with a result has it), then the
+/// operands in stack order, then the memarg offset and the lane index.
+/// `v128.const` and `i8x16.shuffle` carry their 16 bytes as two `C64`.
+pub mod simd_fields {
+    use super::Field::{self, C64, S, U16, U32, V};
+    pub const LOAD: &[Field] = &[V, S, U32];
+    pub const STORE: &[Field] = &[S, V, U32];
+    pub const LOAD_LANE: &[Field] = &[V, S, V, U32, U16];
+    pub const STORE_LANE: &[Field] = &[S, V, U32, U16];
+    pub const VCONST: &[Field] = &[V, C64, C64];
+    pub const SHUFFLE: &[Field] = &[V, V, V, C64, C64];
+    pub const EXTRACT: &[Field] = &[S, V, U16];
+    pub const REPLACE: &[Field] = &[V, V, S, U16];
+    pub const SPLAT: &[Field] = &[V, S];
+    pub const UN: &[Field] = &[V, V];
+    pub const BIN: &[Field] = &[V, V, V];
+    pub const TERN: &[Field] = &[V, V, V, V];
+    pub const TEST: &[Field] = &[S, V];
+    pub const SHIFT: &[Field] = &[V, V, S];
+
+    /// Words of an op with these fields, handler included.
+    pub const fn op_words(f: &[Field]) -> usize {
+        let (mut n, mut i) = (super::HW, 0);
+        while i < f.len() {
+            n += f[i].words();
+            i += 1;
+        }
+        n
+    }
+}
+
+macro_rules! simd_layouts {
+    ($($op:ident $code:literal $name:literal $kind:ident ($($arg:tt)*) $f:ident)*) => {
+        /// The fields of SIMD instruction `op` ([`simd_fields`]).
+        pub fn simd_layout(op: SimdOp) -> &'static [Field] {
+            match op { $(SimdOp::$op => simd_layouts!(@$kind),)* }
+        }
+    };
+    (@load) => { simd_fields::LOAD };
+    (@store) => { simd_fields::STORE };
+    (@load_lane) => { simd_fields::LOAD_LANE };
+    (@store_lane) => { simd_fields::STORE_LANE };
+    (@vconst) => { simd_fields::VCONST };
+    (@shuffle) => { simd_fields::SHUFFLE };
+    (@extract) => { simd_fields::EXTRACT };
+    (@replace) => { simd_fields::REPLACE };
+    (@splat) => { simd_fields::SPLAT };
+    (@un) => { simd_fields::UN };
+    (@bin) => { simd_fields::BIN };
+    (@tern) => { simd_fields::TERN };
+    (@test) => { simd_fields::TEST };
+    (@shift) => { simd_fields::SHIFT };
+}
+crate::for_each_simd_op!(simd_layouts);
 
 /// The opcode of numeric instruction `op` in `form` (index from
 /// [`Form::index`]).
@@ -604,6 +681,8 @@ pub enum Opcode {
     Num(NumOp, Form),
     /// A load or store.
     Mem(MemOp, MemForm),
+    /// A SIMD instruction.
+    Simd(SimdOp),
 }
 
 impl Opcode {
@@ -618,12 +697,12 @@ impl Opcode {
             let (op, form) = (NumOp::ALL[i], Form::from_index(f)?);
             return form.applies(op).then_some(Opcode::Num(op, form));
         }
-        if w < OPCODES {
+        if w < SIMD_BASE {
             let (i, f) = ((w - MEM_BASE) / MEM_FORMS, (w - MEM_BASE) % MEM_FORMS);
             let (op, form) = (MemOp::ALL[i], MemForm::from_index(f)?);
             return form.applies(op).then_some(Opcode::Mem(op, form));
         }
-        None
+        SimdOp::ALL.get(w - SIMD_BASE).map(|&op| Opcode::Simd(op))
     }
 
     /// The opcode number.
@@ -632,6 +711,7 @@ impl Opcode {
             Opcode::Misc(m) => m as u16,
             Opcode::Num(op, form) => num_opcode(op, form),
             Opcode::Mem(op, form) => mem_opcode(op, form),
+            Opcode::Simd(op) => simd_opcode(op),
         }
     }
 
@@ -642,6 +722,7 @@ impl Opcode {
             Opcode::Misc(m) => m.layout().to_vec(),
             Opcode::Num(op, form) => form.layout(op),
             Opcode::Mem(op, form) => form.layout(op),
+            Opcode::Simd(op) => simd_layout(op).to_vec(),
         }
     }
 
@@ -683,6 +764,7 @@ impl Opcode {
             Opcode::Mem(op, MemForm::Store { a, v, w }) => {
                 format!("{}/{}{}{}", op.name(), s(a), if w { "w" } else { "" }, s(v))
             }
+            Opcode::Simd(op) => op.name().to_string(),
         }
     }
 }
@@ -726,7 +808,7 @@ pub fn u32_at(code: &[u16], at: usize) -> u32 {
 fn field_value(code: &[u16], at: usize, f: Field) -> u64 {
     let w = |k: usize| u64::from(code[at + k]);
     match f {
-        Field::S | Field::U16 => w(0),
+        Field::S | Field::V | Field::U16 => w(0),
         Field::U32 | Field::C32 => u64::from(u32_at(code, at)),
         Field::Off => u32_at(code, at) as i32 as i64 as u64,
         Field::C64 => w(0) | w(1) << 16 | w(2) << 32 | w(3) << 48,

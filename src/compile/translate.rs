@@ -38,7 +38,8 @@
 use super::ops::{emit_opcode, mem_opcode, num_opcode, op, u32_at, Dst, Emit, Form, MemForm, Misc, Opcode, Slot, Src, HW};
 use super::{Info, CODE_HEADER};
 use crate::error::{Error, Result};
-use crate::syntax::{BlockType, FuncBody, FuncType, Instr, NumOp, ValType};
+use super::ops::simd_opcode;
+use crate::syntax::{BlockType, FuncBody, FuncType, Instr, NumOp, SimdImm, SimdOp, ValType};
 
 /// Frame slots between the parameters and the declared locals: the
 /// caller's return address and frame pointer.
@@ -70,6 +71,20 @@ impl Entry {
     fn new(kind: Kind, ty: ValType) -> Entry {
         Entry { kind, ty, at: None }
     }
+}
+
+/// Frame slots a value of type `ty` takes: a v128 two (low half first).
+pub fn slot_width(ty: ValType) -> usize {
+    if ty == ValType::V128 {
+        2
+    } else {
+        1
+    }
+}
+
+/// Frame slots of values of types `tys`.
+pub fn slots_of(tys: &[ValType]) -> usize {
+    tys.iter().map(|&t| slot_width(t)).sum()
 }
 
 /// The accumulator of a type, if values of the type may live in one.
@@ -163,11 +178,19 @@ pub struct Translator {
     /// The stack position each accumulator holds, if any.
     regs: [Option<usize>; 3],
     locals: Vec<ValType>,
+    /// The slot of each local.
+    local_slots: Vec<Slot>,
     /// Parameters.
     np: usize,
+    /// Their slots (the frame header follows them).
+    np_slots: usize,
     /// First canonical slot (parameters + header + declared locals).
     tbase: usize,
-    /// Largest stack height seen.
+    /// Per stack position, its canonical slot relative to `tbase` (one more
+    /// entry than the stack has; entries above it stay valid after a pop,
+    /// until the next push).
+    slots: Vec<usize>,
+    /// Largest stack extent seen, in slots from `tbase`.
     max_h: usize,
     barrier: usize,
     /// Start of the last `Copy` or `Const32` emitted, which the next one
@@ -232,10 +255,26 @@ impl Translator {
         }
         self.np = ty.params.len();
         let nl = self.locals.len() - self.np;
-        self.tbase = self.np + FRAME_HEADER + nl;
+        self.local_slots.clear();
+        let mut at = 0;
+        for (i, &t) in self.locals.iter().enumerate() {
+            if i == self.np {
+                self.np_slots = at;
+                at += FRAME_HEADER;
+            }
+            self.local_slots.push(u16::try_from(at).map_err(|_| too_large(body.offset))?);
+            at += slot_width(t);
+        }
+        if nl == 0 {
+            self.np_slots = at;
+            at += FRAME_HEADER;
+        }
+        self.tbase = at;
         if self.tbase > usize::from(u16::MAX) {
             return Err(too_large(body.offset));
         }
+        self.slots.clear();
+        self.slots.push(0);
         self.refs.clear();
         self.refs.resize(self.tbase, 0);
         self.first_use.clear();
@@ -295,15 +334,19 @@ impl Translator {
         if !self.ctrl.is_empty() {
             return Err(Error::validate("unexpected end of function", self.offset));
         }
-        let frame = (self.tbase + self.max_h).max(results).max(self.np + FRAME_HEADER);
+        let frame = (self.tbase + self.max_h).max(slots_of(&ty.results)).max(self.np_slots + FRAME_HEADER);
         let frame = u16::try_from(frame).map_err(|_| too_large(body.offset))?;
+        let _ = results;
         // Locals to zero on entry: the span from the first to the last one
-        // not written first.
+        // not written first, in slots after the header.
         let zero = |u: &u8| *u != SET_FIRST;
         let first = self.first_use.iter().position(zero).unwrap_or(nl);
         let end = self.first_use.iter().rposition(zero).map_or(first, |k| k + 1);
+        let header_end = self.np_slots + FRAME_HEADER;
+        let slot = |k: usize| self.local_slots.get(self.np + k).map_or(self.tbase, |&s| usize::from(s)) - header_end;
+        let (first, end) = (slot(first), slot(end));
         self.code[0] = frame;
-        self.code[1] = self.np as u16;
+        self.code[1] = self.np_slots as u16;
         self.code[2] = (end - first) as u16;
         self.code[3] = first as u16;
         Ok(std::mem::take(&mut self.code))
@@ -312,22 +355,22 @@ impl Translator {
     // ------------------------------------------------------------ slots
 
     fn local_slot(&self, i: u32) -> Result<Slot> {
-        let i = i as usize;
-        if i >= self.locals.len() {
-            return Err(Error::validate("unknown local", self.offset));
-        }
-        Ok((if i < self.np { i } else { i + FRAME_HEADER }) as Slot)
+        self.local_slots.get(i as usize).copied().ok_or_else(|| Error::validate("unknown local", self.offset))
     }
 
     fn local_type(&self, i: u32) -> Result<ValType> {
         self.locals.get(i as usize).copied().ok_or_else(|| Error::validate("unknown local", self.offset))
     }
 
-    /// The canonical slot of stack position `k`.
+    /// The canonical slot of stack position `k` (at most one above the
+    /// top, or a position just popped).
     fn canon(&mut self, k: usize) -> Result<Slot> {
-        self.max_h = self.max_h.max(k + 1);
-        let s = self.tbase + k;
-        if s > usize::from(u16::MAX) {
+        let off = *self.slots.get(k).ok_or_else(|| mismatch(self.offset))?;
+        // A slot named lies in the frame (a call without arguments names
+        // the top as its callee's frame).
+        self.max_h = self.max_h.max(off + 1);
+        let s = self.tbase + off;
+        if s >= usize::from(u16::MAX) {
             return Err(too_large(self.offset));
         }
         Ok(s as Slot)
@@ -346,7 +389,13 @@ impl Translator {
             }
             _ => {}
         }
-        self.canon(k)?;
+        self.slots.truncate(k + 1);
+        let end = self.slots[k] + slot_width(e.ty);
+        if self.tbase + end > usize::from(u16::MAX) {
+            return Err(too_large(self.offset));
+        }
+        self.slots.push(end);
+        self.max_h = self.max_h.max(end);
         self.stack.push(e);
         Ok(())
     }
@@ -488,6 +537,15 @@ impl Translator {
         }
     }
 
+    /// Copies a value of type `ty` from slot `s` to slot `d` (a v128 as two
+    /// copies, low half first: safe when it moves down or does not overlap).
+    fn emit_move(&mut self, d: Slot, s: Slot, ty: ValType) {
+        self.emit_copy(d, s);
+        if ty == ValType::V128 {
+            self.emit_copy(d + 1, s + 1);
+        }
+    }
+
     /// Removes the ops from `at` on, and forgets merge candidates there.
     fn cut(&mut self, at: usize) {
         self.code.truncate(at);
@@ -563,7 +621,7 @@ impl Translator {
             Kind::Reg => return self.spill(k),
             Kind::Local(s) => {
                 self.refs[s as usize] -= 1;
-                self.emit_copy(d, s);
+                self.emit_move(d, s, e.ty);
             }
             Kind::Const(c) => self.emit_const(d, c, e.ty),
         }
@@ -696,14 +754,17 @@ impl Translator {
     /// (its producer runs on every path, so this holds on all of them).
     fn emit_moves(&mut self, height: usize, arity: usize) -> Result<()> {
         let top = self.stack.len() - arity;
+        // The label's slots: those of the carried values, shifted down to
+        // `height` (the types are the same).
+        let shift = self.slots[top] - self.slots[height];
         for j in 0..arity {
             let e = self.stack[top + j];
-            let d = self.canon(height + j)?;
+            let d = self.canon(top + j)? - shift as Slot;
             match e.kind {
                 Kind::Temp => {
                     let s = self.canon(top + j)?;
                     if s != d {
-                        self.emit_copy(d, s);
+                        self.emit_move(d, s, e.ty);
                     }
                 }
                 Kind::Reg if top == height => self.spill(top + j)?,
@@ -712,7 +773,7 @@ impl Translator {
                     Some(1) => op::SpillRF32 { d }.emit(&mut self.code),
                     _ => op::SpillRF64 { d }.emit(&mut self.code),
                 },
-                Kind::Local(s) => self.emit_copy(d, s),
+                Kind::Local(s) => self.emit_move(d, s, e.ty),
                 Kind::Const(c) => self.emit_const(d, c, e.ty),
             }
         }
@@ -728,11 +789,12 @@ impl Translator {
 
     /// Emits the return of the top `n` values.
     fn emit_return(&mut self, n: usize) -> Result<()> {
-        let np = self.np as u16;
+        let np = self.np_slots as u16;
         let h = self.stack.len().checked_sub(n).ok_or_else(|| mismatch(self.offset))?;
+        let one_slot = n == 1 && self.stack[h].ty != ValType::V128;
         match n {
             0 => op::Return { np }.emit(&mut self.code),
-            1 => {
+            1 if one_slot => {
                 let e = self.stack[h];
                 match e.kind {
                     Kind::Const(c) if wide(e.ty) && c > u64::from(u32::MAX) => {
@@ -756,7 +818,8 @@ impl Translator {
                 // stack as it is (but for spills, true on every path).
                 self.emit_moves(h, n)?;
                 let s = self.canon(h)?;
-                op::ReturnSpan { np, s, n: n as u16 }.emit(&mut self.code);
+                let n = (self.slots[self.stack.len()] - self.slots[h]) as u16;
+                op::ReturnSpan { np, s, n }.emit(&mut self.code);
             }
         }
         Ok(())
@@ -1236,12 +1299,12 @@ impl Translator {
             Kind::Temp => {
                 self.preserve_local(s)?;
                 let t = self.canon(k)?;
-                self.emit_copy(s, t);
+                self.emit_move(s, t, ty);
             }
             Kind::Local(src) => {
                 if src != s {
                     self.preserve_local(s)?;
-                    self.emit_copy(s, src);
+                    self.emit_move(s, src, ty);
                 }
             }
             Kind::Const(c) => {
@@ -1391,7 +1454,9 @@ impl Translator {
             Instr::LocalTee(i) => self.set_local(*i, true)?,
             Instr::GlobalGet(g) => {
                 let ty = info.index.globals.get(*g as usize).ok_or_else(|| Error::validate("unknown global", self.offset))?.val;
-                if class(ty) == Some(0) {
+                if ty == ValType::V128 {
+                    self.slot_result(ty, |d, c| op::GlobalGetV { d, g: *g }.emit(c))?;
+                } else if class(ty) == Some(0) {
                     self.result(ty, |code, d, dst| {
                         let m = if dst == Dst::R { Misc::GlobalGetR } else { Misc::GlobalGetS };
                         emit_opcode(code, m as u16);
@@ -1406,6 +1471,9 @@ impl Translator {
                 let (e, k) = self.pop()?;
                 if e.kind == Kind::Reg && class(e.ty) == Some(0) {
                     op::GlobalSetR { g: *g }.emit(&mut self.code);
+                } else if e.ty == ValType::V128 {
+                    let s = self.slot_of(e, k)?;
+                    op::GlobalSetV { g: *g, s }.emit(&mut self.code);
                 } else {
                     let s = self.slot_of(e, k)?;
                     op::GlobalSetS { g: *g, s }.emit(&mut self.code);
@@ -1469,10 +1537,26 @@ impl Translator {
                 }
             }
             Instr::Else | Instr::End => return Err(mismatch(self.offset)),
-            // `Module::new` rejects SIMD before translation (for now).
-            Instr::V128Const(_) | Instr::I8x16Shuffle(_) | Instr::Simd(..) => {
-                return Err(Error::Unsupported("SIMD is not supported by the engine yet".into()))
+            Instr::V128Const(b) => {
+                let v = u128::from_le_bytes(*b);
+                self.slot_result(ValType::V128, |d, code| {
+                    emit_opcode(code, simd_opcode(SimdOp::V128Const));
+                    code.w(d);
+                    code.w64(v as u64);
+                    code.w64((v >> 64) as u64);
+                })?;
             }
+            Instr::I8x16Shuffle(lanes) => {
+                let [a, b] = self.pop_slots::<2>()?;
+                let v = u128::from_le_bytes(*lanes);
+                self.slot_result(ValType::V128, |d, code| {
+                    emit_opcode(code, simd_opcode(SimdOp::I8x16Shuffle));
+                    code.extend_from_slice(&[d, a, b]);
+                    code.w64(v as u64);
+                    code.w64((v >> 64) as u64);
+                })?;
+            }
+            Instr::Simd(op, imm) => self.simd(*op, *imm)?,
         }
         Ok(true)
     }
@@ -1486,7 +1570,7 @@ impl Translator {
             if keep.kind == Kind::Temp && v as u32 == 0 {
                 // b's value must move to a's position.
                 let (d, s) = (self.canon(ka)?, self.canon(kb)?);
-                self.emit_copy(d, s);
+                self.emit_move(d, s, keep.ty);
                 return self.push(Entry::new(Kind::Temp, keep.ty));
             }
             // Temps in place, accumulators, locals and constants move as
@@ -1496,11 +1580,66 @@ impl Translator {
         let sa = self.slot_of(a, ka)?;
         let sb = self.slot_of(b, kb)?;
         let ty = a.ty;
+        if ty == ValType::V128 {
+            // One select per half. The first writes `d`, which only `sa`
+            // may share, and the second does not read it. Two ops: the
+            // entry names no producer, so nothing rewrites only the first.
+            let sc = if c.kind == Kind::Reg { None } else { Some(self.slot_of(c, kc)?) };
+            let d = self.canon(ka)?;
+            for h in 0..2 {
+                match sc {
+                    None => op::SelectR { d: d + h, a: sa + h, b: sb + h }.emit(&mut self.code),
+                    Some(c) => op::SelectS { d: d + h, c, a: sa + h, b: sb + h }.emit(&mut self.code),
+                }
+            }
+            return self.push(Entry::new(Kind::Temp, ty));
+        }
         if c.kind == Kind::Reg {
             self.slot_result(ty, |d, code| op::SelectR { d, a: sa, b: sb }.emit(code))
         } else {
             let sc = self.slot_of(c, kc)?;
             self.slot_result(ty, |d, code| op::SelectS { d, c: sc, a: sa, b: sb }.emit(code))
+        }
+    }
+
+    /// A SIMD instruction other than `v128.const` and `i8x16.shuffle`: its
+    /// operands from slots, its fields as `ops::simd_layout` lists them.
+    fn simd(&mut self, op: SimdOp, imm: SimdImm) -> Result<()> {
+        let (ins, out) = op.signature();
+        let mut sl = [0 as Slot; 3];
+        let n = ins.len();
+        match n {
+            0 => {}
+            1 => sl[..1].copy_from_slice(&self.pop_slots::<1>()?),
+            2 => sl[..2].copy_from_slice(&self.pop_slots::<2>()?),
+            _ => sl.copy_from_slice(&self.pop_slots::<3>()?),
+        }
+        let (offset, lane) = match imm {
+            SimdImm::None => (None, None),
+            SimdImm::Lane(l) => (None, Some(l)),
+            SimdImm::Mem(m) => (Some(m.offset), None),
+            SimdImm::MemLane(m, l) => (Some(m.offset), Some(l)),
+        };
+        let fields = move |code: &mut Vec<u16>| {
+            code.extend_from_slice(&sl[..n]);
+            if let Some(o) = offset {
+                code.w32(o);
+            }
+            if let Some(l) = lane {
+                code.w(u16::from(l));
+            }
+        };
+        match out {
+            Some(ty) => self.slot_result(ty, |d, code| {
+                emit_opcode(code, simd_opcode(op));
+                code.w(d);
+                fields(code);
+            }),
+            None => {
+                emit_opcode(&mut self.code, simd_opcode(op));
+                fields(&mut self.code);
+                Ok(())
+            }
         }
     }
 }

@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 use super::handlers::{handler_at, Fp, Ip, DONE};
 use crate::compile::ops::{op, Misc};
+use crate::compile::translate::slots_of;
 use crate::compile::{FuncCode, CODE_HEADER};
+use crate::syntax::ValType;
 use crate::error::{Trap, TrapCode};
 use crate::runtime::table::range as table_range;
 use crate::runtime::{Caller, FuncKind, GlobalPtr, Instance, InstanceInst, Store, Value};
@@ -217,6 +219,40 @@ pub(crate) unsafe fn indirect_target(cx: *mut Cx, ty: u32, table: u32, i: u32) -
     }
 }
 
+/// Reads a value of type `ty` from the frame slots at `p` (a v128 from
+/// two, low half first); returns it and the slots it took.
+///
+/// # Safety
+/// `p` must be readable for the value's slots.
+unsafe fn read_value(p: *const u64, ty: ValType) -> (Value, usize) {
+    // SAFETY: by the caller's contract.
+    unsafe {
+        if ty == ValType::V128 {
+            (Value::V128(u128::from(*p) | u128::from(*p.add(1)) << 64), 2)
+        } else {
+            (Value::from_slot(*p, ty), 1)
+        }
+    }
+}
+
+/// Writes `v` to the frame slots at `p`; returns the slots it took.
+///
+/// # Safety
+/// `p` must be writable for the value's slots.
+unsafe fn write_value(p: *mut u64, v: Value) -> usize {
+    // SAFETY: by the caller's contract.
+    unsafe {
+        if let Value::V128(x) = v {
+            *p = x as u64;
+            *p.add(1) = (x >> 64) as u64;
+            2
+        } else {
+            *p = v.to_slot();
+            1
+        }
+    }
+}
+
 /// Most parameters or results passed to a host function without a heap
 /// allocation.
 const INLINE_VALUES: usize = 8;
@@ -244,10 +280,13 @@ pub(crate) unsafe fn call_host(cx: *mut Cx, fa: u32, args: Fp) -> bool {
         params_heap.resize(np, Value::I32(0));
         &mut params_heap
     };
-    for (k, (p, t)) in params.iter_mut().zip(ty.params.iter()).enumerate() {
+    let mut at = 0;
+    for (p, t) in params.iter_mut().zip(ty.params.iter()) {
         // SAFETY: the arguments lie in the caller's frame.
-        *p = Value::from_slot(unsafe { *args.add(k) }, *t);
+        let (v, n) = unsafe { read_value(args.add(at), *t) };
+        (*p, at) = (v, at + n);
     }
+    let frame = at.max(slots_of(&ty.results));
     let results: &mut [Value] = if nr <= INLINE_VALUES {
         &mut results[..nr]
     } else {
@@ -264,7 +303,7 @@ pub(crate) unsafe fn call_host(cx: *mut Cx, fa: u32, args: Fp) -> bool {
     let stack_top = store.stack_top;
     // SAFETY: `args` lies in the value stack.
     let base = unsafe { args.offset_from(store.stack.base()) } as usize;
-    store.stack_top = base + np.max(nr);
+    store.stack_top = base + frame;
     store.depth += 1;
     store.sync_fuel(cx.fuel);
     let r = if store.depth > store.config().max_call_depth {
@@ -284,10 +323,11 @@ pub(crate) unsafe fn call_host(cx: *mut Cx, fa: u32, args: Fp) -> bool {
         cx.trap = Some(Trap::host("host function returned a value of the wrong type"));
         return false;
     }
-    for (k, v) in results.iter().enumerate() {
+    let mut at = 0;
+    for v in results.iter() {
         // SAFETY: the results go where the arguments were: the callee's
-        // frame, `max(np, nr)` slots, which `stack_top` kept free.
-        unsafe { *args.add(k) = v.to_slot() };
+        // frame, `frame` slots, which `stack_top` kept free.
+        at += unsafe { write_value(args.add(at), *v) };
     }
     true
 }
@@ -460,8 +500,9 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
     // SAFETY: the frame fits in the value stack (checked above).
     let fp = unsafe { stack.add(base) };
     unsafe {
-        for (k, a) in args.iter().enumerate() {
-            *fp.add(k) = a.to_slot();
+        let mut at = 0;
+        for a in args {
+            at += write_value(fp.add(at), *a);
         }
         *fp.add(np) = super::handlers::exit_ip() as u64;
         *fp.add(np + 1) = 0;
@@ -501,9 +542,11 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
     if status != DONE {
         return Err(trap.unwrap_or_else(|| Trap::host("internal error: engine stopped without a trap")));
     }
-    for (k, (r, t)) in results.iter_mut().zip(store.types[ty as usize].results.iter()).enumerate() {
+    let mut at = 0;
+    for (r, t) in results.iter_mut().zip(store.types[ty as usize].results.iter()) {
         // SAFETY: the results are at the start of the frame.
-        *r = Value::from_slot(unsafe { *fp.add(k) }, *t);
+        let (v, n) = unsafe { read_value(fp.add(at), *t) };
+        (*r, at) = (v, at + n);
     }
     Ok(())
 }

@@ -1050,6 +1050,11 @@ rare!(memory_copy, MemoryCopy);
 rare!(memory_init, MemoryInit);
 rare!(data_drop, DataDrop);
 
+// ---------------------------------------------------------------- SIMD
+
+#[path = "simd_handlers.rs"]
+mod simd_handlers;
+
 // ---------------------------------------------------------------- the table
 
 const fn misc_handler(m: Misc) -> Handler {
@@ -1100,6 +1105,8 @@ const fn misc_handler(m: Misc) -> Handler {
         Misc::GlobalGetS => global_get_s,
         Misc::GlobalSetR => global_set_r,
         Misc::GlobalSetS => global_set_s,
+        Misc::GlobalGetV => simd_handlers::global_get_v,
+        Misc::GlobalSetV => simd_handlers::global_set_v,
         Misc::RefFunc => ref_func,
         Misc::TableGet => table_get,
         Misc::TableSet => table_set,
@@ -1235,7 +1242,7 @@ const fn build_table() -> [Handler; OPCODES] {
         };
     }
     crate::for_each_mem_op!(mem_forms);
-    t
+    simd_handlers::fill(t)
 }
 
 /// The handler of `opcode`.

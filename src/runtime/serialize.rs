@@ -90,7 +90,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::store::{Data, Module, ModuleInner};
 use crate::compile::ops::{u32_at, Dst, Field, Form, MemForm, Misc, Opcode, HW, OPCODES};
-use crate::compile::translate::{Translator, FRAME_HEADER};
+use crate::compile::translate::{slots_of, Translator, FRAME_HEADER};
 use crate::compile::{Code, Index, Info, Source, CODE_HEADER};
 use crate::error::{Error, Result};
 use crate::syntax::{
@@ -177,6 +177,9 @@ struct Hot {
     len: u8,
     nslots: u8,
     noffs: u8,
+    /// Bit `k`: slot field `k` is a v128 (`Field::V`), whose next slot
+    /// must lie in the frame too.
+    wide: u8,
     /// [`ENDS`], [`MISC`].
     flags: u8,
     /// Word positions of the slot fields to check (not destination words
@@ -224,7 +227,10 @@ fn op_table() -> &'static OpTable {
             for (k, f) in op.layout().into_iter().enumerate() {
                 info.fields[k] = (f, at as u8);
                 match f {
-                    Field::S if !(k == 0 && dst_unused) => {
+                    Field::S | Field::V if !(k == 0 && dst_unused) => {
+                        if f == Field::V {
+                            h.wide |= 1 << h.nslots;
+                        }
                         h.slots[usize::from(h.nslots)] = at as u8;
                         h.nslots += 1;
                     }
@@ -352,7 +358,7 @@ impl Frame {
     /// and results fit in this frame (host functions get no frame check).
     fn callee_fits(self, base: u32, ty: &FuncType) -> bool {
         let base = base as usize;
-        base >= self.np + FRAME_HEADER && base + ty.params.len().max(ty.results.len()) <= self.size
+        base >= self.np + FRAME_HEADER && base + slots_of(&ty.params).max(slots_of(&ty.results)) <= self.size
     }
 }
 
@@ -366,7 +372,7 @@ fn verify_and_link(cx: &Ctx<'_>, ty: &FuncType, code: &mut [u16], s: &mut Scratc
     let fr = Frame { size: usize::from(code[0]), np: usize::from(code[1]) };
     // Locals zeroed on entry: `code[2]` from the `code[3]`-th.
     let nl = usize::from(code[2]) + usize::from(code[3]);
-    if fr.np != ty.params.len() || fr.size < fr.np + FRAME_HEADER + nl || fr.size < ty.results.len() {
+    if fr.np != slots_of(&ty.params) || fr.size < fr.np + FRAME_HEADER + nl || fr.size < slots_of(&ty.results) {
         return None;
     }
     let ops = &mut code[CODE_HEADER..];
@@ -381,8 +387,9 @@ fn verify_and_link(cx: &Ctx<'_>, ty: &FuncType, code: &mut [u16], s: &mut Scratc
         let h = t.hot.get(w)?;
         let len = whole_len(t, ops, pc, w)?;
         s.starts[pc / 64] |= 1 << (pc % 64);
-        for &at in &h.slots[..usize::from(h.nslots)] {
-            if !fr.slot(ops[pc + usize::from(at)]) {
+        for (k, &at) in h.slots[..usize::from(h.nslots)].iter().enumerate() {
+            let s = ops[pc + usize::from(at)];
+            if !fr.slot(s) || (h.wide >> k & 1 == 1 && !fr.slot(s.checked_add(1)?)) {
                 return None;
             }
         }
@@ -456,8 +463,10 @@ fn check_misc(
         }
         // The engine's own trampolines, never in a function.
         Misc::Exit | Misc::RestoreInstance => false,
-        Misc::GlobalGetR | Misc::GlobalGetS => (f(1) as usize) < cx.globals.len(),
-        Misc::GlobalSetR | Misc::GlobalSetS => cx.globals.get(f(0) as usize).is_some_and(|g| g.mutable),
+        Misc::GlobalGetR | Misc::GlobalGetS | Misc::GlobalGetV => (f(1) as usize) < cx.globals.len(),
+        Misc::GlobalSetR | Misc::GlobalSetS | Misc::GlobalSetV => {
+            cx.globals.get(f(0) as usize).is_some_and(|g| g.mutable)
+        }
         Misc::RefFunc => (f(1) as usize) < cx.func_types.len(),
         Misc::TableGet | Misc::TableSize | Misc::TableGrow => table(f(1)).is_some(),
         Misc::TableSet | Misc::TableFill => table(f(0)).is_some(),
@@ -1044,9 +1053,7 @@ fn read(blob: &syntax::Bytes) -> Result<Module> {
         Ok(DataSegment { init, mode })
     })?;
     m.customs = r.vec(8, |r| Ok(CustomSection { name: r.string()?, data: r.bytes()?.to_vec(), offset: 0 }))?;
-    if crate::validate::validate_without_bodies(&m)?.v128 {
-        return Err(super::store::simd_unsupported());
-    }
+    crate::validate::validate_without_bodies(&m)?;
 
     let n = r.count(4)?;
     if n != m.funcs.len() {

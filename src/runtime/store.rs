@@ -114,18 +114,12 @@ impl std::ops::Deref for Data {
     }
 }
 
-/// The error for a valid module that uses `v128`, which the engine cannot
-/// run yet (the front end, values and globals support it).
-pub(crate) fn simd_unsupported() -> Error {
-    Error::Unsupported("SIMD (v128) is not supported by the engine yet".into())
-}
-
 impl Module {
     /// Decodes, validates and translates a binary module.
     ///
     /// # Errors
     /// [`Error::Decode`] for a malformed binary, [`Error::Validate`] for an
-    /// invalid module, [`Error::Unsupported`] for a valid one using SIMD.
+    /// invalid module.
     pub fn new(bytes: &[u8]) -> Result<Module> {
         Module::from_vec(bytes.to_vec())
     }
@@ -138,9 +132,7 @@ impl Module {
     pub fn from_vec(bytes: Vec<u8>) -> Result<Module> {
         // The validator decodes the bodies' instructions (once).
         let syntax = crate::binary::decode_lazy(bytes.into())?;
-        if crate::validate::validate_uses(&syntax)?.v128 {
-            return Err(simd_unsupported());
-        }
+        crate::validate::validate_uses(&syntax)?;
         Module::from_syntax(syntax)
     }
 

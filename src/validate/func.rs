@@ -128,15 +128,21 @@ impl FuncValidator {
         self.ctrls.clear();
         self.locals.clear();
         self.max_height = 0;
+        let simd_before = std::mem::take(&mut self.uses_simd);
         let mut n: u64 = 0;
+        // Frame slots of the parameters and locals: a v128 takes two.
+        let mut local_slots: u64 = 0;
+        let width = |t: ValType| if t == ValType::V128 { 2 } else { 1 };
         for &t in fty.params.iter() {
             n += 1;
+            local_slots += width(t);
             self.locals.push((n, t));
         }
         for &(count, t) in &body.locals {
             check_val_type(t, body.offset)?;
             if count > 0 {
                 n = n.saturating_add(u64::from(count));
+                local_slots = local_slots.saturating_add(u64::from(count) * width(t));
                 self.locals.push((n, t));
             }
         }
@@ -176,8 +182,11 @@ impl FuncValidator {
         // declared locals, then one slot per operand; one more where a call
         // without arguments starts the callee's frame at the top. Checked
         // here so that a valid module never fails at its first call.
-        // (`n` counts parameters and declared locals.)
-        let frame = n + FRAME_HEADER as u64 + self.max_height as u64 + 1;
+        // Operands count twice where v128 ones may occur.
+        let wide = self.uses_simd || ctx.v128_types;
+        self.uses_simd |= simd_before;
+        let operands = self.max_height as u64 * if wide { 2 } else { 1 };
+        let frame = local_slots + FRAME_HEADER as u64 + operands + 1;
         if frame > MAX_FRAME {
             return err(format!("function too large ({frame} frame slots, at most {MAX_FRAME}; implementation limit)"), body.offset);
         }

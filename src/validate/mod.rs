@@ -47,6 +47,9 @@ pub struct ModuleCtx<'m> {
     /// Bit set of the functions that `ref.func` may name inside function bodies
     /// (spec 3.4.10 `C.refs`: referenced outside function bodies and the start).
     declared: Vec<u64>,
+    /// `v128` occurs outside function bodies' instructions (types, globals,
+    /// locals): then any function may hold v128 operands.
+    pub v128_types: bool,
 }
 
 /// A validation error at `offset`.
@@ -165,6 +168,7 @@ impl<'m> ModuleCtx<'m> {
             elems,
             num_datas,
             declared: Vec::new(),
+            v128_types: v128_outside_instrs(module),
         };
         ctx.collect_declared();
         Ok(ctx)
@@ -401,7 +405,7 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
     }
 
     // Functions (3.4.1).
-    let mut uses = Uses { v128: v128_outside_instrs(module) };
+    let mut uses = Uses { v128: ctx.v128_types };
     if bodies {
         if module.codes.len() != module.funcs.len() {
             return err("function and code section have inconsistent lengths", module.sections.codes);
