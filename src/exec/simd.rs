@@ -242,12 +242,16 @@ pub fn i16x8_extract_lane_u(v: u128, l: u8) -> i32 {
 // -------------------------------------------------------- shuffle, bitwise
 
 /// Lane `i` of the result is byte `lanes[i]` of `a` then `b` (indices are
-/// below 32 in valid code; masked here).
-#[inline]
+/// below 32 in valid code; masked here). Always inlined: a handler that
+/// passed the address of its `lanes` to a call could not end in a tail call.
+#[inline(always)]
 pub fn i8x16_shuffle(a: u128, b: u128, lanes: &[u8; 16]) -> u128 {
     let (a, b) = (a.to_le_bytes(), b.to_le_bytes());
-    let pick = |l: u8| if l & 16 == 0 { a[usize::from(l & 15)] } else { b[usize::from(l & 15)] };
-    u128::from_le_bytes(lanes.map(pick))
+    let mut out = [0u8; 16];
+    for (o, &l) in out.iter_mut().zip(lanes) {
+        *o = if l & 16 == 0 { a[usize::from(l & 15)] } else { b[usize::from(l & 15)] };
+    }
+    u128::from_le_bytes(out)
 }
 
 /// Lane `i` is byte `s[i]` of `a`, or 0 for indices of 16 and more.

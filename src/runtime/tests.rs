@@ -1021,3 +1021,47 @@ fn from_file_reads_big_segments_at_instantiation() {
     std::fs::remove_file(&path).unwrap();
     assert!(matches!(Module::from_file(&path), Err(Error::Usage(_))));
 }
+
+/// Every SIMD instruction runs 50,000 times on a thread with a 1 MiB stack:
+/// a handler that does not end in a tail call (one that passes a stack
+/// address to a call, say) grows the native stack at every op and
+/// overflows it, which aborts the test binary.
+#[test]
+fn every_simd_handler_ends_in_a_tail_call() {
+    use crate::syntax::{SimdImmKind, SimdOp};
+    let mut body = String::new();
+    for op in SimdOp::ALL {
+        let (ins, out) = op.signature();
+        for t in ins {
+            body += match t {
+                ValType::V128 => "(v128.const i64x2 0 0) ",
+                ValType::I32 => "(i32.const 0) ",
+                ValType::I64 => "(i64.const 0) ",
+                ValType::F32 => "(f32.const 0) ",
+                _ => "(f64.const 0) ",
+            };
+        }
+        body += op.name();
+        body += match op.imm_kind() {
+            SimdImmKind::None | SimdImmKind::Mem { .. } => "",
+            SimdImmKind::Lane { .. } | SimdImmKind::MemLane { .. } => " 0",
+            SimdImmKind::Const => " i64x2 1 2",
+            SimdImmKind::Shuffle => " 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31",
+        };
+        body += if out.is_some() { " drop\n" } else { "\n" };
+    }
+    let wat = format!(
+        "(module (memory 1) (func (export \"run\") (param $n i32)
+           (loop $l {body} (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))"
+    );
+    let m = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
+    let t = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || {
+            let mut store = Store::new();
+            let i = store.instantiate(&m, &[]).unwrap();
+            call(&mut store, i, "run", &[I32(50_000)]).unwrap()
+        })
+        .unwrap();
+    assert_eq!(t.join().unwrap(), []);
+}
