@@ -39,7 +39,7 @@ fn oracle_accepts(bytes: &[u8]) -> Result<(), String> {
 }
 
 fn ours_accepts(bytes: &[u8]) -> Result<(), String> {
-    wasmint::Module::new(bytes).map(|_| ()).map_err(|e| e.to_string())
+    wasmint::Module::with_features(bytes.to_vec(), wasmint::syntax::Features::WASM2).map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// xorshift64*, deterministic so a disagreement reproduces.

@@ -6,7 +6,7 @@
 
 use super::reader::{prealloc, Reader};
 use crate::error::Result;
-use crate::syntax::{BlockType, ConstExpr, FuncBody, Instr, MemArg, MemOp, NumOp};
+use crate::syntax::{BlockType, ConstExpr, Features, FuncBody, Instr, MemArg, MemOp, NumOp};
 
 /// Largest total number of locals (excluding parameters) in one function.
 /// The spec only requires the total to fit in a u32; like wasmparser we cap it
@@ -93,14 +93,8 @@ pub(crate) fn decode_instr(r: &mut Reader<'_>, frames: &mut Vec<u8>) -> Result<(
         0x24 => Instr::GlobalSet(r.u32()?),
         0x25 => Instr::TableGet(r.u32()?),
         0x26 => Instr::TableSet(r.u32()?),
-        0x3f => {
-            zero(r)?;
-            Instr::MemorySize(0)
-        }
-        0x40 => {
-            zero(r)?;
-            Instr::MemoryGrow(0)
-        }
+        0x3f => Instr::MemorySize(mem_index(r)?),
+        0x40 => Instr::MemoryGrow(mem_index(r)?),
         0x41 => Instr::I32Const(r.s32()?),
         0x42 => Instr::I64Const(r.s64()?),
         0x43 => Instr::F32Const(r.u32_le()?),
@@ -132,19 +126,14 @@ fn prefixed_fc(r: &mut Reader<'_>, start: usize) -> Result<Instr> {
     Ok(match sub {
         8 => {
             let data = r.u32()?;
-            zero(r)?;
-            Instr::MemoryInit { data, memory: 0 }
+            Instr::MemoryInit { data, memory: mem_index(r)? }
         }
         9 => Instr::DataDrop(r.u32()?),
         10 => {
-            zero(r)?;
-            zero(r)?;
-            Instr::MemoryCopy { dst: 0, src: 0 }
+            let dst = mem_index(r)?;
+            Instr::MemoryCopy { dst, src: mem_index(r)? }
         }
-        11 => {
-            zero(r)?;
-            Instr::MemoryFill(0)
-        }
+        11 => Instr::MemoryFill(mem_index(r)?),
         12 => {
             let elem = r.u32()?;
             let table = r.u32()?;
@@ -191,8 +180,9 @@ pub struct BodyReader<'a> {
 impl<'a> BodyReader<'a> {
     /// A reader of the instructions of `body`, a decoded body of the
     /// module whose bytes are `module`.
-    pub fn new(module: &'a [u8], body: &FuncBody) -> BodyReader<'a> {
+    pub fn new(module: &'a [u8], body: &FuncBody, features: Features) -> BodyReader<'a> {
         let mut r = Reader::new(module);
+        r.features = features;
         let done = r.bytes(body.code.start).is_err();
         BodyReader { r, end: body.code.end, offset: body.offset, frames: Vec::new(), done }
     }
@@ -248,13 +238,13 @@ const SIZE_MISMATCH: &str = "section size mismatch";
 ///
 /// # Errors
 /// The first malformed instruction, or the size mismatch.
-pub(crate) fn check_body(bytes: &[u8], body: &FuncBody) -> Result<bool> {
+pub(crate) fn check_body(bytes: &[u8], body: &FuncBody, features: Features) -> Result<bool> {
     if !body.body.is_empty() {
         // Given as instructions (built in code): nothing to decode.
         return Ok(body.body.iter().any(uses_data_index));
     }
     let mut data = false;
-    for i in BodyReader::new(bytes, body) {
+    for i in BodyReader::new(bytes, body, features) {
         data |= uses_data_index(&i?.1);
     }
     Ok(data)
@@ -290,7 +280,7 @@ impl InstrDecoder {
         // exact error the reference reports.
         if body.code.start > body.code.end || r.bytes(body.code.end - body.code.start).is_err() {
             body.code.end = usize::MAX;
-            check_body(bytes, &body)?;
+            check_body(bytes, &body, r.features)?;
             return Err(r.error_at(start, SIZE_MISMATCH));
         }
         Ok(body)
@@ -342,23 +332,37 @@ pub(crate) fn block_type(r: &mut Reader<'_>) -> Result<BlockType> {
 
 #[inline]
 pub(crate) fn mem_arg(r: &mut Reader<'_>) -> Result<MemArg> {
-    let align = r.u32()?;
-    // Alignment exponents of 32 and more cannot be represented (and bit 6
-    // would mean a memory index in the multi-memory proposal).
+    let flags = r.u32()?;
+    // Bit 6 announces a memory index (multi-memory, 3.0); alignment
+    // exponents of 32 and more cannot be represented.
+    let (align, memory) = if flags & 0x40 != 0 && r.features.multi_memory {
+        (flags & !0x40, Some(()))
+    } else {
+        (flags, None)
+    };
     if align >= 32 {
         return Err(r.error_at(r.pos() - 1, "malformed memop flags"));
     }
+    let memory = match memory {
+        Some(()) => r.u32()?,
+        None => 0,
+    };
     let offset = r.u32()?;
-    Ok(MemArg { align, offset, memory: 0 })
+    Ok(MemArg { align, offset, memory })
 }
 
-/// A reserved byte that must be zero (memory index before multi-memory).
-fn zero(r: &mut Reader<'_>) -> Result<()> {
+/// The memory index of `memory.size`, `memory.grow` and the bulk memory
+/// instructions: a byte that must be zero in 2.0, an index with
+/// multi-memory.
+fn mem_index(r: &mut Reader<'_>) -> Result<u32> {
+    if r.features.multi_memory {
+        return r.u32();
+    }
     let start = r.pos();
     if r.u8()? != 0 {
         return Err(r.error_at(start, "zero byte expected"));
     }
-    Ok(())
+    Ok(0)
 }
 
 #[cfg(test)]
@@ -376,9 +380,13 @@ mod tests {
 
     /// Decodes a body and reads all its instructions.
     fn body(bytes: &[u8]) -> Result<Decoded> {
+        body_with(bytes, Features::default())
+    }
+
+    fn body_with(bytes: &[u8], features: Features) -> Result<Decoded> {
         let b = InstrDecoder::default().func_body(&mut Reader::new(bytes), bytes)?;
         let mut d = Decoded { locals: b.locals.clone(), body: vec![], offsets: vec![] };
-        for i in BodyReader::new(bytes, &b) {
+        for i in BodyReader::new(bytes, &b, features) {
             let (at, i) = i?;
             d.body.push(i);
             d.offsets.push(at as u32);
@@ -436,7 +444,12 @@ mod tests {
     #[test]
     fn malformed_bodies() {
         assert_eq!(body(&[0x03, 0x00, 0x06, 0x0b]).unwrap_err().message(), "illegal opcode 06");
-        assert_eq!(body(&[0x04, 0x00, 0x3f, 0x01, 0x0b]).unwrap_err().message(), "zero byte expected");
+        // A memory index in 3.0, a reserved zero byte in 2.0.
+        assert_eq!(body(&[0x04, 0x00, 0x3f, 0x01, 0x0b]).unwrap().body[0], Instr::MemorySize(1));
+        assert_eq!(body_with(&[0x04, 0x00, 0x3f, 0x01, 0x0b], Features::WASM2).unwrap_err().message(), "zero byte expected");
+        let load1 = [0x08, 0x00, 0x41, 0x00, 0x28, 0x42, 0x01, 0x04, 0x0b];
+        assert_eq!(body(&load1).unwrap().body[1], Instr::Mem(MemOp::I32Load, MemArg { align: 2, offset: 4, memory: 1 }));
+        assert_eq!(body_with(&load1, Features::WASM2).unwrap_err().message(), "malformed memop flags");
         assert_eq!(body(&[0x04, 0x00, 0xfc, 0x12, 0x0b]).unwrap_err().message(), "illegal opcode fc 12");
         // Sub-opcode 0xfc00 must not alias i32.trunc_sat_f32_s (0xFC00 | 0).
         assert_eq!(body(&[0x06, 0x00, 0xfc, 0x80, 0xf8, 0x03, 0x0b]).unwrap_err().message(), "illegal opcode fc fc00");

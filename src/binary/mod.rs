@@ -21,7 +21,7 @@ pub(crate) use instr::{block_type, decode_instr, mem_arg, size_mismatch};
 pub(crate) use reader::Reader;
 
 use crate::error::{Error, Result};
-use crate::syntax::{Bytes, CustomSection, Module};
+use crate::syntax::{Bytes, CustomSection, Features, Module};
 use instr::InstrDecoder;
 
 const MAGIC: u32 = 0x6d73_6100; // "\0asm"
@@ -71,7 +71,15 @@ pub fn decode(bytes: &[u8]) -> Result<Module> {
 /// # Errors
 /// As [`decode`].
 pub fn decode_shared(bytes: Bytes) -> Result<Module> {
-    let m = decode_lazy(bytes)?;
+    decode_with(bytes, Features::default())
+}
+
+/// [`decode_shared`] accepting only the encodings of `features`.
+///
+/// # Errors
+/// As [`decode`].
+pub fn decode_with(bytes: Bytes, features: Features) -> Result<Module> {
+    let m = decode_lazy(bytes, features)?;
     check_code(&m)?;
     Ok(m)
 }
@@ -89,7 +97,7 @@ pub(crate) fn data_count_required(m: &Module) -> Error {
 /// The first malformed instruction in module order; else "data count
 /// section required" if that applies.
 pub(crate) fn check_code(m: &Module) -> Result<()> {
-    if sections::check_bodies(&m.bytes, &m.codes)? && m.data_count.is_none() {
+    if sections::check_bodies(&m.bytes, &m.codes, m.features)? && m.data_count.is_none() {
         return Err(data_count_required(m));
     }
     Ok(())
@@ -100,13 +108,13 @@ pub(crate) fn check_code(m: &Module) -> Result<()> {
 /// keeps the reference's order of errors (see [`crate::validate::validate`]).
 /// Any other malformed byte is reported here, unless a malformed body comes
 /// before it.
-pub(crate) fn decode_lazy(bytes: Bytes) -> Result<Module> {
-    let mut m = Module { bytes: bytes.clone(), ..Module::default() };
+pub(crate) fn decode_lazy(bytes: Bytes, features: Features) -> Result<Module> {
+    let mut m = Module { bytes: bytes.clone(), features, ..Module::default() };
     match decode_sections(&bytes, &mut m) {
         Ok(()) => Ok(m),
         // An error after the code section: the bodies come first.
         Err(e) => {
-            sections::check_bodies(&bytes, &m.codes)?;
+            sections::check_bodies(&bytes, &m.codes, features)?;
             Err(e)
         }
     }
@@ -118,6 +126,7 @@ fn decode_sections(bytes: &[u8], m: &mut Module) -> Result<()> {
         return Err(Error::decode("module too large", 0));
     }
     let mut r = Reader::new(bytes);
+    r.features = m.features;
     let header_end = |r: &Reader<'_>| Error::decode("unexpected end", r.offset());
     let magic = r.u32_le().map_err(|_| header_end(&r))?;
     if magic != MAGIC {

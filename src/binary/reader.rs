@@ -9,7 +9,7 @@
 //! [`prealloc`]), so hostile counts cannot reserve memory the input lacks.
 
 use crate::error::{Error, Result};
-use crate::syntax::{GlobalType, Limits, MemType, RefType, TableType, ValType};
+use crate::syntax::{Features, GlobalType, Limits, MemType, RefType, TableType, ValType};
 
 /// Most bytes a vector is preallocated with before its elements are read.
 /// A length is already at most the bytes left, but elements are bigger in
@@ -35,16 +35,18 @@ pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
     base: usize,
+    /// The features the module is decoded with.
+    pub features: Features,
 }
 
 impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes, pos: 0, base: 0 }
+        Reader { bytes, pos: 0, base: 0, features: Features::default() }
     }
 
     /// A reader over `bytes`, which start at module offset `base`.
     pub fn with_base(bytes: &'a [u8], base: usize) -> Self {
-        Reader { bytes, pos: 0, base }
+        Reader { bytes, pos: 0, base, features: Features::default() }
     }
 
     /// Position within this reader's bytes.

@@ -156,7 +156,7 @@ pub(crate) fn codes(r: &mut Reader<'_>, d: &mut InstrDecoder, bytes: &[u8]) -> R
         match d.func_body(r, bytes) {
             Ok(b) => v.push(b),
             Err(e) => {
-                check_bodies(bytes, &v)?;
+                check_bodies(bytes, &v, r.features)?;
                 return Err(e);
             }
         }
@@ -170,10 +170,10 @@ pub(crate) fn codes(r: &mut Reader<'_>, d: &mut InstrDecoder, bytes: &[u8]) -> R
 ///
 /// # Errors
 /// The first malformed instruction.
-pub(crate) fn check_bodies(bytes: &[u8], bodies: &[FuncBody]) -> Result<bool> {
+pub(crate) fn check_bodies(bytes: &[u8], bodies: &[FuncBody], features: crate::syntax::Features) -> Result<bool> {
     let mut data = false;
     for b in bodies {
-        data |= super::instr::check_body(bytes, b)?;
+        data |= super::instr::check_body(bytes, b, features)?;
     }
     Ok(data)
 }

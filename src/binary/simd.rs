@@ -9,7 +9,8 @@ use crate::syntax::{Instr, SimdImm, SimdImmKind, SimdOp};
 /// Decodes the instruction after the prefix byte, which is at `start`.
 pub(super) fn prefixed_fd(r: &mut Reader<'_>, start: usize) -> Result<Instr> {
     let sub = r.u32()?;
-    let Some(op) = SimdOp::from_opcode(sub) else {
+    let Some(op) = SimdOp::from_opcode(sub).filter(|op| r.features.simd && (r.features.relaxed_simd || !op.is_relaxed()))
+    else {
         return Err(r.error_at(start, format!("illegal opcode fd {sub:02x}")));
     };
     // Lane indices are single bytes; their range is the validator's check.

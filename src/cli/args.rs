@@ -9,7 +9,7 @@ pub enum Command {
     Help,
     /// `--version`, `-V`.
     Version,
-    /// `wast PATH... [--json OUT] [--exclude PREFIX]...`
+    /// `wast PATH... [--json OUT] [--exclude PREFIX]... [--features 2.0|3.0]`
     Wast(WastOptions),
 }
 
@@ -22,6 +22,9 @@ pub struct WastOptions {
     pub json: Option<PathBuf>,
     /// Leave out files whose name starts with one of these.
     pub exclude: Vec<String>,
+    /// `--features 2.0|3.0`: the features every file runs with (default:
+    /// by the file's folder, see `script::features_for`).
+    pub features: Option<crate::syntax::Features>,
 }
 
 /// Parses `args` without the program name. `Err` is a usage error message.
@@ -66,6 +69,13 @@ fn parse_wast(args: &[String]) -> Result<Command, String> {
                 }
                 opts.exclude.push(prefix);
             }
+            "--features" => {
+                opts.features = Some(match value(name)?.as_str() {
+                    "2.0" => crate::syntax::Features::WASM2,
+                    "3.0" => crate::syntax::Features::ALL,
+                    v => return Err(format!("option '--features' takes 2.0 or 3.0, not '{v}'")),
+                });
+            }
             _ => return Err(format!("unknown option '{arg}' for 'wast'")),
         }
     }
@@ -102,6 +112,7 @@ mod tests {
                 paths: vec!["a.wast".into(), "dir".into()],
                 json: Some("out.json".into()),
                 exclude: vec!["simd_".into(), "x".into()],
+                features: None,
             }))
         );
         let got = p(&["wast", "--json=o", "--", "--odd-name.wast"]);
@@ -110,7 +121,8 @@ mod tests {
             Ok(Command::Wast(WastOptions {
                 paths: vec!["--odd-name.wast".into()],
                 json: Some("o".into()),
-                exclude: vec![]
+                exclude: vec![],
+                features: None,
             }))
         );
     }

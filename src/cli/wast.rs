@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::args::WastOptions;
 use super::json;
 use crate::script::{self, FileReport};
+use crate::syntax::Features;
 
 /// Stack of the thread that runs the scripts: deep (but legal) recursion in
 /// the suite, e.g. `call stack exhausted` tests, must reach the engine's own
@@ -63,14 +64,14 @@ pub fn run(opts: &WastOptions, out: &mut (dyn Write + Send), err: &mut dyn Write
         let worker = std::thread::Builder::new()
             .name("wast".into())
             .stack_size(STACK_SIZE)
-            .spawn_scoped(s, || run_files(&sel.files, &mut *out));
+            .spawn_scoped(s, || run_files(&sel.files, opts.features, &mut *out));
         match worker {
             Ok(handle) => handle.join().ok(),
             Err(_) => None,
         }
     });
     // Spawning can fail (resource limits): run on this thread instead.
-    let reports = reports.unwrap_or_else(|| run_files(&sel.files, out));
+    let reports = reports.unwrap_or_else(|| run_files(&sel.files, opts.features, out));
 
     let passed: usize = reports.iter().map(|r| r.passed).sum();
     let failed: usize = reports.iter().map(|r| r.failed).sum();
@@ -91,10 +92,10 @@ pub fn run(opts: &WastOptions, out: &mut (dyn Write + Send), err: &mut dyn Write
 }
 
 /// Runs each file, printing its failures and summary as soon as it is done.
-fn run_files(files: &[PathBuf], out: &mut (dyn Write + Send)) -> Vec<FileReport> {
+fn run_files(files: &[PathBuf], features: Option<Features>, out: &mut (dyn Write + Send)) -> Vec<FileReport> {
     let mut reports = Vec::with_capacity(files.len());
     for file in files {
-        let report = script::run_file(file);
+        let report = script::run_file_with(file, features.unwrap_or_else(|| script::features_for(file)));
         for f in &report.failures {
             let _ = writeln!(out, "{}:{f}", report.path);
         }

@@ -349,16 +349,25 @@ misc_ops! {
     TableInit { elem: U32, t: U32, d: S, s: S, n: S }
     /// `elem.drop e`.
     ElemDrop { e: U32 }
-    /// `fp[d] = memory.size`.
-    MemorySize { d: S }
-    /// `fp[d] = memory.grow(fp[n])`.
-    MemoryGrow { d: S, n: S }
-    /// `memory.fill(d, v, n)`.
-    MemoryFill { d: S, v: S, n: S }
-    /// `memory.copy(d, s, n)`.
-    MemoryCopy { d: S, s: S, n: S }
-    /// `memory.init seg (d, s, n)`.
-    MemoryInit { seg: U32, d: S, s: S, n: S }
+    /// `fp[d] = memory.size` of memory `m`.
+    MemorySize { d: S, m: U32 }
+    /// `fp[d] = memory.grow(fp[n])` of memory `m`.
+    MemoryGrow { d: S, n: S, m: U32 }
+    /// `memory.fill(d, v, n)` of memory `m`.
+    MemoryFill { d: S, v: S, n: S, m: U32 }
+    /// `memory.copy(d, s, n)` from memory `sm` to memory `dm`.
+    MemoryCopy { d: S, s: S, n: S, dm: U32, sm: U32 }
+    /// `memory.init seg (d, s, n)` into memory `m`.
+    MemoryInit { seg: U32, d: S, s: S, n: S, m: U32 }
+    /// `fp[d] =` load `op` (a `MemOp`) of memory `m` at `fp[a] + off`:
+    /// accesses to memories other than 0, which run out of line.
+    LoadM { d: S, a: S, off: U32, m: U32, op: U16 }
+    /// Store `op` of `fp[v]` to memory `m` at `fp[a] + off`.
+    StoreM { a: S, v: S, off: U32, m: U32, op: U16 }
+    /// SIMD load or store `op` (a `SimdOp`) of memory `m` at `fp[a] + off`:
+    /// loads (and lane loads, of `fp[v]`) write `fp[d]`, stores write `fp[v]`
+    /// (or its lane `lane`) to memory; unused slot fields are `a`.
+    SimdMemM { d: V, a: S, v: V, off: U32, m: U32, op: U16, lane: U16 }
     /// `data.drop seg`.
     DataDrop { seg: U32 }
 }

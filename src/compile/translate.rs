@@ -1341,6 +1341,41 @@ impl Translator {
         })
     }
 
+    /// A load or store of memory `m` other than 0: out of line, operands in
+    /// slots.
+    fn mem_k(&mut self, op: crate::syntax::MemOp, off: u32, m: u32) -> Result<()> {
+        let code = op as u16;
+        if op.is_store() {
+            let [a, v] = self.pop_slots::<2>()?;
+            op::StoreM { a, v, off, m, op: code }.emit(&mut self.code);
+            return Ok(());
+        }
+        let [a] = self.pop_slots::<1>()?;
+        self.slot_result(op.val_type(), |d, c| op::LoadM { d, a, off, m, op: code }.emit(c))
+    }
+
+    /// A SIMD load or store of memory `m` other than 0 (see `SimdMemM`).
+    fn simd_mem_k(&mut self, op: SimdOp, arg: crate::syntax::MemArg, lane: u8) -> Result<()> {
+        let (ins, out) = op.signature();
+        // The v128 fields an op does not use name its other v128 slots.
+        let (a, v) = if ins.len() == 2 {
+            let [a, v] = self.pop_slots::<2>()?;
+            (a, Some(v))
+        } else {
+            let [a] = self.pop_slots::<1>()?;
+            (a, None)
+        };
+        let f = |d: Slot| op::SimdMemM { d, a, v: v.unwrap_or(d), off: arg.offset, m: arg.memory, op: op as u16, lane: u16::from(lane) };
+        match (out, v) {
+            (Some(ty), _) => self.slot_result(ty, |d, c| f(d).emit(c)),
+            (None, Some(v)) => {
+                f(v).emit(&mut self.code);
+                Ok(())
+            }
+            (None, None) => Err(mismatch(self.offset)),
+        }
+    }
+
     /// The address operand of an access with memarg `offset`, and the
     /// offset and wrapping flag of its form: an `i32.add` of a constant
     /// just emitted for an access with offset 0 is folded into it (a
@@ -1506,23 +1541,24 @@ impl Translator {
                 op::TableInit { elem: *elem, t: *table, d, s, n }.emit(&mut self.code);
             }
             Instr::ElemDrop(e) => op::ElemDrop { e: *e }.emit(&mut self.code),
+            Instr::Mem(op, arg) if arg.memory != 0 => self.mem_k(*op, arg.offset, arg.memory)?,
             Instr::Mem(op, arg) => self.mem(*op, arg.offset)?,
-            Instr::MemorySize(_) => self.slot_result(ValType::I32, |d, c| op::MemorySize { d }.emit(c))?,
-            Instr::MemoryGrow(_) => {
+            Instr::MemorySize(m) => self.slot_result(ValType::I32, |d, c| op::MemorySize { d, m: *m }.emit(c))?,
+            Instr::MemoryGrow(m) => {
                 let [n] = self.pop_slots::<1>()?;
-                self.slot_result(ValType::I32, |d, c| op::MemoryGrow { d, n }.emit(c))?;
+                self.slot_result(ValType::I32, |d, c| op::MemoryGrow { d, n, m: *m }.emit(c))?;
             }
-            Instr::MemoryFill(_) => {
+            Instr::MemoryFill(m) => {
                 let [d, v, n] = self.pop_slots::<3>()?;
-                op::MemoryFill { d, v, n }.emit(&mut self.code);
+                op::MemoryFill { d, v, n, m: *m }.emit(&mut self.code);
             }
-            Instr::MemoryCopy { .. } => {
+            Instr::MemoryCopy { dst, src } => {
                 let [d, s, n] = self.pop_slots::<3>()?;
-                op::MemoryCopy { d, s, n }.emit(&mut self.code);
+                op::MemoryCopy { d, s, n, dm: *dst, sm: *src }.emit(&mut self.code);
             }
-            Instr::MemoryInit { data, .. } => {
+            Instr::MemoryInit { data, memory } => {
                 let [d, s, n] = self.pop_slots::<3>()?;
-                op::MemoryInit { seg: *data, d, s, n }.emit(&mut self.code);
+                op::MemoryInit { seg: *data, d, s, n, m: *memory }.emit(&mut self.code);
             }
             Instr::DataDrop(seg) => op::DataDrop { seg: *seg }.emit(&mut self.code),
             Instr::I32Const(v) => self.push(Entry::new(Kind::Const(u64::from(*v as u32)), ValType::I32))?,
@@ -1556,6 +1592,8 @@ impl Translator {
                     code.w64((v >> 64) as u64);
                 })?;
             }
+            Instr::Simd(op, SimdImm::Mem(arg)) if arg.memory != 0 => self.simd_mem_k(*op, *arg, 0)?,
+            Instr::Simd(op, SimdImm::MemLane(arg, l)) if arg.memory != 0 => self.simd_mem_k(*op, *arg, *l)?,
             Instr::Simd(op, imm) => self.simd(*op, *imm)?,
         }
         Ok(true)

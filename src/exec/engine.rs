@@ -341,7 +341,9 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
     let inst = unsafe { &*cx.inst };
     let get = |s: u16| unsafe { *fp.add(usize::from(s)) };
     let set = |s: u16, v: u64| unsafe { *fp.add(usize::from(s)) = v };
-    let mem = cx.mem.map(|m| m as usize);
+    // The store address of memory `m` of the instance (the verifier and
+    // the validator check `m`).
+    let mem = |m: u32| inst.mems.get(m as usize).map(|&a| a as usize).ok_or(TrapCode::OutOfBoundsMemoryAccess);
     let table = |t: u32| inst.tables[t as usize] as usize;
     match m {
         Misc::TableGet => {
@@ -398,29 +400,59 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
             store.elems[inst.elems[e as usize] as usize] = Vec::new();
         }
         Misc::MemorySize => {
-            let op::MemorySize { d } = unsafe { op::MemorySize::read(ip) };
-            set(d, u64::from(store.mems[mem.ok_or(TrapCode::OutOfBoundsMemoryAccess)?].pages()));
+            let op::MemorySize { d, m } = unsafe { op::MemorySize::read(ip) };
+            set(d, u64::from(store.mems[mem(m)?].pages()));
         }
         Misc::MemoryGrow => {
-            let op::MemoryGrow { d, n } = unsafe { op::MemoryGrow::read(ip) };
-            let m = &mut store.mems[mem.ok_or(TrapCode::OutOfBoundsMemoryAccess)?];
+            let op::MemoryGrow { d, n, m } = unsafe { op::MemoryGrow::read(ip) };
+            let m = &mut store.mems[mem(m)?];
             set(d, u64::from(m.grow(get(n) as u32).unwrap_or(u32::MAX)));
         }
         Misc::MemoryFill => {
-            let op::MemoryFill { d, v, n } = unsafe { op::MemoryFill::read(ip) };
-            let m = &mut store.mems[mem.ok_or(TrapCode::OutOfBoundsMemoryAccess)?];
+            let op::MemoryFill { d, v, n, m } = unsafe { op::MemoryFill::read(ip) };
+            let m = &mut store.mems[mem(m)?];
             m.fill(u64::from(get(d) as u32), get(v) as u8, u64::from(get(n) as u32))?;
         }
         Misc::MemoryCopy => {
-            let op::MemoryCopy { d, s, n } = unsafe { op::MemoryCopy::read(ip) };
-            let m = &mut store.mems[mem.ok_or(TrapCode::OutOfBoundsMemoryAccess)?];
-            m.copy(u64::from(get(d) as u32), u64::from(get(s) as u32), u64::from(get(n) as u32))?;
+            let op::MemoryCopy { d, s, n, dm, sm } = unsafe { op::MemoryCopy::read(ip) };
+            let (d, s, n) = (u64::from(get(d) as u32), u64::from(get(s) as u32), u64::from(get(n) as u32));
+            let (dm, sm) = (mem(dm)?, mem(sm)?);
+            if dm == sm {
+                store.mems[dm].copy(d, s, n)?;
+            } else {
+                let ((sp, sl), (dp, dl)) = (store.mems[sm].raw(), store.mems[dm].raw());
+                if s + n > sl as u64 || d + n > dl as u64 {
+                    return Err(TrapCode::OutOfBoundsMemoryAccess);
+                }
+                // SAFETY: both ranges lie in their memories (checked just
+                // above), and two memories never overlap.
+                unsafe { std::ptr::copy_nonoverlapping(sp.add(s as usize), dp.add(d as usize), n as usize) };
+            }
         }
         Misc::MemoryInit => {
-            let op::MemoryInit { seg, d, s, n } = unsafe { op::MemoryInit::read(ip) };
+            let op::MemoryInit { seg, d, s, n, m } = unsafe { op::MemoryInit::read(ip) };
             let data = &store.datas[inst.datas[seg as usize] as usize];
-            let m = &mut store.mems[mem.ok_or(TrapCode::OutOfBoundsMemoryAccess)?];
+            let m = &mut store.mems[mem(m)?];
             m.init(u64::from(get(d) as u32), data, u64::from(get(s) as u32), u64::from(get(n) as u32))?;
+        }
+        Misc::LoadM => {
+            let op::LoadM { d, a, off, m, op } = unsafe { op::LoadM::read(ip) };
+            let (p, len) = store.mems[mem(m)?].raw();
+            // SAFETY: `p`/`len` describe the memory, which nothing else
+            // accesses during the op.
+            set(d, unsafe { super::handlers::load_k(op, p, len, get(a) as u32, off)? });
+        }
+        Misc::StoreM => {
+            let op::StoreM { a, v, off, m, op } = unsafe { op::StoreM::read(ip) };
+            let (p, len) = store.mems[mem(m)?].raw();
+            // SAFETY: as for `LoadM`.
+            unsafe { super::handlers::store_k(op, p, len, get(a) as u32, off, get(v))? };
+        }
+        Misc::SimdMemM => {
+            let o = unsafe { op::SimdMemM::read(ip) };
+            let (p, len) = store.mems[mem(o.m)?].raw();
+            // SAFETY: as for `LoadM`; the op's slots lie in the frame.
+            unsafe { super::handlers::simd_mem_k(&o, p, len, fp)? };
         }
         Misc::DataDrop => {
             let op::DataDrop { seg } = unsafe { op::DataDrop::read(ip) };

@@ -1048,12 +1048,54 @@ rare!(memory_grow, MemoryGrow);
 rare!(memory_fill, MemoryFill);
 rare!(memory_copy, MemoryCopy);
 rare!(memory_init, MemoryInit);
+rare!(load_m, LoadM);
+rare!(store_m, StoreM);
+rare!(simd_mem_m, SimdMemM);
+
+/// Load `op` (a `MemOp`) of `addr + off` from the memory at `mem` of `len`
+/// bytes, as a slot: for memories other than 0.
+///
+/// # Safety
+/// `mem` must be valid for `len` bytes.
+pub(crate) unsafe fn load_k(op: u16, mem: *mut u8, len: usize, addr: u32, off: u32) -> Result<u64, TrapCode> {
+    macro_rules! loads {
+        ($($op:ident $code:literal $name:literal $kind:ident $ty:ident $align:literal $reg:ident => $m:ident)*) => {
+            $(if op == MemOp::$op as u16 {
+                let ea = effective::<false>(addr as i32, off, access::$op::N, len).ok_or(TrapCode::OutOfBoundsMemoryAccess)?;
+                // SAFETY: `ea + N <= len`.
+                return Ok(unsafe { <access::$op as Access>::load(mem.add(ea)) }.to_slot());
+            })*
+        };
+    }
+    crate::for_each_mem_op!(loads);
+    Err(TrapCode::OutOfBoundsMemoryAccess)
+}
+
+/// Store `op` of slot value `v` at `addr + off` (see [`load_k`]).
+///
+/// # Safety
+/// As for [`load_k`].
+pub(crate) unsafe fn store_k(op: u16, mem: *mut u8, len: usize, addr: u32, off: u32, v: u64) -> Result<(), TrapCode> {
+    macro_rules! stores {
+        ($($op:ident $code:literal $name:literal $kind:ident $ty:ident $align:literal $reg:ident => $m:ident)*) => {
+            $(if op == MemOp::$op as u16 {
+                let ea = effective::<false>(addr as i32, off, access::$op::N, len).ok_or(TrapCode::OutOfBoundsMemoryAccess)?;
+                // SAFETY: `ea + N <= len`.
+                unsafe { <access::$op as Access>::store(mem.add(ea), Val::from_slot(v)) };
+                return Ok(());
+            })*
+        };
+    }
+    crate::for_each_mem_op!(stores);
+    Err(TrapCode::OutOfBoundsMemoryAccess)
+}
 rare!(data_drop, DataDrop);
 
 // ---------------------------------------------------------------- SIMD
 
 #[path = "simd_handlers.rs"]
 mod simd_handlers;
+pub(crate) use simd_handlers::simd_mem_k;
 
 // ---------------------------------------------------------------- the table
 
@@ -1122,6 +1164,9 @@ const fn misc_handler(m: Misc) -> Handler {
         Misc::MemoryCopy => memory_copy,
         Misc::MemoryInit => memory_init,
         Misc::DataDrop => data_drop,
+        Misc::LoadM => load_m,
+        Misc::StoreM => store_m,
+        Misc::SimdMemM => simd_mem_m,
     }
 }
 

@@ -325,6 +325,76 @@ handler!(global_set_v(ip, fp, mem, len, cx, ra, rf, rd) {
     next!(ip.add(op::GlobalSetV::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
+/// A SIMD load or store of a memory other than 0 (`Misc::SimdMemM`),
+/// out of line: `mem` and `len` describe that memory.
+///
+/// # Safety
+/// `mem` must be valid for `len` bytes and the op's slots must lie in the
+/// frame `fp`.
+pub(crate) unsafe fn simd_mem_k(o: &op::SimdMemM, mem: *mut u8, len: usize, fp: Fp) -> Result<(), TrapCode> {
+    let addr = i32::from_slot(unsafe { get(fp, o.a) });
+    let at = |n: usize| effective::<false>(addr, o.off, n as u64, len).ok_or(TrapCode::OutOfBoundsMemoryAccess);
+    macro_rules! ops {
+        ($($op:ident $code:literal $name:literal $kind:ident ($($arg:tt)*) $f:ident)*) => {
+            $(ops!(@$kind $op);)*
+        };
+        (@load $op:ident) => {
+            if o.op == SimdOp::$op as u16 {
+                let ea = at(<rows::$op as VMem>::N)?;
+                // SAFETY: `ea + N <= len`.
+                let x = unsafe { read_var(mem.add(ea), <rows::$op as VMem>::N) };
+                unsafe { set128(fp, o.d, <rows::$op as VMem>::eval(x)) };
+                return Ok(());
+            }
+        };
+        (@store $op:ident) => {
+            if o.op == SimdOp::$op as u16 {
+                let v = <rows::$op as VMem>::eval(unsafe { get128(fp, o.v) });
+                let ea = at(<rows::$op as VMem>::N)?;
+                // SAFETY: as above.
+                unsafe { write_var(mem.add(ea), v, <rows::$op as VMem>::N) };
+                return Ok(());
+            }
+        };
+        (@load_lane $op:ident) => {
+            if o.op == SimdOp::$op as u16 {
+                let ea = at(<rows::$op as VLoadLane>::N)?;
+                // SAFETY: as above.
+                let x = unsafe { read_var(mem.add(ea), <rows::$op as VLoadLane>::N) } as u64;
+                let v = <rows::$op as VLoadLane>::eval(unsafe { get128(fp, o.v) }, o.lane as u8, x);
+                unsafe { set128(fp, o.d, v) };
+                return Ok(());
+            }
+        };
+        (@store_lane $op:ident) => {
+            if o.op == SimdOp::$op as u16 {
+                let x = <rows::$op as VStoreLane>::eval(unsafe { get128(fp, o.v) }, o.lane as u8);
+                let ea = at(<rows::$op as VStoreLane>::N)?;
+                // SAFETY: as above.
+                unsafe { write_var(mem.add(ea), u128::from(x), <rows::$op as VStoreLane>::N) };
+                return Ok(());
+            }
+        };
+        (@$kind:ident $op:ident) => {};
+    }
+    crate::for_each_simd_op!(ops);
+    Err(TrapCode::OutOfBoundsMemoryAccess)
+}
+
+/// Reads `n <= 16` bytes at `p`, zero-extended.
+unsafe fn read_var(p: *const u8, n: usize) -> u128 {
+    let mut b = [0u8; 16];
+    // SAFETY: `p` is readable for `n` bytes (caller).
+    unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), n.min(16)) };
+    u128::from_le_bytes(b)
+}
+
+/// Writes the low `n <= 16` bytes of `v` at `p`.
+unsafe fn write_var(p: *mut u8, v: u128, n: usize) {
+    // SAFETY: `p` is writable for `n` bytes (caller).
+    unsafe { std::ptr::copy_nonoverlapping(v.to_le_bytes().as_ptr(), p, n.min(16)) }
+}
+
 /// Puts the SIMD handlers into the opcode table.
 pub(super) const fn fill(mut t: [Handler; OPCODES]) -> [Handler; OPCODES] {
     macro_rules! forms {

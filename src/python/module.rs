@@ -170,7 +170,7 @@ impl Module {
     fn validate(store: &Bound<'_, Store>, bytes: &Bound<'_, PyAny>) -> PyResult<bool> {
         let _ = store;
         match wasm_bytes(bytes) {
-            Ok(wasm) => Ok(crate::binary::decode_lazy(wasm.into()).and_then(|m| crate::validate::validate(&m)).is_ok()),
+            Ok(wasm) => Ok(crate::binary::decode_lazy(wasm.into(), Default::default()).and_then(|m| crate::validate::validate(&m)).is_ok()),
             Err(e) if e.is_instance_of::<CompileError>(bytes.py()) => Ok(false),
             Err(e) => Err(e),
         }

@@ -101,7 +101,7 @@ impl Module {
     /// if it decodes and validates and the holes are exactly contents of
     /// active data segments.
     fn with_holes(bytes: Vec<u8>, holes: &[Range<usize>], file: Arc<File>) -> Option<Module> {
-        let syntax = crate::binary::decode_lazy(bytes.into()).ok()?;
+        let syntax = crate::binary::decode_lazy(bytes.into(), Default::default()).ok()?;
         crate::validate::validate(&syntax).ok()?;
         let mut datas: Vec<Data> = Vec::with_capacity(syntax.datas.len());
         let mut filled = 0;

@@ -95,7 +95,8 @@ use crate::compile::{Code, Index, Info, Source, CODE_HEADER};
 use crate::error::{Error, Result};
 use crate::syntax::{
     self, ConstExpr, CustomSection, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export, ExportDesc,
-    FuncType, Global, GlobalType, Import, ImportDesc, Instr, Limits, MemType, Names, RefType, TableType, ValType,
+    FuncType, Global, GlobalType, Import, ImportDesc, Instr, Limits, MemOp, MemType, Names, RefType, SimdImmKind,
+    SimdOp, TableType, ValType,
 };
 
 const MAGIC: &[u8; 8] = b"\0wasmint";
@@ -199,7 +200,7 @@ const MISC: u8 = 2;
 struct OpInfo {
     misc: Option<Misc>,
     /// Field kinds and positions.
-    fields: [(Field, u8); 6],
+    fields: [(Field, u8); 8],
 }
 
 struct OpTable {
@@ -210,7 +211,7 @@ struct OpTable {
 fn op_table() -> &'static OpTable {
     static T: OnceLock<OpTable> = OnceLock::new();
     T.get_or_init(|| {
-        let mut ops = vec![OpInfo { misc: None, fields: [(Field::U16, 0); 6] }; OPCODES];
+        let mut ops = vec![OpInfo { misc: None, fields: [(Field::U16, 0); 8] }; OPCODES];
         let mut hot = vec![Hot::default(); OPCODES];
         for (w, (info, h)) in ops.iter_mut().zip(hot.iter_mut()).enumerate() {
             let Some(op) = Opcode::decode(w as u16) else { continue };
@@ -266,10 +267,6 @@ fn op_table() -> &'static OpTable {
                         | Misc::SpillRF64
                         | Misc::SelectR
                         | Misc::SelectS
-                        | Misc::MemorySize
-                        | Misc::MemoryGrow
-                        | Misc::MemoryFill
-                        | Misc::MemoryCopy
                 );
                 if !plain {
                     h.flags |= MISC;
@@ -325,6 +322,7 @@ struct Ctx<'a> {
     globals: &'a [GlobalType],
     elems: &'a [ElemSegment],
     datas: usize,
+    memories: usize,
 }
 
 /// Reused buffers.
@@ -473,7 +471,24 @@ fn check_misc(
         Misc::TableCopy => matches!((table(f(0)), table(f(1))), (Some(a), Some(b)) if a.elem == b.elem),
         Misc::TableInit => matches!((cx.elems.get(f(0) as usize), table(f(1))), (Some(e), Some(t)) if e.ty == t.elem),
         Misc::ElemDrop => (f(0) as usize) < cx.elems.len(),
-        Misc::MemoryInit | Misc::DataDrop => (f(0) as usize) < cx.datas,
+        Misc::DataDrop => (f(0) as usize) < cx.datas,
+        Misc::MemoryInit => (f(0) as usize) < cx.datas && (f(4) as usize) < cx.memories,
+        Misc::MemorySize => (f(1) as usize) < cx.memories,
+        Misc::MemoryGrow => (f(2) as usize) < cx.memories,
+        Misc::MemoryFill => (f(3) as usize) < cx.memories,
+        Misc::MemoryCopy => (f(3) as usize) < cx.memories && (f(4) as usize) < cx.memories,
+        Misc::LoadM | Misc::StoreM => {
+            let load = m == Misc::LoadM;
+            (f(3) as usize) < cx.memories && MemOp::ALL.get(f(4) as usize).is_some_and(|op| op.is_store() != load)
+        }
+        Misc::SimdMemM => {
+            (f(4) as usize) < cx.memories
+                && SimdOp::ALL.get(f(5) as usize).is_some_and(|op| match op.imm_kind() {
+                    SimdImmKind::Mem { .. } => f(6) == 0,
+                    SimdImmKind::MemLane { align } => f(6) < 16 >> align,
+                    _ => false,
+                })
+        }
         _ => true,
     };
     ok.then_some(())
@@ -543,6 +558,8 @@ impl Portable {
             globals: &index.globals,
             elems: &module.elems,
             datas: module.datas.len(),
+            memories: module.memories.len()
+                + module.imports.iter().filter(|i| matches!(i.desc, ImportDesc::Memory(_))).count(),
         };
         let ok = SCRATCH.with(|s| match s.try_borrow_mut() {
             Ok(mut s) => verify_and_link(&cx, ty, &mut code, &mut s),

@@ -130,8 +130,18 @@ impl Module {
     /// # Errors
     /// As [`Module::new`].
     pub fn from_vec(bytes: Vec<u8>) -> Result<Module> {
+        Module::with_features(bytes, syntax::Features::default())
+    }
+
+    /// [`Module::from_vec`] accepting only what `features` allow (all of
+    /// what wasmint supports by default; [`syntax::Features::WASM2`] for
+    /// WebAssembly 2.0).
+    ///
+    /// # Errors
+    /// As [`Module::new`].
+    pub fn with_features(bytes: Vec<u8>, features: syntax::Features) -> Result<Module> {
         // The validator decodes the bodies' instructions (once).
-        let syntax = crate::binary::decode_lazy(bytes.into())?;
+        let syntax = crate::binary::decode_lazy(bytes.into(), features)?;
         crate::validate::validate_uses(&syntax)?;
         Module::from_syntax(syntax)
     }

@@ -1065,3 +1065,47 @@ fn every_simd_handler_ends_in_a_tail_call() {
         .unwrap();
     assert_eq!(t.join().unwrap(), []);
 }
+
+/// Memories other than 0 (multi-memory, 3.0): loads and stores of every
+/// kind, SIMD accesses, `memory.*` instructions and data segments reach the
+/// memory they name, bounds checked against it; a serialized copy behaves
+/// the same.
+#[test]
+fn memory_instructions_name_their_memory() {
+    let wat = r#"(module
+      (memory $a 1)
+      (memory $b 2)
+      (data (memory $b) (i32.const 8) "\01\02\03\04")
+      (func (export "run") (result i64 i32 i32 i32 i32 i64)
+        (i64.store $b (i32.const 100) (i64.const 0x1122334455667788))
+        (v128.store $b offset=16 (i32.const 0) (v128.load $b (i32.const 8)))
+        (memory.fill $b (i32.const 200) (i32.const 7) (i32.const 3))
+        (memory.copy $a $b (i32.const 0) (i32.const 100) (i32.const 8))
+        (i64.load $a (i32.const 0))
+        (i32.load $b (i32.const 16))
+        (i32.load8_u $b (i32.const 202))
+        (memory.grow $b (i32.const 1))
+        (memory.size $b)
+        (i64x2.extract_lane 0 (v128.load64_lane $b 1 (i32.const 100) (v128.const i64x2 0 0))))
+      (func (export "oob") (i32.store $b (i32.const 131069) (i32.const 0)))
+      (func (export "size_a") (result i32) (memory.size $a)))"#;
+    let m = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
+    let blob = m.serialize().unwrap();
+    // SAFETY: the blob was just made by `serialize`.
+    let d = unsafe { Module::deserialize(&blob) }.unwrap();
+    for m in [m, d] {
+        let mut store = Store::new();
+        let i = store.instantiate(&m, &[]).unwrap();
+        assert_eq!(
+            call(&mut store, i, "run", &[]).unwrap(),
+            [I64(0x1122334455667788), I32(0x04030201), I32(7), I32(2), I32(3), I64(0)]
+        );
+        assert_eq!(call(&mut store, i, "size_a", &[]).unwrap(), [I32(1)]);
+        // Memory $b has 3 pages now: 131069 + 4 is in bounds of it, not of $a.
+        assert_eq!(call(&mut store, i, "oob", &[]).unwrap(), []);
+    }
+    let mut store = Store::new();
+    let m = Module::new(&wat::parse_str(wat.replace("(memory $b 2)", "(memory $b 1)")).unwrap()).unwrap();
+    let i = store.instantiate(&m, &[]).unwrap();
+    assert_eq!(trap_code(call(&mut store, i, "oob", &[])), TrapCode::OutOfBoundsMemoryAccess);
+}

@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use wast::parser::{self, ParseBuffer};
+use crate::syntax::Features;
 
 /// A directive that did not pass.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,12 +67,31 @@ pub struct FileReport {
 /// Runs the script at `path`. A file that cannot be read or parsed counts
 /// as one failure.
 pub fn run_file(path: &Path) -> FileReport {
+    run_file_with(path, features_for(path))
+}
+
+/// The features a script is run with: WebAssembly 2.0 for a file in a
+/// folder whose name ends in `2.0` (the 2.0 suite, `wasm-testsuite-2.0`,
+/// where some encodings mean something else than in 3.0: a reserved zero
+/// byte where 3.0 reads a memory index, a second memory that is invalid),
+/// else everything wasmint supports.
+pub fn features_for(path: &Path) -> Features {
+    let dir = path.parent().and_then(|d| d.file_name()).map(|n| n.to_string_lossy().into_owned());
+    if dir.is_some_and(|d| d.ends_with("2.0")) {
+        Features::WASM2
+    } else {
+        Features::default()
+    }
+}
+
+/// [`run_file`] with the given features.
+pub fn run_file_with(path: &Path, features: Features) -> FileReport {
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     let mut report = match std::fs::read(path) {
         Err(e) => FileReport::broken(&name, 0, "read", format!("cannot read file: {e}")),
         Ok(bytes) => match String::from_utf8(bytes) {
             Err(_) => FileReport::broken(&name, 0, "read", "file is not UTF-8".into()),
-            Ok(text) => run_text(&name, &text),
+            Ok(text) => run_text_with(&name, &text, features),
         },
     };
     report.path = path.display().to_string();
@@ -113,6 +133,11 @@ pub fn default_suite_dir() -> PathBuf {
 
 /// Runs a script given as text; `name` names it in the report.
 pub fn run_text(name: &str, text: &str) -> FileReport {
+    run_text_with(name, text, Features::default())
+}
+
+/// [`run_text`] with the given features.
+pub fn run_text_with(name: &str, text: &str, features: Features) -> FileReport {
     let lines = LineIndex::new(text);
     // The suite uses bidi control characters on purpose (names.wast).
     let mut lexer = wast::lexer::Lexer::new(text);
@@ -127,7 +152,7 @@ pub fn run_text(name: &str, text: &str) -> FileReport {
     };
     let mut report = FileReport { path: name.to_string(), name: name.to_string(), ..FileReport::default() };
     let (passed, failed) =
-        run::run_directives(script.directives, |span| lines.line(span.offset()), &mut report.failures);
+        run::run_directives(script.directives, features, |span| lines.line(span.offset()), &mut report.failures);
     report.passed = passed;
     report.failed = failed;
     report

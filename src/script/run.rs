@@ -9,6 +9,7 @@ use super::values::{arg_value, fmt_rets, fmt_values, ret_matches};
 use super::{spectest, Failure};
 use crate::error::{Error, TrapCode};
 use crate::runtime::{Extern, Instance, Module, Store, Value};
+use crate::syntax::Features;
 
 /// A module instance as later directives see it: usable, or the reason it
 /// is not (it failed to compile or instantiate).
@@ -30,6 +31,8 @@ pub(crate) struct Runner<'a> {
     definitions: HashMap<&'a str, Result<Module, String>>,
     last_definition: Option<Result<Module, String>>,
     registry: HashMap<String, Registered>,
+    /// What modules are decoded and validated with.
+    features: Features,
 }
 
 /// The outcome of one directive: `Err` is the failure message.
@@ -84,8 +87,9 @@ fn encode(module: &mut QuoteWat<'_>) -> Result<Vec<u8>, String> {
 }
 
 impl<'a> Runner<'a> {
-    pub(crate) fn new() -> Runner<'a> {
+    pub(crate) fn new(features: Features) -> Runner<'a> {
         Runner {
+            features,
             store: Store::new(),
             current: None,
             named: HashMap::new(),
@@ -154,7 +158,7 @@ impl<'a> Runner<'a> {
             },
             WastDirective::AssertInvalid { mut module, message, .. } => {
                 let bytes = encode(&mut module).map_err(|e| format!("expected invalid \"{message}\", got {e}"))?;
-                match Module::new(&bytes) {
+                match self.module(bytes) {
                     Err(Error::Validate { message: ours, .. }) if ours.starts_with(message) => Ok(()),
                     Err(e) => Err(format!("expected invalid \"{message}\", got {}", describe(&e))),
                     Ok(_) => Err(format!("expected invalid \"{message}\", got a valid module")),
@@ -172,7 +176,7 @@ impl<'a> Runner<'a> {
                     Err(_) if quoted => return Ok(()),
                     Err(e) => return Err(format!("expected malformed \"{message}\", got {e}")),
                 };
-                match Module::new(&bytes) {
+                match self.module(bytes) {
                     Err(Error::Decode { message: ours, .. }) if quoted || ours.starts_with(message) => Ok(()),
                     Err(e) => Err(format!("expected malformed \"{message}\", got {}", describe(&e))),
                     Ok(_) => Err(format!("expected malformed \"{message}\", got a valid module")),
@@ -211,7 +215,12 @@ impl<'a> Runner<'a> {
     /// Encodes, decodes and validates a module.
     fn compile(&mut self, module: &mut QuoteWat<'_>) -> Result<Module, String> {
         let bytes = encode(module)?;
-        Module::new(&bytes).map_err(|e| describe(&e))
+        self.module(bytes).map_err(|e| describe(&e))
+    }
+
+    /// Decodes, validates and translates a module with the script's features.
+    fn module(&self, bytes: Vec<u8>) -> crate::Result<Module> {
+        Module::with_features(bytes, self.features)
     }
 
     /// Resolves the imports of `module` through the registry and
@@ -259,7 +268,7 @@ impl<'a> Runner<'a> {
             }
             WastExecute::Wat(wat) => {
                 let bytes = encode(&mut QuoteWat::Wat(wat))?;
-                Ok(Module::new(&bytes).and_then(|m| self.instantiate(&m)).map(|_| Vec::new()))
+                Ok(self.module(bytes).and_then(|m| self.instantiate(&m)).map(|_| Vec::new()))
             }
         }
     }
@@ -282,10 +291,11 @@ impl<'a> Runner<'a> {
 /// Runs all directives, collecting failures; returns (passed, failed).
 pub(crate) fn run_directives<'a>(
     directives: Vec<WastDirective<'a>>,
+    features: Features,
     mut line_of: impl FnMut(Span) -> usize,
     failures: &mut Vec<Failure>,
 ) -> (usize, usize) {
-    let mut runner = Runner::new();
+    let mut runner = Runner::new(features);
     let (mut passed, mut failed) = (0, 0);
     for directive in directives {
         let name = directive_name(&directive);

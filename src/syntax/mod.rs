@@ -4,11 +4,13 @@
 //! checks them; the translator (`compile`) lowers function bodies to the
 //! interpreter's internal code.
 
+pub mod features;
 pub mod instr;
 pub mod module;
 pub mod simd;
 pub mod types;
 
+pub use features::Features;
 pub use instr::*;
 pub use module::*;
 pub use simd::*;

@@ -79,6 +79,9 @@ pub struct Module {
     /// Where each section starts, for errors about items that carry no
     /// offset of their own (imports, exports, limits, start).
     pub sections: SectionOffsets,
+    /// The features it was decoded with, which its lazily decoded bodies
+    /// and the validator follow.
+    pub features: super::Features,
 }
 
 /// Byte offset of each section's contents in the module (0 when absent).
@@ -236,7 +239,7 @@ impl FuncBody {
     /// body; a malformed body yields a decode error and nothing after it.
     pub fn instrs<'a>(&'a self, module: &'a Module) -> impl Iterator<Item = crate::error::Result<(usize, Instr)>> + 'a {
         if self.body.is_empty() {
-            Instrs::Decoded(crate::binary::BodyReader::new(&module.bytes, self))
+            Instrs::Decoded(crate::binary::BodyReader::new(&module.bytes, self, module.features))
         } else {
             Instrs::Given { body: self, k: 0 }
         }

@@ -435,6 +435,7 @@ impl FuncValidator {
             return err("unexpected end of function: missing end", body.offset);
         }
         let mut r = Reader::new(bytes);
+        r.features = ctx.module.features;
         r.seek(body.code.start);
         loop {
             let at = r.pos();

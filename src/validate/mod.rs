@@ -448,7 +448,7 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
         }
     }
 
-    if ctx.memories.len() > 1 {
+    if ctx.memories.len() > 1 && !module.features.multi_memory {
         return err("multiple memories are not allowed", module.sections.memories.max(module.sections.imports));
     }
     Ok(uses)

@@ -1,0 +1,29 @@
+//! Which WebAssembly features a module may use.
+
+/// The features the decoder and validator accept (as wasmer-python's
+/// `Features` and wasmtime's `Config` switch them). [`Features::default`]
+/// is everything wasmint supports (WebAssembly 3.0 as far as it goes);
+/// [`Features::WASM2`] is WebAssembly 2.0, where some encodings mean
+/// something else (a reserved zero byte where 3.0 reads a memory index).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Features {
+    /// Fixed-width SIMD (`v128`; part of 2.0).
+    pub simd: bool,
+    /// Relaxed SIMD (3.0).
+    pub relaxed_simd: bool,
+    /// Several memories, and memory indices in memory instructions (3.0).
+    pub multi_memory: bool,
+}
+
+impl Features {
+    /// WebAssembly 2.0.
+    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false };
+    /// Everything wasmint supports.
+    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true };
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Features::ALL
+    }
+}
