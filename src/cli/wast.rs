@@ -126,7 +126,7 @@ mod tests {
     }
 
     fn opts(paths: Vec<PathBuf>, exclude: &[&str], json: Option<PathBuf>) -> WastOptions {
-        WastOptions { paths, json, exclude: exclude.iter().map(|s| s.to_string()).collect() }
+        WastOptions { paths, json, exclude: exclude.iter().map(|s| s.to_string()).collect(), features: None }
     }
 
     #[test]
