@@ -347,7 +347,7 @@ pub(crate) fn mem_arg(r: &mut Reader<'_>) -> Result<MemArg> {
         Some(()) => r.u32()?,
         None => 0,
     };
-    let offset = r.u32()?;
+    let offset = if r.features.memory64 { r.u64()? } else { u64::from(r.u32()?) };
     Ok(MemArg { align, offset, memory })
 }
 

@@ -246,8 +246,7 @@ impl<'a> Reader<'a> {
         self.leb_s(64)
     }
 
-    /// An unsigned 64-bit integer (unused by 2.0 itself; kept for memory64).
-    #[allow(dead_code)]
+    /// An unsigned 64-bit integer (memarg offsets of 3.0).
     pub fn u64(&mut self) -> Result<u64> {
         self.leb_u(64)
     }

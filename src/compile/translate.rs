@@ -225,6 +225,11 @@ fn mismatch(offset: usize) -> Error {
     Error::validate("type mismatch", offset)
 }
 
+/// A memarg offset of a 32-bit memory (validation checked the range).
+fn off32(offset: u64, at: usize) -> Result<u32> {
+    u32::try_from(offset).map_err(|_| Error::validate("offset out of range", at))
+}
+
 fn wide(ty: ValType) -> bool {
     !matches!(ty, ValType::I32 | ValType::F32)
 }
@@ -1365,7 +1370,8 @@ impl Translator {
             let [a] = self.pop_slots::<1>()?;
             (a, None)
         };
-        let f = |d: Slot| op::SimdMemM { d, a, v: v.unwrap_or(d), off: arg.offset, m: arg.memory, op: op as u16, lane: u16::from(lane) };
+        let off = off32(arg.offset, self.offset)?;
+        let f = |d: Slot| op::SimdMemM { d, a, v: v.unwrap_or(d), off, m: arg.memory, op: op as u16, lane: u16::from(lane) };
         match (out, v) {
             (Some(ty), _) => self.slot_result(ty, |d, c| f(d).emit(c)),
             (None, Some(v)) => {
@@ -1541,8 +1547,8 @@ impl Translator {
                 op::TableInit { elem: *elem, t: *table, d, s, n }.emit(&mut self.code);
             }
             Instr::ElemDrop(e) => op::ElemDrop { e: *e }.emit(&mut self.code),
-            Instr::Mem(op, arg) if arg.memory != 0 => self.mem_k(*op, arg.offset, arg.memory)?,
-            Instr::Mem(op, arg) => self.mem(*op, arg.offset)?,
+            Instr::Mem(op, arg) if arg.memory != 0 => self.mem_k(*op, off32(arg.offset, self.offset)?, arg.memory)?,
+            Instr::Mem(op, arg) => self.mem(*op, off32(arg.offset, self.offset)?)?,
             Instr::MemorySize(m) => self.slot_result(ValType::I32, |d, c| op::MemorySize { d, m: *m }.emit(c))?,
             Instr::MemoryGrow(m) => {
                 let [n] = self.pop_slots::<1>()?;
@@ -1655,8 +1661,8 @@ impl Translator {
         let (offset, lane) = match imm {
             SimdImm::None => (None, None),
             SimdImm::Lane(l) => (None, Some(l)),
-            SimdImm::Mem(m) => (Some(m.offset), None),
-            SimdImm::MemLane(m, l) => (Some(m.offset), Some(l)),
+            SimdImm::Mem(m) => (Some(off32(m.offset, self.offset)?), None),
+            SimdImm::MemLane(m, l) => (Some(off32(m.offset, self.offset)?), Some(l)),
         };
         let fields = move |code: &mut Vec<u16>| {
             code.extend_from_slice(&sl[..n]);

@@ -17,14 +17,14 @@ use crate::syntax::{DataMode, ExportDesc, ImportDesc, Instr, MemArg, Module, Sim
 
 /// `n` bytes at `p + offset`, little-endian; `None` out of bounds.
 fn read(mem: &[u8], p: i32, arg: &MemArg, n: usize) -> Option<u128> {
-    let at = usize::try_from(u64::from(p as u32) + u64::from(arg.offset)).ok()?;
+    let at = usize::try_from(u64::from(p as u32) + arg.offset).ok()?;
     let mut b = [0u8; 16];
     b[..n].copy_from_slice(mem.get(at..at.checked_add(n)?)?);
     Some(u128::from_le_bytes(b))
 }
 
 fn write(mem: &mut [u8], p: i32, arg: &MemArg, n: usize, v: u128) -> Option<()> {
-    let at = usize::try_from(u64::from(p as u32) + u64::from(arg.offset)).ok()?;
+    let at = usize::try_from(u64::from(p as u32) + arg.offset).ok()?;
     mem.get_mut(at..at.checked_add(n)?)?.copy_from_slice(&v.to_le_bytes()[..n]);
     Some(())
 }

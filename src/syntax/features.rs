@@ -13,13 +13,17 @@ pub struct Features {
     pub relaxed_simd: bool,
     /// Several memories, and memory indices in memory instructions (3.0).
     pub multi_memory: bool,
+    /// 64-bit memarg offsets in the binary format (memory64, 3.0). 64-bit
+    /// memories themselves are not supported yet: their limits are
+    /// malformed.
+    pub memory64: bool,
 }
 
 impl Features {
     /// WebAssembly 2.0.
-    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false };
+    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false };
     /// Everything wasmint supports.
-    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true };
+    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true };
 }
 
 impl Default for Features {

@@ -139,7 +139,9 @@ pub struct MemArg {
     /// log2 of the alignment hint.
     pub align: u32,
     /// Constant added to the dynamic address.
-    pub offset: u32,
+    /// (64 bits in 3.0's binary format; a 32-bit memory takes offsets
+    /// below 2^32, which validation checks.)
+    pub offset: u64,
     /// Memory index (always 0 before multi-memory).
     pub memory: u32,
 }

@@ -600,6 +600,9 @@ impl FuncValidator {
         if arg.align > op.max_align() {
             return err("alignment must not be larger than natural", at);
         }
+        if arg.offset > u64::from(u32::MAX) {
+            return err("offset out of range", at);
+        }
         let t = op.val_type();
         if op.is_store() {
             self.pop_expect(t, at)?;

@@ -43,6 +43,9 @@ fn check_imm(ctx: &ModuleCtx, op: SimdOp, imm: &SimdImm, at: usize) -> Result<()
         if m.align > align {
             return err("alignment must not be larger than natural", at);
         }
+        if m.offset > u64::from(u32::MAX) {
+            return err("offset out of range", at);
+        }
         Ok(())
     };
     match (op.imm_kind(), imm) {
