@@ -306,17 +306,40 @@ impl<'a> Reader<'a> {
         let has_max = self.leb_u(1)? == 1;
         let min = self.u32()?;
         let max = if has_max { Some(self.u32()?) } else { None };
-        Ok(Limits { min, max })
+        Ok(Limits { min: u64::from(min), max: max.map(u64::from) })
+    }
+
+    /// Limits of a memory (`mem`) or table, and whether they are 64-bit:
+    /// with memory64 (3.0) the flags are a byte, bit 0 a maximum, bit 2 a
+    /// 64-bit type (bit 1, shared memories, is the threads proposal's).
+    fn limits_of(&mut self, mem: bool) -> Result<(Limits, bool)> {
+        if !self.features.memory64 {
+            return Ok((self.limits()?, false));
+        }
+        let start = self.pos;
+        let flags = self.u8()?;
+        if flags >= 8 || flags & 2 != 0 {
+            return Err(self.error_at(start, "malformed limits flags"));
+        }
+        let is64 = flags & 4 != 0;
+        if is64 && !mem {
+            return Err(self.error_at(start, "malformed limits flags: 64-bit tables (table64) are not supported"));
+        }
+        let mut size = || if is64 { self.u64() } else { self.u32().map(u64::from) };
+        let min = size()?;
+        let max = if flags & 1 != 0 { Some(size()?) } else { None };
+        Ok((Limits { min, max }, is64))
     }
 
     pub fn table_type(&mut self) -> Result<TableType> {
         let elem = self.ref_type()?;
-        let limits = self.limits()?;
+        let (limits, _) = self.limits_of(false)?;
         Ok(TableType { elem, limits })
     }
 
     pub fn mem_type(&mut self) -> Result<MemType> {
-        Ok(MemType { limits: self.limits()? })
+        let (limits, is64) = self.limits_of(true)?;
+        Ok(MemType { limits, is64 })
     }
 
     pub fn global_type(&mut self) -> Result<GlobalType> {

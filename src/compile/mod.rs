@@ -166,6 +166,8 @@ pub struct Index {
     pub globals: Vec<GlobalType>,
     /// Every table's type (imports first).
     pub tables: Vec<TableType>,
+    /// Every memory's type (imports first).
+    pub memories: Vec<crate::syntax::MemType>,
     /// Number of imported functions.
     pub imported_funcs: u32,
 }
@@ -177,6 +179,7 @@ impl Index {
             func_types: module.func_type_indices(),
             globals: module.all_globals(),
             tables: module.all_tables(),
+            memories: module.all_memories(),
             imported_funcs: module.num_imported_funcs() as u32,
         }
     }

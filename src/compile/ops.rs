@@ -361,13 +361,14 @@ misc_ops! {
     MemoryInit { seg: U32, d: S, s: S, n: S, m: U32 }
     /// `fp[d] =` load `op` (a `MemOp`) of memory `m` at `fp[a] + off`:
     /// accesses to memories other than 0, which run out of line.
-    LoadM { d: S, a: S, off: U32, m: U32, op: U16 }
+    /// Also every access to a 64-bit memory (`a` holds an i64 then).
+    LoadM { d: S, a: S, off: C64, m: U32, op: U16 }
     /// Store `op` of `fp[v]` to memory `m` at `fp[a] + off`.
-    StoreM { a: S, v: S, off: U32, m: U32, op: U16 }
+    StoreM { a: S, v: S, off: C64, m: U32, op: U16 }
     /// SIMD load or store `op` (a `SimdOp`) of memory `m` at `fp[a] + off`:
     /// loads (and lane loads, of `fp[v]`) write `fp[d]`, stores write `fp[v]`
     /// (or its lane `lane`) to memory; unused slot fields are `a`.
-    SimdMemM { d: V, a: S, v: V, off: U32, m: U32, op: U16, lane: U16 }
+    SimdMemM { d: V, a: S, v: V, off: C64, m: U32, op: U16, lane: U16 }
     /// `data.drop seg`.
     DataDrop { seg: U32 }
 }

@@ -225,6 +225,11 @@ fn mismatch(offset: usize) -> Error {
     Error::validate("type mismatch", offset)
 }
 
+/// Is memory `m` of the module 64-bit?
+fn is64(info: &Info<'_>, m: u32) -> bool {
+    info.index.memories.get(m as usize).is_some_and(|t| t.is64)
+}
+
 /// A memarg offset of a 32-bit memory (validation checked the range).
 fn off32(offset: u64, at: usize) -> Result<u32> {
     u32::try_from(offset).map_err(|_| Error::validate("offset out of range", at))
@@ -1348,7 +1353,7 @@ impl Translator {
 
     /// A load or store of memory `m` other than 0: out of line, operands in
     /// slots.
-    fn mem_k(&mut self, op: crate::syntax::MemOp, off: u32, m: u32) -> Result<()> {
+    fn mem_k(&mut self, op: crate::syntax::MemOp, off: u64, m: u32) -> Result<()> {
         let code = op as u16;
         if op.is_store() {
             let [a, v] = self.pop_slots::<2>()?;
@@ -1370,7 +1375,7 @@ impl Translator {
             let [a] = self.pop_slots::<1>()?;
             (a, None)
         };
-        let off = off32(arg.offset, self.offset)?;
+        let off = arg.offset;
         let f = |d: Slot| op::SimdMemM { d, a, v: v.unwrap_or(d), off, m: arg.memory, op: op as u16, lane: u16::from(lane) };
         match (out, v) {
             (Some(ty), _) => self.slot_result(ty, |d, c| f(d).emit(c)),
@@ -1547,7 +1552,8 @@ impl Translator {
                 op::TableInit { elem: *elem, t: *table, d, s, n }.emit(&mut self.code);
             }
             Instr::ElemDrop(e) => op::ElemDrop { e: *e }.emit(&mut self.code),
-            Instr::Mem(op, arg) if arg.memory != 0 => self.mem_k(*op, off32(arg.offset, self.offset)?, arg.memory)?,
+            // Memories other than 0 and 64-bit ones: out of line.
+            Instr::Mem(op, arg) if arg.memory != 0 || is64(info, 0) => self.mem_k(*op, arg.offset, arg.memory)?,
             Instr::Mem(op, arg) => self.mem(*op, off32(arg.offset, self.offset)?)?,
             Instr::MemorySize(m) => self.slot_result(ValType::I32, |d, c| op::MemorySize { d, m: *m }.emit(c))?,
             Instr::MemoryGrow(m) => {
@@ -1598,8 +1604,10 @@ impl Translator {
                     code.w64((v >> 64) as u64);
                 })?;
             }
-            Instr::Simd(op, SimdImm::Mem(arg)) if arg.memory != 0 => self.simd_mem_k(*op, *arg, 0)?,
-            Instr::Simd(op, SimdImm::MemLane(arg, l)) if arg.memory != 0 => self.simd_mem_k(*op, *arg, *l)?,
+            Instr::Simd(op, SimdImm::Mem(arg)) if arg.memory != 0 || is64(info, 0) => self.simd_mem_k(*op, *arg, 0)?,
+            Instr::Simd(op, SimdImm::MemLane(arg, l)) if arg.memory != 0 || is64(info, 0) => {
+                self.simd_mem_k(*op, *arg, *l)?
+            }
             Instr::Simd(op, imm) => self.simd(*op, *imm)?,
         }
         Ok(true)

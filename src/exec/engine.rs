@@ -344,6 +344,9 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
     // The store address of memory `m` of the instance (the verifier and
     // the validator check `m`).
     let mem = |m: u32| inst.mems.get(m as usize).map(|&a| a as usize).ok_or(TrapCode::OutOfBoundsMemoryAccess);
+    // An address or size operand: all 64 bits of the slot for a 64-bit
+    // memory, the low 32 else.
+    let addr = |is64: bool, s: u16| if is64 { get(s) } else { u64::from(get(s) as u32) };
     let table = |t: u32| inst.tables[t as usize] as usize;
     match m {
         Misc::TableGet => {
@@ -406,22 +409,26 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
         Misc::MemoryGrow => {
             let op::MemoryGrow { d, n, m } = unsafe { op::MemoryGrow::read(ip) };
             let m = &mut store.mems[mem(m)?];
-            set(d, u64::from(m.grow(get(n) as u32).unwrap_or(u32::MAX)));
+            let failed = if m.is64() { u64::MAX } else { u64::from(u32::MAX) };
+            set(d, m.grow(addr(m.is64(), n)).map_or(failed, u64::from));
         }
         Misc::MemoryFill => {
             let op::MemoryFill { d, v, n, m } = unsafe { op::MemoryFill::read(ip) };
             let m = &mut store.mems[mem(m)?];
-            m.fill(u64::from(get(d) as u32), get(v) as u8, u64::from(get(n) as u32))?;
+            m.fill(addr(m.is64(), d), get(v) as u8, addr(m.is64(), n))?;
         }
         Misc::MemoryCopy => {
             let op::MemoryCopy { d, s, n, dm, sm } = unsafe { op::MemoryCopy::read(ip) };
-            let (d, s, n) = (u64::from(get(d) as u32), u64::from(get(s) as u32), u64::from(get(n) as u32));
             let (dm, sm) = (mem(dm)?, mem(sm)?);
+            let (d64, s64) = (store.mems[dm].is64(), store.mems[sm].is64());
+            // The length is an i64 only between two 64-bit memories.
+            let (d, s, n) = (addr(d64, d), addr(s64, s), addr(d64 && s64, n));
             if dm == sm {
                 store.mems[dm].copy(d, s, n)?;
             } else {
                 let ((sp, sl), (dp, dl)) = (store.mems[sm].raw(), store.mems[dm].raw());
-                if s + n > sl as u64 || d + n > dl as u64 {
+                let fits = |a: u64, l: usize| a.checked_add(n).is_some_and(|e| e <= l as u64);
+                if !fits(s, sl) || !fits(d, dl) {
                     return Err(TrapCode::OutOfBoundsMemoryAccess);
                 }
                 // SAFETY: both ranges lie in their memories (checked just
@@ -433,26 +440,29 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
             let op::MemoryInit { seg, d, s, n, m } = unsafe { op::MemoryInit::read(ip) };
             let data = &store.datas[inst.datas[seg as usize] as usize];
             let m = &mut store.mems[mem(m)?];
-            m.init(u64::from(get(d) as u32), data, u64::from(get(s) as u32), u64::from(get(n) as u32))?;
+            m.init(addr(m.is64(), d), data, u64::from(get(s) as u32), u64::from(get(n) as u32))?;
         }
         Misc::LoadM => {
             let op::LoadM { d, a, off, m, op } = unsafe { op::LoadM::read(ip) };
-            let (p, len) = store.mems[mem(m)?].raw();
+            let mi = &store.mems[mem(m)?];
+            let (p, len) = mi.raw();
             // SAFETY: `p`/`len` describe the memory, which nothing else
             // accesses during the op.
-            set(d, unsafe { super::handlers::load_k(op, p, len, get(a) as u32, off)? });
+            set(d, unsafe { super::handlers::load_k(op, p, len, addr(mi.is64(), a), off)? });
         }
         Misc::StoreM => {
             let op::StoreM { a, v, off, m, op } = unsafe { op::StoreM::read(ip) };
-            let (p, len) = store.mems[mem(m)?].raw();
+            let mi = &store.mems[mem(m)?];
+            let (p, len) = mi.raw();
             // SAFETY: as for `LoadM`.
-            unsafe { super::handlers::store_k(op, p, len, get(a) as u32, off, get(v))? };
+            unsafe { super::handlers::store_k(op, p, len, addr(mi.is64(), a), off, get(v))? };
         }
         Misc::SimdMemM => {
             let o = unsafe { op::SimdMemM::read(ip) };
-            let (p, len) = store.mems[mem(o.m)?].raw();
+            let mi = &store.mems[mem(o.m)?];
+            let (p, len) = mi.raw();
             // SAFETY: as for `LoadM`; the op's slots lie in the frame.
-            unsafe { super::handlers::simd_mem_k(&o, p, len, fp)? };
+            unsafe { super::handlers::simd_mem_k(&o, p, len, addr(mi.is64(), o.a), fp)? };
         }
         Misc::DataDrop => {
             let op::DataDrop { seg } = unsafe { op::DataDrop::read(ip) };

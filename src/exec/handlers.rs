@@ -1052,16 +1052,27 @@ rare!(load_m, LoadM);
 rare!(store_m, StoreM);
 rare!(simd_mem_m, SimdMemM);
 
+/// The effective address of an access of `n` bytes at `addr + off` (a
+/// 64-bit address, or a 32-bit one zero-extended), if it lies in a memory of
+/// `len` bytes.
+#[inline]
+pub(crate) fn effective64(addr: u64, off: u64, n: u64, len: usize) -> Result<usize, TrapCode> {
+    match addr.checked_add(off).and_then(|a| a.checked_add(n)) {
+        Some(end) if end <= len as u64 => Ok((end - n) as usize),
+        _ => Err(TrapCode::OutOfBoundsMemoryAccess),
+    }
+}
+
 /// Load `op` (a `MemOp`) of `addr + off` from the memory at `mem` of `len`
 /// bytes, as a slot: for memories other than 0.
 ///
 /// # Safety
 /// `mem` must be valid for `len` bytes.
-pub(crate) unsafe fn load_k(op: u16, mem: *mut u8, len: usize, addr: u32, off: u32) -> Result<u64, TrapCode> {
+pub(crate) unsafe fn load_k(op: u16, mem: *mut u8, len: usize, addr: u64, off: u64) -> Result<u64, TrapCode> {
     macro_rules! loads {
         ($($op:ident $code:literal $name:literal $kind:ident $ty:ident $align:literal $reg:ident => $m:ident)*) => {
             $(if op == MemOp::$op as u16 {
-                let ea = effective::<false>(addr as i32, off, access::$op::N, len).ok_or(TrapCode::OutOfBoundsMemoryAccess)?;
+                let ea = effective64(addr, off, access::$op::N, len)?;
                 // SAFETY: `ea + N <= len`.
                 return Ok(unsafe { <access::$op as Access>::load(mem.add(ea)) }.to_slot());
             })*
@@ -1075,11 +1086,11 @@ pub(crate) unsafe fn load_k(op: u16, mem: *mut u8, len: usize, addr: u32, off: u
 ///
 /// # Safety
 /// As for [`load_k`].
-pub(crate) unsafe fn store_k(op: u16, mem: *mut u8, len: usize, addr: u32, off: u32, v: u64) -> Result<(), TrapCode> {
+pub(crate) unsafe fn store_k(op: u16, mem: *mut u8, len: usize, addr: u64, off: u64, v: u64) -> Result<(), TrapCode> {
     macro_rules! stores {
         ($($op:ident $code:literal $name:literal $kind:ident $ty:ident $align:literal $reg:ident => $m:ident)*) => {
             $(if op == MemOp::$op as u16 {
-                let ea = effective::<false>(addr as i32, off, access::$op::N, len).ok_or(TrapCode::OutOfBoundsMemoryAccess)?;
+                let ea = effective64(addr, off, access::$op::N, len)?;
                 // SAFETY: `ea + N <= len`.
                 unsafe { <access::$op as Access>::store(mem.add(ea), Val::from_slot(v)) };
                 return Ok(());

@@ -331,9 +331,8 @@ handler!(global_set_v(ip, fp, mem, len, cx, ra, rf, rd) {
 /// # Safety
 /// `mem` must be valid for `len` bytes and the op's slots must lie in the
 /// frame `fp`.
-pub(crate) unsafe fn simd_mem_k(o: &op::SimdMemM, mem: *mut u8, len: usize, fp: Fp) -> Result<(), TrapCode> {
-    let addr = i32::from_slot(unsafe { get(fp, o.a) });
-    let at = |n: usize| effective::<false>(addr, o.off, n as u64, len).ok_or(TrapCode::OutOfBoundsMemoryAccess);
+pub(crate) unsafe fn simd_mem_k(o: &op::SimdMemM, mem: *mut u8, len: usize, addr: u64, fp: Fp) -> Result<(), TrapCode> {
+    let at = |n: usize| super::effective64(addr, o.off, n as u64, len);
     macro_rules! ops {
         ($($op:ident $code:literal $name:literal $kind:ident ($($arg:tt)*) $f:ident)*) => {
             $(ops!(@$kind $op);)*

@@ -55,7 +55,10 @@ impl Memory {
         if t.shared {
             return Err(PyValueError::new_err("Memory: shared memories are not supported"));
         }
-        let ty = crate::MemType { limits: crate::Limits { min: t.minimum, max: t.maximum } };
+        let ty = crate::MemType {
+            limits: crate::Limits { min: u64::from(t.minimum), max: t.maximum.map(u64::from) },
+            is64: false,
+        };
         let memory = store
             .get()
             .cell
@@ -87,7 +90,7 @@ impl Memory {
         old.ok_or_else(|| {
             PyRuntimeError::new_err(format!(
                 "failed to grow the memory by {number_of_pages} page(s): its size is {size} pages, its maximum {}",
-                max.unwrap_or(crate::syntax::MAX_PAGES)
+                max.unwrap_or(u64::from(crate::syntax::MAX_PAGES))
             ))
         })
     }

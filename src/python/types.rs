@@ -163,6 +163,12 @@ fn fmt_max(m: Option<u32>) -> String {
     m.map_or_else(|| "None".to_owned(), |m| m.to_string())
 }
 
+/// A size of a type for Python (wasmer's types hold u32; larger sizes,
+/// of 64-bit memories only, show as `u32::MAX`).
+pub(crate) fn sat32(x: u64) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
 /// The type of a table: element type and limits (in elements).
 ///
 /// >>> from wasmint import TableType, Type
@@ -216,7 +222,7 @@ impl TableType {
 
 impl TableType {
     pub(crate) fn from_table(t: &crate::TableType) -> Self {
-        TableType { ty: t.elem.into(), minimum: t.limits.min, maximum: t.limits.max }
+        TableType { ty: t.elem.into(), minimum: sat32(t.limits.min), maximum: t.limits.max.map(sat32) }
     }
     #[allow(dead_code)]
     pub(crate) fn to_table(&self) -> PyResult<crate::TableType> {
@@ -225,7 +231,7 @@ impl TableType {
             ValType::ExternRef => RefType::ExternRef,
             _ => return Err(PyValueError::new_err("a table's element type must be FUNC_REF or EXTERN_REF")),
         };
-        Ok(crate::TableType { elem, limits: Limits { min: self.minimum, max: self.maximum } })
+        Ok(crate::TableType { elem, limits: Limits { min: u64::from(self.minimum), max: self.maximum.map(u64::from) } })
     }
 }
 
@@ -283,7 +289,7 @@ impl MemoryType {
 
 impl MemoryType {
     pub(crate) fn from_mem(t: &crate::MemType) -> Self {
-        MemoryType { minimum: t.limits.min, maximum: t.limits.max, shared: false }
+        MemoryType { minimum: sat32(t.limits.min), maximum: t.limits.max.map(sat32), shared: false }
     }
 }
 

@@ -92,7 +92,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             }
             (ImportDesc::Table(tt), Extern::Table(t)) => {
                 let ti = store.tables.get(t.0 as usize).ok_or_else(incompatible)?;
-                let limits = Limits { min: ti.size(), max: ti.max };
+                let limits = Limits { min: u64::from(ti.size()), max: ti.max.map(u64::from) };
                 if ti.elem != tt.elem || !limits.matches(&tt.limits) {
                     return Err(incompatible());
                 }
@@ -100,8 +100,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             }
             (ImportDesc::Memory(mt), Extern::Memory(mem)) => {
                 let mi = store.mems.get(mem.0 as usize).ok_or_else(incompatible)?;
-                let limits = Limits { min: mi.pages(), max: mi.max() };
-                if !limits.matches(&mt.limits) {
+                if mi.is64() != mt.is64 || !mi.ty().limits.matches(&mt.limits) {
                     return Err(incompatible());
                 }
                 inst.mems.push(mem.0);
@@ -131,7 +130,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         inst.tables.push(store.tables.len() as u32 - 1);
     }
     for mt in &m.memories {
-        let mem = MemInst::new(mt.limits.min, mt.limits.max).ok_or_else(|| Error::Link("memory too large".into()))?;
+        let mem = MemInst::of_type(mt).ok_or_else(|| Error::Link("memory too large".into()))?;
         store.mems.push(mem);
         inst.mems.push(store.mems.len() as u32 - 1);
     }
@@ -210,10 +209,12 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     }
     for (seg, bytes) in m.datas.iter().zip(&module.inner.datas) {
         let DataMode::Active { memory, offset } = &seg.mode else { continue };
-        let off = eval_const(&store.globals, &inst.globals, &inst.funcs, offset)? as u32;
+        let off = eval_const(&store.globals, &inst.globals, &inst.funcs, offset)?;
         let ma = *inst.mems.get(*memory as usize).ok_or_else(|| Error::validate("unknown memory", 0))?;
         let mem = &mut store.mems[ma as usize];
-        let r = mem.range(u64::from(off), bytes.len() as u64).map_err(trap)?;
+        // An i64 offset for a 64-bit memory, else an i32.
+        let off = if mem.is64() { off as u64 } else { u64::from(off as u32) };
+        let r = mem.range(off, bytes.len() as u64).map_err(trap)?;
         bytes.write_to(&mut mem.data_mut()[r])?;
     }
     if let Some(f) = start {

@@ -14,21 +14,26 @@ pub(crate) struct MemInst {
     /// Reserved up to the maximum, so it never moves (see `membuf`).
     data: MemBuf,
     /// Declared maximum in pages, if any.
-    max: Option<u32>,
+    max: Option<u64>,
+    /// A 64-bit memory (i64 addresses); it still holds at most
+    /// `MAX_PAGES` pages (4 GiB), like a 32-bit one.
+    is64: bool,
 }
 
 impl MemInst {
-    /// A memory of `min` zeroed pages; `None` if too large.
-    pub(crate) fn new(min: u32, max: Option<u32>) -> Option<MemInst> {
-        if min > MAX_PAGES || max.is_some_and(|m| m > MAX_PAGES || m < min) {
+    /// A memory of type `ty`; `None` if too large (more than `MAX_PAGES`
+    /// pages, 4 GiB, to start with: growth beyond is refused too).
+    pub(crate) fn of_type(ty: &crate::syntax::MemType) -> Option<MemInst> {
+        let (min, max) = (ty.limits.min, ty.limits.max);
+        let cap = if ty.is64 { u64::MAX } else { u64::from(MAX_PAGES) };
+        if min > u64::from(MAX_PAGES) || max.is_some_and(|m| m > cap || m < min) {
             return None;
         }
+        let reserve = max.unwrap_or(u64::from(MAX_PAGES)).min(u64::from(MAX_PAGES));
         Some(MemInst {
-            data: MemBuf::new(
-                min as usize * PAGE_SIZE,
-                (max.unwrap_or(MAX_PAGES).min(MAX_PAGES) as usize).saturating_mul(PAGE_SIZE),
-            )?,
+            data: MemBuf::new(min as usize * PAGE_SIZE, (reserve as usize).saturating_mul(PAGE_SIZE))?,
             max,
+            is64: ty.is64,
         })
     }
 
@@ -36,8 +41,16 @@ impl MemInst {
         (self.data.len() / PAGE_SIZE) as u32
     }
 
-    pub(crate) fn max(&self) -> Option<u32> {
-        self.max
+    pub(crate) fn is64(&self) -> bool {
+        self.is64
+    }
+
+    /// Its type, with the current size as minimum.
+    pub(crate) fn ty(&self) -> crate::syntax::MemType {
+        crate::syntax::MemType {
+            limits: crate::syntax::Limits { min: u64::from(self.pages()), max: self.max },
+            is64: self.is64,
+        }
     }
 
     /// Base address and accessible length, for the interpreter's cached
@@ -58,10 +71,10 @@ impl MemInst {
 
     /// Grows by `delta` pages; the old size in pages, or `None` if refused
     /// (beyond the maximum, 65536 pages, or the allocation fails).
-    pub(crate) fn grow(&mut self, delta: u32) -> Option<u32> {
+    pub(crate) fn grow(&mut self, delta: u64) -> Option<u32> {
         let old = self.pages();
-        let new = u64::from(old) + u64::from(delta);
-        if new > u64::from(self.max.unwrap_or(MAX_PAGES).min(MAX_PAGES)) {
+        let new = u64::from(old).checked_add(delta)?;
+        if new > self.max.unwrap_or(u64::from(MAX_PAGES)).min(u64::from(MAX_PAGES)) {
             return None;
         }
         self.data.grow(new as usize * PAGE_SIZE)?;

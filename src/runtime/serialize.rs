@@ -102,7 +102,7 @@ use crate::syntax::{
 const MAGIC: &[u8; 8] = b"\0wasmint";
 /// Version of the layout described above (1 was the wasm binary in a
 /// container).
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 const HEADER: usize = 36;
 
 fn corrupt(at: usize) -> Error {
@@ -597,9 +597,13 @@ impl W {
         self.u8(t.byte());
     }
     fn limits(&mut self, l: Limits) {
-        self.u32(l.min);
+        self.u64(l.min);
         self.u8(l.max.is_some() as u8);
-        self.u32(l.max.unwrap_or(0));
+        self.u64(l.max.unwrap_or(0));
+    }
+    fn mem(&mut self, t: MemType) {
+        self.limits(t.limits);
+        self.u8(t.is64 as u8);
     }
     fn table(&mut self, t: TableType) {
         self.val(t.elem.into());
@@ -728,10 +732,13 @@ impl<'a> R<'a> {
         }
     }
     fn limits(&mut self) -> Result<Limits> {
-        let min = self.u32()?;
+        let min = self.u64()?;
         let has = self.flag()?;
-        let max = self.u32()?;
+        let max = self.u64()?;
         Ok(Limits { min, max: has.then_some(max) })
+    }
+    fn mem(&mut self) -> Result<MemType> {
+        Ok(MemType { limits: self.limits()?, is64: self.flag()? })
     }
     fn table(&mut self) -> Result<TableType> {
         Ok(TableType { elem: self.ref_type()?, limits: self.limits()? })
@@ -806,7 +813,7 @@ impl Module {
                 }
                 ImportDesc::Memory(t) => {
                     w.u8(2);
-                    w.limits(t.limits);
+                    w.mem(t);
                 }
                 ImportDesc::Global(g) => {
                     w.u8(3);
@@ -824,7 +831,7 @@ impl Module {
         }
         w.len(m.memories.len())?;
         for t in &m.memories {
-            w.limits(t.limits);
+            w.mem(*t);
         }
         w.len(m.globals.len())?;
         for g in &m.globals {
@@ -1016,7 +1023,7 @@ fn read(blob: &syntax::Bytes) -> Result<Module> {
         let desc = match r.u8()? {
             0 => ImportDesc::Func(r.u32()?),
             1 => ImportDesc::Table(r.table()?),
-            2 => ImportDesc::Memory(MemType { limits: r.limits()? }),
+            2 => ImportDesc::Memory(r.mem()?),
             3 => ImportDesc::Global(r.global()?),
             _ => return r.bad(),
         };
@@ -1024,7 +1031,7 @@ fn read(blob: &syntax::Bytes) -> Result<Module> {
     })?;
     m.funcs = r.vec(4, R::u32)?;
     m.tables = r.vec(10, R::table)?;
-    m.memories = r.vec(9, |r| Ok(MemType { limits: r.limits()? }))?;
+    m.memories = r.vec(9, R::mem)?;
     m.globals = r.vec(6, |r| Ok(Global { ty: r.global()?, init: r.expr()? }))?;
     m.exports = r.vec(9, |r| {
         let name = r.string()?;

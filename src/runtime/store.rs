@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::compile::Code;
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::syntax::{
-    self, ExportDesc, ExternType, FuncType, GlobalType, ImportDesc, Limits, MemType, TableType, ValType,
+    self, ExportDesc, ExternType, FuncType, GlobalType, ImportDesc, MemType, TableType, ValType,
 };
 
 use super::memory::MemInst;
@@ -549,7 +549,7 @@ impl Store {
     /// # Errors
     /// [`Error::Usage`] when the limits are invalid or too large.
     pub fn memory_new(&mut self, ty: MemType) -> Result<Memory> {
-        let m = MemInst::new(ty.limits.min, ty.limits.max)
+        let m = MemInst::of_type(&ty)
             .ok_or_else(|| Error::Usage("invalid or too large memory limits".into()))?;
         self.mems.push(m);
         Ok(Memory(self.mems.len() as u32 - 1))
@@ -557,7 +557,7 @@ impl Store {
     /// The type of a memory (its current size as minimum).
     pub fn memory_type(&self, memory: Memory) -> MemType {
         let m = &self.mems[memory.0 as usize];
-        MemType { limits: Limits { min: m.pages(), max: m.max() } }
+        m.ty()
     }
     /// Current size in pages.
     pub fn memory_size(&self, memory: Memory) -> u32 {
@@ -565,7 +565,7 @@ impl Store {
     }
     /// Grows by `delta` pages; returns the old size, or `None` if refused.
     pub fn memory_grow(&mut self, memory: Memory, delta: u32) -> Option<u32> {
-        self.mems[memory.0 as usize].grow(delta)
+        self.mems[memory.0 as usize].grow(u64::from(delta))
     }
     /// The bytes of a memory.
     pub fn memory_data(&self, memory: Memory) -> &[u8] {

@@ -20,10 +20,11 @@ pub(crate) struct TableInst {
 impl TableInst {
     /// A table of `ty.limits.min` entries set to `init`; `None` if too large.
     pub(crate) fn new(ty: TableType, init: u64) -> Option<TableInst> {
-        let min = ty.limits.min;
-        if min > MAX_TABLE_ENTRIES || ty.limits.max.is_some_and(|m| m < min) {
+        let min = u32::try_from(ty.limits.min).ok()?;
+        if min > MAX_TABLE_ENTRIES || ty.limits.max.is_some_and(|m| m < u64::from(min)) {
             return None;
         }
+        let max = ty.limits.max.map(|m| u32::try_from(m).unwrap_or(u32::MAX));
         let mut elems: Vec<u64> = Vec::new();
         elems.try_reserve_exact(min as usize).ok()?;
         if init == 0 {
@@ -34,7 +35,7 @@ impl TableInst {
         } else {
             elems.resize(min as usize, init);
         }
-        Some(TableInst { elem: ty.elem, max: ty.limits.max, elems })
+        Some(TableInst { elem: ty.elem, max, elems })
     }
 
     pub(crate) fn size(&self) -> u32 {
@@ -42,7 +43,7 @@ impl TableInst {
     }
 
     pub(crate) fn ty(&self) -> TableType {
-        TableType { elem: self.elem, limits: Limits { min: self.size(), max: self.max } }
+        TableType { elem: self.elem, limits: Limits { min: u64::from(self.size()), max: self.max.map(u64::from) } }
     }
 
     /// Grows by `delta` entries set to `init`; the old size, or `None`.

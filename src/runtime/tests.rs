@@ -332,7 +332,7 @@ fn globals_and_imports() {
     let link = |r: Result<Instance, Error>| matches!(r, Err(Error::Link(_)));
     assert!(link(s.instantiate(&m, &[Extern::Global(c), Extern::Global(g)])));
     assert!(link(s.instantiate(&m, &[Extern::Global(g)])));
-    let mem = s.memory_new(MemType { limits: Limits { min: 1, max: Some(2) } }).unwrap();
+    let mem = s.memory_new(MemType { limits: Limits { min: 1, max: Some(2) }, is64: false }).unwrap();
     let mm = module(r#"(module (import "env" "m" (memory 1 1)))"#);
     assert!(link(s.instantiate(&mm, &[Extern::Memory(mem)])));
     let mm = module(r#"(module (import "env" "m" (memory 1 3)))"#);
@@ -342,7 +342,7 @@ fn globals_and_imports() {
 #[test]
 fn instantiation_order_and_partial_init() {
     let mut s = Store::new();
-    let mem = s.memory_new(MemType { limits: Limits { min: 1, max: None } }).unwrap();
+    let mem = s.memory_new(MemType { limits: Limits { min: 1, max: None }, is64: false }).unwrap();
     let tab = s
         .table_new(TableType { elem: RefType::FuncRef, limits: Limits { min: 2, max: None } }, Value::FuncRef(None))
         .unwrap();
@@ -566,9 +566,9 @@ fn fused_compare_and_branch() {
 fn host_side_entities() {
     let mut s = Store::new();
     let lim = |min, max| Limits { min, max };
-    assert!(matches!(s.memory_new(MemType { limits: lim(2, Some(1)) }), Err(Error::Usage(_))));
-    assert!(matches!(s.memory_new(MemType { limits: lim(65537, None) }), Err(Error::Usage(_))));
-    let m = s.memory_new(MemType { limits: lim(1, Some(2)) }).unwrap();
+    assert!(matches!(s.memory_new(MemType { limits: lim(2, Some(1)), is64: false }), Err(Error::Usage(_))));
+    assert!(matches!(s.memory_new(MemType { limits: lim(65537, None), is64: false }), Err(Error::Usage(_))));
+    let m = s.memory_new(MemType { limits: lim(1, Some(2)), is64: false }).unwrap();
     assert_eq!(s.memory_size(m), 1);
     s.memory_data_mut(m)[65535] = 7;
     assert_eq!(s.memory_grow(m, 1), Some(1));

@@ -122,10 +122,10 @@ impl fmt::Display for FuncType {
 }
 
 /// Size limits of a table or memory (in elements or 64 KiB pages).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Limits {
-    pub min: u32,
-    pub max: Option<u32>,
+    pub min: u64,
+    pub max: Option<u64>,
 }
 
 impl Limits {
@@ -148,9 +148,11 @@ pub struct TableType {
 }
 
 /// A memory type; limits are in 64 KiB pages.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct MemType {
     pub limits: Limits,
+    /// A 64-bit memory (memory64, 3.0): i64 addresses and sizes.
+    pub is64: bool,
 }
 
 /// A global type.

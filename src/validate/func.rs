@@ -71,6 +71,16 @@ pub struct FuncValidator {
     pub uses_simd: bool,
 }
 
+/// The type of addresses into memory `m` (known to exist): i64 for a
+/// 64-bit memory.
+pub(super) fn address_type(ctx: &ModuleCtx, m: u32) -> ValType {
+    if ctx.memories.get(m as usize).is_some_and(|t| t.is64) {
+        ValType::I64
+    } else {
+        ValType::I32
+    }
+}
+
 /// Most slots of a frame of the engine: slots are 16-bit indices.
 pub const MAX_FRAME: u64 = u16::MAX as u64;
 
@@ -600,16 +610,17 @@ impl FuncValidator {
         if arg.align > op.max_align() {
             return err("alignment must not be larger than natural", at);
         }
-        if arg.offset > u64::from(u32::MAX) {
+        let addr = address_type(ctx, arg.memory);
+        if addr == ValType::I32 && arg.offset > u64::from(u32::MAX) {
             return err("offset out of range", at);
         }
         let t = op.val_type();
         if op.is_store() {
             self.pop_expect(t, at)?;
-            self.pop_expect(ValType::I32, at)?;
+            self.pop_expect(addr, at)?;
             Ok(())
         } else {
-            self.unop(ValType::I32, t, at)
+            self.unop(addr, t, at)
         }
     }
 
@@ -818,26 +829,31 @@ impl FuncValidator {
             Instr::Mem(op, arg) => self.mem_op(ctx, *op, *arg, at)?,
             Instr::MemorySize(m) => {
                 ctx.memory(*m, at)?;
-                self.push_val(Some(I32));
+                self.push_val(Some(address_type(ctx, *m)));
             }
             Instr::MemoryGrow(m) => {
                 ctx.memory(*m, at)?;
-                self.unop(I32, I32, at)?;
+                let a = address_type(ctx, *m);
+                self.unop(a, a, at)?;
             }
             Instr::MemoryFill(m) => {
                 ctx.memory(*m, at)?;
-                self.pop_i32x3(at)?;
+                let a = address_type(ctx, *m);
+                self.pop_vals(&[a, I32, a], at)?;
             }
             Instr::MemoryCopy { dst, src } => {
                 ctx.memory(*dst, at)?;
                 ctx.memory(*src, at)?;
-                self.pop_i32x3(at)?;
+                let (d, s) = (address_type(ctx, *dst), address_type(ctx, *src));
+                // The length: i64 only between two 64-bit memories.
+                let n = if d == I64 && s == I64 { I64 } else { I32 };
+                self.pop_vals(&[d, s, n], at)?;
             }
             Instr::MemoryInit { data, memory } => {
                 self.uses_data_index = true;
                 ctx.memory(*memory, at)?;
                 ctx.data(*data, at)?;
-                self.pop_i32x3(at)?;
+                self.pop_vals(&[address_type(ctx, *memory), I32, I32], at)?;
             }
             Instr::DataDrop(d) => {
                 self.uses_data_index = true;

@@ -85,11 +85,11 @@ fn check_func_type(ty: &FuncType, offset: usize) -> Result<()> {
 
 /// Spec 3.2.1: limits within `range`, minimum not above maximum.
 fn check_limits(l: &Limits, range: u64, msg: &str, offset: usize) -> Result<()> {
-    if u64::from(l.min) > range {
+    if l.min > range {
         return err(msg, offset);
     }
     if let Some(max) = l.max {
-        if u64::from(max) > range {
+        if max > range {
             return err(msg, offset);
         }
         if l.min > max {
@@ -104,6 +104,9 @@ fn check_table_type(t: &TableType, offset: usize) -> Result<()> {
 }
 
 fn check_memory_type(t: &MemType, offset: usize) -> Result<()> {
+    if t.is64 {
+        return check_limits(&t.limits, 1 << 48, "memory size must be at most 2^48 pages", offset);
+    }
     check_limits(&t.limits, u64::from(MAX_PAGES), "memory size must be at most 65536 pages (4GiB)", offset)
 }
 
@@ -399,8 +402,8 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
     // Data segments (3.4.6).
     for seg in &module.datas {
         if let DataMode::Active { memory, offset } = &seg.mode {
-            ctx.memory(*memory, offset.offset)?;
-            const_expr::check(&ctx, offset, ValType::I32)?;
+            let ty = ctx.memory(*memory, offset.offset)?;
+            const_expr::check(&ctx, offset, if ty.is64 { ValType::I64 } else { ValType::I32 })?;
         }
     }
 

@@ -5,7 +5,7 @@
 use super::ModuleCtx;
 use super::{err, FuncValidator};
 use crate::error::Result;
-use crate::syntax::{Instr, MemArg, SimdImm, SimdImmKind, SimdOp};
+use crate::syntax::{Instr, MemArg, SimdImm, SimdImmKind, SimdOp, ValType};
 
 impl FuncValidator {
     /// Validates a SIMD instruction (`v128.const`, `i8x16.shuffle` or
@@ -27,7 +27,17 @@ impl FuncValidator {
             _ => return err("internal error: not a SIMD instruction", at),
         };
         let (ins, out) = op.signature();
-        self.pop_vals(ins, at)?;
+        match instr {
+            // The address of a 64-bit memory is an i64.
+            Instr::Simd(_, SimdImm::Mem(m) | SimdImm::MemLane(m, _))
+                if super::address_type(ctx, m.memory) == ValType::I64 =>
+            {
+                let mut ins = ins.to_vec();
+                ins[0] = ValType::I64;
+                self.pop_vals(&ins, at)?;
+            }
+            _ => self.pop_vals(ins, at)?,
+        }
         if let Some(t) = out {
             self.push_val(Some(t));
         }
@@ -43,7 +53,7 @@ fn check_imm(ctx: &ModuleCtx, op: SimdOp, imm: &SimdImm, at: usize) -> Result<()
         if m.align > align {
             return err("alignment must not be larger than natural", at);
         }
-        if m.offset > u64::from(u32::MAX) {
+        if !ctx.memory(m.memory, at)?.is64 && m.offset > u64::from(u32::MAX) {
             return err("offset out of range", at);
         }
         Ok(())

@@ -37,8 +37,8 @@ fn c(expr: Instr, offset: usize) -> ConstExpr {
     ConstExpr { instrs: vec![expr], offset }
 }
 
-fn mem(min: u32, max: Option<u32>) -> MemType {
-    MemType { limits: Limits { min, max } }
+fn mem(min: u64, max: Option<u64>) -> MemType {
+    MemType { limits: Limits { min, max }, is64: false }
 }
 
 fn memarg(align: u32) -> MemArg {
