@@ -205,7 +205,7 @@ fn long_constant_expressions() {
     for _ in 0..n {
         flat.extend_from_slice(&[0x41, 1, 0x6a]);
     }
-    assert_eq!(run(&flat), Value::I32(n as i32 + 1));
+    assert_eq!(run(&flat), Value::I32(n + 1));
     let d = 300_000;
     let mut deep = Vec::new();
     for _ in 0..d {
