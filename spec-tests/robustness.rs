@@ -163,3 +163,55 @@ fn damaged_modules_are_errors_not_crashes() {
     // those must have been instantiated and run too.
     assert!(decoded > 0);
 }
+
+/// Extended constant expressions: a global whose initialiser is a million
+/// adds, flat, and one 300,000 deep (all constants first), are evaluated
+/// without recursion and without a stack beyond the expression's length.
+#[test]
+fn long_constant_expressions() {
+    // A global whose initialiser is a million adds, flat, and one 300,000
+    // deep (all constants first): both evaluated without recursion.
+    let leb = |mut n: usize, out: &mut Vec<u8>| loop {
+        let b = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(b);
+            break;
+        }
+        out.push(b | 0x80);
+    };
+    let binary = |init: &[u8]| {
+        let mut globals = vec![1, 0x7f, 0]; // one immutable i32
+        globals.extend_from_slice(init);
+        globals.push(0x0b);
+        let mut b = b"\0asm\x01\0\0\0".to_vec();
+        b.push(6);
+        leb(globals.len(), &mut b);
+        b.extend_from_slice(&globals);
+        b.extend_from_slice(&[7, 5, 1, 1, b'g', 3, 0]); // export "g" global 0
+        b
+    };
+    let run = |init: &[u8]| {
+        let m = Module::new(&binary(init)).unwrap();
+        let mut s = Store::new();
+        let i = s.instantiate(&m, &[]).unwrap();
+        match s.export(i, "g") {
+            Some(Extern::Global(g)) => s.global_get(g),
+            other => panic!("{other:?}"),
+        }
+    };
+    let n = 1_000_000;
+    let mut flat = vec![0x41, 1];
+    for _ in 0..n {
+        flat.extend_from_slice(&[0x41, 1, 0x6a]);
+    }
+    assert_eq!(run(&flat), Value::I32(n + 1));
+    let d = 300_000;
+    let mut deep = Vec::new();
+    for _ in 0..d {
+        deep.extend_from_slice(&[0x41, 3]);
+    }
+    deep.extend(std::iter::repeat(0x6c).take(d - 1)); // i32.mul
+    let expected = (0..d - 1).fold(3i32, |a, _| a.wrapping_mul(3));
+    assert_eq!(run(&deep), Value::I32(expected));
+}

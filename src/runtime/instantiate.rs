@@ -11,7 +11,7 @@ use super::store::{Data, FuncInst, FuncKind, GlobalInst, GlobalPtr, InstanceInst
 use super::table::TableInst;
 use super::value::*;
 use crate::error::{Error, Result, Trap, TrapCode};
-use crate::syntax::{ConstExpr, DataMode, ElemItems, ElemMode, ExportDesc, ImportDesc, Instr, Limits};
+use crate::syntax::{ConstExpr, DataMode, ElemItems, ElemMode, ExportDesc, ImportDesc, Instr, Limits, NumOp};
 
 fn incompatible() -> Error {
     Error::Link("incompatible import type".into())
@@ -20,10 +20,27 @@ fn incompatible() -> Error {
 /// Evaluates a constant expression to its bits ([`Value::to_bits`]).
 /// `globals` and `funcs` are the instance's address maps built so far,
 /// `store_globals` the store's.
-fn eval_const(store_globals: &[Box<GlobalInst>], globals: &[u32], funcs: &[u32], e: &ConstExpr) -> Result<u128> {
-    // Constant instructions only push (2.0 has no arithmetic in them), and
-    // a valid expression leaves one value: no stack needed.
-    let mut value = None;
+///
+/// A stack machine without recursion: every instruction pushes at most one
+/// value, so the stack (its only allocation) never outgrows the
+/// expression's length. Validation guarantees operands of the right type; a bad
+/// expression (underflow, several values, an unknown index) is an error,
+/// never a panic.
+pub(super) fn eval_const(
+    store_globals: &[Box<GlobalInst>],
+    globals: &[u32],
+    funcs: &[u32],
+    e: &ConstExpr,
+) -> Result<u128> {
+    let mismatch = || Error::validate("type mismatch", e.offset);
+    // The greatest depth a valid expression reaches (binary operators pop
+    // two and push one); a stack that needs more still grows only up to
+    // the expression's length.
+    let depth = e.instrs.iter().fold((0usize, 0usize), |(d, max), i| {
+        let d = if matches!(i, Instr::Num(_)) { d.saturating_sub(1) } else { d + 1 };
+        (d, max.max(d))
+    });
+    let mut stack: Vec<u128> = Vec::with_capacity(depth.1);
     for i in &e.instrs {
         let v = match i {
             Instr::I32Const(v) => u128::from(*v as u32),
@@ -37,16 +54,31 @@ fn eval_const(store_globals: &[Box<GlobalInst>], globals: &[u32], funcs: &[u32],
                 u128::from(*a) + 1
             }
             Instr::GlobalGet(g) => {
-                let a = globals.get(*g as usize).ok_or_else(|| Error::validate("unknown global", e.offset))?;
-                store_globals[*a as usize].bits()
+                let unknown = || Error::validate("unknown global", e.offset);
+                let a = globals.get(*g as usize).ok_or_else(unknown)?;
+                store_globals.get(*a as usize).ok_or_else(unknown)?.bits()
+            }
+            Instr::Num(op) => {
+                let (b, a) = (stack.pop().ok_or_else(mismatch)?, stack.pop().ok_or_else(mismatch)?);
+                let (a32, b32, a64, b64) = (a as u32, b as u32, a as u64, b as u64);
+                match op {
+                    NumOp::I32Add => u128::from(a32.wrapping_add(b32)),
+                    NumOp::I32Sub => u128::from(a32.wrapping_sub(b32)),
+                    NumOp::I32Mul => u128::from(a32.wrapping_mul(b32)),
+                    NumOp::I64Add => u128::from(a64.wrapping_add(b64)),
+                    NumOp::I64Sub => u128::from(a64.wrapping_sub(b64)),
+                    NumOp::I64Mul => u128::from(a64.wrapping_mul(b64)),
+                    _ => return Err(Error::validate("constant expression required", e.offset)),
+                }
             }
             _ => return Err(Error::validate("constant expression required", e.offset)),
         };
-        if value.replace(v).is_some() {
-            return Err(Error::validate("type mismatch", e.offset));
-        }
+        stack.push(v);
     }
-    value.ok_or_else(|| Error::validate("type mismatch", e.offset))
+    match stack[..] {
+        [v] => Ok(v),
+        _ => Err(mismatch()),
+    }
 }
 
 pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result<Instance> {

@@ -651,6 +651,13 @@ impl W {
                     self.u64(v as u64);
                     self.u64((v >> 64) as u64);
                 }
+                // Extended constant expressions: the arithmetic, tags 8 to 13.
+                Instr::Num(syntax::NumOp::I32Add) => self.u8(8),
+                Instr::Num(syntax::NumOp::I32Sub) => self.u8(9),
+                Instr::Num(syntax::NumOp::I32Mul) => self.u8(10),
+                Instr::Num(syntax::NumOp::I64Add) => self.u8(11),
+                Instr::Num(syntax::NumOp::I64Sub) => self.u8(12),
+                Instr::Num(syntax::NumOp::I64Mul) => self.u8(13),
                 _ => return Err(Error::Deserialize(format!("cannot serialize {i:?} in a constant expression"))),
             }
         }
@@ -747,7 +754,8 @@ impl<'a> R<'a> {
         Ok(GlobalType { val: self.val()?, mutable: self.flag()? })
     }
     fn expr(&mut self) -> Result<ConstExpr> {
-        let instrs = self.vec(2, |r| {
+        // At least one byte each (the arithmetic is a bare tag).
+        let instrs = self.vec(1, |r| {
             Ok(match r.u8()? {
                 0 => Instr::I32Const(r.u32()? as i32),
                 1 => Instr::I64Const(r.u64()? as i64),
@@ -760,6 +768,12 @@ impl<'a> R<'a> {
                     let lo = u128::from(r.u64()?);
                     Instr::V128Const((lo | u128::from(r.u64()?) << 64).to_le_bytes())
                 }
+                8 => Instr::Num(syntax::NumOp::I32Add),
+                9 => Instr::Num(syntax::NumOp::I32Sub),
+                10 => Instr::Num(syntax::NumOp::I32Mul),
+                11 => Instr::Num(syntax::NumOp::I64Add),
+                12 => Instr::Num(syntax::NumOp::I64Sub),
+                13 => Instr::Num(syntax::NumOp::I64Mul),
                 _ => return r.bad(),
             })
         })?;

@@ -17,13 +17,17 @@ pub struct Features {
     /// memories themselves are not supported yet: their limits are
     /// malformed.
     pub memory64: bool,
+    /// Extended constant expressions (3.0): `global.get` of any earlier
+    /// immutable global, not only imported ones. (Their arithmetic is
+    /// allowed in 2.0 mode too: no 2.0 test rejects it.)
+    pub extended_const: bool,
 }
 
 impl Features {
     /// WebAssembly 2.0.
-    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false };
+    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false, extended_const: false };
     /// Everything wasmint supports.
-    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true };
+    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true, extended_const: true };
 }
 
 impl Default for Features {

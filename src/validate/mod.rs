@@ -38,7 +38,7 @@ pub struct ModuleCtx<'m> {
     pub memories: Vec<MemType>,
     /// Every global (imports first).
     pub globals: Vec<GlobalType>,
-    /// How many globals are imported: the only ones constant expressions may read.
+    /// How many globals are imported (see `const_expr::visible_globals`).
     pub num_imported_globals: usize,
     /// Element type of each element segment.
     pub elems: Vec<RefType>,
@@ -352,10 +352,11 @@ pub fn validate_without_bodies(module: &Module) -> Result<Uses> {
 fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
     let ctx = ModuleCtx::new(module)?;
 
-    // Globals (3.4.4): initialisers see imported globals only.
-    for g in &module.globals {
+    // Globals (3.4.4): initialisers see the imported globals (and, with
+    // extended constant expressions, the globals defined before).
+    for (i, g) in module.globals.iter().enumerate() {
         check_val_type(g.ty.val, g.init.offset)?;
-        const_expr::check(&ctx, &g.init, g.ty.val)?;
+        const_expr::check(&ctx, &g.init, g.ty.val, const_expr::visible_globals(&ctx, Some(i)))?;
     }
     for t in &module.tables {
         check_table_type(t, module.sections.tables)?;
@@ -383,7 +384,7 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
             }
             ElemItems::Exprs(es) => {
                 for e in es {
-                    const_expr::check(&ctx, e, seg.ty.into())?;
+                    const_expr::check(&ctx, e, seg.ty.into(), const_expr::visible_globals(&ctx, None))?;
                 }
             }
         }
@@ -395,7 +396,7 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
                     offset.offset,
                 );
             }
-            const_expr::check(&ctx, offset, ValType::I32)?;
+            const_expr::check(&ctx, offset, ValType::I32, const_expr::visible_globals(&ctx, None))?;
         }
     }
 
@@ -403,7 +404,8 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
     for seg in &module.datas {
         if let DataMode::Active { memory, offset } = &seg.mode {
             let ty = ctx.memory(*memory, offset.offset)?;
-            const_expr::check(&ctx, offset, if ty.is64 { ValType::I64 } else { ValType::I32 })?;
+            let addr = if ty.is64 { ValType::I64 } else { ValType::I32 };
+            const_expr::check(&ctx, offset, addr, const_expr::visible_globals(&ctx, None))?;
         }
     }
 

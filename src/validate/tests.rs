@@ -204,15 +204,21 @@ fn constant_expressions() {
     assert_eq!(msg(&m), "ok");
     // 2.0: defined globals are not in scope for initialisers.
     m.globals.push(global(c(Instr::GlobalGet(1), 9)));
+    m.features = crate::syntax::Features::WASM2;
     let e = validate(&m).unwrap_err();
     assert!(e.message().starts_with("unknown global 1"), "{e}");
     assert!(matches!(e, Error::Validate { offset: 9, .. }));
+    m.features = crate::syntax::Features::default();
     m.globals.pop();
     m.imports[0] = imported(true);
     assert_invalid(&m, "constant expression required");
     m.imports.clear();
+    // Extended constant expressions: i32.add is constant, i32.and is not.
     m.globals[0].init =
         ConstExpr { instrs: vec![Instr::I32Const(1), Instr::I32Const(2), Instr::Num(NumOp::I32Add)], offset: 0 };
+    assert_eq!(msg(&m), "ok");
+    m.globals[0].init =
+        ConstExpr { instrs: vec![Instr::I32Const(1), Instr::I32Const(2), Instr::Num(NumOp::I32And)], offset: 0 };
     assert_invalid(&m, "constant expression required");
     m.globals[0].init = ConstExpr { instrs: vec![], offset: 0 };
     assert_invalid(&m, "type mismatch");
@@ -579,4 +585,141 @@ fn byte_loop_agrees_with_instr_path() {
         }
     }
     assert!(modules > 1000, "only {modules} modules");
+}
+
+/// A module importing an immutable i32 global (0) and a mutable one (1),
+/// with one memory and one funcref table.
+fn extended_const_module() -> Module {
+    let imported = |name: &str, mutable| Import {
+        module: "m".into(),
+        name: name.into(),
+        desc: ImportDesc::Global(GlobalType { val: I32, mutable }),
+    };
+    Module {
+        imports: vec![imported("c", false), imported("v", true)],
+        memories: vec![mem(1, None)],
+        tables: vec![TableType { elem: RefType::FuncRef, limits: Limits { min: 1, max: None } }],
+        ..Module::default()
+    }
+}
+
+fn expr(instrs: Vec<Instr>, offset: usize) -> ConstExpr {
+    ConstExpr { instrs, offset }
+}
+
+#[test]
+fn extended_const_arithmetic() {
+    use Instr::{GlobalGet, I32Const, I64Const, Num};
+    let mut m = extended_const_module();
+    let global = |val, init| Global { ty: GlobalType { val, mutable: false }, init };
+    // (i32.add (i32.sub (i32.mul (i32.const 20) (i32.const 2)) (i32.const 2)) (global.get 0))
+    m.globals.push(global(
+        I32,
+        expr(
+            vec![
+                I32Const(20),
+                I32Const(2),
+                Num(NumOp::I32Mul),
+                I32Const(2),
+                Num(NumOp::I32Sub),
+                GlobalGet(0),
+                Num(NumOp::I32Add),
+            ],
+            3,
+        ),
+    ));
+    m.globals.push(global(
+        I64,
+        expr(
+            vec![
+                I64Const(i64::MAX),
+                I64Const(3),
+                Num(NumOp::I64Mul),
+                I64Const(1),
+                Num(NumOp::I64Sub),
+                I64Const(1),
+                Num(NumOp::I64Add),
+            ],
+            5,
+        ),
+    ));
+    // A data segment offset computed from an imported global.
+    m.datas.push(DataSegment {
+        init: 0..0,
+        mode: DataMode::Active { memory: 0, offset: expr(vec![GlobalGet(0), I32Const(16), Num(NumOp::I32Add)], 11) },
+    });
+    // An element segment offset too.
+    m.elems.push(ElemSegment {
+        ty: RefType::FuncRef,
+        items: ElemItems::Exprs(vec![c(Instr::RefNull(RefType::FuncRef), 12)]),
+        mode: ElemMode::Active { table: 0, offset: expr(vec![I32Const(1), GlobalGet(0), Num(NumOp::I32Mul)], 13) },
+    });
+    assert_eq!(msg(&m), "ok");
+
+    let bad = |m: &Module, e: ConstExpr, expected: &str| {
+        let mut m = m.clone();
+        m.globals[0].init = e;
+        let got = msg(&m);
+        assert!(got.starts_with(expected), "expected {expected:?}, got {got:?}");
+    };
+    // Operands of the wrong type, too few, too many.
+    bad(&m, expr(vec![I32Const(1), I64Const(2), Num(NumOp::I32Add)], 0), "type mismatch");
+    bad(&m, expr(vec![I64Const(1), I64Const(2), Num(NumOp::I64Add)], 0), "type mismatch");
+    bad(&m, expr(vec![I32Const(1), Num(NumOp::I32Add)], 0), "type mismatch");
+    bad(&m, expr(vec![Num(NumOp::I32Mul)], 0), "type mismatch");
+    bad(&m, expr(vec![I32Const(1), I32Const(2), I32Const(3), Num(NumOp::I32Add)], 0), "type mismatch");
+    // Other arithmetic is not constant, even where it would type-check.
+    for op in [NumOp::I32DivS, NumOp::I32And, NumOp::I32Shl, NumOp::I32Eq, NumOp::I64DivU, NumOp::F32Add] {
+        bad(&m, expr(vec![I32Const(1), I32Const(2), Num(op)], 0), "constant expression required");
+    }
+    // Constness is checked before types, over the whole expression.
+    bad(&m, expr(vec![I32Const(1), Num(NumOp::I32Add), Instr::Nop], 0), "constant expression required");
+    // A mutable global stays non-constant, arithmetic or not.
+    bad(&m, expr(vec![GlobalGet(1), I32Const(1), Num(NumOp::I32Add)], 0), "constant expression required");
+    let mut d = m.clone();
+    d.datas[0].mode =
+        DataMode::Active { memory: 0, offset: expr(vec![GlobalGet(1), I32Const(1), Num(NumOp::I32Add)], 0) };
+    assert_invalid(&d, "constant expression required");
+}
+
+#[test]
+fn extended_const_global_scope() {
+    use Instr::{GlobalGet, I32Const, Num};
+    let mut m = extended_const_module();
+    let global = |mutable, init| Global { ty: GlobalType { val: I32, mutable }, init };
+    m.globals.push(global(false, c(I32Const(8), 0))); // 2
+    m.globals.push(global(true, c(I32Const(9), 0))); // 3, mutable
+    m.globals.push(global(false, c(I32Const(0), 0))); // 4, initialiser under test
+    m.globals.push(global(false, c(I32Const(0), 0))); // 5
+    let ctx = ModuleCtx::new(&m).unwrap();
+    let check = |instrs: Vec<Instr>, visible| match const_expr::check(&ctx, &expr(instrs, 21), I32, visible) {
+        Ok(()) => "ok".to_string(),
+        Err(e) => e.message(),
+    };
+    // The 3.0 scope of global 4's initialiser: the imports and globals 2 and 3.
+    let scope = m.num_imported_globals() + 2;
+    assert_eq!(check(vec![GlobalGet(2), I32Const(1), Num(NumOp::I32Add)], scope), "ok");
+    assert_eq!(check(vec![GlobalGet(0), GlobalGet(2), Num(NumOp::I32Mul)], scope), "ok");
+    assert!(check(vec![GlobalGet(3)], scope).starts_with("constant expression required"));
+    // Itself and later globals are unknown, even under a mutable one.
+    assert!(check(vec![GlobalGet(4)], scope).starts_with("unknown global 4"));
+    assert!(check(vec![GlobalGet(5), GlobalGet(3), Num(NumOp::I32Add)], scope).starts_with("unknown global 5"));
+    assert!(check(vec![GlobalGet(3), GlobalGet(5), Num(NumOp::I32Add)], scope).starts_with("constant expression"));
+    // 2.0: only the imports.
+    assert!(check(vec![GlobalGet(2)], 2).starts_with("unknown global 2"));
+    // What validation applies: the 3.0 scope by default, 2.0's with its features.
+    assert_eq!(const_expr::visible_globals(&ctx, None), 6);
+    assert_eq!(const_expr::visible_globals(&ctx, Some(2)), 4);
+    m.globals[2].init = expr(vec![GlobalGet(2), I32Const(1), Num(NumOp::I32Add)], 21);
+    assert_eq!(msg(&m), "ok");
+    m.features = crate::syntax::Features::WASM2;
+    assert_eq!(msg(&m), "unknown global 2");
+    m.features = crate::syntax::Features::default();
+    m.globals[2].init = c(GlobalGet(4), 21);
+    assert_invalid(&m, "unknown global 4");
+    m.globals[2].init = c(I32Const(0), 0);
+    m.datas.push(DataSegment { init: 0..0, mode: DataMode::Active { memory: 0, offset: c(GlobalGet(5), 3) } });
+    assert_eq!(msg(&m), "ok");
+    m.datas[0].mode = DataMode::Active { memory: 0, offset: c(GlobalGet(6), 3) };
+    assert_invalid(&m, "unknown global 6");
 }
