@@ -195,3 +195,46 @@ fn cli_traps_exit_134() {
     assert_eq!(out.status.code(), Some(134));
     assert_eq!(String::from_utf8(out.stderr).unwrap(), "wasmint run: trap: integer divide by zero\n");
 }
+
+/// The `wasmint` binary runs every SIMD instruction 100,000 times: a
+/// handler of this build that does not end in a tail call would overflow
+/// the main thread's stack (the library's unit test checks its own build,
+/// whose code the compiler lays out differently).
+#[test]
+fn cli_simd_handlers_run_in_constant_native_stack() {
+    use wasmint::syntax::{SimdImmKind, SimdOp, ValType};
+    let mut body = String::new();
+    for op in SimdOp::ALL {
+        let (ins, out) = op.signature();
+        for t in ins {
+            body += match t {
+                ValType::V128 => "(v128.const i64x2 0 0) ",
+                ValType::I32 => "(i32.const 0) ",
+                ValType::I64 => "(i64.const 0) ",
+                ValType::F32 => "(f32.const 0) ",
+                _ => "(f64.const 0) ",
+            };
+        }
+        body += op.name();
+        body += match op.imm_kind() {
+            SimdImmKind::None | SimdImmKind::Mem { .. } => "",
+            SimdImmKind::Lane { .. } | SimdImmKind::MemLane { .. } => " 0",
+            SimdImmKind::Const => " i64x2 1 2",
+            SimdImmKind::Shuffle => " 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31",
+        };
+        body += if out.is_some() { " drop\n" } else { "\n" };
+    }
+    let t = Tree::new("simd-loop");
+    let wat = t.0.join("simd.wat");
+    std::fs::write(
+        &wat,
+        format!(
+            "(module (memory (export \"memory\") 1) (func (export \"_start\") (local $n i32)
+               (local.set $n (i32.const 100000))
+               (loop $l {body} (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))"
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wasmint")).arg("run").arg(&wat).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -50,32 +50,53 @@ macro_rules! lane {
 }
 lane!(i8 u8 i16 u16 i32 u32 i64 u64 f32 f64);
 
+// Lane arrays are built and walked with plain index loops, not
+// `std::array::from_fn` or `array::map`: those are not always inlined, and
+// a handler that passes the address of a local array to a call cannot end
+// in a tail call (the engine's dispatch), so it would grow the native stack
+// at every op. `every_simd_handler_ends_in_a_tail_call` checks.
+
+/// The array of `f(i)` for `i < N`.
+#[inline(always)]
+fn build<T: Copy, const N: usize>(f: impl Fn(usize) -> T) -> [T; N] {
+    let mut out = [f(0); N];
+    let mut i = 1;
+    while i < N {
+        out[i] = f(i);
+        i += 1;
+    }
+    out
+}
+
 /// The `N` lanes of type `T` of `v`.
 #[inline(always)]
 fn lanes<T: Lane, const N: usize>(v: u128) -> [T; N] {
     let b = v.to_le_bytes();
-    std::array::from_fn(|i| T::from_le(&b[i * T::SIZE..]))
+    build(|i| T::from_le(&b[i * T::SIZE..]))
 }
 
 /// The v128 of lanes `a`.
 #[inline(always)]
 fn pack<T: Lane, const N: usize>(a: [T; N]) -> u128 {
     let mut b = [0u8; 16];
-    for (i, x) in a.into_iter().enumerate() {
-        x.to_le(&mut b[i * T::SIZE..]);
+    let mut i = 0;
+    while i < N {
+        a[i].to_le(&mut b[i * T::SIZE..]);
+        i += 1;
     }
     u128::from_le_bytes(b)
 }
 
 #[inline(always)]
 fn map<T: Lane, const N: usize>(v: u128, f: impl Fn(T) -> T) -> u128 {
-    pack(lanes::<T, N>(v).map(f))
+    let a = lanes::<T, N>(v);
+    pack::<T, N>(build(|i| f(a[i])))
 }
 
 #[inline(always)]
 fn zip<T: Lane, const N: usize>(a: u128, b: u128, f: impl Fn(T, T) -> T) -> u128 {
     let (a, b) = (lanes::<T, N>(a), lanes::<T, N>(b));
-    pack::<T, N>(std::array::from_fn(|i| f(a[i], b[i])))
+    pack::<T, N>(build(|i| f(a[i], b[i])))
 }
 
 /// A comparison: all ones in the lanes where `f` holds.
@@ -106,14 +127,14 @@ fn convert<F: Lane, T: Lane, const N: usize, const M: usize>(v: u128, from: usiz
 #[inline(always)]
 fn pairs<F: Lane, T: Lane, const N: usize, const M: usize>(a: u128, b: u128, f: impl Fn(F, F, F, F) -> T) -> u128 {
     let (a, b) = (lanes::<F, N>(a), lanes::<F, N>(b));
-    pack::<T, M>(std::array::from_fn(|i| f(a[2 * i], a[2 * i + 1], b[2 * i], b[2 * i + 1])))
+    pack::<T, M>(build(|i| f(a[2 * i], a[2 * i + 1], b[2 * i], b[2 * i + 1])))
 }
 
 /// The lanes of `a` then `b` (type `F`), each narrowed by `f`.
 #[inline(always)]
 fn narrow<F: Lane, T: Lane, const N: usize, const M: usize>(a: u128, b: u128, f: impl Fn(F) -> T) -> u128 {
     let (a, b) = (lanes::<F, N>(a), lanes::<F, N>(b));
-    pack::<T, M>(std::array::from_fn(|i| f(if i < N { a[i] } else { b[i - N] })))
+    pack::<T, M>(build(|i| f(if i < N { a[i] } else { b[i - N] })))
 }
 
 // ------------------------------------------------------- memory, constants
@@ -258,7 +279,8 @@ pub fn i8x16_shuffle(a: u128, b: u128, lanes: &[u8; 16]) -> u128 {
 #[inline]
 pub fn i8x16_swizzle(a: u128, s: u128) -> u128 {
     let a = a.to_le_bytes();
-    u128::from_le_bytes(s.to_le_bytes().map(|i| a.get(usize::from(i)).copied().unwrap_or(0)))
+    let s = s.to_le_bytes();
+    u128::from_le_bytes(build(|k| a.get(usize::from(s[k])).copied().unwrap_or(0)))
 }
 
 #[inline]
@@ -450,12 +472,12 @@ macro_rules! extmul {
         #[inline]
         pub fn $low(a: u128, b: u128) -> u128 {
             let (a, b) = (lanes::<$f, $n>(a), lanes::<$f, $n>(b));
-            pack::<$t, $m>(std::array::from_fn(|i| <$t>::from(a[i]) * <$t>::from(b[i])))
+            pack::<$t, $m>(build(|i| <$t>::from(a[i]) * <$t>::from(b[i])))
         }
         #[inline]
         pub fn $high(a: u128, b: u128) -> u128 {
             let (a, b) = (lanes::<$f, $n>(a), lanes::<$f, $n>(b));
-            pack::<$t, $m>(std::array::from_fn(|i| <$t>::from(a[i + $m]) * <$t>::from(b[i + $m])))
+            pack::<$t, $m>(build(|i| <$t>::from(a[i + $m]) * <$t>::from(b[i + $m])))
         }
     )*};
 }
@@ -611,13 +633,13 @@ macro_rules! madd {
         #[inline]
         pub fn $madd(a: u128, b: u128, c: u128) -> u128 {
             let (a, b, c) = (lanes::<$f, $n>(a), lanes::<$f, $n>(b), lanes::<$f, $n>(c));
-            pack::<$f, $n>(std::array::from_fn(|i| a[i] * b[i] + c[i]))
+            pack::<$f, $n>(build(|i| a[i] * b[i] + c[i]))
         }
         /// `-(a * b) + c`, rounded twice.
         #[inline]
         pub fn $nmadd(a: u128, b: u128, c: u128) -> u128 {
             let (a, b, c) = (lanes::<$f, $n>(a), lanes::<$f, $n>(b), lanes::<$f, $n>(c));
-            pack::<$f, $n>(std::array::from_fn(|i| -(a[i] * b[i]) + c[i]))
+            pack::<$f, $n>(build(|i| -(a[i] * b[i]) + c[i]))
         }
     )*};
 }
@@ -827,10 +849,10 @@ mod tests {
 
     #[test]
     fn shuffles() {
-        let a = i8s(std::array::from_fn(|i| i as i8));
-        let b = i8s(std::array::from_fn(|i| 16 + i as i8));
-        let rev: [u8; 16] = std::array::from_fn(|i| 31 - i as u8);
-        assert_eq!(i8x16_shuffle(a, b, &rev), i8s(std::array::from_fn(|i| 31 - i as i8)));
+        let a = i8s(build(|i| i as i8));
+        let b = i8s(build(|i| 16 + i as i8));
+        let rev: [u8; 16] = build(|i| 31 - i as u8);
+        assert_eq!(i8x16_shuffle(a, b, &rev), i8s(build(|i| 31 - i as i8)));
         let s = i8s([0, 15, 16, -1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 127]);
         assert_eq!(i8x16_swizzle(a, s), i8s([0, 15, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0]));
         assert_eq!(i8x16_relaxed_swizzle(a, s), i8x16_swizzle(a, s));
@@ -971,7 +993,7 @@ mod tests {
         assert_eq!(i16x8_relaxed_laneselect(1, 2, 3), v128_bitselect(1, 2, 3));
         assert_eq!(i32x4_relaxed_trunc_f32x4_u(f32s([f32::NAN, -1.0, 5e9, 2.0])), i32s([0, 0, -1, 2]));
         // The suite's examples (relaxed_dot_product.wast).
-        let x = i8s(std::array::from_fn(|i| i as i8));
+        let x = i8s(build(|i| i as i8));
         assert_eq!(i16x8_relaxed_dot_i8x16_i7x16_s(x, x), i16s([1, 13, 41, 85, 145, 221, 313, 421]));
         assert_eq!(i32x4_relaxed_dot_i8x16_i7x16_add_s(x, x, i32s([0, 1, 2, 3])), i32s([14, 127, 368, 737]));
         let m = i8s([-128, -128, -128, -128, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
