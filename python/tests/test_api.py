@@ -787,6 +787,24 @@ def test_simd_modules_run_with_v128_as_python_ints():
         Module(Store(), "(module (func (param v128) (result i32) local.get 0 i32x4.extract_lane 4))")
 
 
+def test_simd_loops_run_in_constant_native_stack():
+    # A SIMD handler of this build that did not end in a tail call would
+    # grow the native stack at every op and crash the interpreter here.
+    ops = """(i8x16.shuffle 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31 (local.get $v) (local.get $v))
+             (i8x16.swizzle (local.get $v) (local.get $v)) (i16x8.extend_low_i8x16_s (local.get $v))
+             (i32x4.dot_i16x8_s (local.get $v) (local.get $v)) (i8x16.narrow_i16x8_u (local.get $v) (local.get $v))
+             (f32x4.sqrt (local.get $v)) (f64x2.promote_low_f32x4 (local.get $v)) (i32x4.trunc_sat_f32x4_s (local.get $v))
+             (v128.load8_lane 3 (i32.const 0) (local.get $v)) (i16x8.q15mulr_sat_s (local.get $v) (local.get $v))"""
+    wat = f"""(module (memory 1) (func (export "run") (param $n i32) (result i32) (local $v v128)
+      (loop $l {ops} {"drop " * 10}
+        (local.set $v (i32x4.add (local.get $v) (v128.const i32x4 1 2 3 4)))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (i8x16.bitmask (local.get $v))))"""
+    e = Instance(Module(Store(), wat)).exports
+    lanes = b"".join((200_000 * k % 2**32).to_bytes(4, "little") for k in (1, 2, 3, 4))
+    assert e.run(200_000) == sum(1 << i for i, byte in enumerate(lanes) if byte & 0x80)
+
+
 def test_exported_globals():
     e = instance('(module (global (export "g") (mut i32) (i32.const 7)) (func (export "get") (result i32) global.get 0))').exports
     e.g.value = 9
