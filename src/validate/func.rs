@@ -13,7 +13,7 @@ use super::{check_val_type, err, ModuleCtx};
 use crate::binary::{block_type, decode_instr, mem_arg, size_mismatch, Reader};
 use crate::compile::translate::FRAME_HEADER;
 use crate::error::Result;
-use crate::syntax::{BlockType, FuncBody, Instr, MemArg, MemOp, NumOp, RefType, ValType};
+use crate::syntax::{BlockType, Features, FuncBody, Instr, MemArg, MemOp, NumOp, RefType, ValType};
 
 #[path = "simd.rs"]
 mod simd;
@@ -774,7 +774,9 @@ impl FuncValidator {
             Instr::GlobalSet(g) => {
                 let gt = ctx.global(*g, at)?;
                 if !gt.mutable {
-                    return err(format!("global is immutable: global {g}"), at);
+                    // The reference interpreter's text changed in 3.0.
+                    let what = if ctx.module.features == Features::WASM2 { "global is immutable" } else { "immutable global" };
+                    return err(format!("{what}: global {g}"), at);
                 }
                 self.pop_expect(gt.val, at)?;
             }

@@ -184,7 +184,10 @@ fn locals() {
 fn globals() {
     let mut m = func_module(&[], &[], &[], vec![Instr::I32Const(1), Instr::GlobalSet(0)]);
     m.globals.push(Global { ty: GlobalType { val: I32, mutable: false }, init: c(Instr::I32Const(0), 5) });
+    assert_invalid(&m, "immutable global");
+    m.features = crate::syntax::Features::WASM2;
     assert_invalid(&m, "global is immutable");
+    m.features = crate::syntax::Features::default();
     m.globals[0].ty.mutable = true;
     assert_eq!(msg(&m), "ok");
     m.codes[0].body[1] = Instr::GlobalGet(1);
