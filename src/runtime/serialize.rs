@@ -288,6 +288,7 @@ fn op_table() -> &'static OpTable {
                         | Misc::ReturnC32
                         | Misc::ReturnC64
                         | Misc::ReturnSpan
+                        | Misc::ReturnCall
                 );
                 if ends {
                     h.flags |= ENDS;
@@ -360,6 +361,11 @@ impl Frame {
         let base = base as usize;
         base >= self.np + FRAME_HEADER && base + slots_of(&ty.params).max(slots_of(&ty.results)) <= self.size
     }
+    /// A tail callee of type `ty` at `base` fits as a callee does, and
+    /// returns the results of `func`, the function's type.
+    fn tail_fits(self, base: u32, ty: &FuncType, func: &FuncType) -> bool {
+        self.callee_fits(base, ty) && ty.results == func.results
+    }
 }
 
 /// Checks the portable code of one function of type `ty` (see the module
@@ -398,7 +404,7 @@ fn verify_and_link(cx: &Ctx<'_>, ty: &FuncType, code: &mut [u16], s: &mut Scratc
         }
         if h.flags & MISC != 0 {
             let info = &t.ops[w];
-            check_misc(cx, fr, info.misc?, info, ops, pc, len, &mut s.targets)?;
+            check_misc(cx, fr, ty, info.misc?, info, ops, pc, len, &mut s.targets)?;
         }
         ops[pc..pc + HW].copy_from_slice(&crate::exec::linked_words(w as u16)?);
         ends = h.flags & ENDS != 0;
@@ -413,6 +419,7 @@ fn verify_and_link(cx: &Ctx<'_>, ty: &FuncType, code: &mut [u16], s: &mut Scratc
 fn check_misc(
     cx: &Ctx<'_>,
     fr: Frame,
+    fty: &FuncType,
     m: Misc,
     info: &OpInfo,
     ops: &[u16],
@@ -460,6 +467,28 @@ fn check_misc(
             let base = f(if m == Misc::CallIndirectR { 2 } else { 3 });
             table(f(1)).is_some_and(|t| t.elem == RefType::FuncRef)
                 && cx.types.get(f(0) as usize).is_some_and(|t| fr.callee_fits(base, t))
+        }
+        // Tail calls: the header read is this frame's, the arguments (and,
+        // when the callee is called instead, its results) lie in the frame
+        // clear of the header, and the callee returns what this function
+        // does. The callee's frame is checked against the stack when it is
+        // entered, from this frame's start.
+        Misc::ReturnCall => {
+            let defined = cx.func_types.len() - cx.imported_funcs;
+            f(0) as usize == fr.np
+                && (f(1) as usize) < defined
+                && ty(cx.imported_funcs + f(1) as usize).is_some_and(|t| fr.tail_fits(f(2), t, fty))
+        }
+        Misc::ReturnCallImport => {
+            f(0) as usize == fr.np
+                && (f(1) as usize) < cx.imported_funcs
+                && ty(f(1) as usize).is_some_and(|t| fr.tail_fits(f(2), t, fty))
+        }
+        Misc::ReturnCallIndirectR | Misc::ReturnCallIndirectS => {
+            let base = f(if m == Misc::ReturnCallIndirectR { 3 } else { 4 });
+            f(0) as usize == fr.np
+                && table(f(2)).is_some_and(|t| t.elem == RefType::FuncRef)
+                && cx.types.get(f(1) as usize).is_some_and(|t| fr.tail_fits(base, t, fty))
         }
         // The engine's own trampolines, never in a function.
         Misc::Exit | Misc::RestoreInstance => false,
