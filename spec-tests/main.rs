@@ -1,9 +1,9 @@
 //! The spec conformance test: runs every `.wast` file of the WebAssembly
 //! 2.0 test suite, and the SIMD and tail call files of the 3.0 suite
 //! (`simd_*`, the relaxed SIMD ones, `return_call.wast` and
-//! `return_call_indirect.wast`; named `3.0/FILE`
-//! here), through `wasmint::script` and
-//! compares the failures with `spec-tests/expected-failures.txt`.
+//! `return_call_indirect.wast`; named `3.0/FILE` here), through
+//! `wasmint::script` and compares the failures with
+//! `spec-tests/expected-failures.txt`.
 //!
 //! `cargo test --test spec [-- NAME...]` (only files whose name contains
 //! one of the NAMEs). The suite folder is `$WASMINT_TESTSUITE`, else

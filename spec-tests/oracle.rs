@@ -1,7 +1,7 @@
 //! Differential test against wasmparser (a dev-dependency used only as an
 //! oracle): on every module of the 2.0 suite and on damaged copies of
-//! them, our decoder+validator and wasmparser (2.0 features, no SIMD) must
-//! agree on whether the module is valid.
+//! them, our decoder+validator and wasmparser (2.0 features, no SIMD, and
+//! tail calls) must agree on whether the module is valid.
 
 use wasmint::script::{default_suite_dir, wast_files};
 use wasmparser::{Validator, WasmFeatures};
@@ -34,7 +34,7 @@ fn suite_modules() -> Vec<Vec<u8>> {
 }
 
 fn oracle_accepts(bytes: &[u8]) -> Result<(), String> {
-    let features = WasmFeatures::WASM2.difference(WasmFeatures::SIMD);
+    let features = WasmFeatures::WASM2.difference(WasmFeatures::SIMD) | WasmFeatures::TAIL_CALL;
     Validator::new_with_features(features).validate_all(bytes).map(|_| ()).map_err(|e| e.to_string())
 }
 

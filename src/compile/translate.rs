@@ -27,6 +27,9 @@
 //!   a branch target or a call: those spill every `Reg` entry first. A
 //!   spill is safe at any time: nothing but the entry uses its canonical
 //!   slot while it is live.
+//! - A tail call's arguments are all in their canonical slots (as a
+//!   call's): its op moves them down over the parameters and locals, which
+//!   a `Local` argument could name.
 //! - At every join point the stack is canonical: entering a block
 //!   materialises every `Local` entry, and values carried by a branch or
 //!   left at a block's end are moved to the label's canonical slots. (A

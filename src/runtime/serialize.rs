@@ -64,7 +64,9 @@
 //! - every slot field lies in the frame and never names the two frame
 //!   header slots (return address, caller frame), nor does any span; every
 //!   call's frame base lies above the header and its arguments and results
-//!   fit in the frame; return ops name the function's own parameter count;
+//!   fit in the frame; return and tail call ops name the function's own
+//!   parameter count (the header they read), and a tail callee's results
+//!   are the function's;
 //! - every index is in range: defined and imported functions, types,
 //!   tables (funcref ones for `call_indirect`, matching element types for
 //!   `table.copy`/`table.init`), globals (mutable ones for `global.set`),
