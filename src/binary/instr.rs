@@ -76,6 +76,12 @@ pub(crate) fn decode_instr(r: &mut Reader<'_>, frames: &mut Vec<u8>) -> Result<(
             let table = r.u32()?;
             Instr::CallIndirect { type_index, table }
         }
+        0x12 if r.features.tail_call => Instr::ReturnCall(r.u32()?),
+        0x13 if r.features.tail_call => {
+            let type_index = r.u32()?;
+            let table = r.u32()?;
+            Instr::ReturnCallIndirect { type_index, table }
+        }
         0x1a => Instr::Drop,
         0x1b => Instr::Select(None),
         0x1c => {

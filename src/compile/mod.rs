@@ -7,7 +7,9 @@
 //! every path writes before reading are left out), then its ops. A frame is laid out as
 //! `[parameters | return address, caller frame | declared locals |
 //! operand stack]`; the caller puts the arguments at the start of the
-//! callee's frame, which is the top of its own operand stack.
+//! callee's frame, which is the top of its own operand stack. A tail call
+//! (`return_call`) moves them down to the start of the caller's own frame
+//! instead, and the callee takes that frame over (`exec::handlers`).
 
 pub mod ops;
 pub mod translate;

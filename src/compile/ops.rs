@@ -284,6 +284,22 @@ misc_ops! {
     CallIndirectR { ty: U32, table: U32, base: S }
     /// The same with the entry in slot `i`.
     CallIndirectS { ty: U32, table: U32, i: S, base: S }
+    /// Tail-calls defined function `f` of this module (`return_call`):
+    /// moves its arguments from slot `base` on down to slot 0, then enters
+    /// it in place of this frame (`np`: this function's parameter slots,
+    /// where its header is), returning where this function would.
+    ReturnCall { np: U16, f: U32, base: S }
+    /// Tail-calls function `f` of the instance's index space (an import):
+    /// in place if it is a wasm function of this instance; any other is
+    /// called as by `CallImport`, and the next op returns its results.
+    ReturnCallImport { np: U16, f: U32, base: S }
+    /// `return_call_indirect` through entry `i` (the accumulator) of table
+    /// `table`, which must have type `ty`: in place or, for a function of
+    /// another instance or the host, a call and the next op's return, as
+    /// `ReturnCallImport`.
+    ReturnCallIndirectR { np: U16, ty: U32, table: U32, base: S }
+    /// The same with the entry in slot `i`.
+    ReturnCallIndirectS { np: U16, ty: U32, table: U32, i: S, base: S }
     /// Ends the outermost frame: execution returns to the host.
     Exit {}
     /// Returns into a caller of another instance (see `exec`).

@@ -27,6 +27,9 @@
 //!   a branch target or a call: those spill every `Reg` entry first. A
 //!   spill is safe at any time: nothing but the entry uses its canonical
 //!   slot while it is live.
+//! - A tail call's arguments are all in their canonical slots (as a
+//!   call's): its op moves them down over the parameters and locals, which
+//!   a `Local` argument could name.
 //! - At every join point the stack is canonical: entering a block
 //!   materialises every `Local` entry, and values carried by a branch or
 //!   left at a block's end are moved to the label's canonical slots. (A
@@ -1238,8 +1241,15 @@ impl Translator {
             Instr::LocalGet(i) => (*i, false),
             Instr::LocalSet(i) | Instr::LocalTee(i) => (*i, true),
             // Everything that may go elsewhere than the next instruction
-            // (tail calls and exceptions too, when they come).
-            Instr::Br(_) | Instr::BrIf(_) | Instr::BrTable(..) | Instr::If(_) | Instr::Return | Instr::Unreachable => {
+            // (exceptions too, when they come).
+            Instr::Br(_)
+            | Instr::BrIf(_)
+            | Instr::BrTable(..)
+            | Instr::If(_)
+            | Instr::Return
+            | Instr::ReturnCall(_)
+            | Instr::ReturnCallIndirect { .. }
+            | Instr::Unreachable => {
                 self.straight = false;
                 return;
             }
@@ -1476,6 +1486,43 @@ impl Translator {
                     op::CallIndirectS { ty: ty_i, table, i, base }.emit(&mut self.code);
                 }
                 self.call_results(ty.params.len(), &ty.results)?;
+            }
+            // Tail calls: the arguments go to their canonical slots, as for
+            // a call, and the op moves them down to slot 0. A callee that
+            // may not be entered in place (another instance's function, a
+            // host function) is called; the return after the op gives back
+            // its results.
+            Instr::ReturnCall(f) => {
+                let ty = self.call_type(info, *f)?;
+                let np = self.np_slots as u16;
+                let base = self.call_args(ty.params.len())?;
+                match f.checked_sub(info.index.imported_funcs) {
+                    Some(d) => op::ReturnCall { np, f: d, base }.emit(&mut self.code),
+                    None => {
+                        op::ReturnCallImport { np, f: *f, base }.emit(&mut self.code);
+                        self.call_results(ty.params.len(), &ty.results)?;
+                        self.emit_return(ty.results.len())?;
+                    }
+                }
+                return Ok(false);
+            }
+            Instr::ReturnCallIndirect { type_index, table } => {
+                let ty = info.module.types.get(*type_index as usize).ok_or_else(|| mismatch(self.offset))?;
+                let np = self.np_slots as u16;
+                let (e, k) = self.pop()?;
+                // As for `call_indirect`.
+                let in_reg = e.kind == Kind::Reg;
+                let base = self.call_args(ty.params.len())?;
+                let (ty_i, table) = (*type_index, *table);
+                if in_reg {
+                    op::ReturnCallIndirectR { np, ty: ty_i, table, base }.emit(&mut self.code);
+                } else {
+                    let i = self.slot_of(e, k)?;
+                    op::ReturnCallIndirectS { np, ty: ty_i, table, i, base }.emit(&mut self.code);
+                }
+                self.call_results(ty.params.len(), &ty.results)?;
+                self.emit_return(ty.results.len())?;
+                return Ok(false);
             }
             Instr::RefNull(t) => self.push(Entry::new(Kind::Const(0), ValType::from(*t)))?,
             Instr::RefIsNull => {

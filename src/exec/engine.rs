@@ -8,7 +8,9 @@
 //! instance in [`Cx::saved`] and returns through the `RestoreInstance`
 //! trampoline, so same-instance calls, the common case, carry nothing
 //! extra. Host functions get `&mut Store` and may call back in: the
-//! nested run uses the value stack above the host call's frame.
+//! nested run uses the value stack above the host call's frame. A tail
+//! call to a function of another instance or to the host is such a call,
+//! followed by a return (`handlers`, "tail calls").
 
 use std::sync::Arc;
 

@@ -843,6 +843,144 @@ macro_rules! call_indirect {
 call_indirect!(call_indirect_r, call_indirect_r_slow, CallIndirectR, |o, fp, ra| ra as u32);
 call_indirect!(call_indirect_s, call_indirect_s_slow, CallIndirectS, |o, fp, ra| get(fp, o.i) as u32);
 
+// ---------------------------------------------------------------- tail calls
+
+// A tail call reuses the caller's frame: the arguments, in the caller's
+// canonical slots from `base` on, move down to slot 0 (over the caller's
+// parameters and header, once the header is read) and the callee is
+// entered at the same `fp`, returning where the caller would have. So a
+// chain of tail calls runs in a constant stack. `enter` checks that the
+// callee's frame fits from `fp` and charges the fuel of a call. A callee
+// of another instance, or a host function, is called as by `call` (one
+// frame more, for the length of that call): the translator follows such
+// an op with the return of the callee's results.
+
+/// Enters `code` (defined function `f` of the current instance, translated)
+/// in place of frame `fp`, whose header is at slot `np`, with the
+/// arguments at slot `base` on.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn tail_enter(
+    code: Ip,
+    f: u32,
+    np: u16,
+    base: u16,
+    fp: Fp,
+    mem: *mut u8,
+    len: usize,
+    cx: *mut Cx,
+    ra: u64,
+    rf: f32,
+    rd: f64,
+) -> usize {
+    // SAFETY: the header lies in the frame, and so do the arguments, whose
+    // slots the callee's code header gives (its parameter slots); slot 0
+    // on is the start of the same frame.
+    unsafe {
+        let h = fp.add(usize::from(np));
+        let (ret, caller) = (*h as Ip, *h.add(1) as Fp);
+        std::ptr::copy(fp.add(usize::from(base)), fp, *code.add(1) as usize);
+        enter(code, f, fp, ret, caller, mem, len, cx, ra, rf, rd)
+    }
+}
+
+/// Tail-calls store function `fa` (see above): in place if it is a wasm
+/// function of the current instance, else a call returning to `ret`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn tail_call_addr(
+    fa: u32,
+    np: u16,
+    base: u16,
+    ret: Ip,
+    fp: Fp,
+    mem: *mut u8,
+    len: usize,
+    cx: *mut Cx,
+    ra: u64,
+    rf: f32,
+    rd: f64,
+) -> usize {
+    // SAFETY: the handler contract.
+    unsafe {
+        match engine::resolve(cx, fa) {
+            engine::Callee::Same(mut code, f) => {
+                if code.is_null() {
+                    code = engine::translate(cx, (*cx).inst_id(), f);
+                    if code.is_null() {
+                        return TRAP;
+                    }
+                }
+                tail_enter(code, f, np, base, fp, mem, len, cx, ra, rf, rd)
+            }
+            _ => call_addr(fa, fp.add(usize::from(base)), ret, fp, mem, len, cx, ra, rf, rd),
+        }
+    }
+}
+
+handler!(return_call(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::ReturnCall { np, f, base } = op::ReturnCall::read(ip);
+    let code = (*cx).func_code(f);
+    if code.is_null() {
+        return return_call_translate(ip, fp, mem, ra, cx, len, rf, rd);
+    }
+    tail_enter(code, f, np, base, fp, mem, len, cx, ra, rf, rd)
+});
+
+// As `translate_retry`, for `ReturnCall`.
+handler!(
+    #[cold]
+    return_call_translate(ip, fp, mem, len, cx, ra, rf, rd) {
+        let op::ReturnCall { f, .. } = op::ReturnCall::read(ip);
+        if engine::translate(cx, (*cx).inst_id(), f).is_null() {
+            return TRAP;
+        }
+        next!(ip, fp, mem, len, cx, ra, rf, rd)
+    }
+);
+
+handler!(return_call_import(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::ReturnCallImport { np, f, base } = op::ReturnCallImport::read(ip);
+    let fa = (*cx).func_addr(f);
+    tail_call_addr(fa, np, base, ip.add(op::ReturnCallImport::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
+/// `return_call_indirect` with the table index in the accumulator or a
+/// slot: a fast handler and its cold twin, as for `call_indirect`.
+macro_rules! return_call_indirect {
+    ($fast:ident, $slow:ident, $op:ident, |$o:ident, $fp:ident, $ra:ident| $index:expr) => {
+        handler!($fast(ip, fp, mem, len, cx, ra, rf, rd) {
+            let $o = op::$op::read(ip);
+            let ($fp, $ra) = (fp, ra);
+            let fa = match engine::indirect_target(cx, $o.ty, $o.table, $index) {
+                Ok(fa) => fa,
+                Err(t) => return trap(cx, t),
+            };
+            match engine::resolve(cx, fa) {
+                engine::Callee::Same(code, f) if !code.is_null() => {
+                    tail_enter(code, f, $o.np, $o.base, fp, mem, len, cx, ra, rf, rd)
+                }
+                _ => $slow(ip, fp, mem, ra, cx, len, rf, rd),
+            }
+        });
+
+        handler!(
+            #[cold]
+            $slow(ip, fp, mem, len, cx, ra, rf, rd) {
+                let $o = op::$op::read(ip);
+                let ($fp, $ra) = (fp, ra);
+                let fa = match engine::indirect_target(cx, $o.ty, $o.table, $index) {
+                    Ok(fa) => fa,
+                    Err(t) => return trap(cx, t),
+                };
+                tail_call_addr(fa, $o.np, $o.base, ip.add(op::$op::LEN), fp, mem, len, cx, ra, rf, rd)
+            }
+        );
+    };
+}
+return_call_indirect!(return_call_indirect_r, return_call_indirect_r_slow, ReturnCallIndirectR, |o, fp, ra| ra as u32);
+return_call_indirect!(return_call_indirect_s, return_call_indirect_s_slow, ReturnCallIndirectS, |o, fp, ra| get(fp, o.i) as u32);
+
 handler!(exit(ip, fp, mem, len, cx, ra, rf, rd) {
     DONE
 });
@@ -1138,6 +1276,10 @@ const fn misc_handler(m: Misc) -> Handler {
         Misc::CallImport => call_import,
         Misc::CallIndirectR => call_indirect_r,
         Misc::CallIndirectS => call_indirect_s,
+        Misc::ReturnCall => return_call,
+        Misc::ReturnCallImport => return_call_import,
+        Misc::ReturnCallIndirectR => return_call_indirect_r,
+        Misc::ReturnCallIndirectS => return_call_indirect_s,
         Misc::Exit => exit,
         Misc::RestoreInstance => restore_instance,
         Misc::Copy => copy,

@@ -64,7 +64,9 @@
 //! - every slot field lies in the frame and never names the two frame
 //!   header slots (return address, caller frame), nor does any span; every
 //!   call's frame base lies above the header and its arguments and results
-//!   fit in the frame; return ops name the function's own parameter count;
+//!   fit in the frame; return and tail call ops name the function's own
+//!   parameter count (the header they read), and a tail callee's results
+//!   are the function's;
 //! - every index is in range: defined and imported functions, types,
 //!   tables (funcref ones for `call_indirect`, matching element types for
 //!   `table.copy`/`table.init`), globals (mutable ones for `global.set`),
@@ -285,6 +287,7 @@ fn op_table() -> &'static OpTable {
                         | Misc::ReturnC32
                         | Misc::ReturnC64
                         | Misc::ReturnSpan
+                        | Misc::ReturnCall
                 );
                 if ends {
                     h.flags |= ENDS;
@@ -358,6 +361,11 @@ impl Frame {
         let base = base as usize;
         base >= self.np + FRAME_HEADER && base + slots_of(&ty.params).max(slots_of(&ty.results)) <= self.size
     }
+    /// A tail callee of type `ty` at `base` fits as a callee does, and
+    /// returns the results of `func`, the function's type.
+    fn tail_fits(self, base: u32, ty: &FuncType, func: &FuncType) -> bool {
+        self.callee_fits(base, ty) && ty.results == func.results
+    }
 }
 
 /// Checks the portable code of one function of type `ty` (see the module
@@ -396,7 +404,7 @@ fn verify_and_link(cx: &Ctx<'_>, ty: &FuncType, code: &mut [u16], s: &mut Scratc
         }
         if h.flags & MISC != 0 {
             let info = &t.ops[w];
-            check_misc(cx, fr, info.misc?, info, ops, pc, len, &mut s.targets)?;
+            check_misc(cx, fr, ty, info.misc?, info, ops, pc, len, &mut s.targets)?;
         }
         ops[pc..pc + HW].copy_from_slice(&crate::exec::linked_words(w as u16)?);
         ends = h.flags & ENDS != 0;
@@ -411,6 +419,7 @@ fn verify_and_link(cx: &Ctx<'_>, ty: &FuncType, code: &mut [u16], s: &mut Scratc
 fn check_misc(
     cx: &Ctx<'_>,
     fr: Frame,
+    fty: &FuncType,
     m: Misc,
     info: &OpInfo,
     ops: &[u16],
@@ -458,6 +467,28 @@ fn check_misc(
             let base = f(if m == Misc::CallIndirectR { 2 } else { 3 });
             table(f(1)).is_some_and(|t| t.elem == RefType::FuncRef)
                 && cx.types.get(f(0) as usize).is_some_and(|t| fr.callee_fits(base, t))
+        }
+        // Tail calls: the header read is this frame's, the arguments (and,
+        // when the callee is called instead, its results) lie in the frame
+        // clear of the header, and the callee returns what this function
+        // does. The callee's frame is checked against the stack when it is
+        // entered, from this frame's start.
+        Misc::ReturnCall => {
+            let defined = cx.func_types.len() - cx.imported_funcs;
+            f(0) as usize == fr.np
+                && (f(1) as usize) < defined
+                && ty(cx.imported_funcs + f(1) as usize).is_some_and(|t| fr.tail_fits(f(2), t, fty))
+        }
+        Misc::ReturnCallImport => {
+            f(0) as usize == fr.np
+                && (f(1) as usize) < cx.imported_funcs
+                && ty(f(1) as usize).is_some_and(|t| fr.tail_fits(f(2), t, fty))
+        }
+        Misc::ReturnCallIndirectR | Misc::ReturnCallIndirectS => {
+            let base = f(if m == Misc::ReturnCallIndirectR { 3 } else { 4 });
+            f(0) as usize == fr.np
+                && table(f(2)).is_some_and(|t| t.elem == RefType::FuncRef)
+                && cx.types.get(f(1) as usize).is_some_and(|t| fr.tail_fits(base, t, fty))
         }
         // The engine's own trampolines, never in a function.
         Misc::Exit | Misc::RestoreInstance => false,

@@ -1218,3 +1218,269 @@ fn extended_const_hostile_expressions() {
     // generation enough for `every_simd_handler_ends_in_a_tail_call` to
     // overflow its stack).
 }
+
+// ---------------------------------------------------------------- tail calls
+
+/// A million tail calls deep (mutual recursion) run in the caller's frame:
+/// with the default value stack, where the same chain of plain calls runs
+/// out of stack.
+#[test]
+fn tail_calls_run_in_constant_stack() {
+    let m = module(
+        r#"(module
+        (func $even (export "even") (param i64) (result i32)
+          (if (result i32) (i64.eqz (local.get 0))
+            (then (i32.const 44))
+            (else (return_call $odd (i64.sub (local.get 0) (i64.const 1))))))
+        (func $odd (export "odd") (param i64) (result i32)
+          (if (result i32) (i64.eqz (local.get 0))
+            (then (i32.const 99))
+            (else (return_call $even (i64.sub (local.get 0) (i64.const 1))))))
+        (func $sum (export "sum") (param i64 i64) (result i64)
+          (if (result i64) (i64.eqz (local.get 0))
+            (then (local.get 1))
+            (else (return_call $sum (i64.sub (local.get 0) (i64.const 1)) (i64.add (local.get 1) (local.get 0))))))
+        (func $plain_even (export "plain_even") (param i64) (result i32)
+          (if (result i32) (i64.eqz (local.get 0))
+            (then (i32.const 44))
+            (else (call $plain_odd (i64.sub (local.get 0) (i64.const 1))))))
+        (func $plain_odd (param i64) (result i32)
+          (if (result i32) (i64.eqz (local.get 0))
+            (then (i32.const 99))
+            (else (call $plain_even (i64.sub (local.get 0) (i64.const 1)))))))"#,
+    );
+    // The ops are tail calls, not calls.
+    let tail = Opcode::Misc(crate::compile::ops::Misc::ReturnCall);
+    assert!(ops_of(&m, 0).iter().any(|d| d.op == tail));
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    assert_eq!(call(&mut s, i, "even", &[I64(1_000_000)]).unwrap(), vec![I32(44)]);
+    assert_eq!(call(&mut s, i, "even", &[I64(1_000_001)]).unwrap(), vec![I32(99)]);
+    assert_eq!(call(&mut s, i, "odd", &[I64(1_000_000)]).unwrap(), vec![I32(99)]);
+    assert_eq!(call(&mut s, i, "sum", &[I64(1_000_000), I64(0)]).unwrap(), vec![I64(500_000_500_000)]);
+    assert_eq!(trap_code(call(&mut s, i, "plain_even", &[I64(1_000_000)])), TrapCode::CallStackExhausted);
+    // The store is usable after the trap.
+    assert_eq!(call(&mut s, i, "plain_even", &[I64(1000)]).unwrap(), vec![I32(44)]);
+}
+
+#[test]
+fn return_call_indirect_checks_and_traps() {
+    use crate::compile::ops::Misc;
+    let m = module(
+        r#"(module
+        (type $ii (func (param i32) (result i32)))
+        (type $v (func (result i32)))
+        (table funcref (elem $inc $k $countdown))
+        (func $inc (type $ii) (i32.add (local.get 0) (i32.const 1)))
+        (func $k (type $v) (i32.const 7))
+        (func $countdown (type $ii)
+          (if (result i32) (i32.eqz (local.get 0))
+            (then (i32.const 123))
+            (else (return_call_indirect (type $ii) (i32.sub (local.get 0) (i32.const 1)) (i32.const 2)))))
+        ;; The entry in a slot, then in the accumulator.
+        (func (export "go") (param i32 i32) (result i32)
+          (return_call_indirect (type $ii) (local.get 1) (local.get 0)))
+        (func (export "go_r") (param i32 i32) (result i32)
+          (return_call_indirect (type $ii) (local.get 1) (i32.xor (local.get 0) (i32.const 0)))))"#,
+    );
+    let has = |f: usize, op: Misc| ops_of(&m, f).iter().any(|d| d.op == Opcode::Misc(op));
+    assert!(has(3, Misc::ReturnCallIndirectS) && has(4, Misc::ReturnCallIndirectR));
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    for go in ["go", "go_r"] {
+        assert_eq!(call(&mut s, i, go, &[I32(0), I32(5)]).unwrap(), vec![I32(6)]);
+        assert_eq!(trap_code(call(&mut s, i, go, &[I32(1), I32(5)])), TrapCode::IndirectCallTypeMismatch);
+        assert_eq!(trap_code(call(&mut s, i, go, &[I32(3), I32(5)])), TrapCode::UndefinedElement);
+        assert_eq!(trap_code(call(&mut s, i, go, &[I32(-1), I32(5)])), TrapCode::UndefinedElement);
+        // A million indirect tail calls deep.
+        assert_eq!(call(&mut s, i, go, &[I32(2), I32(1_000_000)]).unwrap(), vec![I32(123)]);
+    }
+}
+
+/// Tail calls with v128 and other types mixed, to callees with more and
+/// fewer parameter slots than the caller, and declared locals that must
+/// be zero on every entry though the frame is reused.
+#[test]
+fn tail_calls_with_v128_and_mixed_types() {
+    let mut s = Store::new();
+    let i = inst(
+        &mut s,
+        r#"(module
+        (func $mix (param $n i32) (param $a v128) (param $x f64) (param $b v128) (param $k i64)
+                   (result v128 i32 f64 i64)
+          (local $z i64) (local $w v128)
+          (if (i32.eqz (local.get $n))
+            (then (return (i64x2.add (local.get $a) (local.get $w)) (local.get $n) (local.get $x)
+                          (i64.add (local.get $k) (local.get $z)))))
+          (local.set $z (i64.const 1000))
+          (local.set $w (v128.const i64x2 -1 -1))
+          (return_call $mix (i32.sub (local.get $n) (i32.const 1)) (local.get $b)
+            (f64.add (local.get $x) (f64.const 1)) (local.get $a) (i64.add (local.get $k) (local.get $z))))
+        ;; Fewer parameters than `mix`, more than `fewer`.
+        (func (export "entry") (param $n i32) (param $p v128) (param $q v128) (result v128 i32 f64 i64)
+          (return_call $mix (local.get $n) (local.get $q) (f64.const 0.5) (local.get $p) (i64.const 0)))
+        (func $fewer (param i64 v128) (result v128 i32 f64 i64)
+          (local.get 1) (i32.const 7) (f64.const 2.5) (local.get 0))
+        (func (export "shrink") (param i32 v128 f64 v128 i64) (result v128 i32 f64 i64)
+          (return_call $fewer (local.get 4) (local.get 3)))
+        ;; A caller that uses the results after the callee tail-called.
+        (func (export "use") (param $n i32) (param $p v128) (param $q v128) (result i64)
+          (local $r f64) (local $k i64)
+          (call $mix (local.get $n) (local.get $p) (f64.const 0) (local.get $q) (i64.const 1))
+          (local.set $k) (local.set $r) (drop)
+          (i64x2.extract_lane 0)
+          (i64.add (local.get $k))
+          (i64.add (i64.trunc_f64_s (local.get $r)))))"#,
+    );
+    let p = (0x1111_2222_3333_4444_u128 << 64) | 0x5555_6666_7777_8888;
+    let q = !p;
+    for n in [0, 1, 2, 5, 10_000] {
+        let a = if n % 2 == 0 { q } else { p };
+        assert_eq!(
+            call(&mut s, i, "entry", &[I32(n), Value::V128(p), Value::V128(q)]).unwrap(),
+            vec![Value::V128(a), I32(0), F64(0.5 + f64::from(n)), I64(1000 * i64::from(n))],
+            "n = {n}"
+        );
+        let a = if n % 2 == 0 { p } else { q };
+        assert_eq!(
+            call(&mut s, i, "use", &[I32(n), Value::V128(p), Value::V128(q)]).unwrap(),
+            vec![I64((a as u64 as i64).wrapping_add(1 + 1000 * i64::from(n)).wrapping_add(i64::from(n)))],
+            "n = {n}"
+        );
+    }
+    assert_eq!(
+        call(&mut s, i, "shrink", &[I32(1), Value::V128(p), F64(1.0), Value::V128(q), I64(-9)]).unwrap(),
+        vec![Value::V128(q), I32(7), F64(2.5), I64(-9)]
+    );
+}
+
+#[test]
+fn tail_calls_into_host_functions() {
+    let mut s = Store::new();
+    let pair = s.func_new(
+        FuncType::new([ValType::I32, ValType::I32], [ValType::I32, ValType::I64]),
+        Arc::new(|_c, args, res| {
+            let (Value::I32(a), Value::I32(b)) = (args[0], args[1]) else {
+                return Err(Trap::host("bad"));
+            };
+            res[0] = Value::I32(a + b);
+            res[1] = Value::I64(i64::from(a) * i64::from(b));
+            Ok(())
+        }),
+    );
+    let fail = s.func_new(FuncType::new([], []), Arc::new(|_c, _a, _r| Err(Trap::host("boom"))));
+    let m = module(
+        r#"(module
+        (import "env" "pair" (func $pair (param i32 i32) (result i32 i64)))
+        (import "env" "fail" (func $fail))
+        (table funcref (elem $pair))
+        (global $g (mut i32) (i32.const 3))
+        (func $t (export "t") (param i32) (result i32 i64)
+          (return_call $pair (local.get 0) (i32.const 10)))
+        (func $ti (export "ti") (param i32) (result i32 i64)
+          (return_call_indirect (param i32 i32) (result i32 i64) (local.get 0) (i32.const 10) (i32.const 0)))
+        ;; Uses the results and the instance after the tail call returned.
+        (func (export "run") (param i32) (result i64) (local $l i64)
+          (call $t (local.get 0)) (local.set $l)
+          (i64.add (i64.extend_i32_u) (local.get $l))
+          (i64.add (i64.extend_i32_u (global.get $g))))
+        (func (export "run_i") (param i32) (result i64) (local $l i64)
+          (call $ti (local.get 0)) (local.set $l)
+          (i64.add (i64.extend_i32_u) (local.get $l))
+          (i64.add (i64.extend_i32_u (global.get $g))))
+        (func (export "fail") (return_call $fail)))"#,
+    );
+    let i = s.instantiate(&m, &[Extern::Func(pair), Extern::Func(fail)]).unwrap();
+    assert_eq!(call(&mut s, i, "t", &[I32(5)]).unwrap(), vec![I32(15), I64(50)]);
+    assert_eq!(call(&mut s, i, "ti", &[I32(5)]).unwrap(), vec![I32(15), I64(50)]);
+    assert_eq!(call(&mut s, i, "run", &[I32(5)]).unwrap(), vec![I64(68)]);
+    assert_eq!(call(&mut s, i, "run_i", &[I32(6)]).unwrap(), vec![I64(79)]);
+    match call(&mut s, i, "fail", &[]) {
+        Err(Error::Trap(Trap::Host { message, .. })) => assert_eq!(message, "boom"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(call(&mut s, i, "run", &[I32(1)]).unwrap(), vec![I64(24)]);
+}
+
+#[test]
+fn tail_calls_into_another_instance() {
+    let mut s = Store::new();
+    let a = inst(
+        &mut s,
+        r#"(module
+        (global $g (mut i32) (i32.const 1))
+        (memory 1)
+        (data (i32.const 0) "\2a")
+        (func (export "get") (param i32) (result i32 i32)
+          (global.set $g (i32.add (global.get $g) (local.get 0)))
+          (global.get $g) (i32.load (i32.const 0)))
+        (func (export "boom") (param i32) (result i32 i32) unreachable)
+        ;; Tail-calls itself: entered from another instance, it returns
+        ;; there through the header it inherits.
+        (func $chain (export "chain") (param i32) (result i32)
+          (if (result i32) (i32.eqz (local.get 0))
+            (then (i32.load (i32.const 0)))
+            (else (return_call $chain (i32.sub (local.get 0) (i32.const 1)))))))"#,
+    );
+    let (get, boom, chain) = (func(&s, a, "get"), func(&s, a, "boom"), func(&s, a, "chain"));
+    let m = module(
+        r#"(module
+        (import "a" "get" (func $get (param i32) (result i32 i32)))
+        (import "a" "boom" (func $boom (param i32) (result i32 i32)))
+        (import "a" "chain" (func $chain (param i32) (result i32)))
+        (global $g (mut i32) (i32.const 100))
+        (memory 1)
+        (data (i32.const 0) "\07")
+        (table funcref (elem $get $boom))
+        (func $t (param i32) (result i32 i32) (return_call $get (local.get 0)))
+        (func $ti (param i32 i32) (result i32 i32)
+          (return_call_indirect (param i32) (result i32 i32) (local.get 0) (local.get 1)))
+        ;; After the callee of the other instance returned, this instance's
+        ;; global and memory again.
+        (func (export "run") (param i32) (result i32)
+          (call $t (local.get 0)) (i32.add)
+          (i32.add (global.get $g)) (i32.add (i32.load (i32.const 0))))
+        (func (export "run_i") (param i32 i32) (result i32)
+          (call $ti (local.get 0) (local.get 1)) (i32.add)
+          (i32.add (global.get $g)) (i32.add (i32.load (i32.const 0))))
+        (func (export "boom") (param i32) (result i32) (call $ti (local.get 0) (i32.const 1)) (drop))
+        (func (export "chain") (param i32) (result i32) (return_call $chain (local.get 0)))
+        (func (export "via_chain") (param i32) (result i32)
+          (i32.add (call $chain (local.get 0)) (i32.add (global.get $g) (i32.load (i32.const 0))))))"#,
+    );
+    let b = s.instantiate(&m, &[Extern::Func(get), Extern::Func(boom), Extern::Func(chain)]).unwrap();
+    // a's global: 1 + 5; a's memory: 42; then b's: 100 and 7.
+    assert_eq!(call(&mut s, b, "run", &[I32(5)]).unwrap(), vec![I32(6 + 42 + 107)]);
+    assert_eq!(call(&mut s, b, "run_i", &[I32(5), I32(0)]).unwrap(), vec![I32(11 + 42 + 107)]);
+    assert_eq!(trap_code(call(&mut s, b, "run_i", &[I32(5), I32(2)])), TrapCode::UndefinedElement);
+    assert_eq!(trap_code(call(&mut s, b, "boom", &[I32(5)])), TrapCode::Unreachable);
+    assert_eq!(call(&mut s, b, "run", &[I32(1)]).unwrap(), vec![I32(12 + 42 + 107)]);
+    assert_eq!(call(&mut s, b, "chain", &[I32(1_000_000)]).unwrap(), vec![I32(42)]);
+    assert_eq!(call(&mut s, b, "via_chain", &[I32(1_000_000)]).unwrap(), vec![I32(42 + 107)]);
+}
+
+#[test]
+fn tail_calls_charge_fuel_and_round_trip() {
+    let mut s = Store::with_config(Config { fuel: Some(10_000), ..Config::default() });
+    let i = inst(&mut s, r#"(module (func $l (export "loop") (return_call $l)))"#);
+    assert_eq!(trap_code(call(&mut s, i, "loop", &[])), TrapCode::OutOfFuel);
+    // Serialized and read back, tail calls pass the code checks and run.
+    let m = module(
+        r#"(module
+        (type $t (func (param i64) (result i64)))
+        (table funcref (elem $down))
+        (func $down (export "down") (param i64) (result i64)
+          (if (result i64) (i64.eqz (local.get 0))
+            (then (i64.const 7))
+            (else (return_call $mid (local.get 0)))))
+        (func $mid (param i64) (result i64)
+          (return_call_indirect (type $t) (i64.sub (local.get 0) (i64.const 1)) (i32.const 0))))"#,
+    );
+    let blob = m.serialize().unwrap();
+    // SAFETY: a blob `serialize` just made.
+    let back = unsafe { Module::deserialize(&blob) }.unwrap();
+    back.translate_all().unwrap();
+    let mut s = Store::new();
+    let i = s.instantiate(&back, &[]).unwrap();
+    assert_eq!(call(&mut s, i, "down", &[I64(1_000_000)]).unwrap(), vec![I64(7)]);
+}

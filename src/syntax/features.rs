@@ -21,13 +21,15 @@ pub struct Features {
     /// immutable global, not only imported ones. (Their arithmetic is
     /// allowed in 2.0 mode too: no 2.0 test rejects it.)
     pub extended_const: bool,
+    /// Tail calls (3.0): `return_call`, `return_call_indirect`.
+    pub tail_call: bool,
 }
 
 impl Features {
     /// WebAssembly 2.0.
-    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false, extended_const: false };
+    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false, extended_const: false, tail_call: false };
     /// Everything wasmint supports.
-    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true, extended_const: true };
+    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true, extended_const: true, tail_call: true };
 }
 
 impl Default for Features {

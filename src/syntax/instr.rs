@@ -179,6 +179,13 @@ pub enum Instr {
         type_index: u32,
         table: u32,
     },
+    /// `return_call` (tail calls, Wasm 3.0).
+    ReturnCall(u32),
+    /// `return_call_indirect` (tail calls, Wasm 3.0).
+    ReturnCallIndirect {
+        type_index: u32,
+        table: u32,
+    },
 
     // Reference (2.4.2)
     RefNull(RefType),

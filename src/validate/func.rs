@@ -637,6 +637,28 @@ impl FuncValidator {
         Ok(())
     }
 
+    /// Checks that a tail callee's results `results` are the current
+    /// function's (3.0: they must match its return type; without subtypes,
+    /// equal).
+    fn tail_results(&self, ctx: &ModuleCtx, results: &[ValType], at: usize) -> Result<()> {
+        let Some(func) = self.ctrls.first() else {
+            return err("unexpected end", at);
+        };
+        let want = end_types(ctx, FrameKind::Func, func.ty);
+        if want != results {
+            let show = |ts: &[ValType]| ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+            return err(
+                format!(
+                    "type mismatch: current function requires result type [{}] but callee returns [{}]",
+                    show(want),
+                    show(results)
+                ),
+                at,
+            );
+        }
+        Ok(())
+    }
+
     /// Pops three `i32` operands (the bulk memory and table forms).
     fn pop_i32x3(&mut self, at: usize) -> Result<()> {
         self.pop_vals(&[ValType::I32, ValType::I32, ValType::I32], at)
@@ -705,6 +727,25 @@ impl FuncValidator {
                 self.pop_expect(I32, at)?;
                 self.pop_vals(&ty.params, at)?;
                 self.push_vals(&ty.results, at)?;
+            }
+            // Tail calls (3.0): the callee's results are the function's,
+            // and nothing runs after the instruction in this frame.
+            Instr::ReturnCall(f) => {
+                let ty = ctx.func_type(*f, at)?;
+                self.tail_results(ctx, &ty.results, at)?;
+                self.pop_vals(&ty.params, at)?;
+                self.unreachable();
+            }
+            Instr::ReturnCallIndirect { type_index, table } => {
+                let tt = ctx.table(*table, at)?;
+                let ty = ctx.type_at(*type_index, at)?;
+                if tt.elem != RefType::FuncRef {
+                    return err("type mismatch: return_call_indirect requires a funcref table", at);
+                }
+                self.tail_results(ctx, &ty.results, at)?;
+                self.pop_expect(I32, at)?;
+                self.pop_vals(&ty.params, at)?;
+                self.unreachable();
             }
 
             // Reference (3.3.2)

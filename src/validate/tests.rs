@@ -416,7 +416,7 @@ fn random_bodies_never_panic() {
         for _ in 0..(next() % 12) {
             let small = (next() % 4) as u32;
             let bt = [BlockType::Empty, BlockType::Value(I32), BlockType::Func(small)][(next() % 3) as usize];
-            body.push(match next() % 24 {
+            body.push(match next() % 26 {
                 0 => Instr::Unreachable,
                 1 => Instr::Block(bt),
                 2 => Instr::Loop(bt),
@@ -440,6 +440,8 @@ fn random_bodies_never_panic() {
                 20 => Instr::RefIsNull,
                 21 => Instr::TableGet(small % 2),
                 22 => Instr::MemoryGrow(small % 2),
+                23 => Instr::ReturnCall(small),
+                24 => Instr::ReturnCallIndirect { type_index: small, table: small % 2 },
                 _ => Instr::F64Const(0),
             });
         }
@@ -725,4 +727,49 @@ fn extended_const_global_scope() {
     assert_eq!(msg(&m), "ok");
     m.datas[0].mode = DataMode::Active { memory: 0, offset: c(GlobalGet(6), 3) };
     assert_invalid(&m, "unknown global 6");
+}
+
+/// Tail calls (3.0): the callee's results must be the function's, the
+/// operands are the callee's parameters, and nothing after is reachable.
+#[test]
+fn tail_calls_check_the_callers_results() {
+    // Function 0: () -> [i32]; function 1: [i64] -> [i32].
+    let mut m = func_module(&[], &[I32], &[], vec![Instr::I64Const(1), Instr::ReturnCall(1)]);
+    m.types.push(ft(&[I64], &[I32]));
+    m.types.push(ft(&[I64], &[I64]));
+    m.funcs.push(1);
+    add_body(&mut m, &[], vec![Instr::I32Const(0)]);
+    assert_eq!(msg(&m), "ok");
+    // Unreachable after: any operands, no results needed.
+    m.codes[0].body = vec![Instr::I64Const(1), Instr::ReturnCall(1), Instr::Num(NumOp::I32Add), Instr::End];
+    assert_eq!(msg(&m), "ok");
+    // Extra operands below the arguments are fine.
+    m.codes[0].body = vec![Instr::F32Const(0), Instr::I64Const(1), Instr::ReturnCall(1), Instr::End];
+    assert_eq!(msg(&m), "ok");
+    m.codes[0].body = vec![Instr::I32Const(1), Instr::ReturnCall(1), Instr::End];
+    assert_invalid(&m, "type mismatch");
+    m.codes[0].body = vec![Instr::ReturnCall(2), Instr::End];
+    assert_invalid(&m, "unknown function");
+    // The callee returns i32, function 1 returns i32 too; a callee of
+    // results [i64] does not fit a function returning [i32].
+    m.funcs.push(2);
+    add_body(&mut m, &[], vec![Instr::LocalGet(0)]);
+    m.codes[0].body = vec![Instr::I64Const(1), Instr::ReturnCall(2), Instr::End];
+    assert_invalid(&m, "type mismatch: current function requires result type [i32] but callee returns [i64]");
+    // return_call_indirect: a funcref table, the type's results.
+    m.tables.push(TableType { elem: RefType::FuncRef, limits: Limits { min: 0, max: None } });
+    m.tables.push(TableType { elem: RefType::ExternRef, limits: Limits { min: 0, max: None } });
+    let indirect = |ty: u32, table: u32| {
+        vec![Instr::I64Const(1), Instr::I32Const(0), Instr::ReturnCallIndirect { type_index: ty, table }, Instr::End]
+    };
+    m.codes[0].body = indirect(1, 0);
+    assert_eq!(msg(&m), "ok");
+    m.codes[0].body = indirect(2, 0);
+    assert_invalid(&m, "type mismatch");
+    m.codes[0].body = indirect(1, 1);
+    assert_invalid(&m, "type mismatch");
+    m.codes[0].body = indirect(1, 2);
+    assert_invalid(&m, "unknown table");
+    m.codes[0].body = indirect(5, 0);
+    assert_invalid(&m, "unknown type");
 }

@@ -397,3 +397,66 @@ fn every_spec_suite_module_round_trips() {
     }
     assert!(n > 500, "{n} modules");
 }
+
+/// The checks of the tail call ops: each field edited to what would read
+/// or write outside the frame, name a missing function, table or type, or
+/// return other results than the function's, is refused.
+#[test]
+fn tampered_tail_calls_are_refused() {
+    let (m, blob) = blob_of(
+        r#"(module
+        (type $ii (func (param i32) (result i32)))
+        (type $il (func (param i32) (result i64)))
+        (table 2 funcref)
+        (table 1 externref)
+        (func $a (param i32) (result i32) (local.get 0))
+        (func $b (param i32) (result i64) (i64.const 0))
+        (func (export "run") (param i32) (result i32) (return_call $a (local.get 0)))
+        (func (export "ind") (param i32) (result i32)
+          (return_call_indirect (type $ii) (local.get 0) (local.get 0))))"#,
+    );
+    // Sanity: the untouched blob's code passes.
+    de(&blob).unwrap().translate_all().unwrap();
+    let mut cases = 0;
+    for (fi, misc) in [(2, Misc::ReturnCall), (3, Misc::ReturnCallIndirectS)] {
+        let (at, _) = code_at(&blob, fi);
+        let (frame, np) = (word(&blob, at, 0), word(&blob, at, 1));
+        let code = crate::compile::portable_code(m.syntax(), fi).unwrap();
+        let ops = crate::compile::ops::decode_all(&code[CODE_HEADER..]).unwrap();
+        let d = ops.iter().find(|d| d.op == Opcode::Misc(misc)).expect("a tail call op");
+        let op_at = CODE_HEADER + d.pc;
+        // Word positions of the fields.
+        let mut pos = Vec::new();
+        let mut w = op_at + HW;
+        for f in misc.layout() {
+            pos.push(w);
+            w += f.words();
+        }
+        let base_k = misc.layout().len() - 1;
+        let mut edits: Vec<(&str, usize, u16)> = vec![
+            ("np unlike the function's", pos[0], np + 1),
+            ("np of zero", pos[0], 0),
+            ("arguments from the header", pos[base_k], np),
+            ("arguments from the caller's frame slot", pos[base_k], np + 1),
+            ("arguments past the frame", pos[base_k], frame),
+            ("arguments at slot 0", pos[base_k], 0),
+        ];
+        if misc == Misc::ReturnCall {
+            edits.push(("a callee of other results", pos[1], 1));
+            edits.push(("no such function", pos[1], 4));
+        } else {
+            edits.push(("a type of other results", pos[1], 1));
+            edits.push(("no such type", pos[1], 9));
+            edits.push(("an externref table", pos[2], 1));
+            edits.push(("no such table", pos[2], 2));
+        }
+        for (what, k, v) in edits {
+            let mut b = blob.clone();
+            set_word(&mut b, at, k, v);
+            reseal(&mut b);
+            assert!(de(&b).unwrap().translate_all().is_err(), "{misc:?}: {what}");
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, 18);
+}
