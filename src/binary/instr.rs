@@ -6,7 +6,7 @@
 
 use super::reader::{prealloc, Reader};
 use crate::error::Result;
-use crate::syntax::{BlockType, ConstExpr, Features, FuncBody, Instr, MemArg, MemOp, NumOp};
+use crate::syntax::{BlockType, ConstExpr, Features, FuncBody, Instr, MemArg, MemOp, NumOp, WideOp};
 
 /// Largest total number of locals (excluding parameters) in one function.
 /// The spec only requires the total to fit in a u32; like wasmparser we cap it
@@ -154,6 +154,7 @@ fn prefixed_fc(r: &mut Reader<'_>, start: usize) -> Result<Instr> {
         15 => Instr::TableGrow(r.u32()?),
         16 => Instr::TableSize(r.u32()?),
         17 => Instr::TableFill(r.u32()?),
+        19..=22 if r.features.wide_arithmetic => Instr::Wide(WideOp::from_opcode(sub).unwrap_or(WideOp::I64Add128)),
         // Only small sub-opcodes may be combined with the prefix, lest
         // e.g. 0xfc00 itself alias the table's `0xFC00 | sub` encoding.
         0..=0xff => match NumOp::from_opcode(0xfc00 | sub) {

@@ -387,6 +387,10 @@ misc_ops! {
     SimdMemM { d: V, a: S, v: V, off: C64, m: U32, op: U16, lane: U16 }
     /// `data.drop seg`.
     DataDrop { seg: U32 }
+    /// Wide-arithmetic `op` (a `WideOp`) of `fp[a], fp[b]` (and `fp[c],
+    /// fp[e]` for add/sub; else they repeat `a`): the low half of the result
+    /// to `fp[d]`, the high half to `fp[d + 1]`.
+    Wide { d: V, a: S, b: S, c: S, e: S, op: U16 }
 }
 
 /// Where an operand comes from.

@@ -1524,6 +1524,19 @@ impl Translator {
                 self.emit_return(ty.results.len())?;
                 return Ok(false);
             }
+            Instr::Wide(w) => {
+                let (a, b, c, e) = if w.arity() == 4 {
+                    let [a, b, c, e] = self.pop_slots::<4>()?;
+                    (a, b, c, e)
+                } else {
+                    let [a, b] = self.pop_slots::<2>()?;
+                    (a, b, a, a)
+                };
+                let d = self.canon(self.stack.len())?;
+                op::Wide { d, a, b, c, e, op: *w as u16 }.emit(&mut self.code);
+                self.push(Entry::new(Kind::Temp, ValType::I64))?;
+                self.push(Entry::new(Kind::Temp, ValType::I64))?;
+            }
             Instr::RefNull(t) => self.push(Entry::new(Kind::Const(0), ValType::from(*t)))?,
             Instr::RefIsNull => {
                 let [a] = self.pop_slots::<1>()?;

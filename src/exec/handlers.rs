@@ -1240,6 +1240,18 @@ pub(crate) unsafe fn store_k(op: u16, mem: *mut u8, len: usize, addr: u64, off: 
 }
 rare!(data_drop, DataDrop);
 
+handler!(wide(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::Wide { d, a, b, c, e, op } = op::Wide::read(ip);
+    // All operands are read before the results are written (they may share
+    // slots).
+    let args = [get(fp, a), get(fp, b), get(fp, c), get(fp, e)];
+    let w = crate::syntax::WideOp::ALL[usize::from(op) & 3];
+    let (lo, hi) = w.eval(&args[..w.arity()]);
+    set(fp, d, lo);
+    set(fp, d + 1, hi);
+    next!(ip.add(op::Wide::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
 // ---------------------------------------------------------------- SIMD
 
 #[path = "simd_handlers.rs"]
@@ -1317,6 +1329,7 @@ const fn misc_handler(m: Misc) -> Handler {
         Misc::MemoryCopy => memory_copy,
         Misc::MemoryInit => memory_init,
         Misc::DataDrop => data_drop,
+        Misc::Wide => wide,
         Misc::LoadM => load_m,
         Misc::StoreM => store_m,
         Misc::SimdMemM => simd_mem_m,

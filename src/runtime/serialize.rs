@@ -503,6 +503,7 @@ fn check_misc(
         Misc::TableInit => matches!((cx.elems.get(f(0) as usize), table(f(1))), (Some(e), Some(t)) if e.ty == t.elem),
         Misc::ElemDrop => (f(0) as usize) < cx.elems.len(),
         Misc::DataDrop => (f(0) as usize) < cx.datas,
+        Misc::Wide => f(5) < 4,
         Misc::MemoryInit => (f(0) as usize) < cx.datas && (f(4) as usize) < cx.memories,
         Misc::MemorySize => (f(1) as usize) < cx.memories,
         Misc::MemoryGrow => (f(2) as usize) < cx.memories,

@@ -1484,3 +1484,25 @@ fn tail_calls_charge_fuel_and_round_trip() {
     let i = s.instantiate(&back, &[]).unwrap();
     assert_eq!(call(&mut s, i, "down", &[I64(1_000_000)]).unwrap(), vec![I64(7)]);
 }
+
+/// The wide-arithmetic proposal: 128-bit add/sub on i64 pairs and the wide
+/// products, with results in two slots; rejected in 2.0 mode.
+#[test]
+fn wide_arithmetic() {
+    let wat = r#"(module
+      (func (export "add") (param i64 i64 i64 i64) (result i64 i64)
+        (i64.add128 (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+      (func (export "sub") (param i64 i64 i64 i64) (result i64 i64)
+        (i64.sub128 (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+      (func (export "mul_s") (param i64 i64) (result i64 i64) (i64.mul_wide_s (local.get 0) (local.get 1)))
+      (func (export "mul_u") (param i64 i64) (result i64 i64) (i64.mul_wide_u (local.get 0) (local.get 1))))"#;
+    let bytes = wat::parse_str(wat).unwrap();
+    let m = Module::new(&bytes).unwrap();
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    assert_eq!(call(&mut s, i, "add", &[I64(-1), I64(0), I64(1), I64(0)]).unwrap(), [I64(0), I64(1)]);
+    assert_eq!(call(&mut s, i, "sub", &[I64(0), I64(0), I64(1), I64(0)]).unwrap(), [I64(-1), I64(-1)]);
+    assert_eq!(call(&mut s, i, "mul_s", &[I64(-2), I64(3)]).unwrap(), [I64(-6), I64(-1)]);
+    assert_eq!(call(&mut s, i, "mul_u", &[I64(-1), I64(2)]).unwrap(), [I64(-2), I64(1)]);
+    assert!(Module::with_features(bytes, crate::syntax::Features::WASM2).is_err());
+}

@@ -23,13 +23,15 @@ pub struct Features {
     pub extended_const: bool,
     /// Tail calls (3.0): `return_call`, `return_call_indirect`.
     pub tail_call: bool,
+    /// 128-bit arithmetic on i64 pairs (the wide-arithmetic proposal).
+    pub wide_arithmetic: bool,
 }
 
 impl Features {
     /// WebAssembly 2.0.
-    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false, extended_const: false, tail_call: false };
+    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false, extended_const: false, tail_call: false, wide_arithmetic: false };
     /// Everything wasmint supports.
-    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true, extended_const: true, tail_call: true };
+    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true, extended_const: true, tail_call: true, wide_arithmetic: true };
 }
 
 impl Default for Features {

@@ -187,6 +187,9 @@ pub enum Instr {
         table: u32,
     },
 
+    /// The wide-arithmetic proposal's 128-bit operations on i64 pairs.
+    Wide(WideOp),
+
     // Reference (2.4.2)
     RefNull(RefType),
     RefIsNull,
@@ -251,4 +254,55 @@ pub enum Instr {
     I8x16Shuffle([u8; 16]),
     /// Every other SIMD instruction.
     Simd(super::simd::SimdOp, super::simd::SimdImm),
+}
+
+/// The instructions of the wide-arithmetic proposal (`0xFC` 19 to 22): a
+/// 128-bit value is two i64, low half first.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WideOp {
+    /// `[lo hi lo hi] -> [lo hi]`: 128-bit addition.
+    I64Add128,
+    /// `[lo hi lo hi] -> [lo hi]`: 128-bit subtraction.
+    I64Sub128,
+    /// `[i64 i64] -> [lo hi]`: the signed 128-bit product.
+    I64MulWideS,
+    /// `[i64 i64] -> [lo hi]`: the unsigned 128-bit product.
+    I64MulWideU,
+}
+
+impl WideOp {
+    /// All four, in opcode order.
+    pub const ALL: [WideOp; 4] = [WideOp::I64Add128, WideOp::I64Sub128, WideOp::I64MulWideS, WideOp::I64MulWideU];
+
+    /// The operation of `0xFC` sub-opcode `sub`.
+    pub fn from_opcode(sub: u32) -> Option<WideOp> {
+        Some(match sub {
+            19 => WideOp::I64Add128,
+            20 => WideOp::I64Sub128,
+            21 => WideOp::I64MulWideS,
+            22 => WideOp::I64MulWideU,
+            _ => return None,
+        })
+    }
+
+    /// Operands: four for add/sub, two for the products.
+    pub fn arity(self) -> usize {
+        match self {
+            WideOp::I64Add128 | WideOp::I64Sub128 => 4,
+            _ => 2,
+        }
+    }
+
+    /// The two i64 results (low, high) of the operands `a`.
+    pub fn eval(self, a: &[u64]) -> (u64, u64) {
+        let pair = |lo: u64, hi: u64| u128::from(lo) | u128::from(hi) << 64;
+        let r = match (self, a) {
+            (WideOp::I64Add128, &[a, b, c, d]) => pair(a, b).wrapping_add(pair(c, d)),
+            (WideOp::I64Sub128, &[a, b, c, d]) => pair(a, b).wrapping_sub(pair(c, d)),
+            (WideOp::I64MulWideS, &[a, b]) => (i128::from(a as i64) * i128::from(b as i64)) as u128,
+            (WideOp::I64MulWideU, &[a, b]) => u128::from(a) * u128::from(b),
+            _ => 0,
+        };
+        (r as u64, (r >> 64) as u64)
+    }
 }

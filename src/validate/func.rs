@@ -749,6 +749,11 @@ impl FuncValidator {
             }
 
             // Reference (3.3.2)
+            Instr::Wide(w) => {
+                self.pop_vals(&[I64; 4][..w.arity()], at)?;
+                self.push_val(Some(I64));
+                self.push_val(Some(I64));
+            }
             Instr::RefNull(t) => self.push_val(Some((*t).into())),
             Instr::RefIsNull => {
                 let t = self.pop_val(at)?;
