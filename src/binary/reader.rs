@@ -312,34 +312,46 @@ impl<'a> Reader<'a> {
     /// Limits of a memory (`mem`) or table, and whether they are 64-bit:
     /// with memory64 (3.0) the flags are a byte, bit 0 a maximum, bit 2 a
     /// 64-bit type (bit 1, shared memories, is the threads proposal's).
-    fn limits_of(&mut self, mem: bool) -> Result<(Limits, bool)> {
+    /// With custom page sizes, bit 3 announces a page size (its log2,
+    /// after the limits), and a memory's limits are read as u64 whatever
+    /// its address type (validation bounds them).
+    fn limits_of(&mut self, mem: bool) -> Result<(Limits, bool, u32)> {
         if !self.features.memory64 {
-            return Ok((self.limits()?, false));
+            return Ok((self.limits()?, false, 16));
         }
         let start = self.pos;
         let flags = self.u8()?;
-        if flags >= 8 || flags & 2 != 0 {
+        let custom = flags & 8 != 0 && mem && self.features.custom_page_sizes;
+        if flags >= 16 || flags & 2 != 0 || (flags & 8 != 0 && !custom) {
             return Err(self.error_at(start, "malformed limits flags"));
         }
         let is64 = flags & 4 != 0;
         if is64 && !mem {
             return Err(self.error_at(start, "malformed limits flags: 64-bit tables (table64) are not supported"));
         }
-        let mut size = || if is64 { self.u64() } else { self.u32().map(u64::from) };
+        let wide = is64 || (mem && self.features.custom_page_sizes);
+        let mut size = || if wide { self.u64() } else { self.u32().map(u64::from) };
         let min = size()?;
         let max = if flags & 1 != 0 { Some(size()?) } else { None };
-        Ok((Limits { min, max }, is64))
+        let at = self.pos;
+        let page_log2 = if custom { self.u32()? } else { 16 };
+        // A page size that does not fit in a u64 is malformed; other sizes
+        // than 1 and 64 KiB are invalid (validation).
+        if page_log2 >= 64 {
+            return Err(self.error_at(at, "invalid custom page size"));
+        }
+        Ok((Limits { min, max }, is64, page_log2))
     }
 
     pub fn table_type(&mut self) -> Result<TableType> {
         let elem = self.ref_type()?;
-        let (limits, _) = self.limits_of(false)?;
+        let (limits, _, _) = self.limits_of(false)?;
         Ok(TableType { elem, limits })
     }
 
     pub fn mem_type(&mut self) -> Result<MemType> {
-        let (limits, is64) = self.limits_of(true)?;
-        Ok(MemType { limits, is64 })
+        let (limits, is64, page_log2) = self.limits_of(true)?;
+        Ok(MemType { limits, is64, page_log2 })
     }
 
     pub fn global_type(&mut self) -> Result<GlobalType> {

@@ -58,6 +58,7 @@ impl Memory {
         let ty = crate::MemType {
             limits: crate::Limits { min: u64::from(t.minimum), max: t.maximum.map(u64::from) },
             is64: false,
+            page_log2: 16,
         };
         let memory = store
             .get()

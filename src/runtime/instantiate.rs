@@ -132,7 +132,8 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             }
             (ImportDesc::Memory(mt), Extern::Memory(mem)) => {
                 let mi = store.mems.get(mem.0 as usize).ok_or_else(incompatible)?;
-                if mi.is64() != mt.is64 || !mi.ty().limits.matches(&mt.limits) {
+                let ty = mi.ty();
+                if ty.is64 != mt.is64 || ty.page_log2 != mt.page_log2 || !ty.limits.matches(&mt.limits) {
                     return Err(incompatible());
                 }
                 inst.mems.push(mem.0);

@@ -16,29 +16,35 @@ pub(crate) struct MemInst {
     /// Declared maximum in pages, if any.
     max: Option<u64>,
     /// A 64-bit memory (i64 addresses); it still holds at most
-    /// `MAX_PAGES` pages (4 GiB), like a 32-bit one.
+    /// `MAX_PAGES` 64 KiB pages (4 GiB), like a 32-bit one.
     is64: bool,
+    /// log2 of the page size (16; 0 for 1-byte pages).
+    page_log2: u32,
 }
 
+/// The most bytes a memory holds here (4 GiB), whatever its type.
+const MAX_BYTES: u64 = MAX_PAGES as u64 * PAGE_SIZE as u64;
+
 impl MemInst {
-    /// A memory of type `ty`; `None` if too large (more than `MAX_PAGES`
-    /// pages, 4 GiB, to start with: growth beyond is refused too).
+    /// A memory of type `ty`; `None` if too large (more than 4 GiB to
+    /// start with: growth beyond is refused too).
     pub(crate) fn of_type(ty: &crate::syntax::MemType) -> Option<MemInst> {
-        let (min, max) = (ty.limits.min, ty.limits.max);
-        let cap = if ty.is64 { u64::MAX } else { u64::from(MAX_PAGES) };
-        if min > u64::from(MAX_PAGES) || max.is_some_and(|m| m > cap || m < min) {
+        let (min, max, log2) = (ty.limits.min, ty.limits.max, ty.page_log2.min(16));
+        let bytes = |pages: u64| pages.checked_mul(1 << log2);
+        if bytes(min).map_or(true, |b| b > MAX_BYTES) || min > u64::from(u32::MAX) || max.is_some_and(|m| m < min) {
             return None;
         }
-        let reserve = max.unwrap_or(u64::from(MAX_PAGES)).min(u64::from(MAX_PAGES));
+        let reserve = max.and_then(bytes).unwrap_or(MAX_BYTES).min(MAX_BYTES);
         Some(MemInst {
-            data: MemBuf::new(min as usize * PAGE_SIZE, (reserve as usize).saturating_mul(PAGE_SIZE))?,
+            data: MemBuf::new((min << log2) as usize, reserve as usize)?,
             max,
             is64: ty.is64,
+            page_log2: log2,
         })
     }
 
     pub(crate) fn pages(&self) -> u32 {
-        (self.data.len() / PAGE_SIZE) as u32
+        (self.data.len() >> self.page_log2) as u32
     }
 
     pub(crate) fn is64(&self) -> bool {
@@ -50,6 +56,7 @@ impl MemInst {
         crate::syntax::MemType {
             limits: crate::syntax::Limits { min: u64::from(self.pages()), max: self.max },
             is64: self.is64,
+            page_log2: self.page_log2,
         }
     }
 
@@ -74,10 +81,11 @@ impl MemInst {
     pub(crate) fn grow(&mut self, delta: u64) -> Option<u32> {
         let old = self.pages();
         let new = u64::from(old).checked_add(delta)?;
-        if new > self.max.unwrap_or(u64::from(MAX_PAGES)).min(u64::from(MAX_PAGES)) {
+        // Page counts stay below 2^32 (`pages` is a u32), bytes at 4 GiB.
+        if new > self.max.unwrap_or(u64::MAX) || new > u64::from(u32::MAX) || (new << self.page_log2) > MAX_BYTES {
             return None;
         }
-        self.data.grow(new as usize * PAGE_SIZE)?;
+        self.data.grow((new << self.page_log2) as usize)?;
         Some(old)
     }
 

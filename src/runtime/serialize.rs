@@ -636,6 +636,7 @@ impl W {
     fn mem(&mut self, t: MemType) {
         self.limits(t.limits);
         self.u8(t.is64 as u8);
+        self.u8(t.page_log2 as u8);
     }
     fn table(&mut self, t: TableType) {
         self.val(t.elem.into());
@@ -777,7 +778,7 @@ impl<'a> R<'a> {
         Ok(Limits { min, max: has.then_some(max) })
     }
     fn mem(&mut self) -> Result<MemType> {
-        Ok(MemType { limits: self.limits()?, is64: self.flag()? })
+        Ok(MemType { limits: self.limits()?, is64: self.flag()?, page_log2: u32::from(self.u8()?) })
     }
     fn table(&mut self) -> Result<TableType> {
         Ok(TableType { elem: self.ref_type()?, limits: self.limits()? })

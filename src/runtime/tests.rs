@@ -332,7 +332,7 @@ fn globals_and_imports() {
     let link = |r: Result<Instance, Error>| matches!(r, Err(Error::Link(_)));
     assert!(link(s.instantiate(&m, &[Extern::Global(c), Extern::Global(g)])));
     assert!(link(s.instantiate(&m, &[Extern::Global(g)])));
-    let mem = s.memory_new(MemType { limits: Limits { min: 1, max: Some(2) }, is64: false }).unwrap();
+    let mem = s.memory_new(MemType { limits: Limits { min: 1, max: Some(2) }, is64: false, page_log2: 16 }).unwrap();
     let mm = module(r#"(module (import "env" "m" (memory 1 1)))"#);
     assert!(link(s.instantiate(&mm, &[Extern::Memory(mem)])));
     let mm = module(r#"(module (import "env" "m" (memory 1 3)))"#);
@@ -342,7 +342,7 @@ fn globals_and_imports() {
 #[test]
 fn instantiation_order_and_partial_init() {
     let mut s = Store::new();
-    let mem = s.memory_new(MemType { limits: Limits { min: 1, max: None }, is64: false }).unwrap();
+    let mem = s.memory_new(MemType { limits: Limits { min: 1, max: None }, is64: false, page_log2: 16 }).unwrap();
     let tab = s
         .table_new(TableType { elem: RefType::FuncRef, limits: Limits { min: 2, max: None } }, Value::FuncRef(None))
         .unwrap();
@@ -566,9 +566,9 @@ fn fused_compare_and_branch() {
 fn host_side_entities() {
     let mut s = Store::new();
     let lim = |min, max| Limits { min, max };
-    assert!(matches!(s.memory_new(MemType { limits: lim(2, Some(1)), is64: false }), Err(Error::Usage(_))));
-    assert!(matches!(s.memory_new(MemType { limits: lim(65537, None), is64: false }), Err(Error::Usage(_))));
-    let m = s.memory_new(MemType { limits: lim(1, Some(2)), is64: false }).unwrap();
+    assert!(matches!(s.memory_new(MemType { limits: lim(2, Some(1)), is64: false, page_log2: 16 }), Err(Error::Usage(_))));
+    assert!(matches!(s.memory_new(MemType { limits: lim(65537, None), is64: false, page_log2: 16 }), Err(Error::Usage(_))));
+    let m = s.memory_new(MemType { limits: lim(1, Some(2)), is64: false, page_log2: 16 }).unwrap();
     assert_eq!(s.memory_size(m), 1);
     s.memory_data_mut(m)[65535] = 7;
     assert_eq!(s.memory_grow(m, 1), Some(1));
@@ -1505,4 +1505,26 @@ fn wide_arithmetic() {
     assert_eq!(call(&mut s, i, "mul_s", &[I64(-2), I64(3)]).unwrap(), [I64(-6), I64(-1)]);
     assert_eq!(call(&mut s, i, "mul_u", &[I64(-1), I64(2)]).unwrap(), [I64(-2), I64(1)]);
     assert!(Module::with_features(bytes, crate::syntax::Features::WASM2).is_err());
+}
+
+/// Custom page sizes (proposal): a memory of 1-byte pages grows and is
+/// bounds checked by the byte; other page sizes are invalid.
+#[test]
+fn one_byte_pages() {
+    let wat = r#"(module
+      (memory (export "m") 3 (pagesize 1))
+      (func (export "size") (result i32) (memory.size))
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0))))"#;
+    let m = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    assert_eq!(call(&mut s, i, "size", &[]).unwrap(), [I32(3)]);
+    assert_eq!(call(&mut s, i, "load", &[I32(2)]).unwrap(), [I32(0)]);
+    assert_eq!(trap_code(call(&mut s, i, "load", &[I32(3)])), TrapCode::OutOfBoundsMemoryAccess);
+    assert_eq!(call(&mut s, i, "grow", &[I32(5)]).unwrap(), [I32(3)]);
+    assert_eq!(call(&mut s, i, "load", &[I32(7)]).unwrap(), [I32(0)]);
+    assert_eq!(call(&mut s, i, "size", &[]).unwrap(), [I32(8)]);
+    let bad = wat::parse_str("(module (memory 1 (pagesize 2)))").unwrap();
+    assert!(matches!(Module::new(&bad), Err(Error::Validate { message, .. }) if message == "invalid custom page size"));
 }

@@ -41,7 +41,7 @@ pub fn create(store: &mut Store) -> Result<Vec<(&'static str, Extern)>> {
     }
     let table = TableType { elem: RefType::FuncRef, limits: Limits { min: 10, max: Some(20) } };
     out.push(("table", Extern::Table(store.table_new(table, Value::FuncRef(None))?)));
-    let memory = MemType { limits: Limits { min: 1, max: Some(2) }, is64: false };
+    let memory = MemType { limits: Limits { min: 1, max: Some(2) }, is64: false, page_log2: 16 };
     out.push(("memory", Extern::Memory(store.memory_new(memory)?)));
     Ok(out)
 }

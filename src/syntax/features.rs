@@ -25,13 +25,15 @@ pub struct Features {
     pub tail_call: bool,
     /// 128-bit arithmetic on i64 pairs (the wide-arithmetic proposal).
     pub wide_arithmetic: bool,
+    /// Memories with 1-byte pages (the custom-page-sizes proposal).
+    pub custom_page_sizes: bool,
 }
 
 impl Features {
     /// WebAssembly 2.0.
-    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false, extended_const: false, tail_call: false, wide_arithmetic: false };
+    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false, extended_const: false, tail_call: false, wide_arithmetic: false, custom_page_sizes: false };
     /// Everything wasmint supports.
-    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true, extended_const: true, tail_call: true, wide_arithmetic: true };
+    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true, extended_const: true, tail_call: true, wide_arithmetic: true, custom_page_sizes: true };
 }
 
 impl Default for Features {

@@ -147,12 +147,21 @@ pub struct TableType {
     pub limits: Limits,
 }
 
-/// A memory type; limits are in 64 KiB pages.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+/// A memory type; limits are in pages of `2^page_log2` bytes (64 KiB but
+/// with the custom-page-sizes proposal).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MemType {
     pub limits: Limits,
     /// A 64-bit memory (memory64, 3.0): i64 addresses and sizes.
     pub is64: bool,
+    /// log2 of the page size: 16, or 0 (1-byte pages, custom-page-sizes).
+    pub page_log2: u32,
+}
+
+impl Default for MemType {
+    fn default() -> Self {
+        MemType { limits: Limits::default(), is64: false, page_log2: 16 }
+    }
 }
 
 /// A global type.

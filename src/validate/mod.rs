@@ -104,6 +104,13 @@ fn check_table_type(t: &TableType, offset: usize) -> Result<()> {
 }
 
 fn check_memory_type(t: &MemType, offset: usize) -> Result<()> {
+    if t.page_log2 == 0 {
+        let range = if t.is64 { u64::MAX } else { u64::from(u32::MAX) };
+        return check_limits(&t.limits, range, "memory size must be at most 2^32 - 1 bytes", offset);
+    }
+    if t.page_log2 != 16 {
+        return err("invalid custom page size", offset);
+    }
     if t.is64 {
         return check_limits(&t.limits, 1 << 48, "memory size must be at most 2^48 pages", offset);
     }

@@ -38,7 +38,7 @@ fn c(expr: Instr, offset: usize) -> ConstExpr {
 }
 
 fn mem(min: u64, max: Option<u64>) -> MemType {
-    MemType { limits: Limits { min, max }, is64: false }
+    MemType { limits: Limits { min, max }, is64: false, page_log2: 16 }
 }
 
 fn memarg(align: u32) -> MemArg {
