@@ -303,8 +303,6 @@ impl Translator {
             fixups: Vec::new(),
             else_fix: None,
         });
-        let results = ty.results.len();
-
         // `Some(depth)` while skipping unreachable code: blocks opened in it.
         let mut skip: Option<u32> = None;
         for item in body.instrs(info.module) {
@@ -349,7 +347,6 @@ impl Translator {
         }
         let frame = (self.tbase + self.max_h).max(slots_of(&ty.results)).max(self.np_slots + FRAME_HEADER);
         let frame = u16::try_from(frame).map_err(|_| too_large(body.offset))?;
-        let _ = results;
         // Locals to zero on entry: the span from the first to the last one
         // not written first, in slots after the header.
         let zero = |u: &u8| *u != SET_FIRST;

@@ -214,35 +214,13 @@ handler!(v_replace<O: VReplace>(ip, fp, mem, len, cx, ra, rf, rd) {
     next!(ip.add(REPLACE), fp, mem, len, cx, ra, rf, rd)
 });
 
-/// Reads `N` bytes of memory at `p`, little-endian, zero-extended.
-#[inline(always)]
-unsafe fn read_n<const N: usize>(p: *const u8) -> u128 {
-    let mut b = [0u8; 16];
-    // SAFETY: `p` is readable for `N <= 16` bytes (caller).
-    unsafe { std::ptr::copy_nonoverlapping(p, b.as_mut_ptr(), N) };
-    u128::from_le_bytes(b)
-}
-
-/// Writes the low `N` bytes of `v` to memory at `p`.
-#[inline(always)]
-unsafe fn write_n<const N: usize>(p: *mut u8, v: u128) {
-    // SAFETY: `p` is writable for `N <= 16` bytes (caller).
-    unsafe { std::ptr::copy_nonoverlapping(v.to_le_bytes().as_ptr(), p, N) }
-}
-
 handler!(v_load<O: VMem>(ip, fp, mem, len, cx, ra, rf, rd) {
     let addr = i32::from_slot(get(fp, field(ip, 1)));
     let Some(ea) = effective::<false>(addr, read::u32(ip.add(HW + 2)), O::N as u64, len) else {
         return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: `ea + N <= len`: inside the memory.
-    let x = match O::N {
-        1 => read_n::<1>(mem.add(ea)),
-        2 => read_n::<2>(mem.add(ea)),
-        4 => read_n::<4>(mem.add(ea)),
-        8 => read_n::<8>(mem.add(ea)),
-        _ => read_n::<16>(mem.add(ea)),
-    };
+    let x = read_var(mem.add(ea), O::N);
     set128(fp, field(ip, 0), O::eval(x));
     next!(ip.add(LOAD), fp, mem, len, cx, ra, rf, rd)
 });
@@ -254,13 +232,7 @@ handler!(v_store<O: VMem>(ip, fp, mem, len, cx, ra, rf, rd) {
         return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: `ea + N <= len`.
-    match O::N {
-        1 => write_n::<1>(mem.add(ea), v),
-        2 => write_n::<2>(mem.add(ea), v),
-        4 => write_n::<4>(mem.add(ea), v),
-        8 => write_n::<8>(mem.add(ea), v),
-        _ => write_n::<16>(mem.add(ea), v),
-    }
+    write_var(mem.add(ea), v, O::N);
     next!(ip.add(STORE), fp, mem, len, cx, ra, rf, rd)
 });
 
@@ -270,12 +242,7 @@ handler!(v_load_lane<O: VLoadLane>(ip, fp, mem, len, cx, ra, rf, rd) {
         return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: `ea + N <= len`.
-    let x = match O::N {
-        1 => read_n::<1>(mem.add(ea)),
-        2 => read_n::<2>(mem.add(ea)),
-        4 => read_n::<4>(mem.add(ea)),
-        _ => read_n::<8>(mem.add(ea)),
-    };
+    let x = read_var(mem.add(ea), O::N);
     let v = O::eval(get128(fp, field(ip, 2)), field(ip, 5) as u8, x as u64);
     set128(fp, field(ip, 0), v);
     next!(ip.add(LOAD_LANE), fp, mem, len, cx, ra, rf, rd)
@@ -288,12 +255,7 @@ handler!(v_store_lane<O: VStoreLane>(ip, fp, mem, len, cx, ra, rf, rd) {
         return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: `ea + N <= len`.
-    match O::N {
-        1 => write_n::<1>(mem.add(ea), x),
-        2 => write_n::<2>(mem.add(ea), x),
-        4 => write_n::<4>(mem.add(ea), x),
-        _ => write_n::<8>(mem.add(ea), x),
-    }
+    write_var(mem.add(ea), x, O::N);
     next!(ip.add(STORE_LANE), fp, mem, len, cx, ra, rf, rd)
 });
 
@@ -380,7 +342,10 @@ pub(crate) unsafe fn simd_mem_k(o: &op::SimdMemM, mem: *mut u8, len: usize, addr
     Err(TrapCode::OutOfBoundsMemoryAccess)
 }
 
-/// Reads `n <= 16` bytes at `p`, zero-extended.
+/// Reads `n <= 16` bytes at `p`, zero-extended. Inlined where `n` is a
+/// constant: the copy is then one load, and no stack address reaches a
+/// call (see `exec::simd` on tail calls).
+#[inline(always)]
 unsafe fn read_var(p: *const u8, n: usize) -> u128 {
     let mut b = [0u8; 16];
     // SAFETY: `p` is readable for `n` bytes (caller).
@@ -388,7 +353,8 @@ unsafe fn read_var(p: *const u8, n: usize) -> u128 {
     u128::from_le_bytes(b)
 }
 
-/// Writes the low `n <= 16` bytes of `v` at `p`.
+/// Writes the low `n <= 16` bytes of `v` at `p` (inlined as `read_var`).
+#[inline(always)]
 unsafe fn write_var(p: *mut u8, v: u128, n: usize) {
     // SAFETY: `p` is writable for `n` bytes (caller).
     unsafe { std::ptr::copy_nonoverlapping(v.to_le_bytes().as_ptr(), p, n.min(16)) }

@@ -1028,28 +1028,7 @@ fn from_file_reads_big_segments_at_instantiation() {
 /// overflows it, which aborts the test binary.
 #[test]
 fn every_simd_handler_ends_in_a_tail_call() {
-    use crate::syntax::{SimdImmKind, SimdOp};
-    let mut body = String::new();
-    for op in SimdOp::ALL {
-        let (ins, out) = op.signature();
-        for t in ins {
-            body += match t {
-                ValType::V128 => "(v128.const i64x2 0 0) ",
-                ValType::I32 => "(i32.const 0) ",
-                ValType::I64 => "(i64.const 0) ",
-                ValType::F32 => "(f32.const 0) ",
-                _ => "(f64.const 0) ",
-            };
-        }
-        body += op.name();
-        body += match op.imm_kind() {
-            SimdImmKind::None | SimdImmKind::Mem { .. } => "",
-            SimdImmKind::Lane { .. } | SimdImmKind::MemLane { .. } => " 0",
-            SimdImmKind::Const => " i64x2 1 2",
-            SimdImmKind::Shuffle => " 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31",
-        };
-        body += if out.is_some() { " drop\n" } else { "\n" };
-    }
+    let body = crate::script::every_simd_instruction();
     let wat = format!(
         "(module (memory 1) (func (export \"run\") (param $n i32)
            (loop $l {body} (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))"

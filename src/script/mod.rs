@@ -298,3 +298,33 @@ mod tests {
         assert!(report.failures[0].message.starts_with("cannot read file"));
     }
 }
+
+/// Every SIMD instruction once, with constant operands and its result
+/// dropped, one per line: the body of the loops that check that no SIMD
+/// handler grows the native stack (in the library's and the CLI's builds).
+#[doc(hidden)]
+pub fn every_simd_instruction() -> String {
+    use crate::syntax::{SimdImmKind, SimdOp, ValType};
+    let mut body = String::new();
+    for op in SimdOp::ALL {
+        let (ins, out) = op.signature();
+        for t in ins {
+            body += match t {
+                ValType::V128 => "(v128.const i64x2 0 0) ",
+                ValType::I32 => "(i32.const 0) ",
+                ValType::I64 => "(i64.const 0) ",
+                ValType::F32 => "(f32.const 0) ",
+                _ => "(f64.const 0) ",
+            };
+        }
+        body += op.name();
+        body += match op.imm_kind() {
+            SimdImmKind::None | SimdImmKind::Mem { .. } => "",
+            SimdImmKind::Lane { .. } | SimdImmKind::MemLane { .. } => " 0",
+            SimdImmKind::Const => " i64x2 1 2",
+            SimdImmKind::Shuffle => " 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31",
+        };
+        body += if out.is_some() { " drop\n" } else { "\n" };
+    }
+    body
+}

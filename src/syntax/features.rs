@@ -13,9 +13,8 @@ pub struct Features {
     pub relaxed_simd: bool,
     /// Several memories, and memory indices in memory instructions (3.0).
     pub multi_memory: bool,
-    /// 64-bit memarg offsets in the binary format (memory64, 3.0). 64-bit
-    /// memories themselves are not supported yet: their limits are
-    /// malformed.
+    /// 64-bit memories (memory64, 3.0): i64 addresses, 64-bit memarg
+    /// offsets and limits. (A memory still holds at most 4 GiB here.)
     pub memory64: bool,
     /// Extended constant expressions (3.0): `global.get` of any earlier
     /// immutable global, not only imported ones. (Their arithmetic is
