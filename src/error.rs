@@ -29,6 +29,10 @@ pub enum TrapCode {
     UninitializedElement,
     /// `call_indirect` whose callee has another type.
     IndirectCallTypeMismatch,
+    /// `call_ref` or `return_call_ref` on null.
+    NullFunctionReference,
+    /// `ref.as_non_null` on null.
+    NullReference,
     /// Call depth or value stack limit reached.
     CallStackExhausted,
     /// The fuel given to the store ran out.
@@ -50,6 +54,8 @@ impl TrapCode {
             TrapCode::UndefinedElement => "undefined element",
             TrapCode::UninitializedElement => "uninitialized element",
             TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapCode::NullFunctionReference => "null function reference",
+            TrapCode::NullReference => "null reference",
             TrapCode::CallStackExhausted => "call stack exhausted",
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::Interrupted => "interrupted",

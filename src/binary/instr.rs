@@ -6,7 +6,7 @@
 
 use super::reader::{prealloc, Reader};
 use crate::error::Result;
-use crate::syntax::{BlockType, ConstExpr, Features, FuncBody, Instr, MemArg, MemOp, NumOp, WideOp};
+use crate::syntax::{BlockType, ConstExpr, Features, FuncBody, Instr, MemArg, MemOp, NumOp, RefType, WideOp};
 
 /// Largest total number of locals (excluding parameters) in one function.
 /// The spec only requires the total to fit in a u32; like wasmparser we cap it
@@ -82,6 +82,11 @@ pub(crate) fn decode_instr(r: &mut Reader<'_>, frames: &mut Vec<u8>) -> Result<(
             let table = r.u32()?;
             Instr::ReturnCallIndirect { type_index, table }
         }
+        0x14 if r.features.function_references => Instr::CallRef(r.u32()?),
+        0x15 if r.features.function_references && r.features.tail_call => Instr::ReturnCallRef(r.u32()?),
+        0xd4 if r.features.function_references => Instr::RefAsNonNull,
+        0xd5 if r.features.function_references => Instr::BrOnNull(r.u32()?),
+        0xd6 if r.features.function_references => Instr::BrOnNonNull(r.u32()?),
         0x1a => Instr::Drop,
         0x1b => Instr::Select(None),
         0x1c => {
@@ -105,7 +110,7 @@ pub(crate) fn decode_instr(r: &mut Reader<'_>, frames: &mut Vec<u8>) -> Result<(
         0x42 => Instr::I64Const(r.s64()?),
         0x43 => Instr::F32Const(r.u32_le()?),
         0x44 => Instr::F64Const(r.u64_le()?),
-        0xd0 => Instr::RefNull(r.ref_type()?),
+        0xd0 => Instr::RefNull(RefType { nullable: true, heap: r.heap_type()? }),
         0xd1 => Instr::RefIsNull,
         0xd2 => Instr::RefFunc(r.u32()?),
         0xfc => prefixed_fc(r, start)?,

@@ -161,7 +161,7 @@ fn decode_sections(bytes: &[u8], m: &mut Module) -> Result<()> {
             id::TYPE => (m.types, m.sections.types) = (sections::types(&mut r)?, start),
             id::IMPORT => (m.imports, m.sections.imports) = (sections::imports(&mut r)?, start),
             id::FUNCTION => (m.funcs, m.sections.funcs) = (sections::funcs(&mut r)?, start),
-            id::TABLE => (m.tables, m.sections.tables) = (sections::tables(&mut r)?, start),
+            id::TABLE => ((m.tables, m.table_inits), m.sections.tables) = (sections::tables(&mut r, &mut d)?, start),
             id::MEMORY => (m.memories, m.sections.memories) = (sections::memories(&mut r)?, start),
             id::GLOBAL => (m.globals, m.sections.globals) = (sections::globals(&mut r, &mut d)?, start),
             id::EXPORT => (m.exports, m.sections.exports) = (sections::exports(&mut r)?, start),
@@ -306,9 +306,9 @@ mod tests {
         assert_eq!(e[1].mode, ElemMode::Passive);
         assert!(matches!(e[2].mode, ElemMode::Active { table: 0, .. }));
         assert_eq!(e[3].mode, ElemMode::Declarative);
-        assert_eq!(e[4].ty, RefType::FuncRef);
+        assert_eq!(e[4].ty, RefType::FUNCREF);
         assert!(matches!(&e[4].items, ElemItems::Exprs(x) if x[0].instrs == [Instr::RefFunc(0)]));
-        assert_eq!(e[5].ty, RefType::ExternRef);
+        assert_eq!(e[5].ty, RefType::EXTERNREF);
         assert!(matches!(e[6].mode, ElemMode::Active { table: 1, .. }));
         assert_eq!(e[7].mode, ElemMode::Declarative);
         // Flags above 7 are malformed.
@@ -363,7 +363,7 @@ mod tests {
         assert_eq!(m.imports[1].desc, ImportDesc::Global(GlobalType { val: ValType::F32, mutable: true }));
         assert_eq!(
             m.imports[2].desc,
-            ImportDesc::Table(TableType { elem: RefType::FuncRef, limits: Limits { min: 1, max: Some(2) } })
+            ImportDesc::Table(TableType { elem: RefType::FUNCREF, limits: Limits { min: 1, max: Some(2) } })
         );
         assert_eq!(m.globals[0].init.instrs, [Instr::I64Const(-5)]);
         assert_eq!(m.exports[0].desc, ExportDesc::Func(1));

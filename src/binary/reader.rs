@@ -9,7 +9,7 @@
 //! [`prealloc`]), so hostile counts cannot reserve memory the input lacks.
 
 use crate::error::{Error, Result};
-use crate::syntax::{Features, GlobalType, Limits, MemType, RefType, TableType, ValType};
+use crate::syntax::{Features, GlobalType, HeapType, Limits, MemType, RefType, TableType, ValType};
 
 /// Most bytes a vector is preallocated with before its elements are read.
 /// A length is already at most the bytes left, but elements are bigger in
@@ -284,6 +284,9 @@ impl<'a> Reader<'a> {
             return Ok(t);
         }
         Err(match b {
+            0x63 | 0x64 if self.features.function_references => {
+                return Ok(ValType::Ref(RefType { nullable: b == 0x63, heap: self.heap_type()? }));
+            }
             // A continuation bit: a 7-bit signed LEB that is too long.
             0x80.. => self.error_at(self.pos, "integer representation too long"),
             0x71..=0x7a => self.error_at(start, "malformed vector type"),
@@ -291,13 +294,48 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// A reference type: a shorthand byte, or (typed function references)
+    /// `0x63`/`0x64` and a heap type.
     pub fn ref_type(&mut self) -> Result<RefType> {
         let start = self.pos;
         match self.u8()? {
-            0x70 => Ok(RefType::FuncRef),
-            0x6f => Ok(RefType::ExternRef),
-            0x80.. => Err(self.error_at(self.pos, "integer representation too long")),
-            _ => Err(self.error_at(start, "malformed reference type")),
+            b @ (0x63 | 0x64) if self.features.function_references => {
+                Ok(RefType { nullable: b == 0x63, heap: self.heap_type()? })
+            }
+            b => match RefType::from_byte(b) {
+                Some(r) if self.features.function_references || b == 0x70 || b == 0x6f => Ok(r),
+                _ if b >= 0x80 => Err(self.error_at(self.pos, "integer representation too long")),
+                _ => Err(self.error_at(start, "malformed reference type")),
+            },
+        }
+    }
+
+    /// A heap type (spec 3.0 5.3.4): an abstract one's byte (a negative
+    /// s33), else a type index (a non-negative s33). 2.0 knows `func` and
+    /// `extern` only.
+    pub fn heap_type(&mut self) -> Result<HeapType> {
+        let start = self.pos;
+        match self.peek() {
+            Some(b) if b & 0xc0 == 0x40 => {
+                self.u8()?;
+                match HeapType::from_byte(b) {
+                    Some(h) if self.features.function_references || b == 0x70 || b == 0x6f => Ok(h),
+                    _ => Err(self.error_at(start, "malformed reference type")),
+                }
+            }
+            _ if !self.features.function_references => {
+                let b = self.u8()?;
+                Err(if b >= 0x80 {
+                    self.error_at(self.pos, "integer representation too long")
+                } else {
+                    self.error_at(start, "malformed reference type")
+                })
+            }
+            _ => {
+                let i = self.s33()?;
+                // Indices beyond u32 are unknown types to validation.
+                u32::try_from(i).map(HeapType::Concrete).map_err(|_| self.error_at(start, "malformed reference type"))
+            }
         }
     }
 

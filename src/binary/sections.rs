@@ -59,8 +59,27 @@ pub(crate) fn funcs(r: &mut Reader<'_>) -> Result<Vec<u32>> {
 
 // ---- Table section (5.5.7) ----
 
-pub(crate) fn tables(r: &mut Reader<'_>) -> Result<Vec<TableType>> {
-    vec(r, Reader::table_type)
+/// The tables and the initialisers of those that have one.
+pub(crate) fn tables(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<(Vec<TableType>, Vec<(u32, ConstExpr)>)> {
+    let mut inits = Vec::new();
+    let mut i = 0;
+    let tables = vec(r, |r| {
+        let t = if r.peek() == Some(0x40) && r.features.function_references {
+            r.u8()?;
+            let start = r.pos();
+            if r.u8()? != 0 {
+                return Err(r.error_at(start, "malformed table"));
+            }
+            let t = r.table_type()?;
+            inits.push((i, d.const_expr(r)?));
+            t
+        } else {
+            r.table_type()?
+        };
+        i += 1;
+        Ok(t)
+    })?;
+    Ok((tables, inits))
 }
 
 // ---- Memory section (5.5.8) ----
@@ -127,9 +146,14 @@ fn elem(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<ElemSegment> {
         _ => ElemMode::Declarative,
     };
     let exprs = flags & 0b100 != 0;
-    // Flags 0 and 4 imply funcref; the others spell out the elemkind/reftype.
-    let ty = if flags & 0b011 == 0 {
-        RefType::FuncRef
+    // Function indices are of type `(ref func)` in 3.0 (`funcref` in 2.0);
+    // flags 4 imply funcref; the others spell out the elemkind/reftype.
+    let func_indices =
+        if r.features.function_references { RefType { nullable: false, heap: HeapType::Func } } else { RefType::FUNCREF };
+    let ty = if flags == 0 {
+        func_indices
+    } else if flags == 4 {
+        RefType::FUNCREF
     } else if exprs {
         r.ref_type()?
     } else {
@@ -137,7 +161,7 @@ fn elem(r: &mut Reader<'_>, d: &mut InstrDecoder) -> Result<ElemSegment> {
         if r.u8()? != 0x00 {
             return Err(r.error_at(start, "malformed element kind"));
         }
-        RefType::FuncRef
+        func_indices
     };
     let items =
         if exprs { ElemItems::Exprs(vec(r, |r| d.const_expr(r))?) } else { ElemItems::Funcs(vec(r, Reader::u32)?) };

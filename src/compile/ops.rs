@@ -300,6 +300,11 @@ misc_ops! {
     ReturnCallIndirectR { np: U16, ty: U32, table: U32, base: S }
     /// The same with the entry in slot `i`.
     ReturnCallIndirectS { np: U16, ty: U32, table: U32, i: S, base: S }
+    /// `call_ref $ty`: calls the function that slot `i` references, of
+    /// the module's type `ty` (the verifier's); null traps.
+    CallRef { ty: U32, i: S, base: S }
+    /// `return_call_ref $ty`, as `ReturnCallIndirectS`.
+    ReturnCallRef { np: U16, ty: U32, i: S, base: S }
     /// Ends the outermost frame: execution returns to the host.
     Exit {}
     /// Returns into a caller of another instance (see `exec`).
@@ -349,6 +354,8 @@ misc_ops! {
     GlobalSetV { g: U32, s: V }
     /// `fp[d] = ref.func f`.
     RefFunc { d: S, f: U32 }
+    /// `fp[d] = fp[a]`, trapping if it is null (`ref.as_non_null`).
+    RefAsNonNull { d: S, a: S }
     /// `fp[d] = table[fp[i]]`.
     TableGet { d: S, t: U32, i: S }
     /// `table[fp[i]] = fp[v]`.

@@ -971,6 +971,11 @@ impl Translator {
 
     fn br_if(&mut self, info: &Info<'_>, func: &FuncType, depth: u32) -> Result<bool> {
         let cond = self.take_cond()?;
+        self.br_on(info, func, depth, cond)
+    }
+
+    /// A branch to label `depth` taken when `cond` holds (already popped).
+    fn br_on(&mut self, info: &Info<'_>, func: &FuncType, depth: u32, cond: Cond) -> Result<bool> {
         let i = self.label(depth)?;
         let arity = self.label_arity(info, func, i)?;
         if self.stack.len() < arity {
@@ -1246,6 +1251,9 @@ impl Translator {
             | Instr::Return
             | Instr::ReturnCall(_)
             | Instr::ReturnCallIndirect { .. }
+            | Instr::ReturnCallRef(_)
+            | Instr::BrOnNull(_)
+            | Instr::BrOnNonNull(_)
             | Instr::Unreachable => {
                 self.straight = false;
                 return;
@@ -1521,6 +1529,58 @@ impl Translator {
                 self.emit_return(ty.results.len())?;
                 return Ok(false);
             }
+            Instr::CallRef(t) => {
+                let ty = info.module.types.get(*t as usize).ok_or_else(|| mismatch(self.offset))?;
+                let (e, k) = self.pop()?;
+                let base = self.call_args(ty.params.len())?;
+                let i = self.slot_of(e, k)?;
+                op::CallRef { ty: *t, i, base }.emit(&mut self.code);
+                self.call_results(ty.params.len(), &ty.results)?;
+            }
+            Instr::ReturnCallRef(t) => {
+                let ty = info.module.types.get(*t as usize).ok_or_else(|| mismatch(self.offset))?;
+                let np = self.np_slots as u16;
+                let (e, k) = self.pop()?;
+                let base = self.call_args(ty.params.len())?;
+                let i = self.slot_of(e, k)?;
+                op::ReturnCallRef { np, ty: *t, i, base }.emit(&mut self.code);
+                self.call_results(ty.params.len(), &ty.results)?;
+                self.emit_return(ty.results.len())?;
+                return Ok(false);
+            }
+            Instr::RefAsNonNull => {
+                let ty = self.stack.last().map_or(ValType::FUNCREF, |e| e.ty);
+                let [a] = self.pop_slots::<1>()?;
+                self.slot_result(ty, |d, c| op::RefAsNonNull { d, a }.emit(c))?;
+            }
+            // The reference stays where it is (references never live in an
+            // accumulator): tested there, then pushed back on the path that
+            // continues (`br_on_null`) or carried (`br_on_non_null`).
+            Instr::BrOnNull(d) => {
+                let (e, k) = self.pop()?;
+                let cond = match e.kind {
+                    Kind::Const(c) => Cond::Const(c == 0),
+                    Kind::Local(s) => Cond::Test { s: Some(s), wide: true, zero: true },
+                    _ => Cond::Test { s: Some(self.canon(k)?), wide: true, zero: true },
+                };
+                if !self.br_on(info, func, *d, cond)? {
+                    return Ok(false);
+                }
+                self.push(Entry { at: None, ..e })?;
+            }
+            Instr::BrOnNonNull(d) => {
+                let k = self.stack.len().checked_sub(1).ok_or_else(|| mismatch(self.offset))?;
+                let e = self.stack[k];
+                let cond = match e.kind {
+                    Kind::Const(c) => Cond::Const(c != 0),
+                    Kind::Local(s) => Cond::Test { s: Some(s), wide: true, zero: false },
+                    _ => Cond::Test { s: Some(self.canon(k)?), wide: true, zero: false },
+                };
+                if !self.br_on(info, func, *d, cond)? {
+                    return Ok(false);
+                }
+                self.pop()?;
+            }
             Instr::Wide(w) => {
                 let (a, b, c, e) = if w.arity() == 4 {
                     let [a, b, c, e] = self.pop_slots::<4>()?;
@@ -1543,7 +1603,7 @@ impl Translator {
                     code.w(a);
                 })?;
             }
-            Instr::RefFunc(f) => self.slot_result(ValType::FuncRef, |d, c| op::RefFunc { d, f: *f }.emit(c))?,
+            Instr::RefFunc(f) => self.slot_result(ValType::FUNCREF, |d, c| op::RefFunc { d, f: *f }.emit(c))?,
             Instr::Drop => {
                 self.pop()?;
             }

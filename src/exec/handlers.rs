@@ -811,10 +811,13 @@ handler!(call_import(ip, fp, mem, len, cx, ra, rf, rd) {
 /// fast handler and its cold twin (see above).
 macro_rules! call_indirect {
     ($fast:ident, $slow:ident, $op:ident, |$o:ident, $fp:ident, $ra:ident| $index:expr) => {
+        call_indirect!($fast, $slow, $op, |$o, $fp, $ra, cx2| target engine::indirect_target(cx2, $o.ty, $o.table, $index));
+    };
+    ($fast:ident, $slow:ident, $op:ident, |$o:ident, $fp:ident, $ra:ident, $cx:ident| target $target:expr) => {
         handler!($fast(ip, fp, mem, len, cx, ra, rf, rd) {
             let $o = op::$op::read(ip);
-            let ($fp, $ra) = (fp, ra);
-            let fa = match engine::indirect_target(cx, $o.ty, $o.table, $index) {
+            let ($fp, $ra, $cx) = (fp, ra, cx);
+            let fa = match $target {
                 Ok(fa) => fa,
                 Err(t) => return trap(cx, t),
             };
@@ -830,8 +833,8 @@ macro_rules! call_indirect {
             #[cold]
             $slow(ip, fp, mem, len, cx, ra, rf, rd) {
                 let $o = op::$op::read(ip);
-                let ($fp, $ra) = (fp, ra);
-                let fa = match engine::indirect_target(cx, $o.ty, $o.table, $index) {
+                let ($fp, $ra, $cx) = (fp, ra, cx);
+                let fa = match $target {
                     Ok(fa) => fa,
                     Err(t) => return trap(cx, t),
                 };
@@ -842,6 +845,15 @@ macro_rules! call_indirect {
 }
 call_indirect!(call_indirect_r, call_indirect_r_slow, CallIndirectR, |o, fp, ra| ra as u32);
 call_indirect!(call_indirect_s, call_indirect_s_slow, CallIndirectS, |o, fp, ra| get(fp, o.i) as u32);
+// `call_ref`: the same with the callee from a reference, typed statically.
+call_indirect!(call_ref, call_ref_slow, CallRef, |o, fp, ra, cx| target ref_target(get(fp, o.i)));
+
+/// The function address a function reference holds (address + 1, 0 for
+/// null).
+#[inline(always)]
+fn ref_target(r: u64) -> Result<u32, TrapCode> {
+    r.checked_sub(1).map(|a| a as u32).ok_or(TrapCode::NullFunctionReference)
+}
 
 // ---------------------------------------------------------------- tail calls
 
@@ -949,10 +961,13 @@ handler!(return_call_import(ip, fp, mem, len, cx, ra, rf, rd) {
 /// slot: a fast handler and its cold twin, as for `call_indirect`.
 macro_rules! return_call_indirect {
     ($fast:ident, $slow:ident, $op:ident, |$o:ident, $fp:ident, $ra:ident| $index:expr) => {
+        return_call_indirect!($fast, $slow, $op, |$o, $fp, $ra, cx2| target engine::indirect_target(cx2, $o.ty, $o.table, $index));
+    };
+    ($fast:ident, $slow:ident, $op:ident, |$o:ident, $fp:ident, $ra:ident, $cx:ident| target $target:expr) => {
         handler!($fast(ip, fp, mem, len, cx, ra, rf, rd) {
             let $o = op::$op::read(ip);
-            let ($fp, $ra) = (fp, ra);
-            let fa = match engine::indirect_target(cx, $o.ty, $o.table, $index) {
+            let ($fp, $ra, $cx) = (fp, ra, cx);
+            let fa = match $target {
                 Ok(fa) => fa,
                 Err(t) => return trap(cx, t),
             };
@@ -968,8 +983,8 @@ macro_rules! return_call_indirect {
             #[cold]
             $slow(ip, fp, mem, len, cx, ra, rf, rd) {
                 let $o = op::$op::read(ip);
-                let ($fp, $ra) = (fp, ra);
-                let fa = match engine::indirect_target(cx, $o.ty, $o.table, $index) {
+                let ($fp, $ra, $cx) = (fp, ra, cx);
+                let fa = match $target {
                     Ok(fa) => fa,
                     Err(t) => return trap(cx, t),
                 };
@@ -980,6 +995,7 @@ macro_rules! return_call_indirect {
 }
 return_call_indirect!(return_call_indirect_r, return_call_indirect_r_slow, ReturnCallIndirectR, |o, fp, ra| ra as u32);
 return_call_indirect!(return_call_indirect_s, return_call_indirect_s_slow, ReturnCallIndirectS, |o, fp, ra| get(fp, o.i) as u32);
+return_call_indirect!(return_call_ref, return_call_ref_slow, ReturnCallRef, |o, fp, ra, cx| target ref_target(get(fp, o.i)));
 
 handler!(exit(ip, fp, mem, len, cx, ra, rf, rd) {
     DONE
@@ -1152,6 +1168,16 @@ handler!(global_set_s(ip, fp, mem, len, cx, ra, rf, rd) {
     next!(ip.add(op::GlobalSetS::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
+handler!(ref_as_non_null(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::RefAsNonNull { d, a } = op::RefAsNonNull::read(ip);
+    let r = get(fp, a);
+    if r == 0 {
+        return trap(cx, TrapCode::NullReference);
+    }
+    set(fp, d, r);
+    next!(ip.add(op::RefAsNonNull::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
 handler!(ref_func(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::RefFunc { d, f } = op::RefFunc::read(ip);
     set(fp, d, u64::from((*cx).func_addr(f)) + 1);
@@ -1292,6 +1318,8 @@ const fn misc_handler(m: Misc) -> Handler {
         Misc::ReturnCallImport => return_call_import,
         Misc::ReturnCallIndirectR => return_call_indirect_r,
         Misc::ReturnCallIndirectS => return_call_indirect_s,
+        Misc::CallRef => call_ref,
+        Misc::ReturnCallRef => return_call_ref,
         Misc::Exit => exit,
         Misc::RestoreInstance => restore_instance,
         Misc::Copy => copy,
@@ -1315,6 +1343,7 @@ const fn misc_handler(m: Misc) -> Handler {
         Misc::GlobalGetV => simd_handlers::global_get_v,
         Misc::GlobalSetV => simd_handlers::global_set_v,
         Misc::RefFunc => ref_func,
+        Misc::RefAsNonNull => ref_as_non_null,
         Misc::TableGet => table_get,
         Misc::TableSet => table_set,
         Misc::TableSize => table_size,

@@ -13,7 +13,7 @@ static TYPE_MEMBERS: PyOnceLock<(Py<PyAny>, Vec<Py<PyAny>>)> = PyOnceLock::new()
 
 const TYPE_NAMES: [&str; 7] = ["I32", "I64", "F32", "F64", "V128", "EXTERN_REF", "FUNC_REF"];
 const TYPES: [ValType; 7] =
-    [ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128, ValType::ExternRef, ValType::FuncRef];
+    [ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128, ValType::EXTERNREF, ValType::FUNCREF];
 
 /// Creates `Type` as a real `enum.IntEnum`, as in wasmer.
 pub(crate) fn type_enum(py: Python<'_>) -> PyResult<&Py<PyAny>> {
@@ -227,8 +227,8 @@ impl TableType {
     #[allow(dead_code)]
     pub(crate) fn to_table(&self) -> PyResult<crate::TableType> {
         let elem = match self.ty {
-            ValType::FuncRef => RefType::FuncRef,
-            ValType::ExternRef => RefType::ExternRef,
+            ValType::FUNCREF => RefType::FUNCREF,
+            ValType::EXTERNREF => RefType::EXTERNREF,
             _ => return Err(PyValueError::new_err("a table's element type must be FUNC_REF or EXTERN_REF")),
         };
         Ok(crate::TableType { elem, limits: Limits { min: u64::from(self.minimum), max: self.maximum.map(u64::from) } })
@@ -533,14 +533,14 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>, ty: ValType, store: &super::store
             ValType::F32 => return Ok(crate::Value::F32(i.extract::<f64>()? as f32)),
             ValType::F64 => return Ok(crate::Value::F64(i.extract::<f64>()?)),
             ValType::V128 => return Value::v128(obj).map(|v| v.v),
-            ValType::ExternRef => return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?))),
+            ValType::EXTERNREF => return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?))),
             _ => {}
         }
     } else if let Ok(f) = obj.cast::<PyFloat>() {
         match ty {
             ValType::F32 => return Ok(crate::Value::F32(f.value() as f32)),
             ValType::F64 => return Ok(crate::Value::F64(f.value())),
-            ValType::ExternRef => return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?))),
+            ValType::EXTERNREF => return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?))),
             _ => {}
         }
     } else if let Ok(v) = obj.cast::<Value>() {
@@ -551,15 +551,15 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>, ty: ValType, store: &super::store
         return Err(PyTypeError::new_err(format!("expected a value of type {ty}, got {}", Value { v }.__repr__())));
     } else if obj.is_none() {
         match ty {
-            ValType::FuncRef => return Ok(crate::Value::FuncRef(None)),
-            ValType::ExternRef => return Ok(crate::Value::ExternRef(None)),
+            ValType::FUNCREF => return Ok(crate::Value::FuncRef(None)),
+            ValType::EXTERNREF => return Ok(crate::Value::ExternRef(None)),
             _ => {}
         }
-    } else if ty == ValType::ExternRef {
+    } else if ty == ValType::EXTERNREF {
         // Any other Python object can be an externref.
         return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?)));
     } else if let Ok(f) = obj.cast::<super::function::Function>() {
-        if ty == ValType::FuncRef {
+        if ty == ValType::FUNCREF {
             let f = f.get();
             if !std::ptr::eq(f.store.get(), store) {
                 return Err(PyValueError::new_err("the function belongs to another store"));

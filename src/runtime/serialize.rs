@@ -97,14 +97,14 @@ use crate::compile::{Code, Index, Info, Source, CODE_HEADER};
 use crate::error::{Error, Result};
 use crate::syntax::{
     self, ConstExpr, CustomSection, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export, ExportDesc,
-    FuncType, Global, GlobalType, Import, ImportDesc, Instr, Limits, MemOp, MemType, Names, RefType, SimdImmKind,
+    FuncType, Global, GlobalType, HeapType, Import, ImportDesc, Instr, Limits, MemOp, MemType, Names, RefType, SimdImmKind,
     SimdOp, TableType, ValType,
 };
 
 const MAGIC: &[u8; 8] = b"\0wasmint";
 /// Version of the layout described above (1 was the wasm binary in a
 /// container).
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 const HEADER: usize = 36;
 
 fn corrupt(at: usize) -> Error {
@@ -465,8 +465,12 @@ fn check_misc(
         }
         Misc::CallIndirectR | Misc::CallIndirectS => {
             let base = f(if m == Misc::CallIndirectR { 2 } else { 3 });
-            table(f(1)).is_some_and(|t| t.elem == RefType::FuncRef)
+            table(f(1)).is_some_and(|t| t.elem.heap.is_func())
                 && cx.types.get(f(0) as usize).is_some_and(|t| fr.callee_fits(base, t))
+        }
+        Misc::CallRef => cx.types.get(f(0) as usize).is_some_and(|t| fr.callee_fits(f(2), t)),
+        Misc::ReturnCallRef => {
+            f(0) as usize == fr.np && cx.types.get(f(1) as usize).is_some_and(|t| fr.tail_fits(f(3), t, fty))
         }
         // Tail calls: the header read is this frame's, the arguments (and,
         // when the callee is called instead, its results) lie in the frame
@@ -487,7 +491,7 @@ fn check_misc(
         Misc::ReturnCallIndirectR | Misc::ReturnCallIndirectS => {
             let base = f(if m == Misc::ReturnCallIndirectR { 3 } else { 4 });
             f(0) as usize == fr.np
-                && table(f(2)).is_some_and(|t| t.elem == RefType::FuncRef)
+                && table(f(2)).is_some_and(|t| t.elem.heap.is_func())
                 && cx.types.get(f(1) as usize).is_some_and(|t| fr.tail_fits(base, t, fty))
         }
         // The engine's own trampolines, never in a function.
@@ -497,10 +501,15 @@ fn check_misc(
             cx.globals.get(f(0) as usize).is_some_and(|g| g.mutable)
         }
         Misc::RefFunc => (f(1) as usize) < cx.func_types.len(),
+        Misc::RefAsNonNull => true,
         Misc::TableGet | Misc::TableSize | Misc::TableGrow => table(f(1)).is_some(),
         Misc::TableSet | Misc::TableFill => table(f(0)).is_some(),
-        Misc::TableCopy => matches!((table(f(0)), table(f(1))), (Some(a), Some(b)) if a.elem == b.elem),
-        Misc::TableInit => matches!((cx.elems.get(f(0) as usize), table(f(1))), (Some(e), Some(t)) if e.ty == t.elem),
+        // References of one kind (validation checked the subtyping).
+        Misc::TableCopy => {
+            matches!((table(f(0)), table(f(1))), (Some(a), Some(b)) if a.elem.heap.is_func() == b.elem.heap.is_func())
+        }
+        Misc::TableInit => matches!((cx.elems.get(f(0) as usize), table(f(1))),
+            (Some(e), Some(t)) if e.ty.heap.is_func() == t.elem.heap.is_func()),
         Misc::ElemDrop => (f(0) as usize) < cx.elems.len(),
         Misc::DataDrop => (f(0) as usize) < cx.datas,
         Misc::Wide => f(5) < 4,
@@ -626,7 +635,22 @@ impl W {
         Ok(())
     }
     fn val(&mut self, t: ValType) {
-        self.u8(t.byte());
+        match t {
+            ValType::Ref(r) => {
+                self.u8(if r.nullable { 0x63 } else { 0x64 });
+                self.heap(r.heap);
+            }
+            _ => self.u8(t.byte().unwrap_or(0)),
+        }
+    }
+    fn heap(&mut self, h: HeapType) {
+        match h {
+            HeapType::Concrete(i) => {
+                self.u8(0);
+                self.u32(i);
+            }
+            _ => self.u8(h.byte().unwrap_or(0)),
+        }
     }
     fn limits(&mut self, l: Limits) {
         self.u64(l.min);
@@ -761,13 +785,20 @@ impl<'a> R<'a> {
         std::str::from_utf8(b).map(str::to_owned).or_else(|_| self.bad())
     }
     fn val(&mut self) -> Result<ValType> {
-        let b = self.u8()?;
-        ValType::from_byte(b).map_or_else(|| self.bad(), Ok)
+        match self.u8()? {
+            b @ (0x63 | 0x64) => Ok(ValType::Ref(RefType { nullable: b == 0x63, heap: self.heap()? })),
+            b => ValType::from_byte(b).filter(|t| !t.is_ref()).map_or_else(|| self.bad(), Ok),
+        }
+    }
+    fn heap(&mut self) -> Result<HeapType> {
+        match self.u8()? {
+            0 => Ok(HeapType::Concrete(self.u32()?)),
+            b => HeapType::from_byte(b).map_or_else(|| self.bad(), Ok),
+        }
     }
     fn ref_type(&mut self) -> Result<RefType> {
         match self.val()? {
-            ValType::FuncRef => Ok(RefType::FuncRef),
-            ValType::ExternRef => Ok(RefType::ExternRef),
+            ValType::Ref(r) => Ok(r),
             _ => self.bad(),
         }
     }

@@ -344,7 +344,7 @@ fn instantiation_order_and_partial_init() {
     let mut s = Store::new();
     let mem = s.memory_new(MemType { limits: Limits { min: 1, max: None }, is64: false, page_log2: 16 }).unwrap();
     let tab = s
-        .table_new(TableType { elem: RefType::FuncRef, limits: Limits { min: 2, max: None } }, Value::FuncRef(None))
+        .table_new(TableType { elem: RefType::FUNCREF, limits: Limits { min: 2, max: None } }, Value::FuncRef(None))
         .unwrap();
     let m = module(
         r#"(module
@@ -574,7 +574,7 @@ fn host_side_entities() {
     assert_eq!(s.memory_grow(m, 1), Some(1));
     assert_eq!(s.memory_data(m)[65535], 7);
     assert_eq!(s.memory_type(m).limits, lim(2, Some(2)));
-    let tt = TableType { elem: RefType::ExternRef, limits: lim(1, None) };
+    let tt = TableType { elem: RefType::EXTERNREF, limits: lim(1, None) };
     assert!(matches!(s.table_new(tt, Value::FuncRef(None)), Err(Error::Usage(_))));
     let t = s.table_new(tt, Value::ExternRef(Some(3))).unwrap();
     assert_eq!(s.table_get(t, 0), Some(Value::ExternRef(Some(3))));

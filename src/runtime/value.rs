@@ -50,8 +50,8 @@ impl Value {
             Value::F32(_) => ValType::F32,
             Value::F64(_) => ValType::F64,
             Value::V128(_) => ValType::V128,
-            Value::FuncRef(_) => ValType::FuncRef,
-            Value::ExternRef(_) => ValType::ExternRef,
+            Value::FuncRef(_) => ValType::FUNCREF,
+            Value::ExternRef(_) => ValType::EXTERNREF,
         }
     }
 
@@ -63,8 +63,8 @@ impl Value {
             ValType::F32 => Value::F32(0.0),
             ValType::F64 => Value::F64(0.0),
             ValType::V128 => Value::V128(0),
-            ValType::FuncRef => Value::FuncRef(None),
-            ValType::ExternRef => Value::ExternRef(None),
+            ValType::Ref(r) if r.heap.is_func() => Value::FuncRef(None),
+            ValType::Ref(_) => Value::ExternRef(None),
         }
     }
 
@@ -115,8 +115,8 @@ impl Value {
             ValType::F32 => Value::F32(f32::from_bits(slot as u32)),
             ValType::F64 => Value::F64(f64::from_bits(slot)),
             ValType::V128 => Value::V128(u128::from(slot)),
-            ValType::FuncRef => Value::FuncRef(slot.checked_sub(1).map(|a| Func(a as u32))),
-            ValType::ExternRef => Value::ExternRef(slot.checked_sub(1).map(|t| t as u32)),
+            ValType::Ref(r) if r.heap.is_func() => Value::FuncRef(slot.checked_sub(1).map(|a| Func(a as u32))),
+            ValType::Ref(_) => Value::ExternRef(slot.checked_sub(1).map(|t| t as u32)),
         }
     }
 }

@@ -187,13 +187,24 @@ pub enum Instr {
         table: u32,
     },
 
+    /// `call_ref $t` (typed function references, 3.0).
+    CallRef(u32),
+    /// `return_call_ref $t`.
+    ReturnCallRef(u32),
+    /// `br_on_null l`.
+    BrOnNull(u32),
+    /// `br_on_non_null l`.
+    BrOnNonNull(u32),
+
     /// The wide-arithmetic proposal's 128-bit operations on i64 pairs.
     Wide(WideOp),
 
     // Reference (2.4.2)
+    /// `ref.null ht` (the type is always nullable).
     RefNull(RefType),
     RefIsNull,
     RefFunc(u32),
+    RefAsNonNull,
 
     // Parametric (2.4.3)
     Drop,

@@ -62,6 +62,10 @@ pub struct Module {
     /// Type index of each function defined in the module (function section).
     pub funcs: Vec<u32>,
     pub tables: Vec<TableType>,
+    /// Initialisers of defined tables that have one (typed function
+    /// references: `0x40 0x00` before the table type), by index among
+    /// `tables`, in order; the others start out null.
+    pub table_inits: Vec<(u32, ConstExpr)>,
     pub memories: Vec<MemType>,
     pub globals: Vec<Global>,
     pub exports: Vec<Export>,

@@ -10,25 +10,29 @@ pub enum ValType {
     F32,
     F64,
     V128,
-    FuncRef,
-    ExternRef,
+    Ref(RefType),
 }
 
 impl ValType {
-    /// The byte that encodes this type in the binary format (spec 5.3).
-    pub fn byte(self) -> u8 {
-        match self {
+    /// `funcref`, `(ref null func)`.
+    pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
+    /// `externref`, `(ref null extern)`.
+    pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+
+    /// The byte that encodes this type in the binary format (spec 5.3),
+    /// for the types that one byte encodes.
+    pub fn byte(self) -> Option<u8> {
+        Some(match self {
             ValType::I32 => 0x7f,
             ValType::I64 => 0x7e,
             ValType::F32 => 0x7d,
             ValType::F64 => 0x7c,
             ValType::V128 => 0x7b,
-            ValType::FuncRef => 0x70,
-            ValType::ExternRef => 0x6f,
-        }
+            ValType::Ref(r) => return r.byte(),
+        })
     }
 
-    /// The type that `b` encodes, if any.
+    /// The type that the single byte `b` encodes, if any.
     pub fn from_byte(b: u8) -> Option<ValType> {
         Some(match b {
             0x7f => ValType::I32,
@@ -36,19 +40,29 @@ impl ValType {
             0x7d => ValType::F32,
             0x7c => ValType::F64,
             0x7b => ValType::V128,
-            0x70 => ValType::FuncRef,
-            0x6f => ValType::ExternRef,
-            _ => return None,
+            _ => return RefType::from_byte(b).map(ValType::Ref),
         })
     }
 
     /// Is this a reference type?
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        matches!(self, ValType::Ref(_))
     }
     /// Is this a numeric type?
     pub fn is_num(self) -> bool {
         matches!(self, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64)
+    }
+    /// Has this type a default value (spec 3.0: all but non-nullable
+    /// references)?
+    pub fn is_defaultable(self) -> bool {
+        !matches!(self, ValType::Ref(RefType { nullable: false, .. }))
+    }
+    /// The reference type, if this is one.
+    pub fn as_ref(self) -> Option<RefType> {
+        match self {
+            ValType::Ref(r) => Some(r),
+            _ => None,
+        }
     }
 }
 
@@ -60,31 +74,141 @@ impl fmt::Display for ValType {
             ValType::F32 => "f32",
             ValType::F64 => "f64",
             ValType::V128 => "v128",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
+            ValType::Ref(r) => return r.fmt(f),
         })
     }
 }
 
-/// A reference type.
+/// A heap type (spec 3.0 2.3.3): what a reference points to. The abstract
+/// types of function references and of external references, and the
+/// bottom types below them; a concrete one names a function type (by its
+/// index in the module, or in a store's canonical types at run time).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum RefType {
-    FuncRef,
-    ExternRef,
+pub enum HeapType {
+    Func,
+    Extern,
+    /// Bottom of the function references: only null.
+    NoFunc,
+    /// Bottom of the external references: only null.
+    NoExtern,
+    Concrete(u32),
+}
+
+impl HeapType {
+    /// The byte of an abstract heap type (spec 5.3.3), negative as an s33.
+    pub fn byte(self) -> Option<u8> {
+        Some(match self {
+            HeapType::Func => 0x70,
+            HeapType::Extern => 0x6f,
+            HeapType::NoFunc => 0x73,
+            HeapType::NoExtern => 0x72,
+            HeapType::Concrete(_) => return None,
+        })
+    }
+
+    /// The abstract heap type that byte `b` encodes.
+    pub fn from_byte(b: u8) -> Option<HeapType> {
+        Some(match b {
+            0x70 => HeapType::Func,
+            0x6f => HeapType::Extern,
+            0x73 => HeapType::NoFunc,
+            0x72 => HeapType::NoExtern,
+            _ => return None,
+        })
+    }
+
+    /// Is this a type of function references (as opposed to external
+    /// ones)? Decides a reference's representation at run time.
+    pub fn is_func(self) -> bool {
+        matches!(self, HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_))
+    }
+
+    /// Subtyping of heap types (spec 3.0 3.3.3), `eq` deciding whether two
+    /// concrete types are the same: no declared subtypes (GC) yet.
+    pub fn matches(self, other: HeapType, eq: impl Fn(u32, u32) -> bool) -> bool {
+        use HeapType::*;
+        match (self, other) {
+            (Concrete(a), Concrete(b)) => eq(a, b),
+            (a, b) if a == b => true,
+            (NoFunc, Func | Concrete(_)) | (Concrete(_), Func) | (NoExtern, Extern) => true,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for HeapType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HeapType::Func => f.write_str("func"),
+            HeapType::Extern => f.write_str("extern"),
+            HeapType::NoFunc => f.write_str("nofunc"),
+            HeapType::NoExtern => f.write_str("noextern"),
+            HeapType::Concrete(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// A reference type: a heap type, and whether null is a value of it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RefType {
+    pub nullable: bool,
+    pub heap: HeapType,
+}
+
+impl RefType {
+    pub const FUNCREF: RefType = RefType { nullable: true, heap: HeapType::Func };
+    pub const EXTERNREF: RefType = RefType { nullable: true, heap: HeapType::Extern };
+
+    /// The shorthand byte of a nullable abstract reference type.
+    pub fn byte(self) -> Option<u8> {
+        if self.nullable {
+            self.heap.byte()
+        } else {
+            None
+        }
+    }
+
+    /// The nullable abstract type that the shorthand byte `b` encodes.
+    pub fn from_byte(b: u8) -> Option<RefType> {
+        HeapType::from_byte(b).map(|heap| RefType { nullable: true, heap })
+    }
+
+    /// Subtyping of reference types; see [`HeapType::matches`].
+    pub fn matches(self, other: RefType, eq: impl Fn(u32, u32) -> bool) -> bool {
+        (!self.nullable || other.nullable) && self.heap.matches(other.heap, eq)
+    }
+
+    /// This type without null.
+    pub fn non_null(self) -> RefType {
+        RefType { nullable: false, ..self }
+    }
 }
 
 impl From<RefType> for ValType {
     fn from(r: RefType) -> ValType {
-        match r {
-            RefType::FuncRef => ValType::FuncRef,
-            RefType::ExternRef => ValType::ExternRef,
-        }
+        ValType::Ref(r)
     }
 }
 
 impl fmt::Display for RefType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        ValType::from(*self).fmt(f)
+        match (self.nullable, self.heap) {
+            (true, HeapType::Func) => f.write_str("funcref"),
+            (true, HeapType::Extern) => f.write_str("externref"),
+            (true, HeapType::NoFunc) => f.write_str("nullfuncref"),
+            (true, HeapType::NoExtern) => f.write_str("nullexternref"),
+            (true, h) => write!(f, "(ref null {h})"),
+            (false, h) => write!(f, "(ref {h})"),
+        }
+    }
+}
+
+/// Matching of value types (spec 3.0 3.3.4), `eq` deciding whether two
+/// concrete heap types are the same.
+pub fn val_matches(a: ValType, b: ValType, eq: impl Fn(u32, u32) -> bool) -> bool {
+    match (a, b) {
+        (ValType::Ref(a), ValType::Ref(b)) => a.matches(b, eq),
+        _ => a == b,
     }
 }
 

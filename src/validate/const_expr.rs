@@ -81,8 +81,11 @@ pub(super) fn check(ctx: &ModuleCtx, expr: &ConstExpr, expected: ValType, visibl
             Instr::F32Const(_) => ValType::F32,
             Instr::F64Const(_) => ValType::F64,
             Instr::V128Const(_) => ValType::V128,
-            Instr::RefNull(t) => ValType::from(*t),
-            Instr::RefFunc(_) => ValType::FuncRef,
+            Instr::RefNull(t) => {
+                ctx.check_val_type((*t).into(), at)?;
+                ValType::from(*t)
+            }
+            Instr::RefFunc(f) => ctx.func_ref_type(*f),
             Instr::GlobalGet(g) => ctx.global(*g, at)?.val,
             i => {
                 let Some(t) = arith_type(i) else { return err("constant expression required", at) };
@@ -99,7 +102,7 @@ pub(super) fn check(ctx: &ModuleCtx, expr: &ConstExpr, expected: ValType, visibl
         stack.push(t);
     }
     match stack[..] {
-        [t] if t == expected => Ok(()),
+        [t] if ctx.matches(t, expected) => Ok(()),
         [t] => err(format!("type mismatch: expected {expected}, found {t}"), at),
         _ => err(format!("type mismatch: constant expression has {} values, expected 1", stack.len()), at),
     }

@@ -9,11 +9,12 @@
 //! [`FuncValidator`] reused across functions, so validating a module
 //! allocates only when a body is deeper or wider than all before it.
 
-use super::{check_val_type, err, ModuleCtx};
+use super::{err, ModuleCtx};
 use crate::binary::{block_type, decode_instr, mem_arg, size_mismatch, Reader};
 use crate::compile::translate::FRAME_HEADER;
 use crate::error::Result;
-use crate::syntax::{BlockType, Features, FuncBody, Instr, MemArg, MemOp, NumOp, RefType, ValType};
+use crate::syntax::{val_matches, BlockType, Features, FuncBody, HeapType, Instr, MemArg, MemOp, NumOp, RefType, ValType};
+use std::sync::Arc;
 
 #[path = "simd.rs"]
 mod simd;
@@ -39,6 +40,9 @@ struct Frame {
     ty: BlockType,
     /// Operand stack height at entry.
     height: usize,
+    /// Height of [`FuncValidator::inits`] at entry: the locals set inside
+    /// the block are unset again after it.
+    inits: usize,
     unreachable: bool,
 }
 
@@ -69,6 +73,13 @@ pub struct FuncValidator {
     pub uses_data_index: bool,
     /// Set once a body uses a SIMD instruction.
     pub uses_simd: bool,
+    /// The module's [`ModuleCtx::canon`], for subtyping.
+    canon: Arc<[u32]>,
+    /// Parameters: always set.
+    num_params: u32,
+    /// Locals of non-defaultable types set so far (spec 3.0 "init"), in
+    /// the order set; empty when the function has none.
+    inits: Vec<u32>,
 }
 
 /// The type of addresses into memory `m` (known to exist): i64 for a
@@ -91,16 +102,38 @@ const DENSE_LOCALS: usize = 256;
 /// Most operands a function may keep on its stack (an implementation limit).
 pub const MAX_OPERANDS: usize = 1 << 20;
 
-/// `[t]` as a static slice, for single-value block types.
-fn single(t: ValType) -> &'static [ValType] {
+/// `[t]` as a slice, for single-value block types: a static one but for
+/// concrete references, which the context holds.
+fn single<'c>(ctx: &'c ModuleCtx<'_>, t: ValType) -> &'c [ValType] {
+    const fn r(nullable: bool, heap: HeapType) -> [ValType; 1] {
+        [ValType::Ref(RefType { nullable, heap })]
+    }
+    static REFS: [[ValType; 1]; 8] = [
+        r(false, HeapType::Func),
+        r(true, HeapType::Func),
+        r(false, HeapType::Extern),
+        r(true, HeapType::Extern),
+        r(false, HeapType::NoFunc),
+        r(true, HeapType::NoFunc),
+        r(false, HeapType::NoExtern),
+        r(true, HeapType::NoExtern),
+    ];
     match t {
         ValType::I32 => &[ValType::I32],
         ValType::I64 => &[ValType::I64],
         ValType::F32 => &[ValType::F32],
         ValType::F64 => &[ValType::F64],
         ValType::V128 => &[ValType::V128],
-        ValType::FuncRef => &[ValType::FuncRef],
-        ValType::ExternRef => &[ValType::ExternRef],
+        ValType::Ref(RefType { nullable, heap }) => {
+            let n = usize::from(nullable);
+            match heap {
+                HeapType::Func => &REFS[n],
+                HeapType::Extern => &REFS[2 + n],
+                HeapType::NoFunc => &REFS[4 + n],
+                HeapType::NoExtern => &REFS[6 + n],
+                HeapType::Concrete(i) => ctx.concrete_single(i, nullable),
+            }
+        }
     }
 }
 
@@ -138,6 +171,11 @@ impl FuncValidator {
         self.ctrls.clear();
         self.locals.clear();
         self.max_height = 0;
+        self.inits.clear();
+        if !Arc::ptr_eq(&self.canon, &ctx.canon) {
+            self.canon = Arc::clone(&ctx.canon);
+        }
+        self.num_params = fty.params.len() as u32;
         let simd_before = std::mem::take(&mut self.uses_simd);
         let mut n: u64 = 0;
         // Frame slots of the parameters and locals: a v128 takes two.
@@ -149,7 +187,7 @@ impl FuncValidator {
             self.locals.push((n, t));
         }
         for &(count, t) in &body.locals {
-            check_val_type(t, body.offset)?;
+            ctx.check_val_type(t, body.offset)?;
             if count > 0 {
                 n = n.saturating_add(u64::from(count));
                 local_slots = local_slots.saturating_add(u64::from(count) * width(t));
@@ -168,6 +206,7 @@ impl FuncValidator {
             kind: FrameKind::Func,
             ty: BlockType::Func(type_index),
             height: 0,
+            inits: 0,
             unreachable: false,
         });
         self.floor = 0;
@@ -250,8 +289,27 @@ impl FuncValidator {
     fn pop_expect_slow(&mut self, expect: ValType, at: usize) -> Result<OpType> {
         let actual = self.pop_val(at)?;
         match actual {
-            Some(t) if t != expect => type_mismatch(Some(expect), actual, at),
+            Some(t) if !self.sub(t, expect) => type_mismatch(Some(expect), actual, at),
             _ => Ok(actual),
+        }
+    }
+
+    /// Does `a` match `b` (spec 3.0 subtyping)?
+    #[inline]
+    fn sub(&self, a: ValType, b: ValType) -> bool {
+        a == b || val_matches(a, b, |x, y| same_type(&self.canon, x, y))
+    }
+
+    fn sub_ref(&self, a: RefType, b: RefType) -> bool {
+        self.sub(a.into(), b.into())
+    }
+
+    /// Pops a reference (3.0 `pop_ref`): its type, `None` when unknown.
+    fn pop_ref(&mut self, at: usize) -> Result<Option<RefType>> {
+        match self.pop_val(at)? {
+            None => Ok(None),
+            Some(ValType::Ref(r)) => Ok(Some(r)),
+            Some(t) => err(format!("type mismatch: expected a reference, found {t}"), at),
         }
     }
 
@@ -336,7 +394,7 @@ impl FuncValidator {
                 return err("type mismatch: operand stack is empty", at);
             }
             let actual = self.vals[self.vals.len() - 1 - i];
-            if actual.is_some_and(|a| a != t) {
+            if actual.is_some_and(|a| !self.sub(a, t)) {
                 return type_mismatch(Some(t), actual, at);
             }
         }
@@ -345,7 +403,7 @@ impl FuncValidator {
 
     fn push_ctrl(&mut self, ctx: &ModuleCtx, kind: FrameKind, ty: BlockType, at: usize) -> Result<()> {
         self.floor = self.vals.len();
-        self.ctrls.push(Frame { kind, ty, height: self.floor, unreachable: false });
+        self.ctrls.push(Frame { kind, ty, height: self.floor, inits: self.inits.len(), unreachable: false });
         self.push_vals(start_types(ctx, kind, ty), at)
     }
 
@@ -358,12 +416,13 @@ impl FuncValidator {
             return err("type mismatch: values remaining on stack at end of block", at);
         }
         self.ctrls.pop();
+        self.inits.truncate(frame.inits);
         self.floor = self.ctrls.last().map_or(0, |f| f.height);
         Ok(frame)
     }
 
     /// The types a branch to label `l` carries, checking the label exists.
-    fn label_types<'m>(&self, ctx: &ModuleCtx<'m>, l: u32, at: usize) -> Result<&'m [ValType]> {
+    fn label_types<'c>(&self, ctx: &'c ModuleCtx<'_>, l: u32, at: usize) -> Result<&'c [ValType]> {
         let n = self.ctrls.len();
         match (l as usize).checked_add(1).and_then(|d| n.checked_sub(d)) {
             Some(i) => {
@@ -393,7 +452,7 @@ impl FuncValidator {
         let end = end_types(ctx, frame.kind, frame.ty);
         // An `if` without `else` has an empty else branch, which
         // must turn the parameters into the results.
-        if frame.kind == FrameKind::If && start_types(ctx, frame.kind, frame.ty) != end {
+        if frame.kind == FrameKind::If && !self.all_sub(start_types(ctx, frame.kind, frame.ty), end) {
             return err("type mismatch: if without else must not change the stack", at);
         }
         if frame.kind != FrameKind::Func {
@@ -522,15 +581,15 @@ impl FuncValidator {
                     self.pop_val(at)?;
                 }
                 0x20 => {
-                    let t = self.local(r.u32()?, at)?;
+                    let t = self.local_get(r.u32()?, at)?;
                     self.push_val(Some(t));
                 }
                 0x21 => {
-                    let t = self.local(r.u32()?, at)?;
+                    let t = self.local_set(r.u32()?, at)?;
                     self.pop_expect(t, at)?;
                 }
                 0x22 => {
-                    let t = self.local(r.u32()?, at)?;
+                    let t = self.local_set(r.u32()?, at)?;
                     self.unop(t, t, at)?;
                 }
                 0x23 => {
@@ -584,7 +643,7 @@ impl FuncValidator {
     fn check_block_type(&self, ctx: &ModuleCtx, bt: BlockType, at: usize) -> Result<()> {
         match bt {
             BlockType::Empty => Ok(()),
-            BlockType::Value(t) => check_val_type(t, at),
+            BlockType::Value(t) => ctx.check_val_type(t, at),
             BlockType::Func(t) => ctx.type_at(t, at).map(drop),
         }
     }
@@ -645,7 +704,7 @@ impl FuncValidator {
             return err("unexpected end", at);
         };
         let want = end_types(ctx, FrameKind::Func, func.ty);
-        if want != results {
+        if !self.all_sub(results, want) {
             let show = |ts: &[ValType]| ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
             return err(
                 format!(
@@ -657,6 +716,32 @@ impl FuncValidator {
             );
         }
         Ok(())
+    }
+
+    /// Does each of `a` match the one of `b` at its place?
+    fn all_sub(&self, a: &[ValType], b: &[ValType]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| self.sub(x, y))
+    }
+
+    /// The type of local `l` for `local.get`: a non-defaultable one must
+    /// have been set (spec 3.0).
+    #[inline]
+    fn local_get(&self, l: u32, at: usize) -> Result<ValType> {
+        let t = self.local(l, at)?;
+        if !t.is_defaultable() && l >= self.num_params && !self.inits.contains(&l) {
+            return err(format!("uninitialized local {l}"), at);
+        }
+        Ok(t)
+    }
+
+    /// The type of local `l` for `local.set` and `local.tee`, which set it.
+    #[inline]
+    fn local_set(&mut self, l: u32, at: usize) -> Result<ValType> {
+        let t = self.local(l, at)?;
+        if !t.is_defaultable() && l >= self.num_params && !self.inits.contains(&l) {
+            self.inits.push(l);
+        }
+        Ok(t)
     }
 
     /// Pops three `i32` operands (the bulk memory and table forms).
@@ -721,7 +806,7 @@ impl FuncValidator {
             Instr::CallIndirect { type_index, table } => {
                 let tt = ctx.table(*table, at)?;
                 let ty = ctx.type_at(*type_index, at)?;
-                if tt.elem != RefType::FuncRef {
+                if !self.sub_ref(tt.elem, RefType::FUNCREF) {
                     return err("type mismatch: call_indirect requires a funcref table", at);
                 }
                 self.pop_expect(I32, at)?;
@@ -739,7 +824,7 @@ impl FuncValidator {
             Instr::ReturnCallIndirect { type_index, table } => {
                 let tt = ctx.table(*table, at)?;
                 let ty = ctx.type_at(*type_index, at)?;
-                if tt.elem != RefType::FuncRef {
+                if !self.sub_ref(tt.elem, RefType::FUNCREF) {
                     return err("type mismatch: return_call_indirect requires a funcref table", at);
                 }
                 self.tail_results(ctx, &ty.results, at)?;
@@ -748,13 +833,56 @@ impl FuncValidator {
                 self.unreachable();
             }
 
+            // Typed function references (3.0).
+            Instr::CallRef(t) => {
+                let ty = ctx.type_at(*t, at)?;
+                self.pop_expect(ValType::Ref(RefType { nullable: true, heap: HeapType::Concrete(*t) }), at)?;
+                self.pop_vals(&ty.params, at)?;
+                self.push_vals(&ty.results, at)?;
+            }
+            Instr::ReturnCallRef(t) => {
+                let ty = ctx.type_at(*t, at)?;
+                self.tail_results(ctx, &ty.results, at)?;
+                self.pop_expect(ValType::Ref(RefType { nullable: true, heap: HeapType::Concrete(*t) }), at)?;
+                self.pop_vals(&ty.params, at)?;
+                self.unreachable();
+            }
+            Instr::BrOnNull(l) => {
+                let tys = self.label_types(ctx, *l, at)?;
+                let r = self.pop_ref(at)?;
+                self.pop_push_vals(tys, at)?;
+                self.push_val(r.map(|r| r.non_null().into()));
+            }
+            Instr::BrOnNonNull(l) => {
+                let tys = self.label_types(ctx, *l, at)?;
+                let r = self.pop_ref(at)?;
+                let Some((last, rest)) = tys.split_last() else {
+                    return err("type mismatch: br_on_non_null needs a label with a reference", at);
+                };
+                if let Some(r) = r {
+                    if !self.sub(r.non_null().into(), *last) {
+                        return type_mismatch(Some(*last), Some(r.non_null().into()), at);
+                    }
+                } else if !last.is_ref() {
+                    return type_mismatch(Some(*last), None, at);
+                }
+                self.pop_push_vals(rest, at)?;
+            }
+            Instr::RefAsNonNull => {
+                let r = self.pop_ref(at)?;
+                self.push_val(r.map(|r| r.non_null().into()));
+            }
+
             // Reference (3.3.2)
             Instr::Wide(w) => {
                 self.pop_vals(&[I64; 4][..w.arity()], at)?;
                 self.push_val(Some(I64));
                 self.push_val(Some(I64));
             }
-            Instr::RefNull(t) => self.push_val(Some((*t).into())),
+            Instr::RefNull(t) => {
+                ctx.check_val_type((*t).into(), at)?;
+                self.push_val(Some((*t).into()));
+            }
             Instr::RefIsNull => {
                 let t = self.pop_val(at)?;
                 if t.is_some_and(|t| !t.is_ref()) {
@@ -767,7 +895,7 @@ impl FuncValidator {
                 if !ctx.is_declared(*f) {
                     return err(format!("undeclared function reference {f}"), at);
                 }
-                self.push_val(Some(FuncRef));
+                self.push_val(Some(ctx.func_ref_type(*f)));
             }
 
             // Parametric (3.3.3)
@@ -793,7 +921,7 @@ impl FuncValidator {
                 let &[t] = &tys[..] else {
                     return err("invalid result arity: select takes exactly one type", at);
                 };
-                check_val_type(t, at)?;
+                ctx.check_val_type(t, at)?;
                 self.pop_expect(I32, at)?;
                 self.pop_expect(t, at)?;
                 self.pop_expect(t, at)?;
@@ -802,15 +930,15 @@ impl FuncValidator {
 
             // Variable (3.3.4)
             Instr::LocalGet(l) => {
-                let t = self.local(*l, at)?;
+                let t = self.local_get(*l, at)?;
                 self.push_val(Some(t));
             }
             Instr::LocalSet(l) => {
-                let t = self.local(*l, at)?;
+                let t = self.local_set(*l, at)?;
                 self.pop_expect(t, at)?;
             }
             Instr::LocalTee(l) => {
-                let t = self.local(*l, at)?;
+                let t = self.local_set(*l, at)?;
                 self.unop(t, t, at)?;
             }
             Instr::GlobalGet(g) => {
@@ -856,7 +984,7 @@ impl FuncValidator {
             Instr::TableCopy { dst, src } => {
                 let d = ctx.table(*dst, at)?;
                 let s = ctx.table(*src, at)?;
-                if d.elem != s.elem {
+                if !self.sub_ref(s.elem, d.elem) {
                     return err(format!("type mismatch: table.copy from {} to {}", s.elem, d.elem), at);
                 }
                 self.pop_i32x3(at)?;
@@ -864,7 +992,7 @@ impl FuncValidator {
             Instr::TableInit { elem, table } => {
                 let tt = ctx.table(*table, at)?;
                 let et = ctx.elem(*elem, at)?;
-                if tt.elem != et {
+                if !self.sub_ref(et, tt.elem) {
                     return err(format!("type mismatch: table.init of {} into {}", et, tt.elem), at);
                 }
                 self.pop_i32x3(at)?;
@@ -950,7 +1078,7 @@ fn matches(vals: &[OpType], types: &[ValType]) -> bool {
 
 /// Types on the stack at the start of a frame (its parameters). The function
 /// frame starts empty: its parameters are locals.
-fn start_types<'m>(ctx: &ModuleCtx<'m>, kind: FrameKind, bt: BlockType) -> &'m [ValType] {
+fn start_types<'c>(ctx: &'c ModuleCtx<'_>, kind: FrameKind, bt: BlockType) -> &'c [ValType] {
     match (kind, bt) {
         (FrameKind::Func, _) | (_, BlockType::Empty | BlockType::Value(_)) => &[],
         (_, BlockType::Func(t)) => ctx.module.types.get(t as usize).map_or(&[], |ty| &ty.params),
@@ -958,10 +1086,16 @@ fn start_types<'m>(ctx: &ModuleCtx<'m>, kind: FrameKind, bt: BlockType) -> &'m [
 }
 
 /// Types on the stack at the end of a frame (its results).
-fn end_types<'m>(ctx: &ModuleCtx<'m>, _kind: FrameKind, bt: BlockType) -> &'m [ValType] {
+fn end_types<'c>(ctx: &'c ModuleCtx<'_>, _kind: FrameKind, bt: BlockType) -> &'c [ValType] {
     match bt {
         BlockType::Empty => &[],
-        BlockType::Value(t) => single(t),
+        BlockType::Value(t) => single(ctx, t),
         BlockType::Func(t) => ctx.module.types.get(t as usize).map_or(&[], |ty| &ty.results),
     }
+}
+
+/// Are concrete types `a` and `b` the same, by their canonical indices?
+#[inline]
+fn same_type(canon: &[u32], a: u32, b: u32) -> bool {
+    canon.get(a as usize).is_some_and(|x| canon.get(b as usize) == Some(x))
 }

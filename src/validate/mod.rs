@@ -50,6 +50,11 @@ pub struct ModuleCtx<'m> {
     /// `v128` occurs outside function bodies' instructions (types, globals,
     /// locals): then any function may hold v128 operands.
     pub v128_types: bool,
+    /// For each type index, the first index of an equivalent type (spec 3.0
+    /// type equivalence): two concrete heap types are the same if these are.
+    pub canon: std::sync::Arc<[u32]>,
+    /// `[(ref $i)]` and `[(ref null $i)]` of each type index, for block types.
+    singles: Vec<[[ValType; 1]; 2]>,
 }
 
 /// A validation error at `offset`.
@@ -57,11 +62,50 @@ pub(crate) fn err<T>(message: impl Into<String>, offset: usize) -> Result<T> {
     Err(Error::validate(message, offset))
 }
 
-/// Checks that a value type is valid: every type of Wasm 2.0 is (the hook
-/// where the types of later proposals would be checked).
-pub(crate) fn check_val_type(_t: ValType, _offset: usize) -> Result<()> {
-    Ok(())
+/// Checks that a value type is valid where `num_types` types are known: a
+/// concrete reference must name one.
+fn check_val_type(t: ValType, num_types: usize, offset: usize) -> Result<()> {
+    match t {
+        ValType::Ref(RefType { heap: HeapType::Concrete(i), .. }) if i as usize >= num_types => {
+            err(format!("unknown type {i}"), offset)
+        }
+        _ => Ok(()),
+    }
 }
+
+/// The canonical index of each type (see [`ModuleCtx::canon`]). A type may
+/// name itself and the types before it (each is a recursion group of its
+/// own); equivalent types have equal forms once the types they name are
+/// replaced by their canonical indices, and the type itself by a marker.
+fn canonical_types(types: &[FuncType]) -> Vec<u32> {
+    let mut canon: Vec<u32> = Vec::with_capacity(types.len());
+    let mut first: std::collections::HashMap<FuncType, u32> = std::collections::HashMap::new();
+    for (i, ty) in types.iter().enumerate() {
+        let has_refs = ty.params.iter().chain(ty.results.iter()).any(|t| matches!(t, ValType::Ref(RefType { heap: HeapType::Concrete(_), .. })));
+        let form = if has_refs { canonical_form(ty, i as u32, |j| canon.get(j as usize).copied()) } else { ty.clone() };
+        let c = *first.entry(form).or_insert(i as u32);
+        canon.push(c);
+    }
+    canon
+}
+
+/// `ty` (type `self_index`) with each type it names replaced by `map` of
+/// it (`None` for one not yet known, which validation rejects), itself
+/// by [`SELF_TYPE`]. The store interns function types in this form too.
+pub(crate) fn canonical_form(ty: &FuncType, self_index: u32, map: impl Fn(u32) -> Option<u32>) -> FuncType {
+    let f = |t: &ValType| match *t {
+        ValType::Ref(RefType { nullable, heap: HeapType::Concrete(j) }) => {
+            let j = if j == self_index { SELF_TYPE } else { map(j).unwrap_or(SELF_TYPE - 1) };
+            ValType::Ref(RefType { nullable, heap: HeapType::Concrete(j) })
+        }
+        t => t,
+    };
+    FuncType::new(ty.params.iter().map(f).collect::<Vec<_>>(), ty.results.iter().map(f).collect::<Vec<_>>())
+}
+
+/// The index that stands for a type's reference to itself in its canonical
+/// form.
+pub(crate) const SELF_TYPE: u32 = u32::MAX;
 
 /// Most parameters, and most results, a function type may have. An
 /// implementation limit (spec A.1; wasmparser's too): each multi-value
@@ -73,12 +117,13 @@ pub const MAX_FUNC_ARITY: usize = 1000;
 /// limit, as every call materialises them (wasmparser's limit too).
 pub const MAX_LOCALS: u64 = 50_000;
 
-fn check_func_type(ty: &FuncType, offset: usize) -> Result<()> {
+/// Checks type `index`, which may name itself and the types before it.
+fn check_func_type(ty: &FuncType, index: usize, offset: usize) -> Result<()> {
     if ty.params.len() > MAX_FUNC_ARITY || ty.results.len() > MAX_FUNC_ARITY {
         return err("function type has too many parameters or results (implementation limit)", offset);
     }
     for &t in ty.params.iter().chain(ty.results.iter()) {
-        check_val_type(t, offset)?;
+        check_val_type(t, index + 1, offset)?;
     }
     Ok(())
 }
@@ -129,9 +174,10 @@ impl<'m> ModuleCtx<'m> {
         let mut memories = Vec::new();
         let mut globals = Vec::with_capacity(module.globals.len());
         let at = module.sections;
-        for ty in &module.types {
-            check_func_type(ty, at.types)?;
+        for (i, ty) in module.types.iter().enumerate() {
+            check_func_type(ty, i, at.types)?;
         }
+        let ntypes = module.types.len();
         // The reference interpreter checks imports last to first (a fold_right).
         for imp in module.imports.iter().rev() {
             match &imp.desc {
@@ -139,9 +185,12 @@ impl<'m> ModuleCtx<'m> {
                     return err(format!("unknown type {t}"), at.imports);
                 }
                 ImportDesc::Func(_) => {}
-                ImportDesc::Table(t) => check_table_type(t, at.imports)?,
+                ImportDesc::Table(t) => {
+                    check_val_type(t.elem.into(), ntypes, at.imports)?;
+                    check_table_type(t, at.imports)?
+                }
                 ImportDesc::Memory(m) => check_memory_type(m, at.imports)?,
-                ImportDesc::Global(g) => check_val_type(g.val, at.imports)?,
+                ImportDesc::Global(g) => check_val_type(g.val, ntypes, at.imports)?,
             }
         }
         for imp in &module.imports {
@@ -179,6 +228,13 @@ impl<'m> ModuleCtx<'m> {
             num_datas,
             declared: Vec::new(),
             v128_types: v128_outside_instrs(module),
+            canon: canonical_types(&module.types).into(),
+            singles: (0..ntypes as u32)
+                .map(|i| {
+                    let r = |nullable| [ValType::Ref(RefType { nullable, heap: HeapType::Concrete(i) })];
+                    [r(false), r(true)]
+                })
+                .collect(),
         };
         ctx.collect_declared();
         Ok(ctx)
@@ -224,6 +280,32 @@ impl<'m> ModuleCtx<'m> {
             }
         }
         self.declared = declared;
+    }
+
+    /// Checks that a value type is valid: a concrete reference must name
+    /// a type.
+    ///
+    /// # Errors
+    /// `unknown type N`.
+    pub fn check_val_type(&self, t: ValType, offset: usize) -> Result<()> {
+        check_val_type(t, self.module.types.len(), offset)
+    }
+
+    /// `[t]` for a concrete reference type (see `func::single`).
+    pub(crate) fn concrete_single(&self, i: u32, nullable: bool) -> &[ValType] {
+        self.singles.get(i as usize).map_or(&[], |s| &s[usize::from(nullable)][..])
+    }
+
+    /// The type of `ref.func f` (known to exist): `(ref $t)`.
+    pub fn func_ref_type(&self, f: u32) -> ValType {
+        let t = self.funcs.get(f as usize).copied().unwrap_or(0);
+        ValType::Ref(RefType { nullable: false, heap: HeapType::Concrete(t) })
+    }
+
+    /// Does `a` match `b` (spec 3.0 subtyping)?
+    pub fn matches(&self, a: ValType, b: ValType) -> bool {
+        let canon = &self.canon;
+        a == b || val_matches(a, b, |x, y| canon.get(x as usize).is_some_and(|c| canon.get(y as usize) == Some(c)))
     }
 
     /// Is function `f` in `C.refs` (may `ref.func f` appear in a body)?
@@ -362,11 +444,23 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
     // Globals (3.4.4): initialisers see the imported globals (and, with
     // extended constant expressions, the globals defined before).
     for (i, g) in module.globals.iter().enumerate() {
-        check_val_type(g.ty.val, g.init.offset)?;
+        ctx.check_val_type(g.ty.val, g.init.offset)?;
         const_expr::check(&ctx, &g.init, g.ty.val, const_expr::visible_globals(&ctx, Some(i)))?;
     }
-    for t in &module.tables {
-        check_table_type(t, module.sections.tables)?;
+    // Tables (3.0 3.4.3): a table of a non-defaultable type needs an
+    // initialiser, which may read any global.
+    let mut inits = module.table_inits.iter().peekable();
+    for (i, t) in module.tables.iter().enumerate() {
+        let at = module.sections.tables;
+        ctx.check_val_type(t.elem.into(), at)?;
+        check_table_type(t, at)?;
+        match inits.next_if(|(j, _)| *j as usize == i) {
+            Some((_, e)) => const_expr::check(&ctx, e, t.elem.into(), const_expr::visible_globals(&ctx, None))?,
+            None if !ValType::from(t.elem).is_defaultable() => {
+                return err(format!("type mismatch: table of {} needs an initialiser", t.elem), at);
+            }
+            None => {}
+        }
     }
     for m in &module.memories {
         check_memory_type(m, module.sections.memories)?;
@@ -385,11 +479,12 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
                 for &f in fs {
                     ctx.func_type(f, at)?;
                 }
-                if seg.ty != RefType::FuncRef {
+                if !fs.iter().all(|&f| ctx.matches(ctx.func_ref_type(f), seg.ty.into())) {
                     return err("type mismatch in element segment", at);
                 }
             }
             ElemItems::Exprs(es) => {
+                ctx.check_val_type(seg.ty.into(), 0)?;
                 for e in es {
                     const_expr::check(&ctx, e, seg.ty.into(), const_expr::visible_globals(&ctx, None))?;
                 }
@@ -397,7 +492,7 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
         }
         if let ElemMode::Active { table, offset } = &seg.mode {
             let tt = ctx.table(*table, offset.offset)?;
-            if tt.elem != seg.ty {
+            if !ctx.matches(seg.ty.into(), tt.elem.into()) {
                 return err(
                     format!("type mismatch in active element segment ({} vs table {})", seg.ty, tt.elem),
                     offset.offset,

@@ -238,7 +238,7 @@ fn ref_func_needs_declaration() {
     m.exports.push(Export { name: "f".into(), desc: ExportDesc::Func(0) });
     assert_eq!(msg(&m), "ok");
     m.exports.clear();
-    m.elems.push(ElemSegment { ty: RefType::FuncRef, items: ElemItems::Funcs(vec![0]), mode: ElemMode::Declarative });
+    m.elems.push(ElemSegment { ty: RefType::FUNCREF, items: ElemItems::Funcs(vec![0]), mode: ElemMode::Declarative });
     assert_eq!(msg(&m), "ok");
     m.elems[0].items = ElemItems::Funcs(vec![7]);
     assert_invalid(&m, "unknown function 7");
@@ -293,8 +293,8 @@ fn bulk_memory_and_data() {
 
 #[test]
 fn tables_and_elems() {
-    let funcref = TableType { elem: RefType::FuncRef, limits: Limits { min: 1, max: None } };
-    let externref = TableType { elem: RefType::ExternRef, ..funcref };
+    let funcref = TableType { elem: RefType::FUNCREF, limits: Limits { min: 1, max: None } };
+    let externref = TableType { elem: RefType::EXTERNREF, ..funcref };
     let body = vec![Instr::I32Const(0), Instr::I32Const(0), Instr::I32Const(0), Instr::TableCopy { dst: 0, src: 1 }];
     let mut m = func_module(&[], &[], &[], body);
     assert_invalid(&m, "unknown table 0");
@@ -303,8 +303,8 @@ fn tables_and_elems() {
     m.codes[0].body[3] = Instr::TableInit { elem: 4, table: 1 };
     assert_invalid(&m, "unknown elem segment 4");
     m.elems.push(ElemSegment {
-        ty: RefType::ExternRef,
-        items: ElemItems::Exprs(vec![c(Instr::RefNull(RefType::ExternRef), 0)]),
+        ty: RefType::EXTERNREF,
+        items: ElemItems::Exprs(vec![c(Instr::RefNull(RefType::EXTERNREF), 0)]),
         mode: ElemMode::Passive,
     });
     m.codes[0].body[3] = Instr::TableInit { elem: 0, table: 1 };
@@ -315,7 +315,7 @@ fn tables_and_elems() {
     m.elems[0].mode = ElemMode::Active { table: 1, offset: c(Instr::I64Const(0), 0) };
     assert_invalid(&m, "type mismatch");
     m.elems[0].mode = ElemMode::Active { table: 1, offset: c(Instr::I32Const(0), 0) };
-    m.elems[0].items = ElemItems::Exprs(vec![c(Instr::RefNull(RefType::FuncRef), 0)]);
+    m.elems[0].items = ElemItems::Exprs(vec![c(Instr::RefNull(RefType::FUNCREF), 0)]);
     assert_invalid(&m, "type mismatch");
     m.elems[0].items = ElemItems::Exprs(vec![]);
     // call_indirect needs a funcref table.
@@ -327,7 +327,7 @@ fn tables_and_elems() {
     assert_eq!(msg(&m), "ok");
     // table.grow takes (ref, i32).
     m.codes[0].body =
-        vec![Instr::RefNull(RefType::ExternRef), Instr::I32Const(1), Instr::TableGrow(1), Instr::Drop, Instr::End];
+        vec![Instr::RefNull(RefType::EXTERNREF), Instr::I32Const(1), Instr::TableGrow(1), Instr::Drop, Instr::End];
     assert_eq!(msg(&m), "ok");
     m.codes[0].body[2] = Instr::TableGrow(0);
     assert_invalid(&m, "type mismatch");
@@ -336,8 +336,8 @@ fn tables_and_elems() {
 #[test]
 fn select_rules() {
     let body = vec![
-        Instr::RefNull(RefType::FuncRef),
-        Instr::RefNull(RefType::FuncRef),
+        Instr::RefNull(RefType::FUNCREF),
+        Instr::RefNull(RefType::FUNCREF),
         Instr::I32Const(1),
         Instr::Select(None),
         Instr::Drop,
@@ -410,7 +410,7 @@ fn random_bodies_never_panic() {
     let mut m = func_module(&[I32], &[I32], &[(2, F64)], vec![]);
     m.types.push(ft(&[I32, I64], &[F32]));
     m.memories.push(mem(1, None));
-    m.tables.push(TableType { elem: RefType::FuncRef, limits: Limits { min: 0, max: None } });
+    m.tables.push(TableType { elem: RefType::FUNCREF, limits: Limits { min: 0, max: None } });
     for _ in 0..2000 {
         let mut body = Vec::new();
         for _ in 0..(next() % 12) {
@@ -603,7 +603,7 @@ fn extended_const_module() -> Module {
     Module {
         imports: vec![imported("c", false), imported("v", true)],
         memories: vec![mem(1, None)],
-        tables: vec![TableType { elem: RefType::FuncRef, limits: Limits { min: 1, max: None } }],
+        tables: vec![TableType { elem: RefType::FUNCREF, limits: Limits { min: 1, max: None } }],
         ..Module::default()
     }
 }
@@ -655,8 +655,8 @@ fn extended_const_arithmetic() {
     });
     // An element segment offset too.
     m.elems.push(ElemSegment {
-        ty: RefType::FuncRef,
-        items: ElemItems::Exprs(vec![c(Instr::RefNull(RefType::FuncRef), 12)]),
+        ty: RefType::FUNCREF,
+        items: ElemItems::Exprs(vec![c(Instr::RefNull(RefType::FUNCREF), 12)]),
         mode: ElemMode::Active { table: 0, offset: expr(vec![I32Const(1), GlobalGet(0), Num(NumOp::I32Mul)], 13) },
     });
     assert_eq!(msg(&m), "ok");
@@ -757,8 +757,8 @@ fn tail_calls_check_the_callers_results() {
     m.codes[0].body = vec![Instr::I64Const(1), Instr::ReturnCall(2), Instr::End];
     assert_invalid(&m, "type mismatch: current function requires result type [i32] but callee returns [i64]");
     // return_call_indirect: a funcref table, the type's results.
-    m.tables.push(TableType { elem: RefType::FuncRef, limits: Limits { min: 0, max: None } });
-    m.tables.push(TableType { elem: RefType::ExternRef, limits: Limits { min: 0, max: None } });
+    m.tables.push(TableType { elem: RefType::FUNCREF, limits: Limits { min: 0, max: None } });
+    m.tables.push(TableType { elem: RefType::EXTERNREF, limits: Limits { min: 0, max: None } });
     let indirect = |ty: u32, table: u32| {
         vec![Instr::I64Const(1), Instr::I32Const(0), Instr::ReturnCallIndirect { type_index: ty, table }, Instr::End]
     };
