@@ -11,10 +11,34 @@ use super::store::{Data, FuncInst, FuncKind, GlobalInst, GlobalPtr, InstanceInst
 use super::table::TableInst;
 use super::value::*;
 use crate::error::{Error, Result, Trap, TrapCode};
-use crate::syntax::{ConstExpr, DataMode, ElemItems, ElemMode, ExportDesc, ImportDesc, Instr, Limits, NumOp};
+use crate::syntax::{
+    val_matches, ConstExpr, DataMode, ElemItems, ElemMode, ExportDesc, GlobalType, HeapType, ImportDesc, Instr, Limits,
+    NumOp, RefType, TableType, ValType,
+};
+use crate::validate::{canonical_form, SELF_TYPE};
 
 fn incompatible() -> Error {
     Error::Link("incompatible import type".into())
+}
+
+/// The type index a concrete reference type names.
+fn concrete(t: ValType) -> Option<u32> {
+    match t {
+        ValType::Ref(RefType { heap: HeapType::Concrete(i), .. }) => Some(i),
+        _ => None,
+    }
+}
+
+/// `t` of a module whose types have store ids `types`, as the store knows
+/// it: with the ids in place of its type indices.
+pub(crate) fn in_store(t: ValType, types: &[u32]) -> ValType {
+    match t {
+        ValType::Ref(RefType { nullable, heap: HeapType::Concrete(i) }) => {
+            let heap = HeapType::Concrete(types.get(i as usize).copied().unwrap_or(SELF_TYPE));
+            ValType::Ref(RefType { nullable, heap })
+        }
+        t => t,
+    }
 }
 
 /// Evaluates a constant expression to its bits ([`Value::to_bits`]).
@@ -90,7 +114,17 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             imports.len()
         )));
     }
-    let types: Vec<u32> = m.types.iter().map(|t| store.intern_type(t)).collect();
+    // Store type ids, equal for equivalent types of any module: a type
+    // naming others is interned with their ids (see `canonical_form`).
+    let mut types: Vec<u32> = Vec::with_capacity(m.types.len());
+    for (i, t) in m.types.iter().enumerate() {
+        let id = if t.params.iter().chain(t.results.iter()).any(|t| concrete(*t).is_some()) {
+            store.intern_type(&canonical_form(t, i as u32, |j| types.get(j as usize).copied()))
+        } else {
+            store.intern_type(t)
+        };
+        types.push(id);
+    }
     let id = store.instances.len() as u32;
     // Every vector at its final size: no regrowth.
     let n_imported = |f: fn(&ImportDesc) -> bool| m.imports.iter().filter(|i| f(&i.desc)).count();
@@ -125,7 +159,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             (ImportDesc::Table(tt), Extern::Table(t)) => {
                 let ti = store.tables.get(t.0 as usize).ok_or_else(incompatible)?;
                 let limits = Limits { min: u64::from(ti.size()), max: ti.max.map(u64::from) };
-                if ti.elem != tt.elem || !limits.matches(&tt.limits) {
+                if ValType::from(ti.elem) != in_store(tt.elem.into(), &inst.types) || !limits.matches(&tt.limits) {
                     return Err(incompatible());
                 }
                 inst.tables.push(t.0);
@@ -140,7 +174,11 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             }
             (ImportDesc::Global(gt), Extern::Global(g)) => {
                 let gi = store.globals.get(g.0 as usize).ok_or_else(incompatible)?;
-                if gi.ty != *gt {
+                // A constant global's type may be a subtype (3.0).
+                let want = in_store(gt.val, &inst.types);
+                let ok = gi.ty.mutable == gt.mutable
+                    && if gt.mutable { gi.ty.val == want } else { val_matches(gi.ty.val, want, |a, b| a == b) };
+                if !ok {
                     return Err(incompatible());
                 }
                 inst.globals.push(g.0);
@@ -157,8 +195,15 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         store.funcs.push(FuncInst { ty, kind });
         inst.funcs.push(store.funcs.len() as u32 - 1);
     }
-    for tt in &m.tables {
-        let t = TableInst::new(*tt, 0).ok_or_else(|| Error::Link("table too large".into()))?;
+    let mut inits = m.table_inits.iter().peekable();
+    for (i, tt) in m.tables.iter().enumerate() {
+        // An initialiser reads constants, functions and imported globals.
+        let init = match inits.next_if(|(j, _)| *j as usize == i) {
+            Some((_, e)) => eval_const(&store.globals, &inst.globals, &inst.funcs, e)? as u64,
+            None => 0,
+        };
+        let ValType::Ref(elem) = in_store(tt.elem.into(), &inst.types) else { return Err(incompatible()) };
+        let t = TableInst::new(TableType { elem, ..*tt }, init).ok_or_else(|| Error::Link("table too large".into()))?;
         store.tables.push(t);
         inst.tables.push(store.tables.len() as u32 - 1);
     }
@@ -169,7 +214,8 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     }
     for g in &m.globals {
         let value = eval_const(&store.globals, &inst.globals, &inst.funcs, &g.init)?;
-        store.globals.push(Box::new(GlobalInst::new(g.ty, value)));
+        let ty = GlobalType { val: in_store(g.ty.val, &inst.types), ..g.ty };
+        store.globals.push(Box::new(GlobalInst::new(ty, value)));
         inst.globals.push(store.globals.len() as u32 - 1);
     }
     // Element and data segment instances: only passive ones keep their

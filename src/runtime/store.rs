@@ -3,6 +3,7 @@
 //! Entities live in arenas (`Vec`s) indexed by the handles' numbers. Values
 //! are kept as untyped 64-bit slots, as on the interpreter's stack.
 
+use crate::syntax::HeapType;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -388,6 +389,22 @@ impl Store {
         id
     }
 
+    /// Is `v` a value of type `t`, whose concrete heap types are store type
+    /// ids? A function reference of a concrete type must have that type.
+    pub fn value_matches(&self, v: Value, t: ValType) -> bool {
+        let ValType::Ref(r) = t else { return v.ty() == t };
+        match v {
+            Value::FuncRef(None) | Value::ExternRef(None) => r.nullable && r.heap.is_func() == matches!(v, Value::FuncRef(_)),
+            Value::FuncRef(Some(f)) => match r.heap {
+                HeapType::Func => true,
+                HeapType::Concrete(id) => self.funcs.get(f.0 as usize).is_some_and(|fi| fi.ty == id),
+                _ => false,
+            },
+            Value::ExternRef(Some(_)) => r.heap == HeapType::Extern,
+            _ => false,
+        }
+    }
+
     /// The store's limits, which may be changed between calls.
     pub fn config_mut(&mut self) -> &mut Config {
         &mut self.config
@@ -475,7 +492,7 @@ impl Store {
             return Err(Error::Usage(format!("expected {} arguments, got {}", ty.params.len(), args.len())));
         }
         for (a, t) in args.iter().zip(ty.params.iter()) {
-            if a.ty() != *t {
+            if !self.value_matches(*a, *t) {
                 return Err(Error::Usage(format!("argument type mismatch: expected {t}, got {}", a.ty())));
             }
         }
@@ -501,8 +518,7 @@ impl Store {
                 results.len()
             )));
         }
-        if args.iter().zip(ty.params.iter()).any(|(a, t)| a.ty() != *t) {
-            let (a, t) = args.iter().zip(ty.params.iter()).find(|(a, t)| a.ty() != **t).expect("found above");
+        if let Some((a, t)) = args.iter().zip(ty.params.iter()).find(|(a, t)| !self.value_matches(**a, **t)) {
             return Err(Error::Usage(format!("argument type mismatch: expected {t}, got {}", a.ty())));
         }
         crate::exec::invoke_into(self, func.0, args, results).map_err(Error::Trap)
@@ -513,7 +529,7 @@ impl Store {
     /// # Errors
     /// [`Error::Usage`] when the value does not have the global's type.
     pub fn global_new(&mut self, ty: GlobalType, value: Value) -> Result<Global> {
-        if value.ty() != ty.val {
+        if !self.value_matches(value, ty.val) {
             return Err(Error::Usage(format!("global of type {} given a {}", ty.val, value.ty())));
         }
         self.globals.push(Box::new(GlobalInst::new(ty, value.to_bits())));
@@ -533,14 +549,14 @@ impl Store {
     /// # Errors
     /// [`Error::Usage`] when the global is immutable or the type differs.
     pub fn global_set(&mut self, global: Global, value: Value) -> Result<()> {
-        let g = &mut self.globals[global.0 as usize];
-        if !g.ty.mutable {
+        let ty = self.globals[global.0 as usize].ty;
+        if !ty.mutable {
             return Err(Error::Usage("global is immutable".into()));
         }
-        if value.ty() != g.ty.val {
-            return Err(Error::Usage(format!("global of type {} given a {}", g.ty.val, value.ty())));
+        if !self.value_matches(value, ty.val) {
+            return Err(Error::Usage(format!("global of type {} given a {}", ty.val, value.ty())));
         }
-        **g = GlobalInst::new(g.ty, value.to_bits());
+        *self.globals[global.0 as usize] = GlobalInst::new(ty, value.to_bits());
         Ok(())
     }
 
@@ -581,7 +597,7 @@ impl Store {
     /// # Errors
     /// [`Error::Usage`] when `init` does not have the element type.
     pub fn table_new(&mut self, ty: TableType, init: Value) -> Result<Table> {
-        if init.ty() != ValType::from(ty.elem) {
+        if !self.value_matches(init, ty.elem.into()) {
             return Err(Error::Usage(format!("table of {} given a {}", ty.elem, init.ty())));
         }
         let t = TableInst::new(ty, init.to_slot())
@@ -607,10 +623,11 @@ impl Store {
     /// # Errors
     /// [`Error::Trap`] out of bounds; [`Error::Usage`] on a type mismatch.
     pub fn table_set(&mut self, table: Table, index: u32, value: Value) -> Result<()> {
-        let t = &mut self.tables[table.0 as usize];
-        if value.ty() != ValType::from(t.elem) {
-            return Err(Error::Usage(format!("table of {} given a {}", t.elem, value.ty())));
+        let elem = self.tables[table.0 as usize].elem;
+        if !self.value_matches(value, elem.into()) {
+            return Err(Error::Usage(format!("table of {} given a {}", elem, value.ty())));
         }
+        let t = &mut self.tables[table.0 as usize];
         let slot = t.elems.get_mut(index as usize).ok_or(Error::Trap(Trap::Code(TrapCode::OutOfBoundsTableAccess)))?;
         *slot = value.to_slot();
         Ok(())
@@ -618,11 +635,10 @@ impl Store {
     /// Grows by `delta` entries set to `init`; returns the old size, or
     /// `None` if refused.
     pub fn table_grow(&mut self, table: Table, delta: u32, init: Value) -> Option<u32> {
-        let t = &mut self.tables[table.0 as usize];
-        if init.ty() != ValType::from(t.elem) {
+        if !self.value_matches(init, self.tables[table.0 as usize].elem.into()) {
             return None;
         }
-        t.grow(delta, init.to_slot())
+        self.tables[table.0 as usize].grow(delta, init.to_slot())
     }
 }
 

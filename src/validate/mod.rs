@@ -455,7 +455,7 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
         ctx.check_val_type(t.elem.into(), at)?;
         check_table_type(t, at)?;
         match inits.next_if(|(j, _)| *j as usize == i) {
-            Some((_, e)) => const_expr::check(&ctx, e, t.elem.into(), const_expr::visible_globals(&ctx, None))?,
+            Some((_, e)) => const_expr::check(&ctx, e, t.elem.into(), ctx.num_imported_globals)?,
             None if !ValType::from(t.elem).is_defaultable() => {
                 return err(format!("type mismatch: table of {} needs an initialiser", t.elem), at);
             }

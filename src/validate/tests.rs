@@ -344,11 +344,11 @@ fn select_rules() {
     ];
     assert_invalid(&func_module(&[], &[], &[], body.clone()), "type mismatch");
     let mut typed = body.clone();
-    typed[3] = Instr::Select(Some(vec![FuncRef].into()));
+    typed[3] = Instr::Select(Some(vec![ValType::FUNCREF].into()));
     assert_eq!(msg(&func_module(&[], &[], &[], typed.clone())), "ok");
     typed[3] = Instr::Select(Some(vec![].into()));
     assert_invalid(&func_module(&[], &[], &[], typed.clone()), "invalid result arity");
-    typed[3] = Instr::Select(Some(vec![FuncRef, FuncRef].into()));
+    typed[3] = Instr::Select(Some(vec![ValType::FUNCREF, ValType::FUNCREF].into()));
     assert_invalid(&func_module(&[], &[], &[], typed), "invalid result arity");
     let body = vec![Instr::I32Const(1), Instr::I64Const(1), Instr::I32Const(1), Instr::Select(None), Instr::Drop];
     assert_invalid(&func_module(&[], &[], &[], body), "type mismatch");
