@@ -974,6 +974,16 @@ impl Translator {
         self.br_on(info, func, depth, cond)
     }
 
+    /// The test of reference `e` (at stack position `k`) for null (`null`)
+    /// or non-null, where it lies (references never live in an accumulator).
+    fn null_test(&mut self, e: Entry, k: usize, null: bool) -> Result<Cond> {
+        Ok(match e.kind {
+            Kind::Const(c) => Cond::Const((c == 0) == null),
+            Kind::Local(s) => Cond::Test { s: Some(s), wide: true, zero: null },
+            _ => Cond::Test { s: Some(self.canon(k)?), wide: true, zero: null },
+        })
+    }
+
     /// A branch to label `depth` taken when `cond` holds (already popped).
     fn br_on(&mut self, info: &Info<'_>, func: &FuncType, depth: u32, cond: Cond) -> Result<bool> {
         let i = self.label(depth)?;
@@ -1558,11 +1568,7 @@ impl Translator {
             // continues (`br_on_null`) or carried (`br_on_non_null`).
             Instr::BrOnNull(d) => {
                 let (e, k) = self.pop()?;
-                let cond = match e.kind {
-                    Kind::Const(c) => Cond::Const(c == 0),
-                    Kind::Local(s) => Cond::Test { s: Some(s), wide: true, zero: true },
-                    _ => Cond::Test { s: Some(self.canon(k)?), wide: true, zero: true },
-                };
+                let cond = self.null_test(e, k, true)?;
                 if !self.br_on(info, func, *d, cond)? {
                     return Ok(false);
                 }
@@ -1570,12 +1576,7 @@ impl Translator {
             }
             Instr::BrOnNonNull(d) => {
                 let k = self.stack.len().checked_sub(1).ok_or_else(|| mismatch(self.offset))?;
-                let e = self.stack[k];
-                let cond = match e.kind {
-                    Kind::Const(c) => Cond::Const(c != 0),
-                    Kind::Local(s) => Cond::Test { s: Some(s), wide: true, zero: false },
-                    _ => Cond::Test { s: Some(self.canon(k)?), wide: true, zero: false },
-                };
+                let cond = self.null_test(self.stack[k], k, false)?;
                 if !self.br_on(info, func, *d, cond)? {
                     return Ok(false);
                 }

@@ -21,14 +21,6 @@ fn incompatible() -> Error {
     Error::Link("incompatible import type".into())
 }
 
-/// The type index a concrete reference type names.
-fn concrete(t: ValType) -> Option<u32> {
-    match t {
-        ValType::Ref(RefType { heap: HeapType::Concrete(i), .. }) => Some(i),
-        _ => None,
-    }
-}
-
 /// `t` of a module whose types have store ids `types`, as the store knows
 /// it: with the ids in place of its type indices.
 pub(crate) fn in_store(t: ValType, types: &[u32]) -> ValType {
@@ -118,7 +110,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     // naming others is interned with their ids (see `canonical_form`).
     let mut types: Vec<u32> = Vec::with_capacity(m.types.len());
     for (i, t) in m.types.iter().enumerate() {
-        let id = if t.params.iter().chain(t.results.iter()).any(|t| concrete(*t).is_some()) {
+        let id = if t.names_types() {
             store.intern_type(&canonical_form(t, i as u32, |j| types.get(j as usize).copied()))
         } else {
             store.intern_type(t)

@@ -57,13 +57,6 @@ impl ValType {
     pub fn is_defaultable(self) -> bool {
         !matches!(self, ValType::Ref(RefType { nullable: false, .. }))
     }
-    /// The reference type, if this is one.
-    pub fn as_ref(self) -> Option<RefType> {
-        match self {
-            ValType::Ref(r) => Some(r),
-            _ => None,
-        }
-    }
 }
 
 impl fmt::Display for ValType {
@@ -222,6 +215,11 @@ pub struct FuncType {
 impl FuncType {
     pub fn new(params: impl Into<Box<[ValType]>>, results: impl Into<Box<[ValType]>>) -> Self {
         FuncType { params: params.into(), results: results.into() }
+    }
+
+    /// Does this type name other types (a concrete reference type)?
+    pub fn names_types(&self) -> bool {
+        self.params.iter().chain(self.results.iter()).any(|t| matches!(t, ValType::Ref(RefType { heap: HeapType::Concrete(_), .. })))
     }
 }
 

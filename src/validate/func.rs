@@ -13,7 +13,7 @@ use super::{err, ModuleCtx};
 use crate::binary::{block_type, decode_instr, mem_arg, size_mismatch, Reader};
 use crate::compile::translate::FRAME_HEADER;
 use crate::error::Result;
-use crate::syntax::{val_matches, BlockType, Features, FuncBody, HeapType, Instr, MemArg, MemOp, NumOp, RefType, ValType};
+use crate::syntax::{BlockType, Features, FuncBody, HeapType, Instr, MemArg, MemOp, NumOp, RefType, ValType};
 use std::sync::Arc;
 
 #[path = "simd.rs"]
@@ -297,7 +297,7 @@ impl FuncValidator {
     /// Does `a` match `b` (spec 3.0 subtyping)?
     #[inline]
     fn sub(&self, a: ValType, b: ValType) -> bool {
-        a == b || val_matches(a, b, |x, y| same_type(&self.canon, x, y))
+        super::matches_in(&self.canon, a, b)
     }
 
     fn sub_ref(&self, a: RefType, b: RefType) -> bool {
@@ -728,17 +728,23 @@ impl FuncValidator {
     #[inline]
     fn local_get(&self, l: u32, at: usize) -> Result<ValType> {
         let t = self.local(l, at)?;
-        if !t.is_defaultable() && l >= self.num_params && !self.inits.contains(&l) {
+        if self.unset(l, t) {
             return err(format!("uninitialized local {l}"), at);
         }
         Ok(t)
+    }
+
+    /// Is local `l`, of type `t`, one that has no default and is not set?
+    #[inline]
+    fn unset(&self, l: u32, t: ValType) -> bool {
+        !t.is_defaultable() && l >= self.num_params && !self.inits.contains(&l)
     }
 
     /// The type of local `l` for `local.set` and `local.tee`, which set it.
     #[inline]
     fn local_set(&mut self, l: u32, at: usize) -> Result<ValType> {
         let t = self.local(l, at)?;
-        if !t.is_defaultable() && l >= self.num_params && !self.inits.contains(&l) {
+        if self.unset(l, t) {
             self.inits.push(l);
         }
         Ok(t)
@@ -1092,10 +1098,4 @@ fn end_types<'c>(ctx: &'c ModuleCtx<'_>, _kind: FrameKind, bt: BlockType) -> &'c
         BlockType::Value(t) => single(ctx, t),
         BlockType::Func(t) => ctx.module.types.get(t as usize).map_or(&[], |ty| &ty.results),
     }
-}
-
-/// Are concrete types `a` and `b` the same, by their canonical indices?
-#[inline]
-fn same_type(canon: &[u32], a: u32, b: u32) -> bool {
-    canon.get(a as usize).is_some_and(|x| canon.get(b as usize) == Some(x))
 }

@@ -81,8 +81,7 @@ fn canonical_types(types: &[FuncType]) -> Vec<u32> {
     let mut canon: Vec<u32> = Vec::with_capacity(types.len());
     let mut first: std::collections::HashMap<FuncType, u32> = std::collections::HashMap::new();
     for (i, ty) in types.iter().enumerate() {
-        let has_refs = ty.params.iter().chain(ty.results.iter()).any(|t| matches!(t, ValType::Ref(RefType { heap: HeapType::Concrete(_), .. })));
-        let form = if has_refs { canonical_form(ty, i as u32, |j| canon.get(j as usize).copied()) } else { ty.clone() };
+        let form = if ty.names_types() { canonical_form(ty, i as u32, |j| canon.get(j as usize).copied()) } else { ty.clone() };
         let c = *first.entry(form).or_insert(i as u32);
         canon.push(c);
     }
@@ -101,6 +100,13 @@ pub(crate) fn canonical_form(ty: &FuncType, self_index: u32, map: impl Fn(u32) -
         t => t,
     };
     FuncType::new(ty.params.iter().map(f).collect::<Vec<_>>(), ty.results.iter().map(f).collect::<Vec<_>>())
+}
+
+/// Does `a` match `b` (spec 3.0 subtyping), concrete types being the same
+/// when their canonical indices `canon` are?
+#[inline]
+pub(crate) fn matches_in(canon: &[u32], a: ValType, b: ValType) -> bool {
+    a == b || val_matches(a, b, |x, y| canon.get(x as usize).is_some_and(|c| canon.get(y as usize) == Some(c)))
 }
 
 /// The index that stands for a type's reference to itself in its canonical
@@ -304,8 +310,7 @@ impl<'m> ModuleCtx<'m> {
 
     /// Does `a` match `b` (spec 3.0 subtyping)?
     pub fn matches(&self, a: ValType, b: ValType) -> bool {
-        let canon = &self.canon;
-        a == b || val_matches(a, b, |x, y| canon.get(x as usize).is_some_and(|c| canon.get(y as usize) == Some(c)))
+        matches_in(&self.canon, a, b)
     }
 
     /// Is function `f` in `C.refs` (may `ref.func f` appear in a body)?
