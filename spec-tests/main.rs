@@ -1,7 +1,7 @@
 //! The spec conformance test: runs every `.wast` file of the WebAssembly
-//! 2.0 test suite, and the SIMD and tail call files of the 3.0 suite
-//! (`simd_*`, the relaxed SIMD ones, `return_call.wast` and
-//! `return_call_indirect.wast`; named `3.0/FILE` here), through
+//! 2.0 test suite, and the files of the 3.0 suite that `is_3_0_file`
+//! selects (SIMD, tail calls, typed function references; named
+//! `3.0/FILE` here), through
 //! `wasmint::script` and compares the failures with
 //! `spec-tests/expected-failures.txt`.
 //!
@@ -29,8 +29,18 @@ const SUITE3: &str = "3.0/";
 /// The files of the 3.0 suite run here (the rest of that suite is not
 /// targeted yet: issues 10 and 11).
 fn is_3_0_file(name: &str) -> bool {
-    // `return_call_ref.wast` needs typed function references (not yet).
-    name.starts_with("simd_") || name.contains("relaxed") || matches!(name, "return_call.wast" | "return_call_indirect.wast")
+    name.starts_with("simd_")
+        || name.contains("relaxed")
+        || matches!(
+            name,
+            // Tail calls.
+            "return_call.wast" | "return_call_indirect.wast" | "return_call_ref.wast"
+            // Typed function references, and the files they changed.
+            | "call_ref.wast" | "br_on_null.wast" | "br_on_non_null.wast" | "ref_as_non_null.wast"
+            | "local_init.wast" | "ref.wast" | "ref_is_null.wast" | "br_table.wast" | "elem.wast"
+            | "global.wast" | "linking.wast" | "func.wast" | "select.wast" | "local_tee.wast"
+            | "unreached-valid.wast" | "unreached-invalid.wast" | "table-sub.wast"
+        )
 }
 
 fn suite3_dir(suite: &Path) -> PathBuf {
