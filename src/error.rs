@@ -39,6 +39,8 @@ pub enum TrapCode {
     OutOfFuel,
     /// Execution was interrupted from another thread.
     Interrupted,
+    /// `throw_ref` of a null exception reference.
+    NullExceptionReference,
 }
 
 impl TrapCode {
@@ -59,6 +61,7 @@ impl TrapCode {
             TrapCode::CallStackExhausted => "call stack exhausted",
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::Interrupted => "interrupted",
+            TrapCode::NullExceptionReference => "null exception reference",
         }
     }
 }
@@ -76,6 +79,9 @@ pub enum Trap {
     /// An error raised by a host function; `payload` lets an embedder carry
     /// its own error (e.g. a Python exception) through wasm frames.
     Host { message: String, payload: Option<Box<dyn Any + Send>> },
+    /// A wasm exception that no handler caught (exception handling): its
+    /// tag and payload are in the store ([`crate::runtime::Store::exn_tag`]).
+    Exception(crate::runtime::Exn),
 }
 
 impl Trap {
@@ -87,7 +93,7 @@ impl Trap {
     pub fn code(&self) -> Option<TrapCode> {
         match self {
             Trap::Code(c) => Some(*c),
-            Trap::Host { .. } => None,
+            Trap::Host { .. } | Trap::Exception(_) => None,
         }
     }
 }
@@ -103,6 +109,7 @@ impl fmt::Display for Trap {
         match self {
             Trap::Code(c) => c.fmt(f),
             Trap::Host { message, .. } => f.write_str(message),
+            Trap::Exception(_) => f.write_str("uncaught exception"),
         }
     }
 }
@@ -112,6 +119,7 @@ impl fmt::Debug for Trap {
         match self {
             Trap::Code(c) => write!(f, "Trap({c:?})"),
             Trap::Host { message, .. } => write!(f, "Trap(Host({message:?}))"),
+            Trap::Exception(e) => write!(f, "Trap(Exception({}))", e.0),
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use super::reader::{prealloc, Reader};
 use crate::error::Result;
-use crate::syntax::{BlockType, ConstExpr, Features, FuncBody, Instr, MemArg, MemOp, NumOp, RefType, WideOp};
+use crate::syntax::{BlockType, Catch, ConstExpr, Features, FuncBody, Instr, MemArg, MemOp, NumOp, RefType, WideOp};
 
 /// Largest total number of locals (excluding parameters) in one function.
 /// The spec only requires the total to fit in a u32; like wasmparser we cap it
@@ -17,6 +17,9 @@ pub const MAX_LOCALS: u64 = 50_000;
 const FRAME_BLOCK: u8 = 0;
 /// An `if` whose `else` has not been seen yet.
 const FRAME_IF: u8 = 1;
+/// A legacy `try` (or one of its `catch` arms): `catch`, `catch_all` and
+/// `delegate` may follow.
+const FRAME_TRY: u8 = 2;
 
 /// Decodes constant expressions; keeps its scratch buffers between them.
 #[derive(Default)]
@@ -59,6 +62,44 @@ pub(crate) fn decode_instr(r: &mut Reader<'_>, frames: &mut Vec<u8>) -> Result<(
             _ => return Err(r.error_at(start, "END opcode expected")),
         },
         0x0b => return Ok((Instr::End, frames.pop().is_none())),
+        0x08 if r.features.exceptions => Instr::Throw(r.u32()?),
+        0x0a if r.features.exceptions => Instr::ThrowRef,
+        0x1f if r.features.exceptions => {
+            frames.push(FRAME_BLOCK);
+            let bt = block_type(r)?;
+            let n = r.len()?;
+            let mut catches = prealloc(n);
+            for _ in 0..n {
+                let at = r.pos();
+                let kind = r.u8()?;
+                let tag = match kind {
+                    0x00 | 0x01 => Some(r.u32()?),
+                    0x02 | 0x03 => None,
+                    _ => return Err(r.error_at(at, "malformed catch clause")),
+                };
+                catches.push(Catch { tag, with_ref: kind & 1 == 1, label: r.u32()? });
+            }
+            Instr::TryTable(bt, catches.into_boxed_slice())
+        }
+        0x06 if r.features.exceptions => {
+            frames.push(FRAME_TRY);
+            Instr::Try(block_type(r)?)
+        }
+        0x07 | 0x19 if r.features.exceptions => match frames.last() {
+            Some(&FRAME_TRY) if op == 0x07 => Instr::Catch(r.u32()?),
+            Some(&FRAME_TRY) => Instr::CatchAll,
+            _ => return Err(r.error_at(start, "catch without try")),
+        },
+        0x18 if r.features.exceptions => match frames.last() {
+            Some(&FRAME_TRY) => {
+                let l = r.u32()?;
+                // Ends the `try` as `end` does.
+                frames.pop();
+                Instr::Delegate(l)
+            }
+            _ => return Err(r.error_at(start, "delegate without try")),
+        },
+        0x09 if r.features.exceptions => Instr::Rethrow(r.u32()?),
         0x0c => Instr::Br(r.u32()?),
         0x0d => Instr::BrIf(r.u32()?),
         0x0e => {
@@ -455,7 +496,17 @@ mod tests {
 
     #[test]
     fn malformed_bodies() {
-        assert_eq!(body(&[0x03, 0x00, 0x06, 0x0b]).unwrap_err().message(), "illegal opcode 06");
+        assert_eq!(body(&[0x03, 0x00, 0x27, 0x0b]).unwrap_err().message(), "illegal opcode 27");
+        // Exception handling is 3.0.
+        assert_eq!(body_with(&[0x05, 0x00, 0x06, 0x40, 0x0b, 0x0b], Features::WASM2).unwrap_err().message(), "illegal opcode 06");
+        assert_eq!(body(&[0x04, 0x00, 0x07, 0x00, 0x0b]).unwrap_err().message(), "catch without try");
+        assert_eq!(body(&[0x04, 0x00, 0x18, 0x00, 0x0b]).unwrap_err().message(), "delegate without try");
+        assert_eq!(body(&[0x08, 0x00, 0x1f, 0x40, 0x01, 0x04, 0x00, 0x0b, 0x0b]).unwrap_err().message(), "malformed catch clause");
+        let legacy = body(&[0x0a, 0x00, 0x06, 0x40, 0x07, 0x00, 0x19, 0x09, 0x00, 0x0b, 0x0b]).unwrap();
+        assert_eq!(legacy.body[..4], [Instr::Try(BlockType::Empty), Instr::Catch(0), Instr::CatchAll, Instr::Rethrow(0)]);
+        let table = body(&[0x0b, 0x00, 0x1f, 0x40, 0x02, 0x01, 0x03, 0x00, 0x02, 0x01, 0x0b, 0x0b]).unwrap();
+        let catches = [Catch { tag: Some(3), with_ref: true, label: 0 }, Catch { tag: None, with_ref: false, label: 1 }];
+        assert_eq!(table.body[0], Instr::TryTable(BlockType::Empty, catches.into()));
         // A memory index in 3.0, a reserved zero byte in 2.0.
         assert_eq!(body(&[0x04, 0x00, 0x3f, 0x01, 0x0b]).unwrap().body[0], Instr::MemorySize(1));
         assert_eq!(body_with(&[0x04, 0x00, 0x3f, 0x01, 0x0b], Features::WASM2).unwrap_err().message(), "zero byte expected");

@@ -42,16 +42,17 @@ mod id {
     pub const CODE: u8 = 10;
     pub const DATA: u8 = 11;
     pub const DATA_COUNT: u8 = 12;
+    pub const TAG: u8 = 13;
 }
 
 /// Position of a non-custom section in the required order: the data count
-/// section sits between the element and code sections.
+/// section sits between the element and code sections, the tag section
+/// between the memory and global sections.
 fn order(id: u8) -> u8 {
     match id {
-        id::DATA_COUNT => 10,
-        id::CODE => 11,
-        id::DATA => 12,
-        other => other,
+        id::TAG => 2 * id::MEMORY + 1,
+        id::DATA_COUNT => 2 * id::ELEMENT + 1,
+        other => 2 * other,
     }
 }
 
@@ -143,7 +144,7 @@ fn decode_sections(bytes: &[u8], m: &mut Module) -> Result<()> {
     while !r.at_end() {
         let id_pos = r.pos();
         let id = r.u8()?;
-        if id > id::DATA_COUNT {
+        if id > id::TAG || (id == id::TAG && !r.features.exceptions) {
             return Err(r.error_at(id_pos, "malformed section id"));
         }
         if id != id::CUSTOM {
@@ -163,6 +164,7 @@ fn decode_sections(bytes: &[u8], m: &mut Module) -> Result<()> {
             id::FUNCTION => (m.funcs, m.sections.funcs) = (sections::funcs(&mut r)?, start),
             id::TABLE => ((m.tables, m.table_inits), m.sections.tables) = (sections::tables(&mut r, &mut d)?, start),
             id::MEMORY => (m.memories, m.sections.memories) = (sections::memories(&mut r)?, start),
+            id::TAG => (m.tags, m.sections.tags) = (sections::tags(&mut r)?, start),
             id::GLOBAL => (m.globals, m.sections.globals) = (sections::globals(&mut r, &mut d)?, start),
             id::EXPORT => (m.exports, m.sections.exports) = (sections::exports(&mut r)?, start),
             id::START => (m.start, m.sections.start) = (Some(sections::start(&mut r)?), start),
@@ -254,7 +256,13 @@ mod tests {
         assert_eq!(err(&late).0, "unexpected content after last section");
         let ok = module(&[b"\x0c\x01\x00", b"\x0a\x01\x00", b"\x0b\x01\x00"]);
         assert_eq!(decode(&ok).unwrap().data_count, Some(0));
-        assert_eq!(err(&module(&[b"\x0d\x00"])), ("malformed section id".into(), 8));
+        assert_eq!(err(&module(&[b"\x0e\x00"])), ("malformed section id".into(), 8));
+        // The tag section (13) is 3.0's, between memory and global.
+        assert_eq!(decode(&module(&[b"\x05\x01\x00", b"\x0d\x01\x00", b"\x06\x01\x00"])).unwrap().tags, Vec::<u32>::new());
+        assert_eq!(err(&module(&[b"\x06\x01\x00", b"\x0d\x01\x00"])).0, "unexpected content after last section");
+        let tag = module(&[b"\x0d\x01\x00"]);
+        let e = decode_with(tag.into(), Features::WASM2).unwrap_err();
+        assert!(e.to_string().starts_with("malformed section id"), "{e}");
         assert_eq!(err(&module(&[b"\x01\x02\x00\x00"])).0, "section size mismatch");
         assert_eq!(err(&module(&[b"\x01\x05\x00"])).0, "length out of bounds");
     }

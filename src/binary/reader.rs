@@ -280,8 +280,10 @@ impl<'a> Reader<'a> {
     pub fn val_type(&mut self) -> Result<ValType> {
         let start = self.pos;
         let b = self.u8()?;
-        if let Some(t) = ValType::from_byte(b) {
-            return Ok(t);
+        match ValType::from_byte(b) {
+            Some(ValType::Ref(r)) if !self.allows(r.heap) => return Err(self.error_at(start, "malformed reference type")),
+            Some(t) => return Ok(t),
+            None => {}
         }
         Err(match b {
             0x63 | 0x64 if self.features.function_references => {
@@ -303,10 +305,20 @@ impl<'a> Reader<'a> {
                 Ok(RefType { nullable: b == 0x63, heap: self.heap_type()? })
             }
             b => match RefType::from_byte(b) {
-                Some(r) if self.features.function_references || b == 0x70 || b == 0x6f => Ok(r),
+                Some(r) if self.allows(r.heap) => Ok(r),
                 _ if b >= 0x80 => Err(self.error_at(self.pos, "integer representation too long")),
                 _ => Err(self.error_at(start, "malformed reference type")),
             },
+        }
+    }
+
+    /// Whether the enabled features have heap type `h`: 2.0 knows `func`
+    /// and `extern` only.
+    fn allows(&self, h: HeapType) -> bool {
+        match h {
+            HeapType::Func | HeapType::Extern => true,
+            HeapType::Exn | HeapType::NoExn => self.features.exceptions,
+            _ => self.features.function_references,
         }
     }
 
@@ -319,7 +331,7 @@ impl<'a> Reader<'a> {
             Some(b) if b & 0xc0 == 0x40 => {
                 self.u8()?;
                 match HeapType::from_byte(b) {
-                    Some(h) if self.features.function_references || b == 0x70 || b == 0x6f => Ok(h),
+                    Some(h) if self.allows(h) => Ok(h),
                     _ => Err(self.error_at(start, "malformed reference type")),
                 }
             }

@@ -45,10 +45,26 @@ pub(crate) fn imports(r: &mut Reader<'_>) -> Result<Vec<Import>> {
             0x01 => ImportDesc::Table(r.table_type()?),
             0x02 => ImportDesc::Memory(r.mem_type()?),
             0x03 => ImportDesc::Global(r.global_type()?),
+            0x04 if r.features.exceptions => ImportDesc::Tag(tag_type(r)?),
             _ => return Err(r.error_at(start, "malformed import kind")),
         };
         Ok(Import { module, name, desc })
     })
+}
+
+// ---- Tag section (3.0 5.5.10, exception handling) ----
+
+/// A tag type: the attribute 0 (an exception), then a type index.
+fn tag_type(r: &mut Reader<'_>) -> Result<u32> {
+    let start = r.pos();
+    if r.u8()? != 0 {
+        return Err(r.error_at(start, "malformed tag attribute"));
+    }
+    r.u32()
+}
+
+pub(crate) fn tags(r: &mut Reader<'_>) -> Result<Vec<u32>> {
+    vec(r, tag_type)
 }
 
 // ---- Function section (5.5.6) ----
@@ -109,6 +125,7 @@ pub(crate) fn exports(r: &mut Reader<'_>) -> Result<Vec<Export>> {
             0x01 => ExportDesc::Table(r.u32()?),
             0x02 => ExportDesc::Memory(r.u32()?),
             0x03 => ExportDesc::Global(r.u32()?),
+            0x04 if r.features.exceptions => ExportDesc::Tag(r.u32()?),
             _ => return Err(r.error_at(start, "malformed export kind")),
         };
         Ok(Export { name, desc })

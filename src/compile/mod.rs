@@ -4,13 +4,17 @@
 //! Each defined function becomes one buffer of 16-bit words: a header of
 //! [`CODE_HEADER`] words (frame size in slots, parameter count, then the
 //! declared locals to zero on entry: a count, from the how-manyth; those
-//! every path writes before reading are left out), then its ops. A frame is laid out as
+//! every path writes before reading are left out; then where the handler
+//! table starts, a u32, 0 for none), then its ops, then the handler table
+//! of its `try_table` and `try` blocks ([`handlers`]), read only when an
+//! exception is thrown. A frame is laid out as
 //! `[parameters | return address, caller frame | declared locals |
 //! operand stack]`; the caller puts the arguments at the start of the
 //! callee's frame, which is the top of its own operand stack. A tail call
 //! (`return_call`) moves them down to the start of the caller's own frame
 //! instead, and the callee takes that frame over (`exec::handlers`).
 
+pub mod handlers;
 pub mod ops;
 pub mod translate;
 
@@ -21,7 +25,13 @@ use crate::error::{Error, Result};
 use crate::syntax::{FuncType, GlobalType, Module, TableType};
 
 /// Words before the first op of a function's code.
-pub const CODE_HEADER: usize = 4;
+pub const CODE_HEADER: usize = 6;
+
+/// The ops of a function's code (between the header and the handler table).
+pub fn ops_of(code: &[u16]) -> &[u16] {
+    let end = handlers::table_at(code).unwrap_or(code.len()).min(code.len());
+    code.get(CODE_HEADER..end).unwrap_or_default()
+}
 
 /// The translated code of the functions defined in a module, shared by
 /// every instance of it. Functions are translated lazily, on their first
@@ -33,7 +43,15 @@ pub struct Code {
     funcs: Vec<FuncCode>,
     /// Where the code of a function not translated yet comes from.
     source: Source,
+    /// Functions translated so far.
+    translated: std::sync::atomic::AtomicUsize,
+    /// The translated functions by code address, for the unwinder: built
+    /// at a throw, again when more were translated since.
+    by_addr: std::sync::Mutex<ByAddr>,
 }
+
+/// (functions translated when built, sorted (address, words, function)).
+type ByAddr = (usize, Vec<(usize, usize, usize)>);
 
 /// Where a module's code comes from.
 #[derive(Debug, Default)]
@@ -70,6 +88,7 @@ impl Code {
             index: Index::new(module),
             funcs: (0..module.codes.len()).map(|_| FuncCode::default()).collect(),
             source: Source::Bodies,
+            ..Code::default()
         }
     }
 
@@ -80,6 +99,7 @@ impl Code {
             index: Index::new(module),
             funcs: (0..module.funcs.len()).map(|_| FuncCode::default()).collect(),
             source: Source::Portable(portable),
+            ..Code::default()
         }
     }
 
@@ -118,8 +138,27 @@ impl Code {
             Source::Portable(p) => p.link(module, &self.index, i)?,
         };
         let c = f.code.get_or_init(|| code);
-        f.ptr.store(c.as_ptr().cast_mut(), Ordering::Release);
+        if f.ptr.swap(c.as_ptr().cast_mut(), Ordering::AcqRel).is_null() {
+            self.translated.fetch_add(1, Ordering::Release);
+        }
         Ok(c.as_ptr())
+    }
+
+    /// The code of the translated function that contains word `pc`.
+    pub(crate) fn find(&self, pc: *const u16) -> Option<&[u16]> {
+        let n = self.translated.load(Ordering::Acquire);
+        let mut by = self.by_addr.lock().unwrap_or_else(|e| e.into_inner());
+        if by.0 != n || by.1.is_empty() {
+            let all = self.funcs.iter().enumerate().filter_map(|(i, f)| f.code.get().map(|c| (c.as_ptr() as usize, c.len(), i)));
+            by.1 = all.collect();
+            by.1.sort_unstable();
+            by.0 = n;
+        }
+        let pc = pc as usize;
+        let k = by.1.partition_point(|e| e.0 <= pc).checked_sub(1)?;
+        let (start, len, i) = by.1[k];
+        let code = self.funcs[i].code.get()?;
+        (pc < start + 2 * len).then_some(&code[..])
     }
 
     /// Translates every function not translated yet.
@@ -154,7 +193,8 @@ fn translate_linked(module: &Module, index: &Index, i: usize) -> Result<Box<[u16
         // Re-entered (cannot happen today): use a fresh translator.
         Err(_) => translate::Translator::default().translate(&info, ty, body),
     })?;
-    crate::exec::link(&mut code[CODE_HEADER..])
+    let end = handlers::table_at(&code).unwrap_or(code.len());
+    crate::exec::link(&mut code[CODE_HEADER..end])
         .ok_or_else(|| Error::validate("internal error: translation produced invalid code", body.offset))?;
     Ok(code.into_boxed_slice())
 }
@@ -170,6 +210,8 @@ pub struct Index {
     pub tables: Vec<TableType>,
     /// Every memory's type (imports first).
     pub memories: Vec<crate::syntax::MemType>,
+    /// Type index of every tag (imports first).
+    pub tags: Vec<u32>,
     /// Number of imported functions.
     pub imported_funcs: u32,
 }
@@ -182,6 +224,7 @@ impl Index {
             globals: module.all_globals(),
             tables: module.all_tables(),
             memories: module.all_memories(),
+            tags: module.all_tags(),
             imported_funcs: module.num_imported_funcs() as u32,
         }
     }

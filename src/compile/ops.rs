@@ -356,6 +356,11 @@ misc_ops! {
     RefFunc { d: S, f: U32 }
     /// `fp[d] = fp[a]`, trapping if it is null (`ref.as_non_null`).
     RefAsNonNull { d: S, a: S }
+    /// `throw t`: throws a new exception of the module's tag `t` with the
+    /// payload in the slots from `base` on (exception handling).
+    Throw { t: U32, base: S }
+    /// `throw_ref`: throws the exception slot `s` references; null traps.
+    ThrowRef { s: S }
     /// `fp[d] = table[fp[i]]`.
     TableGet { d: S, t: U32, i: S }
     /// `table[fp[i]] = fp[v]`.

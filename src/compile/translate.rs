@@ -39,7 +39,7 @@
 //!   lies between it and the rewrite (`barrier`).
 
 use super::ops::{emit_opcode, mem_opcode, num_opcode, op, u32_at, Dst, Emit, Form, MemForm, Misc, Opcode, Slot, Src, HW};
-use super::{Info, CODE_HEADER};
+use super::{handlers, Info, CODE_HEADER};
 use crate::error::{Error, Result};
 use super::ops::simd_opcode;
 use crate::syntax::{BlockType, FuncBody, FuncType, Instr, NumOp, SimdImm, SimdOp, ValType};
@@ -106,6 +106,10 @@ enum CtrlKind {
     Block,
     Loop,
     If,
+    /// `try_table`, and the legacy `try` (body and `catch` arms): blocks
+    /// whose label is their end.
+    TryTable,
+    Try,
 }
 
 /// A branch whose offset is patched when its target is known.
@@ -128,6 +132,36 @@ struct Ctrl {
     fixups: Vec<Fixup>,
     /// The jump to the `else` arm of an `if` not yet seen.
     else_fix: Option<Fixup>,
+    /// While in the body of a try block: its index in `tries`.
+    try_at: Option<u16>,
+    /// Clauses (try, clause) whose target is the end of the block.
+    clause_fixups: Vec<(u16, u16)>,
+    /// In a legacy `catch` arm: its clause (try, clause) and the slot of
+    /// the caught exception, for `rethrow` (a hidden stack entry at the
+    /// block's height, below the payload).
+    arm: Option<(u16, u16, Slot)>,
+}
+
+impl Ctrl {
+    fn new(kind: CtrlKind, ty: BlockType, height: usize, start: usize) -> Ctrl {
+        Ctrl { kind, ty, height, start, fixups: Vec::new(), else_fix: None, try_at: None, clause_fixups: Vec::new(), arm: None }
+    }
+}
+
+/// A try block being translated (see [`super::handlers`]).
+struct TryInfo {
+    start: u32,
+    end: u32,
+    parent: u16,
+    /// `handlers::DELEGATE`, `handlers::SKIP`, or 0 with `clauses`.
+    kind: u16,
+    clauses: Vec<ClauseInfo>,
+}
+
+struct ClauseInfo {
+    clause: handlers::Clause,
+    /// A legacy arm's exception is kept only if a `rethrow` needs it.
+    keep: bool,
 }
 
 /// A branch condition, taken from the stack before the branch is emitted.
@@ -210,6 +244,8 @@ pub struct Translator {
     /// No branch translated yet.
     straight: bool,
     offset: usize,
+    /// The try blocks so far, in the order they start.
+    tries: Vec<TryInfo>,
 }
 
 /// `first_use` values.
@@ -295,14 +331,8 @@ impl Translator {
         self.straight = true;
         self.code.extend_from_slice(&[0; CODE_HEADER]);
         self.barrier = self.code.len();
-        self.ctrl.push(Ctrl {
-            kind: CtrlKind::Func,
-            ty: BlockType::Empty,
-            height: 0,
-            start: CODE_HEADER,
-            fixups: Vec::new(),
-            else_fix: None,
-        });
+        self.tries.clear();
+        self.ctrl.push(Ctrl::new(CtrlKind::Func, BlockType::Empty, 0, CODE_HEADER));
         // `Some(depth)` while skipping unreachable code: blocks opened in it.
         let mut skip: Option<u32> = None;
         for item in body.instrs(info.module) {
@@ -314,11 +344,19 @@ impl Translator {
             }
             if let Some(d) = skip {
                 match instr {
-                    Instr::Block(_) | Instr::Loop(_) | Instr::If(_) => skip = Some(d + 1),
-                    Instr::End if d > 0 => skip = Some(d - 1),
+                    Instr::Block(_) | Instr::Loop(_) | Instr::If(_) | Instr::TryTable(..) | Instr::Try(_) => {
+                        skip = Some(d + 1)
+                    }
+                    Instr::End | Instr::Delegate(_) if d > 0 => skip = Some(d - 1),
                     Instr::End => {
                         skip = None;
                         if !self.end(info, ty, false)? {
+                            skip = Some(0);
+                        }
+                    }
+                    Instr::Delegate(l) => {
+                        skip = None;
+                        if !self.delegate(info, ty, *l, false)? {
                             skip = Some(0);
                         }
                     }
@@ -326,14 +364,23 @@ impl Translator {
                         skip = None;
                         self.else_arm(info, false)?;
                     }
+                    Instr::Catch(_) | Instr::CatchAll if d == 0 => {
+                        skip = None;
+                        self.catch_arm(info, instr, false)?;
+                    }
                     _ => {}
                 }
                 continue;
             }
             let live = match instr {
                 Instr::End => self.end(info, ty, true)?,
+                Instr::Delegate(l) => self.delegate(info, ty, *l, true)?,
                 Instr::Else => {
                     self.else_arm(info, true)?;
+                    true
+                }
+                Instr::Catch(_) | Instr::CatchAll => {
+                    self.catch_arm(info, instr, true)?;
                     true
                 }
                 _ => self.instr(info, ty, instr)?,
@@ -359,6 +406,7 @@ impl Translator {
         self.code[1] = self.np_slots as u16;
         self.code[2] = (end - first) as u16;
         self.code[3] = first as u16;
+        self.write_handlers()?;
         Ok(std::mem::take(&mut self.code))
     }
 
@@ -736,7 +784,7 @@ impl Translator {
             self.label_here();
         }
         let start = self.pc();
-        self.ctrl.push(Ctrl { kind, ty: bt, height, start, fixups: Vec::new(), else_fix: None });
+        self.ctrl.push(Ctrl::new(kind, bt, height, start));
         Ok(())
     }
 
@@ -1130,10 +1178,15 @@ impl Translator {
         }
         let (_, results) = self.block_arity(info, bt)?;
         let c = self.ctrl.pop().ok_or_else(|| mismatch(self.offset))?;
-        // An `if` without `else` falls through its missing else arm.
-        let joined = !c.fixups.is_empty() || c.else_fix.is_some();
+        if let Some(t) = c.try_at {
+            self.tries[usize::from(t)].end = self.pc() as u32;
+        }
+        // An `if` without `else` falls through its missing else arm; a
+        // catch arm's results move down over its hidden exception entry.
+        let joined = !c.fixups.is_empty() || c.else_fix.is_some() || !c.clause_fixups.is_empty() || c.arm.is_some();
+        let hidden = usize::from(c.arm.is_some());
         if live {
-            if self.stack.len() != height + results.len() {
+            if self.stack.len() != height + hidden + results.len() {
                 return Err(mismatch(self.offset));
             }
             // Reached by falling through only, the results may stay as
@@ -1148,10 +1201,198 @@ impl Translator {
             for f in c.fixups.iter().chain(c.else_fix.iter()) {
                 self.patch(*f, here);
             }
+            for &(t, k) in &c.clause_fixups {
+                self.tries[usize::from(t)].clauses[usize::from(k)].clause.target = here as u32;
+            }
             // The results are in their canonical slots, whatever path came.
             self.reset_stack(height, &results)?;
         }
         Ok(live || joined)
+    }
+
+    // ------------------------------------------------------------ exceptions
+
+    /// The innermost try block whose body encloses control frame `i`
+    /// (`handlers::NONE`: none in this function).
+    fn enclosing_try(&self, i: usize) -> u16 {
+        self.ctrl[..=i.min(self.ctrl.len() - 1)].iter().rev().find_map(|c| c.try_at).unwrap_or(handlers::NONE)
+    }
+
+    /// Starts a try block here (its body's range ends later) and returns
+    /// its index.
+    fn new_try(&mut self, parent: u16, kind: u16) -> Result<u16> {
+        if self.tries.len() >= handlers::MAX_ENTRIES {
+            return Err(Error::validate("function too large (too many try blocks)", self.offset));
+        }
+        let start = self.pc() as u32;
+        self.tries.push(TryInfo { start, end: start, parent, kind, clauses: Vec::new() });
+        Ok((self.tries.len() - 1) as u16)
+    }
+
+    /// The tag's payload types.
+    fn tag_params<'m>(&self, info: &Info<'m>, x: u32) -> Result<&'m [ValType]> {
+        let t = *info.index.tags.get(x as usize).ok_or_else(|| Error::validate("unknown tag", self.offset))?;
+        Ok(&info.module.types.get(t as usize).ok_or_else(|| mismatch(self.offset))?.params)
+    }
+
+    /// `try_table bt catch*`: the clauses branch to labels outside the
+    /// block; the unwinder puts the payload (and the reference) where a
+    /// branch to the label puts its values, and jumps to it.
+    fn try_table(&mut self, info: &Info<'_>, func: &FuncType, bt: BlockType, catches: &[crate::syntax::Catch]) -> Result<()> {
+        let parent = self.enclosing_try(self.ctrl.len() - 1);
+        self.enter(info, CtrlKind::TryTable, bt)?;
+        let t = self.new_try(parent, 0)?;
+        for c in catches {
+            // The block's own label is not among the clauses' labels.
+            let i = self.label(c.label + 1)?;
+            let payload = match c.tag {
+                Some(x) => slots_of(self.tag_params(info, x)?),
+                None => 0,
+            };
+            let (dst, target) = match self.ctrl[i].kind {
+                CtrlKind::Func => (0, handlers::RETURN),
+                kind => {
+                    let h = self.ctrl[i].height;
+                    self.label_arity(info, func, i)?;
+                    let target = if kind == CtrlKind::Loop { self.ctrl[i].start as u32 } else { 0 };
+                    (self.canon(h)?, target)
+                }
+            };
+            let exn = if c.with_ref { dst + payload as Slot } else { handlers::NO_SLOT };
+            if usize::from(dst) + payload + usize::from(c.with_ref) >= usize::from(u16::MAX) {
+                return Err(too_large(self.offset));
+            }
+            let k = self.tries[usize::from(t)].clauses.len();
+            if k >= handlers::MAX_ENTRIES {
+                return Err(Error::validate("function too large (too many catch clauses)", self.offset));
+            }
+            let clause = handlers::Clause { tag: c.tag.unwrap_or(handlers::ALL), target, dst, exn };
+            self.tries[usize::from(t)].clauses.push(ClauseInfo { clause, keep: true });
+            if !matches!(self.ctrl[i].kind, CtrlKind::Func | CtrlKind::Loop) {
+                self.ctrl[i].clause_fixups.push((t, k as u16));
+            }
+        }
+        if let Some(c) = self.ctrl.last_mut() {
+            c.try_at = Some(t);
+        }
+        Ok(())
+    }
+
+    /// The legacy `try bt`.
+    fn legacy_try(&mut self, info: &Info<'_>, bt: BlockType) -> Result<()> {
+        let parent = self.enclosing_try(self.ctrl.len() - 1);
+        self.enter(info, CtrlKind::Try, bt)?;
+        let t = self.new_try(parent, 0)?;
+        if let Some(c) = self.ctrl.last_mut() {
+            c.try_at = Some(t);
+        }
+        Ok(())
+    }
+
+    /// A legacy `catch x` or `catch_all` arm (`live`: the code before it
+    /// falls through): like `else`, then a clause whose target is here. The
+    /// arm's stack holds the caught exception (hidden, for `rethrow`) and
+    /// the payload.
+    fn catch_arm(&mut self, info: &Info<'_>, instr: &Instr, live: bool) -> Result<()> {
+        let c = self.ctrl.last().ok_or_else(|| mismatch(self.offset))?;
+        if c.kind != CtrlKind::Try {
+            return Err(Error::validate("catch without try", self.offset));
+        }
+        let (height, bt) = (c.height, c.ty);
+        let t = match (c.try_at, c.arm) {
+            (Some(t), _) | (None, Some((t, _, _))) => t,
+            _ => return Err(mismatch(self.offset)),
+        };
+        if c.try_at.is_some() {
+            self.tries[usize::from(t)].end = self.pc() as u32;
+        }
+        let hidden = usize::from(c.arm.is_some());
+        let (_, results) = self.block_arity(info, bt)?;
+        if live {
+            if self.stack.len() != height + hidden + results.len() {
+                return Err(mismatch(self.offset));
+            }
+            self.emit_moves(height, results.len())?;
+            let f = self.emit_br(None);
+            self.ctrl.last_mut().ok_or_else(|| mismatch(self.offset))?.fixups.push(f);
+        }
+        self.label_here();
+        let target = self.pc() as u32;
+        self.reset_stack(height, &[])?;
+        let exn = self.canon(height)?;
+        self.push(Entry::new(Kind::Temp, ValType::EXNREF))?;
+        let dst = self.canon(height + 1)?;
+        let tag = match instr {
+            Instr::Catch(x) => {
+                for &p in self.tag_params(info, *x)? {
+                    self.push(Entry::new(Kind::Temp, p))?;
+                }
+                *x
+            }
+            _ => handlers::ALL,
+        };
+        let k = self.tries[usize::from(t)].clauses.len();
+        if k >= handlers::MAX_ENTRIES {
+            return Err(Error::validate("function too large (too many catch clauses)", self.offset));
+        }
+        let clause = handlers::Clause { tag, target, dst, exn };
+        self.tries[usize::from(t)].clauses.push(ClauseInfo { clause, keep: false });
+        let c = self.ctrl.last_mut().ok_or_else(|| mismatch(self.offset))?;
+        c.try_at = None;
+        c.arm = Some((t, k as u16, exn));
+        Ok(())
+    }
+
+    /// `delegate l`: ends a legacy `try` whose body's exceptions go to the
+    /// try block around label `l` (outside the `try`).
+    fn delegate(&mut self, info: &Info<'_>, func: &FuncType, l: u32, live: bool) -> Result<bool> {
+        let c = self.ctrl.last().ok_or_else(|| mismatch(self.offset))?;
+        let Some(t) = c.try_at.filter(|_| c.kind == CtrlKind::Try) else {
+            return Err(Error::validate("delegate without try", self.offset));
+        };
+        let i = self.label(l + 1)?;
+        let target = self.enclosing_try(i);
+        let entry = &mut self.tries[usize::from(t)];
+        entry.kind = handlers::DELEGATE;
+        entry.parent = target;
+        self.end(info, func, live)
+    }
+
+    /// Marks a tail call op (from `start` to here) inside a try block: its
+    /// callee's exceptions are not this frame's to catch.
+    fn skip_tail_call(&mut self, start: usize) -> Result<()> {
+        if self.enclosing_try(self.ctrl.len() - 1) == handlers::NONE {
+            return Ok(());
+        }
+        let end = self.pc() as u32;
+        let t = self.new_try(handlers::NONE, handlers::SKIP)?;
+        let entry = &mut self.tries[usize::from(t)];
+        entry.start = start as u32;
+        entry.end = end;
+        Ok(())
+    }
+
+    /// Appends the handler table, if there are try blocks.
+    fn write_handlers(&mut self) -> Result<()> {
+        let mut tries = Vec::with_capacity(self.tries.len());
+        let mut clauses = Vec::new();
+        for t in &self.tries {
+            let first = clauses.len();
+            if first + t.clauses.len() > handlers::MAX_ENTRIES {
+                return Err(Error::validate("function too large (too many catch clauses)", self.offset));
+            }
+            clauses.extend(t.clauses.iter().map(|c| {
+                let exn = if c.keep { c.clause.exn } else { handlers::NO_SLOT };
+                handlers::Clause { exn, ..c.clause }
+            }));
+            let kind = if t.kind == 0 { t.clauses.len() as u16 } else { t.kind };
+            tries.push(handlers::Try { start: t.start, end: t.end, parent: t.parent, kind, first: first as u16 });
+        }
+        if self.code.len() > u32::MAX as usize {
+            return Err(too_large(self.offset));
+        }
+        handlers::write(&mut self.code, &tries, &clauses);
+        Ok(())
     }
 
     // ------------------------------------------------------------ instructions
@@ -1264,6 +1505,11 @@ impl Translator {
             | Instr::ReturnCallRef(_)
             | Instr::BrOnNull(_)
             | Instr::BrOnNonNull(_)
+            | Instr::TryTable(..)
+            | Instr::Try(_)
+            | Instr::Throw(_)
+            | Instr::ThrowRef
+            | Instr::Rethrow(_)
             | Instr::Unreachable => {
                 self.straight = false;
                 return;
@@ -1514,7 +1760,9 @@ impl Translator {
                 match f.checked_sub(info.index.imported_funcs) {
                     Some(d) => op::ReturnCall { np, f: d, base }.emit(&mut self.code),
                     None => {
+                        let start = self.pc();
                         op::ReturnCallImport { np, f: *f, base }.emit(&mut self.code);
+                        self.skip_tail_call(start)?;
                         self.call_results(ty.params.len(), &ty.results)?;
                         self.emit_return(ty.results.len())?;
                     }
@@ -1529,12 +1777,13 @@ impl Translator {
                 let in_reg = e.kind == Kind::Reg;
                 let base = self.call_args(ty.params.len())?;
                 let (ty_i, table) = (*type_index, *table);
-                if in_reg {
-                    op::ReturnCallIndirectR { np, ty: ty_i, table, base }.emit(&mut self.code);
-                } else {
-                    let i = self.slot_of(e, k)?;
-                    op::ReturnCallIndirectS { np, ty: ty_i, table, i, base }.emit(&mut self.code);
+                let i = if in_reg { None } else { Some(self.slot_of(e, k)?) };
+                let start = self.pc();
+                match i {
+                    None => op::ReturnCallIndirectR { np, ty: ty_i, table, base }.emit(&mut self.code),
+                    Some(i) => op::ReturnCallIndirectS { np, ty: ty_i, table, i, base }.emit(&mut self.code),
                 }
+                self.skip_tail_call(start)?;
                 self.call_results(ty.params.len(), &ty.results)?;
                 self.emit_return(ty.results.len())?;
                 return Ok(false);
@@ -1553,7 +1802,9 @@ impl Translator {
                 let (e, k) = self.pop()?;
                 let base = self.call_args(ty.params.len())?;
                 let i = self.slot_of(e, k)?;
+                let start = self.pc();
                 op::ReturnCallRef { np, ty: *t, i, base }.emit(&mut self.code);
+                self.skip_tail_call(start)?;
                 self.call_results(ty.params.len(), &ty.results)?;
                 self.emit_return(ty.results.len())?;
                 return Ok(false);
@@ -1582,6 +1833,27 @@ impl Translator {
                 }
                 self.pop()?;
             }
+            Instr::TryTable(bt, catches) => self.try_table(info, func, *bt, catches)?,
+            Instr::Try(bt) => self.legacy_try(info, *bt)?,
+            Instr::Throw(x) => {
+                let n = self.tag_params(info, *x)?.len();
+                let base = self.call_args(n)?;
+                op::Throw { t: *x, base }.emit(&mut self.code);
+                return Ok(false);
+            }
+            Instr::ThrowRef => {
+                let [s] = self.pop_slots::<1>()?;
+                op::ThrowRef { s }.emit(&mut self.code);
+                return Ok(false);
+            }
+            Instr::Rethrow(l) => {
+                let i = self.label(*l)?;
+                let (t, k, s) = self.ctrl[i].arm.ok_or_else(|| Error::validate("invalid rethrow label", self.offset))?;
+                self.tries[usize::from(t)].clauses[usize::from(k)].keep = true;
+                op::ThrowRef { s }.emit(&mut self.code);
+                return Ok(false);
+            }
+            Instr::Catch(_) | Instr::CatchAll | Instr::Delegate(_) => return Err(mismatch(self.offset)),
             Instr::Wide(w) => {
                 let (a, b, c, e) = if w.arity() == 4 {
                     let [a, b, c, e] = self.pop_slots::<4>()?;

@@ -80,6 +80,11 @@ impl Cx {
         unsafe { (*self.code.add(f as usize)).ptr() }
     }
 
+    /// The store.
+    pub(crate) fn store_ptr(&self) -> *mut Store {
+        self.store
+    }
+
     /// The current instance.
     #[inline(always)]
     pub(crate) fn inst_id(&self) -> u32 {
@@ -218,6 +223,131 @@ pub(crate) unsafe fn indirect_target(cx: *mut Cx, ty: u32, table: u32, i: u32) -
             return Err(TrapCode::IndirectCallTypeMismatch);
         }
         Ok(fa)
+    }
+}
+
+// ---------------------------------------------------------------- exceptions
+
+/// A new exception of tag `t` of the current instance, its payload read
+/// from the slots at `args`; its store address.
+#[cold]
+#[inline(never)]
+pub(crate) unsafe fn new_exn(cx: *mut Cx, t: u32, args: Fp) -> u32 {
+    // SAFETY: as for `resolve`; the payload lies in the frame (translator,
+    // verifier).
+    unsafe {
+        let cx = &mut *cx;
+        let store = &mut *cx.store;
+        let tag = (&(*cx.inst).tags)[t as usize];
+        let n = slots_of(&store.types[store.tags[tag as usize] as usize].params);
+        let vals: Box<[u64]> = std::slice::from_raw_parts(args, n).into();
+        store.alloc_exn(tag, vals)
+    }
+}
+
+/// Throws exception `exn` at `pc` (an op, or a word inside the call op
+/// the exception came out of) in frame `fp` of the current instance:
+/// finds the innermost handler in this frame or the frames it returns to
+/// (switching instances as their returns would), puts the payload where
+/// the handler wants it, and returns where to continue, in which frame.
+/// `None` when no handler of this run catches it: `cx.trap` then holds it.
+#[cold]
+#[inline(never)]
+pub(crate) unsafe fn unwind(cx: *mut Cx, exn: u32, mut pc: Ip, mut fp: Fp) -> Option<(Ip, Fp)> {
+    use crate::compile::handlers::{Table, ALL, DELEGATE, NONE, NO_SLOT, RETURN, SKIP};
+    // SAFETY: as for `resolve`. Frames are walked through their headers as
+    // returns would (the translator's frame layout); every slot written
+    // lies in its frame (translator, verifier).
+    unsafe {
+        let cx = &mut *cx;
+        let fail = |cx: &mut Cx, why: &str| {
+            cx.trap = Some(Trap::host(format!("internal error: {why}")));
+            None
+        };
+        loop {
+            let store = &mut *cx.store;
+            let inst = &*cx.inst;
+            let Some(code) = inst.module.inner.code.find(pc) else { return fail(cx, "throw outside translated code") };
+            let base = code.as_ptr();
+            let np = usize::from(code[1]);
+            let tag = store.exns[exn as usize].tag;
+            if let Some(table) = Table::of(code) {
+                let off = pc.offset_from(base) as u32;
+                let mut at = table.innermost(off);
+                // Parents come first: at most one visit per try.
+                let mut left = table.tries();
+                while let (Some(i), Some(l)) = (at, left.checked_sub(1)) {
+                    left = l;
+                    let Some(t) = table.try_at(i) else { break };
+                    let next = (t.parent != NONE).then_some(usize::from(t.parent)).filter(|&p| p < i);
+                    match t.kind {
+                        SKIP => break,
+                        DELEGATE => {}
+                        n => {
+                            let clauses = usize::from(t.first)..usize::from(t.first) + usize::from(n);
+                            let found = clauses.filter_map(|k| table.clause(k)).find(|c| {
+                                c.tag == ALL || inst.tags.get(c.tag as usize) == Some(&tag)
+                            });
+                            if let Some(c) = found {
+                                let (mut ip, mut at_fp) = (base.add(c.target as usize), fp);
+                                if c.target == RETURN {
+                                    // The header first: the values may go over it.
+                                    let h = fp.add(np);
+                                    (ip, at_fp) = (*h as Ip, *h.add(1) as Fp);
+                                }
+                                let e = &mut store.exns[exn as usize];
+                                if c.tag != ALL {
+                                    std::ptr::copy_nonoverlapping(e.vals.as_ptr(), fp.add(usize::from(c.dst)), e.vals.len());
+                                }
+                                if c.exn != NO_SLOT {
+                                    e.exposed = true;
+                                    *fp.add(usize::from(c.exn)) = u64::from(exn) + 1;
+                                } else if !e.exposed {
+                                    store.free_exn(exn);
+                                }
+                                return Some((ip, at_fp));
+                            }
+                        }
+                    }
+                    at = next;
+                }
+            }
+            // Not caught here: leave the frame as its return would.
+            let h = fp.add(np);
+            let (ret, caller) = (*h as Ip, *h.add(1) as Fp);
+            if ret == super::handlers::exit_ip() {
+                store.exns[exn as usize].exposed = true;
+                cx.trap = Some(Trap::Exception(crate::runtime::Exn(exn)));
+                return None;
+            }
+            pc = if ret == super::handlers::restore_ip() {
+                let Some((r, id)) = cx.saved.pop() else { return fail(cx, "return into another instance without one saved") };
+                cx.set_instance(id);
+                r
+            } else {
+                ret
+            };
+            // A word of the call op (returns land after it).
+            pc = pc.sub(1);
+            fp = caller;
+        }
+    }
+}
+
+/// After a host function failed in a call from frame `fp` returning to
+/// `ret`: a wasm exception it let through is thrown from the call.
+#[cold]
+#[inline(never)]
+pub(crate) unsafe fn host_failed(cx: *mut Cx, ret: Ip, fp: Fp) -> Option<(Ip, Fp)> {
+    // SAFETY: as for `unwind`; `ret` follows the call op.
+    unsafe {
+        match (*cx).trap {
+            Some(Trap::Exception(e)) if ((*(*cx).store).exns.len() as u64) > u64::from(e.0) => {
+                (*cx).trap = None;
+                unwind(cx, e.0, ret.sub(1), fp)
+            }
+            _ => None,
+        }
     }
 }
 

@@ -787,7 +787,10 @@ unsafe fn call_addr(
             }
             engine::Callee::Host => {
                 if !engine::call_host(cx, fa, nfp) {
-                    return TRAP;
+                    return match engine::host_failed(cx, ret, fp) {
+                        Some((ip, fp)) => resume(ip, fp, cx, ra, rf, rd),
+                        None => TRAP,
+                    };
                 }
                 let (mem, len) = (*cx).mem_view();
                 next!(ret, fp, mem, len, cx, ra, rf, rd)
@@ -1178,6 +1181,41 @@ handler!(ref_as_non_null(ip, fp, mem, len, cx, ra, rf, rd) {
     next!(ip.add(op::RefAsNonNull::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
+// ---------------------------------------------------------------- exceptions
+
+/// Continues at `ip` in frame `fp` after an exception was caught (the
+/// instance may have changed, and with it memory 0).
+#[inline(always)]
+unsafe fn resume(ip: Ip, fp: Fp, cx: *mut Cx, ra: u64, rf: f32, rd: f64) -> usize {
+    // SAFETY: the unwinder returns an op of a function whose frame is `fp`.
+    unsafe {
+        let (mem, len) = (*cx).mem_view();
+        next!(ip, fp, mem, len, cx, ra, rf, rd)
+    }
+}
+
+handler!(throw(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::Throw { t, base } = op::Throw::read(ip);
+    let exn = engine::new_exn(cx, t, fp.add(usize::from(base)));
+    match engine::unwind(cx, exn, ip, fp) {
+        Some((ip, fp)) => resume(ip, fp, cx, ra, rf, rd),
+        None => TRAP,
+    }
+});
+
+handler!(throw_ref(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::ThrowRef { s } = op::ThrowRef::read(ip);
+    let r = get(fp, s);
+    // A reference is the address + 1 (0: null) of a stored exception.
+    if r == 0 || r > (*(*cx).store_ptr()).exns.len() as u64 {
+        return trap(cx, TrapCode::NullExceptionReference);
+    }
+    match engine::unwind(cx, (r - 1) as u32, ip, fp) {
+        Some((ip, fp)) => resume(ip, fp, cx, ra, rf, rd),
+        None => TRAP,
+    }
+});
+
 handler!(ref_func(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::RefFunc { d, f } = op::RefFunc::read(ip);
     set(fp, d, u64::from((*cx).func_addr(f)) + 1);
@@ -1344,6 +1382,8 @@ const fn misc_handler(m: Misc) -> Handler {
         Misc::GlobalSetV => simd_handlers::global_set_v,
         Misc::RefFunc => ref_func,
         Misc::RefAsNonNull => ref_as_non_null,
+        Misc::Throw => throw,
+        Misc::ThrowRef => throw_ref,
         Misc::TableGet => table_get,
         Misc::TableSet => table_set,
         Misc::TableSize => table_size,

@@ -127,6 +127,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         tables: Vec::with_capacity(n_imported(|d| matches!(d, ImportDesc::Table(_))) + m.tables.len()),
         mems: Vec::with_capacity(n_imported(|d| matches!(d, ImportDesc::Memory(_))) + m.memories.len()),
         globals: Vec::with_capacity(n_imported(|d| matches!(d, ImportDesc::Global(_))) + m.globals.len()),
+        tags: Vec::with_capacity(n_imported(|d| matches!(d, ImportDesc::Tag(_))) + m.tags.len()),
         global_ptrs: Vec::new(),
         elems: Vec::with_capacity(m.elems.len()),
         datas: Vec::with_capacity(m.datas.len()),
@@ -175,6 +176,14 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
                 }
                 inst.globals.push(g.0);
             }
+            // Tag types must be the same (equivalent).
+            (ImportDesc::Tag(t), Extern::Tag(tag)) => {
+                let expected = inst.types.get(*t as usize).ok_or_else(incompatible)?;
+                if store.tags.get(tag.0 as usize) != Some(expected) {
+                    return Err(incompatible());
+                }
+                inst.tags.push(tag.0);
+            }
             _ => return Err(incompatible()),
         }
     }
@@ -203,6 +212,10 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         let mem = MemInst::of_type(mt).ok_or_else(|| Error::Link("memory too large".into()))?;
         store.mems.push(mem);
         inst.mems.push(store.mems.len() as u32 - 1);
+    }
+    for &t in &m.tags {
+        store.tags.push(*inst.types.get(t as usize).ok_or_else(|| Error::validate("unknown type", 0))?);
+        inst.tags.push(store.tags.len() as u32 - 1);
     }
     for g in &m.globals {
         let value = eval_const(&store.globals, &inst.globals, &inst.funcs, &g.init)?;
@@ -243,6 +256,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             ExportDesc::Table(i) => Extern::Table(Table(map(&inst.tables, i)?)),
             ExportDesc::Memory(i) => Extern::Memory(Memory(map(&inst.mems, i)?)),
             ExportDesc::Global(i) => Extern::Global(Global(map(&inst.globals, i)?)),
+            ExportDesc::Tag(i) => Extern::Tag(Tag(map(&inst.tags, i)?)),
         };
         inst.exports.push(ext);
     }

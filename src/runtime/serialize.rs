@@ -104,7 +104,7 @@ use crate::syntax::{
 const MAGIC: &[u8; 8] = b"\0wasmint";
 /// Version of the layout described above (1 was the wasm binary in a
 /// container).
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 const HEADER: usize = 36;
 
 fn corrupt(at: usize) -> Error {
@@ -269,6 +269,7 @@ fn op_table() -> &'static OpTable {
                         | Misc::SpillRF64
                         | Misc::SelectR
                         | Misc::SelectS
+                        | Misc::ThrowRef
                 );
                 if !plain {
                     h.flags |= MISC;
@@ -288,6 +289,8 @@ fn op_table() -> &'static OpTable {
                         | Misc::ReturnC64
                         | Misc::ReturnSpan
                         | Misc::ReturnCall
+                        | Misc::Throw
+                        | Misc::ThrowRef
                 );
                 if ends {
                     h.flags |= ENDS;
@@ -326,6 +329,8 @@ struct Ctx<'a> {
     elems: &'a [ElemSegment],
     datas: usize,
     memories: usize,
+    /// Type index of every tag.
+    tags: &'a [u32],
 }
 
 /// Reused buffers.
@@ -381,7 +386,11 @@ fn verify_and_link(cx: &Ctx<'_>, ty: &FuncType, code: &mut [u16], s: &mut Scratc
     if fr.np != slots_of(&ty.params) || fr.size < fr.np + FRAME_HEADER + nl || fr.size < slots_of(&ty.results) {
         return None;
     }
-    let ops = &mut code[CODE_HEADER..];
+    let end = crate::compile::handlers::table_at(code).unwrap_or(code.len());
+    if end < CODE_HEADER || end > code.len() {
+        return None;
+    }
+    let (ops, table) = code[CODE_HEADER..].split_at_mut(end - CODE_HEADER);
     let n = ops.len();
     s.starts.clear();
     s.starts.resize(n.div_ceil(64), 0);
@@ -411,7 +420,67 @@ fn verify_and_link(cx: &Ctx<'_>, ty: &FuncType, code: &mut [u16], s: &mut Scratc
         pc += len;
     }
     let is_start = |t: u32| s.starts[t as usize / 64] >> (t % 64) & 1 == 1;
-    (ends && s.targets.iter().all(|&t| is_start(t))).then_some(())
+    (ends && s.targets.iter().all(|&t| is_start(t))).then_some(())?;
+    if !table.is_empty() {
+        check_handlers(cx, fr, ty, code, n, is_start)?;
+    }
+    Some(())
+}
+
+/// Checks a function's handler table (see `compile::handlers`): every try
+/// range lies in the ops, parents come first, clauses name tags, land on
+/// op starts and write their values inside the frame, off its header (but
+/// for a return, which reads the header first).
+fn check_handlers(cx: &Ctx<'_>, fr: Frame, fty: &FuncType, code: &[u16], n: usize, is_start: impl Fn(u32) -> bool) -> Option<()> {
+    use crate::compile::handlers::{Table, ALL, DELEGATE, NONE, NO_SLOT, RETURN, SKIP};
+    let t = Table::of(code)?;
+    let ops = CODE_HEADER as u32..(CODE_HEADER + n) as u32;
+    let mut used = 0usize;
+    for i in 0..t.tries() {
+        let e = t.try_at(i)?;
+        let parent_ok = e.parent == NONE || usize::from(e.parent) < i;
+        if e.start > e.end || e.start < ops.start || e.end > ops.end || !parent_ok {
+            return None;
+        }
+        if e.kind != DELEGATE && e.kind != SKIP {
+            // Each try's clauses follow the previous ones'.
+            if usize::from(e.first) != used {
+                return None;
+            }
+            used += usize::from(e.kind);
+        }
+    }
+    if used != t.clauses() {
+        return None;
+    }
+    let frame_ok = |s: usize, n: usize| s >= fr.np + FRAME_HEADER && s + n <= fr.size;
+    for k in 0..t.clauses() {
+        let c = t.clause(k)?;
+        let payload = if c.tag == ALL {
+            0
+        } else {
+            let ty = cx.types.get(*cx.tags.get(c.tag as usize)? as usize)?;
+            slots_of(&ty.params)
+        };
+        let dst = usize::from(c.dst);
+        let with_ref = usize::from(c.exn != NO_SLOT);
+        if c.exn != NO_SLOT && usize::from(c.exn) != dst + payload {
+            // A legacy arm's exception sits below its payload.
+            if !(c.exn as usize + 1 == dst) {
+                return None;
+            }
+        }
+        let ok = if c.target == RETURN {
+            dst == 0 && payload + with_ref == slots_of(&fty.results) && payload + with_ref <= fr.size
+        } else {
+            let lo = if c.exn != NO_SLOT { dst.min(usize::from(c.exn)) } else { dst };
+            ops.contains(&c.target) && is_start(c.target - CODE_HEADER as u32) && frame_ok(lo, payload + with_ref)
+        };
+        if !ok {
+            return None;
+        }
+    }
+    Some(())
 }
 
 /// The checks of a hand-written op beyond its slots and offsets.
@@ -439,6 +508,13 @@ fn check_misc(
     let table = |i: u32| cx.tables.get(i as usize);
     let ty = |i: usize| cx.func_types.get(i).and_then(|&t| cx.types.get(t as usize));
     let ok = match m {
+        Misc::Throw => {
+            let ty = cx.tags.get(f(0) as usize).and_then(|&t| cx.types.get(t as usize));
+            ty.is_some_and(|t| {
+                let base = f(1) as usize;
+                base >= fr.np + FRAME_HEADER && base + slots_of(&t.params) <= fr.size
+            })
+        }
         Misc::BrTableR | Misc::BrTableS => {
             let first = usize::from(info.fields[if m == Misc::BrTableR { 0 } else { 1 }].1) + 2;
             for at in (pc + first..pc + len).step_by(2) {
@@ -601,6 +677,7 @@ impl Portable {
             datas: module.datas.len(),
             memories: module.memories.len()
                 + module.imports.iter().filter(|i| matches!(i.desc, ImportDesc::Memory(_))).count(),
+            tags: &index.tags,
         };
         let ok = SCRATCH.with(|s| match s.try_borrow_mut() {
             Ok(mut s) => verify_and_link(&cx, ty, &mut code, &mut s),
@@ -897,6 +974,10 @@ impl Module {
                     w.u8(3);
                     w.global(g);
                 }
+                ImportDesc::Tag(t) => {
+                    w.u8(4);
+                    w.u32(t);
+                }
             }
         }
         w.len(m.funcs.len())?;
@@ -911,6 +992,10 @@ impl Module {
         for t in &m.memories {
             w.mem(*t);
         }
+        w.len(m.tags.len())?;
+        for &t in &m.tags {
+            w.u32(t);
+        }
         w.len(m.globals.len())?;
         for g in &m.globals {
             w.global(g.ty);
@@ -924,6 +1009,7 @@ impl Module {
                 ExportDesc::Table(i) => (1, i),
                 ExportDesc::Memory(i) => (2, i),
                 ExportDesc::Global(i) => (3, i),
+                ExportDesc::Tag(i) => (4, i),
             };
             w.u8(tag);
             w.u32(i);
@@ -1103,6 +1189,7 @@ fn read(blob: &syntax::Bytes) -> Result<Module> {
             1 => ImportDesc::Table(r.table()?),
             2 => ImportDesc::Memory(r.mem()?),
             3 => ImportDesc::Global(r.global()?),
+            4 => ImportDesc::Tag(r.u32()?),
             _ => return r.bad(),
         };
         Ok(Import { module, name, desc })
@@ -1110,6 +1197,7 @@ fn read(blob: &syntax::Bytes) -> Result<Module> {
     m.funcs = r.vec(4, R::u32)?;
     m.tables = r.vec(10, R::table)?;
     m.memories = r.vec(9, R::mem)?;
+    m.tags = r.vec(4, R::u32)?;
     m.globals = r.vec(6, |r| Ok(Global { ty: r.global()?, init: r.expr()? }))?;
     m.exports = r.vec(9, |r| {
         let name = r.string()?;
@@ -1118,6 +1206,7 @@ fn read(blob: &syntax::Bytes) -> Result<Module> {
             1 => ExportDesc::Table(r.u32()?),
             2 => ExportDesc::Memory(r.u32()?),
             3 => ExportDesc::Global(r.u32()?),
+            4 => ExportDesc::Tag(r.u32()?),
             _ => return r.bad(),
         };
         Ok(Export { name, desc })

@@ -195,6 +195,7 @@ impl Module {
                     ImportDesc::Table(t) => ExternType::Table(t),
                     ImportDesc::Memory(t) => ExternType::Memory(t),
                     ImportDesc::Global(t) => ExternType::Global(t),
+                    ImportDesc::Tag(t) => ExternType::Tag(m.types.get(t as usize).cloned().unwrap_or_default()),
                 };
                 (i.module.clone(), i.name.clone(), ty)
             })
@@ -214,6 +215,7 @@ impl Module {
                     ExportDesc::Table(i) => ExternType::Table(*tables.get(i as usize)?),
                     ExportDesc::Memory(i) => ExternType::Memory(*mems.get(i as usize)?),
                     ExportDesc::Global(i) => ExternType::Global(*globals.get(i as usize)?),
+                    ExportDesc::Tag(i) => ExternType::Tag(m.types.get(*m.all_tags().get(i as usize)? as usize)?.clone()),
                 };
                 Some((e.name.clone(), ty))
             })
@@ -293,6 +295,7 @@ pub(crate) struct InstanceInst {
     pub(crate) tables: Vec<u32>,
     pub(crate) mems: Vec<u32>,
     pub(crate) globals: Vec<u32>,
+    pub(crate) tags: Vec<u32>,
     /// The globals' values, by index (for the engine).
     pub(crate) global_ptrs: Vec<GlobalPtr>,
     pub(crate) elems: Vec<u32>,
@@ -300,6 +303,17 @@ pub(crate) struct InstanceInst {
     /// What each export of the module refers to (the names are the
     /// module's: not copied per instance).
     pub(crate) exports: Vec<Extern>,
+}
+
+/// An exception (exception handling): its tag's store address and its
+/// payload as frame slots (a v128 in two).
+pub(crate) struct ExnInst {
+    pub(crate) tag: u32,
+    pub(crate) vals: Box<[u64]>,
+    /// A reference to it may exist (in a slot, or with the host): it is
+    /// then kept (until a collector comes, issue 11). One that was only
+    /// thrown and caught by a clause without a reference is freed.
+    pub(crate) exposed: bool,
 }
 
 /// Owns all runtime entities (spec 4.2.3).
@@ -321,6 +335,11 @@ pub struct Store {
     pub(crate) datas: Vec<Data>,
     /// Boxed: the engine keeps a pointer to the running instance.
     pub(crate) instances: Vec<Box<InstanceInst>>,
+    /// Tag instances: the store type id of each one's payload type.
+    pub(crate) tags: Vec<u32>,
+    /// Exceptions thrown and still referenced (free entries are reused).
+    pub(crate) exns: Vec<ExnInst>,
+    free_exns: Vec<u32>,
     /// The value stack: frames of all active wasm calls.
     pub(crate) stack: ValueStack,
     /// First free slot of the value stack (above the frames of active
@@ -358,6 +377,9 @@ impl Store {
             elems: Vec::new(),
             datas: Vec::new(),
             instances: Vec::new(),
+            tags: Vec::new(),
+            exns: Vec::new(),
+            free_exns: Vec::new(),
             stack: ValueStack::default(),
             stack_top: 0,
             depth: 0,
@@ -401,6 +423,8 @@ impl Store {
                 _ => false,
             },
             Value::ExternRef(Some(_)) => r.heap == HeapType::Extern,
+            Value::ExnRef(None) => r.nullable && r.heap.is_exn(),
+            Value::ExnRef(Some(e)) => r.heap == HeapType::Exn && self.exns.get(e.0 as usize).is_some_and(|x| x.exposed),
             _ => false,
         }
     }
@@ -465,7 +489,93 @@ impl Store {
             Extern::Table(t) => ExternType::Table(self.table_type(t)),
             Extern::Memory(m) => ExternType::Memory(self.memory_type(m)),
             Extern::Global(g) => ExternType::Global(self.global_type(g)),
+            Extern::Tag(t) => ExternType::Tag(self.tag_type(t).clone()),
         }
+    }
+
+    /// Defines a tag whose exceptions carry values of types `params`.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] if the type has results.
+    pub fn tag_new(&mut self, ty: FuncType) -> Result<Tag> {
+        if !ty.results.is_empty() {
+            return Err(Error::Usage("a tag's type has no results".into()));
+        }
+        let ty = self.intern_type(&ty);
+        self.tags.push(ty);
+        Ok(Tag(self.tags.len() as u32 - 1))
+    }
+
+    /// The type of a tag (the payload's types are its parameters).
+    pub fn tag_type(&self, tag: Tag) -> &FuncType {
+        &self.types[self.tags[tag.0 as usize] as usize]
+    }
+
+    /// A new exception of `tag` carrying `payload`, for a host function to
+    /// throw (return `Err(Trap::Exception(exn))`).
+    ///
+    /// # Errors
+    /// [`Error::Usage`] when the payload does not have the tag's types.
+    pub fn exn_new(&mut self, tag: Tag, payload: &[Value]) -> Result<Exn> {
+        let ty = self.tags.get(tag.0 as usize).map(|&t| &self.types[t as usize]);
+        let ty = ty.ok_or_else(|| Error::Usage("unknown tag".into()))?;
+        if payload.len() != ty.params.len() || payload.iter().zip(ty.params.iter()).any(|(v, t)| !self.value_matches(*v, *t)) {
+            return Err(Error::Usage(format!("exception payload does not match the tag's type {ty}")));
+        }
+        let mut vals = Vec::with_capacity(payload.len());
+        for v in payload {
+            vals.push(v.to_slot());
+            if let Value::V128(x) = v {
+                vals.push((x >> 64) as u64);
+            }
+        }
+        let a = self.alloc_exn(tag.0, vals.into());
+        self.exns[a as usize].exposed = true;
+        Ok(Exn(a))
+    }
+
+    /// The tag of an exception.
+    pub fn exn_tag(&self, exn: Exn) -> Tag {
+        Tag(self.exns[exn.0 as usize].tag)
+    }
+
+    /// The payload of an exception.
+    pub fn exn_payload(&self, exn: Exn) -> Vec<Value> {
+        let e = &self.exns[exn.0 as usize];
+        let ty = &self.types[self.tags[e.tag as usize] as usize];
+        let mut at = 0;
+        ty.params
+            .iter()
+            .map(|&t| {
+                let v = if t == ValType::V128 {
+                    Value::V128(u128::from(e.vals[at]) | u128::from(e.vals[at + 1]) << 64)
+                } else {
+                    Value::from_slot(e.vals[at], t)
+                };
+                at += crate::compile::translate::slot_width(t);
+                v
+            })
+            .collect()
+    }
+
+    /// Stores an exception; its address.
+    pub(crate) fn alloc_exn(&mut self, tag: u32, vals: Box<[u64]>) -> u32 {
+        match self.free_exns.pop() {
+            Some(a) => {
+                self.exns[a as usize] = ExnInst { tag, vals, exposed: false };
+                a
+            }
+            None => {
+                self.exns.push(ExnInst { tag, vals, exposed: false });
+                self.exns.len() as u32 - 1
+            }
+        }
+    }
+
+    /// Frees an exception no reference can reach any more.
+    pub(crate) fn free_exn(&mut self, a: u32) {
+        self.exns[a as usize].vals = Box::new([]);
+        self.free_exns.push(a);
     }
 
     /// Defines a host function.

@@ -18,6 +18,14 @@ pub struct Global(pub(crate) u32);
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Instance(pub(crate) u32);
 
+/// Handle to a tag (exception handling) in a [`Store`](super::Store).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Tag(pub(crate) u32);
+/// Handle to an exception (what an `exnref` refers to) in a
+/// [`Store`](super::Store).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Exn(pub(crate) u32);
+
 /// An external value: what imports take and exports give.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Extern {
@@ -25,6 +33,7 @@ pub enum Extern {
     Table(Table),
     Memory(Memory),
     Global(Global),
+    Tag(Tag),
 }
 
 /// A WebAssembly value.
@@ -39,6 +48,8 @@ pub enum Value {
     FuncRef(Option<Func>),
     /// An opaque host reference (a host-chosen 32-bit token), or null.
     ExternRef(Option<u32>),
+    /// An exception reference, or null.
+    ExnRef(Option<Exn>),
 }
 
 impl Value {
@@ -52,6 +63,7 @@ impl Value {
             Value::V128(_) => ValType::V128,
             Value::FuncRef(_) => ValType::FUNCREF,
             Value::ExternRef(_) => ValType::EXTERNREF,
+            Value::ExnRef(_) => ValType::EXNREF,
         }
     }
 
@@ -64,6 +76,7 @@ impl Value {
             ValType::F64 => Value::F64(0.0),
             ValType::V128 => Value::V128(0),
             ValType::Ref(r) if r.heap.is_func() => Value::FuncRef(None),
+            ValType::Ref(r) if r.heap.is_exn() => Value::ExnRef(None),
             ValType::Ref(_) => Value::ExternRef(None),
         }
     }
@@ -87,6 +100,7 @@ impl Value {
             Value::V128(v) => v as u64,
             Value::FuncRef(f) => f.map_or(0, |f| u64::from(f.0) + 1),
             Value::ExternRef(r) => r.map_or(0, |r| u64::from(r) + 1),
+            Value::ExnRef(r) => r.map_or(0, |r| u64::from(r.0) + 1),
         }
     }
 
@@ -116,6 +130,7 @@ impl Value {
             ValType::F64 => Value::F64(f64::from_bits(slot)),
             ValType::V128 => Value::V128(u128::from(slot)),
             ValType::Ref(r) if r.heap.is_func() => Value::FuncRef(slot.checked_sub(1).map(|a| Func(a as u32))),
+            ValType::Ref(r) if r.heap.is_exn() => Value::ExnRef(slot.checked_sub(1).map(|a| Exn(a as u32))),
             ValType::Ref(_) => Value::ExternRef(slot.checked_sub(1).map(|t| t as u32)),
         }
     }

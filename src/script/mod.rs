@@ -16,6 +16,7 @@
 //! println!("{}: {} passed, {} failed", report.name, report.passed, report.failed);
 //! ```
 
+mod legacy;
 mod run;
 #[cfg(test)]
 mod simd_check;
@@ -138,6 +139,8 @@ pub fn run_text(name: &str, text: &str) -> FileReport {
 
 /// [`run_text`] with the given features.
 pub fn run_text_with(name: &str, text: &str, features: Features) -> FileReport {
+    let flat = legacy::unfold(text);
+    let text = flat.as_deref().unwrap_or(text);
     let lines = LineIndex::new(text);
     // The suite uses bidi control characters on purpose (names.wast).
     let mut lexer = wast::lexer::Lexer::new(text);

@@ -7,7 +7,7 @@ use wast::{QuoteWat, WastDirective, WastExecute, WastInvoke, WastRet};
 
 use super::values::{arg_value, fmt_rets, fmt_values, ret_matches};
 use super::{spectest, Failure};
-use crate::error::{Error, TrapCode};
+use crate::error::{Error, Trap, TrapCode};
 use crate::runtime::{Extern, Instance, Module, Store, Value};
 use crate::syntax::Features;
 
@@ -150,6 +150,11 @@ impl<'a> Runner<'a> {
                 Err(Error::Trap(t)) if trap_message_matches(message, &t.to_string()) => Ok(()),
                 Err(e) => Err(format!("expected trap \"{message}\", got {}", describe(&e))),
                 Ok(values) => Err(format!("expected trap \"{message}\", got {}", fmt_values(&values))),
+            },
+            WastDirective::AssertException { exec, .. } => match self.execute(exec)? {
+                Err(Error::Trap(Trap::Exception(_))) => Ok(()),
+                Err(e) => Err(format!("expected an exception, got {}", describe(&e))),
+                Ok(values) => Err(format!("expected an exception, got {}", fmt_values(&values))),
             },
             WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call)? {
                 Err(Error::Trap(t)) if t.code() == Some(TrapCode::CallStackExhausted) => Ok(()),

@@ -28,6 +28,9 @@ pub(crate) fn arg_value(arg: &WastArg<'_>) -> Result<Value, String> {
         WastArgCore::RefNull(HeapType::Abstract { shared: false, ty: AbstractHeapType::Extern }) => {
             Value::ExternRef(None)
         }
+        WastArgCore::RefNull(HeapType::Abstract { shared: false, ty: AbstractHeapType::Exn | AbstractHeapType::NoExn }) => {
+            Value::ExnRef(None)
+        }
         WastArgCore::RefExtern(n) => Value::ExternRef(Some(*n)),
         other => return Err(format!("unsupported argument {other:?}")),
     })
@@ -82,6 +85,9 @@ fn core_matches(ret: &WastRetCore<'_>, value: &Value) -> bool {
         (WastRetCore::V128(p), Value::V128(v)) => v128_matches(p, *v),
         (WastRetCore::RefNull(ty), Value::FuncRef(None)) => heap_is(ty, AbstractHeapType::Func),
         (WastRetCore::RefNull(ty), Value::ExternRef(None)) => heap_is(ty, AbstractHeapType::Extern),
+        (WastRetCore::RefNull(ty), Value::ExnRef(None)) => {
+            heap_is(ty, AbstractHeapType::Exn) || heap_is(ty, AbstractHeapType::NoExn)
+        }
         (WastRetCore::RefExtern(None), Value::ExternRef(Some(_))) => true,
         (WastRetCore::RefExtern(Some(e)), Value::ExternRef(Some(v))) => e == v,
         // The spec suite only asks for "some non-null function reference".
@@ -112,6 +118,8 @@ pub(crate) fn fmt_value(out: &mut String, v: &Value) {
         Value::FuncRef(Some(f)) => write!(out, "(ref.func {})", f.0),
         Value::ExternRef(None) => write!(out, "(ref.null extern)"),
         Value::ExternRef(Some(n)) => write!(out, "(ref.extern {n})"),
+        Value::ExnRef(None) => write!(out, "(ref.null exn)"),
+        Value::ExnRef(Some(e)) => write!(out, "(ref.exn {})", e.0),
     };
 }
 

@@ -30,13 +30,17 @@ pub struct Features {
     /// `return_call_ref`, `ref.as_non_null`, `br_on_null`,
     /// `br_on_non_null`, tables with an initialiser.
     pub function_references: bool,
+    /// Exception handling (3.0): tags, `throw`, `throw_ref`, `try_table`,
+    /// `exnref`, and the legacy `try`/`catch`/`catch_all`/`rethrow`/
+    /// `delegate` that toolchains still emit.
+    pub exceptions: bool,
 }
 
 impl Features {
     /// WebAssembly 2.0.
-    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false, extended_const: false, tail_call: false, wide_arithmetic: false, custom_page_sizes: false, function_references: false };
+    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false, extended_const: false, tail_call: false, wide_arithmetic: false, custom_page_sizes: false, function_references: false, exceptions: false };
     /// Everything wasmint supports.
-    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true, extended_const: true, tail_call: true, wide_arithmetic: true, custom_page_sizes: true, function_references: true };
+    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true, extended_const: true, tail_call: true, wide_arithmetic: true, custom_page_sizes: true, function_references: true, exceptions: true };
 }
 
 impl Default for Features {

@@ -157,6 +157,18 @@ pub enum BlockType {
     Func(u32),
 }
 
+/// A catch clause of `try_table` (exception handling, 3.0): which
+/// exceptions it catches (those of a tag, or all), whether it passes the
+/// exception reference along, and the label it branches to.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Catch {
+    /// The tag, `None` for `catch_all`/`catch_all_ref`.
+    pub tag: Option<u32>,
+    /// `catch_ref`/`catch_all_ref`: the `exnref` goes after the payload.
+    pub with_ref: bool,
+    pub label: u32,
+}
+
 /// An instruction (spec 2.4).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(missing_docs)]
@@ -195,6 +207,24 @@ pub enum Instr {
     BrOnNull(u32),
     /// `br_on_non_null l`.
     BrOnNonNull(u32),
+
+    /// `throw x` (exception handling, 3.0).
+    Throw(u32),
+    /// `throw_ref`.
+    ThrowRef,
+    /// `try_table bt catch*`: a block whose exceptions the clauses catch.
+    TryTable(BlockType, Box<[Catch]>),
+    /// Legacy exception handling (`../legacy/` of the 3.0 suite): `try bt`
+    /// opens a block that `catch x`/`catch_all` arms follow, ended by
+    /// `end` or by `delegate l`.
+    Try(BlockType),
+    Catch(u32),
+    CatchAll,
+    /// `delegate l`: ends a `try` whose exceptions go to label `l`'s
+    /// handlers.
+    Delegate(u32),
+    /// `rethrow l`: throws again the exception caught by the arm at `l`.
+    Rethrow(u32),
 
     /// The wide-arithmetic proposal's 128-bit operations on i64 pairs.
     Wide(WideOp),

@@ -67,6 +67,9 @@ pub struct Module {
     /// `tables`, in order; the others start out null.
     pub table_inits: Vec<(u32, ConstExpr)>,
     pub memories: Vec<MemType>,
+    /// Type index of each tag defined in the module (tag section,
+    /// exception handling): a function type without results.
+    pub tags: Vec<u32>,
     pub globals: Vec<Global>,
     pub exports: Vec<Export>,
     pub start: Option<u32>,
@@ -97,6 +100,7 @@ pub struct SectionOffsets {
     pub funcs: usize,
     pub tables: usize,
     pub memories: usize,
+    pub tags: usize,
     pub globals: usize,
     pub exports: usize,
     pub start: usize,
@@ -122,6 +126,8 @@ pub enum ImportDesc {
     Table(TableType),
     Memory(MemType),
     Global(GlobalType),
+    /// A tag of the given type index.
+    Tag(u32),
 }
 
 /// An export.
@@ -138,6 +144,7 @@ pub enum ExportDesc {
     Table(u32),
     Memory(u32),
     Global(u32),
+    Tag(u32),
 }
 
 /// A constant expression (spec 3.3.10), without its final `end`.
@@ -360,6 +367,20 @@ impl Module {
             })
             .collect();
         v.extend(self.globals.iter().map(|g| g.ty));
+        v
+    }
+
+    /// Type index of every tag (imports first).
+    pub fn all_tags(&self) -> Vec<u32> {
+        let mut v: Vec<u32> = self
+            .imports
+            .iter()
+            .filter_map(|i| match i.desc {
+                ImportDesc::Tag(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        v.extend_from_slice(&self.tags);
         v
     }
 }

@@ -18,6 +18,8 @@ impl ValType {
     pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
     /// `externref`, `(ref null extern)`.
     pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+    /// `exnref`, `(ref null exn)` (exception handling, 3.0).
+    pub const EXNREF: ValType = ValType::Ref(RefType::EXNREF);
 
     /// The byte that encodes this type in the binary format (spec 5.3),
     /// for the types that one byte encodes.
@@ -73,9 +75,9 @@ impl fmt::Display for ValType {
 }
 
 /// A heap type (spec 3.0 2.3.3): what a reference points to. The abstract
-/// types of function references and of external references, and the
-/// bottom types below them; a concrete one names a function type (by its
-/// index in the module, or in a store's canonical types at run time).
+/// types of function, external and exception references, and the bottom
+/// types below them; a concrete one names a function type (by its index in
+/// the module, or in a store's canonical types at run time).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum HeapType {
     Func,
@@ -84,6 +86,10 @@ pub enum HeapType {
     NoFunc,
     /// Bottom of the external references: only null.
     NoExtern,
+    /// Exception references (exception handling, 3.0).
+    Exn,
+    /// Bottom of the exception references: only null.
+    NoExn,
     Concrete(u32),
 }
 
@@ -95,6 +101,8 @@ impl HeapType {
             HeapType::Extern => 0x6f,
             HeapType::NoFunc => 0x73,
             HeapType::NoExtern => 0x72,
+            HeapType::Exn => 0x69,
+            HeapType::NoExn => 0x74,
             HeapType::Concrete(_) => return None,
         })
     }
@@ -106,6 +114,8 @@ impl HeapType {
             0x6f => HeapType::Extern,
             0x73 => HeapType::NoFunc,
             0x72 => HeapType::NoExtern,
+            0x69 => HeapType::Exn,
+            0x74 => HeapType::NoExn,
             _ => return None,
         })
     }
@@ -116,6 +126,11 @@ impl HeapType {
         matches!(self, HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_))
     }
 
+    /// Is this a type of exception references?
+    pub fn is_exn(self) -> bool {
+        matches!(self, HeapType::Exn | HeapType::NoExn)
+    }
+
     /// Subtyping of heap types (spec 3.0 3.3.3), `eq` deciding whether two
     /// concrete types are the same: no declared subtypes (GC) yet.
     pub fn matches(self, other: HeapType, eq: impl Fn(u32, u32) -> bool) -> bool {
@@ -123,7 +138,7 @@ impl HeapType {
         match (self, other) {
             (Concrete(a), Concrete(b)) => eq(a, b),
             (a, b) if a == b => true,
-            (NoFunc, Func | Concrete(_)) | (Concrete(_), Func) | (NoExtern, Extern) => true,
+            (NoFunc, Func | Concrete(_)) | (Concrete(_), Func) | (NoExtern, Extern) | (NoExn, Exn) => true,
             _ => false,
         }
     }
@@ -136,6 +151,8 @@ impl fmt::Display for HeapType {
             HeapType::Extern => f.write_str("extern"),
             HeapType::NoFunc => f.write_str("nofunc"),
             HeapType::NoExtern => f.write_str("noextern"),
+            HeapType::Exn => f.write_str("exn"),
+            HeapType::NoExn => f.write_str("noexn"),
             HeapType::Concrete(i) => write!(f, "{i}"),
         }
     }
@@ -151,6 +168,7 @@ pub struct RefType {
 impl RefType {
     pub const FUNCREF: RefType = RefType { nullable: true, heap: HeapType::Func };
     pub const EXTERNREF: RefType = RefType { nullable: true, heap: HeapType::Extern };
+    pub const EXNREF: RefType = RefType { nullable: true, heap: HeapType::Exn };
 
     /// The shorthand byte of a nullable abstract reference type.
     pub fn byte(self) -> Option<u8> {
@@ -190,6 +208,8 @@ impl fmt::Display for RefType {
             (true, HeapType::Extern) => f.write_str("externref"),
             (true, HeapType::NoFunc) => f.write_str("nullfuncref"),
             (true, HeapType::NoExtern) => f.write_str("nullexternref"),
+            (true, HeapType::Exn) => f.write_str("exnref"),
+            (true, HeapType::NoExn) => f.write_str("nullexnref"),
             (true, h) => write!(f, "(ref null {h})"),
             (false, h) => write!(f, "(ref {h})"),
         }
@@ -300,6 +320,8 @@ pub enum ExternType {
     Table(TableType),
     Memory(MemType),
     Global(GlobalType),
+    /// A tag (exception handling): the type of its payload (no results).
+    Tag(FuncType),
 }
 
 /// Size of a memory page in bytes.

@@ -30,6 +30,12 @@ enum FrameKind {
     Loop,
     If,
     Else,
+    /// `try_table` (exception handling).
+    TryTable,
+    /// A legacy `try`'s body, and its `catch` and `catch_all` arms.
+    Try,
+    Catch,
+    CatchAll,
 }
 
 /// A control frame (appendix: `ctrl_frame`). Start and end types are kept as
@@ -108,7 +114,7 @@ fn single<'c>(ctx: &'c ModuleCtx<'_>, t: ValType) -> &'c [ValType] {
     const fn r(nullable: bool, heap: HeapType) -> [ValType; 1] {
         [ValType::Ref(RefType { nullable, heap })]
     }
-    static REFS: [[ValType; 1]; 8] = [
+    static REFS: [[ValType; 1]; 12] = [
         r(false, HeapType::Func),
         r(true, HeapType::Func),
         r(false, HeapType::Extern),
@@ -117,6 +123,10 @@ fn single<'c>(ctx: &'c ModuleCtx<'_>, t: ValType) -> &'c [ValType] {
         r(true, HeapType::NoFunc),
         r(false, HeapType::NoExtern),
         r(true, HeapType::NoExtern),
+        r(false, HeapType::Exn),
+        r(true, HeapType::Exn),
+        r(false, HeapType::NoExn),
+        r(true, HeapType::NoExn),
     ];
     match t {
         ValType::I32 => &[ValType::I32],
@@ -131,15 +141,19 @@ fn single<'c>(ctx: &'c ModuleCtx<'_>, t: ValType) -> &'c [ValType] {
                 HeapType::Extern => &REFS[2 + n],
                 HeapType::NoFunc => &REFS[4 + n],
                 HeapType::NoExtern => &REFS[6 + n],
+                HeapType::Exn => &REFS[8 + n],
+                HeapType::NoExn => &REFS[10 + n],
                 HeapType::Concrete(i) => ctx.concrete_single(i, nullable),
             }
         }
     }
 }
 
+/// The reference interpreter's words for an operand of the wrong type
+/// (`actual` `None`: none there).
 fn type_mismatch<T>(expected: OpType, actual: OpType, at: usize) -> Result<T> {
-    let show = |t: OpType| t.map_or("nothing".to_string(), |t| t.to_string());
-    err(format!("type mismatch: expected {}, found {}", show(expected), show(actual)), at)
+    let show = |t: OpType| t.map_or(String::new(), |t| t.to_string());
+    err(format!("type mismatch: instruction requires [{}] but stack has [{}]", show(expected), show(actual)), at)
 }
 
 /// Validates defined function `index` (an index into `module.codes`, not the
@@ -287,6 +301,9 @@ impl FuncValidator {
 
     #[inline(never)]
     fn pop_expect_slow(&mut self, expect: ValType, at: usize) -> Result<OpType> {
+        if self.ctrls.last().is_some_and(|f| self.vals.len() == f.height && !f.unreachable) {
+            return type_mismatch(Some(expect), None, at);
+        }
         let actual = self.pop_val(at)?;
         match actual {
             Some(t) if !self.sub(t, expect) => type_mismatch(Some(expect), actual, at),
@@ -391,7 +408,7 @@ impl FuncValidator {
                 if frame.unreachable {
                     return Ok(());
                 }
-                return err("type mismatch: operand stack is empty", at);
+                return type_mismatch(Some(t), None, at);
             }
             let actual = self.vals[self.vals.len() - 1 - i];
             if actual.is_some_and(|a| !self.sub(a, t)) {
@@ -411,9 +428,14 @@ impl FuncValidator {
         let Some(&frame) = self.ctrls.last() else {
             return err("unexpected end", at);
         };
-        self.pop_vals(end_types(ctx, frame.kind, frame.ty), at)?;
+        let end = end_types(ctx, frame.kind, frame.ty);
+        self.pop_vals(end, at)?;
         if self.vals.len() != frame.height {
-            return err("type mismatch: values remaining on stack at end of block", at);
+            let show = |ts: &mut dyn Iterator<Item = String>| ts.collect::<Vec<_>>().join(" ");
+            let left = self.vals[frame.height..].iter().map(|t| t.map_or("_".to_string(), |t| t.to_string()));
+            let has = show(&mut left.chain(end.iter().map(|t| t.to_string())));
+            let requires = show(&mut end.iter().map(|t| t.to_string()));
+            return err(format!("type mismatch: block requires [{requires}] but stack has [{has}]"), at);
         }
         self.ctrls.pop();
         self.inits.truncate(frame.inits);
@@ -534,6 +556,31 @@ impl FuncValidator {
                     }
                     let frame = self.pop_ctrl(ctx, at)?;
                     self.push_ctrl(ctx, FrameKind::Else, frame.ty, at)?;
+                }
+                // Exception handling's control instructions (the decoder's
+                // block stack is not used here, see `no_frames`).
+                0x06 | 0x07 | 0x18 | 0x19 | 0x1f if r.features.exceptions => {
+                    // The decoder's checks, before reading the immediate.
+                    let in_try = matches!(self.ctrls.last().map(|f| f.kind), Some(FrameKind::Try | FrameKind::Catch | FrameKind::CatchAll));
+                    if matches!(op, 0x07 | 0x19) && !in_try {
+                        return Err(r.error_at(at, "catch without try"));
+                    }
+                    if op == 0x18 && !in_try {
+                        return Err(r.error_at(at, "delegate without try"));
+                    }
+                    let instr = match op {
+                        0x06 => Instr::Try(block_type(&mut r)?),
+                        0x07 => Instr::Catch(r.u32()?),
+                        0x18 => Instr::Delegate(r.u32()?),
+                        0x19 => Instr::CatchAll,
+                        _ => {
+                            r.seek(at);
+                            let decoded = decode_instr(&mut r, &mut self.no_frames);
+                            self.no_frames.clear();
+                            decoded?.0
+                        }
+                    };
+                    self.instr(ctx, &instr, at)?;
                 }
                 0x0b if self.ctrls.len() == 1 => {
                     // The function's `end`.
@@ -783,6 +830,75 @@ impl FuncValidator {
             Instr::End => {
                 let frame = self.pop_ctrl(ctx, at)?;
                 self.end(ctx, frame, at)?;
+            }
+            // Exception handling (3.0).
+            Instr::Throw(x) => {
+                let ty = ctx.tag(*x, at)?;
+                self.pop_vals(&ty.params, at)?;
+                self.unreachable();
+            }
+            Instr::ThrowRef => {
+                self.pop_expect(ValType::EXNREF, at)?;
+                self.unreachable();
+            }
+            Instr::TryTable(bt, catches) => {
+                self.check_block_type(ctx, *bt, at)?;
+                // The clauses' labels are outside the block.
+                for c in catches.iter() {
+                    let label = self.label_types(ctx, c.label, at)?;
+                    let payload: &[ValType] = match c.tag {
+                        Some(x) => &ctx.tag(x, at)?.params,
+                        None => &[],
+                    };
+                    let exn = ValType::Ref(RefType::EXNREF.non_null());
+                    let n = payload.len() + usize::from(c.with_ref);
+                    let fits = label.len() == n
+                        && payload.iter().chain(c.with_ref.then_some(&exn)).zip(label).all(|(&a, &b)| self.sub(a, b));
+                    if !fits {
+                        return err("type mismatch: catch clause does not match its label", at);
+                    }
+                }
+                self.pop_vals(start_types(ctx, FrameKind::TryTable, *bt), at)?;
+                self.push_ctrl(ctx, FrameKind::TryTable, *bt, at)?;
+            }
+            Instr::Try(bt) => {
+                self.check_block_type(ctx, *bt, at)?;
+                self.pop_vals(start_types(ctx, FrameKind::Try, *bt), at)?;
+                self.push_ctrl(ctx, FrameKind::Try, *bt, at)?;
+            }
+            Instr::Catch(_) | Instr::CatchAll => {
+                match self.ctrls.last().map(|f| f.kind) {
+                    Some(FrameKind::Try | FrameKind::Catch) => {}
+                    Some(FrameKind::CatchAll) => return err("catch after catch_all", at),
+                    _ => return err("catch found outside a try block", at),
+                }
+                let payload: &[ValType] = match instr {
+                    Instr::Catch(x) => &ctx.tag(*x, at)?.params,
+                    _ => &[],
+                };
+                let frame = self.pop_ctrl(ctx, at)?;
+                let kind = if matches!(instr, Instr::CatchAll) { FrameKind::CatchAll } else { FrameKind::Catch };
+                self.push_ctrl(ctx, kind, frame.ty, at)?;
+                self.push_vals(payload, at)?;
+            }
+            Instr::Delegate(l) => {
+                if self.ctrls.last().map(|f| f.kind) != Some(FrameKind::Try) {
+                    return err("delegate found outside a try block", at);
+                }
+                let frame = self.pop_ctrl(ctx, at)?;
+                // The label is outside the `try`.
+                self.label_types(ctx, *l, at)?;
+                self.end(ctx, frame, at)?;
+            }
+            Instr::Rethrow(l) => {
+                let n = self.ctrls.len();
+                let i = (*l as usize).checked_add(1).and_then(|d| n.checked_sub(d));
+                match i.map(|i| self.ctrls[i].kind) {
+                    Some(FrameKind::Catch | FrameKind::CatchAll) => {}
+                    Some(_) => return err("invalid rethrow label", at),
+                    None => return err(format!("unknown label {l}"), at),
+                }
+                self.unreachable();
             }
             Instr::Br(l) => {
                 let tys = self.label_types(ctx, *l, at)?;
@@ -1086,7 +1202,8 @@ fn matches(vals: &[OpType], types: &[ValType]) -> bool {
 /// frame starts empty: its parameters are locals.
 fn start_types<'c>(ctx: &'c ModuleCtx<'_>, kind: FrameKind, bt: BlockType) -> &'c [ValType] {
     match (kind, bt) {
-        (FrameKind::Func, _) | (_, BlockType::Empty | BlockType::Value(_)) => &[],
+        // A catch arm starts with the payload, which `Catch` pushes.
+        (FrameKind::Func | FrameKind::Catch | FrameKind::CatchAll, _) | (_, BlockType::Empty | BlockType::Value(_)) => &[],
         (_, BlockType::Func(t)) => ctx.module.types.get(t as usize).map_or(&[], |ty| &ty.params),
     }
 }

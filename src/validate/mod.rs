@@ -38,6 +38,8 @@ pub struct ModuleCtx<'m> {
     pub memories: Vec<MemType>,
     /// Every global (imports first).
     pub globals: Vec<GlobalType>,
+    /// Type index of every tag (imports first); each one is known valid.
+    pub tags: Vec<u32>,
     /// How many globals are imported (see `const_expr::visible_globals`).
     pub num_imported_globals: usize,
     /// Element type of each element segment.
@@ -150,6 +152,15 @@ fn check_limits(l: &Limits, range: u64, msg: &str, offset: usize) -> Result<()> 
     Ok(())
 }
 
+/// A tag's type: a function type without results (exception handling).
+fn check_tag_type(module: &Module, t: u32, offset: usize) -> Result<()> {
+    match module.types.get(t as usize) {
+        None => err(format!("unknown type {t}"), offset),
+        Some(ty) if !ty.results.is_empty() => err("non-empty tag result type", offset),
+        Some(_) => Ok(()),
+    }
+}
+
 fn check_table_type(t: &TableType, offset: usize) -> Result<()> {
     check_limits(&t.limits, u64::from(u32::MAX), "table size must be at most 2^32-1", offset)
 }
@@ -179,6 +190,7 @@ impl<'m> ModuleCtx<'m> {
         let mut tables = Vec::new();
         let mut memories = Vec::new();
         let mut globals = Vec::with_capacity(module.globals.len());
+        let mut tags = Vec::new();
         let at = module.sections;
         for (i, ty) in module.types.iter().enumerate() {
             check_func_type(ty, i, at.types)?;
@@ -197,6 +209,7 @@ impl<'m> ModuleCtx<'m> {
                 }
                 ImportDesc::Memory(m) => check_memory_type(m, at.imports)?,
                 ImportDesc::Global(g) => check_val_type(g.val, ntypes, at.imports)?,
+                ImportDesc::Tag(t) => check_tag_type(module, *t, at.imports)?,
             }
         }
         for imp in &module.imports {
@@ -205,7 +218,12 @@ impl<'m> ModuleCtx<'m> {
                 ImportDesc::Table(t) => tables.push(*t),
                 ImportDesc::Memory(m) => memories.push(*m),
                 ImportDesc::Global(g) => globals.push(*g),
+                ImportDesc::Tag(t) => tags.push(*t),
             }
+        }
+        for &t in &module.tags {
+            check_tag_type(module, t, at.tags)?;
+            tags.push(t);
         }
         let num_imported_globals = globals.len();
         for (i, &t) in module.funcs.iter().enumerate() {
@@ -229,6 +247,7 @@ impl<'m> ModuleCtx<'m> {
             tables,
             memories,
             globals,
+            tags,
             num_imported_globals,
             elems,
             num_datas,
@@ -361,6 +380,18 @@ impl<'m> ModuleCtx<'m> {
 
     /// # Errors
     /// `unknown global N`.
+    /// The type of tag `x`: its payload's types are the parameters.
+    ///
+    /// # Errors
+    /// `unknown tag N`.
+    pub fn tag(&self, x: u32, offset: usize) -> Result<&'m FuncType> {
+        match self.tags.get(x as usize) {
+            // Type indices were checked in `new`.
+            Some(&t) => Ok(&self.module.types[t as usize]),
+            None => err(format!("unknown tag {x}"), offset),
+        }
+    }
+
     pub fn global(&self, g: u32, offset: usize) -> Result<GlobalType> {
         match self.globals.get(g as usize) {
             Some(ty) => Ok(*ty),
@@ -554,6 +585,7 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
             ExportDesc::Table(t) => ctx.table(t, at).map(drop)?,
             ExportDesc::Memory(m) => ctx.memory(m, at).map(drop)?,
             ExportDesc::Global(g) => ctx.global(g, at).map(drop)?,
+            ExportDesc::Tag(x) => ctx.tag(x, at).map(drop)?,
         }
         if first_dup == Some(i) {
             return err(format!("duplicate export name \"{}\"", e.name), at);
