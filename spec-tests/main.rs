@@ -1,6 +1,8 @@
 //! The spec conformance test: runs every `.wast` file of the WebAssembly
 //! 2.0 test suite, and the files of the 3.0 suite that `is_3_0_file`
-//! selects (SIMD, tail calls, typed function references; named
+//! selects (SIMD, tail calls, typed function references, exception
+//! handling) and the folders in `SUITE3_FOLDERS` (legacy exception
+//! handling, two proposals; named
 //! `3.0/FILE` here), through
 //! `wasmint::script` and compares the failures with
 //! `spec-tests/expected-failures.txt`.
@@ -40,8 +42,14 @@ fn is_3_0_file(name: &str) -> bool {
             | "local_init.wast" | "ref.wast" | "ref_is_null.wast" | "br_table.wast" | "elem.wast"
             | "global.wast" | "linking.wast" | "func.wast" | "select.wast" | "local_tee.wast"
             | "unreached-valid.wast" | "unreached-invalid.wast" | "table-sub.wast"
+            // Exception handling, and the files tags changed.
+            | "throw.wast" | "throw_ref.wast" | "try_table.wast" | "imports.wast" | "instance.wast"
         )
 }
+
+/// Folders of the 3.0 suite run whole (named `3.0/FOLDER/FILE`): the legacy
+/// exception handling, and two proposals.
+const SUITE3_FOLDERS: [&str; 3] = ["legacy", "proposals/custom-page-sizes", "proposals/wide-arithmetic"];
 
 fn suite3_dir(suite: &Path) -> PathBuf {
     match std::env::var_os("WASMINT_TESTSUITE3") {
@@ -99,13 +107,25 @@ fn main() -> ExitCode {
     let files3: Vec<_> =
         files3.into_iter().filter(|p| is_3_0_file(&name_of(p)) && wanted(&format!("{SUITE3}{}", name_of(p)))).collect();
     println!("test suite: {} ({} files)", suite.display(), files.len());
-    println!("3.0 test suite: {} ({} SIMD and tail call files)", suite3.display(), files3.len());
+    println!("3.0 test suite: {} ({} files, and the folders {})", suite3.display(), files3.len(), SUITE3_FOLDERS.join(", "));
 
     let timeout = std::env::var("WASMINT_SPEC_TIMEOUT").ok().and_then(|t| t.parse().ok()).unwrap_or(DEFAULT_TIMEOUT);
     let mut reports = run_all(&files, Duration::from_secs(timeout));
     for mut r in run_all(&files3, Duration::from_secs(timeout)) {
         r.name = format!("{SUITE3}{}", r.name);
         reports.push(r);
+    }
+    for folder in SUITE3_FOLDERS {
+        let prefix = format!("{SUITE3}{folder}/");
+        let files = match script::wast_files(&suite3.join(folder)) {
+            Ok(files) if !files.is_empty() => files,
+            _ => return fail(&format!("no .wast files in {}", suite3.join(folder).display())),
+        };
+        let files: Vec<_> = files.into_iter().filter(|p| wanted(&format!("{prefix}{}", name_of(p)))).collect();
+        for mut r in run_all(&files, Duration::from_secs(timeout)) {
+            r.name = format!("{prefix}{}", r.name);
+            reports.push(r);
+        }
     }
 
     // Compare with the expectations.
@@ -142,7 +162,8 @@ fn main() -> ExitCode {
             .map(|d| d.filter_map(|e| e.ok()).map(|e| format!("{prefix}{}", e.file_name().to_string_lossy())).collect())
             .unwrap_or_default()
     };
-    let known: BTreeSet<String> = list(&suite, "").into_iter().chain(list(&suite3, SUITE3)).collect();
+    let folders = SUITE3_FOLDERS.iter().flat_map(|f| list(&suite3.join(f), &format!("{SUITE3}{f}/")));
+    let known: BTreeSet<String> = list(&suite, "").into_iter().chain(list(&suite3, SUITE3)).chain(folders).collect();
     let mut stale = 0;
     for (file, line) in expected.keys() {
         let gone = !known.contains(file);

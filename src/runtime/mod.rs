@@ -20,3 +20,5 @@ pub use value::*;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod exn_tests;

@@ -39,7 +39,7 @@ use Value::{F32, F64, I32, I64};
 /// The ops of defined function `i` of `m`.
 fn ops_of(m: &Module, i: usize) -> Vec<Decoded> {
     let code = crate::compile::portable_code(m.syntax(), i).unwrap();
-    decode_all(&code[crate::compile::CODE_HEADER..]).expect("whole ops")
+    decode_all(crate::compile::ops_of(&code)).expect("whole ops")
 }
 
 #[test]

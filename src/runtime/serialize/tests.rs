@@ -460,3 +460,44 @@ fn tampered_tail_calls_are_refused() {
     }
     assert_eq!(cases, 18);
 }
+
+#[test]
+fn tampered_handler_tables_are_refused() {
+    use crate::compile::handlers::{Table, CLAUSE_WORDS, TRY_WORDS};
+    let (_, blob) = blob_of(
+        r#"(module (tag $e (param i32))
+          (func (export "f") (param i32) (result i32)
+            (block $h (result i32)
+              (try_table (catch $e $h) (throw $e (local.get 0)))
+              (i32.const -1))))"#,
+    );
+    let (at, n) = code_at(&blob, 0);
+    let code: Vec<u16> = (0..n).map(|k| word(&blob, at, k)).collect();
+    let table = crate::compile::handlers::table_at(&code).unwrap();
+    let t = Table::of(&code).unwrap();
+    let clause = table + 2 + t.tries() * TRY_WORDS;
+    assert_eq!(t.clauses(), 1);
+    // Each edit: a field and a value the check must refuse.
+    let edits: [(usize, u16, &str); 6] = [
+        (clause + 2, 1, "a target that is no op start"),
+        (clause + 3, 0x7fff, "a target past the code"),
+        (clause + 4, 0, "a payload over the frame header"),
+        (clause + 4, u16::MAX - 1, "a payload outside the frame"),
+        (clause, 5, "an unknown tag"),
+        (table + 2 + 4, 0, "a parent that does not come first"),
+    ];
+    for (k, v, what) in edits {
+        let mut bad = blob.clone();
+        set_word(&mut bad, at, k, v);
+        reseal(&mut bad);
+        let m = de(&bad).unwrap();
+        assert!(m.translate_all().is_err(), "{what} was accepted");
+    }
+    let _ = CLAUSE_WORDS;
+    // Unchanged, it runs.
+    let m = de(&blob).unwrap();
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &[]).unwrap();
+    let Some(Extern::Func(f)) = s.export(i, "f") else { panic!() };
+    assert_eq!(s.call(f, &[Value::I32(3)]).unwrap(), vec![Value::I32(3)]);
+}
