@@ -386,14 +386,15 @@ pub(crate) fn block_type(r: &mut Reader<'_>) -> Result<BlockType> {
 #[inline]
 pub(crate) fn mem_arg(r: &mut Reader<'_>) -> Result<MemArg> {
     let flags = r.u32()?;
-    // Bit 6 announces a memory index (multi-memory, 3.0); alignment
-    // exponents of 32 and more cannot be represented.
-    let (align, memory) = if flags & 0x40 != 0 && r.features.multi_memory {
-        (flags & !0x40, Some(()))
+    // 3.0: bit 6 announces a memory index (multi-memory), the six bits
+    // below are the alignment exponent (validation bounds it), nothing
+    // above. 2.0: exponents of 32 and more cannot be represented.
+    let (align, memory) = if r.features.multi_memory {
+        (flags & 0x3f, (flags & 0x40 != 0).then_some(()))
     } else {
         (flags, None)
     };
-    if align >= 32 {
+    if (r.features.multi_memory && flags >= 0x80) || (!r.features.multi_memory && align >= 32) {
         return Err(r.error_at(r.pos() - 1, "malformed memop flags"));
     }
     let memory = match memory {
@@ -518,7 +519,11 @@ mod tests {
         assert_eq!(body(&[0x06, 0x00, 0xfc, 0x80, 0xf8, 0x03, 0x0b]).unwrap_err().message(), "illegal opcode fc fc00");
         let sat = body(&[0x04, 0x00, 0xfc, 0x07, 0x0b]).unwrap();
         assert_eq!(sat.body[0], Instr::Num(NumOp::I64TruncSatF64U));
-        assert_eq!(body(&[0x05, 0x00, 0x28, 0x20, 0x00, 0x0b]).unwrap_err().message(), "malformed memop flags");
+        // An alignment exponent of 32 is a validation error in 3.0 (six bits
+        // of exponent), malformed in 2.0; bits above the index bit are.
+        assert_eq!(body(&[0x05, 0x00, 0x28, 0x20, 0x00, 0x0b]).unwrap().body[0], Instr::Mem(MemOp::I32Load, MemArg { align: 32, offset: 0, memory: 0 }));
+        assert_eq!(body_with(&[0x05, 0x00, 0x28, 0x20, 0x00, 0x0b], Features::WASM2).unwrap_err().message(), "malformed memop flags");
+        assert_eq!(body(&[0x06, 0x00, 0x28, 0x80, 0x01, 0x00, 0x0b]).unwrap_err().message(), "malformed memop flags");
         // Too many locals (wasmint's cap).
         assert_eq!(body(&[0x05, 0x01, 0xd1, 0x86, 0x03, 0x7f, 0x0b]).unwrap_err().message(), "too many locals");
         // Missing end at end of input.

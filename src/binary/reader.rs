@@ -379,7 +379,8 @@ impl<'a> Reader<'a> {
         if is64 && !mem {
             return Err(self.error_at(start, "malformed limits flags: 64-bit tables (table64) are not supported"));
         }
-        let wide = is64 || (mem && self.features.custom_page_sizes);
+        // 3.0 reads memory limits as u64 (validation bounds them).
+        let wide = is64 || mem;
         let mut size = || if wide { self.u64() } else { self.u32().map(u64::from) };
         let min = size()?;
         let max = if flags & 1 != 0 { Some(size()?) } else { None };

@@ -9,7 +9,7 @@ pub enum Command {
     Help,
     /// `--version`, `-V`.
     Version,
-    /// `wast PATH... [--json OUT] [--exclude PREFIX]... [--features 2.0|3.0]`
+    /// `wast PATH... [--json OUT] [--exclude PREFIX]... [--features 2.0|3.0|all]`
     Wast(WastOptions),
 }
 
@@ -22,7 +22,7 @@ pub struct WastOptions {
     pub json: Option<PathBuf>,
     /// Leave out files whose name starts with one of these.
     pub exclude: Vec<String>,
-    /// `--features 2.0|3.0`: the features every file runs with (default:
+    /// `--features 2.0|3.0|all`: the features every file runs with (default:
     /// by the file's folder, see `script::features_for`).
     pub features: Option<crate::syntax::Features>,
 }
@@ -72,8 +72,9 @@ fn parse_wast(args: &[String]) -> Result<Command, String> {
             "--features" => {
                 opts.features = Some(match value(name)?.as_str() {
                     "2.0" => crate::syntax::Features::WASM2,
-                    "3.0" => crate::syntax::Features::ALL,
-                    v => return Err(format!("option '--features' takes 2.0 or 3.0, not '{v}'")),
+                    "3.0" => crate::syntax::Features::WASM3,
+                    "all" => crate::syntax::Features::ALL,
+                    v => return Err(format!("option '--features' takes 2.0, 3.0 or all, not '{v}'")),
                 });
             }
             _ => return Err(format!("unknown option '{arg}' for 'wast'")),

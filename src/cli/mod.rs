@@ -15,16 +15,17 @@ const HELP: &str = "\
 wasmint - a WebAssembly interpreter
 
 Usage:
-  wasmint wast PATH... [--json OUT] [--exclude PREFIX]... [--features 2.0|3.0]
+  wasmint wast PATH... [--json OUT] [--exclude PREFIX]... [--features 2.0|3.0|all]
       Run .wast spec scripts. PATH is a .wast file or a folder (its *.wast
       files, by name). Prints each failure as FILE:LINE: directive: message,
       a summary per file, and ends with `N passed, M failed`.
       --json OUT         also write per-file and total counts to OUT
       --exclude PREFIX   leave out files whose name starts with PREFIX
                          (repeatable; the output says how many)
-      --features 2.0|3.0 the WebAssembly version files are read as (default:
+      --features 2.0|3.0|all  the features files are read with (default:
                          2.0 in a folder whose name ends in 2.0, such as
-                         wasm-testsuite-2.0, else 3.0)
+                         wasm-testsuite-2.0; all, the proposals too, under
+                         a folder named proposals; else 3.0)
   wasmint run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--inherit-env]
               [--invoke FUNC] [--compile eager|lazy] [--code-stats]
               FILE.wasm|FILE.wat [ARGS...]

@@ -74,14 +74,18 @@ pub fn run_file(path: &Path) -> FileReport {
 /// The features a script is run with: WebAssembly 2.0 for a file in a
 /// folder whose name ends in `2.0` (the 2.0 suite, `wasm-testsuite-2.0`,
 /// where some encodings mean something else than in 3.0: a reserved zero
-/// byte where 3.0 reads a memory index, a second memory that is invalid),
-/// else everything wasmint supports.
+/// byte where 3.0 reads a memory index, a second memory that is invalid);
+/// everything wasmint supports for a file under a `proposals` folder (a
+/// proposal's tests); else WebAssembly 3.0 (whose suite refuses what the
+/// proposals add: the custom-page-size bit of memory limits is malformed).
 pub fn features_for(path: &Path) -> Features {
     let dir = path.parent().and_then(|d| d.file_name()).map(|n| n.to_string_lossy().into_owned());
     if dir.is_some_and(|d| d.ends_with("2.0")) {
         Features::WASM2
+    } else if path.ancestors().any(|a| a.file_name().is_some_and(|n| n == "proposals")) {
+        Features::ALL
     } else {
-        Features::default()
+        Features::WASM3
     }
 }
 

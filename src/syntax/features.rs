@@ -39,6 +39,9 @@ pub struct Features {
 impl Features {
     /// WebAssembly 2.0.
     pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false, extended_const: false, tail_call: false, wide_arithmetic: false, custom_page_sizes: false, function_references: false, exceptions: false };
+    /// WebAssembly 3.0: all but the proposals beyond it (wide arithmetic,
+    /// custom page sizes).
+    pub const WASM3: Features = Features { wide_arithmetic: false, custom_page_sizes: false, ..Features::ALL };
     /// Everything wasmint supports.
     pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true, extended_const: true, tail_call: true, wide_arithmetic: true, custom_page_sizes: true, function_references: true, exceptions: true };
 }
