@@ -10,6 +10,7 @@ __all__ = [
     "CompileError",
     "LinkError",
     "Type",
+    "Features",
     "Store",
     "Module",
     "Instance",
@@ -90,8 +91,48 @@ class WasiEnv:
     def functions(self, store: Store, version: str) -> dict[str, Function]: ...
 
 @final
+class Features:
+    def __new__(
+        cls,
+        *,
+        simd: bool = True,
+        relaxed_simd: bool = True,
+        multi_memory: bool = True,
+        memory64: bool = True,
+        extended_const: bool = True,
+        tail_call: bool = True,
+        wide_arithmetic: bool = True,
+        custom_page_sizes: bool = True,
+        function_references: bool = True,
+    ) -> Features: ...
+    @staticmethod
+    def wasm2() -> Features: ...
+    @staticmethod
+    def all() -> Features: ...
+    @property
+    def simd(self) -> bool: ...
+    @property
+    def relaxed_simd(self) -> bool: ...
+    @property
+    def multi_memory(self) -> bool: ...
+    @property
+    def memory64(self) -> bool: ...
+    @property
+    def extended_const(self) -> bool: ...
+    @property
+    def tail_call(self) -> bool: ...
+    @property
+    def wide_arithmetic(self) -> bool: ...
+    @property
+    def custom_page_sizes(self) -> bool: ...
+    @property
+    def function_references(self) -> bool: ...
+
+@final
 class Store:
-    def __new__(cls, engine: Optional[Any] = None) -> Store: ...
+    def __new__(cls, engine: Optional[Any] = None, *, features: Optional[Features] = None) -> Store: ...
+    @property
+    def features(self) -> Features: ...
     @property
     def engine_name(self) -> str: ...
     @property
@@ -125,13 +166,25 @@ class TableType:
 
 @final
 class MemoryType:
-    def __new__(cls, minimum: int, maximum: Optional[int] = None, shared: bool = False) -> MemoryType: ...
+    def __new__(
+        cls,
+        minimum: int,
+        maximum: Optional[int] = None,
+        shared: bool = False,
+        *,
+        is64: bool = False,
+        page_size: int = 65536,
+    ) -> MemoryType: ...
     @property
     def minimum(self) -> int: ...
     @property
     def maximum(self) -> Optional[int]: ...
     @property
     def shared(self) -> bool: ...
+    @property
+    def is64(self) -> bool: ...
+    @property
+    def page_size(self) -> int: ...
 
 _ExternType = Union[FunctionType, GlobalType, TableType, MemoryType]
 
@@ -170,7 +223,9 @@ class Value:
 
 @final
 class Module:
-    def __new__(cls, store: Store, bytes: Union[bytes, bytearray, str]) -> Module: ...
+    def __new__(
+        cls, store: Store, bytes: Union[bytes, bytearray, str], *, features: Optional[Features] = None
+    ) -> Module: ...
     @staticmethod
     def validate(store: Store, bytes: Union[bytes, bytearray, str]) -> bool: ...
     @property

@@ -16,6 +16,7 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use super::store::{to_py_err, Store};
 use super::types::{extern_type_to_py, type_name, ExportType, ImportType};
+use super::features::Features;
 use super::CompileError;
 
 /// The wasm binary from bytes (binary, or WAT text as bytes) or a str of
@@ -137,8 +138,8 @@ pub struct Module {
 }
 
 impl Module {
-    fn build(store: &Bound<'_, Store>, wasm: Vec<u8>) -> PyResult<Module> {
-        let inner = crate::Module::new(&wasm).map_err(to_py_err)?;
+    fn build(store: &Bound<'_, Store>, wasm: Vec<u8>, features: Features) -> PyResult<Module> {
+        let inner = super::features::compile(wasm, features)?;
         Ok(Module::wrap(store, inner))
     }
 
@@ -154,23 +155,25 @@ impl Module {
 
 #[pymethods]
 impl Module {
+    /// `features`, a `Features`, replaces the store's for this module.
     #[new]
-    fn new(store: &Bound<'_, Store>, bytes: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Module::build(store, wasm_bytes(bytes)?)
+    #[pyo3(signature = (store, bytes, *, features = None))]
+    fn new(store: &Bound<'_, Store>, bytes: &Bound<'_, PyAny>, features: Option<Features>) -> PyResult<Self> {
+        let features = features.unwrap_or_else(|| store.get().features);
+        Module::build(store, wasm_bytes(bytes)?, features)
     }
 
-    /// Whether `bytes` is a valid module (binary or text); never raises for
-    /// bad contents. (Valid SIMD modules are valid, though `Module()`
-    /// rejects them until the engine runs SIMD.)
+    /// Whether `bytes` is a valid module (binary or text) under the store's
+    /// `Features`; never raises for bad contents.
     ///
     /// >>> from wasmint import Store, Module
     /// >>> Module.validate(Store(), b'\x00asm\x01\x00\x00\x00'), Module.validate(Store(), b'\x00asm')
     /// (True, False)
     #[staticmethod]
     fn validate(store: &Bound<'_, Store>, bytes: &Bound<'_, PyAny>) -> PyResult<bool> {
-        let _ = store;
+        let features = store.get().features.0;
         match wasm_bytes(bytes) {
-            Ok(wasm) => Ok(crate::binary::decode_lazy(wasm.into(), Default::default()).and_then(|m| crate::validate::validate(&m)).is_ok()),
+            Ok(wasm) => Ok(crate::binary::decode_lazy(wasm.into(), features).and_then(|m| crate::validate::validate(&m)).is_ok()),
             Err(e) if e.is_instance_of::<CompileError>(bytes.py()) => Ok(false),
             Err(e) => Err(e),
         }

@@ -235,7 +235,10 @@ impl TableType {
     }
 }
 
-/// The type of a memory: limits in 64 KiB pages, and whether it is shared.
+/// The type of a memory: limits in pages, whether it is shared, whether it
+/// is a 64-bit memory (memory64: i64 addresses) and its page size in bytes
+/// (65536, or 1 with the custom-page-sizes proposal). The last two show in
+/// `str` only when they differ from wasmer's 32-bit, 64 KiB-page memories.
 ///
 /// >>> from wasmint import MemoryType
 /// >>> memory_type = MemoryType(minimum=1, shared=True)
@@ -243,29 +246,38 @@ impl TableType {
 /// (1, None, True)
 /// >>> str(MemoryType(1, 2))
 /// 'MemoryType(minimum: 1, maximum: 2, shared: False)'
+/// >>> MemoryType(1, is64=True).is64, str(MemoryType(1, 2**40, is64=True, page_size=1))
+/// (True, 'MemoryType(minimum: 1, maximum: 1099511627776, shared: False, is64: True, page_size: 1)')
 #[pyclass(module = "wasmint", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct MemoryType {
-    pub(crate) minimum: u32,
-    pub(crate) maximum: Option<u32>,
+    pub(crate) minimum: u64,
+    pub(crate) maximum: Option<u64>,
     pub(crate) shared: bool,
+    pub(crate) is64: bool,
+    pub(crate) page_log2: u32,
 }
 
 #[pymethods]
 impl MemoryType {
     #[new]
-    #[pyo3(signature = (minimum, maximum = None, shared = false))]
-    fn new(minimum: u32, maximum: Option<u32>, shared: bool) -> Self {
-        MemoryType { minimum, maximum, shared }
+    #[pyo3(signature = (minimum, maximum = None, shared = false, *, is64 = false, page_size = 65536))]
+    fn new(minimum: u64, maximum: Option<u64>, shared: bool, is64: bool, page_size: u64) -> PyResult<Self> {
+        let page_log2 = match page_size {
+            65536 => 16,
+            1 => 0,
+            _ => return Err(PyValueError::new_err(format!("MemoryType: `page_size` must be 65536 or 1, not {page_size}"))),
+        };
+        Ok(MemoryType { minimum, maximum, shared, is64, page_log2 })
     }
     /// Minimum number of pages.
     #[getter]
-    fn minimum(&self) -> u32 {
+    fn minimum(&self) -> u64 {
         self.minimum
     }
     /// Maximum number of pages, or None.
     #[getter]
-    fn maximum(&self) -> Option<u32> {
+    fn maximum(&self) -> Option<u64> {
         self.maximum
     }
     /// Whether the memory may be shared between threads (always False for
@@ -274,13 +286,30 @@ impl MemoryType {
     fn shared(&self) -> bool {
         self.shared
     }
+    /// Whether it is a 64-bit memory (memory64): addressed by i64.
+    #[getter]
+    fn is64(&self) -> bool {
+        self.is64
+    }
+    /// The size of a page in bytes: 65536, or 1 (custom page sizes).
+    #[getter]
+    fn page_size(&self) -> u64 {
+        1 << self.page_log2
+    }
     pub(crate) fn __str__(&self) -> String {
-        format!(
-            "MemoryType(minimum: {}, maximum: {}, shared: {})",
+        let mut s = format!(
+            "MemoryType(minimum: {}, maximum: {}, shared: {}",
             self.minimum,
-            fmt_max(self.maximum),
+            self.maximum.map_or_else(|| "None".to_owned(), |m| m.to_string()),
             if self.shared { "True" } else { "False" }
-        )
+        );
+        if self.is64 {
+            s.push_str(", is64: True");
+        }
+        if self.page_log2 != 16 {
+            s.push_str(&format!(", page_size: {}", 1u64 << self.page_log2));
+        }
+        s + ")"
     }
     fn __repr__(&self) -> String {
         self.__str__()
@@ -289,7 +318,20 @@ impl MemoryType {
 
 impl MemoryType {
     pub(crate) fn from_mem(t: &crate::MemType) -> Self {
-        MemoryType { minimum: sat32(t.limits.min), maximum: t.limits.max.map(sat32), shared: false }
+        MemoryType {
+            minimum: t.limits.min,
+            maximum: t.limits.max,
+            shared: false,
+            is64: t.is64,
+            page_log2: t.page_log2,
+        }
+    }
+    pub(crate) fn to_mem(&self) -> crate::MemType {
+        crate::MemType {
+            limits: Limits { min: self.minimum, max: self.maximum },
+            is64: self.is64,
+            page_log2: self.page_log2,
+        }
     }
 }
 
