@@ -14,8 +14,10 @@ from wasmint import (
     Memory,
     MemoryType,
     Module,
+    RefType,
     Store,
     Type,
+    Table,
     Value,
 )
 
@@ -191,3 +193,194 @@ def test_multi_memory_exports():
     a.uint8_view()[0] = 5
     assert inst.exports.get() == 5
     assert [name for name, _ in inst.exports if name in "ab"] == ["a", "b"]
+
+
+# --- typed function references ------------------------------------------------
+
+REFS = """(module
+  (type $ii (func (param i32) (result i32)))
+  (type $v (func))
+  (func $inc (export "inc") (type $ii) local.get 0 i32.const 1 i32.add)
+  (func $nop (export "nop") (type $v))
+  (func (export "apply") (param (ref $ii) i32) (result i32) local.get 1 local.get 0 call_ref $ii)
+  (func (export "is_null") (param (ref null $ii)) (result i32) local.get 0 ref.is_null)
+  (func (export "get_inc") (result (ref $ii)) ref.func $inc)
+  (func (export "any_func") (param (ref func)) (result i32) i32.const 1)
+  (func (export "any_extern") (param (ref extern)) (result externref) local.get 0)
+  (func (export "bottom") (param nullfuncref) (result i32) local.get 0 ref.is_null)
+  (global (export "g") (mut (ref null $ii)) (ref.null $ii))
+  (global (export "gc") (ref $ii) (ref.func $inc))
+  (table (export "t") 2 (ref null $ii))
+  (table (export "tn") 1 (ref $ii) (ref.func $inc))
+  (elem declare func $inc))"""
+
+II = FunctionType([Type.I32], [Type.I32])
+
+
+@pytest.fixture
+def refs():
+    store = Store()
+    return store, Instance(Module(store, REFS)).exports
+
+
+def test_ref_type_class():
+    t = RefType(II, nullable=False)
+    assert t.nullable is False and t.heap == II and t.type == Type.FUNC_REF
+    assert str(t) == "RefType(heap: FunctionType(params: [I32], results: [I32]), nullable: False)"
+    assert RefType(II) != t and RefType(II, nullable=False) == t
+    assert RefType("extern").type == Type.EXTERN_REF and RefType(Type.EXTERN_REF).heap == "extern"
+    assert RefType("nofunc").type == Type.FUNC_REF
+    for bad in ("any", 3, None, Type.I32):
+        with pytest.raises(TypeError, match="heap"):
+            RefType(bad)
+    # funcref itself stays wasmer's Type.FUNC_REF.
+    assert FunctionType([RefType("func")], []).params == [Type.FUNC_REF]
+    assert FunctionType([t], []).params == [t]
+    with pytest.raises(TypeError):
+        FunctionType(["i32"], [])
+
+
+def test_concrete_ref_types_show(refs):
+    store, ex = refs
+    nn, null = RefType(II, nullable=False), RefType(II, nullable=True)
+    assert ex.apply.type.params == [nn, Type.I32] and ex.apply.type.results == [Type.I32]
+    assert ex.is_null.type.params == [null]
+    assert ex.get_inc.type.results == [nn]
+    assert ex.any_func.type.params == [RefType("func", nullable=False)]
+    assert ex.bottom.type.params == [RefType("nofunc")]
+    assert "RefType(heap: FunctionType(params: [I32], results: [I32]), nullable: False), I32" in str(ex.apply.type)
+    module_types = {e.name: e.type for e in Module(store, REFS).exports}
+    assert module_types["apply"] == ex.apply.type
+    assert module_types["g"] == GlobalType(null, mutable=True) == ex.g.type
+    assert ex.gc.type.type == nn
+    assert "nullable: True), mutable: True)" in str(ex.g.type)
+    # Tables keep wasmer's TableType: the kind of reference.
+    assert ex.t.type.type == Type.FUNC_REF
+
+
+def test_call_with_typed_refs(refs):
+    store, ex = refs
+    assert ex.apply(ex.inc, 41) == 42
+    assert ex.is_null(None) == 1 and ex.is_null(ex.inc) == 0
+    with pytest.raises(TypeError, match=r"argument 0: expected a value of type RefType\(heap: FunctionType\(params: \[I32\]"):
+        ex.apply(ex.nop, 1)
+    with pytest.raises(TypeError, match="argument 0: expected a non-null reference"):
+        ex.apply(None, 1)
+    with pytest.raises(TypeError, match="argument 0"):
+        ex.apply(5, 1)
+    with pytest.raises(TypeError, match="argument 0"):
+        ex.is_null(object())
+    with pytest.raises(ValueError, match="another store"):
+        ex.apply(Instance(Module(Store(), REFS)).exports.inc, 1)
+    # A host function of the signature is a (ref $ii); one of another is not.
+    assert ex.apply(Function(store, lambda x: x * 2, II), 5) == 10
+    with pytest.raises(TypeError, match="argument 0"):
+        ex.apply(Function(store, lambda x: x, FunctionType([Type.I64], [Type.I64])), 5)
+    # Results.
+    f = ex.get_inc()
+    assert isinstance(f, Function) and f(1) == 2 and f.type == II
+    # Abstract non-null and bottom types.
+    assert ex.any_func(ex.nop) == 1
+    with pytest.raises(TypeError, match="argument 0: expected a non-null"):
+        ex.any_func(None)
+    marker = object()
+    assert ex.any_extern(marker) is marker
+    with pytest.raises(TypeError, match="argument 0"):
+        ex.any_extern(None)
+    assert ex.bottom(None) == 1
+    with pytest.raises(TypeError, match="argument 0"):
+        ex.bottom(ex.inc)
+
+
+def test_typed_ref_globals(refs):
+    store, ex = refs
+    assert ex.g.value is None
+    ex.g.value = ex.inc
+    assert ex.g.value(1) == 2
+    ex.g.value = None
+    assert ex.g.value is None
+    with pytest.raises(TypeError, match="expected a value of type RefType"):
+        ex.g.value = ex.nop
+    with pytest.raises(TypeError):
+        ex.g.value = 3
+    assert ex.gc.value(5) == 6
+
+
+def test_table_get_set(refs):
+    store, ex = refs
+    assert ex.t.get(0) is None
+    ex.t.set(0, ex.inc)
+    assert ex.t.get(0)(3) == 4
+    ex.t.set(0, None)
+    assert ex.t.get(0) is None
+    with pytest.raises(TypeError, match="value: expected a value of type RefType"):
+        ex.t.set(1, ex.nop)
+    with pytest.raises(IndexError):
+        ex.t.set(2, ex.inc)
+    with pytest.raises(IndexError):
+        ex.t.get(2)
+    assert ex.tn.get(0)(1) == 2
+    with pytest.raises(TypeError, match="non-null"):
+        ex.tn.set(0, None)
+    # Plain funcref and externref tables too.
+    t = Instance(Module(Store(), '(module (table (export "t") 1 externref))')).exports.t
+    t.set(0, "anything")
+    assert t.get(0) == "anything"
+
+
+def test_host_function_with_typed_ref_param_and_result():
+    store = Store()
+    nn = RefType(II, nullable=False)
+    seen = []
+
+    def host(f):
+        seen.append(f(10))
+        return f
+
+    h = Function(store, host, FunctionType([nn], [nn]))
+    assert h.type.params == [nn]
+    wat = """(module (type $ii (func (param i32) (result i32)))
+      (import "env" "h" (func $h (param (ref $ii)) (result (ref $ii))))
+      (func $dbl (type $ii) local.get 0 i32.const 2 i32.mul)
+      (func (export "run") (result i32) i32.const 7 ref.func $dbl call $h call_ref $ii)
+      (elem declare func $dbl))"""
+    inst = Instance(Module(store, wat), {"env": {"h": h}})
+    assert inst.exports.run() == 14 and seen == [20]
+    # A result of the wrong type raises a TypeError naming the result.
+    bad = Function(store, lambda f: None, FunctionType([nn], [nn]))
+    inst = Instance(Module(store, wat), {"env": {"h": bad}})
+    with pytest.raises(TypeError, match="host function result: expected a non-null reference"):
+        inst.exports.run()
+    # Annotations may be RefType too.
+    def annotated(f: nn) -> "i32":
+        return f(1)
+
+    assert Function(store, annotated).type.params == [nn]
+
+
+def test_self_referential_type():
+    wat = """(module (type $s (func (param (ref null $s)) (result i32)))
+      (func $f (export "f") (type $s) local.get 0 ref.is_null))"""
+    f = Instance(Module(Store(), wat)).exports.f
+    assert f(None) == 1 and f(f) == 0
+    inner = f.type.params[0]
+    assert inner.nullable and inner.heap.params[0].heap == "self"
+    assert "'self'" in str(f.type)
+
+
+def test_deeply_named_types_do_not_blow_up():
+    # Each type names the previous one twice: spelt out, exponentially long.
+    n = 200
+    types = ["(type $t0 (func))"] + [
+        f"(type $t{i} (func (param (ref $t{i - 1}) (ref $t{i - 1}))))" for i in range(1, n)
+    ]
+    wat = "(module " + " ".join(types) + f' (func (export "f") (type $t{n - 1})))'
+    f = Instance(Module(Store(), wat)).exports.f
+    assert len(str(f.type)) < 10000
+    assert f.type == f.type
+    # Nesting built from Python is bounded too.
+    t = II
+    for _ in range(200):
+        t = FunctionType([RefType(t)], [])
+    with pytest.raises(ValueError, match="nested"):
+        Function(Store(), lambda x: None, t)

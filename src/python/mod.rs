@@ -45,6 +45,7 @@ mod global;
 mod instance;
 mod memory;
 mod module;
+mod reftype;
 mod stack;
 mod store;
 mod table;
@@ -146,6 +147,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<memory::Float32Array>()?;
     m.add_class::<memory::Float64Array>()?;
     m.add_class::<types::Value>()?;
+    m.add_class::<reftype::RefType>()?;
     m.add_class::<types::FunctionType>()?;
     m.add_class::<types::GlobalType>()?;
     m.add_class::<types::TableType>()?;

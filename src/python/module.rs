@@ -191,7 +191,7 @@ impl Module {
             .inner
             .exports()
             .into_iter()
-            .map(|(name, ty)| Py::new(py, ExportType::new(name, extern_type_to_py(py, &ty)?)))
+            .map(|(name, ty)| Py::new(py, ExportType::new(name, extern_type_to_py(py, &ty, &self.inner.syntax().types)?)))
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, items)
     }
@@ -208,7 +208,7 @@ impl Module {
             .inner
             .imports()
             .into_iter()
-            .map(|(module, name, ty)| Py::new(py, ImportType::new(module, name, extern_type_to_py(py, &ty)?)))
+            .map(|(module, name, ty)| Py::new(py, ImportType::new(module, name, extern_type_to_py(py, &ty, &self.inner.syntax().types)?)))
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, items)
     }
