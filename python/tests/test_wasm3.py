@@ -344,8 +344,14 @@ def test_host_function_with_typed_ref_param_and_result():
       (func $dbl (type $ii) local.get 0 i32.const 2 i32.mul)
       (func (export "run") (result i32) i32.const 7 ref.func $dbl call $h call_ref $ii)
       (elem declare func $dbl))"""
-    inst = Instance(Module(store, wat), {"env": {"h": h}})
+    module = Module(store, wat)
+    assert module.imports[0].type == FunctionType([nn], [nn])
+    inst = Instance(module, {"env": {"h": h}})
     assert inst.exports.run() == 14 and seen == [20]
+    # A host function of another signature does not link.
+    other = Function(store, lambda f: f, FunctionType([RefType(FunctionType([], []), nullable=False)], [nn]))
+    with pytest.raises(RuntimeError):
+        Instance(module, {"env": {"h": other}})
     # A result of the wrong type raises a TypeError naming the result.
     bad = Function(store, lambda f: None, FunctionType([nn], [nn]))
     inst = Instance(Module(store, wat), {"env": {"h": bad}})

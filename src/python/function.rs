@@ -28,9 +28,9 @@ use crate::{Func, Trap, ValType, Value};
 /// A host function's type comes from its annotations (``int``, ``'i32'``,
 /// ``'I32'`` → I32; ``'i64'``, ``'I64'`` → I64; ``float``, ``'f32'``,
 /// ``'F32'`` → F32; ``'f64'``, ``'F64'`` → F64; a tuple of those for several
-/// results; ``None`` for none) or from an explicit `FunctionType`. An
-/// exception raised by the callable comes out of the wasm call that led to
-/// it, unchanged.
+/// results; ``None`` for none; a `RefType` for a typed reference) or from
+/// an explicit `FunctionType`. An exception raised by the callable comes
+/// out of the wasm call that led to it, unchanged.
 ///
 /// >>> from wasmint import Store, Function, FunctionType, Type
 /// >>> def sum(x: int, y: int) -> int:
@@ -470,6 +470,13 @@ impl Function {
     /// True
     #[getter]
     fn r#type(&self, py: Python<'_>) -> PyResult<FunctionType> {
+        let plain = |ts: &[ValType]| ts.iter().all(|t| super::reftype::is_plain(*t));
+        if plain(&self.params) && plain(&self.results) {
+            // No signature to look up: no need for the store (which may be
+            // busy with a call in another thread).
+            let tys = |ts: &[ValType]| ts.iter().map(|t| Ty::Val(*t)).collect();
+            return Ok(FunctionType { params: tys(&self.params), results: tys(&self.results) });
+        }
         self.store.get().cell.with(py, |s| store_func_type(s, self.func))
     }
 

@@ -133,6 +133,12 @@ impl Ty {
     }
 }
 
+/// Is `t` a `Type` member as it is (a number, `v128`, `funcref`,
+/// `externref`)?
+pub(crate) fn is_plain(t: ValType) -> bool {
+    !t.is_ref() || t == ValType::FUNCREF || t == ValType::EXTERNREF
+}
+
 /// Deepest nesting of signatures in a Python-built type (deeper ones
 /// would recurse on the native stack).
 const MAX_NESTING: usize = 100;
