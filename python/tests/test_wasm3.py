@@ -390,3 +390,27 @@ def test_deeply_named_types_do_not_blow_up():
         t = FunctionType([RefType(t)], [])
     with pytest.raises(ValueError, match="nested"):
         Function(Store(), lambda x: None, t)
+
+
+def test_new_api_rejects_bad_arguments_without_crashing():
+    with pytest.raises(TypeError, match="simd"):
+        Features(simd=None)
+    with pytest.raises(TypeError, match="nullable"):
+        RefType(II, nullable=None)
+    with pytest.raises(OverflowError):
+        MemoryType(-1)
+    with pytest.raises(ValueError, match="Memory"):
+        Memory(Store(), MemoryType(2**33, is64=True, page_size=1))
+    store = Store()
+    f = Function(store, lambda x: None, FunctionType([RefType("noextern", nullable=False)], []))
+    with pytest.raises(TypeError, match="argument 0: expected a non-null reference"):
+        f(None)
+    with pytest.raises(TypeError, match="argument 0"):
+        f(1)
+    table = Instance(Module(store, '(module (table (export "t") 1 funcref))')).exports.t
+    with pytest.raises(TypeError, match="value"):
+        table.set(0, 5)
+    with pytest.raises(ValueError, match="another store"):
+        table.set(0, Function(Store(), lambda: None, FunctionType([], [])))
+    with pytest.raises(OverflowError):
+        table.get(-1)

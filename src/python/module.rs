@@ -120,7 +120,8 @@ fn replace_anyfunc(text: &str) -> Option<String> {
 /// be instantiated any number of times. Built from a binary (bytes) or
 /// from WebAssembly text (a str, or bytes not starting with ``b'\0asm'``).
 /// An invalid module raises `CompileError` (a RuntimeError) with the
-/// decoder's or validator's message and the byte offset.
+/// decoder's or validator's message and the byte offset. It may use what
+/// the store's `Features` allow, or those given as `features=`.
 ///
 /// >>> from wasmint import Store, Module
 /// >>> store = Store()
