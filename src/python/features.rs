@@ -50,6 +50,8 @@ macro_rules! features_methods {
     ($($name:ident: $doc:literal,)*) => {
         #[pymethods]
         impl Features {
+            // One keyword argument per proposal, as Python sees them.
+            #[allow(clippy::too_many_arguments)]
             #[new]
             #[pyo3(signature = (*, $($name = true),*))]
             fn new($($name: bool),*) -> Self {

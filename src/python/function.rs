@@ -365,7 +365,9 @@ fn host_results(
     }
 }
 
-/// The body of every host function.
+/// The body of every host function (its arguments are what the closure
+/// captured and what the runtime passes).
+#[allow(clippy::too_many_arguments)]
 fn host_call(
     py: Python<'_>,
     cell: CellPtr,
