@@ -451,7 +451,7 @@ pub(crate) unsafe fn call_host(cx: *mut Cx, fa: u32, args: Fp) -> bool {
         cx.trap = Some(t);
         return false;
     }
-    if results.iter().zip(store.types[ty_id as usize].results.iter()).any(|(v, t)| !store.value_matches(*v, *t)) {
+    if results.iter().zip(store.types[ty_id as usize].results.iter()).any(|(v, t)| !store.value_matches_in(*v, *t, ty_id)) {
         cx.trap = Some(Trap::host("host function returned a value of the wrong type"));
         return false;
     }
@@ -649,7 +649,7 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
             let r = h(&mut Caller { store, instance: None }, args, results);
             store.depth -= 1;
             r?;
-            if results.iter().zip(store.types[ty as usize].results.iter()).any(|(v, t)| !store.value_matches(*v, *t)) {
+            if results.iter().zip(store.types[ty as usize].results.iter()).any(|(v, t)| !store.value_matches_in(*v, *t, ty)) {
                 return Err(Trap::host("host function returned a value of the wrong type"));
             }
             return Ok(());

@@ -18,6 +18,7 @@ use pyo3::types::{PyString, PyTuple};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::store::{to_py_err, CellPtr, HostData, Store};
+use super::reftype::{own_types, store_func_type, RefType, Ty};
 use super::types::{from_value, to_value, type_from_py, FunctionType};
 use crate::{Func, Trap, ValType, Value};
 
@@ -27,9 +28,9 @@ use crate::{Func, Trap, ValType, Value};
 /// A host function's type comes from its annotations (``int``, ``'i32'``,
 /// ``'I32'`` → I32; ``'i64'``, ``'I64'`` → I64; ``float``, ``'f32'``,
 /// ``'F32'`` → F32; ``'f64'``, ``'F64'`` → F64; a tuple of those for several
-/// results; ``None`` for none) or from an explicit `FunctionType`. An
-/// exception raised by the callable comes out of the wasm call that led to
-/// it, unchanged.
+/// results; ``None`` for none; a `RefType` for a typed reference) or from
+/// an explicit `FunctionType`. An exception raised by the callable comes
+/// out of the wasm call that led to it, unchanged.
 ///
 /// >>> from wasmint import Store, Function, FunctionType, Type
 /// >>> def sum(x: int, y: int) -> int:
@@ -157,14 +158,14 @@ unsafe fn vectorcall_body(
 impl Function {
     /// The `Function` object for a function of `store`.
     pub(crate) fn wrap(py: Python<'_>, store: &Py<Store>, func: Func) -> PyResult<Py<Function>> {
-        let ty = store.get().cell.with(py, |s| s.func_type(func).clone())?;
+        let (params, results) = store.get().cell.with(py, |s| own_types(s, func))?;
         Py::new(
             py,
             Function {
                 store: store.clone_ref(py),
                 func,
-                params: ty.params,
-                results: ty.results,
+                params,
+                results,
                 vectorcall: Vectorcall::new(),
             },
         )
@@ -230,7 +231,14 @@ impl Values {
     }
 }
 
-fn annotation_type(py: Python<'_>, ann: &Bound<'_, PyAny>, what: &str) -> PyResult<ValType> {
+fn annotation_type(py: Python<'_>, ann: &Bound<'_, PyAny>, what: &str) -> PyResult<Ty> {
+    if ann.is_instance_of::<RefType>() {
+        return Ty::from_py(ann);
+    }
+    annotation_valtype(py, ann, what).map(Ty::Val)
+}
+
+fn annotation_valtype(py: Python<'_>, ann: &Bound<'_, PyAny>, what: &str) -> PyResult<ValType> {
     if ann.is(py.get_type::<pyo3::types::PyInt>()) {
         return Ok(ValType::I32);
     }
@@ -255,7 +263,7 @@ fn annotation_type(py: Python<'_>, ann: &Bound<'_, PyAny>, what: &str) -> PyResu
 }
 
 /// The result types from a return annotation.
-fn result_types(py: Python<'_>, ann: &Bound<'_, PyAny>, empty: &Bound<'_, PyAny>) -> PyResult<Vec<ValType>> {
+fn result_types(py: Python<'_>, ann: &Bound<'_, PyAny>, empty: &Bound<'_, PyAny>) -> PyResult<Vec<Ty>> {
     if ann.is(empty) || ann.is_none() || ann.is(py.None().bind(py).get_type()) {
         return Ok(vec![]);
     }
@@ -315,7 +323,7 @@ fn result_error(py: Python<'_>, e: PyErr) -> PyErr {
 /// A conversion error naming what was converted, with its class kept
 /// (OverflowError for an int that does not fit, ValueError, TypeError
 /// otherwise).
-fn prefixed(py: Python<'_>, e: PyErr, what: &str) -> PyErr {
+pub(crate) fn prefixed(py: Python<'_>, e: PyErr, what: &str) -> PyErr {
     let msg = format!("{what}: {}", e.value(py));
     if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) {
         pyo3::exceptions::PyOverflowError::new_err(msg)
@@ -326,12 +334,19 @@ fn prefixed(py: Python<'_>, e: PyErr, what: &str) -> PyErr {
     }
 }
 
-/// Converts the value a host function returned into its results.
-fn host_results(py: Python<'_>, ret: &Bound<'_, PyAny>, results: &mut [Value], store: &Store) -> PyResult<()> {
+/// Converts the value a host function returned into its results, of
+/// types `types` (as the store knows them).
+fn host_results(
+    py: Python<'_>,
+    ret: &Bound<'_, PyAny>,
+    results: &mut [Value],
+    types: &[ValType],
+    store: &Store,
+) -> PyResult<()> {
     match results.len() {
         0 => Ok(()),
         1 => {
-            results[0] = to_value(ret, results[0].ty(), store).map_err(|e| result_error(py, e))?;
+            results[0] = to_value(ret, types[0], store).map_err(|e| result_error(py, e))?;
             Ok(())
         }
         n => {
@@ -342,20 +357,23 @@ fn host_results(py: Python<'_>, ret: &Bound<'_, PyAny>, results: &mut [Value], s
             if items.len() != n {
                 return Err(PyTypeError::new_err(format!("host function must return a tuple of {n} values")));
             }
-            for (slot, item) in results.iter_mut().zip(items.iter()) {
-                *slot = to_value(item, slot.ty(), store).map_err(|e| result_error(py, e))?;
+            for ((slot, item), ty) in results.iter_mut().zip(items.iter()).zip(types) {
+                *slot = to_value(item, *ty, store).map_err(|e| result_error(py, e))?;
             }
             Ok(())
         }
     }
 }
 
-/// The body of every host function.
+/// The body of every host function (its arguments are what the closure
+/// captured and what the runtime passes).
+#[allow(clippy::too_many_arguments)]
 fn host_call(
     py: Python<'_>,
     cell: CellPtr,
     store_obj: usize,
     data: &HostData,
+    result_types: &[ValType],
     caller: &mut crate::Caller<'_>,
     params: &[Value],
     results: &mut [Value],
@@ -390,7 +408,7 @@ fn host_call(
             [a, b, c, d] => f.call1((arg(a)?, arg(b)?, arg(c)?, arg(d)?))?,
             _ => f.call1(PyTuple::new(py, params.iter().map(arg).collect::<PyResult<Vec<_>>>()?)?)?,
         };
-        host_results(py, &ret, results, store.get())
+        host_results(py, &ret, results, result_types, store.get())
     };
     run().map_err(host_error)
 }
@@ -412,21 +430,29 @@ impl Function {
             Some(t) => t.get().clone(),
             None => signature_of(py, function)?,
         };
-        let ty = ty.to_func();
-        let data = Arc::new(HostData { callable: UnsafeCell::new(Some(function.clone().unbind())) });
         let s = store.get();
+        // The store form: signatures that references name are interned.
+        let (ty, id) = s.cell.with(py, |st| {
+            super::reftype::to_store_func(st, &ty, 0).map(|t| {
+                let id = st.intern_type(&t);
+                (t, id)
+            })
+        })??;
+        let data = Arc::new(HostData { callable: UnsafeCell::new(Some(function.clone().unbind())) });
         s.cell.add_host(py, data.clone());
         let cell = s.cell_ptr();
         let store_obj = store.as_ptr() as usize;
+        let result_types: Arc<[ValType]> = ty.results.iter().map(|t| crate::runtime::own_type(*t, id)).collect();
         let host: crate::HostFunc = Arc::new(move |caller, params, results| {
-            Python::attach(|py| host_call(py, cell, store_obj, &data, caller, params, results))
+            Python::attach(|py| host_call(py, cell, store_obj, &data, &result_types, caller, params, results))
         });
-        let func = s.cell.with(py, |st| st.func_new(ty.clone(), host))?;
+        let func = s.cell.with(py, |st| st.func_new(ty, host))?;
+        let (params, results) = s.cell.with(py, |st| own_types(st, func))?;
         Ok(Function {
             store: store.clone().unbind(),
             func,
-            params: ty.params,
-            results: ty.results,
+            params,
+            results,
             vectorcall: Vectorcall::new(),
         })
     }
@@ -445,15 +471,19 @@ impl Function {
     /// >>> sum.type.params == [Type.I32, Type.I32] and sum.type.results == [Type.I32]
     /// True
     #[getter]
-    fn r#type(&self) -> FunctionType {
-        FunctionType { params: self.params.to_vec(), results: self.results.to_vec() }
+    fn r#type(&self, py: Python<'_>) -> PyResult<FunctionType> {
+        let plain = |ts: &[ValType]| ts.iter().all(|t| super::reftype::is_plain(*t));
+        if plain(&self.params) && plain(&self.results) {
+            // No signature to look up: no need for the store (which may be
+            // busy with a call in another thread).
+            let tys = |ts: &[ValType]| ts.iter().map(|t| Ty::Val(*t)).collect();
+            return Ok(FunctionType { params: tys(&self.params), results: tys(&self.results) });
+        }
+        self.store.get().cell.with(py, |s| store_func_type(s, self.func))
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "<wasmint.Function {}>",
-            FunctionType { params: self.params.to_vec(), results: self.results.to_vec() }.__str__()
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("<wasmint.Function {}>", self.r#type(py)?.__str__()))
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {

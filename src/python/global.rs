@@ -67,8 +67,10 @@ impl Global {
     /// The type, a `GlobalType`.
     #[getter]
     fn r#type(&self, py: Python<'_>) -> PyResult<GlobalType> {
-        let t = self.store.get().cell.with(py, |s| s.global_type(self.global))?;
-        Ok(GlobalType { ty: t.val, mutable: t.mutable })
+        self.store.get().cell.with(py, |s| {
+            let t = s.global_type(self.global);
+            GlobalType { ty: super::reftype::Resolver::new(&s.types).ty(t.val), mutable: t.mutable }
+        })
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {

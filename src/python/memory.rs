@@ -55,11 +55,7 @@ impl Memory {
         if t.shared {
             return Err(PyValueError::new_err("Memory: shared memories are not supported"));
         }
-        let ty = crate::MemType {
-            limits: crate::Limits { min: u64::from(t.minimum), max: t.maximum.map(u64::from) },
-            is64: false,
-            page_log2: 16,
-        };
+        let ty = t.to_mem();
         let memory = store
             .get()
             .cell
@@ -68,9 +64,10 @@ impl Memory {
         Ok(Memory { store: store.clone().unbind(), memory })
     }
 
-    /// Grows the memory by `number_of_pages` pages (of 64 KiB) and returns
-    /// its previous size in pages; raises RuntimeError if that would pass
-    /// the maximum.
+    /// Grows the memory by `number_of_pages` pages (of its page size, 64
+    /// KiB by default) and returns its previous size in pages; raises
+    /// RuntimeError if that would pass the maximum (or the 4 GiB a memory
+    /// holds here).
     ///
     /// >>> from wasmint import Store, Memory, MemoryType
     /// >>> memory = Memory(Store(), MemoryType(minimum=1, maximum=2))
@@ -80,23 +77,26 @@ impl Memory {
     /// Traceback (most recent call last):
     ///   ...
     /// RuntimeError: failed to grow the memory by 1 page(s): its size is 2 pages, its maximum 2
-    fn grow(&self, py: Python<'_>, number_of_pages: u32) -> PyResult<u32> {
+    fn grow(&self, py: Python<'_>, number_of_pages: u64) -> PyResult<u32> {
         let (old, size, max) = self.store.get().cell.with(py, |s| {
             (
-                s.memory_grow(self.memory, number_of_pages),
+                // More than 2^32 pages never fit: refuse as a failed grow.
+                u32::try_from(number_of_pages).ok().and_then(|n| s.memory_grow(self.memory, n)),
                 s.memory_size(self.memory),
-                s.memory_type(self.memory).limits.max,
+                s.memory_type(self.memory),
             )
         })?;
+        // Without a maximum, the most this host holds: 4 GiB of pages.
+        let max = max.limits.max.unwrap_or((4u64 << 30) >> max.page_log2);
         old.ok_or_else(|| {
             PyRuntimeError::new_err(format!(
                 "failed to grow the memory by {number_of_pages} page(s): its size is {size} pages, its maximum {}",
-                max.unwrap_or(u64::from(crate::syntax::MAX_PAGES))
+                max
             ))
         })
     }
 
-    /// The size in pages (of 64 KiB).
+    /// The size in pages (of 64 KiB, or of its `type.page_size`).
     #[getter]
     fn size(&self, py: Python<'_>) -> PyResult<u32> {
         self.store.get().cell.with(py, |s| s.memory_size(self.memory))

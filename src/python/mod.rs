@@ -39,11 +39,13 @@ use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
+mod features;
 mod function;
 mod global;
 mod instance;
 mod memory;
 mod module;
+mod reftype;
 mod stack;
 mod store;
 mod table;
@@ -121,6 +123,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CompileError", py.get_type::<CompileError>())?;
     m.add("LinkError", py.get_type::<LinkError>())?;
     m.add("Type", types::type_enum(py)?)?;
+    m.add_class::<features::Features>()?;
     m.add_class::<store::Store>()?;
     m.add_class::<module::Module>()?;
     m.add_class::<instance::Instance>()?;
@@ -144,6 +147,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<memory::Float32Array>()?;
     m.add_class::<memory::Float64Array>()?;
     m.add_class::<types::Value>()?;
+    m.add_class::<reftype::RefType>()?;
     m.add_class::<types::FunctionType>()?;
     m.add_class::<types::GlobalType>()?;
     m.add_class::<types::TableType>()?;

@@ -16,6 +16,7 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use super::store::{to_py_err, Store};
 use super::types::{extern_type_to_py, type_name, ExportType, ImportType};
+use super::features::Features;
 use super::CompileError;
 
 /// The wasm binary from bytes (binary, or WAT text as bytes) or a str of
@@ -119,7 +120,8 @@ fn replace_anyfunc(text: &str) -> Option<String> {
 /// be instantiated any number of times. Built from a binary (bytes) or
 /// from WebAssembly text (a str, or bytes not starting with ``b'\0asm'``).
 /// An invalid module raises `CompileError` (a RuntimeError) with the
-/// decoder's or validator's message and the byte offset.
+/// decoder's or validator's message and the byte offset. It may use what
+/// the store's `Features` allow, or those given as `features=`.
 ///
 /// >>> from wasmint import Store, Module
 /// >>> store = Store()
@@ -137,8 +139,8 @@ pub struct Module {
 }
 
 impl Module {
-    fn build(store: &Bound<'_, Store>, wasm: Vec<u8>) -> PyResult<Module> {
-        let inner = crate::Module::new(&wasm).map_err(to_py_err)?;
+    fn build(store: &Bound<'_, Store>, wasm: Vec<u8>, features: Features) -> PyResult<Module> {
+        let inner = super::features::compile(wasm, features)?;
         Ok(Module::wrap(store, inner))
     }
 
@@ -154,23 +156,25 @@ impl Module {
 
 #[pymethods]
 impl Module {
+    /// `features`, a `Features`, replaces the store's for this module.
     #[new]
-    fn new(store: &Bound<'_, Store>, bytes: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Module::build(store, wasm_bytes(bytes)?)
+    #[pyo3(signature = (store, bytes, *, features = None))]
+    fn new(store: &Bound<'_, Store>, bytes: &Bound<'_, PyAny>, features: Option<Features>) -> PyResult<Self> {
+        let features = features.unwrap_or_else(|| store.get().features);
+        Module::build(store, wasm_bytes(bytes)?, features)
     }
 
-    /// Whether `bytes` is a valid module (binary or text); never raises for
-    /// bad contents. (Valid SIMD modules are valid, though `Module()`
-    /// rejects them until the engine runs SIMD.)
+    /// Whether `bytes` is a valid module (binary or text) under the store's
+    /// `Features`; never raises for bad contents.
     ///
     /// >>> from wasmint import Store, Module
     /// >>> Module.validate(Store(), b'\x00asm\x01\x00\x00\x00'), Module.validate(Store(), b'\x00asm')
     /// (True, False)
     #[staticmethod]
     fn validate(store: &Bound<'_, Store>, bytes: &Bound<'_, PyAny>) -> PyResult<bool> {
-        let _ = store;
+        let features = store.get().features.0;
         match wasm_bytes(bytes) {
-            Ok(wasm) => Ok(crate::binary::decode_lazy(wasm.into(), Default::default()).and_then(|m| crate::validate::validate(&m)).is_ok()),
+            Ok(wasm) => Ok(crate::binary::decode_lazy(wasm.into(), features).and_then(|m| crate::validate::validate(&m)).is_ok()),
             Err(e) if e.is_instance_of::<CompileError>(bytes.py()) => Ok(false),
             Err(e) => Err(e),
         }
@@ -188,7 +192,7 @@ impl Module {
             .inner
             .exports()
             .into_iter()
-            .map(|(name, ty)| Py::new(py, ExportType::new(name, extern_type_to_py(py, &ty)?)))
+            .map(|(name, ty)| Py::new(py, ExportType::new(name, extern_type_to_py(py, &ty, &self.inner.syntax().types)?)))
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, items)
     }
@@ -205,7 +209,7 @@ impl Module {
             .inner
             .imports()
             .into_iter()
-            .map(|(module, name, ty)| Py::new(py, ImportType::new(module, name, extern_type_to_py(py, &ty)?)))
+            .map(|(module, name, ty)| Py::new(py, ImportType::new(module, name, extern_type_to_py(py, &ty, &self.inner.syntax().types)?)))
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, items)
     }

@@ -247,7 +247,8 @@ unsafe impl Sync for CellPtr {}
 /// wasmint has a single engine, an interpreter (no JIT: nothing is compiled
 /// to machine code). The optional `engine` (from :mod:`wasmint.engine`) is
 /// accepted for compatibility with wasmer; it only sets `engine_name` and
-/// `compiler_name`.
+/// `compiler_name`. `features` (a `Features`) limits what its modules may
+/// use.
 ///
 /// >>> from wasmint import Store, engine
 /// >>> Store().engine_name
@@ -259,6 +260,8 @@ unsafe impl Sync for CellPtr {}
 #[pyclass(module = "wasmint", frozen)]
 pub struct Store {
     pub(crate) cell: Box<StoreCell>,
+    /// What its modules may use (unless a `Module` is given its own).
+    pub(crate) features: super::features::Features,
     engine_name: String,
     compiler_name: Option<String>,
 }
@@ -272,8 +275,8 @@ impl Store {
 #[pymethods]
 impl Store {
     #[new]
-    #[pyo3(signature = (engine = None))]
-    fn new(engine: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (engine = None, *, features = None))]
+    fn new(engine: Option<&Bound<'_, PyAny>>, features: Option<super::features::Features>) -> PyResult<Self> {
         let (engine_name, compiler_name) = match engine {
             None => ("universal".to_owned(), None),
             Some(e) => {
@@ -286,7 +289,18 @@ impl Store {
                 (name, compiler)
             }
         };
-        Ok(Store { cell: Box::new(StoreCell::new(crate::Store::new())), engine_name, compiler_name })
+        let features = features.unwrap_or(super::features::Features(crate::syntax::Features::ALL));
+        Ok(Store { cell: Box::new(StoreCell::new(crate::Store::new())), features, engine_name, compiler_name })
+    }
+
+    /// The `Features` modules of this store may use (all by default).
+    ///
+    /// >>> from wasmint import Store, Features
+    /// >>> Store().features == Features(), Store(features=Features.wasm2()).features.memory64
+    /// (True, False)
+    #[getter]
+    fn features(&self) -> super::features::Features {
+        self.features
     }
 
     /// The engine's name: ``'universal'`` (the default) or ``'dylib'``.

@@ -1,10 +1,11 @@
 //! `Table`.
 
+use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::{PyTraverseError, PyVisit};
 
-use super::store::Store;
-use super::types::TableType;
+use super::store::{to_py_err, Store};
+use super::types::{from_value, to_value, TableType};
 
 /// A table of references (functions or host references).
 ///
@@ -30,6 +31,31 @@ impl Table {
     #[getter]
     fn r#type(&self, py: Python<'_>) -> PyResult<TableType> {
         Ok(TableType::from_table(&self.store.get().cell.with(py, |s| s.table_type(self.table))?))
+    }
+
+    /// Element `index`: a `Function`, the object of an externref, or None
+    /// (null). Raises IndexError out of bounds.
+    ///
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> exports = Instance(Module(Store(), '(module (table (export "t") 1 funcref) (func $f (export "f")) (elem (i32.const 0) $f))')).exports
+    /// >>> exports.t.get(0).type == exports.f.type
+    /// True
+    fn get(&self, py: Python<'_>, index: u32) -> PyResult<Py<PyAny>> {
+        let v = self.store.get().cell.with(py, |s| s.table_get(self.table, index))?;
+        let v = v.ok_or_else(|| PyIndexError::new_err(format!("table index {index} out of bounds")))?;
+        from_value(py, v, &self.store)
+    }
+
+    /// Sets element `index` to `value`, which must have the element type
+    /// (TypeError otherwise). Raises IndexError out of bounds.
+    fn set(&self, py: Python<'_>, index: u32, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let store = self.store.get();
+        let (elem, size) = store.cell.with(py, |s| (s.table_type(self.table).elem, s.table_size(self.table)))?;
+        let v = to_value(value, elem.into(), store).map_err(|e| super::function::prefixed(py, e, "value"))?;
+        if index >= size {
+            return Err(PyIndexError::new_err(format!("table index {index} out of bounds")));
+        }
+        store.cell.with(py, |s| s.table_set(self.table, index, v))?.map_err(to_py_err)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {

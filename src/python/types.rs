@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyList};
 
+use super::reftype::{Resolver, Ty};
 use crate::{ExternType, Limits, RefType, ValType};
 
 /// The members of the `Type` IntEnum, in order I32 (1) … FUNC_REF (7).
@@ -33,11 +34,21 @@ pub(crate) fn type_enum(py: Python<'_>) -> PyResult<&Py<PyAny>> {
     Ok(ty)
 }
 
-/// The `Type` member for a value type.
+/// The position in `TYPES` of a value type; other reference types count
+/// as the kind they are (FUNC_REF or EXTERN_REF).
+fn type_index(t: ValType) -> usize {
+    match t {
+        ValType::Ref(r) if r.heap.is_func() => 6,
+        ValType::Ref(_) => 5,
+        t => TYPES.iter().position(|x| *x == t).unwrap_or(0),
+    }
+}
+
+/// The `Type` member for a value type (see [`type_index`]; `Ty::to_py`
+/// tells the other reference types apart).
 pub(crate) fn type_to_py(py: Python<'_>, t: ValType) -> Py<PyAny> {
     let (_, members) = TYPE_MEMBERS.get(py).expect("Type is created when the module is initialised");
-    let i = TYPES.iter().position(|x| *x == t).unwrap_or(0);
-    members[i].clone_ref(py)
+    members[type_index(t)].clone_ref(py)
 }
 
 /// A `Type` member (or the plain int) to a value type.
@@ -50,20 +61,16 @@ pub(crate) fn type_from_py(obj: &Bound<'_, PyAny>) -> PyResult<ValType> {
     }
 }
 
-fn types_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Vec<ValType>> {
-    obj.try_iter()?.map(|t| type_from_py(&t?)).collect()
+fn types_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Ty>> {
+    obj.try_iter()?.map(|t| Ty::from_py(&t?)).collect()
 }
 
-fn types_to_list<'py>(py: Python<'py>, ts: &[ValType]) -> PyResult<Bound<'py, PyList>> {
-    PyList::new(py, ts.iter().map(|t| type_to_py(py, *t)))
+fn types_to_list<'py>(py: Python<'py>, ts: &[Ty]) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(py, ts.iter().map(|t| t.to_py(py)).collect::<PyResult<Vec<_>>>()?)
 }
 
-fn type_label(t: ValType) -> &'static str {
-    TYPE_NAMES[TYPES.iter().position(|x| *x == t).unwrap_or(0)]
-}
-
-fn labels(ts: &[ValType]) -> String {
-    ts.iter().map(|t| type_label(*t)).collect::<Vec<_>>().join(", ")
+pub(crate) fn type_label(t: ValType) -> &'static str {
+    TYPE_NAMES[type_index(t)]
 }
 
 pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
@@ -78,11 +85,13 @@ pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
 /// [<Type.I32: 1>, <Type.I32: 1>]
 /// >>> str(function_type)
 /// 'FunctionType(params: [I32, I32], results: [I32])'
+///
+/// Parameters and results may also be `RefType` (typed references).
 #[pyclass(module = "wasmint", frozen, eq)]
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct FunctionType {
-    pub(crate) params: Vec<ValType>,
-    pub(crate) results: Vec<ValType>,
+    pub(crate) params: Vec<Ty>,
+    pub(crate) results: Vec<Ty>,
 }
 
 #[pymethods]
@@ -92,30 +101,23 @@ impl FunctionType {
     fn new(params: &Bound<'_, PyAny>, results: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(FunctionType { params: types_from_py(params)?, results: types_from_py(results)? })
     }
-    /// Parameter types, a list of `Type`.
+    /// Parameter types, a list of `Type` (or `RefType`).
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         types_to_list(py, &self.params)
     }
-    /// Result types, a list of `Type`.
+    /// Result types, a list of `Type` (or `RefType`).
     #[getter]
     fn results<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         types_to_list(py, &self.results)
     }
     pub(crate) fn __str__(&self) -> String {
-        format!("FunctionType(params: [{}], results: [{}])", labels(&self.params), labels(&self.results))
+        let mut out = String::new();
+        super::reftype::write_func(&mut out, self);
+        out
     }
     fn __repr__(&self) -> String {
         self.__str__()
-    }
-}
-
-impl FunctionType {
-    pub(crate) fn from_func(t: &crate::FuncType) -> Self {
-        FunctionType { params: t.params.to_vec(), results: t.results.to_vec() }
-    }
-    pub(crate) fn to_func(&self) -> crate::FuncType {
-        crate::FuncType::new(self.params.clone(), self.results.clone())
     }
 }
 
@@ -130,7 +132,7 @@ impl FunctionType {
 #[pyclass(module = "wasmint", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct GlobalType {
-    pub(crate) ty: ValType,
+    pub(crate) ty: Ty,
     pub(crate) mutable: bool,
 }
 
@@ -139,12 +141,12 @@ impl GlobalType {
     #[new]
     #[pyo3(signature = (r#type, mutable = false))]
     fn new(r#type: &Bound<'_, PyAny>, mutable: bool) -> PyResult<Self> {
-        Ok(GlobalType { ty: type_from_py(r#type)?, mutable })
+        Ok(GlobalType { ty: Ty::from_py(r#type)?, mutable })
     }
-    /// The type of the value, a `Type`.
+    /// The type of the value, a `Type` (or `RefType`).
     #[getter]
-    fn r#type(&self, py: Python<'_>) -> Py<PyAny> {
-        type_to_py(py, self.ty)
+    fn r#type(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.ty.to_py(py)
     }
     /// Whether the value may change.
     #[getter]
@@ -152,7 +154,9 @@ impl GlobalType {
         self.mutable
     }
     pub(crate) fn __str__(&self) -> String {
-        format!("GlobalType(type: {}, mutable: {})", type_label(self.ty), if self.mutable { "True" } else { "False" })
+        let mut ty = String::new();
+        super::reftype::write_ty(&mut ty, &self.ty);
+        format!("GlobalType(type: {ty}, mutable: {})", if self.mutable { "True" } else { "False" })
     }
     fn __repr__(&self) -> String {
         self.__str__()
@@ -235,7 +239,10 @@ impl TableType {
     }
 }
 
-/// The type of a memory: limits in 64 KiB pages, and whether it is shared.
+/// The type of a memory: limits in pages, whether it is shared, whether it
+/// is a 64-bit memory (memory64: i64 addresses) and its page size in bytes
+/// (65536, or 1 with the custom-page-sizes proposal). The last two show in
+/// `str` only when they differ from wasmer's 32-bit, 64 KiB-page memories.
 ///
 /// >>> from wasmint import MemoryType
 /// >>> memory_type = MemoryType(minimum=1, shared=True)
@@ -243,29 +250,38 @@ impl TableType {
 /// (1, None, True)
 /// >>> str(MemoryType(1, 2))
 /// 'MemoryType(minimum: 1, maximum: 2, shared: False)'
+/// >>> MemoryType(1, is64=True).is64, str(MemoryType(1, 2**40, is64=True, page_size=1))
+/// (True, 'MemoryType(minimum: 1, maximum: 1099511627776, shared: False, is64: True, page_size: 1)')
 #[pyclass(module = "wasmint", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct MemoryType {
-    pub(crate) minimum: u32,
-    pub(crate) maximum: Option<u32>,
+    pub(crate) minimum: u64,
+    pub(crate) maximum: Option<u64>,
     pub(crate) shared: bool,
+    pub(crate) is64: bool,
+    pub(crate) page_log2: u32,
 }
 
 #[pymethods]
 impl MemoryType {
     #[new]
-    #[pyo3(signature = (minimum, maximum = None, shared = false))]
-    fn new(minimum: u32, maximum: Option<u32>, shared: bool) -> Self {
-        MemoryType { minimum, maximum, shared }
+    #[pyo3(signature = (minimum, maximum = None, shared = false, *, is64 = false, page_size = 65536))]
+    fn new(minimum: u64, maximum: Option<u64>, shared: bool, is64: bool, page_size: u64) -> PyResult<Self> {
+        let page_log2 = match page_size {
+            65536 => 16,
+            1 => 0,
+            _ => return Err(PyValueError::new_err(format!("MemoryType: `page_size` must be 65536 or 1, not {page_size}"))),
+        };
+        Ok(MemoryType { minimum, maximum, shared, is64, page_log2 })
     }
     /// Minimum number of pages.
     #[getter]
-    fn minimum(&self) -> u32 {
+    fn minimum(&self) -> u64 {
         self.minimum
     }
     /// Maximum number of pages, or None.
     #[getter]
-    fn maximum(&self) -> Option<u32> {
+    fn maximum(&self) -> Option<u64> {
         self.maximum
     }
     /// Whether the memory may be shared between threads (always False for
@@ -274,13 +290,30 @@ impl MemoryType {
     fn shared(&self) -> bool {
         self.shared
     }
+    /// Whether it is a 64-bit memory (memory64): addressed by i64.
+    #[getter]
+    fn is64(&self) -> bool {
+        self.is64
+    }
+    /// The size of a page in bytes: 65536, or 1 (custom page sizes).
+    #[getter]
+    fn page_size(&self) -> u64 {
+        1 << self.page_log2
+    }
     pub(crate) fn __str__(&self) -> String {
-        format!(
-            "MemoryType(minimum: {}, maximum: {}, shared: {})",
+        let mut s = format!(
+            "MemoryType(minimum: {}, maximum: {}, shared: {}",
             self.minimum,
-            fmt_max(self.maximum),
+            self.maximum.map_or_else(|| "None".to_owned(), |m| m.to_string()),
             if self.shared { "True" } else { "False" }
-        )
+        );
+        if self.is64 {
+            s.push_str(", is64: True");
+        }
+        if self.page_log2 != 16 {
+            s.push_str(&format!(", page_size: {}", 1u64 << self.page_log2));
+        }
+        s + ")"
     }
     fn __repr__(&self) -> String {
         self.__str__()
@@ -289,15 +322,31 @@ impl MemoryType {
 
 impl MemoryType {
     pub(crate) fn from_mem(t: &crate::MemType) -> Self {
-        MemoryType { minimum: sat32(t.limits.min), maximum: t.limits.max.map(sat32), shared: false }
+        MemoryType {
+            minimum: t.limits.min,
+            maximum: t.limits.max,
+            shared: false,
+            is64: t.is64,
+            page_log2: t.page_log2,
+        }
+    }
+    pub(crate) fn to_mem(&self) -> crate::MemType {
+        crate::MemType {
+            limits: Limits { min: self.minimum, max: self.maximum },
+            is64: self.is64,
+            page_log2: self.page_log2,
+        }
     }
 }
 
 /// The Python descriptor object for an external type.
-pub(crate) fn extern_type_to_py(py: Python<'_>, t: &ExternType) -> PyResult<Py<PyAny>> {
+///
+/// `defs` are the types its concrete heap types index (a module's).
+pub(crate) fn extern_type_to_py(py: Python<'_>, t: &ExternType, defs: &[crate::FuncType]) -> PyResult<Py<PyAny>> {
+    let mut r = Resolver::new(defs);
     Ok(match t {
-        ExternType::Func(f) => Py::new(py, FunctionType::from_func(f))?.into_any(),
-        ExternType::Global(g) => Py::new(py, GlobalType { ty: g.val, mutable: g.mutable })?.into_any(),
+        ExternType::Func(f) => Py::new(py, r.func_type(f))?.into_any(),
+        ExternType::Global(g) => Py::new(py, GlobalType { ty: r.ty(g.val), mutable: g.mutable })?.into_any(),
         ExternType::Table(t) => Py::new(py, TableType::from_table(t))?.into_any(),
         ExternType::Memory(m) => Py::new(py, MemoryType::from_mem(m))?.into_any(),
     })
@@ -512,6 +561,11 @@ impl Value {
 /// `Function` of the same store for a funcref, any object for an externref.
 #[inline]
 pub(crate) fn to_value(obj: &Bound<'_, PyAny>, ty: ValType, store: &super::store::Store) -> PyResult<crate::Value> {
+    if let ValType::Ref(r) = ty {
+        if r != RefType::FUNCREF && r != RefType::EXTERNREF {
+            return typed_ref(obj, r, store);
+        }
+    }
     // The fast path: Python ints and floats.
     if let Ok(i) = obj.cast::<PyInt>() {
         match ty {
@@ -568,6 +622,43 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>, ty: ValType, store: &super::store
         }
     }
     Err(PyTypeError::new_err(format!("expected a value of type {ty}, got {}", type_name(obj))))
+}
+
+/// [`to_value`] for the reference types of 3.0: the value is checked
+/// against the type (a function against the signature it must have).
+fn typed_ref(obj: &Bound<'_, PyAny>, r: RefType, store: &super::store::Store) -> PyResult<crate::Value> {
+    let py = obj.py();
+    let func = r.heap.is_func();
+    let label = || store.cell.with(py, |s| super::reftype::store_label(s, ValType::Ref(r)));
+    let v = if obj.is_none() {
+        if !r.nullable {
+            return Err(PyTypeError::new_err(format!("expected a non-null reference of type {}, got None", label()?)));
+        }
+        if func { crate::Value::FuncRef(None) } else { crate::Value::ExternRef(None) }
+    } else if let Ok(v) = obj.cast::<Value>() {
+        v.get().v
+    } else if let Ok(f) = obj.cast::<super::function::Function>() {
+        let f = f.get();
+        if !std::ptr::eq(f.store.get(), store) {
+            return Err(PyValueError::new_err("the function belongs to another store"));
+        }
+        crate::Value::FuncRef(Some(f.func))
+    } else if r.heap == crate::syntax::HeapType::Extern {
+        crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?))
+    } else {
+        return Err(PyTypeError::new_err(format!("expected a value of type {}, got {}", label()?, type_name(obj))));
+    };
+    if !store.cell.with(py, |s| s.value_matches(v, ValType::Ref(r)))? {
+        let got = match v {
+            crate::Value::FuncRef(Some(f)) => {
+                let own = store.cell.with(py, |s| super::reftype::store_func_type(s, f))?.__str__();
+                format!("a function of type {own}")
+            }
+            v => Value { v }.__repr__(),
+        };
+        return Err(PyTypeError::new_err(format!("expected a value of type {}, got {got}", label()?)));
+    }
+    Ok(v)
 }
 
 /// Converts a wasm value to Python: int, float, `Function` or None.

@@ -429,6 +429,12 @@ impl Store {
         }
     }
 
+    /// [`Store::value_matches`] for a parameter or result of the function
+    /// type with id `own`, in whose canonical form `SELF_TYPE` names `own`.
+    pub(crate) fn value_matches_in(&self, v: Value, t: ValType, own: u32) -> bool {
+        self.value_matches(v, own_type(t, own))
+    }
+
     /// The store's limits, which may be changed between calls.
     pub fn config_mut(&mut self) -> &mut Config {
         &mut self.config
@@ -596,13 +602,14 @@ impl Store {
     /// [`Error::Usage`] when the arguments do not match the function type;
     /// [`Error::Trap`] when execution traps.
     pub fn call(&mut self, func: Func, args: &[Value]) -> Result<Vec<Value>> {
-        let ty = self.funcs.get(func.0 as usize).map(|f| &self.types[f.ty as usize]);
-        let ty = ty.ok_or_else(|| Error::Usage("unknown function".into()))?;
+        let id = self.funcs.get(func.0 as usize).map(|f| f.ty);
+        let id = id.ok_or_else(|| Error::Usage("unknown function".into()))?;
+        let ty = &self.types[id as usize];
         if args.len() != ty.params.len() {
             return Err(Error::Usage(format!("expected {} arguments, got {}", ty.params.len(), args.len())));
         }
         for (a, t) in args.iter().zip(ty.params.iter()) {
-            if !self.value_matches(*a, *t) {
+            if !self.value_matches_in(*a, *t, id) {
                 return Err(Error::Usage(format!("argument type mismatch: expected {t}, got {}", a.ty())));
             }
         }
@@ -617,8 +624,9 @@ impl Store {
     /// As [`Store::call`]; [`Error::Usage`] when `results` has the wrong
     /// length.
     pub fn call_into(&mut self, func: Func, args: &[Value], results: &mut [Value]) -> Result<()> {
-        let ty = self.funcs.get(func.0 as usize).map(|f| &self.types[f.ty as usize]);
-        let ty = ty.ok_or_else(|| Error::Usage("unknown function".into()))?;
+        let id = self.funcs.get(func.0 as usize).map(|f| f.ty);
+        let id = id.ok_or_else(|| Error::Usage("unknown function".into()))?;
+        let ty = &self.types[id as usize];
         if args.len() != ty.params.len() || results.len() != ty.results.len() {
             return Err(Error::Usage(format!(
                 "expected {} arguments and {} results, got {} and {}",
@@ -628,7 +636,7 @@ impl Store {
                 results.len()
             )));
         }
-        if let Some((a, t)) = args.iter().zip(ty.params.iter()).find(|(a, t)| !self.value_matches(**a, **t)) {
+        if let Some((a, t)) = args.iter().zip(ty.params.iter()).find(|(a, t)| !self.value_matches_in(**a, **t, id)) {
             return Err(Error::Usage(format!("argument type mismatch: expected {t}, got {}", a.ty())));
         }
         crate::exec::invoke_into(self, func.0, args, results).map_err(Error::Trap)
@@ -758,6 +766,17 @@ fn _assert_send() {
     is_send::<Store>();
     is_send::<Module>();
     let _: Option<Error> = None;
+}
+
+/// `t` of the function type with id `own`, its references to itself
+/// (`SELF_TYPE` in the canonical form) naming `own`.
+pub(crate) fn own_type(t: ValType, own: u32) -> ValType {
+    match t {
+        ValType::Ref(r @ crate::syntax::RefType { heap: HeapType::Concrete(crate::validate::SELF_TYPE), .. }) => {
+            ValType::Ref(crate::syntax::RefType { heap: HeapType::Concrete(own), ..r })
+        }
+        t => t,
+    }
 }
 
 /// The value stack: zeroed memory that never moves, so frames can point

@@ -1507,3 +1507,20 @@ fn one_byte_pages() {
     let bad = wat::parse_str("(module (memory 1 (pagesize 2)))").unwrap();
     assert!(matches!(Module::new(&bad), Err(Error::Validate { message, .. }) if message == "invalid custom page size"));
 }
+
+#[test]
+fn host_calls_check_self_referential_types() {
+    // `$s` names itself: its canonical form says so by `SELF_TYPE`, which
+    // argument checks must read as the callee's own type.
+    let mut store = Store::new();
+    let i = inst(
+        &mut store,
+        r#"(module (type $s (func (param (ref null $s)) (result i32)))
+             (func $f (export "f") (type $s) local.get 0 ref.is_null))"#,
+    );
+    let f = func(&store, i, "f");
+    assert_eq!(store.call(f, &[Value::FuncRef(Some(f))]).unwrap(), vec![Value::I32(0)]);
+    let mut out = [Value::I32(9)];
+    store.call_into(f, &[Value::FuncRef(None)], &mut out).unwrap();
+    assert_eq!(out, [Value::I32(1)]);
+}
