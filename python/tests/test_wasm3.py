@@ -33,6 +33,7 @@ FEATURE_NAMES = [
     "wide_arithmetic",
     "custom_page_sizes",
     "function_references",
+    "exceptions",
 ]
 
 # One module per feature that only that feature allows.
@@ -44,6 +45,7 @@ USES = {
     "extended_const": "(module (global i32 (i32.const 1)) (global i32 (global.get 0)))",
     "function_references": "(module (type $t (func)) (func (param (ref null $t))))",
     "custom_page_sizes": "(module (memory 1 (pagesize 1)))",
+    "exceptions": "(module (tag))",
     "wide_arithmetic": "(module (func (param i64 i64 i64 i64) (result i64 i64) local.get 0 local.get 1 "
     "local.get 2 local.get 3 i64.add128))",
 }

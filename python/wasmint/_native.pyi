@@ -1,7 +1,7 @@
 """Type stubs of the extension module `wasmint._native`."""
 
 import enum
-from typing import Any, Callable, List, Mapping, Optional, Tuple, Union, final, overload
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple, Union, final, overload
 
 __all__ = [
     "__version__",
@@ -11,6 +11,8 @@ __all__ = [
     "LinkError",
     "Type",
     "Features",
+    "Tag",
+    "WasmException",
     "Store",
     "Module",
     "Instance",
@@ -105,6 +107,7 @@ class Features:
         wide_arithmetic: bool = True,
         custom_page_sizes: bool = True,
         function_references: bool = True,
+        exceptions: bool = True,
     ) -> Features: ...
     @staticmethod
     def wasm2() -> Features: ...
@@ -128,6 +131,22 @@ class Features:
     def custom_page_sizes(self) -> bool: ...
     @property
     def function_references(self) -> bool: ...
+    @property
+    def exceptions(self) -> bool: ...
+
+@final
+class Tag:
+    def __new__(cls, store: Store, type: FunctionType) -> Tag: ...
+    @property
+    def type(self) -> FunctionType: ...
+
+@final
+class WasmException(RuntimeError):
+    def __new__(cls, tag: Tag, payload: Optional[Iterable[Any]] = None) -> WasmException: ...
+    @property
+    def tag(self) -> Tag: ...
+    @property
+    def payload(self) -> List[Any]: ...
 
 @final
 class Store:

@@ -22,6 +22,7 @@ macro_rules! for_each_feature {
             wide_arithmetic: "128-bit arithmetic on i64 pairs (wide-arithmetic proposal)",
             custom_page_sizes: "memories with 1-byte pages (custom-page-sizes proposal)",
             function_references: "typed function references (3.0)",
+            exceptions: "exception handling (3.0: tags, ``try_table``, ``exnref``, and the legacy ``try``)",
         }
     };
 }
@@ -69,7 +70,7 @@ macro_rules! features_methods {
             /// >>> from wasmint import Features
             /// >>> Features.wasm2().memory64, Features.wasm2() == Features(relaxed_simd=False, multi_memory=False,
             /// ...     memory64=False, extended_const=False, tail_call=False, wide_arithmetic=False,
-            /// ...     custom_page_sizes=False, function_references=False)
+            /// ...     custom_page_sizes=False, function_references=False, exceptions=False)
             /// (False, True)
             #[staticmethod]
             fn wasm2() -> Self {

@@ -17,7 +17,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 use pyo3::{PyTraverseError, PyVisit};
 
-use super::store::{to_py_err, CellPtr, HostData, Store};
+use super::store::{CellPtr, HostData, Store};
 use super::reftype::{own_types, store_func_type, RefType, Ty};
 use super::types::{from_value, to_value, type_from_py, FunctionType};
 use crate::{Func, Trap, ValType, Value};
@@ -196,7 +196,10 @@ impl Function {
         let nr = self.results.len();
         let mut results_buf = Values::new();
         let results = results_buf.get(nr);
-        store.cell.enter(py, |s| s.call_into(self.func, values, results))?.map_err(to_py_err)?;
+        store
+            .cell
+            .enter(py, |s| s.call_into(self.func, values, results))?
+            .map_err(|e| super::exception::to_py_err_in(py, &self.store, e))?;
         match results {
             [] => Ok(py.None()),
             [r] => from_value(py, *r, &self.store),
@@ -410,7 +413,11 @@ fn host_call(
         };
         host_results(py, &ret, results, result_types, store.get())
     };
-    run().map_err(host_error)
+    run().map_err(|err| match super::exception::thrown(py, &store, &err) {
+        Some(Ok(exn)) => Trap::Exception(exn),
+        Some(Err(e)) => host_error(e),
+        None => host_error(err),
+    })
 }
 
 #[pymethods]

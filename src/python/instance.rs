@@ -10,7 +10,7 @@ use super::function::Function;
 use super::global::Global;
 use super::memory::Memory;
 use super::module::Module;
-use super::store::{to_py_err, Store};
+use super::store::Store;
 use super::table::Table;
 use super::types::type_name;
 use super::LinkError;
@@ -70,9 +70,11 @@ pub(crate) fn extern_of(obj: &Bound<'_, PyAny>, store: &Store, what: &str) -> Py
         (Extern::Memory(m.get().memory), m.get().store.get())
     } else if let Ok(t) = obj.cast::<Table>() {
         (Extern::Table(t.get().table), t.get().store.get())
+    } else if let Ok(t) = obj.cast::<super::exception::Tag>() {
+        (Extern::Tag(t.get().tag), t.get().store.get())
     } else {
         return Err(PyTypeError::new_err(format!(
-            "{what}: expected a Function, Global, Memory or Table, got {}",
+            "{what}: expected a Function, Global, Memory, Table or Tag, got {}",
             type_name(obj)
         )));
     };
@@ -89,6 +91,7 @@ fn export_object(py: Python<'_>, store: &Py<Store>, ext: Extern) -> PyResult<Py<
         Extern::Global(global) => Py::new(py, Global { store: store.clone_ref(py), global })?.into_any(),
         Extern::Memory(memory) => Py::new(py, Memory { store: store.clone_ref(py), memory })?.into_any(),
         Extern::Table(table) => Py::new(py, Table { store: store.clone_ref(py), table })?.into_any(),
+        Extern::Tag(tag) => Py::new(py, super::exception::Tag { store: store.clone_ref(py), tag })?.into_any(),
     })
 }
 
@@ -119,7 +122,10 @@ impl Instance {
             externs.push(extern_of(&obj, store, &what)?);
         }
         // The start function may call Python host functions: `enter`.
-        let inst = store.cell.enter(py, |s| s.instantiate(&m.inner, &externs))?.map_err(to_py_err)?;
+        let inst = store
+            .cell
+            .enter(py, |s| s.instantiate(&m.inner, &externs))?
+            .map_err(|e| super::exception::to_py_err_in(py, store_py, e))?;
         let list = store.cell.with(py, |s| s.exports(inst))?;
         let mut items = Vec::with_capacity(list.len());
         let by_name = PyDict::new(py);

@@ -39,6 +39,7 @@ use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
+mod exception;
 mod features;
 mod function;
 mod global;
@@ -124,6 +125,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("LinkError", py.get_type::<LinkError>())?;
     m.add("Type", types::type_enum(py)?)?;
     m.add_class::<features::Features>()?;
+    m.add_class::<exception::Tag>()?;
+    m.add_class::<exception::WasmException>()?;
     m.add_class::<store::Store>()?;
     m.add_class::<module::Module>()?;
     m.add_class::<instance::Instance>()?;

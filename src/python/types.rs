@@ -349,6 +349,8 @@ pub(crate) fn extern_type_to_py(py: Python<'_>, t: &ExternType, defs: &[crate::F
         ExternType::Global(g) => Py::new(py, GlobalType { ty: r.ty(g.val), mutable: g.mutable })?.into_any(),
         ExternType::Table(t) => Py::new(py, TableType::from_table(t))?.into_any(),
         ExternType::Memory(m) => Py::new(py, MemoryType::from_mem(m))?.into_any(),
+        // A tag's type: its payload's types are the parameters.
+        ExternType::Tag(f) => Py::new(py, r.func_type(f))?.into_any(),
     })
 }
 
@@ -517,7 +519,7 @@ impl Value {
             crate::Value::F32(x) => (x as f64).into_pyobject(py)?.into_any().unbind(),
             crate::Value::F64(x) => x.into_pyobject(py)?.into_any().unbind(),
             crate::Value::V128(x) => x.into_pyobject(py)?.into_any().unbind(),
-            crate::Value::FuncRef(_) | crate::Value::ExternRef(_) => py.None(),
+            crate::Value::FuncRef(_) | crate::Value::ExternRef(_) | crate::Value::ExnRef(_) => py.None(),
         })
     }
     /// The type, a `Type`.
@@ -534,6 +536,7 @@ impl Value {
             crate::Value::V128(x) => format!("V128({x})"),
             crate::Value::FuncRef(_) => "FuncRef".to_owned(),
             crate::Value::ExternRef(_) => "ExternRef".to_owned(),
+            crate::Value::ExnRef(_) => "ExnRef".to_owned(),
         }
     }
     pub(crate) fn __str__(&self) -> String {
@@ -562,6 +565,13 @@ impl Value {
 #[inline]
 pub(crate) fn to_value(obj: &Bound<'_, PyAny>, ty: ValType, store: &super::store::Store) -> PyResult<crate::Value> {
     if let ValType::Ref(r) = ty {
+        if r.heap.is_exn() {
+            let v = super::exception::exn_value(obj, store)?;
+            if v == crate::Value::ExnRef(None) && !r.nullable {
+                return Err(PyTypeError::new_err("expected a non-null exception reference, got None"));
+            }
+            return Ok(v);
+        }
         if r != RefType::FUNCREF && r != RefType::EXTERNREF {
             return typed_ref(obj, r, store);
         }
@@ -672,6 +682,7 @@ pub(crate) fn from_value(py: Python<'_>, v: crate::Value, store: &Py<super::stor
         crate::Value::V128(x) => x.into_pyobject(py)?.into_any().unbind(),
         crate::Value::FuncRef(Some(f)) => super::function::Function::wrap(py, store, f)?.into_any(),
         crate::Value::ExternRef(Some(token)) => store.get().cell.extern_obj(py, token),
-        crate::Value::FuncRef(None) | crate::Value::ExternRef(None) => py.None(),
+        crate::Value::ExnRef(Some(x)) => super::exception::exception_object(py, store, x)?.into_any().unbind(),
+        crate::Value::FuncRef(None) | crate::Value::ExternRef(None) | crate::Value::ExnRef(None) => py.None(),
     })
 }
