@@ -217,3 +217,50 @@ fn cli_simd_handlers_run_in_constant_native_stack() {
     let out = Command::new(env!("CARGO_BIN_EXE_wasmint")).arg("run").arg(&wat).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Descriptor numbers as wasmtime hands them out: the highest one freed
+/// (by `fd_close` or `fd_renumber`) first, else one past the last. Programs
+/// that renumber stdout away and open files afterwards (YoWASP yosys's abc
+/// does) depend on it: lowest-first would give them fd 1 back, and their
+/// later stdout output would land in a file. Exit status 0, or the failed
+/// check's number.
+#[test]
+fn descriptor_numbers_are_reused_highest_first() {
+    let t = Tree::new("fdnum");
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "path_open"
+        (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_close" (func $close (param i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_renumber" (func $renumber (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 16) "abcdef")
+      ;; Creates the file named by byte 16 + $i in the preopen (fd 3): its fd.
+      (func $new (param $i i32) (result i32)
+        (if (call $open (i32.const 3) (i32.const 0) (i32.add (i32.const 16) (local.get $i)) (i32.const 1)
+              (i32.const 1) (i64.const 66) (i64.const 0) (i32.const 0) (i32.const 0))
+          (then (call $exit (i32.const 100))))
+        (i32.load (i32.const 0)))
+      (func $want (param $got i32) (param $want i32) (param $check i32)
+        (if (i32.ne (local.get $got) (local.get $want)) (then (call $exit (local.get $check)))))
+      (func (export "_start")
+        (call $want (call $new (i32.const 0)) (i32.const 4) (i32.const 1))
+        (call $want (call $new (i32.const 1)) (i32.const 5) (i32.const 2))
+        (call $want (call $new (i32.const 2)) (i32.const 6) (i32.const 3))
+        (drop (call $close (i32.const 4)))
+        (drop (call $close (i32.const 5)))
+        ;; Highest freed first.
+        (call $want (call $new (i32.const 3)) (i32.const 5) (i32.const 4))
+        (call $want (call $new (i32.const 4)) (i32.const 4) (i32.const 5))
+        ;; stdout renumbered over 6: 1 is free; renumbering onto a closed
+        ;; fd is EBADF (8); the next file gets 1.
+        (call $want (call $renumber (i32.const 1) (i32.const 6)) (i32.const 0) (i32.const 6))
+        (call $want (call $renumber (i32.const 5) (i32.const 1)) (i32.const 8) (i32.const 7))
+        (call $want (call $new (i32.const 5)) (i32.const 1) (i32.const 8))
+        (call $exit (i32.const 0))))"#;
+    let module = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
+    let mut b = WasiCtxBuilder::new();
+    b.preopen_dir(t.sb(), "/sb");
+    let status = wasi::run(&mut Store::new(), &module, b.build().unwrap(), None).unwrap();
+    assert_eq!(status, 0, "check {status} failed");
+}

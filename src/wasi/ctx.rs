@@ -106,6 +106,10 @@ pub struct WasiCtx {
     pub(crate) stdout: Output,
     pub(crate) stderr: Output,
     pub(crate) fds: Vec<Option<Entry>>,
+    /// Numbers freed by `fd_close` and `fd_renumber`, reused highest first
+    /// (as wasmtime does: programs that renumber stdout away and open files
+    /// afterwards see the numbers they see there).
+    pub(crate) free: std::collections::BTreeSet<u32>,
     /// The code given to `proc_exit`, once called.
     pub exit_code: Option<u32>,
 }
@@ -210,6 +214,7 @@ impl WasiCtxBuilder {
             stdout: self.stdout.take().unwrap_or(Output::Inherit),
             stderr: self.stderr.take().unwrap_or(Output::Inherit),
             fds,
+            free: Default::default(),
             exit_code: None,
         })
     }
@@ -252,11 +257,13 @@ impl WasiCtx {
         }
     }
 
-    /// Puts `entry` in the lowest free slot.
+    /// Puts `entry` in the highest freed slot, else after the last one.
     pub fn insert(&mut self, entry: Entry) -> Result<u32, Errno> {
-        if let Some(i) = self.fds.iter().position(Option::is_none) {
-            self.fds[i] = Some(entry);
-            return Ok(i as u32);
+        while let Some(i) = self.free.pop_last() {
+            if let Some(slot @ None) = self.fds.get_mut(i as usize) {
+                *slot = Some(entry);
+                return Ok(i);
+            }
         }
         if self.fds.len() >= MAX_FDS {
             return Err(Errno::NFILE);

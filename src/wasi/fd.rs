@@ -173,6 +173,7 @@ pub fn fd_allocate(call: &mut Call<'_>, a: &Args) -> Ret {
 pub fn fd_close(call: &mut Call<'_>, a: &Args) -> Ret {
     call.ctx.get(a.u32(0))?;
     call.ctx.fds[a.u32(0) as usize] = None;
+    call.ctx.free.insert(a.u32(0));
     Ok(())
 }
 
@@ -429,6 +430,8 @@ pub fn fd_renumber(call: &mut Call<'_>, a: &Args) -> Ret {
     if from != to {
         let e = call.ctx.fds[from as usize].take();
         call.ctx.fds[to as usize] = e;
+        call.ctx.free.insert(from);
+        call.ctx.free.remove(&to);
     }
     Ok(())
 }
