@@ -351,8 +351,9 @@ impl<'a> Reader<'a> {
     /// with memory64 (3.0) the flags are a byte, bit 0 a maximum, bit 2 a
     /// 64-bit type (bit 1, shared memories, is the threads proposal's).
     /// With custom page sizes, bit 3 announces a page size (its log2,
-    /// after the limits), and a memory's limits are read as u64 whatever
-    /// its address type (validation bounds them).
+    /// after the limits). A table's limits (3.0 5.3.6), and with custom
+    /// page sizes a memory's, are read as u64 whatever the address type
+    /// (validation bounds them).
     fn limits_of(&mut self, mem: bool) -> Result<(Limits, bool, u32)> {
         if !self.features.memory64 {
             return Ok((self.limits()?, false, 16));
@@ -364,10 +365,7 @@ impl<'a> Reader<'a> {
             return Err(self.error_at(start, "malformed limits flags"));
         }
         let is64 = flags & 4 != 0;
-        if is64 && !mem {
-            return Err(self.error_at(start, "malformed limits flags: 64-bit tables (table64) are not supported"));
-        }
-        let wide = is64 || (mem && self.features.custom_page_sizes);
+        let wide = is64 || !mem || self.features.custom_page_sizes;
         let mut size = || if wide { self.u64() } else { self.u32().map(u64::from) };
         let min = size()?;
         let max = if flags & 1 != 0 { Some(size()?) } else { None };
@@ -383,8 +381,8 @@ impl<'a> Reader<'a> {
 
     pub fn table_type(&mut self) -> Result<TableType> {
         let elem = self.ref_type()?;
-        let (limits, _, _) = self.limits_of(false)?;
-        Ok(TableType { elem, limits })
+        let (limits, is64, _) = self.limits_of(false)?;
+        Ok(TableType { elem, limits, is64 })
     }
 
     pub fn mem_type(&mut self) -> Result<MemType> {
