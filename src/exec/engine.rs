@@ -389,8 +389,7 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
             // The length is an i64 only between two 64-bit tables.
             let n = if dt.is64 && st.is64 { get(n) } else { u64::from(get(n) as u32) };
             let (d, s) = (dt.operand(get(d)), st.operand(get(s)));
-            let sr = store.tables[sa].range(s, n)?;
-            let dr = store.tables[da].range(d, n)?;
+            let (sr, dr) = (st.range(s, n)?, dt.range(d, n)?);
             if da == sa {
                 store.tables[da].elems.copy_within(sr, dr.start);
             } else {

@@ -24,7 +24,9 @@ impl TableInst {
     /// A table of `ty.limits.min` entries set to `init`; `None` if too large.
     pub(crate) fn new(ty: TableType, init: u64) -> Option<TableInst> {
         let min = u32::try_from(ty.limits.min).ok()?;
-        if min > MAX_TABLE_ENTRIES || ty.limits.max.is_some_and(|m| m < u64::from(min)) {
+        // A 32-bit table's maximum is a u32 (a host may ask for more).
+        let range = if ty.is64 { u64::MAX } else { u64::from(u32::MAX) };
+        if min > MAX_TABLE_ENTRIES || ty.limits.max.is_some_and(|m| m < u64::from(min) || m > range) {
             return None;
         }
         let mut elems: Vec<u64> = Vec::new();

@@ -369,6 +369,9 @@ fn table64_import_matching() {
     assert!(incompatible(s.instantiate(&import64, &[Extern::Table(big)])));
     let any = module(r#"(module (import "m" "t" (table i64 1 0x2_0000_0000 funcref)))"#);
     assert!(s.instantiate(&any, &[Extern::Table(big)]).is_ok());
+    // Such a maximum is a 64-bit table's only.
+    let bad = TableType { limits: Limits { min: 2, max: Some(1 << 33) }, ..ty(false) };
+    assert!(matches!(s.table_new(bad, Value::FuncRef(None)), Err(Error::Usage(_))));
 }
 
 #[test]
