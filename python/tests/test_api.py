@@ -868,6 +868,22 @@ def test_tables():
     assert "TableType" in repr(t.t)
 
 
+def test_table64():
+    # A 64-bit table (table64): i64 sizes, and is64 in its type.
+    wat = """(module (table (export "t") i64 2 0x1_0000_0000 funcref)
+      (func (export "grow") (result i64) ref.null func i64.const 3 table.grow 0))"""
+    module = Module(Store(), wat)
+    tt = module.exports[0].type
+    assert (tt.minimum, tt.maximum, tt.is64) == (2, 2**32, True)
+    assert str(tt) == "TableType(type: FUNC_REF, minimum: 2, maximum: 4294967296, is64: True)"
+    assert tt == TableType(Type.FUNC_REF, 2, 2**32, is64=True) and tt != TableType(Type.FUNC_REF, 2, 2**32)
+    t = Instance(module).exports
+    assert t.grow() == 2 and t.t.size == 5 and t.t.type.is64
+    assert TableType(Type.FUNC_REF, 1).is64 is False
+    with pytest.raises(TypeError):
+        TableType(Type.FUNC_REF, 1, None, True)
+
+
 # --- Memory, Buffer, views -----------------------------------------------------------
 
 

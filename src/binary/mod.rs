@@ -371,7 +371,7 @@ mod tests {
         assert_eq!(m.imports[1].desc, ImportDesc::Global(GlobalType { val: ValType::F32, mutable: true }));
         assert_eq!(
             m.imports[2].desc,
-            ImportDesc::Table(TableType { elem: RefType::FUNCREF, limits: Limits { min: 1, max: Some(2) } })
+            ImportDesc::Table(TableType::new(RefType::FUNCREF, Limits { min: 1, max: Some(2) }))
         );
         assert_eq!(m.globals[0].init.instrs, [Instr::I64Const(-5)]);
         assert_eq!(m.exports[0].desc, ExportDesc::Func(1));
@@ -385,6 +385,22 @@ mod tests {
         assert!(offsets[0] > body.offset);
         assert_eq!(wasm[offsets[1]], 0x1a);
         assert_eq!(wasm[offsets[2]], 0x0b);
+    }
+
+    #[test]
+    fn table64_limits() {
+        // Flags 5: a 64-bit table with a maximum past u32; flags 0: a
+        // 32-bit one, whose limits are read as u64 too (validation bounds them).
+        let m = module(&[b"\x04\x10\x02\x70\x05\x01\x80\x80\x80\x80\x20\x6f\x00\x80\x80\x80\x80\x10"]);
+        let m = decode(&m).unwrap();
+        assert_eq!(m.tables[0], TableType { elem: RefType::FUNCREF, limits: Limits { min: 1, max: Some(1 << 33) }, is64: true });
+        assert_eq!(m.tables[1], TableType::new(RefType::EXTERNREF, Limits { min: 1 << 32, max: None }));
+        // 2.0 knows flags 0 and 1 only, and u32 limits.
+        let wasm2 = |b: &[u8]| decode_with(Bytes::from(module(&[b])), Features::WASM2).unwrap_err().to_string();
+        assert!(wasm2(b"\x04\x04\x01\x70\x04\x00").contains("integer too large"));
+        assert!(wasm2(b"\x04\x08\x01\x70\x00\x80\x80\x80\x80\x10").contains("integer too large"));
+        // Shared tables (bit 1) do not exist.
+        assert_eq!(err(&module(&[b"\x04\x04\x01\x70\x06\x00"])), ("malformed limits flags".into(), 12));
     }
 
     #[test]

@@ -363,8 +363,8 @@ impl<'a> Reader<'a> {
     /// with memory64 (3.0) the flags are a byte, bit 0 a maximum, bit 2 a
     /// 64-bit type (bit 1, shared memories, is the threads proposal's).
     /// With custom page sizes, bit 3 announces a page size (its log2,
-    /// after the limits), and a memory's limits are read as u64 whatever
-    /// its address type (validation bounds them).
+    /// after the limits). Limits (3.0 5.3.6) are read as u64 whatever the
+    /// address type (validation bounds them).
     fn limits_of(&mut self, mem: bool) -> Result<(Limits, bool, u32)> {
         if !self.features.memory64 {
             return Ok((self.limits()?, false, 16));
@@ -376,14 +376,9 @@ impl<'a> Reader<'a> {
             return Err(self.error_at(start, "malformed limits flags"));
         }
         let is64 = flags & 4 != 0;
-        if is64 && !mem {
-            return Err(self.error_at(start, "malformed limits flags: 64-bit tables (table64) are not supported"));
-        }
-        // 3.0 reads memory limits as u64 (validation bounds them).
-        let wide = is64 || mem;
-        let mut size = || if wide { self.u64() } else { self.u32().map(u64::from) };
-        let min = size()?;
-        let max = if flags & 1 != 0 { Some(size()?) } else { None };
+        // 3.0 reads all limits as u64 (validation bounds them).
+        let min = self.u64()?;
+        let max = if flags & 1 != 0 { Some(self.u64()?) } else { None };
         let at = self.pos;
         let page_log2 = if custom { self.u32()? } else { 16 };
         // A page size that does not fit in a u64 is malformed; other sizes
@@ -396,8 +391,8 @@ impl<'a> Reader<'a> {
 
     pub fn table_type(&mut self) -> Result<TableType> {
         let elem = self.ref_type()?;
-        let (limits, _, _) = self.limits_of(false)?;
-        Ok(TableType { elem, limits })
+        let (limits, is64, _) = self.limits_of(false)?;
+        Ok(TableType { elem, limits, is64 })
     }
 
     pub fn mem_type(&mut self) -> Result<MemType> {

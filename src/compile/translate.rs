@@ -1402,6 +1402,11 @@ impl Translator {
         info.module.types.get(ti as usize).ok_or_else(|| mismatch(self.offset))
     }
 
+    /// The address type of table `t` (i64 for a 64-bit table).
+    fn table_address_type(&self, info: &Info<'_>, t: u32) -> Result<ValType> {
+        Ok(info.index.tables.get(t as usize).ok_or_else(|| mismatch(self.offset))?.address_type())
+    }
+
     /// Puts the top `n` values into their canonical slots and returns the
     /// first one's slot: where a callee's frame starts. The callee may
     /// change every accumulator, so none may stay live across the call.
@@ -1924,10 +1929,14 @@ impl Translator {
                 let [i, v] = self.pop_slots::<2>()?;
                 op::TableSet { t: *t, i, v }.emit(&mut self.code);
             }
-            Instr::TableSize(t) => self.slot_result(ValType::I32, |d, c| op::TableSize { d, t: *t }.emit(c))?,
+            Instr::TableSize(t) => {
+                let a = self.table_address_type(info, *t)?;
+                self.slot_result(a, |d, c| op::TableSize { d, t: *t }.emit(c))?;
+            }
             Instr::TableGrow(t) => {
+                let a = self.table_address_type(info, *t)?;
                 let [v, n] = self.pop_slots::<2>()?;
-                self.slot_result(ValType::I32, |d, c| op::TableGrow { d, t: *t, v, n }.emit(c))?;
+                self.slot_result(a, |d, c| op::TableGrow { d, t: *t, v, n }.emit(c))?;
             }
             Instr::TableFill(t) => {
                 let [i, v, n] = self.pop_slots::<3>()?;

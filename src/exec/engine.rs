@@ -208,16 +208,18 @@ pub(crate) unsafe fn restore_instance(cx: *mut Cx) -> (Ip, *mut u8, usize) {
     (ret, mem, len)
 }
 
-/// The target of `call_indirect` through entry `i` of table `table`, which
-/// must have the module's type `ty`.
+/// The target of `call_indirect` through entry `i` (the slot of an index
+/// of the table's address type) of table `table`, which must have the
+/// module's type `ty`.
 #[inline(always)]
-pub(crate) unsafe fn indirect_target(cx: *mut Cx, ty: u32, table: u32, i: u32) -> Result<u32, TrapCode> {
+pub(crate) unsafe fn indirect_target(cx: *mut Cx, ty: u32, table: u32, i: u64) -> Result<u32, TrapCode> {
     // SAFETY: as for `resolve`.
     unsafe {
         let inst = &*(*cx).inst;
         let store = &*(*cx).store;
         let t = &store.tables[inst.tables[table as usize] as usize];
-        let r = *t.elems.get(i as usize).ok_or(TrapCode::UndefinedElement)?;
+        let i = usize::try_from(t.operand(i)).map_err(|_| TrapCode::UndefinedElement)?;
+        let r = *t.elems.get(i).ok_or(TrapCode::UndefinedElement)?;
         let fa = r.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as u32;
         if store.funcs[fa as usize].ty != inst.types[ty as usize] {
             return Err(TrapCode::IndirectCallTypeMismatch);
@@ -483,13 +485,15 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
     match m {
         Misc::TableGet => {
             let op::TableGet { d, t, i } = unsafe { op::TableGet::read(ip) };
-            let v = store.tables[table(t)].elems.get(get(i) as u32 as usize);
-            set(d, *v.ok_or(TrapCode::OutOfBoundsTableAccess)?);
+            let tab = &store.tables[table(t)];
+            let r = tab.range(tab.operand(get(i)), 1)?;
+            set(d, tab.elems[r.start]);
         }
         Misc::TableSet => {
             let op::TableSet { t, i, v } = unsafe { op::TableSet::read(ip) };
-            let slot = store.tables[table(t)].elems.get_mut(get(i) as u32 as usize);
-            *slot.ok_or(TrapCode::OutOfBoundsTableAccess)? = get(v);
+            let tab = &mut store.tables[table(t)];
+            let r = tab.range(tab.operand(get(i)), 1)?;
+            tab.elems[r.start] = get(v);
         }
         Misc::TableSize => {
             let op::TableSize { d, t } = unsafe { op::TableSize::read(ip) };
@@ -497,21 +501,25 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
         }
         Misc::TableGrow => {
             let op::TableGrow { d, t, v, n } = unsafe { op::TableGrow::read(ip) };
-            let r = store.tables[table(t)].grow(get(n) as u32, get(v));
-            set(d, u64::from(r.unwrap_or(u32::MAX)));
+            let tab = &mut store.tables[table(t)];
+            let failed = if tab.is64 { u64::MAX } else { u64::from(u32::MAX) };
+            let r = tab.grow(tab.operand(get(n)), get(v));
+            set(d, r.map_or(failed, u64::from));
         }
         Misc::TableFill => {
             let op::TableFill { t, i, v, n } = unsafe { op::TableFill::read(ip) };
             let tab = &mut store.tables[table(t)];
-            let r = tab.range(get(i) as u32, get(n) as u32)?;
+            let r = tab.range(tab.operand(get(i)), tab.operand(get(n)))?;
             tab.elems[r].fill(get(v));
         }
         Misc::TableCopy => {
             let op::TableCopy { dst, src, d, s, n } = unsafe { op::TableCopy::read(ip) };
             let (da, sa) = (table(dst), table(src));
-            let (d, s, n) = (get(d) as u32, get(s) as u32, get(n) as u32);
-            let sr = store.tables[sa].range(s, n)?;
-            let dr = store.tables[da].range(d, n)?;
+            let (dt, st) = (&store.tables[da], &store.tables[sa]);
+            // The length is an i64 only between two 64-bit tables.
+            let n = if dt.is64 && st.is64 { get(n) } else { u64::from(get(n) as u32) };
+            let (d, s) = (dt.operand(get(d)), st.operand(get(s)));
+            let (sr, dr) = (st.range(s, n)?, dt.range(d, n)?);
             if da == sa {
                 store.tables[da].elems.copy_within(sr, dr.start);
             } else {
@@ -523,11 +531,11 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
         Misc::TableInit => {
             let op::TableInit { elem, t, d, s, n } = unsafe { op::TableInit::read(ip) };
             let (ta, ea) = (table(t), inst.elems[elem as usize] as usize);
-            let (d, s, n) = (get(d) as u32, get(s) as u32, get(n) as u32);
+            let (s, n) = (u64::from(get(s) as u32), u64::from(get(n) as u32));
             let seg = &store.elems[ea];
             let sr = table_range(seg.len(), s, n)?;
             let tab = &mut store.tables[ta];
-            let dr = tab.range(d, n)?;
+            let dr = tab.range(tab.operand(get(d)), n)?;
             tab.elems[dr].copy_from_slice(&seg[sr]);
         }
         Misc::ElemDrop => {

@@ -846,8 +846,8 @@ macro_rules! call_indirect {
         );
     };
 }
-call_indirect!(call_indirect_r, call_indirect_r_slow, CallIndirectR, |o, fp, ra| ra as u32);
-call_indirect!(call_indirect_s, call_indirect_s_slow, CallIndirectS, |o, fp, ra| get(fp, o.i) as u32);
+call_indirect!(call_indirect_r, call_indirect_r_slow, CallIndirectR, |o, fp, ra| ra);
+call_indirect!(call_indirect_s, call_indirect_s_slow, CallIndirectS, |o, fp, ra| get(fp, o.i));
 // `call_ref`: the same with the callee from a reference, typed statically.
 call_indirect!(call_ref, call_ref_slow, CallRef, |o, fp, ra, cx| target ref_target(get(fp, o.i)));
 
@@ -996,8 +996,8 @@ macro_rules! return_call_indirect {
         );
     };
 }
-return_call_indirect!(return_call_indirect_r, return_call_indirect_r_slow, ReturnCallIndirectR, |o, fp, ra| ra as u32);
-return_call_indirect!(return_call_indirect_s, return_call_indirect_s_slow, ReturnCallIndirectS, |o, fp, ra| get(fp, o.i) as u32);
+return_call_indirect!(return_call_indirect_r, return_call_indirect_r_slow, ReturnCallIndirectR, |o, fp, ra| ra);
+return_call_indirect!(return_call_indirect_s, return_call_indirect_s_slow, ReturnCallIndirectS, |o, fp, ra| get(fp, o.i));
 return_call_indirect!(return_call_ref, return_call_ref_slow, ReturnCallRef, |o, fp, ra, cx| target ref_target(get(fp, o.i)));
 
 handler!(exit(ip, fp, mem, len, cx, ra, rf, rd) {

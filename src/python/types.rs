@@ -163,38 +163,33 @@ impl GlobalType {
     }
 }
 
-fn fmt_max(m: Option<u32>) -> String {
-    m.map_or_else(|| "None".to_owned(), |m| m.to_string())
-}
-
-/// A size of a type for Python (wasmer's types hold u32; larger sizes,
-/// of 64-bit memories only, show as `u32::MAX`).
-pub(crate) fn sat32(x: u64) -> u32 {
-    u32::try_from(x).unwrap_or(u32::MAX)
-}
-
-/// The type of a table: element type and limits (in elements).
+/// The type of a table: element type, limits (in elements) and whether it
+/// is a 64-bit table (memory64's table64: i64 indices and sizes), which
+/// shows in `str` only when set.
 ///
 /// >>> from wasmint import TableType, Type
 /// >>> table_type = TableType(Type.FUNC_REF, minimum=7, maximum=42)
-/// >>> table_type.minimum, table_type.maximum
-/// (7, 42)
+/// >>> table_type.minimum, table_type.maximum, table_type.is64
+/// (7, 42, False)
 /// >>> str(table_type)
 /// 'TableType(type: FUNC_REF, minimum: 7, maximum: 42)'
+/// >>> str(TableType(Type.EXTERN_REF, 1, 2**40, is64=True))
+/// 'TableType(type: EXTERN_REF, minimum: 1, maximum: 1099511627776, is64: True)'
 #[pyclass(module = "wasmint", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct TableType {
     pub(crate) ty: ValType,
-    pub(crate) minimum: u32,
-    pub(crate) maximum: Option<u32>,
+    pub(crate) minimum: u64,
+    pub(crate) maximum: Option<u64>,
+    pub(crate) is64: bool,
 }
 
 #[pymethods]
 impl TableType {
     #[new]
-    #[pyo3(signature = (r#type, minimum, maximum = None))]
-    fn new(r#type: &Bound<'_, PyAny>, minimum: u32, maximum: Option<u32>) -> PyResult<Self> {
-        Ok(TableType { ty: type_from_py(r#type)?, minimum, maximum })
+    #[pyo3(signature = (r#type, minimum, maximum = None, *, is64 = false))]
+    fn new(r#type: &Bound<'_, PyAny>, minimum: u64, maximum: Option<u64>, is64: bool) -> PyResult<Self> {
+        Ok(TableType { ty: type_from_py(r#type)?, minimum, maximum, is64 })
     }
     /// The element type, a `Type`.
     #[getter]
@@ -203,20 +198,27 @@ impl TableType {
     }
     /// Minimum number of elements.
     #[getter]
-    fn minimum(&self) -> u32 {
+    fn minimum(&self) -> u64 {
         self.minimum
     }
-    /// Maximum number of elements, or None.
+    /// Maximum number of elements, or None (a 64-bit table's may pass
+    /// 2^32).
     #[getter]
-    fn maximum(&self) -> Option<u32> {
+    fn maximum(&self) -> Option<u64> {
         self.maximum
+    }
+    /// Whether it is a 64-bit table (table64): indexed by i64.
+    #[getter]
+    fn is64(&self) -> bool {
+        self.is64
     }
     pub(crate) fn __str__(&self) -> String {
         format!(
-            "TableType(type: {}, minimum: {}, maximum: {})",
+            "TableType(type: {}, minimum: {}, maximum: {}{})",
             type_label(self.ty),
             self.minimum,
-            fmt_max(self.maximum)
+            self.maximum.map_or_else(|| "None".to_owned(), |m| m.to_string()),
+            if self.is64 { ", is64: True" } else { "" }
         )
     }
     fn __repr__(&self) -> String {
@@ -226,7 +228,7 @@ impl TableType {
 
 impl TableType {
     pub(crate) fn from_table(t: &crate::TableType) -> Self {
-        TableType { ty: t.elem.into(), minimum: sat32(t.limits.min), maximum: t.limits.max.map(sat32) }
+        TableType { ty: t.elem.into(), minimum: t.limits.min, maximum: t.limits.max, is64: t.is64 }
     }
     #[allow(dead_code)]
     pub(crate) fn to_table(&self) -> PyResult<crate::TableType> {
@@ -235,7 +237,7 @@ impl TableType {
             ValType::EXTERNREF => RefType::EXTERNREF,
             _ => return Err(PyValueError::new_err("a table's element type must be FUNC_REF or EXTERN_REF")),
         };
-        Ok(crate::TableType { elem, limits: Limits { min: u64::from(self.minimum), max: self.maximum.map(u64::from) } })
+        Ok(crate::TableType { elem, limits: Limits { min: self.minimum, max: self.maximum }, is64: self.is64 })
     }
 }
 

@@ -12,7 +12,7 @@ use super::table::TableInst;
 use super::value::*;
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::syntax::{
-    val_matches, ConstExpr, DataMode, ElemItems, ElemMode, ExportDesc, GlobalType, HeapType, ImportDesc, Instr, Limits,
+    val_matches, ConstExpr, DataMode, ElemItems, ElemMode, ExportDesc, GlobalType, HeapType, ImportDesc, Instr,
     NumOp, RefType, TableType, ValType,
 };
 use crate::validate::{canonical_form, SELF_TYPE};
@@ -151,8 +151,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             }
             (ImportDesc::Table(tt), Extern::Table(t)) => {
                 let ti = store.tables.get(t.0 as usize).ok_or_else(incompatible)?;
-                let limits = Limits { min: u64::from(ti.size()), max: ti.max.map(u64::from) };
-                if ValType::from(ti.elem) != in_store(tt.elem.into(), &inst.types) || !limits.matches(&tt.limits) {
+                if ValType::from(ti.elem) != in_store(tt.elem.into(), &inst.types) || !ti.ty().matches_limits(tt) {
                     return Err(incompatible());
                 }
                 inst.tables.push(t.0);
@@ -273,19 +272,21 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     let inst = &store.instances[id as usize];
     for seg in &m.elems {
         let ElemMode::Active { table, offset } = &seg.mode else { continue };
-        let off = eval_const(&store.globals, &inst.globals, &inst.funcs, offset)? as u32;
+        let off = eval_const(&store.globals, &inst.globals, &inst.funcs, offset)? as u64;
         let ta = *inst.tables.get(*table as usize).ok_or_else(|| Error::validate("unknown table", 0))?;
         let t = &mut store.tables[ta as usize];
+        // An i64 offset for a 64-bit table, else an i32.
+        let off = t.operand(off);
         match &seg.items {
             ElemItems::Funcs(fs) => {
-                let r = t.range(off, fs.len() as u32).map_err(trap)?;
+                let r = t.range(off, fs.len() as u64).map_err(trap)?;
                 for (slot, f) in t.elems[r].iter_mut().zip(fs) {
                     let a = inst.funcs.get(*f as usize).ok_or_else(|| Error::validate("unknown function", 0))?;
                     *slot = u64::from(*a) + 1;
                 }
             }
             ElemItems::Exprs(es) => {
-                let r = t.range(off, es.len() as u32).map_err(trap)?;
+                let r = t.range(off, es.len() as u64).map_err(trap)?;
                 for (slot, e) in t.elems[r].iter_mut().zip(es) {
                     *slot = eval_const(&store.globals, &inst.globals, &inst.funcs, e)? as u64;
                 }

@@ -104,7 +104,7 @@ use crate::syntax::{
 const MAGIC: &[u8; 8] = b"\0wasmint";
 /// Version of the layout described above (1 was the wasm binary in a
 /// container).
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 const HEADER: usize = 36;
 
 fn corrupt(at: usize) -> Error {
@@ -742,6 +742,7 @@ impl W {
     fn table(&mut self, t: TableType) {
         self.val(t.elem.into());
         self.limits(t.limits);
+        self.u8(t.is64 as u8);
     }
     fn global(&mut self, g: GlobalType) {
         self.val(g.val);
@@ -889,7 +890,7 @@ impl<'a> R<'a> {
         Ok(MemType { limits: self.limits()?, is64: self.flag()?, page_log2: u32::from(self.u8()?) })
     }
     fn table(&mut self) -> Result<TableType> {
-        Ok(TableType { elem: self.ref_type()?, limits: self.limits()? })
+        Ok(TableType { elem: self.ref_type()?, limits: self.limits()?, is64: self.flag()? })
     }
     fn global(&mut self) -> Result<GlobalType> {
         Ok(GlobalType { val: self.val()?, mutable: self.flag()? })

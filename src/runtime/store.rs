@@ -756,7 +756,7 @@ impl Store {
         if !self.value_matches(init, self.tables[table.0 as usize].elem.into()) {
             return None;
         }
-        self.tables[table.0 as usize].grow(delta, init.to_slot())
+        self.tables[table.0 as usize].grow(u64::from(delta), init.to_slot())
     }
 }
 

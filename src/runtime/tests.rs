@@ -301,6 +301,80 @@ fn table_ops() {
 }
 
 #[test]
+fn table64_ops() {
+    let mut s = Store::new();
+    let i = inst(
+        &mut s,
+        r#"(module
+        (type $r (func (result i32)))
+        (table $t (export "t") i64 2 0x1_0000_0002 funcref)
+        (table $u 4 funcref)
+        (elem (table $t) (i64.const 1) func $a)
+        (elem (table $u) (i32.const 0) func $a $b)
+        (func $a (result i32) i32.const 1)
+        (func $b (result i32) i32.const 2)
+        (func (export "call") (param i64) (result i32) local.get 0 call_indirect $t (type $r))
+        (func (export "isnull") (param i64) (result i32) local.get 0 table.get $t ref.is_null)
+        (func (export "grow") (param i64) (result i64) ref.null func local.get 0 table.grow $t)
+        (func (export "size") (result i64) table.size $t)
+        (func (export "fill") (param i64 i64) local.get 0 ref.func $b local.get 1 table.fill $t)
+        ;; From the 32-bit table: an i32 length.
+        (func (export "copy") (param i64 i32 i32) local.get 0 local.get 1 local.get 2 table.copy $t $u)
+        ;; An i32 index whose slot came from an i64: its upper half is ignored.
+        (func (export "call32") (param i64) (result i32) local.get 0 i32.wrap_i64 call_indirect $u (type $r)))"#,
+    );
+    assert_eq!(call(&mut s, i, "size", &[]).unwrap(), vec![I64(2)]);
+    assert_eq!(call(&mut s, i, "call", &[I64(1)]).unwrap(), vec![I32(1)]);
+    // Indices past u32 are out of bounds, not wrapped.
+    assert_eq!(trap_code(call(&mut s, i, "call", &[I64(1 << 32 | 1)])), TrapCode::UndefinedElement);
+    assert_eq!(trap_code(call(&mut s, i, "call", &[I64(-1)])), TrapCode::UndefinedElement);
+    assert_eq!(trap_code(call(&mut s, i, "isnull", &[I64(1 << 32)])), TrapCode::OutOfBoundsTableAccess);
+    assert_eq!(call(&mut s, i, "call32", &[I64(1 << 32 | 1)]).unwrap(), vec![I32(2)]);
+    // A grow past what the host holds (whatever the maximum) fails with -1.
+    assert_eq!(call(&mut s, i, "grow", &[I64(1 << 32)]).unwrap(), vec![I64(-1)]);
+    assert_eq!(call(&mut s, i, "grow", &[I64(-1)]).unwrap(), vec![I64(-1)]);
+    assert_eq!(call(&mut s, i, "grow", &[I64(2)]).unwrap(), vec![I64(2)]);
+    call(&mut s, i, "fill", &[I64(2), I64(2)]).unwrap();
+    assert_eq!(call(&mut s, i, "call", &[I64(3)]).unwrap(), vec![I32(2)]);
+    assert_eq!(trap_code(call(&mut s, i, "fill", &[I64(0), I64(1 << 32)])), TrapCode::OutOfBoundsTableAccess);
+    assert_eq!(trap_code(call(&mut s, i, "fill", &[I64(-1), I64(1)])), TrapCode::OutOfBoundsTableAccess);
+    call(&mut s, i, "copy", &[I64(2), I32(0), I32(2)]).unwrap();
+    assert_eq!(call(&mut s, i, "call", &[I64(2)]).unwrap(), vec![I32(1)]);
+    assert_eq!(call(&mut s, i, "call", &[I64(3)]).unwrap(), vec![I32(2)]);
+    assert_eq!(trap_code(call(&mut s, i, "copy", &[I64(1 << 32), I32(0), I32(0)])), TrapCode::OutOfBoundsTableAccess);
+    // The type keeps the address type and a maximum past u32.
+    let Some(Extern::Table(t)) = s.export(i, "t") else { panic!() };
+    let tt = s.table_type(t);
+    assert!(tt.is64);
+    assert_eq!(tt.limits, Limits { min: 4, max: Some(1 << 32 | 2) });
+}
+
+#[test]
+fn table64_import_matching() {
+    let mut s = Store::new();
+    let ty = |is64| TableType { elem: RefType::FUNCREF, limits: Limits { min: 2, max: Some(5) }, is64 };
+    let t64 = s.table_new(ty(true), Value::FuncRef(None)).unwrap();
+    let t32 = s.table_new(ty(false), Value::FuncRef(None)).unwrap();
+    let import64 = module(r#"(module (import "m" "t" (table i64 1 6 funcref)))"#);
+    let import32 = module(r#"(module (import "m" "t" (table 1 6 funcref)))"#);
+    let incompatible = |r: Result<Instance, Error>| matches!(r, Err(Error::Link(m)) if m.contains("incompatible"));
+    assert!(s.instantiate(&import64, &[Extern::Table(t64)]).is_ok());
+    assert!(s.instantiate(&import32, &[Extern::Table(t32)]).is_ok());
+    // The address types must be equal.
+    assert!(incompatible(s.instantiate(&import64, &[Extern::Table(t32)])));
+    assert!(incompatible(s.instantiate(&import32, &[Extern::Table(t64)])));
+    // Limits in u64: a maximum past u32 is not within 6.
+    let big = TableType { limits: Limits { min: 2, max: Some(1 << 33) }, ..ty(true) };
+    let big = s.table_new(big, Value::FuncRef(None)).unwrap();
+    assert!(incompatible(s.instantiate(&import64, &[Extern::Table(big)])));
+    let any = module(r#"(module (import "m" "t" (table i64 1 0x2_0000_0000 funcref)))"#);
+    assert!(s.instantiate(&any, &[Extern::Table(big)]).is_ok());
+    // Such a maximum is a 64-bit table's only.
+    let bad = TableType { limits: Limits { min: 2, max: Some(1 << 33) }, ..ty(false) };
+    assert!(matches!(s.table_new(bad, Value::FuncRef(None)), Err(Error::Usage(_))));
+}
+
+#[test]
 fn globals_and_imports() {
     let mut s = Store::new();
     let g = s.global_new(GlobalType { val: ValType::I32, mutable: true }, I32(5)).unwrap();
@@ -344,7 +418,7 @@ fn instantiation_order_and_partial_init() {
     let mut s = Store::new();
     let mem = s.memory_new(MemType { limits: Limits { min: 1, max: None }, is64: false, page_log2: 16 }).unwrap();
     let tab = s
-        .table_new(TableType { elem: RefType::FUNCREF, limits: Limits { min: 2, max: None } }, Value::FuncRef(None))
+        .table_new(TableType::new(RefType::FUNCREF, Limits { min: 2, max: None }), Value::FuncRef(None))
         .unwrap();
     let m = module(
         r#"(module
@@ -574,7 +648,7 @@ fn host_side_entities() {
     assert_eq!(s.memory_grow(m, 1), Some(1));
     assert_eq!(s.memory_data(m)[65535], 7);
     assert_eq!(s.memory_type(m).limits, lim(2, Some(2)));
-    let tt = TableType { elem: RefType::EXTERNREF, limits: lim(1, None) };
+    let tt = TableType::new(RefType::EXTERNREF, lim(1, None));
     assert!(matches!(s.table_new(tt, Value::FuncRef(None)), Err(Error::Usage(_))));
     let t = s.table_new(tt, Value::ExternRef(Some(3))).unwrap();
     assert_eq!(s.table_get(t, 0), Some(Value::ExternRef(Some(3))));

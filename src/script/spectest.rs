@@ -39,8 +39,10 @@ pub fn create(store: &mut Store) -> Result<Vec<(&'static str, Extern)>> {
         let ty = GlobalType { val: value.ty(), mutable: false };
         out.push((name, Extern::Global(store.global_new(ty, value)?)));
     }
-    let table = TableType { elem: RefType::FUNCREF, limits: Limits { min: 10, max: Some(20) } };
+    let table = TableType::new(RefType::FUNCREF, Limits { min: 10, max: Some(20) });
     out.push(("table", Extern::Table(store.table_new(table, Value::FuncRef(None))?)));
+    let table64 = TableType { is64: true, ..table };
+    out.push(("table64", Extern::Table(store.table_new(table64, Value::FuncRef(None))?)));
     let memory = MemType { limits: Limits { min: 1, max: Some(2) }, is64: false, page_log2: 16 };
     out.push(("memory", Extern::Memory(store.memory_new(memory)?)));
     Ok(out)

@@ -287,6 +287,27 @@ impl Limits {
 pub struct TableType {
     pub elem: RefType,
     pub limits: Limits,
+    /// A 64-bit table (memory64's table64, 3.0): i64 indices and sizes.
+    pub is64: bool,
+}
+
+impl TableType {
+    /// A 32-bit table of `elem` with `limits`.
+    pub fn new(elem: RefType, limits: Limits) -> TableType {
+        TableType { elem, limits, is64: false }
+    }
+
+    /// The type of its indices and sizes: i64 for a 64-bit table.
+    pub fn address_type(&self) -> ValType {
+        if self.is64 { ValType::I64 } else { ValType::I32 }
+    }
+
+    /// Import subtyping (spec 4.5.2 "Tables"), but for the element
+    /// types, which the caller matches: the same address type and
+    /// matching limits.
+    pub fn matches_limits(&self, other: &TableType) -> bool {
+        self.is64 == other.is64 && self.limits.matches(&other.limits)
+    }
 }
 
 /// A memory type; limits are in pages of `2^page_log2` bytes (64 KiB but

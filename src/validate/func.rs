@@ -797,11 +797,6 @@ impl FuncValidator {
         Ok(t)
     }
 
-    /// Pops three `i32` operands (the bulk memory and table forms).
-    fn pop_i32x3(&mut self, at: usize) -> Result<()> {
-        self.pop_vals(&[ValType::I32, ValType::I32, ValType::I32], at)
-    }
-
     fn instr(&mut self, ctx: &ModuleCtx, instr: &Instr, at: usize) -> Result<()> {
         use ValType::*;
         match instr {
@@ -931,7 +926,7 @@ impl FuncValidator {
                 if !self.sub_ref(tt.elem, RefType::FUNCREF) {
                     return err("type mismatch: call_indirect requires a funcref table", at);
                 }
-                self.pop_expect(I32, at)?;
+                self.pop_expect(tt.address_type(), at)?;
                 self.pop_vals(&ty.params, at)?;
                 self.push_vals(&ty.results, at)?;
             }
@@ -950,7 +945,7 @@ impl FuncValidator {
                     return err("type mismatch: return_call_indirect requires a funcref table", at);
                 }
                 self.tail_results(ctx, &ty.results, at)?;
-                self.pop_expect(I32, at)?;
+                self.pop_expect(tt.address_type(), at)?;
                 self.pop_vals(&ty.params, at)?;
                 self.unreachable();
             }
@@ -1078,30 +1073,29 @@ impl FuncValidator {
             }
 
             // Table (3.3.5)
+            // Indices and sizes have the table's address type.
             Instr::TableGet(t) => {
                 let tt = ctx.table(*t, at)?;
-                self.unop(I32, tt.elem.into(), at)?;
+                self.unop(tt.address_type(), tt.elem.into(), at)?;
             }
             Instr::TableSet(t) => {
                 let tt = ctx.table(*t, at)?;
-                self.pop_expect(tt.elem.into(), at)?;
-                self.pop_expect(I32, at)?;
+                self.pop_vals(&[tt.address_type(), tt.elem.into()], at)?;
             }
             Instr::TableSize(t) => {
-                ctx.table(*t, at)?;
-                self.push_val(Some(I32));
+                let tt = ctx.table(*t, at)?;
+                self.push_val(Some(tt.address_type()));
             }
             Instr::TableGrow(t) => {
                 let tt = ctx.table(*t, at)?;
-                self.pop_expect(I32, at)?;
-                self.pop_expect(tt.elem.into(), at)?;
-                self.push_val(Some(I32));
+                let a = tt.address_type();
+                self.pop_vals(&[tt.elem.into(), a], at)?;
+                self.push_val(Some(a));
             }
             Instr::TableFill(t) => {
                 let tt = ctx.table(*t, at)?;
-                self.pop_expect(I32, at)?;
-                self.pop_expect(tt.elem.into(), at)?;
-                self.pop_expect(I32, at)?;
+                let a = tt.address_type();
+                self.pop_vals(&[a, tt.elem.into(), a], at)?;
             }
             Instr::TableCopy { dst, src } => {
                 let d = ctx.table(*dst, at)?;
@@ -1109,7 +1103,9 @@ impl FuncValidator {
                 if !self.sub_ref(s.elem, d.elem) {
                     return err(format!("type mismatch: table.copy from {} to {}", s.elem, d.elem), at);
                 }
-                self.pop_i32x3(at)?;
+                // The length: i64 only between two 64-bit tables.
+                let n = if d.is64 && s.is64 { I64 } else { I32 };
+                self.pop_vals(&[d.address_type(), s.address_type(), n], at)?;
             }
             Instr::TableInit { elem, table } => {
                 let tt = ctx.table(*table, at)?;
@@ -1117,7 +1113,7 @@ impl FuncValidator {
                 if !self.sub_ref(et, tt.elem) {
                     return err(format!("type mismatch: table.init of {} into {}", et, tt.elem), at);
                 }
-                self.pop_i32x3(at)?;
+                self.pop_vals(&[tt.address_type(), I32, I32], at)?;
             }
             Instr::ElemDrop(e) => {
                 ctx.elem(*e, at)?;

@@ -162,6 +162,9 @@ fn check_tag_type(module: &Module, t: u32, offset: usize) -> Result<()> {
 }
 
 fn check_table_type(t: &TableType, offset: usize) -> Result<()> {
+    if t.is64 {
+        return check_limits(&t.limits, u64::MAX, "table size must be at most 2^64-1", offset);
+    }
     check_limits(&t.limits, u64::from(u32::MAX), "table size must be at most 2^32-1", offset)
 }
 
@@ -534,7 +537,7 @@ fn validate_parts(module: &Module, bodies: bool) -> Result<Uses> {
                     offset.offset,
                 );
             }
-            const_expr::check(&ctx, offset, ValType::I32, const_expr::visible_globals(&ctx, None))?;
+            const_expr::check(&ctx, offset, tt.address_type(), const_expr::visible_globals(&ctx, None))?;
         }
     }
 

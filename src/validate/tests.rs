@@ -293,7 +293,7 @@ fn bulk_memory_and_data() {
 
 #[test]
 fn tables_and_elems() {
-    let funcref = TableType { elem: RefType::FUNCREF, limits: Limits { min: 1, max: None } };
+    let funcref = TableType::new(RefType::FUNCREF, Limits { min: 1, max: None });
     let externref = TableType { elem: RefType::EXTERNREF, ..funcref };
     let body = vec![Instr::I32Const(0), Instr::I32Const(0), Instr::I32Const(0), Instr::TableCopy { dst: 0, src: 1 }];
     let mut m = func_module(&[], &[], &[], body);
@@ -331,6 +331,76 @@ fn tables_and_elems() {
     assert_eq!(msg(&m), "ok");
     m.codes[0].body[2] = Instr::TableGrow(0);
     assert_invalid(&m, "type mismatch");
+}
+
+#[test]
+fn table64_operands() {
+    // Table 0 is 64-bit, table 1 32-bit, both of funcref.
+    let t64 = TableType { elem: RefType::FUNCREF, limits: Limits { min: 1, max: Some(u64::MAX) }, is64: true };
+    let t32 = TableType::new(RefType::FUNCREF, Limits { min: 1, max: None });
+    let check = |results: &[ValType], body: Vec<Instr>| {
+        let mut m = func_module(&[], results, &[], body);
+        m.tables = vec![t64, t32];
+        m.elems.push(ElemSegment { ty: RefType::FUNCREF, items: ElemItems::Funcs(vec![]), mode: ElemMode::Passive });
+        msg(&m)
+    };
+    let null = || Instr::RefNull(RefType::FUNCREF);
+    let (i32c, i64c) = (|| Instr::I32Const(0), || Instr::I64Const(0));
+    // table.size and table.grow give the address type.
+    assert_eq!(check(&[I64], vec![Instr::TableSize(0)]), "ok");
+    assert!(check(&[I32], vec![Instr::TableSize(0)]).starts_with("type mismatch"));
+    assert_eq!(check(&[I32], vec![Instr::TableSize(1)]), "ok");
+    assert_eq!(check(&[I64], vec![null(), i64c(), Instr::TableGrow(0)]), "ok");
+    assert!(check(&[I64], vec![null(), i32c(), Instr::TableGrow(0)]).starts_with("type mismatch"));
+    // Indices: i64 for table 0, i32 for table 1.
+    assert_eq!(check(&[], vec![i64c(), Instr::TableGet(0), Instr::Drop]), "ok");
+    assert!(check(&[], vec![i32c(), Instr::TableGet(0), Instr::Drop]).starts_with("type mismatch"));
+    assert!(check(&[], vec![i64c(), Instr::TableGet(1), Instr::Drop]).starts_with("type mismatch"));
+    assert_eq!(check(&[], vec![i64c(), null(), Instr::TableSet(0)]), "ok");
+    assert_eq!(check(&[], vec![i64c(), null(), i64c(), Instr::TableFill(0)]), "ok");
+    assert!(check(&[], vec![i64c(), null(), i32c(), Instr::TableFill(0)]).starts_with("type mismatch"));
+    assert_eq!(check(&[], vec![i64c(), i32c(), i32c(), Instr::TableInit { elem: 0, table: 0 }]), "ok");
+    assert!(check(&[], vec![i64c(), i64c(), i64c(), Instr::TableInit { elem: 0, table: 0 }]).starts_with("type mismatch"));
+    assert_eq!(check(&[], vec![i64c(), Instr::CallIndirect { type_index: 0, table: 0 }]), "ok");
+    assert!(check(&[], vec![i32c(), Instr::CallIndirect { type_index: 0, table: 0 }]).starts_with("type mismatch"));
+    // table.copy: each index of its table's type, the length i64 only
+    // between two 64-bit tables.
+    let copy = |dst, src, ops: [Instr; 3]| {
+        let mut body = ops.to_vec();
+        body.push(Instr::TableCopy { dst, src });
+        check(&[], body)
+    };
+    assert_eq!(copy(0, 0, [i64c(), i64c(), i64c()]), "ok");
+    assert_eq!(copy(0, 1, [i64c(), i32c(), i32c()]), "ok");
+    assert_eq!(copy(1, 0, [i32c(), i64c(), i32c()]), "ok");
+    assert!(copy(0, 1, [i64c(), i32c(), i64c()]).starts_with("type mismatch"));
+    assert!(copy(1, 0, [i64c(), i32c(), i32c()]).starts_with("type mismatch"));
+    assert!(copy(0, 0, [i64c(), i64c(), i32c()]).starts_with("type mismatch"));
+}
+
+#[test]
+fn table64_limits_and_offsets() {
+    let t64 = TableType { elem: RefType::FUNCREF, limits: Limits { min: 0, max: Some(u64::MAX) }, is64: true };
+    let mut m = Module { tables: vec![t64], ..Module::default() };
+    let active = |offset| ElemSegment {
+        ty: RefType::FUNCREF,
+        items: ElemItems::Funcs(vec![]),
+        mode: ElemMode::Active { table: 0, offset: c(offset, 0) },
+    };
+    m.elems = vec![active(Instr::I64Const(0))];
+    assert_eq!(msg(&m), "ok");
+    m.elems = vec![active(Instr::I32Const(0))];
+    assert_invalid(&m, "type mismatch");
+    // A 32-bit table's limits stop at 2^32-1, a 64-bit one's at 2^64-1.
+    m.elems.clear();
+    m.tables[0].limits = Limits { min: 1 << 32, max: None };
+    assert_eq!(msg(&m), "ok");
+    m.tables[0].is64 = false;
+    assert_invalid(&m, "table size must be at most 2^32-1");
+    m.tables[0].limits = Limits { min: 0, max: Some(u64::from(u32::MAX)) };
+    assert_eq!(msg(&m), "ok");
+    m.tables[0].limits.max = Some(1 << 32);
+    assert_invalid(&m, "table size must be at most 2^32-1");
 }
 
 #[test]
@@ -410,7 +480,7 @@ fn random_bodies_never_panic() {
     let mut m = func_module(&[I32], &[I32], &[(2, F64)], vec![]);
     m.types.push(ft(&[I32, I64], &[F32]));
     m.memories.push(mem(1, None));
-    m.tables.push(TableType { elem: RefType::FUNCREF, limits: Limits { min: 0, max: None } });
+    m.tables.push(TableType::new(RefType::FUNCREF, Limits { min: 0, max: None }));
     for _ in 0..2000 {
         let mut body = Vec::new();
         for _ in 0..(next() % 12) {
@@ -603,7 +673,7 @@ fn extended_const_module() -> Module {
     Module {
         imports: vec![imported("c", false), imported("v", true)],
         memories: vec![mem(1, None)],
-        tables: vec![TableType { elem: RefType::FUNCREF, limits: Limits { min: 1, max: None } }],
+        tables: vec![TableType::new(RefType::FUNCREF, Limits { min: 1, max: None })],
         ..Module::default()
     }
 }
@@ -757,8 +827,8 @@ fn tail_calls_check_the_callers_results() {
     m.codes[0].body = vec![Instr::I64Const(1), Instr::ReturnCall(2), Instr::End];
     assert_invalid(&m, "type mismatch: current function requires result type [i32] but callee returns [i64]");
     // return_call_indirect: a funcref table, the type's results.
-    m.tables.push(TableType { elem: RefType::FUNCREF, limits: Limits { min: 0, max: None } });
-    m.tables.push(TableType { elem: RefType::EXTERNREF, limits: Limits { min: 0, max: None } });
+    m.tables.push(TableType::new(RefType::FUNCREF, Limits { min: 0, max: None }));
+    m.tables.push(TableType::new(RefType::EXTERNREF, Limits { min: 0, max: None }));
     let indirect = |ty: u32, table: u32| {
         vec![Instr::I64Const(1), Instr::I32Const(0), Instr::ReturnCallIndirect { type_index: ty, table }, Instr::End]
     };

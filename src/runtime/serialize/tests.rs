@@ -136,6 +136,28 @@ fn a_rich_module_runs_the_same_after_a_round_trip_in_another_store() {
     assert!(m.same_code(&d));
 }
 
+#[test]
+fn table64_types_round_trip() {
+    let (m, blob) = blob_of(
+        r#"(module
+        (import "m" "t" (table i64 1 0x1_0000_0000 funcref))
+        (table $u (export "u") i64 2 externref)
+        (elem (table 0) (i64.const 0) func $f)
+        (func $f (result i64) table.size $u)
+        (func (export "f") (result i64) i64.const 0 call_indirect (result i64)))"#,
+    );
+    let d = de(&blob).unwrap();
+    assert_eq!(m.imports(), d.imports());
+    assert_eq!(m.exports(), d.exports());
+    let crate::ExternType::Table(t) = &d.imports()[0].2 else { panic!() };
+    assert!(t.is64 && t.limits.max == Some(1 << 32));
+    let mut s = Store::new();
+    let t = s.table_new(*t, Value::FuncRef(None)).unwrap();
+    let i = s.instantiate(&d, &[Extern::Table(t)]).unwrap();
+    let Some(Extern::Func(f)) = s.export(i, "f") else { panic!() };
+    assert_eq!(s.call(f, &[]).unwrap(), vec![Value::I64(2)]);
+}
+
 fn programs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/programs")
 }
