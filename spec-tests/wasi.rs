@@ -264,3 +264,13 @@ fn descriptor_numbers_are_reused_highest_first() {
     let status = wasi::run(&mut Store::new(), &module, b.build().unwrap(), None).unwrap();
     assert_eq!(status, 0, "check {status} failed");
 }
+
+/// `examples/exceptions.wat` under `wasmint run`: exceptions thrown three
+/// calls deep and caught by tag (`try_table`), and by the legacy `try`.
+#[test]
+fn exceptions_example_with_the_cli() {
+    let wat = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/exceptions.wat");
+    let out = Command::new(env!("CARGO_BIN_EXE_wasmint")).arg("run").arg(&wat).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "sum: 51\nbad character at 2\nsum: 300\nempty line\nsum: 42\n");
+}

@@ -161,3 +161,18 @@ def test_throwing_in_a_loop_does_not_leak():
         with pytest.raises(WasmException):
             exports.throw(1)
     gc.collect()
+
+
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parents[2] / "examples"
+
+PROGRAM_OUTPUT = "sum: 51\nbad character at 2\nsum: 300\nempty line\nsum: 42\n"
+
+
+def test_example_program_catches_by_tag_and_python_sees_the_rest():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "exceptions.py")], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    assert out == PROGRAM_OUTPUT + "from Python: uncaught bad_char exception, bad character at 2\n"
