@@ -1,9 +1,7 @@
 //! The spec conformance test: runs every `.wast` file of the WebAssembly
-//! 2.0 test suite, and the files of the 3.0 suite that `is_3_0_file`
-//! selects (SIMD, tail calls, typed function references, exception
-//! handling) and the folders in `SUITE3_FOLDERS` (legacy exception
-//! handling, two proposals; named
-//! `3.0/FILE` here), through
+//! 2.0 test suite, every top-level file of the 3.0 suite (named `3.0/FILE`
+//! here) and the 3.0 folders in `SUITE3_FOLDERS` (legacy exception
+//! handling, two proposals), through
 //! `wasmint::script` and compares the failures with
 //! `spec-tests/expected-failures.txt`.
 //!
@@ -27,31 +25,6 @@ use wasmint::script::{self, Failure, FileReport};
 
 /// How files of the 3.0 suite are named in reports and expectations.
 const SUITE3: &str = "3.0/";
-
-/// The files of the 3.0 suite run here (the rest of that suite is not
-/// targeted yet: issues 10 and 11).
-fn is_3_0_file(name: &str) -> bool {
-    name.starts_with("simd_")
-        || name.contains("relaxed")
-        || matches!(
-            name,
-            // Tail calls.
-            "return_call.wast" | "return_call_indirect.wast" | "return_call_ref.wast"
-            // Typed function references, and the files they changed.
-            | "call_ref.wast" | "br_on_null.wast" | "br_on_non_null.wast" | "ref_as_non_null.wast"
-            | "local_init.wast" | "ref.wast" | "ref_is_null.wast" | "br_table.wast" | "elem.wast"
-            | "global.wast" | "linking.wast" | "func.wast" | "select.wast" | "local_tee.wast"
-            | "unreached-valid.wast" | "unreached-invalid.wast" | "table-sub.wast"
-            // Exception handling, and the files tags changed.
-            | "throw.wast" | "throw_ref.wast" | "try_table.wast" | "imports.wast" | "instance.wast"
-            // 3.0's binary format: memarg flags, limits read as u64.
-            | "align.wast" | "binary.wast" | "binary-leb128.wast" | "memory.wast"
-            // memory64's 64-bit tables, and the files they changed.
-            | "table.wast" | "table64.wast" | "call_indirect64.wast" | "memory64-imports.wast"
-            | "table_get64.wast" | "table_set64.wast" | "table_size64.wast" | "table_grow64.wast"
-            | "table_fill64.wast" | "table_copy64.wast" | "table_copy_mixed.wast"
-        )
-}
 
 /// Folders of the 3.0 suite run whole (named `3.0/FOLDER/FILE`): the legacy
 /// exception handling, and two proposals.
@@ -111,7 +84,7 @@ fn main() -> ExitCode {
     let wanted = |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()));
     let files: Vec<_> = files.into_iter().filter(|p| wanted(&name_of(p))).collect();
     let files3: Vec<_> =
-        files3.into_iter().filter(|p| is_3_0_file(&name_of(p)) && wanted(&format!("{SUITE3}{}", name_of(p)))).collect();
+        files3.into_iter().filter(|p| wanted(&format!("{SUITE3}{}", name_of(p)))).collect();
     println!("test suite: {} ({} files)", suite.display(), files.len());
     println!("3.0 test suite: {} ({} files, and the folders {})", suite3.display(), files3.len(), SUITE3_FOLDERS.join(", "));
 
