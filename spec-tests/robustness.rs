@@ -113,6 +113,7 @@ fn dummy(store: &mut Store, ty: &ExternType) -> Option<Extern> {
         ExternType::Global(gt) => Extern::Global(store.global_new(*gt, Value::default_for(gt.val)).ok()?),
         ExternType::Memory(mt) => Extern::Memory(store.memory_new(*mt).ok()?),
         ExternType::Table(tt) => Extern::Table(store.table_new(*tt, Value::null(tt.elem)).ok()?),
+        ExternType::Tag(ft) => Extern::Tag(store.tag_new(ft.clone()).ok()?),
     })
 }
 

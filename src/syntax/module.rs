@@ -314,73 +314,38 @@ impl Module {
         self.imports.iter().filter(|i| matches!(i.desc, ImportDesc::Global(_))).count()
     }
 
+    /// An index space: the imports that `pick` selects, then `defined`.
+    fn index_space<T>(&self, pick: impl Fn(&ImportDesc) -> Option<T>, defined: impl Iterator<Item = T>) -> Vec<T> {
+        self.imports.iter().filter_map(|i| pick(&i.desc)).chain(defined).collect()
+    }
+
     /// Type index of every function in the index space (imports first).
     pub fn func_type_indices(&self) -> Vec<u32> {
-        let mut v: Vec<u32> = self
-            .imports
-            .iter()
-            .filter_map(|i| match i.desc {
-                ImportDesc::Func(t) => Some(t),
-                _ => None,
-            })
-            .collect();
-        v.extend_from_slice(&self.funcs);
-        v
+        let pick = |d: &ImportDesc| if let ImportDesc::Func(t) = d { Some(*t) } else { None };
+        self.index_space(pick, self.funcs.iter().copied())
     }
 
     /// Every table in the index space (imports first).
     pub fn all_tables(&self) -> Vec<TableType> {
-        let mut v: Vec<TableType> = self
-            .imports
-            .iter()
-            .filter_map(|i| match i.desc {
-                ImportDesc::Table(t) => Some(t),
-                _ => None,
-            })
-            .collect();
-        v.extend_from_slice(&self.tables);
-        v
+        let pick = |d: &ImportDesc| if let ImportDesc::Table(t) = d { Some(*t) } else { None };
+        self.index_space(pick, self.tables.iter().copied())
     }
 
     /// Every memory in the index space (imports first).
     pub fn all_memories(&self) -> Vec<MemType> {
-        let mut v: Vec<MemType> = self
-            .imports
-            .iter()
-            .filter_map(|i| match i.desc {
-                ImportDesc::Memory(t) => Some(t),
-                _ => None,
-            })
-            .collect();
-        v.extend_from_slice(&self.memories);
-        v
+        let pick = |d: &ImportDesc| if let ImportDesc::Memory(t) = d { Some(*t) } else { None };
+        self.index_space(pick, self.memories.iter().copied())
     }
 
     /// Every global type in the index space (imports first).
     pub fn all_globals(&self) -> Vec<GlobalType> {
-        let mut v: Vec<GlobalType> = self
-            .imports
-            .iter()
-            .filter_map(|i| match i.desc {
-                ImportDesc::Global(t) => Some(t),
-                _ => None,
-            })
-            .collect();
-        v.extend(self.globals.iter().map(|g| g.ty));
-        v
+        let pick = |d: &ImportDesc| if let ImportDesc::Global(t) = d { Some(*t) } else { None };
+        self.index_space(pick, self.globals.iter().map(|g| g.ty))
     }
 
     /// Type index of every tag (imports first).
     pub fn all_tags(&self) -> Vec<u32> {
-        let mut v: Vec<u32> = self
-            .imports
-            .iter()
-            .filter_map(|i| match i.desc {
-                ImportDesc::Tag(t) => Some(t),
-                _ => None,
-            })
-            .collect();
-        v.extend_from_slice(&self.tags);
-        v
+        let pick = |d: &ImportDesc| if let ImportDesc::Tag(t) = d { Some(*t) } else { None };
+        self.index_space(pick, self.tags.iter().copied())
     }
 }
