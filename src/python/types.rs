@@ -75,12 +75,8 @@ pub(crate) fn type_label(t: ValType) -> &'static str {
     ["I32", "I64", "F32", "F64", "V128", "ExternRef", "FuncRef"][type_index(t)]
 }
 
-/// A bool or an optional bound as Rust's `{:?}` prints them, as wasmer's
-/// descriptors do (`true`, `Some(3)`, `None`).
-fn debug_bool(b: bool) -> &'static str {
-    if b { "true" } else { "false" }
-}
-
+/// An optional bound as Rust's `{:?}` prints it, as wasmer's descriptors do
+/// (`Some(3)`, `None`; their bools print `true`, `false`).
 fn debug_opt(m: Option<u64>) -> String {
     m.map_or_else(|| "None".to_owned(), |m| format!("Some({m})"))
 }
@@ -168,7 +164,7 @@ impl GlobalType {
     pub(crate) fn __str__(&self) -> String {
         let mut ty = String::new();
         super::reftype::write_ty(&mut ty, &self.ty);
-        format!("GlobalType(type: {ty}, mutable: {})", debug_bool(self.mutable))
+        format!("GlobalType(type: {ty}, mutable: {})", self.mutable)
     }
     fn __repr__(&self) -> String {
         self.__str__()
@@ -319,7 +315,7 @@ impl MemoryType {
             "MemoryType(minimum: {}, maximum: {}, shared: {}",
             self.minimum,
             debug_opt(self.maximum),
-            debug_bool(self.shared)
+            self.shared
         );
         // wasmint's extensions, shown only when not wasmer's defaults.
         if self.is64 {
