@@ -118,7 +118,7 @@ def test_memory_type_is64_and_page_size():
     assert not t.is64 and t.page_size == 65536
     t = MemoryType(2, 2**40, is64=True)
     assert t.is64 and t.maximum == 2**40
-    assert str(t) == "MemoryType(minimum: 2, maximum: 1099511627776, shared: False, is64: True)"
+    assert str(t) == "MemoryType(minimum: 2, maximum: Some(1099511627776), shared: false, is64: true)"
     assert MemoryType(1, is64=True) != MemoryType(1)
     assert MemoryType(1, page_size=1).page_size == 1
     with pytest.raises(ValueError, match="page_size"):
@@ -141,7 +141,7 @@ def test_memory64_export():
     assert m.grow(2) == 1
     assert inst.exports.size() == 3 and m.size == 3 and len(m.buffer) == 3 * 65536
     assert inst.exports.grow(1) == 3
-    with pytest.raises(RuntimeError, match="maximum 10"):
+    with pytest.raises(RuntimeError, match="current size 4 pages, requested increase: 7 pages"):
         m.grow(7)
     with pytest.raises(RuntimeError):
         m.grow(2**40)
@@ -228,7 +228,7 @@ def refs():
 def test_ref_type_class():
     t = RefType(II, nullable=False)
     assert t.nullable is False and t.heap == II and t.type == Type.FUNC_REF
-    assert str(t) == "RefType(heap: FunctionType(params: [I32], results: [I32]), nullable: False)"
+    assert str(t) == "RefType(heap: FunctionType(params: [I32], results: [I32]), nullable: false)"
     assert RefType(II) != t and RefType(II, nullable=False) == t
     assert RefType("extern").type == Type.EXTERN_REF and RefType(Type.EXTERN_REF).heap == "extern"
     assert RefType("nofunc").type == Type.FUNC_REF
@@ -250,12 +250,12 @@ def test_concrete_ref_types_show(refs):
     assert ex.get_inc.type.results == [nn]
     assert ex.any_func.type.params == [RefType("func", nullable=False)]
     assert ex.bottom.type.params == [RefType("nofunc")]
-    assert "RefType(heap: FunctionType(params: [I32], results: [I32]), nullable: False), I32" in str(ex.apply.type)
+    assert "RefType(heap: FunctionType(params: [I32], results: [I32]), nullable: false), I32" in str(ex.apply.type)
     module_types = {e.name: e.type for e in Module(store, REFS).exports}
     assert module_types["apply"] == ex.apply.type
     assert module_types["g"] == GlobalType(null, mutable=True) == ex.g.type
     assert ex.gc.type.type == nn
-    assert "nullable: True), mutable: True)" in str(ex.g.type)
+    assert "nullable: true), mutable: true)" in str(ex.g.type)
     # Tables keep wasmer's TableType: the kind of reference.
     assert ex.t.type.type == Type.FUNC_REF
 

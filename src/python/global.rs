@@ -52,7 +52,7 @@ impl Global {
         let store = self.store.get();
         let ty = store.cell.with(py, |s| s.global_type(self.global))?;
         if !ty.mutable {
-            return Err(PyRuntimeError::new_err("the global is immutable: cannot set its value"));
+            return Err(PyRuntimeError::new_err("The global variable is not mutable, cannot set a new value"));
         }
         let v = to_value(value, ty.val, store)?;
         store.cell.with(py, |s| s.global_set(self.global, v))?.map_err(to_py_err)

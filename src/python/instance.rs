@@ -170,7 +170,7 @@ impl Instance {
 /// >>> exports.nope
 /// Traceback (most recent call last):
 ///   ...
-/// LookupError: the instance has no export named `nope`
+/// LookupError: Export `nope` does not exist.
 #[pyclass(module = "wasmint", frozen)]
 pub struct Exports {
     /// In the module's order.
@@ -205,11 +205,12 @@ impl Exports {
         if key.starts_with("__") || !err.is_instance_of::<PyAttributeError>(py) {
             return Err(err);
         }
-        Err(PyLookupError::new_err(format!("the instance has no export named `{key}`")))
+        // wasmer-python 1.1 (exports.rs `__getattr__`) raises this.
+        Err(PyLookupError::new_err(format!("Export `{key}` does not exist.")))
     }
 
     fn __getitem__<'py>(&self, name: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyAny>> {
-        self.get(name)?.ok_or_else(|| PyLookupError::new_err(format!("the instance has no export named `{name}`")))
+        self.get(name)?.ok_or_else(|| PyLookupError::new_err(format!("Export `{name}` does not exist.")))
     }
 
     fn __contains__(&self, name: &Bound<'_, PyString>) -> PyResult<bool> {

@@ -66,8 +66,8 @@ impl Memory {
 
     /// Grows the memory by `number_of_pages` pages (of its page size, 64
     /// KiB by default) and returns its previous size in pages; raises
-    /// RuntimeError if that would pass the maximum (or the 4 GiB a memory
-    /// holds here).
+    /// RuntimeError, with wasmer's text, if that would pass the maximum (or
+    /// the 4 GiB a memory holds here).
     ///
     /// >>> from wasmint import Store, Memory, MemoryType
     /// >>> memory = Memory(Store(), MemoryType(minimum=1, maximum=2))
@@ -76,22 +76,19 @@ impl Memory {
     /// >>> memory.grow(1)
     /// Traceback (most recent call last):
     ///   ...
-    /// RuntimeError: failed to grow the memory by 1 page(s): its size is 2 pages, its maximum 2
+    /// RuntimeError: The memory could not grow: current size 2 pages, requested increase: 1 pages
     fn grow(&self, py: Python<'_>, number_of_pages: u64) -> PyResult<u32> {
-        let (old, size, max) = self.store.get().cell.with(py, |s| {
+        let (old, size) = self.store.get().cell.with(py, |s| {
             (
                 // More than 2^32 pages never fit: refuse as a failed grow.
                 u32::try_from(number_of_pages).ok().and_then(|n| s.memory_grow(self.memory, n)),
                 s.memory_size(self.memory),
-                s.memory_type(self.memory),
             )
         })?;
-        // Without a maximum, the most this host holds: 4 GiB of pages.
-        let max = max.limits.max.unwrap_or((4u64 << 30) >> max.page_log2);
+        // wasmer's `MemoryError::CouldNotGrow`, as wasmer-python 1.1 raised it.
         old.ok_or_else(|| {
             PyRuntimeError::new_err(format!(
-                "failed to grow the memory by {number_of_pages} page(s): its size is {size} pages, its maximum {}",
-                max
+                "The memory could not grow: current size {size} pages, requested increase: {number_of_pages} pages"
             ))
         })
     }
@@ -334,88 +331,120 @@ macro_rules! float_elem {
 
 float_elem! { f32, "float32"; f64, "float64"; }
 
-/// Resolves an index (int or slice) against `len` elements: the element
-/// indices it selects.
-enum Sel {
-    One(usize),
-    Many { start: usize, step: isize, count: usize },
+// The texts and classes below are wasmer-python 1.1's (`memory/views.rs`,
+// asserted by its `tests/test_memory.py`); indices count from the view's
+// start, and "the memory size" is the view's length.
+
+const SET_TYPES: &str = "When setting data to the memory view, the index and the value can only have the following \
+                         types: Either `int` and `int`, or `slice` and `sequence`";
+
+/// An int index as wasmer reads one: `None` if `index` is not an int.
+/// Ints past i128 keep their sign (they are out of bound either way).
+fn int_index(index: &Bound<'_, PyAny>) -> PyResult<Option<i128>> {
+    if index.is_instance_of::<PyFloat>() {
+        return Ok(None);
+    }
+    match index.extract::<i128>() {
+        Ok(i) => Ok(Some(i)),
+        Err(_) if index.is_instance_of::<PyInt>() => Ok(Some(if index.lt(0)? { -1 } else { i128::MAX })),
+        Err(_) => Ok(None),
+    }
 }
 
-fn select(index: &Bound<'_, PyAny>, len: usize) -> PyResult<Sel> {
-    if let Ok(i) = index.cast::<PyInt>() {
-        let i: i128 = i.extract().map_err(|_| PyIndexError::new_err("index out of range"))?;
-        if i < 0 {
-            return Err(PyIndexError::new_err(format!("index {i} is negative")));
-        }
-        if i >= len as i128 {
-            return Err(PyIndexError::new_err(format!("index {i} out of range (the view has {len} elements)")));
-        }
-        return Ok(Sel::One(i as usize));
+fn negative() -> PyErr {
+    PyIndexError::new_err("Out of bound: Index cannot be negative")
+}
+
+/// A slice resolved against `len`: start, stop, step (refused when empty
+/// or reversed, as wasmer does).
+fn slice_range(s: &Bound<'_, PySlice>, len: usize) -> PyResult<(usize, usize, isize)> {
+    let ind = s.indices(len as isize)?;
+    if ind.start >= ind.stop {
+        return Err(PyIndexError::new_err(format!("Slice `{}:{}` cannot be empty", ind.start, ind.stop)));
     }
-    if let Ok(s) = index.cast::<PySlice>() {
-        let ind = s.indices(len as isize)?;
-        return Ok(Sel::Many { start: ind.start.max(0) as usize, step: ind.step, count: ind.slicelength });
-    }
-    Err(PyValueError::new_err(format!("a view is indexed by an int or a slice, not {}", type_name(index))))
+    // `indices` clamps both ends into 0..=len.
+    Ok((ind.start as usize, ind.stop as usize, ind.step))
 }
 
 fn view_get<T: Elem>(py: Python<'_>, v: &View, index: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let len = v.len(py, T::SIZE)?;
-    let sel = select(index, len)?;
     let cell = &v.store.get().cell;
-    match sel {
-        Sel::One(i) => {
-            let at = v.offset + i * T::SIZE;
-            let x = cell.with(py, |s| s.memory_data(v.memory).get(at..at + T::SIZE).map(T::load))?;
-            x.ok_or_else(|| PyIndexError::new_err("index out of range"))?.to_py(py)
+    let out_of_bound = || PyIndexError::new_err("index out of range");
+    if let Ok(s) = index.cast::<PySlice>() {
+        let (start, stop, step) = slice_range(s, len)?;
+        // wasmer reads forward one by one only (it also took a negative
+        // step as 1; here that is refused too).
+        if step != 1 {
+            return Err(PyIndexError::new_err(format!("Slice must have a step of 1 for now; given {step}")));
         }
-        Sel::Many { start, step, count } => {
-            let items = cell.with(py, |s| {
-                let d = s.memory_data(v.memory);
-                (0..count)
-                    .map(|k| {
-                        let i = (start as isize + k as isize * step) as usize;
-                        let at = v.offset + i * T::SIZE;
-                        d.get(at..at + T::SIZE).map(T::load)
-                    })
-                    .collect::<Option<Vec<T>>>()
-            })?;
-            let items = items.ok_or_else(|| PyIndexError::new_err("index out of range"))?;
-            let list = PyList::empty(py);
-            for x in items {
-                list.append(x.to_py(py)?)?;
-            }
-            Ok(list.into_any().unbind())
+        let items = cell.with(py, |s| {
+            let d = s.memory_data(v.memory);
+            (start..stop)
+                .map(|i| {
+                    let at = v.offset + i * T::SIZE;
+                    d.get(at..at + T::SIZE).map(T::load)
+                })
+                .collect::<Option<Vec<T>>>()
+        })?;
+        let list = PyList::empty(py);
+        for x in items.ok_or_else(out_of_bound)? {
+            list.append(x.to_py(py)?)?;
         }
+        return Ok(list.into_any().unbind());
     }
+    let Some(i) = int_index(index)? else {
+        return Err(PyValueError::new_err("Only integers and slices are valid to represent an index"));
+    };
+    if i < 0 {
+        return Err(negative());
+    }
+    if i >= len as i128 {
+        let shown = if i == i128::MAX { index.to_string() } else { i.to_string() };
+        return Err(PyIndexError::new_err(format!(
+            "Out of bound: Maximum index {shown} is larger than the memory size {len}"
+        )));
+    }
+    let at = v.offset + i as usize * T::SIZE;
+    let x = cell.with(py, |s| s.memory_data(v.memory).get(at..at + T::SIZE).map(T::load))?;
+    x.ok_or_else(out_of_bound)?.to_py(py)
 }
 
 fn view_set<T: Elem>(py: Python<'_>, v: &View, index: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
     let len = v.len(py, T::SIZE)?;
-    let sel = select(index, len)?;
-    let cell = &v.store.get().cell;
     // Convert first (that runs Python code), then write.
-    let (start, step, values) = match sel {
-        Sel::One(i) => (i, 1, vec![T::from_py(value)?]),
-        Sel::Many { start, step, count } => {
-            let values = value
-                .try_iter()
-                .map_err(|_| PyTypeError::new_err("a slice of a view is set from an iterable"))?
-                .map(|x| T::from_py(&x?))
-                .collect::<PyResult<Vec<T>>>()?;
-            if values.len() != count {
-                return Err(PyValueError::new_err(format!(
-                    "the slice has {count} elements but {} values were given",
-                    values.len()
-                )));
-            }
-            (start, step, values)
+    let (start, step, values) = if let Ok(s) = index.cast::<PySlice>() {
+        let Ok(iter) = value.try_iter() else {
+            return Err(PyRuntimeError::new_err(SET_TYPES));
+        };
+        let (start, stop, step) = slice_range(s, len)?;
+        if step < 1 {
+            return Err(PyIndexError::new_err(format!("Slice must have a positive step; given {step}")));
         }
+        // As wasmer: the slice's positions and the values are zipped, so
+        // extra values are left and missing ones leave memory as it is.
+        let count = (stop - start).div_ceil(step as usize);
+        let values = iter.take(count).map(|x| T::from_py(&x?)).collect::<PyResult<Vec<T>>>()?;
+        (start, step as usize, values)
+    } else {
+        let (Some(i), Ok(x)) = (int_index(index)?, T::from_py(value)) else {
+            return Err(PyRuntimeError::new_err(SET_TYPES));
+        };
+        if i < 0 {
+            return Err(negative());
+        }
+        if i >= len as i128 {
+            let shown = if i == i128::MAX { index.to_string() } else { i.to_string() };
+            return Err(PyIndexError::new_err(format!(
+                "Out of bound: Absolute index {shown} is larger than the memory size {len}"
+            )));
+        }
+        (i as usize, 1, vec![x])
     };
+    let cell = &v.store.get().cell;
     let ok = cell.with(py, |s| {
         let d = s.memory_data_mut(v.memory);
         // Check every position against the current size before writing.
-        let at = |k: usize| v.offset + (start as isize + k as isize * step) as usize * T::SIZE;
+        let at = |k: usize| v.offset + (start + k * step) * T::SIZE;
         if (0..values.len()).any(|k| at(k) + T::SIZE > d.len()) {
             return false;
         }
@@ -438,8 +467,9 @@ macro_rules! views {
         ///
         /// Built by `Memory.uint8_view` and its siblings. Index it with an
         /// int (IndexError out of bounds, also for negative indices) or a
-        /// slice (a list of values); assign a number, or an iterable of
-        /// them to a slice. Its length follows the memory's current size.
+        /// non-empty slice of step 1 (a list of values); assign a number,
+        /// or an iterable of them to a slice (zipped with its positions).
+        /// Errors are wasmer's. Its length follows the memory's current size.
         ///
         /// >>> from wasmint import Store, Memory, MemoryType
         /// >>> memory = Memory(Store(), MemoryType(minimum=1))

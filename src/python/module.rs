@@ -202,7 +202,7 @@ impl Module {
     /// >>> from wasmint import Store, Module
     /// >>> imports = Module(Store(), '(module (import "ns" "g" (global f32)))').imports
     /// >>> imports[0].module, imports[0].name, str(imports[0].type)
-    /// ('ns', 'g', 'GlobalType(type: F32, mutable: False)')
+    /// ('ns', 'g', 'GlobalType(type: F32, mutable: false)')
     #[getter]
     fn imports<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let items = self

@@ -178,7 +178,7 @@ pub(crate) fn to_store_func(s: &mut crate::Store, f: &FunctionType, depth: usize
 /// >>> t.nullable, t.type, t.heap.params
 /// (False, <Type.FUNC_REF: 7>, [<Type.I32: 1>])
 /// >>> t
-/// RefType(heap: FunctionType(params: [I32], results: [I32]), nullable: False)
+/// RefType(heap: FunctionType(params: [I32], results: [I32]), nullable: false)
 /// >>> RefType('extern', nullable=False).heap, RefType(Type.FUNC_REF) == RefType('func')
 /// ('extern', True)
 #[pyclass(module = "wasmint", frozen, eq)]
@@ -285,7 +285,7 @@ fn write_ref(out: &mut String, r: &RefType) {
             out.push('\'');
         }
     }
-    out.push_str(if r.nullable { ", nullable: True)" } else { ", nullable: False)" });
+    out.push_str(if r.nullable { ", nullable: true)" } else { ", nullable: false)" });
 }
 
 pub(crate) fn write_func(out: &mut String, f: &FunctionType) {

@@ -69,8 +69,16 @@ fn types_to_list<'py>(py: Python<'py>, ts: &[Ty]) -> PyResult<Bound<'py, PyList>
     PyList::new(py, ts.iter().map(|t| t.to_py(py)).collect::<PyResult<Vec<_>>>()?)
 }
 
+/// How wasmer-python 1.1 prints a type inside a descriptor's `str`: the
+/// `{:?}` of its Rust enum (`FuncRef`, not the Python member `FUNC_REF`).
 pub(crate) fn type_label(t: ValType) -> &'static str {
-    TYPE_NAMES[type_index(t)]
+    ["I32", "I64", "F32", "F64", "V128", "ExternRef", "FuncRef"][type_index(t)]
+}
+
+/// An optional bound as Rust's `{:?}` prints it, as wasmer's descriptors do
+/// (`Some(3)`, `None`; their bools print `true`, `false`).
+fn debug_opt(m: Option<u64>) -> String {
+    m.map_or_else(|| "None".to_owned(), |m| format!("Some({m})"))
 }
 
 pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
@@ -128,7 +136,7 @@ impl FunctionType {
 /// >>> global_type.type, global_type.mutable
 /// (<Type.I32: 1>, False)
 /// >>> str(global_type)
-/// 'GlobalType(type: I32, mutable: False)'
+/// 'GlobalType(type: I32, mutable: false)'
 #[pyclass(module = "wasmint", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct GlobalType {
@@ -156,7 +164,7 @@ impl GlobalType {
     pub(crate) fn __str__(&self) -> String {
         let mut ty = String::new();
         super::reftype::write_ty(&mut ty, &self.ty);
-        format!("GlobalType(type: {ty}, mutable: {})", if self.mutable { "True" } else { "False" })
+        format!("GlobalType(type: {ty}, mutable: {})", self.mutable)
     }
     fn __repr__(&self) -> String {
         self.__str__()
@@ -172,9 +180,9 @@ impl GlobalType {
 /// >>> table_type.minimum, table_type.maximum, table_type.is64
 /// (7, 42, False)
 /// >>> str(table_type)
-/// 'TableType(type: FUNC_REF, minimum: 7, maximum: 42)'
+/// 'TableType(type: FuncRef, minimum: 7, maximum: Some(42))'
 /// >>> str(TableType(Type.EXTERN_REF, 1, 2**40, is64=True))
-/// 'TableType(type: EXTERN_REF, minimum: 1, maximum: 1099511627776, is64: True)'
+/// 'TableType(type: ExternRef, minimum: 1, maximum: Some(1099511627776), is64: true)'
 #[pyclass(module = "wasmint", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct TableType {
@@ -217,8 +225,8 @@ impl TableType {
             "TableType(type: {}, minimum: {}, maximum: {}{})",
             type_label(self.ty),
             self.minimum,
-            self.maximum.map_or_else(|| "None".to_owned(), |m| m.to_string()),
-            if self.is64 { ", is64: True" } else { "" }
+            debug_opt(self.maximum),
+            if self.is64 { ", is64: true" } else { "" }
         )
     }
     fn __repr__(&self) -> String {
@@ -251,9 +259,9 @@ impl TableType {
 /// >>> memory_type.minimum, memory_type.maximum, memory_type.shared
 /// (1, None, True)
 /// >>> str(MemoryType(1, 2))
-/// 'MemoryType(minimum: 1, maximum: 2, shared: False)'
+/// 'MemoryType(minimum: 1, maximum: Some(2), shared: false)'
 /// >>> MemoryType(1, is64=True).is64, str(MemoryType(1, 2**40, is64=True, page_size=1))
-/// (True, 'MemoryType(minimum: 1, maximum: 1099511627776, shared: False, is64: True, page_size: 1)')
+/// (True, 'MemoryType(minimum: 1, maximum: Some(1099511627776), shared: false, is64: true, page_size: 1)')
 #[pyclass(module = "wasmint", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct MemoryType {
@@ -306,11 +314,12 @@ impl MemoryType {
         let mut s = format!(
             "MemoryType(minimum: {}, maximum: {}, shared: {}",
             self.minimum,
-            self.maximum.map_or_else(|| "None".to_owned(), |m| m.to_string()),
-            if self.shared { "True" } else { "False" }
+            debug_opt(self.maximum),
+            self.shared
         );
+        // wasmint's extensions, shown only when not wasmer's defaults.
         if self.is64 {
-            s.push_str(", is64: True");
+            s.push_str(", is64: true");
         }
         if self.page_log2 != 16 {
             s.push_str(&format!(", page_size: {}", 1u64 << self.page_log2));
@@ -361,7 +370,7 @@ pub(crate) fn extern_type_to_py(py: Python<'_>, t: &ExternType, defs: &[crate::F
 /// >>> from wasmint import Store, Module
 /// >>> export = Module(Store(), '(module (memory (export "mem") 1))').exports[0]
 /// >>> export.name, str(export.type)
-/// ('mem', 'MemoryType(minimum: 1, maximum: None, shared: False)')
+/// ('mem', 'MemoryType(minimum: 1, maximum: None, shared: false)')
 #[pyclass(module = "wasmint", frozen)]
 pub struct ExportType {
     /// The name of the export.
