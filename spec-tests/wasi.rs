@@ -274,3 +274,111 @@ fn exceptions_example_with_the_cli() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "sum: 51\nbad character at 2\nsum: 300\nempty line\nsum: 42\n");
 }
+
+/// `wasmint run ARGS` in `dir`, whose `m.wat` is `wat`: (status, stdout, stderr).
+fn cli(t: &Tree, wat: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    std::fs::write(t.0.join("m.wat"), wat).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wasmint")).current_dir(&t.0).arg("run").args(args).output().unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+/// A reactor: `_initialize` (which prints) and no `_start`, plus functions
+/// for `--invoke`.
+const REACTOR: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "initialized\n")
+  (func (export "_initialize")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 12))
+    (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "all") (param i32 i64 f32 f64) (result i32 i64 f32 f64 i32)
+    local.get 0 local.get 1 local.get 2 local.get 3 (i32.add (local.get 0) (i32.const 1)))
+  (func (export "floats") (param f32 f64) (result f64 f32) local.get 1 local.get 0)
+  (func (export "none"))
+  (func (export "takes_ref") (param i32 externref))
+  (func (export "takes_v128") (param v128)))"#;
+
+#[test]
+fn cli_runs_a_reactor() {
+    let t = Tree::new("reactor");
+    assert_eq!(cli(&t, REACTOR, &["m.wat"]), (Some(0), "initialized\n".into(), String::new()));
+    // `_initialize` runs once, before the invoked function.
+    assert_eq!(cli(&t, REACTOR, &["--invoke", "none", "m.wat"]), (Some(0), "initialized\n".into(), String::new()));
+    assert_eq!(cli(&t, REACTOR, &["--invoke", "_initialize", "m.wat"]).1, "initialized\n");
+    // Neither `_start` nor `_initialize`: nothing to run.
+    let (code, _, err) = cli(&t, "(module)", &["m.wat"]);
+    assert_eq!((code, err.as_str()), (Some(1), "wasmint run: the module exports no function `_start`\n"));
+}
+
+#[test]
+fn cli_invoke_parses_args_and_prints_results() {
+    let t = Tree::new("invoke");
+    let run = |args: &[&str]| {
+        let mut v = vec!["--invoke"];
+        v.extend_from_slice(args);
+        cli(&t, REACTOR, &v)
+    };
+    let (code, out, err) = run(&["all", "m.wat", "-7", "18446744073709551615", "1.5", "-2.25"]);
+    assert_eq!((code, err.as_str()), (Some(0), ""));
+    assert_eq!(out, "initialized\n-7\n-1\n1.5\n-2.25\n-6\n");
+    // The unsigned range wraps; i32::MIN and i64::MIN parse.
+    let (_, out, _) = run(&["all", "m.wat", "4294967295", "-9223372036854775808", "0", "0"]);
+    assert_eq!(out, "initialized\n-1\n-9223372036854775808\n0\n0\n0\n");
+    let (_, out, _) = run(&["floats", "m.wat", "nan", "-inf"]);
+    assert_eq!(out, "initialized\n-inf\nNaN\n");
+    let (_, out, _) = run(&["floats", "m.wat", "inf", "0.1"]);
+    assert_eq!(out, "initialized\n0.1\ninf\n");
+    // A command's function is called with WASI too, without `_start`.
+    let cmd = r#"(module (func (export "_start") unreachable) (func (export "add") (param i64 i64) (result i64)
+        (i64.add (local.get 0) (local.get 1))))"#;
+    assert_eq!(cli(&t, cmd, &["--invoke", "add", "m.wat", "40", "2"]), (Some(0), "42\n".into(), String::new()));
+}
+
+#[test]
+fn cli_invoke_refuses_bad_args() {
+    let t = Tree::new("badargs");
+    let run = |args: &[&str]| {
+        let mut v = vec!["--invoke"];
+        v.extend_from_slice(args);
+        cli(&t, REACTOR, &v)
+    };
+    // Usage errors: exit 2, and nothing runs (no "initialized").
+    let bad = |args: &[&str], msg: &str| {
+        assert_eq!(run(args), (Some(2), String::new(), format!("wasmint run: {msg}\n")), "{args:?}");
+    };
+    bad(&["all", "m.wat", "x", "1", "1", "1"], r#"argument 1 of `all`: "x" is not a valid i32"#);
+    bad(&["all", "m.wat", "4294967296", "1", "1", "1"], r#"argument 1 of `all`: "4294967296" is not a valid i32"#);
+    bad(&["all", "m.wat", "1", "1.5", "1", "1"], r#"argument 2 of `all`: "1.5" is not a valid i64"#);
+    bad(&["all", "m.wat", "1", "1", "one", "1"], r#"argument 3 of `all`: "one" is not a valid f32"#);
+    bad(&["all", "m.wat", "1", "2", "3"], "`all` takes 4 arguments (i32 i64 f32 f64), 3 given");
+    bad(&["none", "m.wat", "1"], "`none` takes 0 arguments (), 1 given");
+    bad(
+        &["takes_ref", "m.wat", "1", "null"],
+        "argument 2 of `takes_ref` has type externref: only i32, i64, f32 and f64 can be given",
+    );
+    bad(
+        &["takes_v128", "m.wat", "0"],
+        "argument 1 of `takes_v128` has type v128: only i32, i64, f32 and f64 can be given",
+    );
+    // A missing export is not a usage error (as wasmtime: 1).
+    let (code, out, err) = run(&["nope", "m.wat"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (Some(1), "", "wasmint run: the module exports no function `nope`\n")
+    );
+}
+
+#[test]
+fn cli_run_help() {
+    for flag in ["--help", "-h"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_wasmint")).args(["run", flag]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.starts_with("Usage:\n  wasmint run [--dir HOST[::GUEST]]..."), "{text}");
+        assert!(text.contains("--invoke FUNC") && !text.contains("wasmint wast"), "{text}");
+    }
+    // After the file, `--help` is the guest's.
+    let t = Tree::new("help");
+    assert_eq!(cli(&t, REACTOR, &["m.wat", "--help"]).1, "initialized\n");
+}

@@ -11,7 +11,34 @@ use std::io::Write;
 
 use args::Command;
 
-const HELP: &str = "\
+/// The `run` part of [`HELP`], which `wasmint run --help` prints alone.
+macro_rules! run_help {
+    () => {
+        "  wasmint run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--inherit-env]
+              [--invoke FUNC] [--compile eager|lazy] [--code-stats]
+              FILE.wasm|FILE.wat [ARGS...]
+      Run a WASI program: its `_start`; for a reactor (exports
+      `_initialize`), `_initialize` first (and only it, if there is no
+      `_start`). It sees only the mapped directories (HOST as GUEST, default
+      GUEST = HOST), only the variables given (all of the host's with
+      --inherit-env), and FILE ARGS as its arguments. Exit status: the
+      program's exit code; 134 on a trap; 1 if FILE cannot be loaded or
+      linked.
+      --invoke FUNC      call the export FUNC instead of `_start`, with ARGS
+                         as its arguments, read by its parameter types
+                         (integers; floats, also nan, inf, -inf), and print
+                         its results, one a line (exit status 2 if ARGS do
+                         not fit)
+      --compile eager    translate every function before running (default
+                         lazy: each function on its first call)
+      --code-stats       print the size of the translated code to stderr
+      --help, -h         print this part of the help
+"
+    };
+}
+
+const HELP: &str = concat!(
+    "\
 wasmint - a WebAssembly interpreter
 
 Usage:
@@ -26,25 +53,17 @@ Usage:
                          2.0 in a folder whose name ends in 2.0, such as
                          wasm-testsuite-2.0; all, the proposals too, under
                          a folder named proposals; else 3.0)
-  wasmint run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--inherit-env]
-              [--invoke FUNC] [--compile eager|lazy] [--code-stats]
-              FILE.wasm|FILE.wat [ARGS...]
-      Run a WASI program (its `_start`, or FUNC). It sees only the mapped
-      directories (HOST as GUEST, default GUEST = HOST), only the variables
-      given (all of the host's with --inherit-env), and FILE ARGS as its
-      arguments. Exit status: the program's exit code; 134 on a trap; 1 if
-      FILE cannot be loaded or linked.
-      --compile eager    translate every function before running (default
-                         lazy: each function on its first call)
-      --code-stats       print the size of the translated code to stderr
-  wasmint disasm FILE.wasm|FILE.wat [FUNC]...
+",
+    run_help!(),
+    "  wasmint disasm FILE.wasm|FILE.wat [FUNC]...
       Print the engine's translation of the defined functions (all, or
       each FUNC: an export name or a function index): a developer's view.
   wasmint --version      print the version
   wasmint --help         print this help
 
 Exit status: 0 success, 1 test failures, 2 usage error.
-";
+"
+);
 
 /// Runs the command line `args` (program name first); returns the exit status.
 pub fn main(args: Vec<String>) -> i32 {
@@ -56,6 +75,10 @@ pub fn main_with(args: &[String], out: &mut (dyn Write + Send), err: &mut dyn Wr
     #[cfg(unix)]
     if args.get(1).map(String::as_str) == Some("run") {
         return match run::parse(&args[2..]) {
+            Ok(opts) if opts.help => {
+                let _ = write!(out, "Usage:\n{}", run_help!());
+                0
+            }
             Ok(opts) => run::run(&opts, err),
             Err(e) => {
                 let _ = writeln!(err, "wasmint: {e}\n\n{HELP}");
@@ -152,6 +175,11 @@ mod tests {
         let (status, out, _) = run(&["wasmint", "--help"]);
         assert_eq!(status, 0);
         assert!(out.contains("wasmint wast PATH..."));
+        // The `run` part, shared with `wasmint run --help`, keeps its indent.
+        assert!(out.contains("a folder named proposals; else 3.0)\n  wasmint run [--dir"));
+        assert!(out.contains("print this part of the help\n  wasmint disasm FILE"));
+        let (status, run_help, _) = run(&["wasmint", "run", "-h"]);
+        assert_eq!((status, run_help.as_str()), (0, format!("Usage:\n{}", run_help!()).as_str()));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! The guest sees only what the command line gives it: the directories of
 //! `--dir`, the variables of `--env` (or all of the host's with
 //! `--inherit-env`), and its arguments (the file name first). The exit
-//! status is the guest's `proc_exit` code (0 when `_start` returns); a trap
+//! status is the guest's `proc_exit` code (0 when `_start` returns, or a
+//! reactor's `_initialize` when there is no `_start`); a trap
 //! prints `wasmint run: trap: MESSAGE` and exits with 134 (as wasmtime);
 //! a file that cannot be read, compiled or linked exits with 1.
 
@@ -35,6 +36,8 @@ pub struct RunOptions {
     pub file: PathBuf,
     /// Arguments after the file.
     pub args: Vec<String>,
+    /// `--help`/`-h` before the file: print the usage of `run`.
+    pub help: bool,
 }
 
 /// Parses the arguments after `run`. Options come before the file; all
@@ -72,6 +75,10 @@ pub fn parse(args: &[String]) -> Result<RunOptions, String> {
                     return Err(format!("--env {v:?}: expected NAME=VALUE"));
                 };
                 o.env.push((k.to_string(), val.to_string()));
+            }
+            "-h" | "--help" => {
+                o.help = true;
+                return Ok(o);
             }
             "--inherit-env" => o.inherit_env = true,
             "--invoke" => o.invoke = Some(value()?),
@@ -126,6 +133,18 @@ pub fn run(o: &RunOptions, err: &mut dyn Write) -> i32 {
             return 1;
         }
     };
+    // Bad `--invoke` arguments are a usage error (2), found before anything
+    // runs; a missing export is left to `run_with` (1, as wasmtime).
+    if let Some(name) = &o.invoke {
+        let ty = module.exports().into_iter().find_map(|(n, t)| match t {
+            crate::ExternType::Func(t) if n == *name => Some(t),
+            _ => None,
+        });
+        if let Some(Err(e)) = ty.map(|t| crate::wasi::parse_args(name, &t, &o.args)) {
+            let _ = writeln!(err, "wasmint run: {e}");
+            return 2;
+        }
+    }
     if o.eager {
         if let Err(e) = module.translate_all() {
             let _ = writeln!(err, "wasmint run: {}: {e}", o.file.display());
@@ -173,6 +192,8 @@ pub fn run(o: &RunOptions, err: &mut dyn Write) -> i32 {
                     crate::Value::I64(v) => writeln!(out, "{v}"),
                     crate::Value::F32(v) => writeln!(out, "{v}"),
                     crate::Value::F64(v) => writeln!(out, "{v}"),
+                    // wasmtime prints a v128 as one unsigned integer.
+                    crate::Value::V128(v) => writeln!(out, "{v}"),
                     other => writeln!(out, "{other:?}"),
                 };
             }
@@ -212,6 +233,8 @@ mod tests {
         assert!(p(&["--compile", "eager", "x"]).unwrap().eager);
         assert!(!p(&["--compile=eager", "--compile", "lazy", "x"]).unwrap().eager);
         assert!(p(&["--compile", "jit", "x"]).unwrap_err().contains("eager or lazy"));
+        assert!(p(&["--dir", "a", "--help"]).unwrap().help);
+        assert!(!p(&["x", "--help"]).unwrap().help);
     }
 
     #[test]

@@ -282,8 +282,10 @@ pub fn imports(store: &mut Store, module: &Module, ctx: &Arc<Mutex<WasiCtx>>) ->
 }
 
 /// Instantiates `module` with WASI on `ctx` and calls `invoke` (default
-/// `_start`). Returns the exit status: the `proc_exit` code, or 0 when the
-/// function returns.
+/// `_start`). A reactor (exports `_initialize`) has it called first; one
+/// without `_start` ends there when no `invoke` is given (as wasmtime).
+/// Returns the exit status: the `proc_exit` code, or 0 when the function
+/// returns.
 ///
 /// # Errors
 /// Link errors, a missing function, and traps other than `proc_exit`.
@@ -292,8 +294,8 @@ pub fn run(store: &mut Store, module: &Module, ctx: WasiCtx, invoke: Option<&str
 }
 
 /// Like [`run`], calling `invoke` with `args` (text, parsed by the
-/// parameter types: integers, or floats as Rust parses them); also returns
-/// the function's results when it returns.
+/// parameter types, see [`parse_args`]); also returns the function's
+/// results when it returns.
 ///
 /// # Errors
 /// As [`run`]; also arguments that do not match the parameters.
@@ -311,15 +313,35 @@ pub fn run_with(
         Err(Error::Trap(t)) => return exit_code(&t).map(|c| (c, Vec::new())).ok_or(Error::Trap(t)),
         Err(e) => return Err(e),
     };
-    let name = invoke.unwrap_or("_start");
-    let Some(Extern::Func(f)) = store.export(instance, name) else {
-        return Err(Error::Usage(format!("the module exports no function `{name}`")));
+    let func = |store: &Store, name: &str| match store.export(instance, name) {
+        Some(Extern::Func(f)) => Some(f),
+        _ => None,
     };
-    let ty = store.func_type(f).clone();
-    if ty.params.len() != args.len() {
-        return Err(Error::Usage(format!("`{name}` takes {} arguments, {} given", ty.params.len(), args.len())));
+    let init = func(store, "_initialize");
+    let name = invoke.unwrap_or("_start");
+    let target = func(store, name);
+    if target.is_none() && (invoke.is_some() || init.is_none()) {
+        return Err(Error::Usage(format!("the module exports no function `{name}`")));
     }
-    let values = ty.params.iter().zip(args).map(|(t, a)| parse_value(*t, a)).collect::<Result<Vec<_>>>()?;
+    // Arguments are checked before anything runs.
+    let values = match target {
+        Some(f) => parse_args(name, store.func_type(f), args).map_err(Error::Usage)?,
+        None => Vec::new(),
+    };
+    // (`--invoke _initialize` calls it once.)
+    if let Some(init) = init.filter(|_| name != "_initialize") {
+        let ty = store.func_type(init);
+        if !ty.params.is_empty() || !ty.results.is_empty() {
+            return Err(Error::Usage("`_initialize` must take and return nothing".into()));
+        }
+        match store.call(init, &[]) {
+            Ok(_) => {}
+            // A `proc_exit` in `_initialize` ends the program there.
+            Err(Error::Trap(t)) => return exit_code(&t).map(|c| (c, Vec::new())).ok_or(Error::Trap(t)),
+            Err(e) => return Err(e),
+        }
+    }
+    let Some(f) = target else { return Ok((0, Vec::new())) };
     match store.call(f, &values) {
         Ok(results) => Ok((0, results)),
         Err(Error::Trap(t)) => exit_code(&t).map(|c| (c, Vec::new())).ok_or(Error::Trap(t)),
@@ -327,27 +349,47 @@ pub fn run_with(
     }
 }
 
-/// An argument of `--invoke`, by parameter type.
-fn parse_value(ty: ValType, s: &str) -> Result<Value> {
-    let bad = || Error::Usage(format!("argument {s:?} is not a valid {ty}"));
+/// Parses the command-line arguments of a call to `name`, of type `ty`:
+/// i32/i64 as decimal (or `0x` hex) integers, signed or in the unsigned
+/// range; f32/f64 as Rust parses floats (so also `nan`, `inf`, `-inf`).
+/// `Err` names the argument and the type it should have.
+pub fn parse_args(name: &str, ty: &FuncType, args: &[String]) -> std::result::Result<Vec<Value>, String> {
+    if ty.params.len() != args.len() {
+        let types: Vec<String> = ty.params.iter().map(ToString::to_string).collect();
+        return Err(format!(
+            "`{name}` takes {} argument{} ({}), {} given",
+            ty.params.len(),
+            if ty.params.len() == 1 { "" } else { "s" },
+            types.join(" "),
+            args.len()
+        ));
+    }
+    let parsed = ty.params.iter().zip(args).enumerate().map(|(i, (&t, a))| {
+        parse_value(t, a).ok_or_else(|| match t {
+            ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64 => {
+                format!("argument {} of `{name}`: {a:?} is not a valid {t}", i + 1)
+            }
+            _ => format!("argument {} of `{name}` has type {t}: only i32, i64, f32 and f64 can be given", i + 1),
+        })
+    });
+    parsed.collect()
+}
+
+/// One argument of [`parse_args`]; `None` if it does not parse (or the
+/// type has no text form here: v128 and references).
+fn parse_value(ty: ValType, s: &str) -> Option<Value> {
     let int = |s: &str| -> Option<i128> {
         match s.strip_prefix("0x") {
             Some(h) => i128::from_str_radix(h, 16).ok(),
             None => s.parse().ok(),
         }
     };
-    Ok(match ty {
-        ValType::I32 => {
-            let v = int(s).filter(|v| (i32::MIN as i128..=u32::MAX as i128).contains(v)).ok_or_else(bad)?;
-            Value::I32(v as i32)
-        }
-        ValType::I64 => {
-            let v = int(s).filter(|v| (i64::MIN as i128..=u64::MAX as i128).contains(v)).ok_or_else(bad)?;
-            Value::I64(v as i64)
-        }
-        ValType::F32 => Value::F32(s.parse().map_err(|_| bad())?),
-        ValType::F64 => Value::F64(s.parse().map_err(|_| bad())?),
-        _ => return Err(Error::Usage(format!("`--invoke` cannot pass a {ty} argument"))),
+    Some(match ty {
+        ValType::I32 => Value::I32(int(s).filter(|v| (i32::MIN as i128..=u32::MAX as i128).contains(v))? as i32),
+        ValType::I64 => Value::I64(int(s).filter(|v| (i64::MIN as i128..=u64::MAX as i128).contains(v))? as i64),
+        ValType::F32 => Value::F32(s.parse().ok()?),
+        ValType::F64 => Value::F64(s.parse().ok()?),
+        _ => return None,
     })
 }
 
