@@ -1229,6 +1229,16 @@ impl Translator {
         Ok((self.tries.len() - 1) as u16)
     }
 
+    /// Adds `clause` to try block `t`; its index there.
+    fn push_clause(&mut self, t: u16, clause: handlers::Clause, keep: bool) -> Result<u16> {
+        let clauses = &mut self.tries[usize::from(t)].clauses;
+        if clauses.len() >= handlers::MAX_ENTRIES {
+            return Err(Error::validate("function too large (too many catch clauses)", self.offset));
+        }
+        clauses.push(ClauseInfo { clause, keep });
+        Ok((clauses.len() - 1) as u16)
+    }
+
     /// The tag's payload types.
     fn tag_params<'m>(&self, info: &Info<'m>, x: u32) -> Result<&'m [ValType]> {
         let t = *info.index.tags.get(x as usize).ok_or_else(|| Error::validate("unknown tag", self.offset))?;
@@ -1238,7 +1248,7 @@ impl Translator {
     /// `try_table bt catch*`: the clauses branch to labels outside the
     /// block; the unwinder puts the payload (and the reference) where a
     /// branch to the label puts its values, and jumps to it.
-    fn try_table(&mut self, info: &Info<'_>, func: &FuncType, bt: BlockType, catches: &[crate::syntax::Catch]) -> Result<()> {
+    fn try_table(&mut self, info: &Info<'_>, bt: BlockType, catches: &[crate::syntax::Catch]) -> Result<()> {
         let parent = self.enclosing_try(self.ctrl.len() - 1);
         self.enter(info, CtrlKind::TryTable, bt)?;
         let t = self.new_try(parent, 0)?;
@@ -1253,7 +1263,6 @@ impl Translator {
                 CtrlKind::Func => (0, handlers::RETURN),
                 kind => {
                     let h = self.ctrl[i].height;
-                    self.label_arity(info, func, i)?;
                     let target = if kind == CtrlKind::Loop { self.ctrl[i].start as u32 } else { 0 };
                     (self.canon(h)?, target)
                 }
@@ -1262,14 +1271,10 @@ impl Translator {
             if usize::from(dst) + payload + usize::from(c.with_ref) >= usize::from(u16::MAX) {
                 return Err(too_large(self.offset));
             }
-            let k = self.tries[usize::from(t)].clauses.len();
-            if k >= handlers::MAX_ENTRIES {
-                return Err(Error::validate("function too large (too many catch clauses)", self.offset));
-            }
             let clause = handlers::Clause { tag: c.tag.unwrap_or(handlers::ALL), target, dst, exn };
-            self.tries[usize::from(t)].clauses.push(ClauseInfo { clause, keep: true });
+            let k = self.push_clause(t, clause, true)?;
             if !matches!(self.ctrl[i].kind, CtrlKind::Func | CtrlKind::Loop) {
-                self.ctrl[i].clause_fixups.push((t, k as u16));
+                self.ctrl[i].clause_fixups.push((t, k));
             }
         }
         if let Some(c) = self.ctrl.last_mut() {
@@ -1331,15 +1336,10 @@ impl Translator {
             }
             _ => handlers::ALL,
         };
-        let k = self.tries[usize::from(t)].clauses.len();
-        if k >= handlers::MAX_ENTRIES {
-            return Err(Error::validate("function too large (too many catch clauses)", self.offset));
-        }
-        let clause = handlers::Clause { tag, target, dst, exn };
-        self.tries[usize::from(t)].clauses.push(ClauseInfo { clause, keep: false });
+        let k = self.push_clause(t, handlers::Clause { tag, target, dst, exn }, false)?;
         let c = self.ctrl.last_mut().ok_or_else(|| mismatch(self.offset))?;
         c.try_at = None;
-        c.arm = Some((t, k as u16, exn));
+        c.arm = Some((t, k, exn));
         Ok(())
     }
 
@@ -1838,7 +1838,7 @@ impl Translator {
                 }
                 self.pop()?;
             }
-            Instr::TryTable(bt, catches) => self.try_table(info, func, *bt, catches)?,
+            Instr::TryTable(bt, catches) => self.try_table(info, *bt, catches)?,
             Instr::Try(bt) => self.legacy_try(info, *bt)?,
             Instr::Throw(x) => {
                 let n = self.tag_params(info, *x)?.len();
