@@ -41,6 +41,18 @@ pub enum TrapCode {
     Interrupted,
     /// `throw_ref` of a null exception reference.
     NullExceptionReference,
+    /// A `struct.get` or `struct.set` on null (GC).
+    NullStructReference,
+    /// An `array.*` instruction on null (GC).
+    NullArrayReference,
+    /// `i31.get_s`/`i31.get_u` on null (GC).
+    NullI31Reference,
+    /// An array index or range outside the array (GC).
+    OutOfBoundsArrayAccess,
+    /// `ref.cast` of a reference that is not of the target type (GC).
+    CastFailure,
+    /// A struct or array allocation beyond the store's GC heap limit.
+    OutOfMemory,
 }
 
 impl TrapCode {
@@ -62,6 +74,12 @@ impl TrapCode {
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::Interrupted => "interrupted",
             TrapCode::NullExceptionReference => "null exception reference",
+            TrapCode::NullStructReference => "null structure reference",
+            TrapCode::NullArrayReference => "null array reference",
+            TrapCode::NullI31Reference => "null i31 reference",
+            TrapCode::OutOfBoundsArrayAccess => "out of bounds array access",
+            TrapCode::CastFailure => "cast failure",
+            TrapCode::OutOfMemory => "out of memory: GC heap limit reached",
         }
     }
 }

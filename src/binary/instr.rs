@@ -155,6 +155,8 @@ pub(crate) fn decode_instr(r: &mut Reader<'_>, frames: &mut Vec<u8>) -> Result<(
         0xd1 => Instr::RefIsNull,
         0xd2 => Instr::RefFunc(r.u32()?),
         0xfc => prefixed_fc(r, start)?,
+        0xfb if r.features.gc => super::gc::prefixed_fb(r, start)?,
+        0xd3 if r.features.gc => Instr::Gc(crate::syntax::GcInstr::RefEq),
         0xfd => super::simd::prefixed_fd(r, start)?,
         // Loads/stores and numeric instructions come from the tables
         // in `crate::isa`.

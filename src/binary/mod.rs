@@ -9,6 +9,7 @@
 //! Error messages are the spec test suite's (the reference interpreter's)
 //! wording; offsets are byte offsets in the module.
 
+mod gc;
 mod instr;
 mod names;
 mod reader;
@@ -159,7 +160,10 @@ fn decode_sections(bytes: &[u8], m: &mut Module) -> Result<()> {
         let start = r.pos();
         match id {
             id::CUSTOM => m.customs.push(custom(&mut r, size)?),
-            id::TYPE => (m.types, m.sections.types) = (sections::types(&mut r)?, start),
+            id::TYPE => {
+                let t = sections::types(&mut r)?;
+                (m.types, m.defs, m.groups, m.sections.types) = (t.types, t.defs, t.groups, start);
+            }
             id::IMPORT => (m.imports, m.sections.imports) = (sections::imports(&mut r)?, start),
             id::FUNCTION => (m.funcs, m.sections.funcs) = (sections::funcs(&mut r)?, start),
             id::TABLE => ((m.tables, m.table_inits), m.sections.tables) = (sections::tables(&mut r, &mut d)?, start),

@@ -318,6 +318,7 @@ impl<'a> Reader<'a> {
         match h {
             HeapType::Func | HeapType::Extern => true,
             HeapType::Exn | HeapType::NoExn => self.features.exceptions,
+            h if h.is_internal() => self.features.gc,
             _ => self.features.function_references,
         }
     }

@@ -18,19 +18,92 @@ fn vec<'a, T>(r: &mut Reader<'a>, mut f: impl FnMut(&mut Reader<'a>) -> Result<T
 
 // ---- Type section (5.5.4) ----
 
-pub(crate) fn types(r: &mut Reader<'_>) -> Result<Vec<FuncType>> {
-    vec(r, |r| {
-        let start = r.pos();
-        match r.u8()? {
-            0x60 => {}
-            // The form is a 7-bit signed LEB128; a continuation bit makes it too long.
-            0x80.. => return Err(r.error("integer representation too long")),
-            _ => return Err(r.error_at(start, "malformed function type")),
+/// The type section: function signatures, and (when a recursion group,
+/// a subtype declaration or a struct or array type occurs, GC) each type's
+/// definition and the recursion groups.
+pub(crate) struct TypeSection {
+    pub types: Vec<FuncType>,
+    pub defs: Vec<SubType>,
+    pub groups: Vec<(u32, u32)>,
+}
+
+pub(crate) fn types(r: &mut Reader<'_>) -> Result<TypeSection> {
+    let n = r.len()?;
+    let mut s = TypeSection { types: prealloc(n), defs: prealloc(n), groups: prealloc(n) };
+    for _ in 0..n {
+        let first = s.types.len() as u32;
+        let count = if r.features.gc && r.peek() == Some(0x4e) {
+            r.u8()?;
+            r.len()?
+        } else {
+            1
+        };
+        for _ in 0..count {
+            let (ft, def) = sub_type(r)?;
+            s.types.push(ft);
+            s.defs.push(def);
         }
-        let params = vec(r, Reader::val_type)?;
-        let results = vec(r, Reader::val_type)?;
-        Ok(FuncType::new(params, results))
-    })
+        s.groups.push((first, count as u32));
+    }
+    // Without GC's forms there is nothing the plain list does not say.
+    if s.groups.iter().all(|&(_, n)| n == 1) && s.defs.iter().all(|d| *d == SubType::default()) {
+        s.defs = Vec::new();
+        s.groups = Vec::new();
+    }
+    Ok(s)
+}
+
+/// A subtype declaration (`0x50`, `0x4f` final) or a bare composite type
+/// (final, no supertype).
+fn sub_type(r: &mut Reader<'_>) -> Result<(FuncType, SubType)> {
+    let (is_final, sup) = match r.peek() {
+        Some(b @ (0x50 | 0x4f)) if r.features.gc => {
+            r.u8()?;
+            let start = r.pos();
+            let sups = vec(r, Reader::u32)?;
+            if sups.len() > 1 {
+                return Err(r.error_at(start, "malformed definition type"));
+            }
+            (b == 0x4f, sups.first().copied())
+        }
+        _ => (true, None),
+    };
+    let start = r.pos();
+    let (ft, comp) = match r.u8()? {
+        0x60 => {
+            let params = vec(r, Reader::val_type)?;
+            let results = vec(r, Reader::val_type)?;
+            (FuncType::new(params, results), CompType::Func)
+        }
+        0x5f if r.features.gc => (FuncType::default(), CompType::Struct(vec(r, field_type)?.into())),
+        0x5e if r.features.gc => (FuncType::default(), CompType::Array(field_type(r)?)),
+        // The form is a 7-bit signed LEB128; a continuation bit makes it too long.
+        0x80.. => return Err(r.error("integer representation too long")),
+        _ => return Err(r.error_at(start, "malformed function type")),
+    };
+    Ok((ft, SubType { is_final, sup, comp }))
+}
+
+/// A struct field or array element: a storage type and its mutability.
+fn field_type(r: &mut Reader<'_>) -> Result<FieldType> {
+    let storage = match r.peek() {
+        Some(0x78) => {
+            r.u8()?;
+            StorageType::I8
+        }
+        Some(0x77) => {
+            r.u8()?;
+            StorageType::I16
+        }
+        _ => StorageType::Val(r.val_type()?),
+    };
+    let start = r.pos();
+    let mutable = match r.u8()? {
+        0 => false,
+        1 => true,
+        _ => return Err(r.error_at(start, "malformed mutability")),
+    };
+    Ok(FieldType { storage, mutable })
 }
 
 // ---- Import section (5.5.5) ----

@@ -403,6 +403,11 @@ misc_ops! {
     /// fp[e]` for add/sub; else they repeat `a`): the low half of the result
     /// to `fp[d]`, the high half to `fp[d + 1]`.
     Wide { d: V, a: S, b: S, c: S, e: S, op: U16 }
+    /// A GC instruction (`code`, a `GcCode`), run out of line
+    /// (`exec::gc`): result to `fp[d]` (for v128 results, `fp[d..d + 2]`),
+    /// operands in `a`, `b`, `c`, `e`, immediates `x` (a type index) and
+    /// `y`; see `compile::translate::gc` for each code's fields.
+    Gc { d: S, a: S, b: S, c: S, e: S, x: U32, y: U32, code: U16 }
 }
 
 /// Where an operand comes from.

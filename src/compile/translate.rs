@@ -44,6 +44,9 @@ use crate::error::{Error, Result};
 use super::ops::simd_opcode;
 use crate::syntax::{BlockType, FuncBody, FuncType, Instr, NumOp, SimdImm, SimdOp, ValType};
 
+#[path = "gc.rs"]
+pub mod gc;
+
 /// Frame slots between the parameters and the declared locals: the
 /// caller's return address and frame pointer.
 pub const FRAME_HEADER: usize = 2;
@@ -1699,6 +1702,7 @@ impl Translator {
     fn instr(&mut self, info: &Info<'_>, func: &FuncType, instr: &Instr) -> Result<bool> {
         self.track_first_use(instr);
         match instr {
+            Instr::Gc(i) => return self.gc(info, func, i),
             Instr::Unreachable => {
                 op::Unreachable {}.emit(&mut self.code);
                 return Ok(false);

@@ -608,6 +608,8 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
             let op::DataDrop { seg } = unsafe { op::DataDrop::read(ip) };
             store.datas[inst.datas[seg as usize] as usize] = Default::default();
         }
+        // SAFETY: as for the other rare ops.
+        Misc::Gc => unsafe { super::gc::run(store, inst, fp, ip)? },
         _ => unreachable!("rare: {m:?}"),
     }
     Ok(())

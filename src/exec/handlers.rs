@@ -1253,6 +1253,7 @@ rare!(memory_init, MemoryInit);
 rare!(load_m, LoadM);
 rare!(store_m, StoreM);
 rare!(simd_mem_m, SimdMemM);
+rare!(gc, Gc);
 
 /// The effective address of an access of `n` bytes at `addr + off` (a
 /// 64-bit address, or a 32-bit one zero-extended), if it lies in a memory of
@@ -1402,6 +1403,7 @@ const fn misc_handler(m: Misc) -> Handler {
         Misc::LoadM => load_m,
         Misc::StoreM => store_m,
         Misc::SimdMemM => simd_mem_m,
+        Misc::Gc => gc,
     }
 }
 

@@ -4,6 +4,7 @@
 //! handlers of the internal code produced by [`crate::compile`]; `engine`
 //! entering and leaving it and its slow paths.
 mod engine;
+mod gc;
 mod handlers;
 pub mod num;
 pub mod simd;

@@ -15,7 +15,8 @@ use crate::syntax::{
     val_matches, ConstExpr, DataMode, ElemItems, ElemMode, ExportDesc, GlobalType, HeapType, ImportDesc, Instr,
     NumOp, RefType, TableType, ValType,
 };
-use crate::validate::{canonical_form, SELF_TYPE};
+use crate::validate::types::group_form;
+use crate::validate::SELF_TYPE;
 
 fn incompatible() -> Error {
     Error::Link("incompatible import type".into())
@@ -106,16 +107,17 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             imports.len()
         )));
     }
-    // Store type ids, equal for equivalent types of any module: a type
-    // naming others is interned with their ids (see `canonical_form`).
+    // Store type ids, equal for equivalent types of any module: each
+    // recursion group is interned with the ids of the types before it
+    // (see `validate::types`).
     let mut types: Vec<u32> = Vec::with_capacity(m.types.len());
-    for (i, t) in m.types.iter().enumerate() {
-        let id = if t.names_types() {
-            store.intern_type(&canonical_form(t, i as u32, |j| types.get(j as usize).copied()))
-        } else {
-            store.intern_type(t)
-        };
-        types.push(id);
+    let mut i = 0;
+    while (i as usize) < m.types.len() {
+        let (s, n) = m.group(i);
+        let form = group_form(m, s, n, |j| types.get(j as usize).copied());
+        let base = store.intern_group(form);
+        types.extend(base..base + n);
+        i = s + n;
     }
     let id = store.instances.len() as u32;
     // Every vector at its final size: no regrowth.
@@ -169,7 +171,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
                 // A constant global's type may be a subtype (3.0).
                 let want = in_store(gt.val, &inst.types);
                 let ok = gi.ty.mutable == gt.mutable
-                    && if gt.mutable { gi.ty.val == want } else { val_matches(gi.ty.val, want, |a, b| a == b) };
+                    && if gt.mutable { gi.ty.val == want } else { val_matches(gi.ty.val, want, &*store) };
                 if !ok {
                     return Err(incompatible());
                 }

@@ -6,6 +6,7 @@
 //! A handle is only meaningful for the store that created it.
 
 mod file;
+pub(crate) mod gc;
 mod instantiate;
 mod membuf;
 pub mod serialize;

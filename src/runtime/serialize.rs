@@ -589,6 +589,9 @@ fn check_misc(
         Misc::ElemDrop => (f(0) as usize) < cx.elems.len(),
         Misc::DataDrop => (f(0) as usize) < cx.datas,
         Misc::Wide => f(5) < 4,
+        // GC modules are not serialized (`serialize`): GC code never comes
+        // from outside.
+        Misc::Gc => false,
         Misc::MemoryInit => (f(0) as usize) < cx.datas && (f(4) as usize) < cx.memories,
         Misc::MemorySize => (f(1) as usize) < cx.memories,
         Misc::MemoryGrow => (f(2) as usize) < cx.memories,

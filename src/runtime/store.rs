@@ -10,8 +10,9 @@ use std::sync::Arc;
 use crate::compile::Code;
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::syntax::{
-    self, ExportDesc, ExternType, FuncType, GlobalType, ImportDesc, MemType, TableType, ValType,
+    self, ExportDesc, ExternType, FuncType, GlobalType, ImportDesc, Kind, MemType, RefType, SubType, TableType, TypeLookup, ValType,
 };
+use crate::validate::SELF_TYPE;
 
 use super::memory::MemInst;
 use super::table::TableInst;
@@ -38,11 +39,14 @@ pub struct Config {
     /// (host -> `Store::call` -> wasm -> host ...) may use before
     /// `call stack exhausted`. Wasm-to-wasm calls use no native stack.
     pub max_native_stack: usize,
+    /// Most bytes the GC heap (structs and arrays) may hold; an allocation
+    /// beyond it, after a collection, traps.
+    pub max_gc_heap: usize,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { max_call_depth: 10_000, max_value_stack: 1 << 20, fuel: None, max_native_stack: 1 << 20 }
+        Config { max_call_depth: 10_000, max_value_stack: 1 << 20, fuel: None, max_native_stack: 1 << 20, max_gc_heap: 1 << 32 }
     }
 }
 
@@ -281,10 +285,6 @@ pub(crate) struct GlobalPtr(pub(crate) *mut u64);
 // only used by one thread at a time (it is not `Sync`).
 unsafe impl Send for GlobalPtr {}
 
-/// Up to this many interned types, `Store::intern_type` searches them in
-/// order rather than hashing.
-const INDEX_TYPES_FROM: usize = 16;
-
 /// A module instance: index spaces mapped to store addresses.
 pub(crate) struct InstanceInst {
     /// The module: its code, and the names of the exports.
@@ -319,12 +319,24 @@ pub(crate) struct ExnInst {
 /// Owns all runtime entities (spec 4.2.3).
 pub struct Store {
     config: Config,
-    /// Interned function types: equal types get equal ids, so the
-    /// `call_indirect` check is an integer compare.
+    /// Interned types, by id: equivalent types (spec 3.0, iso-recursive)
+    /// get equal ids, so the `call_indirect` check is an integer compare
+    /// (then a walk up the supertypes). This is each function type's
+    /// signature, the types it names by id, itself by `SELF_TYPE`.
     pub(crate) types: Vec<FuncType>,
-    /// The ids of `types`, once there are more than [`INDEX_TYPES_FROM`]
-    /// (below, they are searched in order: most stores have a few).
-    type_ids: HashMap<FuncType, u32>,
+    /// Each type's definition, the types it names by id.
+    pub(crate) defs: Vec<SubType>,
+    /// Each type's supertypes by id, root first, itself last.
+    chains: Vec<Box<[u32]>>,
+    /// The first id of each interned recursion group, by its form.
+    group_ids: HashMap<crate::validate::types::GroupForm, u32>,
+    /// Where each field of a struct type lives among its object's slots
+    /// (for an array type, its element); empty for function types.
+    pub(crate) layouts: Vec<Box<[super::gc::Field]>>,
+    /// The structs and arrays (GC).
+    pub(crate) heap: super::gc::Heap,
+    /// References the host holds (with a count each): roots.
+    pub(crate) gc_roots: HashMap<u64, u32>,
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
     pub(crate) mems: Vec<MemInst>,
@@ -352,6 +364,15 @@ pub struct Store {
     pub(crate) native_top: usize,
 }
 
+impl TypeLookup for Store {
+    fn kind(&self, i: u32) -> Option<Kind> {
+        self.defs.get(i as usize).map(|d| d.comp.kind())
+    }
+    fn sub(&self, a: u32, b: u32) -> bool {
+        self.type_sub(a, b)
+    }
+}
+
 impl Default for Store {
     fn default() -> Store {
         Store::new()
@@ -369,7 +390,12 @@ impl Store {
         Store {
             config,
             types: Vec::new(),
-            type_ids: HashMap::new(),
+            defs: Vec::new(),
+            chains: Vec::new(),
+            group_ids: HashMap::new(),
+            layouts: Vec::new(),
+            heap: Default::default(),
+            gc_roots: HashMap::new(),
             funcs: Vec::new(),
             tables: Vec::new(),
             mems: Vec::new(),
@@ -392,23 +418,61 @@ impl Store {
         &self.config
     }
 
-    /// The interned id of a function type.
+    /// The interned id of a function type (final, without supertype, a
+    /// recursion group of its own), in the form the store keeps (types it
+    /// names by id, itself by `SELF_TYPE`).
     pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
-        if self.types.len() <= INDEX_TYPES_FROM {
-            if let Some(id) = self.types.iter().position(|t| t == ty) {
-                return id as u32;
-            }
-        } else if let Some(&id) = self.type_ids.get(ty) {
+        self.intern_group(Box::new([(SubType::default(), ty.clone())]))
+    }
+
+    /// The first id of an interned recursion group, given its form (see
+    /// `validate::types`): the types before it named by id, its own by
+    /// marker.
+    pub(crate) fn intern_group(&mut self, form: crate::validate::types::GroupForm) -> u32 {
+        if let Some(&id) = self.group_ids.get(&form) {
             return id;
         }
-        let id = self.types.len() as u32;
-        self.types.push(ty.clone());
-        if self.types.len() == INDEX_TYPES_FROM + 1 {
-            self.type_ids = self.types.iter().cloned().zip(0..).collect();
-        } else if self.types.len() > INDEX_TYPES_FROM {
-            self.type_ids.insert(ty.clone(), id);
+        let base = self.types.len() as u32;
+        let n = form.len() as u32;
+        // A marker `SELF_TYPE - k` names the group's type `k`.
+        let id_of = |j: u32| if j > SELF_TYPE - n { base + (SELF_TYPE - j) } else { j };
+        for (k, (def, ft)) in form.iter().enumerate() {
+            let own = SELF_TYPE - k as u32;
+            let sig = |t: &ValType| match *t {
+                ValType::Ref(RefType { nullable, heap: HeapType::Concrete(j) }) if j != own => {
+                    ValType::Ref(RefType { nullable, heap: HeapType::Concrete(id_of(j)) })
+                }
+                ValType::Ref(RefType { nullable, heap: HeapType::Concrete(_) }) => {
+                    ValType::Ref(RefType { nullable, heap: HeapType::Concrete(SELF_TYPE) })
+                }
+                t => t,
+            };
+            self.types.push(FuncType::new(ft.params.iter().map(sig).collect::<Vec<_>>(), ft.results.iter().map(sig).collect::<Vec<_>>()));
+            let mut d = def.clone();
+            d.refs_mut(|j| *j = id_of(*j));
+            let id = base + k as u32;
+            let mut chain = d.sup.and_then(|s| self.chains.get(s as usize)).map_or_else(Vec::new, |c| c.to_vec());
+            chain.push(id);
+            self.chains.push(chain.into());
+            self.layouts.push(super::gc::layout(&d.comp));
+            self.defs.push(d);
         }
-        id
+        self.group_ids.insert(form, base);
+        base
+    }
+
+    /// Is type `a` a subtype of (or the same as) type `b` (store ids)?
+    #[inline]
+    pub(crate) fn type_sub(&self, a: u32, b: u32) -> bool {
+        a == b || self.type_sub_slow(a, b)
+    }
+
+    #[inline(never)]
+    fn type_sub_slow(&self, a: u32, b: u32) -> bool {
+        match (self.chains.get(a as usize), self.chains.get(b as usize)) {
+            (Some(ca), Some(cb)) => ca.get(cb.len() - 1) == Some(&b),
+            _ => false,
+        }
     }
 
     /// Is `v` a value of type `t`, whose concrete heap types are store type

@@ -34,16 +34,19 @@ pub struct Features {
     /// `exnref`, and the legacy `try`/`catch`/`catch_all`/`rethrow`/
     /// `delegate` that toolchains still emit.
     pub exceptions: bool,
+    /// Garbage collection (3.0): recursion groups, subtypes, structs,
+    /// arrays, `i31`, casts, and the `any`/`eq` hierarchy.
+    pub gc: bool,
 }
 
 impl Features {
     /// WebAssembly 2.0.
-    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false, extended_const: false, tail_call: false, wide_arithmetic: false, custom_page_sizes: false, function_references: false, exceptions: false };
+    pub const WASM2: Features = Features { simd: true, relaxed_simd: false, multi_memory: false, memory64: false, extended_const: false, tail_call: false, wide_arithmetic: false, custom_page_sizes: false, function_references: false, exceptions: false, gc: false };
     /// WebAssembly 3.0: all but the proposals beyond it (wide arithmetic,
     /// custom page sizes).
     pub const WASM3: Features = Features { wide_arithmetic: false, custom_page_sizes: false, ..Features::ALL };
     /// Everything wasmint supports.
-    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true, extended_const: true, tail_call: true, wide_arithmetic: true, custom_page_sizes: true, function_references: true, exceptions: true };
+    pub const ALL: Features = Features { simd: true, relaxed_simd: true, multi_memory: true, memory64: true, extended_const: true, tail_call: true, wide_arithmetic: true, custom_page_sizes: true, function_references: true, exceptions: true, gc: true };
 }
 
 impl Default for Features {

@@ -295,6 +295,9 @@ pub enum Instr {
     I8x16Shuffle([u8; 16]),
     /// Every other SIMD instruction.
     Simd(super::simd::SimdOp, super::simd::SimdImm),
+
+    // Aggregate and cast instructions (GC, 3.0; `super::gc`)
+    Gc(super::gc::GcInstr),
 }
 
 /// The instructions of the wide-arithmetic proposal (`0xFC` 19 to 22): a

@@ -5,12 +5,14 @@
 //! interpreter's internal code.
 
 pub mod features;
+pub mod gc;
 pub mod instr;
 pub mod module;
 pub mod simd;
 pub mod types;
 
 pub use features::Features;
+pub use gc::*;
 pub use instr::*;
 pub use module::*;
 pub use simd::*;

@@ -57,7 +57,16 @@ pub struct Module {
     /// The binary the module was decoded from (empty for modules built in
     /// code): function bodies and data segments refer into it.
     pub bytes: Bytes,
+    /// The signature of each function type (an empty one for struct and
+    /// array types, whose form is in `defs`).
     pub types: Vec<FuncType>,
+    /// Each type's form and place in the subtype hierarchy (GC), parallel
+    /// to `types`; empty when all are final function types without
+    /// supertypes, each a recursion group of its own.
+    pub defs: Vec<SubType>,
+    /// The recursion groups, as (first type index, number of types), when
+    /// `defs` is not empty.
+    pub groups: Vec<(u32, u32)>,
     pub imports: Vec<Import>,
     /// Type index of each function defined in the module (function section).
     pub funcs: Vec<u32>,
@@ -89,6 +98,33 @@ pub struct Module {
     /// The features it was decoded with, which its lazily decoded bodies
     /// and the validator follow.
     pub features: super::Features,
+}
+
+/// What a type is when the module has no `defs`.
+static FUNC_DEF: SubType = SubType { is_final: true, sup: None, comp: CompType::Func };
+
+impl Module {
+    /// The definition of type `i`, if there is one.
+    pub fn def(&self, i: u32) -> Option<&SubType> {
+        if (i as usize) >= self.types.len() {
+            return None;
+        }
+        Some(self.defs.get(i as usize).unwrap_or(&FUNC_DEF))
+    }
+
+    /// The recursion group of type `i`: its first index and size.
+    pub fn group(&self, i: u32) -> (u32, u32) {
+        if self.groups.is_empty() {
+            return (i, 1);
+        }
+        let g = self.groups.partition_point(|&(s, _)| s <= i);
+        self.groups.get(g.wrapping_sub(1)).copied().unwrap_or((i, 1))
+    }
+
+    /// Is type `i` a function type?
+    pub fn is_func_type(&self, i: u32) -> bool {
+        self.def(i).is_some_and(|d| d.comp == CompType::Func)
+    }
 }
 
 /// Byte offset of each section's contents in the module (0 when absent).

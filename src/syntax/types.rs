@@ -75,11 +75,24 @@ impl fmt::Display for ValType {
 }
 
 /// A heap type (spec 3.0 2.3.3): what a reference points to. The abstract
-/// types of function, external and exception references, and the bottom
-/// types below them; a concrete one names a function type (by its index in
+/// types of the three hierarchies (internal `any`, function `func`,
+/// external `extern`; and `exn` of exception handling) with the bottom
+/// types below them; a concrete one names a defined type (by its index in
 /// the module, or in a store's canonical types at run time).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum HeapType {
+    /// Top of the internal references (GC).
+    Any,
+    /// References that `ref.eq` compares: i31, structs, arrays (GC).
+    Eq,
+    /// Unboxed 31-bit integers (GC).
+    I31,
+    /// All structs (GC).
+    Struct,
+    /// All arrays (GC).
+    Array,
+    /// Bottom of the internal references: only null (GC).
+    None,
     Func,
     Extern,
     /// Bottom of the function references: only null.
@@ -97,6 +110,12 @@ impl HeapType {
     /// The byte of an abstract heap type (spec 5.3.3), negative as an s33.
     pub fn byte(self) -> Option<u8> {
         Some(match self {
+            HeapType::Any => 0x6e,
+            HeapType::Eq => 0x6d,
+            HeapType::I31 => 0x6c,
+            HeapType::Struct => 0x6b,
+            HeapType::Array => 0x6a,
+            HeapType::None => 0x71,
             HeapType::Func => 0x70,
             HeapType::Extern => 0x6f,
             HeapType::NoFunc => 0x73,
@@ -110,6 +129,12 @@ impl HeapType {
     /// The abstract heap type that byte `b` encodes.
     pub fn from_byte(b: u8) -> Option<HeapType> {
         Some(match b {
+            0x6e => HeapType::Any,
+            0x6d => HeapType::Eq,
+            0x6c => HeapType::I31,
+            0x6b => HeapType::Struct,
+            0x6a => HeapType::Array,
+            0x71 => HeapType::None,
             0x70 => HeapType::Func,
             0x6f => HeapType::Extern,
             0x73 => HeapType::NoFunc,
@@ -131,22 +156,103 @@ impl HeapType {
         matches!(self, HeapType::Exn | HeapType::NoExn)
     }
 
-    /// Subtyping of heap types (spec 3.0 3.3.3), `eq` deciding whether two
-    /// concrete types are the same: no declared subtypes (GC) yet.
-    pub fn matches(self, other: HeapType, eq: impl Fn(u32, u32) -> bool) -> bool {
+    /// Is this one of the internal (GC) abstract types?
+    pub fn is_internal(self) -> bool {
+        matches!(self, HeapType::Any | HeapType::Eq | HeapType::I31 | HeapType::Struct | HeapType::Array | HeapType::None)
+    }
+
+    /// Subtyping of heap types (spec 3.0 3.3.3); `types` tells what the
+    /// concrete types are and which are declared subtypes of which.
+    pub fn matches(self, other: HeapType, types: &impl TypeLookup) -> bool {
         use HeapType::*;
         match (self, other) {
-            (Concrete(a), Concrete(b)) => eq(a, b),
+            (Concrete(a), Concrete(b)) => types.sub(a, b),
             (a, b) if a == b => true,
-            (NoFunc, Func | Concrete(_)) | (Concrete(_), Func) | (NoExtern, Extern) | (NoExn, Exn) => true,
+            (Concrete(a), b) => match types.kind(a) {
+                Some(Kind::Func) => b == Func,
+                Some(Kind::Struct) => matches!(b, Struct | Eq | Any),
+                Some(Kind::Array) => matches!(b, Array | Eq | Any),
+                Option::None => false,
+            },
+            (a, Concrete(b)) => match types.kind(b) {
+                Some(Kind::Func) => a == NoFunc,
+                Some(Kind::Struct | Kind::Array) => a == None,
+                Option::None => false,
+            },
+            (NoFunc, Func) | (NoExtern, Extern) | (NoExn, Exn) => true,
+            (None, Any | Eq | I31 | Struct | Array) => true,
+            (I31 | Struct | Array, Eq | Any) | (Eq, Any) => true,
             _ => false,
         }
+    }
+
+    /// The top type of this type's hierarchy (`any`, `func`, `extern` or
+    /// `exn`).
+    pub fn top(self, types: &impl TypeLookup) -> HeapType {
+        use HeapType::*;
+        match self {
+            Any | Eq | I31 | Struct | Array | None => Any,
+            Func | NoFunc => Func,
+            Extern | NoExtern => Extern,
+            Exn | NoExn => Exn,
+            Concrete(i) => match types.kind(i) {
+                Some(Kind::Func) | Option::None => Func,
+                Some(_) => Any,
+            },
+        }
+    }
+
+    /// The bottom type of this type's hierarchy.
+    pub fn bottom(self, types: &impl TypeLookup) -> HeapType {
+        match self.top(types) {
+            HeapType::Any => HeapType::None,
+            HeapType::Func => HeapType::NoFunc,
+            HeapType::Extern => HeapType::NoExtern,
+            _ => HeapType::NoExn,
+        }
+    }
+}
+
+/// The kind of a defined type (its composite type's form).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Func,
+    Struct,
+    Array,
+}
+
+/// What subtyping needs to know about concrete types: their kind, and
+/// whether one is a (declared, transitive) subtype of another, or the same.
+pub trait TypeLookup {
+    /// The kind of type `i`, if it exists.
+    fn kind(&self, i: u32) -> Option<Kind>;
+    /// Is type `a` a subtype of (or the same as) type `b`?
+    fn sub(&self, a: u32, b: u32) -> bool;
+}
+
+/// Types for which concrete heap types are the same exactly when their
+/// indices are, all function types without declared supertypes (the world
+/// before GC, and tests).
+pub struct FuncTypesOnly;
+
+impl TypeLookup for FuncTypesOnly {
+    fn kind(&self, _: u32) -> Option<Kind> {
+        Some(Kind::Func)
+    }
+    fn sub(&self, a: u32, b: u32) -> bool {
+        a == b
     }
 }
 
 impl fmt::Display for HeapType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            HeapType::Any => f.write_str("any"),
+            HeapType::Eq => f.write_str("eq"),
+            HeapType::I31 => f.write_str("i31"),
+            HeapType::Struct => f.write_str("struct"),
+            HeapType::Array => f.write_str("array"),
+            HeapType::None => f.write_str("none"),
             HeapType::Func => f.write_str("func"),
             HeapType::Extern => f.write_str("extern"),
             HeapType::NoFunc => f.write_str("nofunc"),
@@ -185,8 +291,8 @@ impl RefType {
     }
 
     /// Subtyping of reference types; see [`HeapType::matches`].
-    pub fn matches(self, other: RefType, eq: impl Fn(u32, u32) -> bool) -> bool {
-        (!self.nullable || other.nullable) && self.heap.matches(other.heap, eq)
+    pub fn matches(self, other: RefType, types: &impl TypeLookup) -> bool {
+        (!self.nullable || other.nullable) && self.heap.matches(other.heap, types)
     }
 
     /// This type without null.
@@ -204,6 +310,12 @@ impl From<RefType> for ValType {
 impl fmt::Display for RefType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.nullable, self.heap) {
+            (true, HeapType::Any) => f.write_str("anyref"),
+            (true, HeapType::Eq) => f.write_str("eqref"),
+            (true, HeapType::I31) => f.write_str("i31ref"),
+            (true, HeapType::Struct) => f.write_str("structref"),
+            (true, HeapType::Array) => f.write_str("arrayref"),
+            (true, HeapType::None) => f.write_str("nullref"),
             (true, HeapType::Func) => f.write_str("funcref"),
             (true, HeapType::Extern) => f.write_str("externref"),
             (true, HeapType::NoFunc) => f.write_str("nullfuncref"),
@@ -216,12 +328,108 @@ impl fmt::Display for RefType {
     }
 }
 
-/// Matching of value types (spec 3.0 3.3.4), `eq` deciding whether two
-/// concrete heap types are the same.
-pub fn val_matches(a: ValType, b: ValType, eq: impl Fn(u32, u32) -> bool) -> bool {
+/// Matching of value types (spec 3.0 3.3.4).
+pub fn val_matches(a: ValType, b: ValType, types: &impl TypeLookup) -> bool {
     match (a, b) {
-        (ValType::Ref(a), ValType::Ref(b)) => a.matches(b, eq),
+        (ValType::Ref(a), ValType::Ref(b)) => a.matches(b, types),
         _ => a == b,
+    }
+}
+
+/// Where a struct field or array element keeps its value (GC): a value
+/// type, or a packed integer.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StorageType {
+    Val(ValType),
+    I8,
+    I16,
+}
+
+impl StorageType {
+    /// The type of the field's value on the operand stack (i32 for the
+    /// packed ones).
+    pub fn unpacked(self) -> ValType {
+        match self {
+            StorageType::Val(t) => t,
+            _ => ValType::I32,
+        }
+    }
+    /// Is this a packed type (`i8`, `i16`)?
+    pub fn is_packed(self) -> bool {
+        !matches!(self, StorageType::Val(_))
+    }
+}
+
+impl fmt::Display for StorageType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StorageType::Val(t) => t.fmt(f),
+            StorageType::I8 => f.write_str("i8"),
+            StorageType::I16 => f.write_str("i16"),
+        }
+    }
+}
+
+/// A struct field or array element type (GC).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FieldType {
+    pub storage: StorageType,
+    pub mutable: bool,
+}
+
+/// The form of a defined type (spec 3.0 2.3.8): a function type (its
+/// signature is the module's `types` entry), a struct or an array.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub enum CompType {
+    #[default]
+    Func,
+    Struct(Box<[FieldType]>),
+    Array(FieldType),
+}
+
+impl CompType {
+    pub fn kind(&self) -> Kind {
+        match self {
+            CompType::Func => Kind::Func,
+            CompType::Struct(_) => Kind::Struct,
+            CompType::Array(_) => Kind::Array,
+        }
+    }
+}
+
+/// A defined type with its place in the subtype hierarchy (spec 3.0
+/// 2.3.9): final or open to subtypes, and its declared supertype.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SubType {
+    pub is_final: bool,
+    pub sup: Option<u32>,
+    pub comp: CompType,
+}
+
+impl Default for SubType {
+    /// A final function type without supertype: every type before GC.
+    fn default() -> SubType {
+        SubType { is_final: true, sup: None, comp: CompType::Func }
+    }
+}
+
+impl SubType {
+    /// The concrete types this type names, mutably (supertype, field types;
+    /// not the function signature, which lives apart).
+    pub fn refs_mut(&mut self, mut f: impl FnMut(&mut u32)) {
+        if let Some(s) = self.sup.as_mut() {
+            f(s);
+        }
+        let mut field = |ft: &mut FieldType| {
+            if let StorageType::Val(ValType::Ref(RefType { heap: HeapType::Concrete(i), .. })) = &mut ft.storage {
+                f(i);
+            }
+        };
+        match &mut self.comp {
+            CompType::Func => {}
+            CompType::Struct(fs) => fs.iter_mut().for_each(&mut field),
+            CompType::Array(ft) => field(ft),
+        }
     }
 }
 

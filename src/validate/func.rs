@@ -79,14 +79,17 @@ pub struct FuncValidator {
     pub uses_data_index: bool,
     /// Set once a body uses a SIMD instruction.
     pub uses_simd: bool,
-    /// The module's [`ModuleCtx::canon`], for subtyping.
-    canon: Arc<[u32]>,
+    /// The module's [`ModuleCtx::tinfo`], for subtyping.
+    tinfo: Arc<super::types::TypeInfo>,
     /// Parameters: always set.
     num_params: u32,
     /// Locals of non-defaultable types set so far (spec 3.0 "init"), in
     /// the order set; empty when the function has none.
     inits: Vec<u32>,
 }
+
+#[path = "gc.rs"]
+mod gc;
 
 /// The type of addresses into memory `m` (known to exist): i64 for a
 /// 64-bit memory.
@@ -114,7 +117,7 @@ fn single<'c>(ctx: &'c ModuleCtx<'_>, t: ValType) -> &'c [ValType] {
     const fn r(nullable: bool, heap: HeapType) -> [ValType; 1] {
         [ValType::Ref(RefType { nullable, heap })]
     }
-    static REFS: [[ValType; 1]; 12] = [
+    static REFS: [[ValType; 1]; 24] = [
         r(false, HeapType::Func),
         r(true, HeapType::Func),
         r(false, HeapType::Extern),
@@ -127,6 +130,18 @@ fn single<'c>(ctx: &'c ModuleCtx<'_>, t: ValType) -> &'c [ValType] {
         r(true, HeapType::Exn),
         r(false, HeapType::NoExn),
         r(true, HeapType::NoExn),
+        r(false, HeapType::Any),
+        r(true, HeapType::Any),
+        r(false, HeapType::Eq),
+        r(true, HeapType::Eq),
+        r(false, HeapType::I31),
+        r(true, HeapType::I31),
+        r(false, HeapType::Struct),
+        r(true, HeapType::Struct),
+        r(false, HeapType::Array),
+        r(true, HeapType::Array),
+        r(false, HeapType::None),
+        r(true, HeapType::None),
     ];
     match t {
         ValType::I32 => &[ValType::I32],
@@ -143,6 +158,12 @@ fn single<'c>(ctx: &'c ModuleCtx<'_>, t: ValType) -> &'c [ValType] {
                 HeapType::NoExtern => &REFS[6 + n],
                 HeapType::Exn => &REFS[8 + n],
                 HeapType::NoExn => &REFS[10 + n],
+                HeapType::Any => &REFS[12 + n],
+                HeapType::Eq => &REFS[14 + n],
+                HeapType::I31 => &REFS[16 + n],
+                HeapType::Struct => &REFS[18 + n],
+                HeapType::Array => &REFS[20 + n],
+                HeapType::None => &REFS[22 + n],
                 HeapType::Concrete(i) => ctx.concrete_single(i, nullable),
             }
         }
@@ -186,8 +207,8 @@ impl FuncValidator {
         self.locals.clear();
         self.max_height = 0;
         self.inits.clear();
-        if !Arc::ptr_eq(&self.canon, &ctx.canon) {
-            self.canon = Arc::clone(&ctx.canon);
+        if !Arc::ptr_eq(&self.tinfo, &ctx.tinfo) {
+            self.tinfo = Arc::clone(&ctx.tinfo);
         }
         self.num_params = fty.params.len() as u32;
         let simd_before = std::mem::take(&mut self.uses_simd);
@@ -314,7 +335,7 @@ impl FuncValidator {
     /// Does `a` match `b` (spec 3.0 subtyping)?
     #[inline]
     fn sub(&self, a: ValType, b: ValType) -> bool {
-        super::matches_in(&self.canon, a, b)
+        super::matches_in(&self.tinfo, a, b)
     }
 
     fn sub_ref(&self, a: RefType, b: RefType) -> bool {
@@ -800,6 +821,7 @@ impl FuncValidator {
     fn instr(&mut self, ctx: &ModuleCtx, instr: &Instr, at: usize) -> Result<()> {
         use ValType::*;
         match instr {
+            Instr::Gc(i) => self.gc(ctx, i, at)?,
             // Control (3.3.8)
             Instr::Unreachable => self.unreachable(),
             Instr::Nop => {}

@@ -18,6 +18,7 @@
 
 mod const_expr;
 mod func;
+pub(crate) mod types;
 
 pub use func::{validate_func, FuncValidator};
 
@@ -52,9 +53,8 @@ pub struct ModuleCtx<'m> {
     /// `v128` occurs outside function bodies' instructions (types, globals,
     /// locals): then any function may hold v128 operands.
     pub v128_types: bool,
-    /// For each type index, the first index of an equivalent type (spec 3.0
-    /// type equivalence): two concrete heap types are the same if these are.
-    pub canon: std::sync::Arc<[u32]>,
+    /// Equivalence and subtyping of the module's types (spec 3.0).
+    pub tinfo: std::sync::Arc<types::TypeInfo>,
     /// `[(ref $i)]` and `[(ref null $i)]` of each type index, for block types.
     singles: Vec<[[ValType; 1]; 2]>,
 }
@@ -75,40 +75,10 @@ fn check_val_type(t: ValType, num_types: usize, offset: usize) -> Result<()> {
     }
 }
 
-/// The canonical index of each type (see [`ModuleCtx::canon`]). A type may
-/// name itself and the types before it (each is a recursion group of its
-/// own); equivalent types have equal forms once the types they name are
-/// replaced by their canonical indices, and the type itself by a marker.
-fn canonical_types(types: &[FuncType]) -> Vec<u32> {
-    let mut canon: Vec<u32> = Vec::with_capacity(types.len());
-    let mut first: std::collections::HashMap<FuncType, u32> = std::collections::HashMap::new();
-    for (i, ty) in types.iter().enumerate() {
-        let form = if ty.names_types() { canonical_form(ty, i as u32, |j| canon.get(j as usize).copied()) } else { ty.clone() };
-        let c = *first.entry(form).or_insert(i as u32);
-        canon.push(c);
-    }
-    canon
-}
-
-/// `ty` (type `self_index`) with each type it names replaced by `map` of
-/// it (`None` for one not yet known, which validation rejects), itself
-/// by [`SELF_TYPE`]. The store interns function types in this form too.
-pub(crate) fn canonical_form(ty: &FuncType, self_index: u32, map: impl Fn(u32) -> Option<u32>) -> FuncType {
-    let f = |t: &ValType| match *t {
-        ValType::Ref(RefType { nullable, heap: HeapType::Concrete(j) }) => {
-            let j = if j == self_index { SELF_TYPE } else { map(j).unwrap_or(SELF_TYPE - 1) };
-            ValType::Ref(RefType { nullable, heap: HeapType::Concrete(j) })
-        }
-        t => t,
-    };
-    FuncType::new(ty.params.iter().map(f).collect::<Vec<_>>(), ty.results.iter().map(f).collect::<Vec<_>>())
-}
-
-/// Does `a` match `b` (spec 3.0 subtyping), concrete types being the same
-/// when their canonical indices `canon` are?
+/// Does `a` match `b` (spec 3.0 subtyping)?
 #[inline]
-pub(crate) fn matches_in(canon: &[u32], a: ValType, b: ValType) -> bool {
-    a == b || val_matches(a, b, |x, y| canon.get(x as usize).is_some_and(|c| canon.get(y as usize) == Some(c)))
+pub(crate) fn matches_in(t: &types::TypeInfo, a: ValType, b: ValType) -> bool {
+    a == b || val_matches(a, b, t)
 }
 
 /// The index that stands for a type's reference to itself in its canonical
@@ -124,17 +94,6 @@ pub const MAX_FUNC_ARITY: usize = 1000;
 /// Most locals (parameters included) a function may have: an implementation
 /// limit, as every call materialises them (wasmparser's limit too).
 pub const MAX_LOCALS: u64 = 50_000;
-
-/// Checks type `index`, which may name itself and the types before it.
-fn check_func_type(ty: &FuncType, index: usize, offset: usize) -> Result<()> {
-    if ty.params.len() > MAX_FUNC_ARITY || ty.results.len() > MAX_FUNC_ARITY {
-        return err("function type has too many parameters or results (implementation limit)", offset);
-    }
-    for &t in ty.params.iter().chain(ty.results.iter()) {
-        check_val_type(t, index + 1, offset)?;
-    }
-    Ok(())
-}
 
 /// Spec 3.2.1: limits within `range`, minimum not above maximum.
 fn check_limits(l: &Limits, range: u64, msg: &str, offset: usize) -> Result<()> {
@@ -195,9 +154,7 @@ impl<'m> ModuleCtx<'m> {
         let mut globals = Vec::with_capacity(module.globals.len());
         let mut tags = Vec::new();
         let at = module.sections;
-        for (i, ty) in module.types.iter().enumerate() {
-            check_func_type(ty, i, at.types)?;
-        }
+        let tinfo = types::check_types(module, at.types)?;
         let ntypes = module.types.len();
         // The reference interpreter checks imports last to first (a fold_right).
         for imp in module.imports.iter().rev() {
@@ -256,7 +213,7 @@ impl<'m> ModuleCtx<'m> {
             num_datas,
             declared: Vec::new(),
             v128_types: v128_outside_instrs(module),
-            canon: canonical_types(&module.types).into(),
+            tinfo: tinfo.into(),
             singles: (0..ntypes as u32)
                 .map(|i| {
                     let r = |nullable| [ValType::Ref(RefType { nullable, heap: HeapType::Concrete(i) })];
@@ -332,7 +289,7 @@ impl<'m> ModuleCtx<'m> {
 
     /// Does `a` match `b` (spec 3.0 subtyping)?
     pub fn matches(&self, a: ValType, b: ValType) -> bool {
-        matches_in(&self.canon, a, b)
+        matches_in(&self.tinfo, a, b)
     }
 
     /// Is function `f` in `C.refs` (may `ref.func f` appear in a body)?
