@@ -221,7 +221,7 @@ pub(crate) unsafe fn indirect_target(cx: *mut Cx, ty: u32, table: u32, i: u64) -
         let i = usize::try_from(t.operand(i)).map_err(|_| TrapCode::UndefinedElement)?;
         let r = *t.elems.get(i).ok_or(TrapCode::UndefinedElement)?;
         let fa = r.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as u32;
-        if store.funcs[fa as usize].ty != inst.types[ty as usize] {
+        if !store.type_sub(store.funcs[fa as usize].ty, inst.types[ty as usize]) {
             return Err(TrapCode::IndirectCallTypeMismatch);
         }
         Ok(fa)
@@ -358,13 +358,13 @@ pub(crate) unsafe fn host_failed(cx: *mut Cx, ret: Ip, fp: Fp) -> Option<(Ip, Fp
 ///
 /// # Safety
 /// `p` must be readable for the value's slots.
-unsafe fn read_value(p: *const u64, ty: ValType) -> (Value, usize) {
+unsafe fn read_value(store: &Store, p: *const u64, ty: ValType) -> (Value, usize) {
     // SAFETY: by the caller's contract.
     unsafe {
         if ty == ValType::V128 {
             (Value::V128(u128::from(*p) | u128::from(*p.add(1)) << 64), 2)
         } else {
-            (Value::from_slot(*p, ty), 1)
+            (store.slot_value(*p, ty), 1)
         }
     }
 }
@@ -417,7 +417,7 @@ pub(crate) unsafe fn call_host(cx: *mut Cx, fa: u32, args: Fp) -> bool {
     let mut at = 0;
     for (p, t) in params.iter_mut().zip(ty.params.iter()) {
         // SAFETY: the arguments lie in the caller's frame.
-        let (v, n) = unsafe { read_value(args.add(at), *t) };
+        let (v, n) = unsafe { read_value(store, args.add(at), *t) };
         (*p, at) = (v, at + n);
     }
     let frame = at.max(slots_of(&ty.results));
@@ -729,7 +729,7 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
     let mut at = 0;
     for (r, t) in results.iter_mut().zip(store.types[ty as usize].results.iter()) {
         // SAFETY: the results are at the start of the frame.
-        let (v, n) = unsafe { read_value(fp.add(at), *t) };
+        let (v, n) = unsafe { read_value(store, fp.add(at), *t) };
         (*r, at) = (v, at + n);
     }
     Ok(())

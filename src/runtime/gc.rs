@@ -310,6 +310,24 @@ impl super::Store {
         }
     }
 
+    /// The value of type `ty` (its types named by store id) in `slot`:
+    /// [`Value::from_slot`], but a concrete struct or array type's null is
+    /// an internal one, and objects know whether they are structs.
+    pub(crate) fn slot_value(&self, slot: u64, ty: ValType) -> super::Value {
+        use crate::syntax::{HeapType, Kind, RefType, TypeLookup};
+        let ty = match ty {
+            ValType::Ref(RefType { nullable, heap: HeapType::Concrete(id) }) if self.kind(id).is_some_and(|k| k != Kind::Func) => {
+                ValType::Ref(RefType { nullable, heap: HeapType::Any })
+            }
+            t => t,
+        };
+        let mut v = super::Value::from_slot(slot, ty);
+        if let super::Value::AnyRef(Some(a)) = &mut v {
+            a.kind = as_obj(a.bits).and_then(|i| self.heap.get(i)).and_then(|o| self.kind(o.ty));
+        }
+        v
+    }
+
     /// Live GC objects, and collections run so far.
     pub fn gc_stats(&self) -> (usize, u64) {
         (self.heap.len(), self.heap.collections)

@@ -13,7 +13,7 @@ use super::value::*;
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::syntax::{
     val_matches, ConstExpr, DataMode, ElemItems, ElemMode, ExportDesc, GlobalType, HeapType, ImportDesc, Instr,
-    NumOp, RefType, TableType, ValType,
+    GcInstr, NumOp, RefType, TableType, ValType,
 };
 use crate::validate::types::group_form;
 use crate::validate::SELF_TYPE;
@@ -34,6 +34,61 @@ pub(crate) fn in_store(t: ValType, types: &[u32]) -> ValType {
     }
 }
 
+/// Evaluates constant GC instruction `g` (`None`: operands missing or
+/// not one), popping its operands from `stack`. Never collects: objects
+/// made during instantiation are referenced from nowhere the collector
+/// looks until they are stored.
+fn const_gc(store: &mut Store, types: &[u32], g: &GcInstr, stack: &mut Vec<u128>) -> Option<Result<u128>> {
+    use super::gc::{i31_ref, Packing};
+    let sid = |t: &u32| types.get(*t as usize).copied();
+    let oom = || Some(Err(Error::Trap(Trap::Code(TrapCode::OutOfMemory))));
+    let alloc = |store: &mut Store, sid: u32, vals: &[u128], per: usize| -> Option<Result<u128>> {
+        let layout = store.layouts.get(sid as usize)?.clone();
+        let n = if per == 0 { layout.last().map_or(0, |f| f.off as usize + f.packing.width()) } else { per };
+        if !store.heap.fits(n, store.config().max_gc_heap) {
+            return None;
+        }
+        let mut fields = vec![0u64; n].into_boxed_slice();
+        for (k, v) in vals.iter().enumerate() {
+            let f = if per == 0 { *layout.get(k)? } else { super::gc::Field { off: (k * layout.first()?.packing.width()) as u32, ..*layout.first()? } };
+            let at = f.off as usize;
+            *fields.get_mut(at)? = f.packing.pack(*v as u64);
+            if f.packing == Packing::V128 {
+                *fields.get_mut(at + 1)? = (*v >> 64) as u64;
+            }
+        }
+        Some(Ok(u128::from(store.heap.alloc(sid, fields))))
+    };
+    let width = |store: &Store, sid: u32| store.layouts.get(sid as usize).and_then(|l| l.first()).map(|f| f.packing.width());
+    match g {
+        GcInstr::StructNew(t) | GcInstr::StructNewDefault(t) => {
+            let sid = sid(t)?;
+            let n = if matches!(g, GcInstr::StructNew(_)) { store.layouts.get(sid as usize)?.len() } else { 0 };
+            let vals = stack.split_off(stack.len().checked_sub(n)?);
+            alloc(store, sid, &vals, 0).or_else(oom)
+        }
+        GcInstr::ArrayNew(t) | GcInstr::ArrayNewDefault(t) => {
+            let sid = sid(t)?;
+            let len = stack.pop()? as u32 as usize;
+            let v = if matches!(g, GcInstr::ArrayNew(_)) { stack.pop()? } else { 0 };
+            let w = width(store, sid)?;
+            if !store.heap.fits(len.saturating_mul(w), store.config().max_gc_heap) {
+                return oom();
+            }
+            alloc(store, sid, &vec![v; len], len * w).or_else(oom)
+        }
+        GcInstr::ArrayNewFixed(t, n) => {
+            let sid = sid(t)?;
+            let vals = stack.split_off(stack.len().checked_sub(*n as usize)?);
+            let w = width(store, sid)?;
+            alloc(store, sid, &vals, vals.len() * w).or_else(oom)
+        }
+        GcInstr::RefI31 => Some(Ok(u128::from(i31_ref(stack.pop()? as u32)))),
+        GcInstr::AnyConvertExtern | GcInstr::ExternConvertAny => Some(Ok(stack.pop()?)),
+        _ => None,
+    }
+}
+
 /// Evaluates a constant expression to its bits ([`Value::to_bits`]).
 /// `globals` and `funcs` are the instance's address maps built so far,
 /// `store_globals` the store's.
@@ -43,12 +98,7 @@ pub(crate) fn in_store(t: ValType, types: &[u32]) -> ValType {
 /// expression's length. Validation guarantees operands of the right type; a bad
 /// expression (underflow, several values, an unknown index) is an error,
 /// never a panic.
-pub(super) fn eval_const(
-    store_globals: &[Box<GlobalInst>],
-    globals: &[u32],
-    funcs: &[u32],
-    e: &ConstExpr,
-) -> Result<u128> {
+pub(super) fn eval_const(store: &mut Store, globals: &[u32], funcs: &[u32], types: &[u32], e: &ConstExpr) -> Result<u128> {
     let mismatch = || Error::validate("type mismatch", e.offset);
     // The greatest depth a valid expression reaches (binary operators pop
     // two and push one); a stack that needs more still grows only up to
@@ -73,8 +123,9 @@ pub(super) fn eval_const(
             Instr::GlobalGet(g) => {
                 let unknown = || Error::validate("unknown global", e.offset);
                 let a = globals.get(*g as usize).ok_or_else(unknown)?;
-                store_globals.get(*a as usize).ok_or_else(unknown)?.bits()
+                store.globals.get(*a as usize).ok_or_else(unknown)?.bits()
             }
+            Instr::Gc(g) => const_gc(store, types, g, &mut stack).ok_or_else(mismatch)??,
             Instr::Num(op) => {
                 let (b, a) = (stack.pop().ok_or_else(mismatch)?, stack.pop().ok_or_else(mismatch)?);
                 let (a32, b32, a64, b64) = (a as u32, b as u32, a as u64, b as u64);
@@ -146,7 +197,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             (ImportDesc::Func(t), Extern::Func(f)) => {
                 let expected = inst.types.get(*t as usize).ok_or_else(incompatible)?;
                 let fi = store.funcs.get(f.0 as usize).ok_or_else(incompatible)?;
-                if fi.ty != *expected {
+                if !store.type_sub(fi.ty, *expected) {
                     return Err(incompatible());
                 }
                 inst.funcs.push(f.0);
@@ -201,7 +252,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     for (i, tt) in m.tables.iter().enumerate() {
         // An initialiser reads constants, functions and imported globals.
         let init = match inits.next_if(|(j, _)| *j as usize == i) {
-            Some((_, e)) => eval_const(&store.globals, &inst.globals, &inst.funcs, e)? as u64,
+            Some((_, e)) => eval_const(store, &inst.globals, &inst.funcs, &inst.types, e)? as u64,
             None => 0,
         };
         let ValType::Ref(elem) = in_store(tt.elem.into(), &inst.types) else { return Err(incompatible()) };
@@ -219,7 +270,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         inst.tags.push(store.tags.len() as u32 - 1);
     }
     for g in &m.globals {
-        let value = eval_const(&store.globals, &inst.globals, &inst.funcs, &g.init)?;
+        let value = eval_const(store, &inst.globals, &inst.funcs, &inst.types, &g.init)?;
         let ty = GlobalType { val: in_store(g.ty.val, &inst.types), ..g.ty };
         store.globals.push(Box::new(GlobalInst::new(ty, value)));
         inst.globals.push(store.globals.len() as u32 - 1);
@@ -239,7 +290,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
                 .collect::<Result<Vec<u64>>>()?,
             (ElemMode::Passive, ElemItems::Exprs(es)) => es
                 .iter()
-                .map(|e| eval_const(&store.globals, &inst.globals, &inst.funcs, e).map(|v| v as u64))
+                .map(|e| eval_const(store, &inst.globals, &inst.funcs, &inst.types, e).map(|v| v as u64))
                 .collect::<Result<_>>()?,
             _ => Vec::new(),
         };
@@ -271,10 +322,18 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     // (bounds checked before anything is written) then dropped. Offsets
     // and items read only constants, imported globals and function
     // addresses, which nothing here changes: evaluated where applied.
-    let inst = &store.instances[id as usize];
+    let (globals, funcs, types) = {
+        let inst = &store.instances[id as usize];
+        (inst.globals.clone(), inst.funcs.clone(), inst.types.clone())
+    };
     for seg in &m.elems {
         let ElemMode::Active { table, offset } = &seg.mode else { continue };
-        let off = eval_const(&store.globals, &inst.globals, &inst.funcs, offset)? as u64;
+        let off = eval_const(store, &globals, &funcs, &types, offset)? as u64;
+        let vals = match &seg.items {
+            ElemItems::Exprs(es) => es.iter().map(|e| eval_const(store, &globals, &funcs, &types, e).map(|v| v as u64)).collect::<Result<Vec<u64>>>()?,
+            ElemItems::Funcs(_) => Vec::new(),
+        };
+        let inst = &store.instances[id as usize];
         let ta = *inst.tables.get(*table as usize).ok_or_else(|| Error::validate("unknown table", 0))?;
         let t = &mut store.tables[ta as usize];
         // An i64 offset for a 64-bit table, else an i32.
@@ -287,17 +346,16 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
                     *slot = u64::from(*a) + 1;
                 }
             }
-            ElemItems::Exprs(es) => {
-                let r = t.range(off, es.len() as u64).map_err(trap)?;
-                for (slot, e) in t.elems[r].iter_mut().zip(es) {
-                    *slot = eval_const(&store.globals, &inst.globals, &inst.funcs, e)? as u64;
-                }
+            ElemItems::Exprs(_) => {
+                let r = t.range(off, vals.len() as u64).map_err(trap)?;
+                t.elems[r].copy_from_slice(&vals);
             }
         }
     }
     for (seg, bytes) in m.datas.iter().zip(&module.inner.datas) {
         let DataMode::Active { memory, offset } = &seg.mode else { continue };
-        let off = eval_const(&store.globals, &inst.globals, &inst.funcs, offset)?;
+        let off = eval_const(store, &globals, &funcs, &types, offset)?;
+        let inst = &store.instances[id as usize];
         let ma = *inst.mems.get(*memory as usize).ok_or_else(|| Error::validate("unknown memory", 0))?;
         let mem = &mut store.mems[ma as usize];
         // An i64 offset for a 64-bit memory, else an i32.

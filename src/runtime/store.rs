@@ -479,16 +479,37 @@ impl Store {
     /// ids? A function reference of a concrete type must have that type.
     pub fn value_matches(&self, v: Value, t: ValType) -> bool {
         let ValType::Ref(r) = t else { return v.ty() == t };
+        let top = r.heap.top(self);
         match v {
-            Value::FuncRef(None) | Value::ExternRef(None) => r.nullable && r.heap.is_func() == matches!(v, Value::FuncRef(_)),
+            Value::FuncRef(None) => r.nullable && top == HeapType::Func,
+            Value::ExternRef(None) => r.nullable && top == HeapType::Extern,
+            Value::AnyRef(None) => r.nullable && matches!(top, HeapType::Any | HeapType::Extern),
             Value::FuncRef(Some(f)) => match r.heap {
                 HeapType::Func => true,
-                HeapType::Concrete(id) => self.funcs.get(f.0 as usize).is_some_and(|fi| fi.ty == id),
+                HeapType::Concrete(id) => self.funcs.get(f.0 as usize).is_some_and(|fi| self.type_sub(fi.ty, id)),
                 _ => false,
             },
             Value::ExternRef(Some(_)) => r.heap == HeapType::Extern,
             Value::ExnRef(None) => r.nullable && r.heap.is_exn(),
             Value::ExnRef(Some(e)) => r.heap == HeapType::Exn && self.exns.get(e.0 as usize).is_some_and(|x| x.exposed),
+            Value::AnyRef(Some(a)) => {
+                // An object of this store (another store's index may name
+                // anything here), an i31, or a host reference.
+                let obj = super::gc::as_obj(a.bits).map(|i| self.heap.get(i));
+                if matches!(obj, Some(None)) {
+                    return false;
+                }
+                match r.heap {
+                    HeapType::Extern => true,
+                    HeapType::Any => true,
+                    HeapType::Eq => a.i31().is_some() || obj.is_some(),
+                    HeapType::I31 => a.i31().is_some(),
+                    HeapType::Struct => obj.flatten().is_some_and(|o| self.kind(o.ty) == Some(Kind::Struct)),
+                    HeapType::Array => obj.flatten().is_some_and(|o| self.kind(o.ty) == Some(Kind::Array)),
+                    HeapType::Concrete(id) => obj.flatten().is_some_and(|o| self.type_sub(o.ty, id)),
+                    _ => false,
+                }
+            }
             _ => false,
         }
     }
@@ -620,7 +641,7 @@ impl Store {
                 let v = if t == ValType::V128 {
                     Value::V128(u128::from(e.vals[at]) | u128::from(e.vals[at + 1]) << 64)
                 } else {
-                    Value::from_slot(e.vals[at], t)
+                    self.slot_value(e.vals[at], t)
                 };
                 at += crate::compile::translate::slot_width(t);
                 v
@@ -724,7 +745,11 @@ impl Store {
     /// The value of a global.
     pub fn global_get(&self, global: Global) -> Value {
         let g = &self.globals[global.0 as usize];
-        Value::from_bits(g.bits(), g.ty.val)
+        if g.ty.val == ValType::V128 {
+            Value::from_bits(g.bits(), g.ty.val)
+        } else {
+            self.slot_value(g.value, g.ty.val)
+        }
     }
     /// Sets a mutable global.
     ///
@@ -798,7 +823,7 @@ impl Store {
     /// Entry `index`, or `None` when out of bounds.
     pub fn table_get(&self, table: Table, index: u32) -> Option<Value> {
         let t = &self.tables[table.0 as usize];
-        t.elems.get(index as usize).map(|&s| Value::from_slot(s, t.elem.into()))
+        t.elems.get(index as usize).map(|&s| self.slot_value(s, t.elem.into()))
     }
     /// Sets entry `index`.
     ///

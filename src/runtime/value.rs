@@ -26,6 +26,35 @@ pub struct Tag(pub(crate) u32);
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Exn(pub(crate) u32);
 
+/// A non-null reference of the internal (`any`) hierarchy (GC): an
+/// `i31`, a struct or array of the store's heap, or a host reference
+/// brought in by `any.convert_extern`. Also what an `externref` holds
+/// once `extern.convert_any` made one of these external.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AnyRef {
+    pub(crate) bits: u64,
+    /// Struct or array, when the value came from a store that said so.
+    pub(crate) kind: Option<crate::syntax::Kind>,
+}
+
+impl AnyRef {
+    pub(crate) fn new(bits: u64) -> AnyRef {
+        AnyRef { bits, kind: None }
+    }
+    /// The value of an `i31` reference (sign-extended from 31 bits).
+    pub fn i31(self) -> Option<i32> {
+        (self.bits & super::gc::REF_I31 != 0).then(|| ((self.bits as u32) << 1) as i32 >> 1)
+    }
+    /// The token of a host reference made internal by `any.convert_extern`.
+    pub fn host(self) -> Option<u32> {
+        (self.bits >> 62 == 0).then(|| (self.bits - 1) as u32)
+    }
+    /// Is this a struct (or, `Some(false)`, an array), if known?
+    pub fn is_struct(self) -> Option<bool> {
+        self.kind.map(|k| k == crate::syntax::Kind::Struct)
+    }
+}
+
 /// An external value: what imports take and exports give.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Extern {
@@ -50,6 +79,8 @@ pub enum Value {
     ExternRef(Option<u32>),
     /// An exception reference, or null.
     ExnRef(Option<Exn>),
+    /// An internal (GC) reference, or null.
+    AnyRef(Option<AnyRef>),
 }
 
 impl Value {
@@ -64,6 +95,7 @@ impl Value {
             Value::FuncRef(_) => ValType::FUNCREF,
             Value::ExternRef(_) => ValType::EXTERNREF,
             Value::ExnRef(_) => ValType::EXNREF,
+            Value::AnyRef(_) => ValType::Ref(crate::syntax::RefType { nullable: true, heap: crate::syntax::HeapType::Any }),
         }
     }
 
@@ -77,6 +109,7 @@ impl Value {
             ValType::V128 => Value::V128(0),
             ValType::Ref(r) if r.heap.is_func() => Value::FuncRef(None),
             ValType::Ref(r) if r.heap.is_exn() => Value::ExnRef(None),
+            ValType::Ref(r) if r.heap.is_internal() => Value::AnyRef(None),
             ValType::Ref(_) => Value::ExternRef(None),
         }
     }
@@ -101,6 +134,7 @@ impl Value {
             Value::FuncRef(f) => f.map_or(0, |f| u64::from(f.0) + 1),
             Value::ExternRef(r) => r.map_or(0, |r| u64::from(r) + 1),
             Value::ExnRef(r) => r.map_or(0, |r| u64::from(r.0) + 1),
+            Value::AnyRef(r) => r.map_or(0, |r| r.bits),
         }
     }
 
@@ -129,8 +163,16 @@ impl Value {
             ValType::F32 => Value::F32(f32::from_bits(slot as u32)),
             ValType::F64 => Value::F64(f64::from_bits(slot)),
             ValType::V128 => Value::V128(u128::from(slot)),
+            // A concrete type of a struct or array: its references are tagged.
+            ValType::Ref(RefType { heap: crate::syntax::HeapType::Concrete(_), .. }) if slot >> 62 != 0 => {
+                Value::AnyRef(Some(AnyRef::new(slot)))
+            }
             ValType::Ref(r) if r.heap.is_func() => Value::FuncRef(slot.checked_sub(1).map(|a| Func(a as u32))),
             ValType::Ref(r) if r.heap.is_exn() => Value::ExnRef(slot.checked_sub(1).map(|a| Exn(a as u32))),
+            ValType::Ref(r) if r.heap.is_internal() => Value::AnyRef((slot != 0).then(|| AnyRef::new(slot))),
+            // An external reference: a host token, or an internal one made
+            // external.
+            ValType::Ref(_) if slot >> 62 != 0 => Value::AnyRef(Some(AnyRef::new(slot))),
             ValType::Ref(_) => Value::ExternRef(slot.checked_sub(1).map(|t| t as u32)),
         }
     }

@@ -32,8 +32,27 @@ pub(crate) fn arg_value(arg: &WastArg<'_>) -> Result<Value, String> {
             Value::ExnRef(None)
         }
         WastArgCore::RefExtern(n) => Value::ExternRef(Some(*n)),
+        // A host reference in the internal hierarchy: an extern one made
+        // internal (`any.convert_extern`).
+        WastArgCore::RefHost(n) => Value::AnyRef(Some(crate::runtime::AnyRef::new(u64::from(*n) + 1))),
+        WastArgCore::RefNull(HeapType::Abstract { shared: false, ty }) if is_internal(ty) => Value::AnyRef(None),
+        WastArgCore::RefNull(HeapType::Abstract { shared: false, ty: AbstractHeapType::NoFunc }) => Value::FuncRef(None),
+        WastArgCore::RefNull(HeapType::Abstract { shared: false, ty: AbstractHeapType::NoExtern }) => Value::ExternRef(None),
         other => return Err(format!("unsupported argument {other:?}")),
     })
+}
+
+/// Is `t` an abstract type of the internal (`any`) hierarchy?
+fn is_internal(t: &AbstractHeapType) -> bool {
+    matches!(
+        t,
+        AbstractHeapType::Any
+            | AbstractHeapType::Eq
+            | AbstractHeapType::I31
+            | AbstractHeapType::Struct
+            | AbstractHeapType::Array
+            | AbstractHeapType::None
+    )
 }
 
 /// The canonical NaN (sign ignored) or an arithmetic NaN (quiet bit set).
@@ -83,8 +102,22 @@ fn core_matches(ret: &WastRetCore<'_>, value: &Value) -> bool {
         (WastRetCore::F32(p), Value::F32(v)) => f32_matches(p, v.to_bits()),
         (WastRetCore::F64(p), Value::F64(v)) => f64_matches(p, v.to_bits()),
         (WastRetCore::V128(p), Value::V128(v)) => v128_matches(p, *v),
-        (WastRetCore::RefNull(ty), Value::FuncRef(None)) => heap_is(ty, AbstractHeapType::Func),
-        (WastRetCore::RefNull(ty), Value::ExternRef(None)) => heap_is(ty, AbstractHeapType::Extern),
+        // A null's type is that of the value's static type, which the
+        // script names by any type of its hierarchy.
+        (WastRetCore::RefNull(ty), Value::FuncRef(None)) => heap_is(ty, AbstractHeapType::Func) || heap_is(ty, AbstractHeapType::NoFunc),
+        (WastRetCore::RefNull(ty), Value::ExternRef(None)) => heap_is(ty, AbstractHeapType::Extern) || heap_is(ty, AbstractHeapType::NoExtern),
+        (WastRetCore::RefNull(ty), Value::AnyRef(None)) => match ty {
+            None => true,
+            Some(HeapType::Abstract { shared: false, ty }) => is_internal(ty),
+            Some(_) => false,
+        },
+        (WastRetCore::RefExtern(None), Value::AnyRef(Some(_))) => true,
+        (WastRetCore::RefHost(n), Value::AnyRef(Some(a))) => a.host() == Some(*n),
+        (WastRetCore::RefI31, Value::AnyRef(Some(a))) => a.i31().is_some(),
+        (WastRetCore::RefStruct, Value::AnyRef(Some(a))) => a.is_struct() == Some(true),
+        (WastRetCore::RefArray, Value::AnyRef(Some(a))) => a.is_struct() == Some(false),
+        (WastRetCore::RefEq, Value::AnyRef(Some(a))) => a.i31().is_some() || a.is_struct().is_some(),
+        (WastRetCore::RefAny, Value::AnyRef(Some(_))) => true,
         (WastRetCore::RefNull(ty), Value::ExnRef(None)) => {
             heap_is(ty, AbstractHeapType::Exn) || heap_is(ty, AbstractHeapType::NoExn)
         }
@@ -120,6 +153,14 @@ pub(crate) fn fmt_value(out: &mut String, v: &Value) {
         Value::ExternRef(Some(n)) => write!(out, "(ref.extern {n})"),
         Value::ExnRef(None) => write!(out, "(ref.null exn)"),
         Value::ExnRef(Some(e)) => write!(out, "(ref.exn {})", e.0),
+        Value::AnyRef(None) => write!(out, "(ref.null any)"),
+        Value::AnyRef(Some(a)) => match (a.i31(), a.host(), a.is_struct()) {
+            (Some(i), _, _) => write!(out, "(ref.i31 {i})"),
+            (_, Some(h), _) => write!(out, "(ref.host {h})"),
+            (_, _, Some(true)) => write!(out, "(ref.struct)"),
+            (_, _, Some(false)) => write!(out, "(ref.array)"),
+            _ => write!(out, "(ref.any 0x{:x})", a.bits),
+        },
     };
 }
 

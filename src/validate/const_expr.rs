@@ -69,6 +69,7 @@ pub(super) fn check(ctx: &ModuleCtx, expr: &ConstExpr, expected: ValType, visibl
                 }
             }
             i if arith_type(i).is_some() => {}
+            Instr::Gc(g) if super::func::gc_is_const(g) => {}
             _ => return err("constant expression required", at),
         }
     }
@@ -87,6 +88,7 @@ pub(super) fn check(ctx: &ModuleCtx, expr: &ConstExpr, expected: ValType, visibl
             }
             Instr::RefFunc(f) => ctx.func_ref_type(*f),
             Instr::GlobalGet(g) => ctx.global(*g, at)?.val,
+            Instr::Gc(g) => super::func::gc_const_type(ctx, g, &mut stack, at)?,
             i => {
                 let Some(t) = arith_type(i) else { return err("constant expression required", at) };
                 for _ in 0..2 {

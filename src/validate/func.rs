@@ -90,6 +90,7 @@ pub struct FuncValidator {
 
 #[path = "gc.rs"]
 mod gc;
+pub(super) use gc::{const_type as gc_const_type, is_const as gc_is_const};
 
 /// The type of addresses into memory `m` (known to exist): i64 for a
 /// 64-bit memory.

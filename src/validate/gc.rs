@@ -257,3 +257,74 @@ impl FuncValidator {
         Ok(())
     }
 }
+
+/// Is `i` a constant instruction (spec 3.0 3.4.x "Constant expressions")?
+pub(in crate::validate) fn is_const(i: &GcInstr) -> bool {
+    matches!(
+        i,
+        GcInstr::StructNew(_)
+            | GcInstr::StructNewDefault(_)
+            | GcInstr::ArrayNew(_)
+            | GcInstr::ArrayNewDefault(_)
+            | GcInstr::ArrayNewFixed(..)
+            | GcInstr::RefI31
+            | GcInstr::AnyConvertExtern
+            | GcInstr::ExternConvertAny
+    )
+}
+
+/// The type of constant GC instruction `i`, popping its operands from the
+/// constant expression's `stack`.
+pub(in crate::validate) fn const_type(ctx: &ModuleCtx, i: &GcInstr, stack: &mut Vec<ValType>, at: usize) -> Result<ValType> {
+    let mut pop = |want: ValType| -> Result<ValType> {
+        match stack.pop() {
+            Some(t) if ctx.matches(t, want) => Ok(t),
+            Some(t) => err(format!("type mismatch: expected {want}, found {t}"), at),
+            None => err(format!("type mismatch: expected {want}, found nothing"), at),
+        }
+    };
+    Ok(match i {
+        GcInstr::StructNew(t) => {
+            for f in ctx.struct_type(*t, at)?.iter().rev() {
+                pop(unpacked(*f))?;
+            }
+            concrete(*t, false)
+        }
+        GcInstr::StructNewDefault(t) => {
+            if !ctx.struct_type(*t, at)?.iter().all(|f| defaultable(*f)) {
+                return err("type mismatch: struct.new_default of a field without default", at);
+            }
+            concrete(*t, false)
+        }
+        GcInstr::ArrayNew(t) => {
+            let f = ctx.array_type(*t, at)?;
+            pop(ValType::I32)?;
+            pop(unpacked(f))?;
+            concrete(*t, false)
+        }
+        GcInstr::ArrayNewDefault(t) => {
+            if !defaultable(ctx.array_type(*t, at)?) {
+                return err("type mismatch: array.new_default of an element without default", at);
+            }
+            pop(ValType::I32)?;
+            concrete(*t, false)
+        }
+        GcInstr::ArrayNewFixed(t, n) => {
+            let f = ctx.array_type(*t, at)?;
+            for _ in 0..*n {
+                pop(unpacked(f))?;
+            }
+            concrete(*t, false)
+        }
+        GcInstr::RefI31 => {
+            pop(ValType::I32)?;
+            abs(HeapType::I31, false)
+        }
+        GcInstr::AnyConvertExtern | GcInstr::ExternConvertAny => {
+            let (from, to) = if matches!(i, GcInstr::AnyConvertExtern) { (HeapType::Extern, HeapType::Any) } else { (HeapType::Any, HeapType::Extern) };
+            let r = pop(abs(from, true))?;
+            abs(to, !matches!(r, ValType::Ref(RefType { nullable: false, .. })))
+        }
+        _ => return err("constant expression required", at),
+    })
+}
