@@ -23,6 +23,7 @@ macro_rules! for_each_feature {
             custom_page_sizes: "memories with 1-byte pages (custom-page-sizes proposal)",
             function_references: "typed function references (3.0)",
             exceptions: "exception handling (3.0: tags, ``try_table``, ``exnref``, and the legacy ``try``)",
+            gc: "garbage collection (3.0: structs, arrays, ``i31``, casts, recursive types)",
         }
     };
 }

@@ -530,7 +530,7 @@ impl Value {
             crate::Value::F32(x) => (x as f64).into_pyobject(py)?.into_any().unbind(),
             crate::Value::F64(x) => x.into_pyobject(py)?.into_any().unbind(),
             crate::Value::V128(x) => x.into_pyobject(py)?.into_any().unbind(),
-            crate::Value::FuncRef(_) | crate::Value::ExternRef(_) | crate::Value::ExnRef(_) => py.None(),
+            crate::Value::FuncRef(_) | crate::Value::ExternRef(_) | crate::Value::ExnRef(_) | crate::Value::AnyRef(_) => py.None(),
         })
     }
     /// The type, a `Type`.
@@ -548,6 +548,7 @@ impl Value {
             crate::Value::FuncRef(_) => "FuncRef".to_owned(),
             crate::Value::ExternRef(_) => "ExternRef".to_owned(),
             crate::Value::ExnRef(_) => "ExnRef".to_owned(),
+            crate::Value::AnyRef(_) => "AnyRef".to_owned(),
         }
     }
     pub(crate) fn __str__(&self) -> String {
@@ -694,6 +695,10 @@ pub(crate) fn from_value(py: Python<'_>, v: crate::Value, store: &Py<super::stor
         crate::Value::FuncRef(Some(f)) => super::function::Function::wrap(py, store, f)?.into_any(),
         crate::Value::ExternRef(Some(token)) => store.get().cell.extern_obj(py, token),
         crate::Value::ExnRef(Some(x)) => super::exception::exception_object(py, store, x)?.into_any().unbind(),
-        crate::Value::FuncRef(None) | crate::Value::ExternRef(None) | crate::Value::ExnRef(None) => py.None(),
+        crate::Value::AnyRef(Some(a)) => match a.host() {
+            Some(token) => store.get().cell.extern_obj(py, token),
+            None => return Err(PyTypeError::new_err("GC references cannot cross to Python yet")),
+        },
+        crate::Value::FuncRef(None) | crate::Value::ExternRef(None) | crate::Value::ExnRef(None) | crate::Value::AnyRef(None) => py.None(),
     })
 }
