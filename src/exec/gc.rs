@@ -5,7 +5,7 @@ use super::handlers::{Fp, Ip};
 use crate::compile::ops::op;
 use crate::compile::translate::gc::{GcCode, ABSTRACT};
 use crate::error::TrapCode;
-use crate::runtime::gc::{as_obj, i31_ref, Packing, REF_I31};
+use crate::runtime::gc::{i31_ref, Packing, REF_I31};
 use crate::runtime::{InstanceInst, Store};
 use crate::syntax::{CompType, HeapType, Kind, StorageType, TypeLookup, ValType};
 
@@ -37,7 +37,7 @@ fn read_elem(bytes: &[u8], z: usize, out: &mut [u64]) {
 fn is_of(store: &Store, inst: &InstanceInst, r: u64, x: u32) -> bool {
     if x & ABSTRACT != 0 {
         let Some(h) = HeapType::from_byte(x as u8) else { return false };
-        let obj_kind = || as_obj(r).and_then(|i| store.heap.get(i)).and_then(|o| store.kind(o.ty));
+        let obj_kind = || store.heap.obj(r).and_then(|o| store.kind(o.ty));
         return match h {
             HeapType::Any | HeapType::Func | HeapType::Extern | HeapType::Exn => true,
             HeapType::Eq => r & REF_I31 != 0 || obj_kind().is_some(),
@@ -50,7 +50,7 @@ fn is_of(store: &Store, inst: &InstanceInst, r: u64, x: u32) -> bool {
     let Some(&want) = inst.types.get(x as usize) else { return false };
     match store.kind(want) {
         Some(Kind::Func) => r.checked_sub(1).and_then(|f| store.funcs.get(f as usize)).is_some_and(|f| store.type_sub(f.ty, want)),
-        Some(_) => as_obj(r).and_then(|i| store.heap.get(i)).is_some_and(|o| store.type_sub(o.ty, want)),
+        Some(_) => store.heap.obj(r).is_some_and(|o| store.type_sub(o.ty, want)),
         None => false,
     }
 }
@@ -66,11 +66,11 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
     let get = |s: u16| unsafe { *fp.add(usize::from(s)) };
     let set = |s: u16, v: u64| unsafe { *fp.add(usize::from(s)) = v };
     // The end of the running frame: the extent of the stack's roots.
+    let base = store.stack.base() as usize;
     let top = || {
         let frame = inst.module.inner.code.find(ip).and_then(|c| c.first()).map_or(0, |&n| usize::from(n));
-        (fp as usize - store.stack.base() as usize) / 8 + frame
+        (fp as usize - base) / 8 + frame
     };
-    let top = top();
     let code = *GcCode::ALL.get(usize::from(code)).ok_or(TrapCode::Unreachable)?;
     let sid = || inst.types.get(x as usize).copied().ok_or(TrapCode::Unreachable);
     let idx = |s: u16| get(s) as u32 as usize;
@@ -78,7 +78,7 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
         GcCode::StructNew | GcCode::StructNewDefault => {
             let sid = sid()?;
             let n = store.layouts.get(sid as usize).and_then(|l| l.last()).map_or(0, |f| f.off as usize + f.packing.width());
-            let r = store.gc_alloc(sid, n, top)?;
+            let r = store.gc_alloc(sid, n, &top)?;
             if code == GcCode::StructNew {
                 let mut fields = obj_fields(store, r);
                 let layout = &store.layouts[sid as usize];
@@ -94,7 +94,7 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
             set(d, r);
         }
         GcCode::StructGet | GcCode::StructGetS | GcCode::StructGetU => {
-            let o = as_obj(get(a)).and_then(|i| store.heap.get(i)).ok_or(TrapCode::NullStructReference)?;
+            let o = store.heap.obj(get(a)).ok_or(TrapCode::NullStructReference)?;
             let f = *store.layouts.get(o.ty as usize).and_then(|l| l.get(y as usize)).ok_or(TrapCode::NullStructReference)?;
             let v = *o.fields.get(f.off as usize).ok_or(TrapCode::NullStructReference)?;
             set(d, extend(f.packing, v, code == GcCode::StructGetS));
@@ -104,9 +104,9 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
         }
         GcCode::StructSet => {
             let r = get(a);
-            let ty = as_obj(r).and_then(|i| store.heap.get(i)).ok_or(TrapCode::NullStructReference)?.ty;
+            let ty = store.heap.obj(r).ok_or(TrapCode::NullStructReference)?.ty;
             let f = *store.layouts.get(ty as usize).and_then(|l| l.get(y as usize)).ok_or(TrapCode::NullStructReference)?;
-            let o = as_obj(r).and_then(|i| store.heap.get_mut(i)).ok_or(TrapCode::NullStructReference)?;
+            let o = store.heap.obj_mut(r).ok_or(TrapCode::NullStructReference)?;
             let at = f.off as usize;
             if let Some(slot) = o.fields.get_mut(at) {
                 *slot = f.packing.pack(get(b));
@@ -122,7 +122,7 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
             let p = elem_packing(store, sid)?;
             let len = if code == GcCode::ArrayNewFixed { y as usize } else { idx(b) };
             let n = len.checked_mul(p.width()).ok_or(TrapCode::OutOfMemory)?;
-            let r = store.gc_alloc(sid, n, top)?;
+            let r = store.gc_alloc(sid, n, &top)?;
             if code != GcCode::ArrayNewDefault {
                 let mut fields = obj_fields(store, r);
                 let w = p.width();
@@ -141,7 +141,7 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
             let sid = if code == GcCode::ArrayNewData {
                 sid()?
             } else {
-                as_obj(get(a)).and_then(|i| store.heap.get(i)).ok_or(TrapCode::NullArrayReference)?.ty
+                store.heap.obj(get(a)).ok_or(TrapCode::NullArrayReference)?.ty
             };
             let storage = match store.defs.get(sid as usize).map(|d| &d.comp) {
                 Some(CompType::Array(f)) => f.storage,
@@ -162,7 +162,7 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
                 return Err(TrapCode::OutOfBoundsMemoryAccess);
             }
             let w = p.width();
-            let r = if code == GcCode::ArrayNewData { store.gc_alloc(sid, len * w, top)? } else { get(a) };
+            let r = if code == GcCode::ArrayNewData { store.gc_alloc(sid, len * w, &top)? } else { get(a) };
             let mut fields = obj_fields(store, r);
             for k in 0..len {
                 let at = (dst + k) * w;
@@ -186,7 +186,7 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
             if src.checked_add(len).map_or(true, |end| end > seg_len) {
                 return Err(TrapCode::OutOfBoundsTableAccess);
             }
-            let r = if code == GcCode::ArrayNewElem { store.gc_alloc(sid()?, len, top)? } else { get(a) };
+            let r = if code == GcCode::ArrayNewElem { store.gc_alloc(sid()?, len, &top)? } else { get(a) };
             let mut fields = obj_fields(store, r);
             fields[dst..dst + len].copy_from_slice(&store.elems[seg_at][src..src + len]);
             store.heap.put_back(r, std::mem::take(&mut fields));
@@ -195,7 +195,7 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
             }
         }
         GcCode::ArrayGet | GcCode::ArrayGetS | GcCode::ArrayGetU => {
-            let o = as_obj(get(a)).and_then(|i| store.heap.get(i)).ok_or(TrapCode::NullArrayReference)?;
+            let o = store.heap.obj(get(a)).ok_or(TrapCode::NullArrayReference)?;
             let p = elem_packing(store, o.ty)?;
             let (w, i) = (p.width(), idx(b));
             if i >= o.fields.len() / w {
@@ -208,11 +208,11 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
         }
         GcCode::ArraySet | GcCode::ArrayFill => {
             let r = get(a);
-            let ty = as_obj(r).and_then(|i| store.heap.get(i)).ok_or(TrapCode::NullArrayReference)?.ty;
+            let ty = store.heap.obj(r).ok_or(TrapCode::NullArrayReference)?.ty;
             let p = elem_packing(store, ty)?;
             let w = p.width();
             let (at, v, n) = if code == GcCode::ArraySet { (idx(b), c, 1) } else { (idx(b), c, idx(e)) };
-            let o = as_obj(r).and_then(|i| store.heap.get_mut(i)).ok_or(TrapCode::NullArrayReference)?;
+            let o = store.heap.obj_mut(r).ok_or(TrapCode::NullArrayReference)?;
             if at.checked_add(n).map_or(true, |end| end > o.fields.len() / w) || (code == GcCode::ArraySet && at >= o.fields.len() / w) {
                 return Err(TrapCode::OutOfBoundsArrayAccess);
             }
@@ -232,13 +232,13 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
             if doff.checked_add(n).map_or(true, |end| end > dn) || soff.checked_add(n).map_or(true, |end| end > sn) {
                 return Err(TrapCode::OutOfBoundsArrayAccess);
             }
-            let ty = as_obj(dr).and_then(|i| store.heap.get(i)).ok_or(TrapCode::NullArrayReference)?.ty;
+            let ty = store.heap.obj(dr).ok_or(TrapCode::NullArrayReference)?.ty;
             let w = elem_packing(store, ty)?.width();
             let src: Vec<u64> = {
-                let o = as_obj(sr).and_then(|i| store.heap.get(i)).ok_or(TrapCode::NullArrayReference)?;
+                let o = store.heap.obj(sr).ok_or(TrapCode::NullArrayReference)?;
                 o.fields[soff * w..(soff + n) * w].to_vec()
             };
-            let o = as_obj(dr).and_then(|i| store.heap.get_mut(i)).ok_or(TrapCode::NullArrayReference)?;
+            let o = store.heap.obj_mut(dr).ok_or(TrapCode::NullArrayReference)?;
             o.fields[doff * w..(doff + n) * w].copy_from_slice(&src);
         }
         GcCode::RefTest | GcCode::RefCast => {
@@ -282,12 +282,12 @@ fn elem_packing(store: &Store, sid: u32) -> Result<Packing, TrapCode> {
 
 /// The length of the array `r` references.
 fn array_len(store: &Store, r: u64) -> Result<usize, TrapCode> {
-    let o = as_obj(r).and_then(|i| store.heap.get(i)).ok_or(TrapCode::NullArrayReference)?;
+    let o = store.heap.obj(r).ok_or(TrapCode::NullArrayReference)?;
     Ok(o.fields.len() / elem_packing(store, o.ty)?.width())
 }
 
 /// Takes the slots of object `r` out (to fill them while the store is
 /// borrowed elsewhere); [`Heap::put_back`] returns them.
 fn obj_fields(store: &mut Store, r: u64) -> Box<[u64]> {
-    as_obj(r).and_then(|i| store.heap.get_mut(i)).map(|o| std::mem::take(&mut o.fields)).unwrap_or_default()
+    store.heap.obj_mut(r).map(|o| std::mem::take(&mut o.fields)).unwrap_or_default()
 }

@@ -23,16 +23,21 @@ pub const REF_OBJ: u64 = 1 << 62;
 /// Tag of an `i31` reference.
 pub const REF_I31: u64 = 1 << 63;
 
-/// The reference to object `i`.
+/// Bits 32 to 61 of an object reference: the object's generation, so a
+/// reference kept (unrooted) past its object's life does not name the
+/// object that reuses its index.
+const GEN_MASK: u32 = (1 << 30) - 1;
+
+/// The reference to object `i` of generation `gen`.
 #[inline]
-pub fn obj_ref(i: u32) -> u64 {
-    REF_OBJ | u64::from(i)
+pub fn obj_ref(i: u32, gen: u32) -> u64 {
+    REF_OBJ | u64::from(gen & GEN_MASK) << 32 | u64::from(i)
 }
 
-/// The object a reference slot names, if it names one.
+/// The index of the object a reference slot names, if it names one.
 #[inline]
 pub fn as_obj(r: u64) -> Option<u32> {
-    (r >> 32 == REF_OBJ >> 32).then_some(r as u32)
+    (r >> 62 == 1).then_some(r as u32)
 }
 
 /// The `i31` reference of `v` (its low 31 bits).
@@ -114,6 +119,7 @@ pub(crate) fn layout(c: &CompType) -> Box<[Field]> {
 /// a slot each (two for a v128; packed values zero-extended).
 pub(crate) struct Obj {
     pub(crate) ty: u32,
+    gen: u32,
     pub(crate) fields: Box<[u64]>,
 }
 
@@ -133,6 +139,8 @@ pub(crate) struct Heap {
     next_gc: usize,
     /// Collections run so far.
     pub(crate) collections: u64,
+    /// Objects allocated so far (the next one's generation).
+    allocated: u64,
 }
 
 /// Bytes an object of `n` slots costs (its slots and its entry).
@@ -144,15 +152,17 @@ fn cost(n: usize) -> usize {
 const MIN_GC_BYTES: usize = 4 << 20;
 
 impl Heap {
-    /// The live object `i`.
+    /// The live object reference `r` names.
     #[inline]
-    pub(crate) fn get(&self, i: u32) -> Option<&Obj> {
-        self.objs.get(i as usize).filter(|o| o.ty != FREE)
+    pub(crate) fn obj(&self, r: u64) -> Option<&Obj> {
+        let i = as_obj(r)?;
+        self.objs.get(i as usize).filter(|o| o.ty != FREE && obj_ref(i, o.gen) == r)
     }
 
     #[inline]
-    pub(crate) fn get_mut(&mut self, i: u32) -> Option<&mut Obj> {
-        self.objs.get_mut(i as usize).filter(|o| o.ty != FREE)
+    pub(crate) fn obj_mut(&mut self, r: u64) -> Option<&mut Obj> {
+        let i = as_obj(r)?;
+        self.objs.get_mut(i as usize).filter(|o| o.ty != FREE && obj_ref(i, o.gen) == r)
     }
 
     /// Whether an allocation of `n` slots should collect first.
@@ -169,7 +179,9 @@ impl Heap {
     /// Stores a new object; its reference.
     pub(crate) fn alloc(&mut self, ty: u32, fields: Box<[u64]>) -> u64 {
         self.bytes += cost(fields.len());
-        let obj = Obj { ty, fields };
+        let gen = self.allocated as u32 & GEN_MASK;
+        self.allocated += 1;
+        let obj = Obj { ty, gen, fields };
         let i = match self.free.pop() {
             Some(i) => {
                 self.objs[i as usize] = obj;
@@ -180,12 +192,12 @@ impl Heap {
                 (self.objs.len() - 1) as u32
             }
         };
-        obj_ref(i)
+        obj_ref(i, gen)
     }
 
     /// Gives back the slots [`obj_fields`](crate::exec) took out of `r`.
     pub(crate) fn put_back(&mut self, r: u64, fields: Box<[u64]>) {
-        if let Some(o) = as_obj(r).and_then(|i| self.get_mut(i)) {
+        if let Some(o) = self.obj_mut(r) {
             o.fields = fields;
         }
     }
@@ -206,7 +218,7 @@ impl Heap {
         let marks = &mut self.marks;
         let mut mark = |r: u64, work: &mut Vec<u32>| {
             if let Some(i) = as_obj(r) {
-                if objs.get(i as usize).is_some_and(|o| o.ty != FREE) {
+                if objs.get(i as usize).is_some_and(|o| o.ty != FREE && obj_ref(i, o.gen) == r) {
                     let (w, b) = (i as usize / 64, 1u64 << (i % 64));
                     if marks[w] & b == 0 {
                         marks[w] |= b;
@@ -244,7 +256,7 @@ impl Heap {
             if self.marks[i / 64] & (1 << (i % 64)) != 0 {
                 bytes += cost(o.fields.len());
             } else {
-                *o = Obj { ty: FREE, fields: Box::new([]) };
+                *o = Obj { ty: FREE, gen: 0, fields: Box::new([]) };
                 self.free.push(i as u32);
             }
         }
@@ -280,12 +292,12 @@ impl super::Store {
     }
 
     /// Allocates an object of type `ty` (a store id) of `n` zero slots,
-    /// collecting first when due (`stack_top` as for
+    /// collecting first when due (`stack_top()` as for
     /// [`collect_garbage`](Self::collect_garbage)).
-    pub(crate) fn gc_alloc(&mut self, ty: u32, n: usize, stack_top: usize) -> Result<u64, crate::error::TrapCode> {
+    pub(crate) fn gc_alloc(&mut self, ty: u32, n: usize, stack_top: &dyn Fn() -> usize) -> Result<u64, crate::error::TrapCode> {
         let limit = self.config().max_gc_heap;
         if self.heap.wants_gc(n) || !self.heap.fits(n, limit) {
-            self.collect_garbage(stack_top);
+            self.collect_garbage(stack_top());
             if !self.heap.fits(n, limit) {
                 return Err(crate::error::TrapCode::OutOfMemory);
             }
@@ -323,7 +335,7 @@ impl super::Store {
         };
         let mut v = super::Value::from_slot(slot, ty);
         if let super::Value::AnyRef(Some(a)) = &mut v {
-            a.kind = as_obj(a.bits).and_then(|i| self.heap.get(i)).and_then(|o| self.kind(o.ty));
+            a.kind = self.heap.obj(a.bits).and_then(|o| self.kind(o.ty));
         }
         v
     }

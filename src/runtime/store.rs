@@ -495,7 +495,7 @@ impl Store {
             Value::AnyRef(Some(a)) => {
                 // An object of this store (another store's index may name
                 // anything here), an i31, or a host reference.
-                let obj = super::gc::as_obj(a.bits).map(|i| self.heap.get(i));
+                let obj = super::gc::as_obj(a.bits).map(|_| self.heap.obj(a.bits));
                 if matches!(obj, Some(None)) {
                     return false;
                 }
