@@ -99,6 +99,7 @@ impl Translator {
     /// is reachable.
     pub(super) fn gc(&mut self, info: &Info<'_>, func: &FuncType, i: &GcInstr) -> Result<bool> {
         use GcCode as C;
+        self.used_gc = true;
         let def = |t: u32| info.module.def(t).ok_or_else(|| Error::validate("unknown type", 0));
         let emit = |tr: &mut Translator, code: GcCode, g: Args| {
             op::Gc { d: g.d, a: g.a, b: g.b, c: g.c, e: g.e, x: g.x, y: g.y, code: code as u16 }.emit(&mut tr.code);

@@ -210,6 +210,9 @@ impl Operand {
 /// Reusable translation state.
 #[derive(Default)]
 pub struct Translator {
+    /// Set once a GC instruction has been translated (serialization
+    /// refuses such code).
+    pub(crate) used_gc: bool,
     code: Vec<u16>,
     stack: Vec<Entry>,
     ctrl: Vec<Ctrl>,

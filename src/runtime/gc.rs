@@ -141,7 +141,19 @@ pub(crate) struct Heap {
     pub(crate) collections: u64,
     /// Objects allocated so far (the next one's generation).
     allocated: u64,
+    /// Slots of freed small objects, by size, for reuse: most programs
+    /// allocate a few sizes over and over, and reusing skips the
+    /// allocator both ways.
+    spare: Vec<Vec<Box<[u64]>>>,
+    /// Bytes of `spare`.
+    spare_bytes: usize,
 }
+
+/// Objects up to this many slots keep their slots for reuse when freed.
+const SPARE_SLOTS: usize = 16;
+/// At most this many bytes of spare slots (about what allocation takes
+/// again before the next collection).
+const SPARE_MAX: usize = MIN_GC_BYTES;
 
 /// Bytes an object of `n` slots costs (its slots and its entry).
 fn cost(n: usize) -> usize {
@@ -174,6 +186,19 @@ impl Heap {
     /// Whether `n` more slots fit under `limit` bytes.
     pub(crate) fn fits(&self, n: usize, limit: usize) -> bool {
         n.checked_mul(8).and_then(|b| b.checked_add(self.bytes)).is_some_and(|b| b <= limit)
+    }
+
+    /// Stores a new object of `n` zero slots; its reference.
+    pub(crate) fn alloc_zeroed(&mut self, ty: u32, n: usize) -> u64 {
+        let fields = match self.spare.get_mut(n).and_then(Vec::pop) {
+            Some(mut f) => {
+                self.spare_bytes -= n * 8;
+                f.fill(0);
+                f
+            }
+            None => vec![0u64; n].into_boxed_slice(),
+        };
+        self.alloc(ty, fields)
     }
 
     /// Stores a new object; its reference.
@@ -256,8 +281,19 @@ impl Heap {
             if self.marks[i / 64] & (1 << (i % 64)) != 0 {
                 bytes += cost(o.fields.len());
             } else {
+                let fields = std::mem::take(&mut o.fields);
                 *o = Obj { ty: FREE, gen: 0, fields: Box::new([]) };
                 self.free.push(i as u32);
+                let n = fields.len();
+                if n < SPARE_SLOTS {
+                    if self.spare.len() <= n {
+                        self.spare.resize_with(SPARE_SLOTS, Vec::new);
+                    }
+                    if self.spare_bytes + n * 8 <= SPARE_MAX {
+                        self.spare_bytes += n * 8;
+                        self.spare[n].push(fields);
+                    }
+                }
             }
         }
         // Trailing free entries go, so a heap that empties shrinks.
@@ -302,7 +338,7 @@ impl super::Store {
                 return Err(crate::error::TrapCode::OutOfMemory);
             }
         }
-        Ok(self.heap.alloc(ty, vec![0u64; n].into_boxed_slice()))
+        Ok(self.heap.alloc_zeroed(ty, n))
     }
 
     /// Keeps the object `r` references alive while the host holds it.
@@ -343,5 +379,67 @@ impl super::Store {
     /// Live GC objects, and collections run so far.
     pub fn gc_stats(&self) -> (usize, u64) {
         (self.heap.len(), self.heap.collections)
+    }
+}
+
+/// The embedder's view of the heap: holding references, collecting, and
+/// reading structs and arrays.
+impl super::Store {
+    /// Keeps `r`'s object alive (across collections) until as many
+    /// [`gc_release`](Self::gc_release)s: a reference the host keeps
+    /// between calls must be held, or a collection may free its object
+    /// (the reference then names nothing: using it fails cleanly).
+    pub fn gc_hold(&mut self, r: super::AnyRef) {
+        self.gc_root(r.bits);
+    }
+
+    /// Releases one [`gc_hold`](Self::gc_hold) of `r`.
+    pub fn gc_release(&mut self, r: super::AnyRef) {
+        self.gc_unroot(r.bits);
+    }
+
+    /// Collects garbage now: frees every struct and array that no global,
+    /// table, element segment, exception, held reference or active call
+    /// reaches.
+    pub fn gc_collect(&mut self) {
+        self.collect_garbage(self.stack_top);
+    }
+
+    /// Field `i` of the struct `r` references (`None`: not a live struct
+    /// of this store, or no such field).
+    pub fn struct_field(&self, r: super::AnyRef, i: u32) -> Option<super::Value> {
+        let o = self.heap.obj(r.bits)?;
+        let CompType::Struct(fs) = &self.defs.get(o.ty as usize)?.comp else { return None };
+        let f = self.layouts.get(o.ty as usize)?.get(i as usize)?;
+        self.field_value(o, fs.get(i as usize)?.storage, f.off as usize)
+    }
+
+    /// The length of the array `r` references.
+    pub fn array_len(&self, r: super::AnyRef) -> Option<u32> {
+        let o = self.heap.obj(r.bits)?;
+        let CompType::Array(_) = &self.defs.get(o.ty as usize)?.comp else { return None };
+        let w = self.layouts.get(o.ty as usize)?.first()?.packing.width();
+        u32::try_from(o.fields.len() / w).ok()
+    }
+
+    /// Element `i` of the array `r` references.
+    pub fn array_get(&self, r: super::AnyRef, i: u32) -> Option<super::Value> {
+        let o = self.heap.obj(r.bits)?;
+        let CompType::Array(f) = &self.defs.get(o.ty as usize)?.comp else { return None };
+        let w = self.layouts.get(o.ty as usize)?.first()?.packing.width();
+        if (i as usize) >= o.fields.len() / w {
+            return None;
+        }
+        self.field_value(o, f.storage, i as usize * w)
+    }
+
+    fn field_value(&self, o: &Obj, s: StorageType, at: usize) -> Option<super::Value> {
+        let lo = *o.fields.get(at)?;
+        Some(match s {
+            StorageType::Val(ValType::V128) => super::Value::V128(u128::from(lo) | u128::from(*o.fields.get(at + 1)?) << 64),
+            StorageType::Val(t) => self.slot_value(lo, t),
+            // Packed fields read as i32, zero-extended.
+            _ => super::Value::I32(lo as u32 as i32),
+        })
     }
 }

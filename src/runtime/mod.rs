@@ -23,3 +23,5 @@ pub use value::*;
 mod tests;
 #[cfg(test)]
 mod exn_tests;
+#[cfg(test)]
+mod gc_tests;
