@@ -39,6 +39,7 @@ use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
+mod anyref;
 mod exception;
 mod features;
 mod function;
@@ -150,6 +151,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<memory::Float32Array>()?;
     m.add_class::<memory::Float64Array>()?;
     m.add_class::<types::Value>()?;
+    m.add_class::<anyref::AnyRef>()?;
     m.add_class::<reftype::RefType>()?;
     m.add_class::<types::FunctionType>()?;
     m.add_class::<types::GlobalType>()?;
