@@ -4,6 +4,7 @@ import enum
 from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple, Union, final, overload
 
 __all__ = [
+    "AnyRef",
     "__version__",
     "__core_version__",
     "Trap",
@@ -108,6 +109,7 @@ class Features:
         custom_page_sizes: bool = True,
         function_references: bool = True,
         exceptions: bool = True,
+        gc: bool = True,
     ) -> Features: ...
     @staticmethod
     def wasm2() -> Features: ...
@@ -133,6 +135,8 @@ class Features:
     def function_references(self) -> bool: ...
     @property
     def exceptions(self) -> bool: ...
+    @property
+    def gc(self) -> bool: ...
 
 @final
 class Tag:
@@ -175,7 +179,7 @@ class AnyRef:
     def is_array(self) -> bool: ...
     @property
     def is_i31(self) -> bool: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final

@@ -116,8 +116,9 @@ impl Drop for AnyRef {
         }
         // Dropped by Python (the GIL is held); the store may be in a call
         // (another thread's, or between a call's steps): then the release
-        // waits for the next call.
-        Python::attach(|py| {
+        // waits for the next call. At interpreter shutdown (no token to
+        // be had) the root stays: the store goes with it.
+        let _ = Python::try_attach(|py| {
             let cell = &self.store.get().cell;
             if cell.with(py, |s| s.gc_unroot(self.bits)).is_err() {
                 cell.defer_unroot(py, self.bits);

@@ -27,6 +27,9 @@
 //!   implements `__traverse__`, and the store shows the GC its host
 //!   callables and drops them in `__clear__`, so a host closure capturing
 //!   its own instance is collected.
+//! * **GC references** (`anyref.rs`): structs, arrays and i31s reach
+//!   Python as `AnyRef` handles that root their objects in the store's
+//!   collector until dropped; a handle is refused by other stores.
 //! * **Call overhead** (`function.rs`, `instance.rs`): `Function` takes
 //!   calls by vectorcall (no argument tuple), arguments and results stay on
 //!   the stack, exports are found in a dict of interned names; host

@@ -588,7 +588,10 @@ impl Value {
 /// Converts a Python argument to a wasm value of type `ty`: an int for
 /// i32/i64 (signed or unsigned range), an int or float for f32/f64, a
 /// `Value` of the same type for any type, None for a null reference, a
-/// `Function` of the same store for a funcref, any object for an externref.
+/// `Function` of the same store for a funcref, any object for an externref
+/// (an `AnyRef` made external stays that reference). The GC types are in
+/// [`typed_ref`]: an `AnyRef` of the same store, any object for an anyref
+/// (a host reference made internal), an int for an i31ref.
 #[inline]
 pub(crate) fn to_value(obj: &Bound<'_, PyAny>, ty: ValType, store: &super::store::Store) -> PyResult<crate::Value> {
     if let ValType::Ref(r) = ty {
@@ -720,7 +723,9 @@ fn typed_ref(obj: &Bound<'_, PyAny>, r: RefType, store: &super::store::Store) ->
     Ok(v)
 }
 
-/// Converts a wasm value to Python: int, float, `Function` or None.
+/// Converts a wasm value to Python: int, float, `Function`, the object of
+/// an externref, a `WasmException` for an exnref, an `AnyRef` for a GC
+/// reference (a host object made internal is that object again), or None.
 #[inline]
 pub(crate) fn from_value(py: Python<'_>, v: crate::Value, store: &Py<super::store::Store>) -> PyResult<Py<PyAny>> {
     Ok(match v {
