@@ -213,6 +213,31 @@ def test_dropped_reference_is_collected():
     assert store.gc_live_objects == base
 
 
+def test_host_function_takes_and_returns_references():
+    store = Store()
+    exports = Instance(Module(store, WAT)).exports
+    seen = []
+
+    def host(r):
+        seen.append(r)
+        return exports.box(r.i31 + 1) if isinstance(r, AnyRef) and r.is_i31 else r
+
+    inner = Instance(
+        Module(store, """(module
+      (type $box (struct (field (mut i32))))
+      (import "env" "h" (func $h (param anyref) (result anyref)))
+      (func (export "run") (param anyref) (result i32)
+        (struct.get $box 0 (ref.cast (ref $box) (call $h (local.get 0))))))"""),
+        {"env": {"h": Function(store, host, FunctionType([RefType("any")], [RefType("any")]))}},
+    ).exports
+    assert inner.run(exports.i31(41)) == 42
+    assert inner.run(exports.box(5)) == 5
+    assert seen[0] == exports.i31(41) and seen[1].is_struct
+    # A host object that wasm cannot cast to a box traps.
+    with pytest.raises(Exception, match="cast"):
+        inner.run(object())
+
+
 def test_collect_garbage_refused_during_a_call():
     store = Store()
 
@@ -267,6 +292,19 @@ def test_other_store_refused(exports):
         other.i31_get(exports.i31(1))
 
 
+def test_cycle_through_a_handle_is_collected():
+    # store -> its externref objects -> list -> handle -> store.
+    gc.collect()
+    stores = sum(1 for o in gc.get_objects() if isinstance(o, Store))
+    for _ in range(20):
+        store = Store()
+        exports = Instance(Module(store, WAT)).exports
+        exports.any.value = [exports.box(1)]
+    del store, exports
+    gc.collect()
+    assert sum(1 for o in gc.get_objects() if isinstance(o, Store)) == stores
+
+
 def rss_bytes():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -295,6 +333,7 @@ def test_no_leak_over_1000_stores():
         one_round(wasm)
     gc.collect()
     grown = rss_bytes() - before
+    print(f"RSS grew by {grown / 2**20:.2f} MB")
     # A store kept alive by its handles would keep its heap: 1000 rounds of
     # at least 100 kB each.
     assert grown < 10 * 2**20, f"RSS grew by {grown / 2**20:.1f} MB"
