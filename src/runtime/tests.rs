@@ -1245,9 +1245,10 @@ fn extended_const_defined_globals() {
     // The evaluator reads whatever the address map holds so far.
     use crate::syntax::{ConstExpr, Instr};
     let ty = GlobalType { val: ValType::I32, mutable: false };
-    let store_globals = vec![Box::new(GlobalInst::new(ty, 10)), Box::new(GlobalInst::new(ty, 3))];
+    let mut store = Store::new();
+    store.globals = vec![Box::new(GlobalInst::new(ty, 10)), Box::new(GlobalInst::new(ty, 3))];
     let e = |instrs| ConstExpr { instrs, offset: 0 };
-    let eval = |globals: &[u32], x: &ConstExpr| super::instantiate::eval_const(&store_globals, globals, &[], x);
+    let mut eval = |globals: &[u32], x: &ConstExpr| super::instantiate::eval_const(&mut store, globals, &[], &[], x);
     let sub = e(vec![Instr::GlobalGet(0), Instr::GlobalGet(1), Instr::Num(NumOp::I32Sub)]);
     assert_eq!(eval(&[0, 1], &sub).unwrap(), 7);
     assert_eq!(eval(&[1, 0], &sub).unwrap(), u128::from(-7i32 as u32));
@@ -1259,7 +1260,8 @@ fn extended_const_defined_globals() {
 #[test]
 fn extended_const_hostile_expressions() {
     use crate::syntax::{ConstExpr, Instr};
-    let eval = |instrs| super::instantiate::eval_const(&[], &[], &[], &ConstExpr { instrs, offset: 0 });
+    let mut store = Store::new();
+    let mut eval = |instrs| super::instantiate::eval_const(&mut store, &[], &[], &[], &ConstExpr { instrs, offset: 0 });
     // Malformed expressions (validation rejects them) fail without a panic.
     assert!(eval(vec![]).is_err());
     assert!(eval(vec![Instr::Num(NumOp::I32Add)]).is_err());
