@@ -85,14 +85,12 @@ impl AnyRef {
             let cell = &store.get().cell;
             cell.with(py, |s| {
                 cell.flush_unroots(s);
-                let kind = gc::as_obj(bits)
-                    .and_then(|i| s.heap.get(i))
-                    .and_then(|o| s.kind(o.ty))
-                    .map_or(RefKind::Other, |k| match k {
-                        Kind::Struct => RefKind::Struct,
-                        Kind::Array => RefKind::Array,
-                        Kind::Func => RefKind::Other,
-                    });
+                let obj = gc::as_obj(bits).and_then(|i| s.heap.get(i));
+                let kind = match obj.and_then(|o| s.kind(o.ty)) {
+                    Some(Kind::Struct) => RefKind::Struct,
+                    Some(Kind::Array) => RefKind::Array,
+                    _ => RefKind::Other,
+                };
                 s.gc_root(bits);
                 kind
             })?
