@@ -337,3 +337,32 @@ def test_no_leak_over_1000_stores():
     # A store kept alive by its handles would keep its heap: 1000 rounds of
     # at least 100 kB each.
     assert grown < 10 * 2**20, f"RSS grew by {grown / 2**20:.1f} MB"
+
+
+def test_exception_payloads():
+    from wasmint import WasmException
+
+    store = Store()
+    exports = Instance(Module(store, WAT)).exports
+    thrower = Instance(
+        Module(store, """(module
+      (type $box (struct (field (mut i32))))
+      (tag $e (export "e") (param anyref))
+      (func (export "throw") (param i32) (throw $e (struct.new $box (local.get 0))))
+      (func (export "catch") (param funcref) (result anyref)
+        (block $h (result anyref)
+          (try_table (catch $e $h) (call_ref $thunk (ref.cast (ref $thunk) (local.get 0))))
+          (ref.null any)))
+      (type $thunk (func)))"""),
+    ).exports
+    with pytest.raises(WasmException) as info:
+        thrower.throw(8)
+    (payload,) = info.value.payload
+    assert payload.is_struct and exports.get_any(payload) == 8
+    b = exports.box(21)
+
+    def host():
+        raise WasmException(thrower.e, [b])
+
+    f = Function(store, host)
+    assert thrower.catch(f) == b
