@@ -232,7 +232,7 @@ def test_ref_type_class():
     assert RefType(II) != t and RefType(II, nullable=False) == t
     assert RefType("extern").type == Type.EXTERN_REF and RefType(Type.EXTERN_REF).heap == "extern"
     assert RefType("nofunc").type == Type.FUNC_REF
-    for bad in ("any", 3, None, Type.I32):
+    for bad in ("anything", 3, None, Type.I32):
         with pytest.raises(TypeError, match="heap"):
             RefType(bad)
     # funcref itself stays wasmer's Type.FUNC_REF.

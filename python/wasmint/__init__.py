@@ -20,6 +20,7 @@ wasmint.legacy as wasmer``; imported on demand).
 """
 
 from ._native import (
+    AnyRef,
     Buffer,
     CompileError,
     ExportType,
@@ -64,6 +65,7 @@ from ._native import (
 from . import engine, target, wasi
 
 __all__ = [
+    "AnyRef",
     "Buffer",
     "CompileError",
     "ExportType",

@@ -50,7 +50,7 @@ impl Tag {
     /// The type, a `FunctionType` whose parameters are the payload's types.
     #[getter]
     fn r#type(&self, py: Python<'_>) -> PyResult<FunctionType> {
-        self.store.get().cell.with(py, |s| Resolver::new(&s.types).func_type(s.tag_type(self.tag)))
+        self.store.get().cell.with(py, |s| Resolver::new(&s.types, &s.defs).func_type(s.tag_type(self.tag)))
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {

@@ -71,7 +71,7 @@ macro_rules! features_methods {
             /// >>> from wasmint import Features
             /// >>> Features.wasm2().memory64, Features.wasm2() == Features(relaxed_simd=False, multi_memory=False,
             /// ...     memory64=False, extended_const=False, tail_call=False, wide_arithmetic=False,
-            /// ...     custom_page_sizes=False, function_references=False, exceptions=False)
+            /// ...     custom_page_sizes=False, function_references=False, exceptions=False, gc=False)
             /// (False, True)
             #[staticmethod]
             fn wasm2() -> Self {

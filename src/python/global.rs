@@ -69,7 +69,7 @@ impl Global {
     fn r#type(&self, py: Python<'_>) -> PyResult<GlobalType> {
         self.store.get().cell.with(py, |s| {
             let t = s.global_type(self.global);
-            GlobalType { ty: super::reftype::Resolver::new(&s.types).ty(t.val), mutable: t.mutable }
+            GlobalType { ty: super::reftype::Resolver::new(&s.types, &s.defs).ty(t.val), mutable: t.mutable }
         })
     }
 

@@ -27,6 +27,9 @@
 //!   implements `__traverse__`, and the store shows the GC its host
 //!   callables and drops them in `__clear__`, so a host closure capturing
 //!   its own instance is collected.
+//! * **GC references** (`anyref.rs`): structs, arrays and i31s reach
+//!   Python as `AnyRef` handles that root their objects in the store's
+//!   collector until dropped; a handle is refused by other stores.
 //! * **Call overhead** (`function.rs`, `instance.rs`): `Function` takes
 //!   calls by vectorcall (no argument tuple), arguments and results stay on
 //!   the stack, exports are found in a dict of interned names; host
@@ -39,6 +42,7 @@ use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
+mod anyref;
 mod exception;
 mod features;
 mod function;
@@ -150,6 +154,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<memory::Float32Array>()?;
     m.add_class::<memory::Float64Array>()?;
     m.add_class::<types::Value>()?;
+    m.add_class::<anyref::AnyRef>()?;
     m.add_class::<reftype::RefType>()?;
     m.add_class::<types::FunctionType>()?;
     m.add_class::<types::GlobalType>()?;

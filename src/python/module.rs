@@ -192,7 +192,7 @@ impl Module {
             .inner
             .exports()
             .into_iter()
-            .map(|(name, ty)| Py::new(py, ExportType::new(name, extern_type_to_py(py, &ty, &self.inner.syntax().types)?)))
+            .map(|(name, ty)| Py::new(py, ExportType::new(name, extern_type_to_py(py, &ty, &self.inner.syntax().types, &self.inner.syntax().defs)?)))
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, items)
     }
@@ -209,7 +209,7 @@ impl Module {
             .inner
             .imports()
             .into_iter()
-            .map(|(module, name, ty)| Py::new(py, ImportType::new(module, name, extern_type_to_py(py, &ty, &self.inner.syntax().types)?)))
+            .map(|(module, name, ty)| Py::new(py, ImportType::new(module, name, extern_type_to_py(py, &ty, &self.inner.syntax().types, &self.inner.syntax().defs)?)))
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, items)
     }

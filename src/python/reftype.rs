@@ -25,7 +25,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use super::types::{type_enum, type_name, type_to_py, FunctionType};
-use crate::syntax::{FuncType, HeapType};
+use crate::syntax::{FuncType, HeapType, Kind, SubType};
 use crate::validate::SELF_TYPE;
 use crate::ValType;
 
@@ -164,14 +164,20 @@ pub(crate) fn to_store_func(s: &mut crate::Store, f: &FunctionType, depth: usize
 /// A reference type that wasmer's `Type` cannot express: a reference to
 /// functions of one signature (``(ref $t)``, ``(ref null $t)``), a
 /// non-null abstract reference (``(ref func)``, ``(ref extern)``), or a
-/// bottom type (``nullfuncref``, ``nullexternref``). `funcref` and
-/// `externref` remain `Type.FUNC_REF` and `Type.EXTERN_REF`.
+/// bottom type (``nullfuncref``, ``nullexternref``), or a GC reference
+/// type (``anyref``, ``eqref``, ``i31ref``, ``structref``, ``arrayref``,
+/// ``nullref``, their non-null forms, and references to struct and array
+/// types). `funcref` and `externref` remain `Type.FUNC_REF` and
+/// `Type.EXTERN_REF`.
 ///
 /// `heap` is a `FunctionType` (a concrete type), one of ``'func'``,
-/// ``'extern'``, ``'nofunc'``, ``'noextern'``, or ``Type.FUNC_REF`` /
-/// ``Type.EXTERN_REF`` for ``'func'`` / ``'extern'``. A type's reference
-/// to itself reads as the heap ``'self'``. `type` is the kind of reference
-/// as a `Type`: FUNC_REF or EXTERN_REF.
+/// ``'extern'``, ``'nofunc'``, ``'noextern'``, ``'any'``, ``'eq'``,
+/// ``'i31'``, ``'struct'``, ``'array'``, ``'none'``, or ``Type.FUNC_REF`` /
+/// ``Type.EXTERN_REF`` for ``'func'`` / ``'extern'``. A reference to a
+/// struct or array type reads as ``'struct'`` or ``'array'`` (there are
+/// no descriptors of those types). A type's reference to itself reads as
+/// the heap ``'self'``. `type` is the kind of reference as a `Type`:
+/// FUNC_REF, or EXTERN_REF for all others (GC references included).
 ///
 /// >>> from wasmint import RefType, FunctionType, Type
 /// >>> t = RefType(FunctionType([Type.I32], [Type.I32]), nullable=False)
@@ -181,6 +187,8 @@ pub(crate) fn to_store_func(s: &mut crate::Store, f: &FunctionType, depth: usize
 /// RefType(heap: FunctionType(params: [I32], results: [I32]), nullable: false)
 /// >>> RefType('extern', nullable=False).heap, RefType(Type.FUNC_REF) == RefType('func')
 /// ('extern', True)
+/// >>> RefType('i31', nullable=False)
+/// RefType(heap: 'i31', nullable: false)
 #[pyclass(module = "wasmint", frozen, eq)]
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct RefType {
@@ -195,8 +203,8 @@ impl RefType {
     fn new(heap: &Bound<'_, PyAny>, nullable: bool) -> PyResult<Self> {
         let bad = || {
             PyTypeError::new_err(format!(
-                "RefType: `heap` must be a FunctionType, 'func', 'extern', 'nofunc', 'noextern', Type.FUNC_REF or \
-                 Type.EXTERN_REF, not {}",
+                "RefType: `heap` must be a FunctionType, 'func', 'extern', 'nofunc', 'noextern', 'any', 'eq', 'i31', \
+                 'struct', 'array', 'none', Type.FUNC_REF or Type.EXTERN_REF, not {}",
                 type_name(heap)
             ))
         };
@@ -208,6 +216,12 @@ impl RefType {
                 "extern" => HeapType::Extern,
                 "nofunc" => HeapType::NoFunc,
                 "noextern" => HeapType::NoExtern,
+                "any" => HeapType::Any,
+                "eq" => HeapType::Eq,
+                "i31" => HeapType::I31,
+                "struct" => HeapType::Struct,
+                "array" => HeapType::Array,
+                "none" => HeapType::None,
                 _ => return Err(bad()),
             })
         } else if heap.is_instance(type_enum(heap.py())?.bind(heap.py()))? {
@@ -317,18 +331,33 @@ pub(crate) fn write_func(out: &mut String, f: &FunctionType) {
 /// lower ids, and themselves as `SELF_TYPE`).
 pub(crate) struct Resolver<'a> {
     defs: &'a [FuncType],
+    /// The form of each type (empty: all are function types).
+    subs: &'a [SubType],
     memo: HashMap<u32, Arc<Sig>>,
 }
 
 impl<'a> Resolver<'a> {
-    pub(crate) fn new(defs: &'a [FuncType]) -> Self {
-        Resolver { defs, memo: HashMap::new() }
+    pub(crate) fn new(defs: &'a [FuncType], subs: &'a [SubType]) -> Self {
+        Resolver { defs, subs, memo: HashMap::new() }
+    }
+
+    /// A struct or array type reads as its abstract heap type (Python has
+    /// no descriptors of struct and array types).
+    fn data(subs: &[SubType], i: u32) -> Option<HeapType> {
+        match subs.get(i as usize).map(|d| d.comp.kind()) {
+            Some(Kind::Struct) => Some(HeapType::Struct),
+            Some(Kind::Array) => Some(HeapType::Array),
+            _ => None,
+        }
     }
 
     /// A value type outside any function type (of a global, a parameter).
     pub(crate) fn ty(&mut self, t: ValType) -> Ty {
         match t {
             ValType::Ref(crate::RefType { nullable, heap: HeapType::Concrete(i) }) => {
+                if let Some(h) = Self::data(self.subs, i) {
+                    return Ty::of_ref(nullable, Heap::Abstract(h));
+                }
                 let heap = match self.func(i) {
                     Some(f) => Heap::Func(f),
                     None => Heap::Abstract(HeapType::Func),
@@ -362,12 +391,14 @@ impl<'a> Resolver<'a> {
             }
             need.extend(self.named(x).filter(|&y| y < x));
         }
-        let defs = self.defs;
+        let (defs, subs) = (self.defs, self.subs);
         for x in all {
             let d = &defs[x as usize];
             let conv = |t: &ValType, memo: &HashMap<u32, Arc<Sig>>| match *t {
                 ValType::Ref(crate::RefType { nullable, heap: HeapType::Concrete(y) }) => {
-                    let heap = if y == x || y == SELF_TYPE {
+                    let heap = if let Some(h) = Self::data(subs, y) {
+                        Heap::Abstract(h)
+                    } else if y == x || y == SELF_TYPE {
                         Heap::SelfRef
                     } else {
                         match memo.get(&y) {
@@ -407,7 +438,7 @@ impl<'a> Resolver<'a> {
 /// How a value type of the store reads in messages.
 pub(crate) fn store_label(s: &crate::Store, t: ValType) -> String {
     let mut out = String::new();
-    write_ty(&mut out, &Resolver::new(&s.types).ty(t));
+    write_ty(&mut out, &Resolver::new(&s.types, &s.defs).ty(t));
     out
 }
 
@@ -423,5 +454,5 @@ pub(crate) fn own_types(s: &crate::Store, func: crate::Func) -> (Box<[ValType]>,
 /// The type of a function of the store, for Python.
 pub(crate) fn store_func_type(s: &crate::Store, func: crate::Func) -> FunctionType {
     let (params, results) = own_types(s, func);
-    Resolver::new(&s.types).func_type(&FuncType { params, results })
+    Resolver::new(&s.types, &s.defs).func_type(&FuncType { params, results })
 }

@@ -62,6 +62,9 @@ pub(crate) struct StoreCell {
     /// them). `extern_ids` maps an object's address to its index, so the
     /// same object always gets the same reference.
     externs: UnsafeCell<Externs>,
+    /// References whose `AnyRef` handles were dropped while the store was
+    /// in a call: unrooted before the next use ([`StoreCell::flush_unroots`]).
+    unroots: UnsafeCell<Vec<u64>>,
 }
 
 // SAFETY: all fields are used only with the GIL held (every accessor takes a
@@ -134,6 +137,7 @@ impl StoreCell {
             owner: Cell::new(0),
             hosts: UnsafeCell::new(Vec::new()),
             externs: UnsafeCell::new((Vec::new(), std::collections::HashMap::new())),
+            unroots: UnsafeCell::new(Vec::new()),
         }
     }
 
@@ -183,6 +187,8 @@ impl StoreCell {
         if nested && unsafe { pyo3::ffi::Py_EnterRecursiveCall(c" in a nested WebAssembly call".as_ptr()) } != 0 {
             return Err(PyErr::fetch(_py));
         }
+        // SAFETY: as in `with`.
+        self.flush_unroots(unsafe { &mut *p });
         let _guard = CallGuard { cell: self, store: p, owner: self.owner.replace(me), nested };
         self.depth.set(self.depth.get() + 1);
         self.current.set(std::ptr::null_mut());
@@ -223,6 +229,30 @@ impl StoreCell {
             Some(Some(o)) => o.clone_ref(py),
             _ => py.None(),
         }
+    }
+
+    /// Queues the release of a GC root that could not be released now
+    /// (see `anyref.rs`).
+    pub(crate) fn defer_unroot(&self, _py: Python<'_>, bits: u64) {
+        // SAFETY: GIL held; the only other borrow is in `flush_unroots`,
+        // which runs no Python code.
+        unsafe { (*self.unroots.get()).push(bits) }
+    }
+
+    /// Releases the roots [`defer_unroot`](Self::defer_unroot) queued;
+    /// `s` is the store (borrowed by the caller through `with`/`enter`).
+    pub(crate) fn flush_unroots(&self, s: &mut crate::Store) {
+        // SAFETY: GIL held (the caller holds the store through a
+        // GIL-holding accessor); no Python code runs here.
+        let q = unsafe { &mut *self.unroots.get() };
+        for bits in q.drain(..) {
+            s.gc_unroot(bits);
+        }
+    }
+
+    /// Whether no call is running on the store.
+    pub(crate) fn idle(&self) -> bool {
+        self.depth.get() == 0
     }
 
     pub(crate) fn add_host(&self, _py: Python<'_>, data: Arc<HostData>) {
@@ -324,6 +354,45 @@ impl Store {
     #[getter]
     fn compiler_name(&self) -> Option<&str> {
         self.compiler_name.as_deref()
+    }
+
+    /// Objects (structs and arrays) alive in the store's GC heap: those
+    /// reachable, and those not yet collected.
+    ///
+    /// >>> from wasmint import Store
+    /// >>> Store().gc_live_objects
+    /// 0
+    #[getter]
+    fn gc_live_objects(&self, py: Python<'_>) -> PyResult<usize> {
+        self.cell.with(py, |s| s.gc_stats().0)
+    }
+
+    /// Collections the store's GC heap has run so far.
+    ///
+    /// >>> from wasmint import Store
+    /// >>> store = Store()
+    /// >>> store.collect_garbage(); store.gc_collections
+    /// 1
+    #[getter]
+    fn gc_collections(&self, py: Python<'_>) -> PyResult<u64> {
+        self.cell.with(py, |s| s.gc_stats().1)
+    }
+
+    /// Runs a collection of the GC heap now: objects neither reachable
+    /// from wasm (globals, tables, ...) nor held by an `AnyRef` are freed.
+    /// The heap also collects by itself as wasm allocates. Raises
+    /// RuntimeError while a call is running on the store (from a host
+    /// function).
+    fn collect_garbage(&self, py: Python<'_>) -> PyResult<()> {
+        if !self.cell.idle() {
+            return Err(PyRuntimeError::new_err("collect_garbage: the store is running a call"));
+        }
+        let cell = &self.cell;
+        cell.with(py, |s| {
+            cell.flush_unroots(s);
+            let top = s.stack_top;
+            s.collect_garbage(top)
+        })
     }
 
     fn __repr__(&self) -> String {

@@ -352,9 +352,15 @@ impl MemoryType {
 
 /// The Python descriptor object for an external type.
 ///
-/// `defs` are the types its concrete heap types index (a module's).
-pub(crate) fn extern_type_to_py(py: Python<'_>, t: &ExternType, defs: &[crate::FuncType]) -> PyResult<Py<PyAny>> {
-    let mut r = Resolver::new(defs);
+/// `defs` are the types its concrete heap types index (a module's), `subs`
+/// their forms (empty when all are function types).
+pub(crate) fn extern_type_to_py(
+    py: Python<'_>,
+    t: &ExternType,
+    defs: &[crate::FuncType],
+    subs: &[crate::syntax::SubType],
+) -> PyResult<Py<PyAny>> {
+    let mut r = Resolver::new(defs, subs);
     Ok(match t {
         ExternType::Func(f) => Py::new(py, r.func_type(f))?.into_any(),
         ExternType::Global(g) => Py::new(py, GlobalType { ty: r.ty(g.val), mutable: g.mutable })?.into_any(),
@@ -548,7 +554,14 @@ impl Value {
             crate::Value::FuncRef(_) => "FuncRef".to_owned(),
             crate::Value::ExternRef(_) => "ExternRef".to_owned(),
             crate::Value::ExnRef(_) => "ExnRef".to_owned(),
-            crate::Value::AnyRef(_) => "AnyRef".to_owned(),
+            crate::Value::AnyRef(None) => "AnyRef".to_owned(),
+            crate::Value::AnyRef(Some(a)) => match (a.i31(), a.host(), a.is_struct()) {
+                (Some(v), _, _) => format!("AnyRef(i31 {v})"),
+                (_, Some(_), _) => "AnyRef(host)".to_owned(),
+                (_, _, Some(true)) => "AnyRef(struct)".to_owned(),
+                (_, _, Some(false)) => "AnyRef(array)".to_owned(),
+                _ => "AnyRef".to_owned(),
+            },
         }
     }
     pub(crate) fn __str__(&self) -> String {
@@ -562,6 +575,8 @@ impl Value {
                     // Bitwise, so that NaN payloads and signed zeros count.
                     (crate::Value::F32(x), crate::Value::F32(y)) => x.to_bits() == y.to_bits(),
                     (crate::Value::F64(x), crate::Value::F64(y)) => x.to_bits() == y.to_bits(),
+                    // The same reference, whatever was known of its kind.
+                    (crate::Value::AnyRef(x), crate::Value::AnyRef(y)) => x.map(|r| r.bits) == y.map(|r| r.bits),
                     _ => a == b,
                 }
             }
@@ -573,7 +588,10 @@ impl Value {
 /// Converts a Python argument to a wasm value of type `ty`: an int for
 /// i32/i64 (signed or unsigned range), an int or float for f32/f64, a
 /// `Value` of the same type for any type, None for a null reference, a
-/// `Function` of the same store for a funcref, any object for an externref.
+/// `Function` of the same store for a funcref, any object for an externref
+/// (an `AnyRef` made external stays that reference). The GC types are in
+/// [`typed_ref`]: an `AnyRef` of the same store, any object for an anyref
+/// (a host reference made internal), an int for an i31ref.
 #[inline]
 pub(crate) fn to_value(obj: &Bound<'_, PyAny>, ty: ValType, store: &super::store::Store) -> PyResult<crate::Value> {
     if let ValType::Ref(r) = ty {
@@ -631,6 +649,12 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>, ty: ValType, store: &super::store
             ValType::EXTERNREF => return Ok(crate::Value::ExternRef(None)),
             _ => {}
         }
+    } else if let Ok(a) = obj.cast::<super::anyref::AnyRef>() {
+        // A GC reference made external (`extern.convert_any`) goes back
+        // as the same reference.
+        if ty == ValType::EXTERNREF {
+            return a.get().value_in(store);
+        }
     } else if ty == ValType::EXTERNREF {
         // Any other Python object can be an externref.
         return Ok(crate::Value::ExternRef(Some(store.cell.extern_ref(obj)?)));
@@ -650,15 +674,30 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>, ty: ValType, store: &super::store
 /// against the type (a function against the signature it must have).
 fn typed_ref(obj: &Bound<'_, PyAny>, r: RefType, store: &super::store::Store) -> PyResult<crate::Value> {
     let py = obj.py();
-    let func = r.heap.is_func();
     let label = || store.cell.with(py, |s| super::reftype::store_label(s, ValType::Ref(r)));
+    let top = store.cell.with(py, |s| r.heap.top(s))?;
     let v = if obj.is_none() {
         if !r.nullable {
             return Err(PyTypeError::new_err(format!("expected a non-null reference of type {}, got None", label()?)));
         }
-        if func { crate::Value::FuncRef(None) } else { crate::Value::ExternRef(None) }
+        match top {
+            crate::syntax::HeapType::Func => crate::Value::FuncRef(None),
+            crate::syntax::HeapType::Any => crate::Value::AnyRef(None),
+            _ => crate::Value::ExternRef(None),
+        }
     } else if let Ok(v) = obj.cast::<Value>() {
         v.get().v
+    } else if let Ok(a) = obj.cast::<super::anyref::AnyRef>() {
+        a.get().value_in(store)?
+    } else if r.heap == crate::syntax::HeapType::I31 && obj.is_instance_of::<PyInt>() {
+        // An int for an `i31ref`: its low 31 bits, as `ref.i31` takes them.
+        let v = int_in(obj, -(1 << 30), (1 << 31) - 1, "i31")?;
+        crate::Value::AnyRef(Some(crate::runtime::AnyRef::new(crate::runtime::gc::i31_ref(v as u32))))
+    } else if r.heap == crate::syntax::HeapType::Any && !obj.is_instance_of::<super::function::Function>() {
+        // Any other Python object is a host reference made internal, as
+        // `any.convert_extern` makes one: its externref token + 1.
+        let token = store.cell.extern_ref(obj)?;
+        crate::Value::AnyRef(Some(crate::runtime::AnyRef::new(u64::from(token) + 1)))
     } else if let Ok(f) = obj.cast::<super::function::Function>() {
         let f = f.get();
         if !std::ptr::eq(f.store.get(), store) {
@@ -676,14 +715,17 @@ fn typed_ref(obj: &Bound<'_, PyAny>, r: RefType, store: &super::store::Store) ->
                 let own = store.cell.with(py, |s| super::reftype::store_func_type(s, f))?.__str__();
                 format!("a function of type {own}")
             }
-            v => Value { v }.__repr__(),
+            v if obj.is_instance_of::<Value>() => Value { v }.__repr__(),
+            _ => obj.repr()?.to_string(),
         };
         return Err(PyTypeError::new_err(format!("expected a value of type {}, got {got}", label()?)));
     }
     Ok(v)
 }
 
-/// Converts a wasm value to Python: int, float, `Function` or None.
+/// Converts a wasm value to Python: int, float, `Function`, the object of
+/// an externref, a `WasmException` for an exnref, an `AnyRef` for a GC
+/// reference (a host object made internal is that object again), or None.
 #[inline]
 pub(crate) fn from_value(py: Python<'_>, v: crate::Value, store: &Py<super::store::Store>) -> PyResult<Py<PyAny>> {
     Ok(match v {
@@ -696,8 +738,9 @@ pub(crate) fn from_value(py: Python<'_>, v: crate::Value, store: &Py<super::stor
         crate::Value::ExternRef(Some(token)) => store.get().cell.extern_obj(py, token),
         crate::Value::ExnRef(Some(x)) => super::exception::exception_object(py, store, x)?.into_any().unbind(),
         crate::Value::AnyRef(Some(a)) => match a.host() {
+            // A host object made internal (`any.convert_extern`): itself.
             Some(token) => store.get().cell.extern_obj(py, token),
-            None => return Err(PyTypeError::new_err("GC references cannot cross to Python yet")),
+            None => super::anyref::AnyRef::wrap(py, store, a.bits)?.into_any(),
         },
         crate::Value::FuncRef(None) | crate::Value::ExternRef(None) | crate::Value::ExnRef(None) | crate::Value::AnyRef(None) => py.None(),
     })
