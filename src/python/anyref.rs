@@ -85,7 +85,7 @@ impl AnyRef {
             let cell = &store.get().cell;
             cell.with(py, |s| {
                 cell.flush_unroots(s);
-                let obj = gc::as_obj(bits).and_then(|i| s.heap.get(i));
+                let obj = s.heap.obj(bits);
                 let kind = match obj.and_then(|o| s.kind(o.ty)) {
                     Some(Kind::Struct) => RefKind::Struct,
                     Some(Kind::Array) => RefKind::Array,
