@@ -43,7 +43,11 @@ pub(crate) fn types(r: &mut Reader<'_>) -> Result<TypeSection> {
             s.types.push(ft);
             s.defs.push(def);
         }
-        s.groups.push((first, count as u32));
+        // An empty group defines nothing (and must not be a group of 0
+        // types that later lookups could land on).
+        if count > 0 {
+            s.groups.push((first, count as u32));
+        }
     }
     // Without GC's forms there is nothing the plain list does not say.
     if s.groups.iter().all(|&(_, n)| n == 1) && s.defs.iter().all(|d| *d == SubType::default()) {

@@ -180,3 +180,15 @@ fn gc_modules_are_not_serialized_yet() {
         assert!(e.to_string().contains("garbage collection"), "{e}");
     }
 }
+
+#[test]
+fn empty_recursion_groups_are_nothing() {
+    // (rec) (type (struct)) (rec): an empty group on each side.
+    let bytes = [
+        0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, // header
+        1, 7, 3, 0x4e, 0, 0x5f, 0, 0x4e, 0, // type section: 3 groups
+    ];
+    let m = Module::new(&bytes).unwrap();
+    let mut s = Store::new();
+    s.instantiate(&m, &[]).unwrap();
+}

@@ -164,7 +164,11 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     let mut types: Vec<u32> = Vec::with_capacity(m.types.len());
     let mut i = 0;
     while (i as usize) < m.types.len() {
-        let (s, n) = m.group(i);
+        // (A group always starts at `i` here: groups tile the types.)
+        let (s, n) = match m.group(i) {
+            (s, n) if s == i && n > 0 => (s, n),
+            _ => (i, 1),
+        };
         let form = group_form(m, s, n, |j| types.get(j as usize).copied());
         let base = store.intern_group(form);
         types.extend(base..base + n);

@@ -71,6 +71,10 @@ pub(crate) fn check_types(m: &Module, offset: usize) -> Result<TypeInfo> {
     let mut first: HashMap<GroupForm, u32> = HashMap::new();
     let groups: Vec<(u32, u32)> = if m.groups.is_empty() { (0..n as u32).map(|i| (i, 1)).collect() } else { m.groups.clone() };
     for (s, len) in groups {
+        // Groups tile the types in order (the decoder's always do).
+        if s as usize != info.canon.len() || (s as usize).saturating_add(len as usize) > n {
+            return err("malformed recursion groups", offset);
+        }
         let end = s + len;
         // Every type named must exist by the end of the group.
         for i in s..end {
@@ -128,6 +132,9 @@ pub(crate) fn check_types(m: &Module, offset: usize) -> Result<TypeInfo> {
                 }
             }
         }
+    }
+    if info.canon.len() != n {
+        return err("malformed recursion groups", offset);
     }
     Ok(info)
 }
