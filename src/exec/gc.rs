@@ -80,16 +80,16 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
             let n = store.layouts.get(sid as usize).and_then(|l| l.last()).map_or(0, |f| f.off as usize + f.packing.width());
             let r = store.gc_alloc(sid, n, &top)?;
             if code == GcCode::StructNew {
-                let mut fields = obj_fields(store, r);
-                let layout = &store.layouts[sid as usize];
-                for f in layout.iter() {
-                    let at = f.off as usize;
-                    fields[at] = f.packing.pack(get(a + at as u16));
-                    if f.packing == Packing::V128 {
-                        fields[at + 1] = get(a + at as u16 + 1);
+                let (heap, layouts) = (&mut store.heap, &store.layouts);
+                if let (Some(o), Some(layout)) = (heap.obj_mut(r), layouts.get(sid as usize)) {
+                    for f in layout.iter() {
+                        let at = f.off as usize;
+                        o.fields[at] = f.packing.pack(get(a + at as u16));
+                        if f.packing == Packing::V128 {
+                            o.fields[at + 1] = get(a + at as u16 + 1);
+                        }
                     }
                 }
-                store.heap.put_back(r, fields);
             }
             set(d, r);
         }
@@ -121,19 +121,14 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
             let sid = sid()?;
             let p = elem_packing(store, sid)?;
             let len = if code == GcCode::ArrayNewFixed { y as usize } else { idx(b) };
-            let n = len.checked_mul(p.width()).ok_or(TrapCode::OutOfMemory)?;
-            let r = store.gc_alloc(sid, n, &top)?;
+            let r = new_array(store, sid, p, len, &top)?;
             if code != GcCode::ArrayNewDefault {
-                let mut fields = obj_fields(store, r);
-                let w = p.width();
+                let o = store.heap.obj_mut(r).ok_or(TrapCode::Unreachable)?;
+                let w = p.width() as u16;
                 for k in 0..len {
-                    let s = if code == GcCode::ArrayNew { a } else { a + (k * w) as u16 };
-                    fields[k * w] = p.pack(get(s));
-                    if w == 2 {
-                        fields[k * w + 1] = get(s + 1);
-                    }
+                    let s = if code == GcCode::ArrayNew { a } else { a + k as u16 * w };
+                    o.set_elem(p, k, p.pack(get(s)), if w == 2 { get(s + 1) } else { 0 });
                 }
-                store.heap.put_back(r, fields);
             }
             set(d, r);
         }
@@ -161,14 +156,13 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
             if need > bytes.len() {
                 return Err(TrapCode::OutOfBoundsMemoryAccess);
             }
-            let w = p.width();
-            let r = if code == GcCode::ArrayNewData { store.gc_alloc(sid, len * w, &top)? } else { get(a) };
-            let mut fields = obj_fields(store, r);
+            let r = if code == GcCode::ArrayNewData { new_array(store, sid, p, len, &top)? } else { get(a) };
+            let o = store.heap.obj_mut(r).ok_or(TrapCode::NullArrayReference)?;
+            let mut v = [0u64; 2];
             for k in 0..len {
-                let at = (dst + k) * w;
-                read_elem(&bytes[src + k * z..], z, &mut fields[at..at + w]);
+                read_elem(&bytes[src + k * z..], z, &mut v);
+                o.set_elem(p, dst + k, v[0], v[1]);
             }
-            store.heap.put_back(r, fields);
             if code == GcCode::ArrayNewData {
                 set(d, r);
             }
@@ -186,10 +180,15 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
             if src.checked_add(len).map_or(true, |end| end > seg_len) {
                 return Err(TrapCode::OutOfBoundsTableAccess);
             }
-            let r = if code == GcCode::ArrayNewElem { store.gc_alloc(sid()?, len, &top)? } else { get(a) };
-            let mut fields = obj_fields(store, r);
-            fields[dst..dst + len].copy_from_slice(&store.elems[seg_at][src..src + len]);
-            store.heap.put_back(r, std::mem::take(&mut fields));
+            // References: one slot each.
+            let r = if code == GcCode::ArrayNewElem { new_array(store, sid()?, Packing::Ref, len, &top)? } else { get(a) };
+            let seg = std::mem::take(&mut store.elems[seg_at]);
+            if let Some(o) = store.heap.obj_mut(r) {
+                if let Some(dst) = o.fields.get_mut(dst..dst + len) {
+                    dst.copy_from_slice(&seg[src..src + len]);
+                }
+            }
+            store.elems[seg_at] = seg;
             if code == GcCode::ArrayNewElem {
                 set(d, r);
             }
@@ -197,31 +196,29 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
         GcCode::ArrayGet | GcCode::ArrayGetS | GcCode::ArrayGetU => {
             let o = store.heap.obj(get(a)).ok_or(TrapCode::NullArrayReference)?;
             let p = elem_packing(store, o.ty)?;
-            let (w, i) = (p.width(), idx(b));
-            if i >= o.fields.len() / w {
+            let i = idx(b);
+            if i >= o.array_len(p) {
                 return Err(TrapCode::OutOfBoundsArrayAccess);
             }
-            set(d, extend(p, o.fields[i * w], code == GcCode::ArrayGetS));
-            if w == 2 {
-                set(d + 1, o.fields[i * w + 1]);
+            let (lo, hi) = o.elem(p, i);
+            set(d, extend(p, lo, code == GcCode::ArrayGetS));
+            if p == Packing::V128 {
+                set(d + 1, hi);
             }
         }
         GcCode::ArraySet | GcCode::ArrayFill => {
             let r = get(a);
             let ty = store.heap.obj(r).ok_or(TrapCode::NullArrayReference)?.ty;
             let p = elem_packing(store, ty)?;
-            let w = p.width();
             let (at, v, n) = if code == GcCode::ArraySet { (idx(b), c, 1) } else { (idx(b), c, idx(e)) };
             let o = store.heap.obj_mut(r).ok_or(TrapCode::NullArrayReference)?;
-            if at.checked_add(n).map_or(true, |end| end > o.fields.len() / w) || (code == GcCode::ArraySet && at >= o.fields.len() / w) {
+            let len = o.array_len(p);
+            if at.checked_add(n).map_or(true, |end| end > len) || (code == GcCode::ArraySet && at >= len) {
                 return Err(TrapCode::OutOfBoundsArrayAccess);
             }
-            let (lo, hi) = (p.pack(get(v)), if w == 2 { get(v + 1) } else { 0 });
+            let (lo, hi) = (p.pack(get(v)), if p == Packing::V128 { get(v + 1) } else { 0 });
             for k in at..at + n {
-                o.fields[k * w] = lo;
-                if w == 2 {
-                    o.fields[k * w + 1] = hi;
-                }
+                o.set_elem(p, k, lo, hi);
             }
         }
         GcCode::ArrayLen => set(d, array_len(store, get(a))? as u64),
@@ -233,13 +230,16 @@ pub(crate) unsafe fn run(store: &mut Store, inst: &InstanceInst, fp: Fp, ip: Ip)
                 return Err(TrapCode::OutOfBoundsArrayAccess);
             }
             let ty = store.heap.obj(dr).ok_or(TrapCode::NullArrayReference)?.ty;
-            let w = elem_packing(store, ty)?.width();
-            let src: Vec<u64> = {
+            let p = elem_packing(store, ty)?;
+            // The source first (it may be the destination, overlapping).
+            let src: Vec<(u64, u64)> = {
                 let o = store.heap.obj(sr).ok_or(TrapCode::NullArrayReference)?;
-                o.fields[soff * w..(soff + n) * w].to_vec()
+                (soff..soff + n).map(|k| o.elem(p, k)).collect()
             };
             let o = store.heap.obj_mut(dr).ok_or(TrapCode::NullArrayReference)?;
-            o.fields[doff * w..(doff + n) * w].copy_from_slice(&src);
+            for (k, (lo, hi)) in src.into_iter().enumerate() {
+                o.set_elem(p, doff + k, lo, hi);
+            }
         }
         GcCode::RefTest | GcCode::RefCast => {
             let r = get(a);
@@ -283,11 +283,15 @@ fn elem_packing(store: &Store, sid: u32) -> Result<Packing, TrapCode> {
 /// The length of the array `r` references.
 fn array_len(store: &Store, r: u64) -> Result<usize, TrapCode> {
     let o = store.heap.obj(r).ok_or(TrapCode::NullArrayReference)?;
-    Ok(o.fields.len() / elem_packing(store, o.ty)?.width())
+    Ok(o.array_len(elem_packing(store, o.ty)?))
 }
 
-/// Takes the slots of object `r` out (to fill them while the store is
-/// borrowed elsewhere); [`Heap::put_back`] returns them.
-fn obj_fields(store: &mut Store, r: u64) -> Box<[u64]> {
-    store.heap.obj_mut(r).map(|o| std::mem::take(&mut o.fields)).unwrap_or_default()
+/// A new array of type `sid` with `len` zero (or null) elements kept as `p`.
+fn new_array(store: &mut Store, sid: u32, p: Packing, len: usize, top: &dyn Fn() -> usize) -> Result<u64, TrapCode> {
+    let n = crate::runtime::gc::array_slots(p, len).ok_or(TrapCode::OutOfMemory)?;
+    let r = store.gc_alloc(sid, n, top)?;
+    if let Some(o) = store.heap.obj_mut(r) {
+        o.init_array(p, len);
+    }
+    Ok(r)
 }

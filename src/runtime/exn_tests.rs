@@ -9,11 +9,11 @@ use crate::runtime::*;
 use crate::syntax::{FuncType, ValType};
 use Value::{I32, I64};
 
-fn module(wat: &str) -> Module {
+pub(super) fn module(wat: &str) -> Module {
     Module::new(&wat::parse_str(wat).unwrap()).unwrap()
 }
 
-fn call(store: &mut Store, i: Instance, name: &str, args: &[Value]) -> Result<Vec<Value>, Error> {
+pub(super) fn call(store: &mut Store, i: Instance, name: &str, args: &[Value]) -> Result<Vec<Value>, Error> {
     let Some(Extern::Func(f)) = store.export(i, name) else { panic!("no export {name}") };
     store.call(f, args)
 }

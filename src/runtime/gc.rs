@@ -123,6 +123,85 @@ pub(crate) struct Obj {
     pub(crate) fields: Box<[u64]>,
 }
 
+/// Elements a packed array keeps per slot.
+fn per_slot(p: Packing) -> usize {
+    match p {
+        Packing::I8 => 8,
+        Packing::I16 => 4,
+        _ => 1,
+    }
+}
+
+/// Slots an array of `len` elements kept as `p` takes: a v128 two each,
+/// an `i8` an eighth and an `i16` a quarter (after a slot with the length).
+pub(crate) fn array_slots(p: Packing, len: usize) -> Option<usize> {
+    match p {
+        Packing::I8 | Packing::I16 => Some(1 + len.div_ceil(per_slot(p))),
+        _ => len.checked_mul(p.width()),
+    }
+}
+
+impl Obj {
+    /// Makes a new array's slots an array of `len` elements (the length
+    /// slot of a packed one).
+    pub(crate) fn init_array(&mut self, p: Packing, len: usize) {
+        if per_slot(p) > 1 {
+            if let Some(f) = self.fields.first_mut() {
+                *f = len as u64;
+            }
+        }
+    }
+
+    /// The number of elements of this array, kept as `p`.
+    pub(crate) fn array_len(&self, p: Packing) -> usize {
+        match p {
+            Packing::I8 | Packing::I16 => self.fields.first().map_or(0, |&n| n as usize),
+            _ => self.fields.len() / p.width(),
+        }
+    }
+
+    /// Element `k` (in bounds): its slot, and the high half of a v128.
+    #[inline]
+    pub(crate) fn elem(&self, p: Packing, k: usize) -> (u64, u64) {
+        match p {
+            Packing::I8 | Packing::I16 => {
+                let n = per_slot(p);
+                let bits = 64 / n;
+                let w = self.fields.get(1 + k / n).copied().unwrap_or(0);
+                ((w >> ((k % n) * bits)) & ((1 << bits) - 1), 0)
+            }
+            Packing::V128 => (self.fields.get(2 * k).copied().unwrap_or(0), self.fields.get(2 * k + 1).copied().unwrap_or(0)),
+            _ => (self.fields.get(k).copied().unwrap_or(0), 0),
+        }
+    }
+
+    /// Sets element `k` (in bounds) to `lo` (packed as `p`) and `hi`.
+    #[inline]
+    pub(crate) fn set_elem(&mut self, p: Packing, k: usize, lo: u64, hi: u64) {
+        match p {
+            Packing::I8 | Packing::I16 => {
+                let n = per_slot(p);
+                let (bits, shift) = (64 / n, (k % n) * (64 / n));
+                let mask = ((1u64 << bits) - 1) << shift;
+                if let Some(w) = self.fields.get_mut(1 + k / n) {
+                    *w = (*w & !mask) | ((lo << shift) & mask);
+                }
+            }
+            Packing::V128 => {
+                if let Some(s) = self.fields.get_mut(2 * k..2 * k + 2) {
+                    s[0] = lo;
+                    s[1] = hi;
+                }
+            }
+            _ => {
+                if let Some(s) = self.fields.get_mut(k) {
+                    *s = lo;
+                }
+            }
+        }
+    }
+}
+
 /// Marks a free entry.
 const FREE: u32 = u32::MAX;
 
@@ -188,17 +267,23 @@ impl Heap {
         n.checked_mul(8).and_then(|b| b.checked_add(self.bytes)).is_some_and(|b| b <= limit)
     }
 
-    /// Stores a new object of `n` zero slots; its reference.
-    pub(crate) fn alloc_zeroed(&mut self, ty: u32, n: usize) -> u64 {
+    /// Stores a new object of `n` zero slots; its reference (`None` if the
+    /// host cannot provide the memory).
+    pub(crate) fn alloc_zeroed(&mut self, ty: u32, n: usize) -> Option<u64> {
         let fields = match self.spare.get_mut(n).and_then(Vec::pop) {
             Some(mut f) => {
                 self.spare_bytes -= n * 8;
                 f.fill(0);
                 f
             }
-            None => vec![0u64; n].into_boxed_slice(),
+            None => {
+                let mut v = Vec::new();
+                v.try_reserve_exact(n).ok()?;
+                v.resize(n, 0u64);
+                v.into_boxed_slice()
+            }
         };
-        self.alloc(ty, fields)
+        Some(self.alloc(ty, fields))
     }
 
     /// Stores a new object; its reference.
@@ -218,13 +303,6 @@ impl Heap {
             }
         };
         obj_ref(i, gen)
-    }
-
-    /// Gives back the slots [`obj_fields`](crate::exec) took out of `r`.
-    pub(crate) fn put_back(&mut self, r: u64, fields: Box<[u64]>) {
-        if let Some(o) = self.obj_mut(r) {
-            o.fields = fields;
-        }
     }
 
     /// Live objects.
@@ -338,7 +416,7 @@ impl super::Store {
                 return Err(crate::error::TrapCode::OutOfMemory);
             }
         }
-        Ok(self.heap.alloc_zeroed(ty, n))
+        self.heap.alloc_zeroed(ty, n).ok_or(crate::error::TrapCode::OutOfMemory)
     }
 
     /// Keeps the object `r` references alive while the host holds it.
@@ -418,19 +496,24 @@ impl super::Store {
     pub fn array_len(&self, r: super::AnyRef) -> Option<u32> {
         let o = self.heap.obj(r.bits)?;
         let CompType::Array(_) = &self.defs.get(o.ty as usize)?.comp else { return None };
-        let w = self.layouts.get(o.ty as usize)?.first()?.packing.width();
-        u32::try_from(o.fields.len() / w).ok()
+        let p = self.layouts.get(o.ty as usize)?.first()?.packing;
+        u32::try_from(o.array_len(p)).ok()
     }
 
     /// Element `i` of the array `r` references.
     pub fn array_get(&self, r: super::AnyRef, i: u32) -> Option<super::Value> {
         let o = self.heap.obj(r.bits)?;
         let CompType::Array(f) = &self.defs.get(o.ty as usize)?.comp else { return None };
-        let w = self.layouts.get(o.ty as usize)?.first()?.packing.width();
-        if (i as usize) >= o.fields.len() / w {
+        let p = self.layouts.get(o.ty as usize)?.first()?.packing;
+        if (i as usize) >= o.array_len(p) {
             return None;
         }
-        self.field_value(o, f.storage, i as usize * w)
+        let (lo, hi) = o.elem(p, i as usize);
+        Some(match f.storage {
+            StorageType::Val(ValType::V128) => super::Value::V128(u128::from(lo) | u128::from(hi) << 64),
+            StorageType::Val(t) => self.slot_value(lo, t),
+            _ => super::Value::I32(lo as u32 as i32),
+        })
     }
 
     fn field_value(&self, o: &Obj, s: StorageType, at: usize) -> Option<super::Value> {

@@ -6,14 +6,7 @@ use crate::error::{Error, TrapCode};
 use crate::runtime::*;
 use Value::I32;
 
-fn module(wat: &str) -> Module {
-    Module::new(&wat::parse_str(wat).unwrap()).unwrap()
-}
-
-fn call(store: &mut Store, i: Instance, name: &str, args: &[Value]) -> Result<Vec<Value>, Error> {
-    let Some(Extern::Func(f)) = store.export(i, name) else { panic!("no export {name}") };
-    store.call(f, args)
-}
+use super::exn_tests::{call, module};
 
 const LIST: &str = r#"(module
   (type $node (struct (field $v i32) (field $next (mut (ref null $node)))))
@@ -191,4 +184,28 @@ fn empty_recursion_groups_are_nothing() {
     let m = Module::new(&bytes).unwrap();
     let mut s = Store::new();
     s.instantiate(&m, &[]).unwrap();
+}
+
+#[test]
+fn packed_arrays_take_their_size() {
+    let wat = r#"(module
+      (type $bytes (array (mut i8)))
+      (type $chars (array (mut i16)))
+      (func (export "bytes") (param i32) (result (ref $bytes)) (array.new $bytes (i32.const 0x1ff) (local.get 0)))
+      (func (export "chars") (param i32) (result (ref $chars)) (array.new $chars (i32.const -1) (local.get 0)))
+      (func (export "poke") (param (ref $bytes)) (param i32) (param i32) (result i32)
+        (array.set $bytes (local.get 0) (local.get 1) (local.get 2))
+        (array.get_s $bytes (local.get 0) (local.get 1))))"#;
+    let mut s = Store::new();
+    // 8 million bytes in 8 MiB: a slot each would need 64.
+    s.config_mut().max_gc_heap = 12 << 20;
+    let i = s.instantiate(&module(wat), &[]).unwrap();
+    let [Value::AnyRef(Some(b))] = call(&mut s, i, "bytes", &[I32(8_000_000)]).unwrap()[..] else { panic!() };
+    assert_eq!(s.array_len(b), Some(8_000_000));
+    assert_eq!(s.array_get(b, 7_999_999), Some(I32(0xff)));
+    assert_eq!(call(&mut s, i, "poke", &[Value::AnyRef(Some(b)), I32(12_345), I32(-2)]).unwrap(), [I32(-2)]);
+    assert_eq!(s.array_get(b, 12_345), Some(I32(0xfe)));
+    assert_eq!((s.array_get(b, 12_344), s.array_get(b, 12_346)), (Some(I32(0xff)), Some(I32(0xff))));
+    let [Value::AnyRef(Some(c))] = call(&mut s, i, "chars", &[I32(3)]).unwrap()[..] else { panic!() };
+    assert_eq!((s.array_len(c), s.array_get(c, 2), s.array_get(c, 3)), (Some(3), Some(I32(0xffff)), None));
 }

@@ -42,46 +42,57 @@ fn const_gc(store: &mut Store, types: &[u32], g: &GcInstr, stack: &mut Vec<u128>
     use super::gc::{i31_ref, Packing};
     let sid = |t: &u32| types.get(*t as usize).copied();
     let oom = || Some(Err(Error::Trap(Trap::Code(TrapCode::OutOfMemory))));
-    let alloc = |store: &mut Store, sid: u32, vals: &[u128], per: usize| -> Option<Result<u128>> {
+    // A struct of `vals`, or (`array`) an array of `len` elements, the
+    // `vals` or (just one given) all that one.
+    let alloc = |store: &mut Store, sid: u32, vals: &[u128], array: Option<usize>| -> Option<Result<u128>> {
         let layout = store.layouts.get(sid as usize)?.clone();
-        let n = if per == 0 { layout.last().map_or(0, |f| f.off as usize + f.packing.width()) } else { per };
+        let n = if let Some(len) = array {
+            super::gc::array_slots(layout.first()?.packing, len)?
+        } else {
+            layout.last().map_or(0, |f| f.off as usize + f.packing.width())
+        };
         if !store.heap.fits(n, store.config().max_gc_heap) {
-            return None;
+            return oom();
         }
-        let mut fields = vec![0u64; n].into_boxed_slice();
-        for (k, v) in vals.iter().enumerate() {
-            let f = if per == 0 { *layout.get(k)? } else { super::gc::Field { off: (k * layout.first()?.packing.width()) as u32, ..*layout.first()? } };
-            let at = f.off as usize;
-            *fields.get_mut(at)? = f.packing.pack(*v as u64);
-            if f.packing == Packing::V128 {
-                *fields.get_mut(at + 1)? = (*v >> 64) as u64;
+        let Some(r) = store.heap.alloc_zeroed(sid, n) else { return oom() };
+        let o = store.heap.obj_mut(r)?;
+        if let Some(len) = array {
+            let p = layout.first()?.packing;
+            o.init_array(p, len);
+            for k in 0..len {
+                let v = if vals.len() == 1 { vals[0] } else { *vals.get(k)? };
+                o.set_elem(p, k, p.pack(v as u64), (v >> 64) as u64);
+            }
+        } else {
+            for (f, v) in layout.iter().zip(vals) {
+                let at = f.off as usize;
+                *o.fields.get_mut(at)? = f.packing.pack(*v as u64);
+                if f.packing == Packing::V128 {
+                    *o.fields.get_mut(at + 1)? = (*v >> 64) as u64;
+                }
             }
         }
-        Some(Ok(u128::from(store.heap.alloc(sid, fields))))
+        Some(Ok(u128::from(r)))
     };
-    let width = |store: &Store, sid: u32| store.layouts.get(sid as usize).and_then(|l| l.first()).map(|f| f.packing.width());
     match g {
         GcInstr::StructNew(t) | GcInstr::StructNewDefault(t) => {
             let sid = sid(t)?;
             let n = if matches!(g, GcInstr::StructNew(_)) { store.layouts.get(sid as usize)?.len() } else { 0 };
             let vals = stack.split_off(stack.len().checked_sub(n)?);
-            alloc(store, sid, &vals, 0).or_else(oom)
+            alloc(store, sid, &vals, None)
         }
         GcInstr::ArrayNew(t) | GcInstr::ArrayNewDefault(t) => {
             let sid = sid(t)?;
             let len = stack.pop()? as u32 as usize;
             let v = if matches!(g, GcInstr::ArrayNew(_)) { stack.pop()? } else { 0 };
-            let w = width(store, sid)?;
-            if !store.heap.fits(len.saturating_mul(w), store.config().max_gc_heap) {
-                return oom();
-            }
-            alloc(store, sid, &vec![v; len], len * w).or_else(oom)
+            alloc(store, sid, &[v], Some(len))
         }
         GcInstr::ArrayNewFixed(t, n) => {
             let sid = sid(t)?;
             let vals = stack.split_off(stack.len().checked_sub(*n as usize)?);
-            let w = width(store, sid)?;
-            alloc(store, sid, &vals, vals.len() * w).or_else(oom)
+            // (One value, or none: the same as `array.new`'s fill.)
+            let len = vals.len();
+            alloc(store, sid, if len == 0 { &[0] } else { &vals }, Some(len))
         }
         GcInstr::RefI31 => Some(Ok(u128::from(i31_ref(stack.pop()? as u32)))),
         GcInstr::AnyConvertExtern | GcInstr::ExternConvertAny => Some(Ok(stack.pop()?)),
