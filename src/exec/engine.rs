@@ -39,7 +39,10 @@ pub(crate) struct Cx {
     pub(crate) stack_end: usize,
     /// Fuel left; negative when exhausted (unlimited: `i64::MAX`).
     fuel: i64,
-    /// Whether fuel is metered. Unmetered, a tick only reads this flag:
+    /// The store's signals: a tick reads their `check` flag, set while fuel
+    /// is metered or an interrupt is pending (`runtime::interrupt`).
+    signals: *const crate::runtime::interrupt::Signals,
+    /// Whether fuel is metered. Unmetered, a tick only reads the flag:
     /// decrementing `fuel` in memory on every loop iteration would chain
     /// the iterations through a store and a load (10% on tight loops).
     metered: bool,
@@ -107,11 +110,28 @@ impl Cx {
     }
 }
 
-/// Charges one unit of fuel; true when it ran out.
+/// Charges one unit of fuel and notices interrupts; true when the run
+/// must stop (the trap is set, or [`out_of_fuel`] sets it).
 #[inline(always)]
 pub(crate) unsafe fn tick(cx: *mut Cx) -> bool {
-    // SAFETY: `cx` is valid while the engine runs.
+    // SAFETY: `cx` is valid while the engine runs, and its signals (the
+    // store's, kept alive by it) too.
     unsafe {
+        if !(*(*cx).signals).check.load(std::sync::atomic::Ordering::Relaxed) {
+            return false;
+        }
+        tick_slow(cx)
+    }
+}
+
+#[inline(never)]
+unsafe fn tick_slow(cx: *mut Cx) -> bool {
+    // SAFETY: as for `tick`.
+    unsafe {
+        if (*(*cx).signals).take_interrupt() {
+            (*cx).trap = Some(TrapCode::Interrupted.into());
+            return true;
+        }
         if !(*cx).metered {
             return false;
         }
@@ -125,8 +145,10 @@ pub(crate) unsafe fn tick(cx: *mut Cx) -> bool {
 pub(crate) unsafe extern "C" fn out_of_fuel(cx: *mut Cx) -> usize {
     // SAFETY: as for `tick`.
     unsafe {
-        (*cx).fuel = 0;
-        (*cx).trap = Some(TrapCode::OutOfFuel.into());
+        if (*cx).trap.is_none() {
+            (*cx).fuel = 0;
+            (*cx).trap = Some(TrapCode::OutOfFuel.into());
+        }
     }
     // Opaque, so callers tail-call this (see `handlers::trap`).
     std::hint::black_box(super::handlers::TRAP)
@@ -449,6 +471,7 @@ pub(crate) unsafe fn call_host(cx: *mut Cx, fa: u32, args: Fp) -> bool {
     store.stack_top = stack_top;
     cx.fuel = store.fuel_left();
     cx.metered = store.config().fuel.is_some();
+    store.signals.refresh(cx.metered);
     if let Err(t) = r {
         cx.trap = Some(t);
         return false;
@@ -703,11 +726,13 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
         mem: None,
         stack_end,
         fuel: store.fuel_left(),
+        signals: Arc::as_ptr(&store.signals),
         metered: store.config().fuel.is_some(),
         trap: None,
         saved: Vec::new(),
     };
     cx.set_instance(instance);
+    store.signals.refresh(cx.metered);
     let status = if cx.fuel == 0 {
         cx.trap = Some(TrapCode::OutOfFuel.into());
         super::handlers::TRAP

@@ -7,6 +7,8 @@
 
 mod file;
 pub(crate) mod gc;
+pub(crate) mod interrupt;
+pub use interrupt::InterruptHandle;
 mod instantiate;
 mod membuf;
 pub mod serialize;
@@ -25,3 +27,5 @@ mod tests;
 mod exn_tests;
 #[cfg(test)]
 mod gc_tests;
+#[cfg(test)]
+mod interrupt_tests;

@@ -337,6 +337,8 @@ pub struct Store {
     pub(crate) heap: super::gc::Heap,
     /// References the host holds (with a count each): roots.
     pub(crate) gc_roots: HashMap<u64, u32>,
+    /// Shared with interrupt handles and the deadline timer.
+    pub(crate) signals: Arc<super::interrupt::Signals>,
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
     pub(crate) mems: Vec<MemInst>,
@@ -396,6 +398,7 @@ impl Store {
             layouts: Vec::new(),
             heap: Default::default(),
             gc_roots: HashMap::new(),
+            signals: Arc::default(),
             funcs: Vec::new(),
             tables: Vec::new(),
             mems: Vec::new(),
@@ -518,6 +521,19 @@ impl Store {
     /// type with id `own`, in whose canonical form `SELF_TYPE` names `own`.
     pub(crate) fn value_matches_in(&self, v: Value, t: ValType, own: u32) -> bool {
         self.value_matches(v, own_type(t, own))
+    }
+
+    /// A handle that stops this store's running call from any thread
+    /// (`interrupted`); see [`InterruptHandle`](super::InterruptHandle).
+    pub fn interrupt_handle(&self) -> super::InterruptHandle {
+        super::InterruptHandle(Arc::clone(&self.signals))
+    }
+
+    /// Interrupts the call running `after` from now (or the next call, if
+    /// none runs then); `None` cancels the deadline. Each call replaces
+    /// the deadline set before.
+    pub fn set_deadline(&mut self, after: Option<std::time::Duration>) {
+        super::interrupt::set_deadline(&self.signals, after);
     }
 
     /// The store's limits, which may be changed between calls.
