@@ -27,4 +27,21 @@
         (i32.add (i32.load (i32.const 0)) (i32.load (i32.const 28)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $acc))
+  ;; Field reads: a list of 1,000 nodes walked `n` times.
+  (func (export "walk") (param $n i32) (result i32)
+    (local $l (ref null $node)) (local $p (ref null $node)) (local $i i32) (local $acc i32)
+    (loop $build
+      (local.set $l (struct.new $node (local.get $i) (local.get $l)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $build (i32.lt_u (local.get $i) (i32.const 1000))))
+    (loop $rounds
+      (local.set $p (local.get $l))
+      (block $end (loop $nodes
+        (br_if $end (ref.is_null (local.get $p)))
+        (local.set $acc (i32.add (local.get $acc) (struct.get $node $v (local.get $p))))
+        (local.set $p (struct.get $node $next (local.get $p)))
+        (br $nodes)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $rounds (local.get $n)))
     (local.get $acc)))

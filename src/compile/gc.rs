@@ -125,6 +125,10 @@ impl Translator {
                     crate::syntax::CompType::Struct(fs) => fs.get(*f as usize).ok_or_else(|| mismatch(self.offset))?.storage.unpacked(),
                     _ => return Err(mismatch(self.offset)),
                 };
+                if let Some(off) = one_slot_field(def(*t)?, *f) {
+                    let [a] = self.pop_slots::<1>()?;
+                    return self.slot_result(ty, |d, c| op::StructGetF { d, a, off }.emit(c)).map(|()| true);
+                }
                 let code = match ext {
                     Ext::None => C::StructGet,
                     Ext::S => C::StructGetS,
@@ -135,6 +139,10 @@ impl Translator {
             }
             GcInstr::StructSet(t, f) => {
                 let [a, b] = self.pop_slots::<2>()?;
+                if let Some(off) = one_slot_field(def(*t)?, *f) {
+                    op::StructSetF { a, v: b, off }.emit(&mut self.code);
+                    return Ok(true);
+                }
                 emit(self, C::StructSet, Args { d: a, a, b, c: a, e: a, x: *t, y: *f });
             }
             GcInstr::ArrayNew(t) => {
@@ -167,10 +175,17 @@ impl Translator {
                     Ext::U => C::ArrayGetU,
                 };
                 let [a, b] = self.pop_slots::<2>()?;
+                if *ext == Ext::None && one_slot_elem(def(*t)?) {
+                    return self.slot_result(ty, |d, c| op::ArrayGetF { d, a, i: b }.emit(c)).map(|()| true);
+                }
                 self.slot_result(ty, |d, c| op::Gc { d, a, b, c: a, e: a, x: *t, y: 0, code: code as u16 }.emit(c))?;
             }
             GcInstr::ArraySet(t) => {
                 let [a, b, c] = self.pop_slots::<3>()?;
+                if one_slot_elem(def(*t)?) {
+                    op::ArraySetF { a, i: b, v: c }.emit(&mut self.code);
+                    return Ok(true);
+                }
                 emit(self, C::ArraySet, Args { d: a, a, b, c, e: a, x: *t, y: 0 });
             }
             GcInstr::ArrayLen => {
@@ -248,4 +263,24 @@ impl Translator {
             _ => Err(mismatch(self.offset)),
         }
     }
+}
+
+/// The slot of field `f` of struct type `d`, if the field takes one slot
+/// and reads without extension (not packed, not a v128).
+fn one_slot_field(d: &crate::syntax::SubType, f: u32) -> Option<u32> {
+    let crate::syntax::CompType::Struct(fs) = &d.comp else { return None };
+    let mut off = 0u32;
+    for (k, ft) in fs.iter().enumerate() {
+        let wide = ft.storage == crate::syntax::StorageType::Val(ValType::V128);
+        if k == f as usize {
+            return (!wide && !ft.storage.is_packed()).then_some(off);
+        }
+        off += if wide { 2 } else { 1 };
+    }
+    None
+}
+
+/// Do array type `d`'s elements take one slot each (not packed, not v128)?
+fn one_slot_elem(d: &crate::syntax::SubType) -> bool {
+    matches!(&d.comp, crate::syntax::CompType::Array(f) if !f.storage.is_packed() && f.storage != crate::syntax::StorageType::Val(ValType::V128))
 }

@@ -408,6 +408,17 @@ misc_ops! {
     /// operands in `a`, `b`, `c`, `e`, immediates `x` (a type index) and
     /// `y`; see `compile::translate::gc` for each code's fields.
     Gc { d: S, a: S, b: S, c: S, e: S, x: U32, y: U32, code: U16 }
+    /// `fp[d] =` slot `off` of the struct `fp[a]` references: `struct.get`
+    /// of a field of one slot that needs no extension (the common case,
+    /// inline); null traps.
+    StructGetF { d: S, a: S, off: U32 }
+    /// Slot `off` of the struct `fp[a]` references `= fp[v]`.
+    StructSetF { a: S, v: S, off: U32 }
+    /// `fp[d] =` element `fp[i]` of the array `fp[a]` references, of
+    /// elements of one slot each.
+    ArrayGetF { d: S, a: S, i: S }
+    /// Element `fp[i]` of the array `fp[a]` references `= fp[v]`.
+    ArraySetF { a: S, i: S, v: S }
 }
 
 /// Where an operand comes from.

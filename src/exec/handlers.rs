@@ -1181,6 +1181,53 @@ handler!(ref_as_non_null(ip, fp, mem, len, cx, ra, rf, rd) {
     next!(ip.add(op::RefAsNonNull::LEN), fp, mem, len, cx, ra, rf, rd)
 });
 
+// ---------------------------------------------------------------- GC fast paths
+
+// Field and element accesses of one slot, inline; everything else of GC
+// runs out of line (`exec::gc`). `Heap::obj` checks the reference (null,
+// another kind, a freed object), and the slot is bounds-checked.
+handler!(struct_get_f(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::StructGetF { d, a, off } = op::StructGetF::read(ip);
+    let store = &*(*cx).store_ptr();
+    match store.heap.obj(get(fp, a)).and_then(|o| o.fields.get(off as usize)) {
+        Some(&v) => set(fp, d, v),
+        None => return trap(cx, TrapCode::NullStructReference),
+    }
+    next!(ip.add(op::StructGetF::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
+handler!(struct_set_f(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::StructSetF { a, v, off } = op::StructSetF::read(ip);
+    let store = &mut *(*cx).store_ptr();
+    match store.heap.obj_mut(get(fp, a)).and_then(|o| o.fields.get_mut(off as usize)) {
+        Some(slot) => *slot = get(fp, v),
+        None => return trap(cx, TrapCode::NullStructReference),
+    }
+    next!(ip.add(op::StructSetF::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
+handler!(array_get_f(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::ArrayGetF { d, a, i } = op::ArrayGetF::read(ip);
+    let store = &*(*cx).store_ptr();
+    let Some(o) = store.heap.obj(get(fp, a)) else { return trap(cx, TrapCode::NullArrayReference) };
+    match o.fields.get(get(fp, i) as u32 as usize) {
+        Some(&v) => set(fp, d, v),
+        None => return trap(cx, TrapCode::OutOfBoundsArrayAccess),
+    }
+    next!(ip.add(op::ArrayGetF::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
+handler!(array_set_f(ip, fp, mem, len, cx, ra, rf, rd) {
+    let op::ArraySetF { a, i, v } = op::ArraySetF::read(ip);
+    let store = &mut *(*cx).store_ptr();
+    let Some(o) = store.heap.obj_mut(get(fp, a)) else { return trap(cx, TrapCode::NullArrayReference) };
+    match o.fields.get_mut(get(fp, i) as u32 as usize) {
+        Some(slot) => *slot = get(fp, v),
+        None => return trap(cx, TrapCode::OutOfBoundsArrayAccess),
+    }
+    next!(ip.add(op::ArraySetF::LEN), fp, mem, len, cx, ra, rf, rd)
+});
+
 // ---------------------------------------------------------------- exceptions
 
 /// Continues at `ip` in frame `fp` after an exception was caught (the
@@ -1404,6 +1451,10 @@ const fn misc_handler(m: Misc) -> Handler {
         Misc::StoreM => store_m,
         Misc::SimdMemM => simd_mem_m,
         Misc::Gc => gc,
+        Misc::StructGetF => struct_get_f,
+        Misc::StructSetF => struct_set_f,
+        Misc::ArrayGetF => array_get_f,
+        Misc::ArraySetF => array_set_f,
     }
 }
 

@@ -591,7 +591,7 @@ fn check_misc(
         Misc::Wide => f(5) < 4,
         // GC modules are not serialized (`serialize`): GC code never comes
         // from outside.
-        Misc::Gc => false,
+        Misc::Gc | Misc::StructGetF | Misc::StructSetF | Misc::ArrayGetF | Misc::ArraySetF => false,
         Misc::MemoryInit => (f(0) as usize) < cx.datas && (f(4) as usize) < cx.memories,
         Misc::MemorySize => (f(1) as usize) < cx.memories,
         Misc::MemoryGrow => (f(2) as usize) < cx.memories,
