@@ -39,10 +39,12 @@ pub(crate) struct Cx {
     pub(crate) stack_end: usize,
     /// Fuel left; negative when exhausted (unlimited: `i64::MAX`).
     fuel: i64,
-    /// The store's signals: a tick reads their `check` flag, set while fuel
-    /// is metered or an interrupt is pending (`runtime::interrupt`).
+    /// The store's signals (`runtime::interrupt`).
     signals: *const crate::runtime::interrupt::Signals,
-    /// Whether fuel is metered. Unmetered, a tick only reads the flag:
+    /// What a tick reads: `METERED` while fuel is metered, `INTERRUPT`
+    /// when another thread asks the run to stop (`runtime::interrupt`).
+    state: std::sync::atomic::AtomicU32,
+    /// Whether fuel is metered. Unmetered, a tick only reads `state`:
     /// decrementing `fuel` in memory on every loop iteration would chain
     /// the iterations through a store and a load (10% on tight loops).
     metered: bool,
@@ -54,6 +56,16 @@ pub(crate) struct Cx {
 }
 
 impl Cx {
+    /// Sets the `METERED` bit of `state` from `metered`.
+    fn set_metered(&mut self) {
+        use crate::runtime::interrupt::METERED;
+        if self.metered {
+            self.state.fetch_or(METERED, std::sync::atomic::Ordering::SeqCst);
+        } else {
+            self.state.fetch_and(!METERED, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
     fn set_instance(&mut self, id: u32) {
         // SAFETY: the store outlives the run; instances are never removed.
         let store = unsafe { &*self.store };
@@ -111,32 +123,25 @@ impl Cx {
 }
 
 /// Charges one unit of fuel and notices interrupts; true when the run
-/// must stop (the trap is set, or [`out_of_fuel`] sets it).
+/// must stop, which [`out_of_fuel`] (a tail call) then does. No call here:
+/// the handlers that tick stay without a stack frame.
 #[inline(always)]
 pub(crate) unsafe fn tick(cx: *mut Cx) -> bool {
+    use crate::runtime::interrupt::INTERRUPT;
+    use std::sync::atomic::Ordering::Relaxed;
     // SAFETY: `cx` is valid while the engine runs, and its signals (the
     // store's, kept alive by it) too.
     unsafe {
-        if !(*(*cx).signals).check.load(std::sync::atomic::Ordering::Relaxed) {
+        let state = (*cx).state.load(Relaxed);
+        if state == 0 {
             return false;
         }
-        tick_slow(cx)
-    }
-}
-
-#[inline(never)]
-unsafe fn tick_slow(cx: *mut Cx) -> bool {
-    // SAFETY: as for `tick`.
-    unsafe {
-        if (*(*cx).signals).take_interrupt() {
-            (*cx).trap = Some(TrapCode::Interrupted.into());
+        // Unmetered, only an interrupt sets the word.
+        if !(*cx).metered {
             return true;
         }
-        if !(*cx).metered {
-            return false;
-        }
         (*cx).fuel -= 1;
-        (*cx).fuel < 0
+        (*cx).fuel < 0 || state & INTERRUPT != 0
     }
 }
 
@@ -145,7 +150,9 @@ unsafe fn tick_slow(cx: *mut Cx) -> bool {
 pub(crate) unsafe extern "C" fn out_of_fuel(cx: *mut Cx) -> usize {
     // SAFETY: as for `tick`.
     unsafe {
-        if (*cx).trap.is_none() {
+        if (*(*cx).signals).take_interrupt(&(*cx).state) {
+            (*cx).trap = Some(TrapCode::Interrupted.into());
+        } else {
             (*cx).fuel = 0;
             (*cx).trap = Some(TrapCode::OutOfFuel.into());
         }
@@ -471,7 +478,7 @@ pub(crate) unsafe fn call_host(cx: *mut Cx, fa: u32, args: Fp) -> bool {
     store.stack_top = stack_top;
     cx.fuel = store.fuel_left();
     cx.metered = store.config().fuel.is_some();
-    store.signals.refresh(cx.metered);
+    cx.set_metered();
     if let Err(t) = r {
         cx.trap = Some(t);
         return false;
@@ -727,25 +734,33 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
         stack_end,
         fuel: store.fuel_left(),
         signals: Arc::as_ptr(&store.signals),
+        state: Default::default(),
         metered: store.config().fuel.is_some(),
         trap: None,
         saved: Vec::new(),
     };
     cx.set_instance(instance);
-    store.signals.refresh(cx.metered);
-    let status = if cx.fuel == 0 {
-        cx.trap = Some(TrapCode::OutOfFuel.into());
-        super::handlers::TRAP
-    } else {
-        cx.fuel -= 1;
-        let (mem, len) = cx.mem_view();
-        // SAFETY: the frame is set up as `enter` would, and `ip` is the
-        // function's first op.
-        unsafe {
+    cx.set_metered();
+    // `cx` stays put until the run ends, and is used through this pointer
+    // only: other threads may write its word.
+    let signals = Arc::clone(&store.signals);
+    let cxp: *mut Cx = &mut cx;
+    // SAFETY: `cxp` points to `cx`, alive until the end of the function.
+    let outer = signals.enter(unsafe { &(*cxp).state });
+    // SAFETY: the frame is set up as `enter` would, and `ip` is the
+    // function's first op; `cxp` as above.
+    let status = unsafe {
+        if (*cxp).fuel == 0 {
+            (*cxp).trap = Some(TrapCode::OutOfFuel.into());
+            super::handlers::TRAP
+        } else {
+            (*cxp).fuel -= 1;
+            let (mem, len) = (*cxp).mem_view();
             let ip = code.add(CODE_HEADER);
-            handler_at(ip)(ip, fp, mem, 0, &mut cx, len, 0.0, 0.0)
+            handler_at(ip)(ip, fp, mem, 0, cxp, len, 0.0, 0.0)
         }
     };
+    signals.leave(outer);
     let (fuel, trap) = (cx.fuel, cx.trap.take());
     store.sync_fuel(fuel);
     if status != DONE {

@@ -2,52 +2,80 @@
 //! or a signal handler) and deadlines.
 //!
 //! The engine's tick (each function entry and loop iteration) reads one
-//! flag, [`Signals::check`]: set while fuel is metered or an interrupt is
-//! pending. Only then does it take the slow path, which charges fuel and
-//! turns a pending interrupt into the `interrupted` trap.
+//! word of its run's context (`Cx::state`): non-zero while fuel is metered
+//! or an interrupt is pending. Only then does it charge fuel, or stop (a
+//! tail call: the handlers keep no stack frame) and turn the interrupt into
+//! the `interrupted` trap. The word lives in the context, as the fuel flag
+//! did, so the common tick costs one load of memory the handlers already
+//! use; a run publishes it in [`Signals::running`] for the handles, which
+//! announce themselves in [`Signals::busy`] while they write through it, so
+//! a run that ends waits for them and no write lands in a context gone.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 /// What a store shares with its interrupt handles and the deadline timer.
 #[derive(Default, Debug)]
 pub(crate) struct Signals {
-    /// The engine must look at the slow path of its ticks.
-    pub(crate) check: AtomicBool,
-    /// An interrupt is pending: the running call (or the next one) traps.
-    pub(crate) interrupt: AtomicBool,
-    /// Whether fuel is metered (kept in `check` too).
-    pub(crate) metered: AtomicBool,
+    /// [`INTERRUPT`] while an interrupt is pending (until a run takes it).
+    pending: AtomicU32,
+    /// The word of the innermost run of the store, or null.
+    running: AtomicPtr<AtomicU32>,
+    /// Handles between loading `running` and writing through it.
+    busy: AtomicU32,
     /// Counts deadlines set, so that a timer for an old one does nothing.
     deadline: AtomicU64,
 }
 
+/// Fuel is metered (set and cleared by the store's thread only).
+pub(crate) const METERED: u32 = 1;
+/// An interrupt is pending: the running call (or the next one) traps.
+pub(crate) const INTERRUPT: u32 = 2;
+
 impl Signals {
-    /// Recomputes [`check`](Self::check) (the store's thread, between or at
-    /// the start of runs). An interrupt that arrives meanwhile still sets
-    /// it: the handle stores `interrupt` then `check`, this stores `check`
-    /// then loads `interrupt`, all sequentially consistent.
-    pub(crate) fn refresh(&self, metered: bool) {
-        self.metered.store(metered, SeqCst);
-        self.check.store(metered, SeqCst);
-        if self.interrupt.load(SeqCst) {
-            self.check.store(true, SeqCst);
-        }
-    }
-
     fn interrupt(&self) {
-        self.interrupt.store(true, SeqCst);
-        self.check.store(true, SeqCst);
+        self.pending.fetch_or(INTERRUPT, SeqCst);
+        self.busy.fetch_add(1, SeqCst);
+        let p = self.running.load(SeqCst);
+        if !p.is_null() {
+            // SAFETY: a run unpublishes its word, then waits for `busy` to
+            // drop to zero before the word goes: this one counted itself
+            // busy before loading the pointer.
+            unsafe { (*p).fetch_or(INTERRUPT, SeqCst) };
+        }
+        self.busy.fetch_sub(1, SeqCst);
     }
 
-    /// Takes a pending interrupt (the engine's slow path).
-    pub(crate) fn take_interrupt(&self) -> bool {
-        if !self.interrupt.swap(false, SeqCst) {
-            return false;
+    /// Publishes a run's `word` (which must stay put until [`leave`]);
+    /// returns the word of the run it nests in, for `leave`.
+    ///
+    /// [`leave`]: Self::leave
+    pub(crate) fn enter(&self, word: &AtomicU32) -> *mut AtomicU32 {
+        let prev = self.running.swap(word as *const AtomicU32 as *mut AtomicU32, SeqCst);
+        // An interrupt that came before is this run's.
+        if self.pending.load(SeqCst) & INTERRUPT != 0 {
+            word.fetch_or(INTERRUPT, SeqCst);
         }
-        self.refresh(self.metered.load(SeqCst));
-        true
+        prev
+    }
+
+    /// Unpublishes a run's word (restoring `prev`), once no handle writes
+    /// through it any more.
+    pub(crate) fn leave(&self, prev: *mut AtomicU32) {
+        self.running.store(prev, SeqCst);
+        while self.busy.load(SeqCst) != 0 {
+            std::hint::spin_loop();
+        }
+    }
+
+    /// Takes the interrupt pending for the run of `word`, if there is one.
+    pub(crate) fn take_interrupt(&self, word: &AtomicU32) -> bool {
+        let was = word.fetch_and(!INTERRUPT, SeqCst) & INTERRUPT != 0;
+        if was {
+            self.pending.fetch_and(!INTERRUPT, SeqCst);
+        }
+        was
     }
 }
 
