@@ -750,7 +750,11 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
     // SAFETY: the frame is set up as `enter` would, and `ip` is the
     // function's first op; `cxp` as above.
     let status = unsafe {
-        if (*cxp).fuel == 0 {
+        if signals.take_interrupt(&(*cxp).state) {
+            // Asked before the call: even one without loops or calls stops.
+            (*cxp).trap = Some(TrapCode::Interrupted.into());
+            super::handlers::TRAP
+        } else if (*cxp).fuel == 0 {
             (*cxp).trap = Some(TrapCode::OutOfFuel.into());
             super::handlers::TRAP
         } else {

@@ -45,6 +45,9 @@ fn an_interrupt_before_a_call_stops_the_next_one() {
     let i = s.instantiate(&module(LOOPS), &[]).unwrap();
     s.interrupt_handle().interrupt();
     assert!(interrupted(call(&mut s, i, "recurse", &[])));
+    // Even a call without loops or calls.
+    s.interrupt_handle().interrupt();
+    assert!(interrupted(call(&mut s, i, "add", &[Value::I32(1), Value::I32(2)])));
     assert!(matches!(call(&mut s, i, "recurse", &[]), Err(Error::Trap(t)) if t.code() == Some(TrapCode::CallStackExhausted)));
 }
 
