@@ -17,13 +17,10 @@
 //! Python SIGINT handler that does not raise leaves the `interrupted`
 //! trap.
 //!
-//! The handler is installed on the first call from the main thread, and
-//! again when a call finds that something (`signal.signal`) replaced it;
-//! calls look at most every 10 ms (the query is a system call, as long as
-//! a short call), so a call made within 10 ms of such a replacement may
-//! run without it (Ctrl-C then takes effect when the call returns). Never
-//! over `SIG_DFL` or `SIG_IGN`: then a Ctrl-C does what it would do
-//! without wasmint.
+//! The handler is installed by the first call from the main thread; while
+//! calls run, a watcher thread puts it back within 5 ms if something
+//! (`signal.signal`) replaced it. Never over `SIG_DFL` or `SIG_IGN`: then
+//! a Ctrl-C does what it would do without wasmint.
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -200,7 +197,7 @@ impl SigintScope {
 mod sigint {
     use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering::SeqCst};
     use std::sync::OnceLock;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     use pyo3::prelude::*;
 
@@ -225,10 +222,10 @@ mod sigint {
     /// `pthread_self()` of Python's main thread (0: not known yet).
     static MAIN: AtomicU64 = AtomicU64::new(0);
     static INSTALLING: AtomicBool = AtomicBool::new(false);
-    /// When the handler was last checked (ns after the first check, + 1).
-    static LAST_CHECK: AtomicU64 = AtomicU64::new(0);
-    /// How often calls check that the handler is still installed.
-    const RECHECK: Duration = Duration::from_millis(10);
+    /// The watcher thread is parked (see [`watch`]).
+    static PARKED: AtomicBool = AtomicBool::new(false);
+    /// How often the watcher checks that the handler is still installed.
+    const RECHECK: Duration = Duration::from_millis(5);
 
     /// Records Python's main thread (module initialisation).
     pub(crate) fn set_main_thread(py: Python<'_>) -> PyResult<()> {
@@ -282,19 +279,11 @@ mod sigint {
     }
 
     /// Installs [`on_sigint`] unless it is installed, or SIGINT is ignored
-    /// or default. The query is a system call, as long as a small call:
-    /// made at most every [`RECHECK`] (the first call always installs).
+    /// or default.
     fn ensure_installed() {
-        static EPOCH: OnceLock<Instant> = OnceLock::new();
-        let now = EPOCH.get_or_init(Instant::now).elapsed().as_nanos() as u64 + 1;
-        let last = LAST_CHECK.load(SeqCst);
-        if last != 0 && now.saturating_sub(last) < RECHECK.as_nanos() as u64 {
-            return;
-        }
         if INSTALLING.swap(true, SeqCst) {
             return;
         }
-        LAST_CHECK.store(now, SeqCst);
         // SAFETY: plain sigaction calls with valid, zeroed structures.
         unsafe {
             let mut cur: libc::sigaction = std::mem::zeroed();
@@ -316,6 +305,54 @@ mod sigint {
         INSTALLING.store(false, SeqCst);
     }
 
+    fn any_active() -> bool {
+        ACTIVE.iter().any(|s| !s.load(SeqCst).is_null())
+    }
+
+    /// The watcher: while calls are registered, checks every [`RECHECK`]
+    /// that the handler is still installed (`signal.signal` replaces it);
+    /// parks after a while without calls ([`wake_watcher`] unparks it).
+    /// The check is a system call, as long as a short call: that is why
+    /// calls do not make it themselves (only the first one, to install).
+    fn watch() {
+        let mut idle = 0;
+        loop {
+            if any_active() {
+                ensure_installed();
+                idle = 0;
+            } else {
+                idle += 1;
+            }
+            if idle >= 20 {
+                PARKED.store(true, SeqCst);
+                // A call registered before PARKED was set is seen here; one
+                // registered after it unparks.
+                if !any_active() {
+                    std::thread::park();
+                }
+                PARKED.store(false, SeqCst);
+                idle = 0;
+                continue;
+            }
+            std::thread::sleep(RECHECK);
+        }
+    }
+
+    /// Starts the watcher (first call) or unparks it.
+    fn wake_watcher() {
+        static WATCHER: OnceLock<Option<std::thread::Thread>> = OnceLock::new();
+        let w = WATCHER.get_or_init(|| {
+            // The first call installs the handler itself.
+            ensure_installed();
+            std::thread::Builder::new().name("wasmint-sigint".into()).spawn(watch).ok().map(|h| h.thread().clone())
+        });
+        if PARKED.swap(false, SeqCst) {
+            if let Some(t) = w {
+                t.unpark();
+            }
+        }
+    }
+
     /// A call's registration for Ctrl-C (outermost calls of a store on the
     /// main thread only: Python handles signals there).
     pub(crate) struct SigintScope<'a> {
@@ -330,11 +367,11 @@ mod sigint {
             if !outermost || !on_main_thread() {
                 return SigintScope { reg: None };
             }
-            ensure_installed();
             let ptr = handle as *const InterruptHandle as *mut InterruptHandle;
             let seen = SEEN.load(SeqCst);
             for (i, slot) in ACTIVE.iter().enumerate() {
                 if slot.compare_exchange(std::ptr::null_mut(), ptr, SeqCst, SeqCst).is_ok() {
+                    wake_watcher();
                     return SigintScope { reg: Some((handle, i, seen)) };
                 }
             }

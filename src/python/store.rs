@@ -250,9 +250,10 @@ impl StoreCell {
         let sigint = super::sandbox::SigintScope::enter(&self.interrupt, depth == 0);
         let store = SendPtr(p);
         let r = py.detach(move || f(unsafe { &mut *store.get() }));
-        // A Ctrl-C that stopped the call raises KeyboardInterrupt instead.
-        sigint.finish(py)?;
         drop(guard);
+        // A Ctrl-C that stopped the call raises KeyboardInterrupt instead
+        // (Python's handler runs now: the store is usable again).
+        sigint.finish(py)?;
         Ok(r)
     }
 
@@ -486,7 +487,7 @@ impl Store {
     ///
     /// >>> from wasmint import Store, Module, Instance, Trap
     /// >>> store = Store()
-    /// >>> f = Instance(Module(store, '(module (func (export "f")))')).exports.f
+    /// >>> f = Instance(Module(store, '(module (func $g) (func (export "f") (call $g)))')).exports.f
     /// >>> store.interrupt_handle().interrupt()
     /// >>> try:
     /// ...     f()
