@@ -11,6 +11,8 @@ __all__ = [
     "CompileError",
     "LinkError",
     "Type",
+    "TrapCode",
+    "InterruptHandle",
     "Features",
     "Tag",
     "WasmException",
@@ -53,7 +55,33 @@ __all__ = [
 __version__: str
 __core_version__: str
 
-class Trap(RuntimeError): ...
+class TrapCode(enum.IntEnum):
+    UNREACHABLE = 0
+    INTEGER_DIVIDE_BY_ZERO = 1
+    INTEGER_OVERFLOW = 2
+    INVALID_CONVERSION_TO_INTEGER = 3
+    OUT_OF_BOUNDS_MEMORY_ACCESS = 4
+    OUT_OF_BOUNDS_TABLE_ACCESS = 5
+    UNDEFINED_ELEMENT = 6
+    UNINITIALIZED_ELEMENT = 7
+    INDIRECT_CALL_TYPE_MISMATCH = 8
+    NULL_FUNCTION_REFERENCE = 9
+    NULL_REFERENCE = 10
+    CALL_STACK_EXHAUSTED = 11
+    OUT_OF_FUEL = 12
+    INTERRUPTED = 13
+    NULL_EXCEPTION_REFERENCE = 14
+    NULL_STRUCT_REFERENCE = 15
+    NULL_ARRAY_REFERENCE = 16
+    NULL_I31_REFERENCE = 17
+    OUT_OF_BOUNDS_ARRAY_ACCESS = 18
+    CAST_FAILURE = 19
+    OUT_OF_MEMORY = 20
+    @property
+    def message(self) -> str: ...
+
+class Trap(RuntimeError):
+    code: Optional[TrapCode]
 class CompileError(RuntimeError): ...
 class LinkError(RuntimeError): ...
 
@@ -153,8 +181,29 @@ class WasmException(RuntimeError):
     def payload(self) -> List[Any]: ...
 
 @final
+class InterruptHandle:
+    def interrupt(self) -> None: ...
+
+@final
 class Store:
-    def __new__(cls, engine: Optional[Any] = None, *, features: Optional[Features] = None) -> Store: ...
+    def __new__(
+        cls,
+        engine: Optional[Any] = None,
+        *,
+        features: Optional[Features] = None,
+        # --- sandboxing: fuel (issue 12) ---
+        fuel: Optional[int] = None,
+        # --- end sandboxing: fuel ---
+    ) -> Store: ...
+    # --- sandboxing (issue 12) ---
+    @property
+    def fuel_remaining(self) -> Optional[int]: ...
+    @property
+    def fuel_consumed(self) -> Optional[int]: ...
+    def add_fuel(self, n: int) -> None: ...
+    def interrupt_handle(self) -> InterruptHandle: ...
+    def set_deadline(self, seconds: Optional[float]) -> None: ...
+    # --- end sandboxing ---
     @property
     def features(self) -> Features: ...
     @property

@@ -2,6 +2,7 @@
 //! Python package (`python -m wasmint`) all enter through [`main`].
 
 pub mod args;
+mod ctrl_c;
 pub mod json;
 #[cfg(unix)]
 pub mod run;
@@ -16,6 +17,7 @@ macro_rules! run_help {
     () => {
         "  wasmint run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--inherit-env]
               [--invoke FUNC] [--compile eager|lazy] [--code-stats]
+              [--fuel N] [--timeout SECONDS]
               FILE.wasm|FILE.wat [ARGS...]
       Run a WASI program: its `_start`; for a reactor (exports
       `_initialize`), `_initialize` first (and only it, if there is no
@@ -23,7 +25,7 @@ macro_rules! run_help {
       GUEST = HOST), only the variables given (all of the host's with
       --inherit-env), and FILE ARGS as its arguments. Exit status: the
       program's exit code; 134 on a trap; 1 if FILE cannot be loaded or
-      linked.
+      linked; 130 when stopped by Ctrl-C (SIGINT).
       --invoke FUNC      call the export FUNC instead of `_start`, with ARGS
                          as its arguments, read by its parameter types
                          (integers; floats, also nan, inf, -inf), and print
@@ -32,6 +34,10 @@ macro_rules! run_help {
       --compile eager    translate every function before running (default
                          lazy: each function on its first call)
       --code-stats       print the size of the translated code to stderr
+      --fuel N           stop the program (a trap, status 134) once it has
+                         made N function calls and loop iterations
+      --timeout SECONDS  stop the program (a trap, status 134) after SECONDS
+                         (a decimal number) of running
       --help, -h         print this part of the help
 "
     };

@@ -7,6 +7,8 @@
 //! reactor's `_initialize` when there is no `_start`); a trap
 //! prints `wasmint run: trap: MESSAGE` and exits with 134 (as wasmtime);
 //! a file that cannot be read, compiled or linked exits with 1.
+//! `--fuel` and `--timeout` bound the run (a trap when exceeded); Ctrl-C
+//! stops the guest and exits with 130.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,6 +18,9 @@ use crate::{Error, Module, Store};
 
 /// Exit status when the guest traps.
 pub const TRAP_STATUS: i32 = 134;
+/// Exit status when Ctrl-C (SIGINT) stopped the guest (128 + SIGINT, as
+/// shells report it).
+pub const INTERRUPTED_STATUS: i32 = 130;
 
 /// Options of `wasmint run`.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -38,6 +43,12 @@ pub struct RunOptions {
     pub args: Vec<String>,
     /// `--help`/`-h` before the file: print the usage of `run`.
     pub help: bool,
+    // --- sandboxing (issue 12) ---
+    /// `--fuel N`: units of fuel (function entries and loop iterations).
+    pub fuel: Option<u64>,
+    /// `--timeout SECONDS`: the deadline of the run.
+    pub timeout: Option<std::time::Duration>,
+    // --- end sandboxing ---
 }
 
 /// Parses the arguments after `run`. Options come before the file; all
@@ -88,6 +99,19 @@ pub fn parse(args: &[String]) -> Result<RunOptions, String> {
                 v => return Err(format!("--compile {v:?}: expected eager or lazy")),
             },
             "--code-stats" => o.code_stats = true,
+            // --- sandboxing (issue 12) ---
+            "--fuel" => {
+                let v = value()?;
+                let n = v.parse().map_err(|_| format!("--fuel {v:?}: expected a whole number of units"))?;
+                o.fuel = Some(n);
+            }
+            "--timeout" => {
+                let v = value()?;
+                let secs = v.parse::<f64>().ok().filter(|s| s.is_finite() && *s > 0.0);
+                let t = secs.and_then(|s| std::time::Duration::try_from_secs_f64(s).ok());
+                o.timeout = Some(t.ok_or_else(|| format!("--timeout {v:?}: expected a number of seconds > 0"))?);
+            }
+            // --- end sandboxing ---
             "--" => {
                 let file = it.next().ok_or("'run' needs a FILE")?;
                 o.file = PathBuf::from(file);
@@ -179,9 +203,32 @@ pub fn run(o: &RunOptions, err: &mut dyn Write) -> i32 {
         }
     };
     let mut store = Store::new();
+    // --- sandboxing (issue 12) ---
+    store.config_mut().fuel = o.fuel;
+    store.set_deadline(o.timeout);
+    let ctrl_c = super::ctrl_c::CtrlC::install(store.interrupt_handle());
+    // --- end sandboxing ---
     let invoke_args: &[String] = if o.invoke.is_some() { &o.args } else { &[] };
     let status = crate::wasi::run_with(&mut store, &module, ctx, o.invoke.as_deref(), invoke_args);
     let _ = std::io::stdout().flush();
+    // --- sandboxing (issue 12) ---
+    if ctrl_c.finish() {
+        let _ = writeln!(err, "wasmint run: interrupted (SIGINT)");
+        return INTERRUPTED_STATUS;
+    }
+    store.set_deadline(None);
+    if let Err(Error::Trap(t)) = &status {
+        let why = match (t.code(), o.fuel, o.timeout) {
+            (Some(crate::TrapCode::OutOfFuel), Some(n), _) => Some(format!("the --fuel of {n} units ran out")),
+            (Some(crate::TrapCode::Interrupted), _, Some(d)) => Some(format!("the --timeout of {} s passed", d.as_secs_f64())),
+            _ => None,
+        };
+        if let Some(why) = why {
+            let _ = writeln!(err, "wasmint run: trap: {t} ({why})");
+            return TRAP_STATUS;
+        }
+    }
+    // --- end sandboxing ---
     match status {
         Ok((code, results)) => {
             // As wasmtime and wasmi print them: one result per line.
@@ -234,6 +281,8 @@ mod tests {
         assert!(!p(&["--compile=eager", "--compile", "lazy", "x"]).unwrap().eager);
         assert!(p(&["--compile", "jit", "x"]).unwrap_err().contains("eager or lazy"));
         assert!(p(&["--dir", "a", "--help"]).unwrap().help);
+        let o = p(&["--fuel", "100", "--timeout=0.25", "x"]).unwrap();
+        assert_eq!((o.fuel, o.timeout), (Some(100), Some(std::time::Duration::from_millis(250))));
         assert!(!p(&["x", "--help"]).unwrap().help);
     }
 
@@ -244,6 +293,9 @@ mod tests {
         assert!(p(&["--dir", "::g", "x"]).is_err());
         assert!(p(&["--bogus", "x"]).unwrap_err().contains("unknown option"));
         assert!(p(&["--invoke"]).unwrap_err().contains("needs a value"));
+        assert!(p(&["--fuel", "-1", "x"]).unwrap_err().contains("--fuel"));
+        assert!(p(&["--timeout", "0", "x"]).unwrap_err().contains("--timeout"));
+        assert!(p(&["--timeout", "soon", "x"]).unwrap_err().contains("--timeout"));
     }
 
     #[test]
@@ -270,6 +322,22 @@ mod tests {
         assert!(String::from_utf8_lossy(&err).contains("trap: unreachable"));
         assert_eq!(run(&o(&["--invoke", "nope"]), &mut err), 1);
         assert_eq!(run(&o(&["--dir", "/definitely/not/here"]), &mut err), 1);
+        // Sandboxing: a loop stopped by fuel or by the deadline.
+        let spin = dir.join("spin.wat");
+        std::fs::write(&spin, r#"(module (memory (export "memory") 1) (func (export "_start") (loop br 0)))"#).unwrap();
+        let o = |extra: &[&str]| {
+            let mut v: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+            v.push(spin.to_string_lossy().into_owned());
+            parse(&v).unwrap()
+        };
+        let mut err = Vec::new();
+        assert_eq!(run(&o(&["--fuel", "1000"]), &mut err), TRAP_STATUS);
+        assert!(String::from_utf8_lossy(&err).contains("all fuel consumed (the --fuel of 1000 units ran out)"));
+        let mut err = Vec::new();
+        let t0 = std::time::Instant::now();
+        assert_eq!(run(&o(&["--timeout", "0.1"]), &mut err), TRAP_STATUS);
+        assert!(t0.elapsed() < std::time::Duration::from_secs(5));
+        assert!(String::from_utf8_lossy(&err).contains("interrupted (the --timeout of 0.1 s passed)"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

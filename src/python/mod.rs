@@ -34,9 +34,15 @@
 //!   calls by vectorcall (no argument tuple), arguments and results stay on
 //!   the stack, exports are found in a dict of interned names; host
 //!   functions get up to four arguments by vectorcall too.
-//! * **GIL.** Calls keep the GIL (a call is a few hundred nanoseconds; the
-//!   per-call cost of releasing it would dominate); the module declares it
-//!   needs the GIL (`gil_used`), as our store cell relies on it.
+//! * **GIL.** Calls release the GIL while wasm runs (host functions take
+//!   it back), so other Python threads go on and stores run in parallel;
+//!   a store is claimed atomically by the thread using it (`store.rs`).
+//!   The module still declares it needs the GIL (`gil_used`): the store
+//!   cell's Python-side state relies on it.
+//! * **Sandboxing** (`sandbox.rs`): fuel, interrupt handles and deadlines
+//!   of the runtime; `Trap.code`; Ctrl-C stops a running call on the main
+//!   thread (a C SIGINT handler chained to Python's) and raises
+//!   KeyboardInterrupt.
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -51,6 +57,7 @@ mod instance;
 mod memory;
 mod module;
 mod reftype;
+mod sandbox;
 mod stack;
 mod store;
 mod table;
@@ -128,6 +135,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CompileError", py.get_type::<CompileError>())?;
     m.add("LinkError", py.get_type::<LinkError>())?;
     m.add("Type", types::type_enum(py)?)?;
+    py.get_type::<Trap>().setattr("code", py.None())?;
+    m.add("TrapCode", sandbox::trap_code_enum(py)?)?;
+    m.add_class::<sandbox::InterruptHandle>()?;
+    sandbox::set_main_thread(py)?;
     m.add_class::<features::Features>()?;
     m.add_class::<exception::Tag>()?;
     m.add_class::<exception::WasmException>()?;

@@ -14,16 +14,27 @@
 //!   (lent), so nested operations use that reborrow, never the original.
 //!
 //! Each step uses the most recently derived pointer, so no two live `&mut`
-//! to the store are used at once. Every access needs the GIL (a `Python`
-//! token): that is what makes the `Cell`s sound, and why the extension does
-//! not support free-threaded builds (`gil_used`). A call from another thread
-//! while the store is inside a call (possible when a host function lets the
-//! GIL go) raises instead of interleaving two calls on one value stack.
+//! to the store are used at once.
+//!
+//! # Threads
+//!
+//! Calls run with the GIL released (other Python threads go on, and calls
+//! on other stores run in parallel); host functions take it back. So the
+//! GIL does not keep a second thread off a store that is running a call:
+//! `current` is an atomic that every use of the store claims (swaps to
+//! null) and gives back, and a thread that finds it null gets the busy
+//! error (a RuntimeError) instead of a second `&mut` to the store. A call
+//! from another thread while the store is inside a host callback of a
+//! call is refused too (`owner`), so two calls never interleave on one
+//! value stack. The rest of the cell (host callables, `externref`
+//! objects, deferred unroots) is only touched with the GIL held, which is
+//! why the module declares that it needs the GIL (`gil_used`).
 
-use std::cell::{Cell, UnsafeCell};
+use std::cell::UnsafeCell;
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
 
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::{PyTraverseError, PyVisit};
 
@@ -49,12 +60,12 @@ type Externs = (Vec<Option<Py<PyAny>>>, std::collections::HashMap<usize, u32>);
 pub(crate) struct StoreCell {
     /// Owned; freed in `Drop`.
     owned: *mut crate::Store,
-    /// The store usable right now; null while a call holds it.
-    current: Cell<*mut crate::Store>,
+    /// The store usable right now; null while a call (or a `with`) holds it.
+    current: AtomicPtr<crate::Store>,
     /// Number of wasm calls in progress on this store.
-    depth: Cell<u32>,
+    depth: AtomicU32,
     /// Thread running the outermost call (see [`thread_token`]).
-    owner: Cell<usize>,
+    owner: AtomicUsize,
     /// Python callables of host functions, for the GC.
     pub(crate) hosts: UnsafeCell<Vec<Arc<HostData>>>,
     /// Python objects passed to wasm as `externref`: the reference is an
@@ -65,11 +76,14 @@ pub(crate) struct StoreCell {
     /// References whose `AnyRef` handles were dropped while the store was
     /// in a call: unrooted before the next use ([`StoreCell::flush_unroots`]).
     unroots: UnsafeCell<Vec<u64>>,
+    /// The store's interrupt handle: usable without claiming the store
+    /// (from any thread, and by the Ctrl-C handler, see `sandbox.rs`).
+    pub(crate) interrupt: crate::InterruptHandle,
 }
 
-// SAFETY: all fields are used only with the GIL held (every accessor takes a
-// `Python` token or runs inside a call made with it); the GIL serialises
-// threads, and calls from a second thread during a call are refused.
+// SAFETY: the store itself is only used by the thread that claimed
+// `current` (an atomic swap); the other fields are used only with the GIL
+// held (every accessor takes a `Python` token), which serialises threads.
 unsafe impl Send for StoreCell {}
 unsafe impl Sync for StoreCell {}
 
@@ -109,9 +123,21 @@ impl Drop for CallGuard<'_> {
             // SAFETY: pairs with the `Py_EnterRecursiveCall` in `enter`.
             unsafe { pyo3::ffi::Py_LeaveRecursiveCall() };
         }
-        self.cell.depth.set(self.cell.depth.get() - 1);
-        self.cell.owner.set(self.owner);
-        self.cell.current.set(self.store);
+        self.cell.depth.fetch_sub(1, SeqCst);
+        self.cell.owner.store(self.owner, SeqCst);
+        self.cell.current.store(self.store, SeqCst);
+    }
+}
+
+/// Gives the store back after a `with`, also on unwinding.
+struct WithGuard<'a> {
+    cell: &'a StoreCell,
+    store: *mut crate::Store,
+}
+
+impl Drop for WithGuard<'_> {
+    fn drop(&mut self) {
+        self.cell.current.store(self.store, SeqCst);
     }
 }
 
@@ -123,18 +149,32 @@ pub(crate) struct LendGuard<'a> {
 
 impl Drop for LendGuard<'_> {
     fn drop(&mut self) {
-        self.cell.current.set(self.prev);
+        self.cell.current.store(self.prev, SeqCst);
+    }
+}
+
+/// The store, moved into the closure that runs without the GIL.
+struct SendPtr(*mut crate::Store);
+// SAFETY: the thread that claimed the store uses it from inside `detach`
+// (same thread, GIL released); nobody else can claim it meanwhile.
+unsafe impl Send for SendPtr {}
+
+impl SendPtr {
+    fn get(self) -> *mut crate::Store {
+        self.0
     }
 }
 
 impl StoreCell {
     fn new(store: crate::Store) -> StoreCell {
+        let interrupt = store.interrupt_handle();
         let owned = Box::into_raw(Box::new(store));
         StoreCell {
+            interrupt,
             owned,
-            current: Cell::new(owned),
-            depth: Cell::new(0),
-            owner: Cell::new(0),
+            current: AtomicPtr::new(owned),
+            depth: AtomicU32::new(0),
+            owner: AtomicUsize::new(0),
             hosts: UnsafeCell::new(Vec::new()),
             externs: UnsafeCell::new((Vec::new(), std::collections::HashMap::new())),
             unroots: UnsafeCell::new(Vec::new()),
@@ -146,13 +186,14 @@ impl StoreCell {
     /// reach); that keeps this borrow the only one in use.
     #[inline]
     pub(crate) fn with<R>(&self, _py: Python<'_>, f: impl FnOnce(&mut crate::Store) -> R) -> PyResult<R> {
-        let p = self.current.get();
+        let p = self.current.swap(std::ptr::null_mut(), SeqCst);
         if p.is_null() {
             return Err(busy());
         }
+        let _guard = WithGuard { cell: self, store: p };
         // SAFETY: `p` is the owned store or a store lent by a host callback
-        // of a call in progress; either way nothing else uses it while `f`
-        // runs (GIL held, no Python code runs inside `f`).
+        // of a call in progress; either way this thread claimed it, so
+        // nothing else uses it while `f` runs (which runs no Python code).
         Ok(f(unsafe { &mut *p }))
     }
 
@@ -161,47 +202,65 @@ impl StoreCell {
     /// but those host functions may use the store again, through
     /// [`lend`](Self::lend).
     #[inline]
-    pub(crate) fn enter<R>(&self, _py: Python<'_>, f: impl FnOnce(&mut crate::Store) -> R) -> PyResult<R> {
-        let p = self.current.get();
+    pub(crate) fn enter<R: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut crate::Store) -> R + Send,
+    ) -> PyResult<R> {
         let me = thread_token();
-        if p.is_null() || (self.depth.get() > 0 && self.owner.get() != me) {
+        let depth = self.depth.load(SeqCst);
+        if depth > 0 && self.owner.load(SeqCst) != me {
             return Err(busy());
         }
+        let p = self.current.swap(std::ptr::null_mut(), SeqCst);
+        if p.is_null() {
+            return Err(busy());
+        }
+        // From here on the guard gives the store back.
+        let mut guard = CallGuard { cell: self, store: p, owner: self.owner.swap(me, SeqCst), nested: false };
+        self.depth.fetch_add(1, SeqCst);
         // A nested call (wasm -> Python -> wasm ...) recurses on the native
         // stack: count it against Python's recursion limit so that deep
         // recursion raises RecursionError as pure Python code would.
         // Beyond that, a hard cap keeps a raised recursion limit from
         // overflowing the native stack (a nested level takes a few KiB).
-        let nested = self.depth.get() > 0;
+        let nested = depth > 0;
         if nested && super::stack::remaining().is_some_and(|left| left < super::stack::HEADROOM) {
             return Err(pyo3::exceptions::PyRecursionError::new_err(
                 "nested calls between WebAssembly and Python exhausted the thread's stack",
             ));
         }
-        if self.depth.get() >= MAX_NESTED_CALLS {
+        if depth >= MAX_NESTED_CALLS {
             return Err(pyo3::exceptions::PyRecursionError::new_err(format!(
                 "more than {MAX_NESTED_CALLS} nested calls between WebAssembly and Python"
             )));
         }
         // SAFETY: GIL held; balanced by `Py_LeaveRecursiveCall` in the guard.
-        if nested && unsafe { pyo3::ffi::Py_EnterRecursiveCall(c" in a nested WebAssembly call".as_ptr()) } != 0 {
-            return Err(PyErr::fetch(_py));
+        if nested {
+            if unsafe { pyo3::ffi::Py_EnterRecursiveCall(c" in a nested WebAssembly call".as_ptr()) } != 0 {
+                return Err(PyErr::fetch(py));
+            }
+            guard.nested = true;
         }
-        // SAFETY: as in `with`.
+        // SAFETY: this thread claimed the store (`current` is null until
+        // the guard gives it back), so the only other use of it while `f`
+        // runs is through the reborrow the runtime lends to host functions
+        // (which take the GIL back first).
         self.flush_unroots(unsafe { &mut *p });
-        let _guard = CallGuard { cell: self, store: p, owner: self.owner.replace(me), nested };
-        self.depth.set(self.depth.get() + 1);
-        self.current.set(std::ptr::null_mut());
-        // SAFETY: as in `with`; `current` is null until the guard restores
-        // it, so the only other use of the store while `f` runs is through
-        // the reborrow the runtime lends to host functions.
-        Ok(f(unsafe { &mut *p }))
+        let sigint = super::sandbox::SigintScope::enter(&self.interrupt, depth == 0);
+        let store = SendPtr(p);
+        let r = py.detach(move || f(unsafe { &mut *store.get() }));
+        drop(guard);
+        // A Ctrl-C that stopped the call raises KeyboardInterrupt instead
+        // (Python's handler runs now: the store is usable again).
+        sigint.finish(py)?;
+        Ok(r)
     }
 
     /// Lends `store` (a host callback's `caller.store`, a reborrow of the
     /// store a call took) for nested use until the guard drops.
     pub(crate) fn lend(&self, _py: Python<'_>, store: &mut crate::Store) -> LendGuard<'_> {
-        LendGuard { cell: self, prev: self.current.replace(store as *mut crate::Store) }
+        LendGuard { cell: self, prev: self.current.swap(store as *mut crate::Store, SeqCst) }
     }
 
     /// The `externref` token for a Python object.
@@ -252,7 +311,7 @@ impl StoreCell {
 
     /// Whether no call is running on the store.
     pub(crate) fn idle(&self) -> bool {
-        self.depth.get() == 0
+        self.depth.load(SeqCst) == 0
     }
 
     pub(crate) fn add_host(&self, _py: Python<'_>, data: Arc<HostData>) {
@@ -294,6 +353,11 @@ pub struct Store {
     pub(crate) features: super::features::Features,
     engine_name: String,
     compiler_name: Option<String>,
+    // --- sandboxing: fuel (issue 12) ---
+    /// Fuel given since metering started (`fuel=` plus `add_fuel`), for
+    /// `fuel_consumed`.
+    fuel_given: AtomicU64,
+    // --- end sandboxing: fuel ---
 }
 
 impl Store {
@@ -305,8 +369,21 @@ impl Store {
 #[pymethods]
 impl Store {
     #[new]
-    #[pyo3(signature = (engine = None, *, features = None))]
-    fn new(engine: Option<&Bound<'_, PyAny>>, features: Option<super::features::Features>) -> PyResult<Self> {
+    #[pyo3(signature = (
+        engine = None,
+        *,
+        features = None,
+        // --- sandboxing: fuel (issue 12) ---
+        fuel = None,
+        // --- end sandboxing: fuel ---
+    ))]
+    fn new(
+        engine: Option<&Bound<'_, PyAny>>,
+        features: Option<super::features::Features>,
+        // --- sandboxing: fuel (issue 12) ---
+        fuel: Option<&Bound<'_, PyAny>>,
+        // --- end sandboxing: fuel ---
+    ) -> PyResult<Self> {
         let (engine_name, compiler_name) = match engine {
             None => ("universal".to_owned(), None),
             Some(e) => {
@@ -320,8 +397,159 @@ impl Store {
             }
         };
         let features = features.unwrap_or(super::features::Features(crate::syntax::Features::ALL));
-        Ok(Store { cell: Box::new(StoreCell::new(crate::Store::new())), features, engine_name, compiler_name })
+        #[allow(unused_mut)]
+        let mut runtime = crate::Store::new();
+        // --- sandboxing: fuel (issue 12) ---
+        let fuel = fuel_arg(fuel, "Store: `fuel`")?;
+        runtime.config_mut().fuel = fuel;
+        let fuel_given = AtomicU64::new(fuel.unwrap_or(0));
+        // --- end sandboxing: fuel ---
+        Ok(Store {
+            cell: Box::new(StoreCell::new(runtime)),
+            features,
+            engine_name,
+            compiler_name,
+            // --- sandboxing: fuel (issue 12) ---
+            fuel_given,
+            // --- end sandboxing: fuel ---
+        })
     }
+
+    // --- sandboxing: fuel, interruption, deadlines (issue 12) ---
+
+    /// Fuel left, or None when fuel is not metered (the default). With
+    /// ``Store(fuel=n)`` each function entry and each loop iteration costs
+    /// one unit; a call that runs out raises `Trap` with code
+    /// `TrapCode.OUT_OF_FUEL`. Raises RuntimeError while another thread
+    /// runs a call on the store.
+    ///
+    /// >>> from wasmint import Store, Module, Instance, Trap
+    /// >>> store = Store(fuel=1000)
+    /// >>> spin = Instance(Module(store, '(module (func (export "spin") (loop br 0)))')).exports.spin
+    /// >>> try:
+    /// ...     spin()
+    /// ... except Trap as e:
+    /// ...     print(e, e.code.name)
+    /// all fuel consumed OUT_OF_FUEL
+    /// >>> store.fuel_remaining, store.fuel_consumed
+    /// (0, 1000)
+    /// >>> print(Store().fuel_remaining)
+    /// None
+    #[getter]
+    fn fuel_remaining(&self, py: Python<'_>) -> PyResult<Option<u64>> {
+        self.cell.with(py, |s| s.config().fuel)
+    }
+
+    /// Fuel used since metering started (``fuel=`` of the constructor, or
+    /// the first `add_fuel`): all fuel given minus `fuel_remaining`; None
+    /// when fuel is not metered.
+    ///
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> store = Store(fuel=100)
+    /// >>> f = Instance(Module(store, '(module (func (export "f")))')).exports.f
+    /// >>> f(); f(); store.fuel_consumed
+    /// 2
+    #[getter]
+    fn fuel_consumed(&self, py: Python<'_>) -> PyResult<Option<u64>> {
+        let left = self.cell.with(py, |s| s.config().fuel)?;
+        Ok(left.map(|left| self.fuel_given.load(SeqCst).saturating_sub(left)))
+    }
+
+    /// Adds `n` units of fuel (an int >= 0). On a store without fuel this
+    /// starts metering, with `n` units. Also allowed from a host function
+    /// during a call (the call goes on with the new amount).
+    ///
+    /// >>> from wasmint import Store
+    /// >>> store = Store()
+    /// >>> store.add_fuel(10); store.add_fuel(5); store.fuel_remaining
+    /// 15
+    fn add_fuel(&self, py: Python<'_>, n: &Bound<'_, PyAny>) -> PyResult<()> {
+        let Some(n) = fuel_arg(Some(n), "add_fuel: `n`")? else {
+            return Err(PyTypeError::new_err("add_fuel: `n` must be an int, not None"));
+        };
+        let was_metered = self.cell.with(py, |s| {
+            let c = s.config_mut();
+            let was = c.fuel.is_some();
+            c.fuel = Some(c.fuel.unwrap_or(0).saturating_add(n));
+            was
+        })?;
+        if was_metered {
+            let given = self.fuel_given.load(SeqCst).saturating_add(n);
+            self.fuel_given.store(given, SeqCst);
+        } else {
+            self.fuel_given.store(n, SeqCst);
+        }
+        Ok(())
+    }
+
+    /// A new `InterruptHandle` of the store: its `interrupt()`, from any
+    /// thread, stops the call running in the store (or the next one).
+    ///
+    /// >>> from wasmint import Store, Module, Instance, Trap
+    /// >>> store = Store()
+    /// >>> f = Instance(Module(store, '(module (func $g) (func (export "f") (call $g)))')).exports.f
+    /// >>> store.interrupt_handle().interrupt()
+    /// >>> try:
+    /// ...     f()
+    /// ... except Trap as e:
+    /// ...     print(e.code.name)
+    /// INTERRUPTED
+    /// >>> f()
+    fn interrupt_handle(&self, py: Python<'_>) -> PyResult<super::sandbox::InterruptHandle> {
+        // Kept outside the cell: this also works while another thread
+        // runs a call.
+        let _ = py;
+        Ok(super::sandbox::InterruptHandle(self.cell.interrupt.clone()))
+    }
+
+    /// Interrupts the call running `seconds` (an int or float >= 0) from
+    /// now, as `InterruptHandle.interrupt` would (or the next call, if
+    /// none runs then). None cancels the deadline; each call replaces the
+    /// deadline set before.
+    ///
+    /// >>> from wasmint import Store, Module, Instance, Trap
+    /// >>> store = Store()
+    /// >>> spin = Instance(Module(store, '(module (func (export "spin") (loop br 0)))')).exports.spin
+    /// >>> store.set_deadline(0.05)
+    /// >>> try:
+    /// ...     spin()
+    /// ... except Trap as e:
+    /// ...     print(e)
+    /// interrupted
+    /// >>> store.set_deadline(None)
+    #[pyo3(signature = (seconds))]
+    fn set_deadline(&self, py: Python<'_>, seconds: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let after = match seconds {
+            None => None,
+            Some(s) => {
+                if s.is_instance_of::<pyo3::types::PyBool>()
+                    || !(s.is_instance_of::<pyo3::types::PyInt>() || s.is_instance_of::<pyo3::types::PyFloat>())
+                {
+                    return Err(PyTypeError::new_err(format!(
+                        "set_deadline: `seconds` must be an int, a float or None, not {}",
+                        s.get_type().name()?
+                    )));
+                }
+                let secs: f64 = s.extract()?;
+                match std::time::Duration::try_from_secs_f64(secs) {
+                    Ok(d) => Some(d),
+                    Err(_) if secs.is_finite() && secs > 0.0 => Some(std::time::Duration::MAX),
+                    Err(_) => {
+                        return Err(PyValueError::new_err(format!(
+                            "set_deadline: `seconds` must be a number >= 0, not {secs}"
+                        )))
+                    }
+                }
+            }
+        };
+        let _ = py;
+        // Only the shared signals (as in `interrupt_handle`): also while a
+        // call runs in another thread.
+        crate::runtime::interrupt::set_deadline(&self.cell.interrupt.0, after);
+        Ok(())
+    }
+
+    // --- end sandboxing ---
 
     /// The `Features` modules of this store may use (all by default).
     ///
@@ -432,18 +660,30 @@ impl Store {
     }
 }
 
+/// A fuel amount: None, or an int from 0 to 2**64 - 1 (`what` names the
+/// argument in errors).
+fn fuel_arg(v: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<u64>> {
+    let Some(v) = v.filter(|v| !v.is_none()) else { return Ok(None) };
+    if v.is_instance_of::<pyo3::types::PyBool>() || !v.is_instance_of::<pyo3::types::PyInt>() {
+        return Err(PyTypeError::new_err(format!("{what} must be an int, not {}", v.get_type().name()?)));
+    }
+    v.extract::<u64>()
+        .map(Some)
+        .map_err(|_| PyValueError::new_err(format!("{what} must be between 0 and 2**64 - 1, not {v}")))
+}
+
 /// Converts a runtime error into the Python exception for it.
 pub(crate) fn to_py_err(e: Error) -> PyErr {
-    use super::{CompileError, LinkError, Trap};
+    use super::{CompileError, LinkError};
     match e {
         Error::Trap(crate::Trap::Host { message, payload }) => {
             match payload.map(|p| p.downcast::<PyErr>()) {
                 // The very exception the host function raised.
                 Some(Ok(err)) => *err,
-                _ => Trap::new_err(message),
+                _ => super::sandbox::trap_err(message, None),
             }
         }
-        Error::Trap(t) => Trap::new_err(t.to_string()),
+        Error::Trap(t) => super::sandbox::trap_err(t.to_string(), t.code()),
         Error::Link(m) => LinkError::new_err(m),
         Error::Usage(m) => PyTypeError::new_err(m),
         other => CompileError::new_err(other.to_string()),
