@@ -390,7 +390,7 @@ mod sigint {
             if SEEN.load(SeqCst) == seen {
                 return Ok(());
             }
-            handle.0.take_interrupt();
+            handle.0.clear_pending();
             py.check_signals()
         }
     }

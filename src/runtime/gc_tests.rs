@@ -139,33 +139,6 @@ fn the_heap_limit_traps() {
     assert_eq!(call(&mut s, i, "churn", &[I32(10)]).unwrap(), [I32(90)]);
 }
 
-/// Resident memory in KiB, from /proc (Linux).
-fn rss_kib() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = s.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4)
-}
-
-#[test]
-fn stores_that_come_and_go_free_their_heaps() {
-    let m = module(LIST);
-    let cycle = || {
-        let mut s = Store::new();
-        let i = s.instantiate(&m, &[]).unwrap();
-        call(&mut s, i, "build", &[I32(2_000), I32(0)]).unwrap();
-        call(&mut s, i, "churn", &[I32(2_000)]).unwrap();
-    };
-    for _ in 0..100 {
-        cycle();
-    }
-    let Some(before) = rss_kib() else { return };
-    for _ in 0..1_000 {
-        cycle();
-    }
-    let after = rss_kib().unwrap_or(before);
-    assert!(after < before + 8 * 1024, "RSS grew from {before} to {after} KiB over 1,000 stores");
-}
-
 #[test]
 fn gc_modules_are_not_serialized_yet() {
     for wat in [LIST, "(module (func (export \"f\") (result i32) (i31.get_s (ref.i31 (i32.const 5)))))"] {

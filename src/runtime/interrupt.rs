@@ -69,6 +69,12 @@ impl Signals {
         }
     }
 
+    /// Drops a pending interrupt that no run took (the Python layer's, after
+    /// a SIGINT that arrived as a call ended).
+    pub(crate) fn clear_pending(&self) {
+        self.pending.fetch_and(!INTERRUPT, SeqCst);
+    }
+
     /// Takes the interrupt pending for the run of `word`, if there is one.
     pub(crate) fn take_interrupt(&self, word: &AtomicU32) -> bool {
         let was = word.fetch_and(!INTERRUPT, SeqCst) & INTERRUPT != 0;
