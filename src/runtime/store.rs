@@ -465,17 +465,15 @@ impl Store {
     }
 
     /// Is type `a` a subtype of (or the same as) type `b` (store ids)?
-    #[inline]
+    /// Inline and without calls: `call_indirect`'s handler checks it, and a
+    /// call would give the handler a stack frame.
+    #[inline(always)]
     pub(crate) fn type_sub(&self, a: u32, b: u32) -> bool {
-        a == b || self.type_sub_slow(a, b)
-    }
-
-    #[inline(never)]
-    fn type_sub_slow(&self, a: u32, b: u32) -> bool {
-        match (self.chains.get(a as usize), self.chains.get(b as usize)) {
-            (Some(ca), Some(cb)) => ca.get(cb.len() - 1) == Some(&b),
-            _ => false,
-        }
+        a == b
+            || match (self.chains.get(a as usize), self.chains.get(b as usize)) {
+                (Some(ca), Some(cb)) => cb.len().checked_sub(1).and_then(|k| ca.get(k)) == Some(&b),
+                _ => false,
+            }
     }
 
     /// Is `v` a value of type `t`, whose concrete heap types are store type
