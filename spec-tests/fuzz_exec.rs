@@ -8,15 +8,9 @@
 #[path = "../fuzz/src/lib.rs"]
 mod fuzz;
 
-/// Seeds whose findings are wasmi's bugs, each kept as a `wasmi-*.wast`
-/// in spec-tests/fuzz-regressions with the right answer.
-const ORACLE_BUGS: &[u64] = &[
-    128, // wasmi-select-local-div.wast
-];
-
 #[test]
 fn exec_fixed_seeds() {
-    fuzz::seeds::run("exec", 300, ORACLE_BUGS, fuzz::exec::check, fuzz::exec::summary);
+    fuzz::seeds::run("exec", 3_000, &[], fuzz::exec::check, fuzz::exec::summary);
 }
 
 /// Every `exec-*.wasm` (or `.wat`) in spec-tests/fuzz-regressions runs

@@ -9,7 +9,7 @@ mod fuzz;
 
 #[test]
 fn validate_fixed_seeds() {
-    fuzz::seeds::run("validate", 400, &[], fuzz::validate::check, fuzz::validate::summary);
+    fuzz::seeds::run("validate", 5_000, &[], fuzz::validate::check, fuzz::validate::summary);
 }
 
 /// Every `validate-*.wasm` in spec-tests/fuzz-regressions: the verdicts

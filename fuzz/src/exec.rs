@@ -372,8 +372,43 @@ fn judge(what: &str, a: &Outcome, ta: Duration, b: &Outcome, tb: Duration) -> Re
     }
 }
 
-/// Instantiates and runs one module on both engines; `Err` is a finding.
+/// Whether a function of the module has `i32.eqz` right before a
+/// `select`, which wasmi 2.0.0 runs wrongly (it takes the first operand
+/// whatever the condition: spec-tests/fuzz-regressions/wasmi-select-eqz.wast).
+pub fn wasmi_select_eqz(bytes: &[u8]) -> bool {
+    use wasmparser::{Operator, Parser, Payload};
+    for payload in Parser::new(0).parse_all(bytes) {
+        let Ok(Payload::CodeSectionEntry(body)) = payload else { continue };
+        let Ok(mut ops) = body.get_operators_reader() else { continue };
+        let mut after_eqz = false;
+        while let Ok(op) = ops.read() {
+            let select = matches!(op, Operator::Select | Operator::TypedSelect { .. } | Operator::TypedSelectMulti { .. });
+            if after_eqz && select {
+                return true;
+            }
+            after_eqz = matches!(op, Operator::I32Eqz);
+        }
+    }
+    false
+}
+
+/// Modules on which the engines disagreed in a way a known wasmi bug
+/// explains (not counted as findings).
+pub static ORACLE_BUG: AtomicU64 = AtomicU64::new(0);
+
+/// Instantiates and runs one module on both engines; `Err` is a finding,
+/// unless a known wasmi bug explains it.
 pub fn compare(bytes: &[u8]) -> Result<(), String> {
+    let r = compare_raw(bytes);
+    if r.is_err() && wasmi_select_eqz(bytes) {
+        ORACLE_BUG.fetch_add(1, Relaxed);
+        return Ok(());
+    }
+    r
+}
+
+/// [`compare`] without the excuses.
+pub fn compare_raw(bytes: &[u8]) -> Result<(), String> {
     let wmodule = match wasmi::Module::new(engine(), bytes) {
         Ok(m) => m,
         Err(_) => {
@@ -466,12 +501,13 @@ pub fn check(data: &[u8]) -> Result<(), String> {
 /// A line with the counters, for the end of a run.
 pub fn summary() -> String {
     format!(
-        "exec: {} modules generated, {} refused by wasmi, {} instantiated on both, {} calls compared ({} trapped), {} modules cut short (fuel/stack)",
+        "exec: {} modules generated, {} refused by wasmi, {} instantiated on both, {} calls compared ({} trapped), {} modules cut short (fuel/stack), {} disagreements set aside as the wasmi select/i32.eqz bug",
         GENERATED.load(Relaxed),
         WASMI_REFUSED.load(Relaxed),
         INSTANTIATED.load(Relaxed),
         CALLS.load(Relaxed),
         TRAPS.load(Relaxed),
-        CUT_SHORT.load(Relaxed)
+        CUT_SHORT.load(Relaxed),
+        ORACLE_BUG.load(Relaxed)
     )
 }

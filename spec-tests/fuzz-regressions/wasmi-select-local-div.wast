@@ -1,8 +1,9 @@
-;; Found by the exec target (fixed seed 128), reduced by hand and
-;; `wasm-tools shrink`: wasmi 2.0.0 traps with "integer divide by zero"
+;; Found by the exec target (an early version of its fixed seeds),
+;; reduced by `wasm-tools shrink` and line deletion: wasmi 2.0.0 traps with "integer divide by zero"
 ;; here (also its CLI: `wasmi --invoke f`), but local 8 is 1 when it is
 ;; divided by itself (select picks the i32.const 1 as local 8 is 0).
-;; An oracle bug, not ours: wasmint returns 0 as it should.
+;; An oracle bug, not ours: wasmint returns 0 as it should. The cause is
+;; wasmi's `select` on an `i32.eqz` condition (wasmi-select-eqz.wast).
 (module
   (global (mut i32) (i32.const 0))
   (global (mut i64) (i64.const 0))
