@@ -47,6 +47,18 @@ pub static TRAPS: AtomicU64 = AtomicU64::new(0);
 /// exhausted on either side), or that wasmi refused.
 pub static CUT_SHORT: AtomicU64 = AtomicU64::new(0);
 pub static WASMI_REFUSED: AtomicU64 = AtomicU64::new(0);
+/// Modules on which wasmi panicked (its translator has `unreachable!`s
+/// that generated code reaches); the module is then not compared.
+pub static WASMI_PANICS: AtomicU64 = AtomicU64::new(0);
+
+/// Runs a wasmi step, `None` if wasmi panicked.
+fn wasmi_guard<R>(f: impl FnOnce() -> R) -> Option<R> {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    if r.is_none() {
+        WASMI_PANICS.fetch_add(1, Relaxed);
+    }
+    r
+}
 
 /// The wasm-smith configuration: random sizes, features both engines run
 /// deterministically (no relaxed SIMD, whose results are
@@ -409,7 +421,8 @@ pub fn compare(bytes: &[u8]) -> Result<(), String> {
 
 /// [`compare`] without the excuses.
 pub fn compare_raw(bytes: &[u8]) -> Result<(), String> {
-    let wmodule = match wasmi::Module::new(engine(), bytes) {
+    let Some(wmodule) = wasmi_guard(|| wasmi::Module::new(engine(), bytes)) else { return Ok(()) };
+    let wmodule = match wmodule {
         Ok(m) => m,
         Err(_) => {
             WASMI_REFUSED.fetch_add(1, Relaxed);
@@ -426,7 +439,7 @@ pub fn compare_raw(bytes: &[u8]) -> Result<(), String> {
     wstore.set_fuel(WASMI_FUEL).unwrap();
     let linker = wasmi::Linker::<()>::new(engine());
     let t = Instant::now();
-    let winst = linker.instantiate_and_start(&mut wstore, &wmodule);
+    let Some(winst) = wasmi_guard(|| linker.instantiate_and_start(&mut wstore, &wmodule)) else { return Ok(()) };
     let tb = t.elapsed();
     let a = match &inst {
         Ok(_) => Outcome::Values(Vec::new()),
@@ -468,7 +481,8 @@ pub fn compare_raw(bytes: &[u8]) -> Result<(), String> {
                 *slot = wasmi::Val::default_for_ty(*t);
             }
             let t = Instant::now();
-            let wr = wf.call(&mut theirs.store, &wargs, &mut results).map(|()| results);
+            let Some(wr) = wasmi_guard(|| wf.call(&mut theirs.store, &wargs, &mut results)) else { return Ok(()) };
+            let wr = wr.map(|()| results);
             let tb = t.elapsed();
             let (a, b) = (ours_outcome(r), wasmi_outcome(wr));
             CALLS.fetch_add(1, Relaxed);
@@ -501,13 +515,14 @@ pub fn check(data: &[u8]) -> Result<(), String> {
 /// A line with the counters, for the end of a run.
 pub fn summary() -> String {
     format!(
-        "exec: {} modules generated, {} refused by wasmi, {} instantiated on both, {} calls compared ({} trapped), {} modules cut short (fuel/stack), {} disagreements set aside as the wasmi select/i32.eqz bug",
+        "exec: {} modules generated, {} refused by wasmi, {} instantiated on both, {} calls compared ({} trapped), {} modules cut short (fuel/stack), {} disagreements set aside as the wasmi select/i32.eqz bug, {} wasmi panics",
         GENERATED.load(Relaxed),
         WASMI_REFUSED.load(Relaxed),
         INSTANTIATED.load(Relaxed),
         CALLS.load(Relaxed),
         TRAPS.load(Relaxed),
         CUT_SHORT.load(Relaxed),
-        ORACLE_BUG.load(Relaxed)
+        ORACLE_BUG.load(Relaxed),
+        WASMI_PANICS.load(Relaxed)
     )
 }
