@@ -71,6 +71,7 @@ impl Signals {
 
     /// Drops a pending interrupt that no run took (the Python layer's, after
     /// a SIGINT that arrived as a call ended).
+    #[cfg_attr(not(feature = "python"), allow(dead_code))]
     pub(crate) fn clear_pending(&self) {
         self.pending.fetch_and(!INTERRUPT, SeqCst);
     }
