@@ -145,6 +145,7 @@ fn ours_v(v: &Value) -> V {
         Value::FuncRef(r) => if r.is_some() { V::NonNull } else { V::Null },
         Value::ExternRef(r) => if r.is_some() { V::NonNull } else { V::Null },
         Value::ExnRef(r) => if r.is_some() { V::NonNull } else { V::Null },
+        Value::AnyRef(r) => if r.is_some() { V::NonNull } else { V::Null },
     }
 }
 
@@ -228,6 +229,13 @@ fn our_trap(c: TrapCode) -> &'static str {
         TrapCode::NullReference => "null reference",
         TrapCode::Interrupted => "interrupted",
         TrapCode::NullExceptionReference => "null exception reference",
+        // GC (not generated here: wasmi has no GC).
+        TrapCode::NullStructReference => "null structure reference",
+        TrapCode::NullArrayReference => "null array reference",
+        TrapCode::NullI31Reference => "null i31 reference",
+        TrapCode::OutOfBoundsArrayAccess => "out of bounds array access",
+        TrapCode::CastFailure => "cast failure",
+        TrapCode::OutOfMemory => "out of memory",
     }
 }
 
