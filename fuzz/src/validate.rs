@@ -1,10 +1,10 @@
 //! Target (a): the decode+validate verdict of wasmint against wasmparser,
 //! on wasm-smith modules and on damaged copies of them (bit flips, byte
 //! overwrites, insertions, deletions, truncation). Both sides get the
-//! features wasmint claims, GC excepted: 2.0 with SIMD, relaxed SIMD,
-//! multi-memory, memory64, extended constants, tail calls, typed function
-//! references, exception handling (legacy too), wide arithmetic, custom
-//! page sizes.
+//! features wasmint claims: 2.0 with SIMD, relaxed SIMD, multi-memory,
+//! memory64, extended constants, tail calls, typed function references,
+//! exception handling (legacy too), garbage collection, wide arithmetic,
+//! custom page sizes.
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -36,13 +36,13 @@ pub fn oracle_features() -> WasmFeatures {
         | WasmFeatures::LEGACY_EXCEPTIONS
         | WasmFeatures::WIDE_ARITHMETIC
         | WasmFeatures::CUSTOM_PAGE_SIZES
+        | WasmFeatures::GC
 }
 
-/// Turns off in a wasm-smith config what wasmint does not claim (GC,
-/// threads, and proposals beyond 3.0 other than wide arithmetic and
-/// custom page sizes).
+/// Turns off in a wasm-smith config what wasmint does not claim (threads,
+/// and proposals beyond 3.0 other than wide arithmetic and custom page
+/// sizes).
 pub fn restrict(c: &mut wasm_smith::Config) {
-    c.gc_enabled = false;
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
     c.compact_imports_enabled = false;

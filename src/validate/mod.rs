@@ -95,6 +95,12 @@ pub const MAX_FUNC_ARITY: usize = 1000;
 /// limit, as every call materialises them (wasmparser's limit too).
 pub const MAX_LOCALS: u64 = 50_000;
 
+/// A type index where a function type must be (GC: structs and arrays
+/// share the index space).
+fn not_func<T>(t: u32, offset: usize) -> Result<T> {
+    err(format!("type mismatch: type {t} is not a function type"), offset)
+}
+
 /// Spec 3.2.1: limits within `range`, minimum not above maximum.
 fn check_limits(l: &Limits, range: u64, msg: &str, offset: usize) -> Result<()> {
     if l.min > range {
@@ -115,6 +121,7 @@ fn check_limits(l: &Limits, range: u64, msg: &str, offset: usize) -> Result<()> 
 fn check_tag_type(module: &Module, t: u32, offset: usize) -> Result<()> {
     match module.types.get(t as usize) {
         None => err(format!("unknown type {t}"), offset),
+        Some(_) if !module.is_func_type(t) => not_func(t, offset),
         Some(ty) if !ty.results.is_empty() => err("non-empty tag result type", offset),
         Some(_) => Ok(()),
     }
@@ -162,6 +169,7 @@ impl<'m> ModuleCtx<'m> {
                 ImportDesc::Func(t) if *t as usize >= module.types.len() => {
                     return err(format!("unknown type {t}"), at.imports);
                 }
+                ImportDesc::Func(t) if !module.is_func_type(*t) => return not_func(*t, at.imports),
                 ImportDesc::Func(_) => {}
                 ImportDesc::Table(t) => {
                     check_val_type(t.elem.into(), ntypes, at.imports)?;
@@ -192,6 +200,9 @@ impl<'m> ModuleCtx<'m> {
                 // the body, else at the section.
                 let at = module.codes.get(i).map_or(module.sections.funcs, |c| c.offset);
                 return err(format!("unknown type {t}"), at);
+            }
+            if !module.is_func_type(t) {
+                return not_func(t, module.codes.get(i).map_or(module.sections.funcs, |c| c.offset));
             }
             funcs.push(t);
         }
@@ -315,6 +326,7 @@ impl<'m> ModuleCtx<'m> {
     /// `unknown type N`.
     pub fn type_at(&self, t: u32, offset: usize) -> Result<&'m FuncType> {
         match self.module.types.get(t as usize) {
+            Some(_) if !self.module.is_func_type(t) => not_func(t, offset),
             Some(ty) => Ok(ty),
             None => err(format!("unknown type {t}"), offset),
         }
