@@ -8,6 +8,7 @@
 mod file;
 pub(crate) mod gc;
 mod instantiate;
+pub(crate) mod limits;
 mod membuf;
 pub mod serialize;
 pub(crate) mod memory;
@@ -25,3 +26,5 @@ mod tests;
 mod exn_tests;
 #[cfg(test)]
 mod gc_tests;
+#[cfg(test)]
+mod limits_tests;
