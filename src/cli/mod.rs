@@ -16,7 +16,7 @@ macro_rules! run_help {
     () => {
         "  wasmint run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--inherit-env]
               [--invoke FUNC] [--compile eager|lazy] [--code-stats]
-              FILE.wasm|FILE.wat [ARGS...]
+              [--max-memory SIZE] FILE.wasm|FILE.wat [ARGS...]
       Run a WASI program: its `_start`; for a reactor (exports
       `_initialize`), `_initialize` first (and only it, if there is no
       `_start`). It sees only the mapped directories (HOST as GUEST, default
@@ -32,6 +32,11 @@ macro_rules! run_help {
       --compile eager    translate every function before running (default
                          lazy: each function on its first call)
       --code-stats       print the size of the translated code to stderr
+      --max-memory SIZE  the most linear memory the program may have, in
+                         all: bytes, or with K, M, G (powers of 1024), e.g.
+                         64M; a module needing more fails to load (1), and
+                         memory.grow beyond it returns -1 (default: 4 GiB
+                         per memory)
       --help, -h         print this part of the help
 "
     };

@@ -184,7 +184,7 @@ fn hostile_declarations_fail_before_allocating() {
     assert_eq!((s.memory_bytes_used(), s.table_elements_used(), s.mems.len(), s.tables.len()), (0, 0, 0, 0));
     // The store is still usable within its limits.
     let i = s.instantiate(&module(GROW), &[]).unwrap();
-    assert_eq!(call(&mut s, i, "grow", &[I32(63)]).unwrap(), vec![I32(1)]);
+    assert_eq!(call(&mut s, i, "grow", &[I32(1023)]).unwrap(), vec![I32(1)]);
     assert_eq!(call(&mut s, i, "grow", &[I32(1)]).unwrap(), vec![I32(-1)]);
 }
 
