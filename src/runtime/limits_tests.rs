@@ -178,9 +178,8 @@ fn hostile_declarations_fail_before_allocating() {
     assert_eq!(e, "memory limit exceeded: 4 GiB of linear memory needed, the store allows 64 MiB");
     let e = link_err(s.instantiate(&module("(module (table 1000000000 funcref))"), &[]));
     assert_eq!(e, "table limit exceeded: 1000000000 table elements needed, the store allows 8388608");
-    let many = format!("(module {})", "(memory 1)".repeat(10_000));
-    let e = link_err(s.instantiate(&module(&many), &[]));
-    assert_eq!(e, "memory limit exceeded: 625 MiB of linear memory needed, the store allows 64 MiB");
+    // (10,000 memories and the peak RSS: `spec-tests/limits.rs`, in a
+    // process of its own.)
     assert_eq!((s.memory_bytes_used(), s.table_elements_used(), s.mems.len(), s.tables.len()), (0, 0, 0, 0));
     // The store is still usable within its limits.
     let i = s.instantiate(&module(GROW), &[]).unwrap();
