@@ -194,6 +194,13 @@ class Store:
         # --- sandboxing: fuel (issue 12) ---
         fuel: Optional[int] = None,
         # --- end sandboxing: fuel ---
+        # Resource limits.
+        max_memory_bytes: Optional[int] = None,
+        max_table_elements: Optional[int] = None,
+        max_instances: Optional[int] = None,
+        max_memories: Optional[int] = None,
+        max_tables: Optional[int] = None,
+        max_gc_heap_bytes: Optional[int] = None,
     ) -> Store: ...
     # --- sandboxing (issue 12) ---
     @property
@@ -215,6 +222,23 @@ class Store:
     @property
     def gc_collections(self) -> int: ...
     def collect_garbage(self) -> None: ...
+    # Resource limits.
+    @property
+    def max_memory_bytes(self) -> Optional[int]: ...
+    @property
+    def max_table_elements(self) -> Optional[int]: ...
+    @property
+    def max_instances(self) -> Optional[int]: ...
+    @property
+    def max_memories(self) -> Optional[int]: ...
+    @property
+    def max_tables(self) -> Optional[int]: ...
+    @property
+    def max_gc_heap_bytes(self) -> int: ...
+    @property
+    def memory_bytes_used(self) -> int: ...
+    @property
+    def table_elements_used(self) -> int: ...
 
 @final
 class AnyRef:

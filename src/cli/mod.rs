@@ -17,7 +17,7 @@ macro_rules! run_help {
     () => {
         "  wasmint run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--inherit-env]
               [--invoke FUNC] [--compile eager|lazy] [--code-stats]
-              [--fuel N] [--timeout SECONDS]
+              [--fuel N] [--timeout SECONDS] [--max-memory SIZE]
               FILE.wasm|FILE.wat [ARGS...]
       Run a WASI program: its `_start`; for a reactor (exports
       `_initialize`), `_initialize` first (and only it, if there is no
@@ -38,6 +38,11 @@ macro_rules! run_help {
                          made N function calls and loop iterations
       --timeout SECONDS  stop the program (a trap, status 134) after SECONDS
                          (a decimal number) of running
+      --max-memory SIZE  the most linear memory the program may have, in
+                         all: bytes, or with K, M, G (powers of 1024), e.g.
+                         64M; a module needing more fails to load (1), and
+                         memory.grow beyond it returns -1 (default: 4 GiB
+                         per memory)
       --help, -h         print this part of the help
 "
     };

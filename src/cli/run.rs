@@ -38,6 +38,9 @@ pub struct RunOptions {
     pub eager: bool,
     /// `--code-stats`: print how much code was translated, to stderr.
     pub code_stats: bool,
+    /// `--max-memory SIZE`: the most bytes of linear memory the program
+    /// may have in all (`Config::max_memory_bytes`).
+    pub max_memory: Option<u64>,
     pub file: PathBuf,
     /// Arguments after the file.
     pub args: Vec<String>,
@@ -112,6 +115,12 @@ pub fn parse(args: &[String]) -> Result<RunOptions, String> {
                 o.timeout = Some(t.ok_or_else(|| format!("--timeout {v:?}: expected a number of seconds > 0"))?);
             }
             // --- end sandboxing ---
+            "--max-memory" => {
+                let v = value()?;
+                o.max_memory = Some(parse_size(&v).ok_or_else(|| {
+                    format!("--max-memory {v:?}: expected a size in bytes such as 65536, 640K, 64M or 1G")
+                })?);
+            }
             "--" => {
                 let file = it.next().ok_or("'run' needs a FILE")?;
                 o.file = PathBuf::from(file);
@@ -122,6 +131,24 @@ pub fn parse(args: &[String]) -> Result<RunOptions, String> {
         }
     }
     Err("'run' needs a FILE".into())
+}
+
+/// A size in bytes: digits, then optionally `K`, `M`, `G` or `T` (powers
+/// of 1024; also `KiB`... or `KB`..., any case). `None` if malformed or
+/// past u64.
+pub fn parse_size(s: &str) -> Option<u64> {
+    let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(digits);
+    let n: u64 = n.parse().ok()?;
+    let shift = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return None,
+    };
+    n.checked_mul(1 << shift)
 }
 
 /// Reads a `.wasm` binary (by [`Module::from_file`]: large data segments
@@ -208,6 +235,7 @@ pub fn run(o: &RunOptions, err: &mut dyn Write) -> i32 {
     store.set_deadline(o.timeout);
     let ctrl_c = super::ctrl_c::CtrlC::install(store.interrupt_handle());
     // --- end sandboxing ---
+    store.config_mut().max_memory_bytes = o.max_memory;
     let invoke_args: &[String] = if o.invoke.is_some() { &o.args } else { &[] };
     let status = crate::wasi::run_with(&mut store, &module, ctx, o.invoke.as_deref(), invoke_args);
     let _ = std::io::stdout().flush();
@@ -287,6 +315,21 @@ mod tests {
     }
 
     #[test]
+    fn max_memory_sizes() {
+        assert_eq!(p(&["--max-memory", "64M", "x"]).unwrap().max_memory, Some(64 << 20));
+        assert_eq!(p(&["--max-memory=1G", "x"]).unwrap().max_memory, Some(1 << 30));
+        assert_eq!(p(&["x"]).unwrap().max_memory, None);
+        assert_eq!(parse_size("65536"), Some(65536));
+        assert_eq!(parse_size("640k"), Some(640 << 10));
+        assert_eq!(parse_size("2GiB"), Some(2 << 30));
+        assert_eq!(parse_size("0"), Some(0));
+        for bad in ["", "M", "64X", "-1", "1.5G", "99999999999T"] {
+            assert_eq!(parse_size(bad), None, "{bad}");
+        }
+        assert!(p(&["--max-memory", "lots", "x"]).unwrap_err().contains("--max-memory \"lots\""));
+    }
+
+    #[test]
     fn usage_errors() {
         assert!(p(&[]).is_err());
         assert!(p(&["--env", "NOEQUALS", "x"]).unwrap_err().contains("NAME=VALUE"));
@@ -322,6 +365,11 @@ mod tests {
         assert!(String::from_utf8_lossy(&err).contains("trap: unreachable"));
         assert_eq!(run(&o(&["--invoke", "nope"]), &mut err), 1);
         assert_eq!(run(&o(&["--dir", "/definitely/not/here"]), &mut err), 1);
+        // Over --max-memory: the module does not instantiate (1).
+        let mut err = Vec::new();
+        assert_eq!(run(&o(&["--max-memory", "32K"]), &mut err), 1);
+        assert!(String::from_utf8_lossy(&err).contains("memory limit exceeded: 64 KiB of linear memory needed, the store allows 32 KiB"));
+        assert_eq!(run(&o(&["--max-memory", "64K"]), &mut err), 7);
         // Sandboxing: a loop stopped by fuel or by the deadline.
         let spin = dir.join("spin.wat");
         std::fs::write(&spin, r#"(module (memory (export "memory") 1) (func (export "_start") (loop br 0)))"#).unwrap();

@@ -531,9 +531,11 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
         }
         Misc::TableGrow => {
             let op::TableGrow { d, t, v, n } = unsafe { op::TableGrow::read(ip) };
-            let tab = &mut store.tables[table(t)];
+            let (a, tab) = (table(t), &store.tables[table(t)]);
             let failed = if tab.is64 { u64::MAX } else { u64::from(u32::MAX) };
-            let r = tab.grow(tab.operand(get(n)), get(v));
+            // Within the store's table limit too (`runtime/limits.rs`).
+            let delta = tab.operand(get(n));
+            let r = store.grow_table(a, delta, get(v));
             set(d, r.map_or(failed, u64::from));
         }
         Misc::TableFill => {
@@ -578,9 +580,11 @@ pub(crate) unsafe fn rare(cx: *mut Cx, fp: Fp, ip: Ip, m: Misc) -> Result<(), Tr
         }
         Misc::MemoryGrow => {
             let op::MemoryGrow { d, n, m } = unsafe { op::MemoryGrow::read(ip) };
-            let m = &mut store.mems[mem(m)?];
-            let failed = if m.is64() { u64::MAX } else { u64::from(u32::MAX) };
-            set(d, m.grow(addr(m.is64(), n)).map_or(failed, u64::from));
+            let a = mem(m)?;
+            let is64 = store.mems[a].is64();
+            let failed = if is64 { u64::MAX } else { u64::from(u32::MAX) };
+            // Within the store's memory limit too (`runtime/limits.rs`).
+            set(d, store.grow_memory(a, addr(is64, n)).map_or(failed, u64::from));
         }
         Misc::MemoryFill => {
             let op::MemoryFill { d, v, n, m } = unsafe { op::MemoryFill::read(ip) };

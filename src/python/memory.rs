@@ -60,7 +60,11 @@ impl Memory {
             .get()
             .cell
             .with(py, |s| s.memory_new(ty))?
-            .map_err(|e| PyValueError::new_err(format!("Memory: {e}")))?;
+            .map_err(|e| match e {
+                // Over a limit of the store (`Store(max_memory_bytes=...)`).
+                crate::Error::Link(m) => super::LinkError::new_err(format!("Memory: {m}")),
+                e => PyValueError::new_err(format!("Memory: {e}")),
+            })?;
         Ok(Memory { store: store.clone().unbind(), memory })
     }
 

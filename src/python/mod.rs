@@ -54,6 +54,7 @@ mod features;
 mod function;
 mod global;
 mod instance;
+mod limits;
 mod memory;
 mod module;
 mod reftype;

@@ -346,6 +346,24 @@ unsafe impl Sync for CellPtr {}
 /// 'dylib'
 /// >>> Store().compiler_name is None
 /// True
+///
+/// Resource limits, all unlimited by default (keyword arguments, ints or
+/// None): `max_memory_bytes` (all linear memories together, by their
+/// current sizes), `max_table_elements` (all tables together),
+/// `max_instances`, `max_memories`, `max_tables` (counts) and
+/// `max_gc_heap_bytes` (the GC heap; 4 GiB by default). Instantiating a
+/// module that needs more fails with LinkError before anything is
+/// allocated; `memory.grow` and `table.grow` beyond them return -1.
+///
+/// >>> from wasmint import Store, Module, Instance, LinkError
+/// >>> store = Store(max_memory_bytes=64 * 2**20, max_instances=10)
+/// >>> store.max_memory_bytes, store.max_instances, store.max_tables
+/// (67108864, 10, None)
+/// >>> try:
+/// ...     Instance(Module(store, "(module (memory 65536))"))
+/// ... except LinkError as e:
+/// ...     print(e)
+/// memory limit exceeded: 4 GiB of linear memory needed, the store allows 64 MiB
 #[pyclass(module = "wasmint", frozen)]
 pub struct Store {
     pub(crate) cell: Box<StoreCell>,
@@ -376,14 +394,37 @@ impl Store {
         // --- sandboxing: fuel (issue 12) ---
         fuel = None,
         // --- end sandboxing: fuel ---
+        // Resource limits (`limits.rs`).
+        max_memory_bytes = None, max_table_elements = None, max_instances = None,
+        max_memories = None, max_tables = None, max_gc_heap_bytes = None,
     ))]
-    fn new(
-        engine: Option<&Bound<'_, PyAny>>,
+    #[allow(clippy::too_many_arguments)]
+    fn new<'py>(
+        engine: Option<&Bound<'py, PyAny>>,
         features: Option<super::features::Features>,
         // --- sandboxing: fuel (issue 12) ---
-        fuel: Option<&Bound<'_, PyAny>>,
+        fuel: Option<&Bound<'py, PyAny>>,
         // --- end sandboxing: fuel ---
+        // Resource limits (`limits.rs`).
+        max_memory_bytes: Option<Bound<'py, PyAny>>,
+        max_table_elements: Option<Bound<'py, PyAny>>,
+        max_instances: Option<Bound<'py, PyAny>>,
+        max_memories: Option<Bound<'py, PyAny>>,
+        max_tables: Option<Bound<'py, PyAny>>,
+        max_gc_heap_bytes: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Self> {
+        // Resource limits (`limits.rs`).
+        let mut config = crate::Config::default();
+        let limits = super::limits::LimitArgs {
+            max_memory_bytes,
+            max_table_elements,
+            max_instances,
+            max_memories,
+            max_tables,
+            max_gc_heap_bytes,
+        };
+        limits.apply(&mut config)?;
+
         let (engine_name, compiler_name) = match engine {
             None => ("universal".to_owned(), None),
             Some(e) => {
@@ -398,7 +439,7 @@ impl Store {
         };
         let features = features.unwrap_or(super::features::Features(crate::syntax::Features::ALL));
         #[allow(unused_mut)]
-        let mut runtime = crate::Store::new();
+        let mut runtime = crate::Store::with_config(config);
         // --- sandboxing: fuel (issue 12) ---
         let fuel = fuel_arg(fuel, "Store: `fuel`")?;
         runtime.config_mut().fuel = fuel;
@@ -550,6 +591,119 @@ impl Store {
     }
 
     // --- end sandboxing ---
+
+    // ---- Resource limits (issue 12; `limits.rs`) ----
+
+    /// The most bytes all linear memories of the store may hold together
+    /// (by their current sizes), or None (no limit but the 4 GiB each
+    /// memory holds). `memory.grow` beyond it returns -1, and
+    /// `Memory.grow` raises RuntimeError.
+    ///
+    /// >>> from wasmint import Store, Memory, MemoryType
+    /// >>> store = Store(max_memory_bytes=3 * 65536)
+    /// >>> memory = Memory(store, MemoryType(2))
+    /// >>> store.max_memory_bytes, store.memory_bytes_used
+    /// (196608, 131072)
+    /// >>> memory.grow(1), store.memory_bytes_used
+    /// (2, 196608)
+    /// >>> memory.grow(1)
+    /// Traceback (most recent call last):
+    ///   ...
+    /// RuntimeError: The memory could not grow: current size 3 pages, requested increase: 1 pages
+    #[getter]
+    fn max_memory_bytes(&self, py: Python<'_>) -> PyResult<Option<u64>> {
+        self.cell.with(py, |s| s.config().max_memory_bytes)
+    }
+
+    /// The most elements all tables of the store may hold together (by
+    /// their current sizes), or None. `table.grow` beyond it returns -1.
+    ///
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> store = Store(max_table_elements=10)
+    /// >>> exports = Instance(Module(store, '''(module (table 4 funcref)
+    /// ...   (func (export "grow") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))''')).exports
+    /// >>> exports.grow(6), exports.grow(1), store.max_table_elements
+    /// (4, -1, 10)
+    #[getter]
+    fn max_table_elements(&self, py: Python<'_>) -> PyResult<Option<u64>> {
+        self.cell.with(py, |s| s.config().max_table_elements)
+    }
+
+    /// The most instances the store may hold, or None.
+    ///
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> store = Store(max_instances=1)
+    /// >>> module = Module(store, "(module)")
+    /// >>> _ = Instance(module)
+    /// >>> Instance(module)
+    /// Traceback (most recent call last):
+    ///   ...
+    /// wasmint.LinkError: instance limit exceeded: the store holds 1 instances and allows 1
+    #[getter]
+    fn max_instances(&self, py: Python<'_>) -> PyResult<Option<usize>> {
+        self.cell.with(py, |s| s.config().max_instances)
+    }
+
+    /// The most memories the store may hold (made by instances or by
+    /// `Memory(store, ...)`), or None.
+    ///
+    /// >>> from wasmint import Store
+    /// >>> Store(max_memories=2).max_memories
+    /// 2
+    #[getter]
+    fn max_memories(&self, py: Python<'_>) -> PyResult<Option<usize>> {
+        self.cell.with(py, |s| s.config().max_memories)
+    }
+
+    /// The most tables the store may hold, or None.
+    ///
+    /// >>> from wasmint import Store
+    /// >>> print(Store().max_tables)
+    /// None
+    #[getter]
+    fn max_tables(&self, py: Python<'_>) -> PyResult<Option<usize>> {
+        self.cell.with(py, |s| s.config().max_tables)
+    }
+
+    /// The most bytes the GC heap (structs and arrays) may hold: 4 GiB
+    /// unless given. An allocation beyond it, after a collection, traps
+    /// with ``out of memory``. It is counted apart from
+    /// `max_memory_bytes`.
+    ///
+    /// >>> from wasmint import Store
+    /// >>> Store().max_gc_heap_bytes, Store(max_gc_heap_bytes=2**20).max_gc_heap_bytes
+    /// (4294967296, 1048576)
+    #[getter]
+    fn max_gc_heap_bytes(&self, py: Python<'_>) -> PyResult<usize> {
+        self.cell.with(py, |s| s.config().max_gc_heap)
+    }
+
+    /// Bytes of linear memory the store holds now (all its memories, by
+    /// their current sizes).
+    ///
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> store = Store()
+    /// >>> _ = Instance(Module(store, "(module (memory 2))"))
+    /// >>> store.memory_bytes_used
+    /// 131072
+    #[getter]
+    fn memory_bytes_used(&self, py: Python<'_>) -> PyResult<u64> {
+        self.cell.with(py, |s| s.memory_bytes_used())
+    }
+
+    /// Table elements the store holds now (all its tables).
+    ///
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> store = Store()
+    /// >>> _ = Instance(Module(store, "(module (table 3 funcref))"))
+    /// >>> store.table_elements_used
+    /// 3
+    #[getter]
+    fn table_elements_used(&self, py: Python<'_>) -> PyResult<u64> {
+        self.cell.with(py, |s| s.table_elements_used())
+    }
+
+    // ---- end of resource limits ----
 
     /// The `Features` modules of this store may use (all by default).
     ///

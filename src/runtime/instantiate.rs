@@ -169,6 +169,11 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             imports.len()
         )));
     }
+    // Resource limits (`limits.rs`): the module's whole demand, checked
+    // before anything is allocated.
+    store.check_new_instance()?;
+    store.check_new_memories(&m.memories)?;
+    store.check_new_tables(&m.tables)?;
     // Store type ids, equal for equivalent types of any module: each
     // recursion group is interned with the ids of the types before it
     // (see `validate::types`).
@@ -272,13 +277,11 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         };
         let ValType::Ref(elem) = in_store(tt.elem.into(), &inst.types) else { return Err(incompatible()) };
         let t = TableInst::new(TableType { elem, ..*tt }, init).ok_or_else(|| Error::Link("table too large".into()))?;
-        store.tables.push(t);
-        inst.tables.push(store.tables.len() as u32 - 1);
+        inst.tables.push(store.push_table(t));
     }
     for mt in &m.memories {
         let mem = MemInst::of_type(mt).ok_or_else(|| Error::Link("memory too large".into()))?;
-        store.mems.push(mem);
-        inst.mems.push(store.mems.len() as u32 - 1);
+        inst.mems.push(store.push_memory(mem));
     }
     for &t in &m.tags {
         store.tags.push(*inst.types.get(t as usize).ok_or_else(|| Error::validate("unknown type", 0))?);

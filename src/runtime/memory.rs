@@ -47,6 +47,16 @@ impl MemInst {
         (self.data.len() >> self.page_log2) as u32
     }
 
+    /// Current size in bytes.
+    pub(crate) fn bytes(&self) -> u64 {
+        self.data.len() as u64
+    }
+
+    /// log2 of the page size.
+    pub(crate) fn page_log2(&self) -> u32 {
+        self.page_log2
+    }
+
     pub(crate) fn is64(&self) -> bool {
         self.is64
     }

@@ -10,6 +10,7 @@ pub(crate) mod gc;
 pub(crate) mod interrupt;
 pub use interrupt::InterruptHandle;
 mod instantiate;
+pub(crate) mod limits;
 mod membuf;
 pub mod serialize;
 pub(crate) mod memory;
@@ -29,3 +30,5 @@ mod exn_tests;
 mod gc_tests;
 #[cfg(test)]
 mod interrupt_tests;
+#[cfg(test)]
+mod limits_tests;

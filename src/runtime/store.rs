@@ -40,13 +40,55 @@ pub struct Config {
     /// `call stack exhausted`. Wasm-to-wasm calls use no native stack.
     pub max_native_stack: usize,
     /// Most bytes the GC heap (structs and arrays) may hold; an allocation
-    /// beyond it, after a collection, traps.
+    /// beyond it, after a collection, traps with `out of memory`. Counted
+    /// apart from [`max_memory_bytes`](Config::max_memory_bytes): the GC
+    /// heap is not linear memory.
     pub max_gc_heap: usize,
+    // Resource limits (issue 12): see `runtime/limits.rs`. Each is checked
+    // before anything is allocated, so a module that declares more than
+    // its store allows costs the host nothing.
+    /// Most bytes all linear memories of the store may hold together,
+    /// counted by their current sizes (imported ones once, where they were
+    /// made), or `None` for no limit beyond the 4 GiB each memory holds.
+    /// Instantiating a module whose memories' minimums pass it fails with
+    /// [`Error::Link`] (`memory limit exceeded: ...`), as does
+    /// [`Store::memory_new`]; `memory.grow` beyond it returns -1
+    /// ([`Store::memory_grow`]: `None`).
+    pub max_memory_bytes: Option<u64>,
+    /// Most elements all tables of the store may hold together (by their
+    /// current sizes), or `None` for no limit beyond
+    /// [`MAX_TABLE_ENTRIES`](super::MAX_TABLE_ENTRIES) a table. Enforced
+    /// like [`max_memory_bytes`](Config::max_memory_bytes): instantiation
+    /// and [`Store::table_new`] fail (`table limit exceeded: ...`),
+    /// `table.grow` returns -1.
+    pub max_table_elements: Option<u64>,
+    /// Most instances the store may hold, or `None` for no limit; one more
+    /// fails to instantiate (`instance limit exceeded: ...`).
+    pub max_instances: Option<usize>,
+    /// Most memories the store may hold (defined by instances or made by
+    /// the host), or `None`; a module defining more than are left fails
+    /// to instantiate (`memory count limit exceeded: ...`).
+    pub max_memories: Option<usize>,
+    /// Most tables the store may hold, like
+    /// [`max_memories`](Config::max_memories)
+    /// (`table count limit exceeded: ...`).
+    pub max_tables: Option<usize>,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { max_call_depth: 10_000, max_value_stack: 1 << 20, fuel: None, max_native_stack: 1 << 20, max_gc_heap: 1 << 32 }
+        Config {
+            max_call_depth: 10_000,
+            max_value_stack: 1 << 20,
+            fuel: None,
+            max_native_stack: 1 << 20,
+            max_gc_heap: 1 << 32,
+            max_memory_bytes: None,
+            max_table_elements: None,
+            max_instances: None,
+            max_memories: None,
+            max_tables: None,
+        }
     }
 }
 
@@ -364,6 +406,12 @@ pub struct Store {
     /// Address of a local of the outermost active call (0 when none), to
     /// measure the native stack used by re-entrant calls.
     pub(crate) native_top: usize,
+    /// Bytes of all linear memories, by their current sizes
+    /// (`Config::max_memory_bytes`).
+    pub(crate) mem_bytes: u64,
+    /// Elements of all tables, by their current sizes
+    /// (`Config::max_table_elements`).
+    pub(crate) table_elems: u64,
 }
 
 impl TypeLookup for Store {
@@ -413,6 +461,8 @@ impl Store {
             stack_top: 0,
             depth: 0,
             native_top: 0,
+            mem_bytes: 0,
+            table_elems: 0,
         }
     }
 
@@ -784,12 +834,15 @@ impl Store {
     /// Defines a memory of `ty.limits.min` zeroed pages.
     ///
     /// # Errors
-    /// [`Error::Usage`] when the limits are invalid or too large.
+    /// [`Error::Usage`] when the limits are invalid or too large;
+    /// [`Error::Link`] when the memory would pass
+    /// [`Config::max_memories`] or [`Config::max_memory_bytes`] (checked
+    /// before anything is allocated).
     pub fn memory_new(&mut self, ty: MemType) -> Result<Memory> {
+        self.check_new_memories(std::slice::from_ref(&ty))?;
         let m = MemInst::of_type(&ty)
             .ok_or_else(|| Error::Usage("invalid or too large memory limits".into()))?;
-        self.mems.push(m);
-        Ok(Memory(self.mems.len() as u32 - 1))
+        Ok(Memory(self.push_memory(m)))
     }
     /// The type of a memory (its current size as minimum).
     pub fn memory_type(&self, memory: Memory) -> MemType {
@@ -800,9 +853,10 @@ impl Store {
     pub fn memory_size(&self, memory: Memory) -> u32 {
         self.mems[memory.0 as usize].pages()
     }
-    /// Grows by `delta` pages; returns the old size, or `None` if refused.
+    /// Grows by `delta` pages; returns the old size, or `None` if refused
+    /// (beyond the maximum, or [`Config::max_memory_bytes`]).
     pub fn memory_grow(&mut self, memory: Memory, delta: u32) -> Option<u32> {
-        self.mems[memory.0 as usize].grow(u64::from(delta))
+        self.grow_memory(memory.0 as usize, u64::from(delta))
     }
     /// The bytes of a memory.
     pub fn memory_data(&self, memory: Memory) -> &[u8] {
@@ -816,15 +870,18 @@ impl Store {
     /// Defines a table of `ty.limits.min` entries set to `init`.
     ///
     /// # Errors
-    /// [`Error::Usage`] when `init` does not have the element type.
+    /// [`Error::Usage`] when `init` does not have the element type;
+    /// [`Error::Link`] when the table would pass [`Config::max_tables`] or
+    /// [`Config::max_table_elements`] (checked before anything is
+    /// allocated).
     pub fn table_new(&mut self, ty: TableType, init: Value) -> Result<Table> {
         if !self.value_matches(init, ty.elem.into()) {
             return Err(Error::Usage(format!("table of {} given a {}", ty.elem, init.ty())));
         }
+        self.check_new_tables(std::slice::from_ref(&ty))?;
         let t = TableInst::new(ty, init.to_slot())
             .ok_or_else(|| Error::Usage("invalid or too large table limits".into()))?;
-        self.tables.push(t);
-        Ok(Table(self.tables.len() as u32 - 1))
+        Ok(Table(self.push_table(t)))
     }
     /// The type of a table (its current size as minimum).
     pub fn table_type(&self, table: Table) -> TableType {
@@ -854,12 +911,13 @@ impl Store {
         Ok(())
     }
     /// Grows by `delta` entries set to `init`; returns the old size, or
-    /// `None` if refused.
+    /// `None` if refused (beyond the maximum, or
+    /// [`Config::max_table_elements`]).
     pub fn table_grow(&mut self, table: Table, delta: u32, init: Value) -> Option<u32> {
         if !self.value_matches(init, self.tables[table.0 as usize].elem.into()) {
             return None;
         }
-        self.tables[table.0 as usize].grow(u64::from(delta), init.to_slot())
+        self.grow_table(table.0 as usize, u64::from(delta), init.to_slot())
     }
 }
 
