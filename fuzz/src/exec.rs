@@ -230,12 +230,12 @@ fn our_trap(c: TrapCode) -> &'static str {
         TrapCode::Interrupted => "interrupted",
         TrapCode::NullExceptionReference => "null exception reference",
         // GC (not generated here: wasmi has no GC).
-        TrapCode::NullStructReference => "null structure reference",
-        TrapCode::NullArrayReference => "null array reference",
-        TrapCode::NullI31Reference => "null i31 reference",
-        TrapCode::OutOfBoundsArrayAccess => "out of bounds array access",
-        TrapCode::CastFailure => "cast failure",
-        TrapCode::OutOfMemory => "out of memory",
+        TrapCode::NullStructReference
+        | TrapCode::NullArrayReference
+        | TrapCode::NullI31Reference
+        | TrapCode::OutOfBoundsArrayAccess
+        | TrapCode::CastFailure
+        | TrapCode::OutOfMemory => c.message(),
     }
 }
 
