@@ -154,12 +154,11 @@ impl Translator {
                 self.slot_result(r(*t), |d, c| op::Gc { d, a: b, b, c: b, e: b, x: *t, y: 0, code: C::ArrayNewDefault as u16 }.emit(c))?;
             }
             GcInstr::ArrayNewFixed(t, n) => {
-                let elem = self.elem_type(info, *t)?;
+                self.elem_type(info, *t)?;
                 let a = self.call_args(*n as usize)?;
                 for _ in 0..*n {
                     self.pop()?;
                 }
-                let _ = elem;
                 self.slot_result(r(*t), |d, c| op::Gc { d, a, b: a, c: a, e: a, x: *t, y: *n, code: C::ArrayNewFixed as u16 }.emit(c))?;
             }
             GcInstr::ArrayNewData(t, s) | GcInstr::ArrayNewElem(t, s) => {
@@ -221,14 +220,12 @@ impl Translator {
                 emit(self, C::RefTest, Args { d: t, a, b: a, c: a, e: a, x, y });
                 let fail = matches!(i, GcInstr::BrOnCastFail(_));
                 let cond = Cond::Test { s: Some(t), wide: false, zero: fail };
-                let e = self.stack[k];
                 let reachable = self.br_on(info, func, cast.label, cond)?;
                 // What continues has the other type (its slot is the same).
                 let stays = if fail { cast.to } else { RefType { nullable: cast.from.nullable && !cast.to.nullable, heap: cast.from.heap } };
                 if let Some(top) = self.stack.last_mut() {
                     top.ty = stays.into();
                 }
-                let _ = e;
                 return Ok(reachable);
             }
             GcInstr::AnyConvertExtern | GcInstr::ExternConvertAny => {

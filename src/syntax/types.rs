@@ -201,16 +201,6 @@ impl HeapType {
             },
         }
     }
-
-    /// The bottom type of this type's hierarchy.
-    pub fn bottom(self, types: &impl TypeLookup) -> HeapType {
-        match self.top(types) {
-            HeapType::Any => HeapType::None,
-            HeapType::Func => HeapType::NoFunc,
-            HeapType::Extern => HeapType::NoExtern,
-            _ => HeapType::NoExn,
-        }
-    }
 }
 
 /// The kind of a defined type (its composite type's form).
@@ -228,20 +218,6 @@ pub trait TypeLookup {
     fn kind(&self, i: u32) -> Option<Kind>;
     /// Is type `a` a subtype of (or the same as) type `b`?
     fn sub(&self, a: u32, b: u32) -> bool;
-}
-
-/// Types for which concrete heap types are the same exactly when their
-/// indices are, all function types without declared supertypes (the world
-/// before GC, and tests).
-pub struct FuncTypesOnly;
-
-impl TypeLookup for FuncTypesOnly {
-    fn kind(&self, _: u32) -> Option<Kind> {
-        Some(Kind::Func)
-    }
-    fn sub(&self, a: u32, b: u32) -> bool {
-        a == b
-    }
 }
 
 impl fmt::Display for HeapType {
@@ -443,11 +419,6 @@ pub struct FuncType {
 impl FuncType {
     pub fn new(params: impl Into<Box<[ValType]>>, results: impl Into<Box<[ValType]>>) -> Self {
         FuncType { params: params.into(), results: results.into() }
-    }
-
-    /// Does this type name other types (a concrete reference type)?
-    pub fn names_types(&self) -> bool {
-        self.params.iter().chain(self.results.iter()).any(|t| matches!(t, ValType::Ref(RefType { heap: HeapType::Concrete(_), .. })))
     }
 }
 
