@@ -3,6 +3,7 @@ check while other work runs on the machine (not a benchmark: instruction
 counts are not time).
 
     python benches/icount.py [--wasmint PATH] [--engine wasmint|wasmi] [--programs a,b] [--json OUT]
+                             [--run-args "--fuel 1000000000000"]
 
 Each program of programs/manifest.json runs at a reduced size (a tenth of
 its benchmark argument, or its quick arguments), so a full pass takes a few
@@ -37,6 +38,7 @@ def main():
     ap.add_argument("--programs")
     ap.add_argument("--json")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--run-args", default="", help="options of `wasmint run`, before the program")
     o = ap.parse_args()
     progs = json.load(open(os.path.join(PROG, "manifest.json")))["programs"]
     if o.programs:
@@ -45,7 +47,7 @@ def main():
 
     def one(p):
         stdin = os.path.join(PROG, p["stdin"]) if p.get("stdin") else None
-        return p["name"], count([exe, "run", p["wasm"]] + small_args(p), stdin)
+        return p["name"], count([exe, "run"] + o.run_args.split() + [p["wasm"]] + small_args(p), stdin)
 
     with ThreadPoolExecutor(o.jobs) as ex:
         res = dict(ex.map(one, progs))

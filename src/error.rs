@@ -90,8 +90,16 @@ impl fmt::Display for TrapCode {
     }
 }
 
-/// A trap: a wasm-level runtime error, or an error raised by a host function.
-pub enum Trap {
+/// A trap: a wasm-level runtime error, or an error raised by a host
+/// function, with the wasm frames that were active when it happened.
+pub struct Trap {
+    kind: TrapKind,
+    /// Boxed so that a `Result<_, Trap>` stays small on the engine's paths.
+    trace: Option<Box<Backtrace>>,
+}
+
+/// What a [`Trap`] is.
+pub enum TrapKind {
     /// A trap raised by the runtime.
     Code(TrapCode),
     /// An error raised by a host function; `payload` lets an embedder carry
@@ -105,39 +113,159 @@ pub enum Trap {
 impl Trap {
     /// A host error with a message only.
     pub fn host(message: impl Into<String>) -> Trap {
-        Trap::Host { message: message.into(), payload: None }
+        TrapKind::Host { message: message.into(), payload: None }.into()
+    }
+    /// A host error carrying the embedder's own error value.
+    pub fn host_with(message: impl Into<String>, payload: Box<dyn Any + Send>) -> Trap {
+        TrapKind::Host { message: message.into(), payload: Some(payload) }.into()
+    }
+    /// An uncaught wasm exception.
+    pub fn exception(exn: crate::runtime::Exn) -> Trap {
+        TrapKind::Exception(exn).into()
+    }
+    /// What the trap is.
+    pub fn kind(&self) -> &TrapKind {
+        &self.kind
+    }
+    /// What the trap is, by value (to take a host payload back).
+    pub fn into_kind(self) -> TrapKind {
+        self.kind
     }
     /// The trap code, if the runtime raised it.
     pub fn code(&self) -> Option<TrapCode> {
-        match self {
-            Trap::Code(c) => Some(*c),
-            Trap::Host { .. } | Trap::Exception(_) => None,
+        match self.kind {
+            TrapKind::Code(c) => Some(c),
+            TrapKind::Host { .. } | TrapKind::Exception(_) => None,
         }
+    }
+    /// The host error's payload, if a host function raised it with one.
+    pub fn payload(&self) -> Option<&(dyn Any + Send)> {
+        match &self.kind {
+            TrapKind::Host { payload: Some(p), .. } => Some(&**p),
+            _ => None,
+        }
+    }
+    /// Takes the host error's payload out (the trap keeps its message).
+    pub fn take_payload(&mut self) -> Option<Box<dyn Any + Send>> {
+        match &mut self.kind {
+            TrapKind::Host { payload, .. } => payload.take(),
+            _ => None,
+        }
+    }
+    /// The uncaught exception, if it is one.
+    pub fn exn(&self) -> Option<crate::runtime::Exn> {
+        match self.kind {
+            TrapKind::Exception(e) => Some(e),
+            _ => None,
+        }
+    }
+    /// The wasm frames active when the trap happened, innermost first
+    /// (empty when it happened outside wasm code).
+    pub fn backtrace(&self) -> &[Frame] {
+        self.trace.as_ref().map_or(&[], |t| &t.frames)
+    }
+    /// Frames left out of [`backtrace`](Self::backtrace) past its
+    /// [`MAX_FRAMES`] (a trap deep in a recursion).
+    pub fn frames_omitted(&self) -> usize {
+        self.trace.as_ref().map_or(0, |t| t.omitted)
+    }
+    /// Appends the frames of an outer run (the caller of a host function
+    /// that failed), keeping at most [`MAX_FRAMES`].
+    pub(crate) fn push_frames(&mut self, frames: impl IntoIterator<Item = Frame>, omitted: usize) {
+        let t = self.trace.get_or_insert_with(Default::default);
+        for f in frames {
+            if t.frames.len() < MAX_FRAMES {
+                t.frames.push(f);
+            } else {
+                t.omitted += 1;
+            }
+        }
+        t.omitted += omitted;
+    }
+    /// The backtrace as wasmtime prints it
+    /// (`error while executing at wasm backtrace:` and one line a frame),
+    /// or `None` without frames.
+    pub fn backtrace_text(&self) -> Option<String> {
+        let t = self.trace.as_ref().filter(|t| !t.frames.is_empty())?;
+        let mut s = String::from("error while executing at wasm backtrace:");
+        for (i, f) in t.frames.iter().enumerate() {
+            s.push_str(&format!("\n{i:>5}: {f}"));
+        }
+        if t.omitted > 0 {
+            s.push_str(&format!("\n       ... {} more frames", t.omitted));
+        }
+        Some(s)
+    }
+}
+
+/// Most frames a [`Trap`] keeps (innermost first); a trap deep in a
+/// recursion counts the rest.
+pub const MAX_FRAMES: usize = 100;
+
+#[derive(Default)]
+struct Backtrace {
+    frames: Vec<Frame>,
+    omitted: usize,
+}
+
+/// One wasm frame of a [`Trap`]'s backtrace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// The function's index in its module's function index space.
+    pub func_index: u32,
+    /// Its name in the module's name section (a deserialized module keeps
+    /// only the module's name).
+    pub func_name: Option<String>,
+    /// The module's name in its name section.
+    pub module_name: Option<String>,
+    /// Byte offset in the module binary of the instruction executing
+    /// (a call, in the frames that called others); `None` for a module
+    /// whose code has no binary (deserialized).
+    pub offset: Option<usize>,
+}
+
+impl fmt::Display for Frame {
+    /// `0x32 - mymod!inner`, as wasmtime writes a frame.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(o) = self.offset {
+            write!(f, "{:>8} - ", format!("{o:#x}"))?;
+        }
+        f.write_str(self.module_name.as_deref().unwrap_or("<unknown>"))?;
+        match &self.func_name {
+            Some(n) => write!(f, "!{n}"),
+            None => write!(f, "!<wasm function {}>", self.func_index),
+        }
+    }
+}
+
+impl From<TrapKind> for Trap {
+    fn from(kind: TrapKind) -> Trap {
+        Trap { kind, trace: None }
     }
 }
 
 impl From<TrapCode> for Trap {
     fn from(c: TrapCode) -> Trap {
-        Trap::Code(c)
+        TrapKind::Code(c).into()
     }
 }
 
 impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Trap::Code(c) => c.fmt(f),
-            Trap::Host { message, .. } => f.write_str(message),
-            Trap::Exception(_) => f.write_str("uncaught exception"),
+        match &self.kind {
+            TrapKind::Code(c) => c.fmt(f),
+            TrapKind::Host { message, .. } => f.write_str(message),
+            TrapKind::Exception(_) => f.write_str("uncaught exception"),
         }
     }
 }
 
 impl fmt::Debug for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Trap::Code(c) => write!(f, "Trap({c:?})"),
-            Trap::Host { message, .. } => write!(f, "Trap(Host({message:?}))"),
-            Trap::Exception(e) => write!(f, "Trap(Exception({}))", e.0),
+        match &self.kind {
+            TrapKind::Code(c) => write!(f, "Trap({c:?})"),
+            TrapKind::Host { message, .. } => write!(f, "Trap(Host({message:?}))"),
+            TrapKind::Exception(e) => write!(f, "Trap(Exception({}))", e.0),
         }
     }
 }
@@ -197,7 +325,7 @@ impl From<Trap> for Error {
 
 impl From<TrapCode> for Error {
     fn from(c: TrapCode) -> Error {
-        Error::Trap(Trap::Code(c))
+        Error::Trap(c.into())
     }
 }
 

@@ -42,7 +42,7 @@ pub mod wasi;
 #[cfg(feature = "python")]
 mod python;
 
-pub use error::{Error, Result, Trap, TrapCode};
+pub use error::{Error, Frame, Result, Trap, TrapCode, TrapKind};
 pub use runtime::*;
 pub use syntax::{ExternType, FuncType, GlobalType, Limits, MemType, RefType, TableType, ValType};
 

@@ -261,7 +261,7 @@ fn wasmi_trap(c: wasmi::TrapCode) -> &'static str {
 fn ours_outcome(r: Result<Vec<Value>, Error>) -> Outcome {
     match r {
         Ok(v) => Outcome::Values(v.iter().map(ours_v).collect()),
-        Err(Error::Trap(Trap::Code(c))) => Outcome::Trap(our_trap(c)),
+        Err(Error::Trap(t)) => t.code().map_or_else(|| Outcome::Error(t.to_string()), |c| Outcome::Trap(our_trap(c))),
         Err(e) => Outcome::Error(e.to_string()),
     }
 }
@@ -451,7 +451,7 @@ pub fn compare_raw(bytes: &[u8]) -> Result<(), String> {
     let tb = t.elapsed();
     let a = match &inst {
         Ok(_) => Outcome::Values(Vec::new()),
-        Err(Error::Trap(Trap::Code(c))) => Outcome::Trap(our_trap(*c)),
+        Err(Error::Trap(t)) => t.code().map_or_else(|| Outcome::Error(t.to_string()), |c| Outcome::Trap(our_trap(c))),
         Err(e) => Outcome::Error(e.to_string()),
     };
     let b = match &winst {

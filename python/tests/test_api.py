@@ -1093,8 +1093,9 @@ DEEP = r"""
 import sys, threading
 from wasmint import Function, Instance, Module, Store, Trap
 store = Store()
-box = {}
+box = {"low": 100000}
 def h(n: int) -> int:
+    box["low"] = min(box["low"], n)
     return 0 if n == 0 else box["i"].exports.run(n - 1) + 1
 module = Module(store, '(module (import "e" "h" (func $h (param i32) (result i32))) (func (export "run") (param i32) (result i32) local.get 0 call $h))')
 box["i"] = Instance(module, {"e": {"h": Function(store, h)}})
@@ -1102,14 +1103,12 @@ limit, stack = int(sys.argv[1]), int(sys.argv[2])
 if limit:
     sys.setrecursionlimit(limit)
 def go():
-    assert box["i"].exports.run(50) == 50
+    assert box["i"].exports.run(20) == 20
+    box["low"] = 100000
     try:
         box["i"].exports.run(100000)
     except RecursionError as e:
-        print("stopped:", type(e).__name__, e)
-    except Trap as e:  # the runtime's own bound on native stack use
-        assert "call stack exhausted" in str(e)
-        print("stopped:", type(e).__name__, e)
+        print("stopped:", 100000 - box["low"], e)
     assert box["i"].exports.run(10) == 10
 if stack:
     threading.stack_size(stack)
@@ -1121,11 +1120,23 @@ else:
 """
 
 
-@pytest.mark.parametrize("limit,stack", [(0, 0), (10**6, 0), (10**6, 1 << 20), (10**6, 512 * 1024), (0, 2 << 20)])
-def test_deep_recursion_between_wasm_and_python_raises(limit, stack):
+# (recursion limit, thread stack, fewest nested levels reached): Python's
+# own limit stops the default case (two units a level: the host function's
+# frame and the nested call); the thread's real stack the others.
+@pytest.mark.parametrize(
+    "limit,stack,least",
+    [(0, 0, 450), (10**6, 0, 1000), (10**6, 1 << 20, 150), (10**6, 512 * 1024, 60), (10**6, 256 * 1024, 20), (0, 2 << 20, 300)],
+)
+def test_deep_recursion_between_wasm_and_python_raises(limit, stack, least):
     import subprocess
     import sys
 
     proc = subprocess.run([sys.executable, "-c", DEEP, str(limit), str(stack)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("stopped:"), proc.stdout + proc.stderr
+    deepest = int(proc.stdout.split()[1])
+    assert deepest >= least, proc.stdout
+    if limit == 0 and stack == 0:
+        assert "maximum recursion depth exceeded" in proc.stdout, proc.stdout
+    elif limit:
+        assert "exhausted the thread's stack" in proc.stdout, proc.stdout

@@ -190,6 +190,96 @@ def test_trap_carries_its_code():
     assert Trap("x").code is None
 
 
+BACKTRACE = """(module $mymod
+  (import "env" "py" (func $py (param i32) (result i32)))
+  (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+  (func $middle (export "middle") (param i32) (result i32) (call $inner (local.get 0)))
+  (func (export "via_python") (param i32) (result i32) (call $py (local.get 0)))
+  (func $rec (export "rec") (call $rec)))"""
+
+
+def backtrace_exports(py):
+    store = Store()
+    imports = wasmint.ImportObject()
+    imports.register("env", {"py": Function(store, py, wasmint.FunctionType([wasmint.Type.I32], [wasmint.Type.I32]))})
+    return Instance(Module(store, BACKTRACE), imports).exports
+
+
+def frames_of(call, *args):
+    with pytest.raises(Trap) as e:
+        call(*args)
+    return [(f.func_index, f.func_name, f.module_name, f.module_offset) for f in e.value.frames], e.value
+
+
+def test_trap_frames_name_functions_and_offsets_as_wasmtime():
+    # Offsets as `wasmtime run --invoke` prints them for this module.
+    e = backtrace_exports(lambda x: x)
+    frames, trap = frames_of(e.middle, 0)
+    assert frames == [(1, "inner", "mymod", 0x4e), (2, "middle", "mymod", 0x54)]
+    assert [str(f) for f in trap.frames] == ["    0x4e - mymod!inner", "    0x54 - mymod!middle"]
+    assert repr(trap.frames[0]) == "<wasmint.Frame 0x4e - mymod!inner>"
+    assert trap.__notes__ == [
+        "error while executing at wasm backtrace:\n    0:     0x4e - mymod!inner\n    1:     0x54 - mymod!middle"
+    ]
+    assert isinstance(trap.frames[0], wasmint.Frame)
+    # Deep recursion: 100 frames kept, the rest counted in the note.
+    frames, trap = frames_of(e.rec)
+    assert trap.code is TrapCode.CALL_STACK_EXHAUSTED and len(frames) == 100
+    assert set(frames) == {(4, "rec", "mymod", 0x60)}
+    assert trap.__notes__[0].endswith("more frames")
+    # A trap made by hand, and one outside wasm, have none.
+    assert Trap("x").frames == ()
+
+
+def test_trap_frames_through_python_host_functions():
+    # wasm -> Python -> wasm, which traps: the frames of both runs.
+    box = {}
+    e = backtrace_exports(lambda x: box["e"].middle(x))
+    box["e"] = e
+    frames, _ = frames_of(e.via_python, 0)
+    assert [f[1] for f in frames] == ["inner", "middle", None]
+    assert frames[2][0] == 3
+    # A Python exception raised in a host function keeps its type and gets
+    # the wasm frames it went through as a note.
+    def boom(x):
+        raise KeyError("mine")
+    e = backtrace_exports(boom)
+    with pytest.raises(KeyError) as exc:
+        e.via_python(1)
+    assert exc.value.__notes__ == ["error while executing at wasm backtrace:\n    0:     0x5b - mymod!<wasm function 3>"]
+
+
+def test_deserialized_modules_have_frames_without_offsets_or_function_names():
+    # The serialized format keeps the module's name only (and no bodies).
+    store = Store()
+    wasm = Module(store, "(module $m (func $f (export \"f\") unreachable))").serialize()
+    with pytest.raises(Trap) as exc:
+        Instance(Module.deserialize(store, wasm)).exports.f()
+    [frame] = exc.value.frames
+    assert (frame.func_index, frame.func_name, frame.module_name, frame.module_offset) == (0, None, "m", None)
+    assert str(frame) == "m!<wasm function 0>"
+
+
+def test_max_wasm_stack_bounds_recursion_depth():
+    wat = """(module (global $d (mut i32) (i32.const 0))
+      (func $f (export "f") (global.set $d (i32.add (global.get $d) (i32.const 1))) (call $f))
+      (func (export "depth") (result i32) (global.get $d)))"""
+    depths = {}
+    for size in (None, 64 * 1024, 1 << 20):
+        store = Store(max_wasm_stack=size)
+        e = Instance(Module(store, wat)).exports
+        assert code_of(e.f) == TrapCode.CALL_STACK_EXHAUSTED
+        depths[size] = e.depth()
+        assert store.max_wasm_stack == (size or 8 << 20)
+    # Depth is proportional to the stack (a frame of this function: 16 bytes).
+    assert depths[None] > 400_000 and depths[64 * 1024] < 5000
+    assert 15 < depths[1 << 20] / depths[64 * 1024] < 17
+    with pytest.raises(ValueError, match="max_wasm_stack"):
+        Store(max_wasm_stack=100)
+    with pytest.raises(TypeError, match="max_wasm_stack"):
+        Store(max_wasm_stack="1M")
+
+
 # --- the GIL is released while wasm runs -------------------------------------
 
 

@@ -1,13 +1,14 @@
 """Type stubs of the extension module `wasmint._native`."""
 
 import enum
-from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple, Union, final, overload
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Sequence, Tuple, Union, final, overload
 
 __all__ = [
     "AnyRef",
     "__version__",
     "__core_version__",
     "Trap",
+    "Frame",
     "CompileError",
     "LinkError",
     "Type",
@@ -82,6 +83,17 @@ class TrapCode(enum.IntEnum):
 
 class Trap(RuntimeError):
     code: Optional[TrapCode]
+    frames: Sequence[Frame]
+@final
+class Frame:
+    @property
+    def func_index(self) -> int: ...
+    @property
+    def func_name(self) -> Optional[str]: ...
+    @property
+    def module_name(self) -> Optional[str]: ...
+    @property
+    def module_offset(self) -> Optional[int]: ...
 class CompileError(RuntimeError): ...
 class LinkError(RuntimeError): ...
 
@@ -201,6 +213,7 @@ class Store:
         max_memories: Optional[int] = None,
         max_tables: Optional[int] = None,
         max_gc_heap_bytes: Optional[int] = None,
+        max_wasm_stack: Optional[int] = None,
     ) -> Store: ...
     # --- sandboxing (issue 12) ---
     @property
@@ -223,6 +236,8 @@ class Store:
     def gc_collections(self) -> int: ...
     def collect_garbage(self) -> None: ...
     # Resource limits.
+    @property
+    def max_wasm_stack(self) -> int: ...
     @property
     def max_memory_bytes(self) -> Optional[int]: ...
     @property

@@ -252,7 +252,7 @@ pub fn run(o: &RunOptions, err: &mut dyn Write) -> i32 {
             _ => None,
         };
         if let Some(why) = why {
-            let _ = writeln!(err, "wasmint run: trap: {t} ({why})");
+            write_trap(err, t, &format!(" ({why})"));
             return TRAP_STATUS;
         }
     }
@@ -276,13 +276,22 @@ pub fn run(o: &RunOptions, err: &mut dyn Write) -> i32 {
             code as i32
         }
         Err(Error::Trap(t)) => {
-            let _ = writeln!(err, "wasmint run: trap: {t}");
+            write_trap(err, &t, "");
             TRAP_STATUS
         }
         Err(e) => {
             let _ = writeln!(err, "wasmint run: {e}");
             1
         }
+    }
+}
+
+/// `wasmint run: trap: MESSAGE` and the wasm backtrace, as wasmtime
+/// prints it.
+fn write_trap(err: &mut dyn Write, t: &crate::Trap, why: &str) {
+    let _ = writeln!(err, "wasmint run: trap: {t}{why}");
+    if let Some(bt) = t.backtrace_text() {
+        let _ = writeln!(err, "{bt}");
     }
 }
 
@@ -362,7 +371,8 @@ mod tests {
         let mut err = Vec::new();
         assert_eq!(run(&o(&[]), &mut err), 7);
         assert_eq!(run(&o(&["--invoke", "boom"]), &mut err), TRAP_STATUS);
-        assert!(String::from_utf8_lossy(&err).contains("trap: unreachable"));
+        assert!(String::from_utf8_lossy(&err).contains("trap: unreachable\nerror while executing at wasm backtrace:\n    0:     0x"));
+        assert!(String::from_utf8_lossy(&err).contains(" - <unknown>!<wasm function 2>\n"));
         assert_eq!(run(&o(&["--invoke", "nope"]), &mut err), 1);
         assert_eq!(run(&o(&["--dir", "/definitely/not/here"]), &mut err), 1);
         // Over --max-memory: the module does not instantiate (1).

@@ -48,6 +48,9 @@ pub struct Code {
     /// The translated functions by code address, for the unwinder: built
     /// at a throw, again when more were translated since.
     by_addr: std::sync::Mutex<ByAddr>,
+    /// Offset maps of the functions a trap's backtrace named, by defined
+    /// index (see [`Code::offset_of`]).
+    offsets: std::sync::Mutex<std::collections::HashMap<usize, Box<[(u32, u32)]>>>,
 }
 
 /// (functions translated when built, sorted (address, words, function)).
@@ -146,6 +149,33 @@ impl Code {
 
     /// The code of the translated function that contains word `pc`.
     pub(crate) fn find(&self, pc: *const u16) -> Option<&[u16]> {
+        self.find_func(pc).map(|(_, c)| c)
+    }
+
+    /// The byte offset in the module of the instruction whose code holds
+    /// word `word` of defined function `i`: its translation, made again
+    /// while noting where each instruction's code starts (once a function,
+    /// only for traps). `None` for a module without bodies (deserialized).
+    pub(crate) fn offset_of(&self, module: &Module, i: usize, word: u32) -> Option<usize> {
+        if !matches!(self.source, Source::Bodies) {
+            return None;
+        }
+        let mut maps = self.offsets.lock().unwrap_or_else(|e| e.into_inner());
+        if !maps.contains_key(&i) {
+            let info = Info { module, index: &self.index };
+            let body = module.codes.get(i)?;
+            let ty = info.func_type(i)?;
+            let map = translate::Translator::default().offset_map(&info, ty, body).ok()?;
+            maps.insert(i, map.into_boxed_slice());
+        }
+        let map = maps.get(&i)?;
+        let k = map.partition_point(|&(w, _)| w <= word).checked_sub(1)?;
+        Some(map[k].1 as usize)
+    }
+
+    /// The defined index and code of the translated function that contains
+    /// word `pc`.
+    pub(crate) fn find_func(&self, pc: *const u16) -> Option<(usize, &[u16])> {
         let n = self.translated.load(Ordering::Acquire);
         let mut by = self.by_addr.lock().unwrap_or_else(|e| e.into_inner());
         if by.0 != n || by.1.is_empty() {
@@ -158,7 +188,7 @@ impl Code {
         let k = by.1.partition_point(|e| e.0 <= pc).checked_sub(1)?;
         let (start, len, i) = by.1[k];
         let code = self.funcs[i].code.get()?;
-        (pc < start + 2 * len).then_some(&code[..])
+        (pc < start + 2 * len).then_some((i, &code[..]))
     }
 
     /// Translates every function not translated yet.

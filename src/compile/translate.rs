@@ -213,6 +213,13 @@ pub struct Translator {
     /// Set once a GC instruction has been translated (serialization
     /// refuses such code).
     pub(crate) used_gc: bool,
+    /// When asked for (a trap's backtrace): per instruction that wrote
+    /// code, (word where its code starts, its byte offset in the module),
+    /// in code order.
+    offsets: Option<Vec<(u32, u32)>>,
+    /// Lowest word the current instruction cut the code back to (a merge
+    /// rewrites earlier ops: they belong to the instruction merged in).
+    low: usize,
     code: Vec<u16>,
     stack: Vec<Entry>,
     ctrl: Vec<Ctrl>,
@@ -345,6 +352,8 @@ impl Translator {
             let (at, instr) = item?;
             let instr = &instr;
             self.offset = at;
+            let start = self.code.len();
+            self.low = usize::MAX;
             if self.ctrl.is_empty() {
                 return Err(Error::validate("operators remaining after end of function", self.offset));
             }
@@ -391,6 +400,7 @@ impl Translator {
                 }
                 _ => self.instr(info, ty, instr)?,
             };
+            self.record(start, at);
             if !live {
                 skip = Some(0);
             }
@@ -575,6 +585,7 @@ impl Translator {
                 Some((at, Misc::Const32)) => {
                     let f = &self.code[at + HW..];
                     let (d1, c1) = (f[0], u32_at(f, 1));
+                    self.low = self.low.min(at);
                     self.code.truncate(at);
                     op::Const32x2 { d: d1, c: c1, d2: d, c2: c }.emit(&mut self.code);
                 }
@@ -591,6 +602,7 @@ impl Translator {
         match self.last_move() {
             Some((at, Misc::Copy)) => {
                 let (d1, s1) = (self.code[at + HW], self.code[at + HW + 1]);
+                self.low = self.low.min(at);
                 self.code.truncate(at);
                 op::Copy2 { d: d1, s: s1, d2: d, s2: s }.emit(&mut self.code);
             }
@@ -611,7 +623,34 @@ impl Translator {
     }
 
     /// Removes the ops from `at` on, and forgets merge candidates there.
+    /// Notes (when recording offsets) that the instruction at byte `at`,
+    /// whose translation began with `start` words of code, wrote the code
+    /// from there, or from where it cut back to, on.
+    fn record(&mut self, start: usize, at: usize) {
+        if let Some(map) = &mut self.offsets {
+            let from = start.min(self.low);
+            while map.last().is_some_and(|&(w, _)| w as usize >= from) {
+                map.pop();
+            }
+            if self.code.len() > from {
+                map.push((from as u32, at as u32));
+            }
+        }
+    }
+
+    /// Translates as [`translate`](Self::translate) does and returns, for
+    /// each instruction that wrote code, (its first word, its byte offset
+    /// in the module), in code order: the op at a word belongs to the last
+    /// entry at or before it.
+    pub fn offset_map(&mut self, info: &Info<'_>, ty: &FuncType, body: &FuncBody) -> Result<Vec<(u32, u32)>> {
+        self.offsets = Some(Vec::new());
+        let r = self.translate(info, ty, body);
+        let map = self.offsets.take().unwrap_or_default();
+        r.map(|_| map)
+    }
+
     fn cut(&mut self, at: usize) {
+        self.low = self.low.min(at);
         self.code.truncate(at);
         if self.last_move >= at {
             self.last_move = usize::MAX;

@@ -50,6 +50,10 @@ pub(crate) struct Cx {
     metered: bool,
     /// Why execution stopped, when a handler returned `TRAP`.
     pub(crate) trap: Option<Trap>,
+    /// Where: a word after the op that trapped (as a return address is
+    /// after its call op) and its frame, for the backtrace; null when the
+    /// trap has no place in wasm code.
+    trap_at: (Ip, Fp),
     /// For each active call into another instance: where it returns and
     /// the caller's instance.
     saved: Vec<(Ip, u32)>,
@@ -147,9 +151,10 @@ pub(crate) unsafe fn tick(cx: *mut Cx) -> bool {
 
 #[cold]
 #[inline(never)]
-pub(crate) unsafe extern "C" fn out_of_fuel(cx: *mut Cx) -> usize {
+pub(crate) unsafe extern "C" fn out_of_fuel(cx: *mut Cx, at: Ip, fp: Fp) -> usize {
     // SAFETY: as for `tick`.
     unsafe {
+        (*cx).trap_at = (at, fp);
         if (*(*cx).signals).take_interrupt(&(*cx).state) {
             (*cx).trap = Some(TrapCode::Interrupted.into());
         } else {
@@ -159,6 +164,48 @@ pub(crate) unsafe extern "C" fn out_of_fuel(cx: *mut Cx) -> usize {
     }
     // Opaque, so callers tail-call this (see `handlers::trap`).
     std::hint::black_box(super::handlers::TRAP)
+}
+
+/// Records where the trap in `cx.trap` happened (see [`Cx::trap_at`]).
+#[cold]
+#[inline(never)]
+pub(crate) unsafe extern "C" fn trapped_at(cx: *mut Cx, at: Ip, fp: Fp) -> usize {
+    // SAFETY: `cx` is valid while the engine runs.
+    unsafe { (*cx).trap_at = (at, fp) };
+    std::hint::black_box(super::handlers::TRAP)
+}
+
+/// The frames active at the trap, innermost first, as (instance, defined
+/// function, word offset in its code): walked through the frame headers as
+/// returns would, switching instances as returns would. Up to `MAX_FRAMES`,
+/// and how many more there were.
+unsafe fn trap_frames(cx: &mut Cx) -> (Vec<(u32, u32, u32)>, usize) {
+    let (mut ret, mut fp) = cx.trap_at;
+    let mut frames = Vec::new();
+    let mut more = 0;
+    // SAFETY: `trap_at` is a return address (or one word into an op) of
+    // code of the current instance, with its frame; each frame's header
+    // holds its return address and caller frame (translator's layout).
+    unsafe {
+        while !ret.is_null() && ret != super::handlers::exit_ip() {
+            if ret == super::handlers::restore_ip() {
+                let Some((r, id)) = cx.saved.pop() else { break };
+                cx.set_instance(id);
+                ret = r;
+            }
+            let pc = ret.sub(1);
+            let inst = &*cx.inst;
+            let Some((f, code)) = inst.module.inner.code.find_func(pc) else { break };
+            if frames.len() < crate::error::MAX_FRAMES {
+                frames.push((cx.inst_id, f as u32, pc.offset_from(code.as_ptr()) as u32));
+            } else {
+                more += 1;
+            }
+            let h = fp.add(usize::from(code[1]));
+            (ret, fp) = (*h as Ip, *h.add(1) as Fp);
+        }
+    }
+    (frames, more)
 }
 
 /// What a call to a store function enters.
@@ -348,7 +395,9 @@ pub(crate) unsafe fn unwind(cx: *mut Cx, exn: u32, mut pc: Ip, mut fp: Fp) -> Op
             let (ret, caller) = (*h as Ip, *h.add(1) as Fp);
             if ret == super::handlers::exit_ip() {
                 store.exns[exn as usize].exposed = true;
-                cx.trap = Some(Trap::Exception(crate::runtime::Exn(exn)));
+                cx.trap = Some(Trap::exception(crate::runtime::Exn(exn)));
+                // Its frames are gone: no backtrace (nor a stale one).
+                cx.trap_at = (std::ptr::null(), std::ptr::null_mut());
                 return None;
             }
             pc = if ret == super::handlers::restore_ip() {
@@ -372,8 +421,8 @@ pub(crate) unsafe fn unwind(cx: *mut Cx, exn: u32, mut pc: Ip, mut fp: Fp) -> Op
 pub(crate) unsafe fn host_failed(cx: *mut Cx, ret: Ip, fp: Fp) -> Option<(Ip, Fp)> {
     // SAFETY: as for `unwind`; `ret` follows the call op.
     unsafe {
-        match (*cx).trap {
-            Some(Trap::Exception(e)) if ((*(*cx).store).exns.len() as u64) > u64::from(e.0) => {
+        match (*cx).trap.as_ref().and_then(Trap::exn) {
+            Some(e) if ((*(*cx).store).exns.len() as u64) > u64::from(e.0) => {
                 (*cx).trap = None;
                 unwind(cx, e.0, ret.sub(1), fp)
             }
@@ -741,6 +790,7 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
         state: Default::default(),
         metered: store.config().fuel.is_some(),
         trap: None,
+        trap_at: (std::ptr::null(), std::ptr::null_mut()),
         saved: Vec::new(),
     };
     cx.set_instance(instance);
@@ -770,10 +820,16 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
     };
     signals.leave(outer);
     let (fuel, trap) = (cx.fuel, cx.trap.take());
-    store.sync_fuel(fuel);
     if status != DONE {
-        return Err(trap.unwrap_or_else(|| Trap::host("internal error: engine stopped without a trap")));
+        // SAFETY: the run is over; its frames are still in the value stack.
+        let (frames, more) = unsafe { trap_frames(&mut cx) };
+        store.sync_fuel(fuel);
+        let mut trap = trap.unwrap_or_else(|| Trap::host("internal error: engine stopped without a trap"));
+        let frames = frames.into_iter().map(|(i, f, pc)| store.instances[i as usize].module.frame(f, pc));
+        trap.push_frames(frames.collect::<Vec<_>>(), more);
+        return Err(trap);
     }
+    store.sync_fuel(fuel);
     let mut at = 0;
     for (r, t) in results.iter_mut().zip(store.types[ty as usize].results.iter()) {
         // SAFETY: the results are at the start of the frame.

@@ -119,7 +119,7 @@ macro_rules! jump {
         if off <= 0 {
             // SAFETY: `cx` is valid while the engine runs.
             if unsafe { engine::tick($cx) } {
-                return unsafe { engine::out_of_fuel($cx) };
+                return unsafe { engine::out_of_fuel($cx, $ip.add(1), $fp) };
             }
         }
         // SAFETY: branch targets are ops of the same code (invariant).
@@ -165,15 +165,19 @@ unsafe fn field(ip: Ip, k: usize) -> u16 {
     unsafe { read::u16(ip.add(HW + k)) }
 }
 
-/// Stops with trap `code`. The status is hidden from the optimiser so
-/// that callers end in a tail call, not a call that needs a stack frame
-/// in their hot path.
+/// Stops with trap `code` at `at`, a word after the op's first (one past
+/// its start, or a return address) in frame `fp`. The status is hidden from
+/// the optimiser so that callers end in a tail call, not a call that needs
+/// a stack frame in their hot path. `ip` and `fp` come first: handlers
+/// have them in those registers already.
 #[cold]
 #[inline(never)]
-unsafe extern "C" fn trap(cx: *mut Cx, code: TrapCode) -> usize {
+unsafe extern "C" fn trap(at: Ip, fp: Fp, cx: *mut Cx, code: TrapCode) -> usize {
     // SAFETY: `cx` is valid while the engine runs.
-    unsafe { (*cx).trap = Some(code.into()) };
-    std::hint::black_box(TRAP)
+    unsafe {
+        (*cx).trap = Some(code.into());
+        engine::trapped_at(cx, at, fp)
+    }
 }
 
 // ---------------------------------------------------------------- values
@@ -456,7 +460,7 @@ handler!(un<O: Un, A: SrcK, D: DstK>(ip, fp, mem, len, cx, ra, rf, rd) {
     let a: O::In = load_src::<O::In, A>(ip.add(HW + 1), fp, ra, rf, rd);
     match O::eval(a) {
         Ok(v) => store_dst::<O::Out, D>(v, d, fp, &mut ra, &mut rf, &mut rd),
-        Err(t) => return trap(cx, t),
+        Err(t) => return trap(ip.add(1), fp, cx, t),
     }
     next!(ip.add(HW + 1 + words::<O::In, A>()), fp, mem, len, cx, ra, rf, rd)
 });
@@ -469,7 +473,7 @@ handler!(bin<O: Bin, A: SrcK, B: SrcK, D: DstK>(ip, fp, mem, len, cx, ra, rf, rd
     let b: O::In = load_src::<O::In, B>(pb, fp, ra, rf, rd);
     match O::eval(a, b) {
         Ok(v) => store_dst::<O::Out, D>(v, d, fp, &mut ra, &mut rf, &mut rd),
-        Err(t) => return trap(cx, t),
+        Err(t) => return trap(ip.add(1), fp, cx, t),
     }
     next!(pb.add(words::<O::In, B>()), fp, mem, len, cx, ra, rf, rd)
 });
@@ -563,7 +567,7 @@ handler!(load<M: Access, A: SrcK, D: DstK; const W: bool>(ip, fp, mem, len, cx, 
     let po = pa.add(words::<i32, A>());
     let addr: i32 = load_src::<i32, A>(pa, fp, ra, rf, rd);
     let Some(ea) = effective::<W>(addr, read::u32(po), M::N, len) else {
-        return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
+        return trap(ip.add(1), fp, cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: `ea + N <= len`: inside the memory.
     store_dst::<M::V, D>(M::load(mem.add(ea)), d, fp, &mut ra, &mut rf, &mut rd);
@@ -577,7 +581,7 @@ handler!(store<M: Access, A: SrcK, V: SrcK; const W: bool>(ip, fp, mem, len, cx,
     let addr: i32 = load_src::<i32, A>(pa, fp, ra, rf, rd);
     let v: M::V = load_src::<M::V, V>(pv, fp, ra, rf, rd);
     let Some(ea) = effective::<W>(addr, read::u32(po), M::N, len) else {
-        return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
+        return trap(ip.add(1), fp, cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: as for loads.
     M::store(mem.add(ea), v);
@@ -587,7 +591,7 @@ handler!(store<M: Access, A: SrcK, V: SrcK; const W: bool>(ip, fp, mem, len, cx,
 // ---------------------------------------------------------------- control
 
 handler!(unreachable(ip, fp, mem, len, cx, ra, rf, rd) {
-    trap(cx, TrapCode::Unreachable)
+    trap(ip.add(1), fp, cx, TrapCode::Unreachable)
 });
 
 handler!(invalid(ip, fp, mem, len, cx, ra, rf, rd) {
@@ -717,10 +721,10 @@ unsafe fn enter(
         }
         let (frame, np, nl, z) = (*code as usize, *code.add(1) as usize, *code.add(2) as usize, *code.add(3) as usize);
         if nfp as usize + frame * 8 > (*cx).stack_end {
-            return trap(cx, TrapCode::CallStackExhausted);
+            return trap(ret, fp, cx, TrapCode::CallStackExhausted);
         }
         if engine::tick(cx) {
-            return engine::out_of_fuel(cx);
+            return engine::out_of_fuel(cx, ret, fp);
         }
         let h = nfp.add(np);
         *h = ret as u64;
@@ -789,7 +793,7 @@ unsafe fn call_addr(
                 if !engine::call_host(cx, fa, nfp) {
                     return match engine::host_failed(cx, ret, fp) {
                         Some((ip, fp)) => resume(ip, fp, cx, ra, rf, rd),
-                        None => TRAP,
+                        None => engine::trapped_at(cx, ret, fp),
                     };
                 }
                 let (mem, len) = (*cx).mem_view();
@@ -822,7 +826,7 @@ macro_rules! call_indirect {
             let ($fp, $ra, $cx) = (fp, ra, cx);
             let fa = match $target {
                 Ok(fa) => fa,
-                Err(t) => return trap(cx, t),
+                Err(t) => return trap(ip.add(1), fp, cx, t),
             };
             match engine::resolve(cx, fa) {
                 engine::Callee::Same(code, f) if !code.is_null() => {
@@ -839,7 +843,7 @@ macro_rules! call_indirect {
                 let ($fp, $ra, $cx) = (fp, ra, cx);
                 let fa = match $target {
                     Ok(fa) => fa,
-                    Err(t) => return trap(cx, t),
+                    Err(t) => return trap(ip.add(1), fp, cx, t),
                 };
                 call_addr(fa, fp.add(usize::from($o.base)), ip.add(op::$op::LEN), fp, mem, len, cx, ra, rf, rd)
             }
@@ -972,7 +976,7 @@ macro_rules! return_call_indirect {
             let ($fp, $ra, $cx) = (fp, ra, cx);
             let fa = match $target {
                 Ok(fa) => fa,
-                Err(t) => return trap(cx, t),
+                Err(t) => return trap(ip.add(1), fp, cx, t),
             };
             match engine::resolve(cx, fa) {
                 engine::Callee::Same(code, f) if !code.is_null() => {
@@ -989,7 +993,7 @@ macro_rules! return_call_indirect {
                 let ($fp, $ra, $cx) = (fp, ra, cx);
                 let fa = match $target {
                     Ok(fa) => fa,
-                    Err(t) => return trap(cx, t),
+                    Err(t) => return trap(ip.add(1), fp, cx, t),
                 };
                 tail_call_addr(fa, $o.np, $o.base, ip.add(op::$op::LEN), fp, mem, len, cx, ra, rf, rd)
             }
@@ -1175,7 +1179,7 @@ handler!(ref_as_non_null(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::RefAsNonNull { d, a } = op::RefAsNonNull::read(ip);
     let r = get(fp, a);
     if r == 0 {
-        return trap(cx, TrapCode::NullReference);
+        return trap(ip.add(1), fp, cx, TrapCode::NullReference);
     }
     set(fp, d, r);
     next!(ip.add(op::RefAsNonNull::LEN), fp, mem, len, cx, ra, rf, rd)
@@ -1191,7 +1195,7 @@ handler!(struct_get_f(ip, fp, mem, len, cx, ra, rf, rd) {
     let store = &*(*cx).store_ptr();
     match store.heap.obj(get(fp, a)).and_then(|o| o.fields.get(off as usize)) {
         Some(&v) => set(fp, d, v),
-        None => return trap(cx, TrapCode::NullStructReference),
+        None => return trap(ip.add(1), fp, cx, TrapCode::NullStructReference),
     }
     next!(ip.add(op::StructGetF::LEN), fp, mem, len, cx, ra, rf, rd)
 });
@@ -1201,7 +1205,7 @@ handler!(struct_set_f(ip, fp, mem, len, cx, ra, rf, rd) {
     let store = &mut *(*cx).store_ptr();
     match store.heap.obj_mut(get(fp, a)).and_then(|o| o.fields.get_mut(off as usize)) {
         Some(slot) => *slot = get(fp, v),
-        None => return trap(cx, TrapCode::NullStructReference),
+        None => return trap(ip.add(1), fp, cx, TrapCode::NullStructReference),
     }
     next!(ip.add(op::StructSetF::LEN), fp, mem, len, cx, ra, rf, rd)
 });
@@ -1209,10 +1213,10 @@ handler!(struct_set_f(ip, fp, mem, len, cx, ra, rf, rd) {
 handler!(array_get_f(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::ArrayGetF { d, a, i } = op::ArrayGetF::read(ip);
     let store = &*(*cx).store_ptr();
-    let Some(o) = store.heap.obj(get(fp, a)) else { return trap(cx, TrapCode::NullArrayReference) };
+    let Some(o) = store.heap.obj(get(fp, a)) else { return trap(ip.add(1), fp, cx, TrapCode::NullArrayReference) };
     match o.fields.get(get(fp, i) as u32 as usize) {
         Some(&v) => set(fp, d, v),
-        None => return trap(cx, TrapCode::OutOfBoundsArrayAccess),
+        None => return trap(ip.add(1), fp, cx, TrapCode::OutOfBoundsArrayAccess),
     }
     next!(ip.add(op::ArrayGetF::LEN), fp, mem, len, cx, ra, rf, rd)
 });
@@ -1220,10 +1224,10 @@ handler!(array_get_f(ip, fp, mem, len, cx, ra, rf, rd) {
 handler!(array_set_f(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::ArraySetF { a, i, v } = op::ArraySetF::read(ip);
     let store = &mut *(*cx).store_ptr();
-    let Some(o) = store.heap.obj_mut(get(fp, a)) else { return trap(cx, TrapCode::NullArrayReference) };
+    let Some(o) = store.heap.obj_mut(get(fp, a)) else { return trap(ip.add(1), fp, cx, TrapCode::NullArrayReference) };
     match o.fields.get_mut(get(fp, i) as u32 as usize) {
         Some(slot) => *slot = get(fp, v),
-        None => return trap(cx, TrapCode::OutOfBoundsArrayAccess),
+        None => return trap(ip.add(1), fp, cx, TrapCode::OutOfBoundsArrayAccess),
     }
     next!(ip.add(op::ArraySetF::LEN), fp, mem, len, cx, ra, rf, rd)
 });
@@ -1255,7 +1259,7 @@ handler!(throw_ref(ip, fp, mem, len, cx, ra, rf, rd) {
     let r = get(fp, s);
     // A reference is the address + 1 (0: null) of a stored exception.
     if r == 0 || r > (*(*cx).store_ptr()).exns.len() as u64 {
-        return trap(cx, TrapCode::NullExceptionReference);
+        return trap(ip.add(1), fp, cx, TrapCode::NullExceptionReference);
     }
     match engine::unwind(cx, (r - 1) as u32, ip, fp) {
         Some((ip, fp)) => resume(ip, fp, cx, ra, rf, rd),
@@ -1277,7 +1281,7 @@ macro_rules! rare {
     ($name:ident, $op:ident) => {
         handler!($name(ip, fp, mem, len, cx, ra, rf, rd) {
             if let Err(t) = engine::rare(cx, fp, ip, Misc::$op) {
-                return trap(cx, t);
+                return trap(ip.add(1), fp, cx, t);
             }
             let (mem, len) = (*cx).mem_view();
             next!(ip.add(op::$op::LEN), fp, mem, len, cx, ra, rf, rd)

@@ -217,7 +217,7 @@ handler!(v_replace<O: VReplace>(ip, fp, mem, len, cx, ra, rf, rd) {
 handler!(v_load<O: VMem>(ip, fp, mem, len, cx, ra, rf, rd) {
     let addr = i32::from_slot(get(fp, field(ip, 1)));
     let Some(ea) = effective::<false>(addr, read::u32(ip.add(HW + 2)), O::N as u64, len) else {
-        return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
+        return trap(ip.add(1), fp, cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: `ea + N <= len`: inside the memory.
     let x = read_var(mem.add(ea), O::N);
@@ -229,7 +229,7 @@ handler!(v_store<O: VMem>(ip, fp, mem, len, cx, ra, rf, rd) {
     let addr = i32::from_slot(get(fp, field(ip, 0)));
     let v = O::eval(get128(fp, field(ip, 1)));
     let Some(ea) = effective::<false>(addr, read::u32(ip.add(HW + 2)), O::N as u64, len) else {
-        return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
+        return trap(ip.add(1), fp, cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: `ea + N <= len`.
     write_var(mem.add(ea), v, O::N);
@@ -239,7 +239,7 @@ handler!(v_store<O: VMem>(ip, fp, mem, len, cx, ra, rf, rd) {
 handler!(v_load_lane<O: VLoadLane>(ip, fp, mem, len, cx, ra, rf, rd) {
     let addr = i32::from_slot(get(fp, field(ip, 1)));
     let Some(ea) = effective::<false>(addr, read::u32(ip.add(HW + 3)), O::N as u64, len) else {
-        return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
+        return trap(ip.add(1), fp, cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: `ea + N <= len`.
     let x = read_var(mem.add(ea), O::N);
@@ -252,7 +252,7 @@ handler!(v_store_lane<O: VStoreLane>(ip, fp, mem, len, cx, ra, rf, rd) {
     let addr = i32::from_slot(get(fp, field(ip, 0)));
     let x = u128::from(O::eval(get128(fp, field(ip, 1)), field(ip, 4) as u8));
     let Some(ea) = effective::<false>(addr, read::u32(ip.add(HW + 2)), O::N as u64, len) else {
-        return trap(cx, TrapCode::OutOfBoundsMemoryAccess);
+        return trap(ip.add(1), fp, cx, TrapCode::OutOfBoundsMemoryAccess);
     };
     // SAFETY: `ea + N <= len`.
     write_var(mem.add(ea), x, O::N);

@@ -141,7 +141,7 @@ pub(crate) fn exception_object<'py>(py: Python<'py>, store: &Py<Store>, exn: cra
 /// `WasmException`.
 pub(crate) fn to_py_err_in(py: Python<'_>, store: &Py<Store>, e: Error) -> PyErr {
     match e {
-        Error::Trap(Trap::Exception(x)) => match exception_object(py, store, x) {
+        Error::Trap(t) if let Some(x) = t.exn() => match exception_object(py, store, x) {
             Ok(obj) => PyErr::from_value(obj.into_any()),
             Err(e) => e,
         },

@@ -315,7 +315,7 @@ fn signature_of(py: Python<'_>, f: &Bound<'_, PyAny>) -> PyResult<FunctionType> 
 }
 
 fn host_error(err: PyErr) -> Trap {
-    Trap::Host { message: err.to_string(), payload: Some(Box::new(err)) }
+    Trap::host_with(err.to_string(), Box::new(err))
 }
 
 /// A conversion error of a host function's result.
@@ -414,7 +414,7 @@ fn host_call(
         host_results(py, &ret, results, result_types, store.get())
     };
     run().map_err(|err| match super::exception::thrown(py, &store, &err) {
-        Some(Ok(exn)) => Trap::Exception(exn),
+        Some(Ok(exn)) => Trap::exception(exn),
         Some(Err(e)) => host_error(e),
         None => host_error(err),
     })

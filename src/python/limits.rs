@@ -1,11 +1,15 @@
 //! The resource limits of a `Store` (issue 12): the keyword arguments
 //! `max_memory_bytes`, `max_table_elements`, `max_instances`,
-//! `max_memories`, `max_tables` and `max_gc_heap_bytes`, checked and put
+//! `max_memories`, `max_tables`, `max_gc_heap_bytes` and `max_wasm_stack`,
+//! checked and put
 //! into the runtime's `Config` (`runtime/limits.rs` enforces them).
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt};
+
+/// Smallest `max_wasm_stack`: room for a few frames.
+const MIN_WASM_STACK: usize = 1024;
 
 /// The limits given to `Store(...)`; `None` leaves the default.
 #[derive(Default)]
@@ -16,6 +20,7 @@ pub(crate) struct LimitArgs<'py> {
     pub(crate) max_memories: Option<Bound<'py, PyAny>>,
     pub(crate) max_tables: Option<Bound<'py, PyAny>>,
     pub(crate) max_gc_heap_bytes: Option<Bound<'py, PyAny>>,
+    pub(crate) max_wasm_stack: Option<Bound<'py, PyAny>>,
 }
 
 /// A limit argument: None, or a non-negative int (not a bool) that fits
@@ -49,6 +54,14 @@ impl LimitArgs<'_> {
         c.max_tables = count("max_tables", &self.max_tables)?;
         if let Some(n) = count("max_gc_heap_bytes", &self.max_gc_heap_bytes)? {
             c.max_gc_heap = n;
+        }
+        if let Some(n) = count("max_wasm_stack", &self.max_wasm_stack)? {
+            if n < MIN_WASM_STACK {
+                return Err(PyValueError::new_err(format!(
+                    "Store: `max_wasm_stack` must be at least {MIN_WASM_STACK} bytes, got {n}"
+                )));
+            }
+            c.max_value_stack = n / 8;
         }
         Ok(())
     }

@@ -137,6 +137,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("LinkError", py.get_type::<LinkError>())?;
     m.add("Type", types::type_enum(py)?)?;
     py.get_type::<Trap>().setattr("code", py.None())?;
+    py.get_type::<Trap>().setattr("frames", pyo3::types::PyTuple::empty(py))?;
+    m.add_class::<sandbox::Frame>()?;
     m.add("TrapCode", sandbox::trap_code_enum(py)?)?;
     m.add_class::<sandbox::InterruptHandle>()?;
     sandbox::set_main_thread(py)?;

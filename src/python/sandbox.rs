@@ -125,18 +125,94 @@ pub(crate) fn trap_code_enum(py: Python<'_>) -> PyResult<&Py<PyAny>> {
 }
 
 /// A `Trap` exception for a trap of the runtime (`code` set) or a host
-/// error without an exception of its own (`code` None, the class value).
-pub(crate) fn trap_err(message: String, code: Option<TrapCode>) -> PyErr {
+/// error without an exception of its own (`code` None, the class value),
+/// with the wasm frames of `trap`.
+pub(crate) fn trap_err(message: String, code: Option<TrapCode>, trap: &crate::Trap) -> PyErr {
     let err = super::Trap::new_err(message);
-    let Some(code) = code else { return err };
     Python::attach(|py| {
-        if let Some((_, members)) = CODES.get(py) {
+        if let (Some(code), Some((_, members))) = (code, CODES.get(py)) {
             // Setting an attribute of a new exception cannot fail but for
             // memory; the trap is raised without its code then.
             let _ = err.value(py).setattr("code", members[code as usize].clone_ref(py));
         }
+        add_frames(py, &err, trap);
         err
     })
+}
+
+/// Adds the wasm frames of `trap` to `err`, the exception a call raises:
+/// to the `frames` of a `Trap` (one that came out of a nested call gets
+/// the outer frames after its own), and as a note (PEP 678, shown in
+/// tracebacks from Python 3.11 on) to any exception, so that a host
+/// function's exception names the wasm code it went through.
+pub(crate) fn add_frames(py: Python<'_>, err: &PyErr, trap: &crate::Trap) {
+    let Some(text) = trap.backtrace_text() else { return };
+    let value = err.value(py);
+    // Only memory can make these fail; the frames are then left out.
+    if value.is_instance_of::<super::Trap>() {
+        let frames: Vec<Frame> = trap.backtrace().iter().cloned().map(Frame).collect();
+        let old = value.getattr("frames").ok().and_then(|f| f.extract::<Vec<Py<Frame>>>().ok()).unwrap_or_default();
+        let mut all: Vec<Py<PyAny>> = old.into_iter().map(|f| f.into_any()).collect();
+        for f in frames {
+            if let Ok(f) = Bound::new(py, f) {
+                all.push(f.into_any().unbind());
+            }
+        }
+        if let Ok(list) = pyo3::types::PyList::new(py, all) {
+            let _ = value.setattr("frames", list);
+        }
+    }
+    if value.hasattr("add_note").unwrap_or(false) {
+        let _ = value.call_method1("add_note", (text,));
+    }
+}
+
+/// One WebAssembly frame of a `Trap`'s backtrace (`Trap.frames`, innermost
+/// first), as wasmtime reports frames; `str()` gives wasmtime's line.
+///
+/// >>> from wasmint import Store, Module, Instance, Trap
+/// >>> wat = '''(module $demo
+/// ...   (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+/// ...   (func (export "run") (result i32) (call $inner (i32.const 0))))'''
+/// >>> try:
+/// ...     Instance(Module(Store(), wat)).exports.run()
+/// ... except Trap as e:
+/// ...     for frame in e.frames:
+/// ...         print(frame.func_index, frame.func_name, frame.module_name, hex(frame.module_offset))
+/// 0 inner demo 0x2b
+/// 1 None demo 0x31
+#[pyclass(module = "wasmint", frozen)]
+pub struct Frame(crate::Frame);
+
+#[pymethods]
+impl Frame {
+    /// The function's index in its module.
+    #[getter]
+    fn func_index(&self) -> u32 {
+        self.0.func_index
+    }
+    /// The function's name from the module's name section, if any.
+    #[getter]
+    fn func_name(&self) -> Option<&str> {
+        self.0.func_name.as_deref()
+    }
+    /// The module's name from its name section, if any.
+    #[getter]
+    fn module_name(&self) -> Option<&str> {
+        self.0.module_name.as_deref()
+    }
+    /// Byte offset in the module binary of the instruction executing (the
+    /// call, in frames that called others); None for a deserialized module.
+    #[getter]
+    fn module_offset(&self) -> Option<usize> {
+        self.0.offset
+    }
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+    fn __repr__(&self) -> String {
+        format!("<wasmint.Frame {}>", self.0.to_string().trim_start())
+    }
 }
 
 /// Stops a call running in a `Store` (see `Store.interrupt_handle`). May be

@@ -8,8 +8,9 @@
 //! raise RecursionError when less than [`HEADROOM`] is left.
 
 /// Stack that must remain free to enter a nested call: room for the
-/// interpreter, pyo3 and the Python code of a host function.
-pub(crate) const HEADROOM: usize = 256 * 1024;
+/// engine, pyo3 and the Python code of the next host function (64 KiB: a
+/// level takes about 4 KiB; a thread of 256 KiB gets about 40 levels).
+pub(crate) const HEADROOM: usize = 64 * 1024;
 
 /// The lowest usable address of this thread's stack, if known.
 #[cfg(any(target_os = "linux", target_os = "android"))]

@@ -95,10 +95,6 @@ impl Drop for StoreCell {
     }
 }
 
-/// Largest number of calls into wasm active at once on a store (each
-/// one after the first entered from a host function).
-const MAX_NESTED_CALLS: u32 = 1000;
-
 /// A cheap per-thread identity: the address of a thread-local.
 fn thread_token() -> usize {
     thread_local!(static TOKEN: u8 = const { 0 });
@@ -221,19 +217,15 @@ impl StoreCell {
         self.depth.fetch_add(1, SeqCst);
         // A nested call (wasm -> Python -> wasm ...) recurses on the native
         // stack: count it against Python's recursion limit so that deep
-        // recursion raises RecursionError as pure Python code would.
-        // Beyond that, a hard cap keeps a raised recursion limit from
-        // overflowing the native stack (a nested level takes a few KiB).
+        // recursion raises RecursionError as pure Python code would, and
+        // check the thread's real stack, so that a raised recursion limit or
+        // a thread with a small stack raises it too instead of overflowing
+        // (a nested level takes about 4 KiB).
         let nested = depth > 0;
         if nested && super::stack::remaining().is_some_and(|left| left < super::stack::HEADROOM) {
             return Err(pyo3::exceptions::PyRecursionError::new_err(
                 "nested calls between WebAssembly and Python exhausted the thread's stack",
             ));
-        }
-        if depth >= MAX_NESTED_CALLS {
-            return Err(pyo3::exceptions::PyRecursionError::new_err(format!(
-                "more than {MAX_NESTED_CALLS} nested calls between WebAssembly and Python"
-            )));
         }
         // SAFETY: GIL held; balanced by `Py_LeaveRecursiveCall` in the guard.
         if nested {
@@ -354,6 +346,7 @@ unsafe impl Sync for CellPtr {}
 /// `max_gc_heap_bytes` (the GC heap; 4 GiB by default). Instantiating a
 /// module that needs more fails with LinkError before anything is
 /// allocated; `memory.grow` and `table.grow` beyond them return -1.
+/// `max_wasm_stack` (bytes, 8 MiB by default) bounds wasm recursion.
 ///
 /// >>> from wasmint import Store, Module, Instance, LinkError
 /// >>> store = Store(max_memory_bytes=64 * 2**20, max_instances=10)
@@ -397,6 +390,7 @@ impl Store {
         // Resource limits (`limits.rs`).
         max_memory_bytes = None, max_table_elements = None, max_instances = None,
         max_memories = None, max_tables = None, max_gc_heap_bytes = None,
+        max_wasm_stack = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new<'py>(
@@ -412,6 +406,7 @@ impl Store {
         max_memories: Option<Bound<'py, PyAny>>,
         max_tables: Option<Bound<'py, PyAny>>,
         max_gc_heap_bytes: Option<Bound<'py, PyAny>>,
+        max_wasm_stack: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Self> {
         // Resource limits (`limits.rs`).
         let mut config = crate::Config::default();
@@ -422,8 +417,13 @@ impl Store {
             max_memories,
             max_tables,
             max_gc_heap_bytes,
+            max_wasm_stack,
         };
         limits.apply(&mut config)?;
+        // Calls nested through Python host functions are bounded by the
+        // thread's real stack and Python's recursion limit (`enter`), not
+        // by the runtime's fixed native-stack budget.
+        config.max_native_stack = usize::MAX;
 
         let (engine_name, compiler_name) = match engine {
             None => ("universal".to_owned(), None),
@@ -655,6 +655,29 @@ impl Store {
         self.cell.with(py, |s| s.config().max_memories)
     }
 
+    /// Bytes of the wasm value stack, which bounds the depth of wasm
+    /// recursion (8 MiB by default: about 500,000 frames of a function
+    /// without locals, 100,000 of one with eight; a frame takes 8 bytes a
+    /// parameter, local and operand, plus 16). Deeper recursion raises
+    /// `Trap` with code `TrapCode.CALL_STACK_EXHAUSTED`; set it with
+    /// ``Store(max_wasm_stack=bytes)`` (at least 1024). Address space is
+    /// reserved for all of it; memory is used only as deep calls touch it.
+    ///
+    /// >>> from wasmint import Store, Module, Instance, Trap
+    /// >>> store = Store(max_wasm_stack=64 * 1024)
+    /// >>> store.max_wasm_stack
+    /// 65536
+    /// >>> wat = '(module (func $f (export "f") (param i32) (call $f (i32.add (local.get 0) (i32.const 1)))))'
+    /// >>> try:
+    /// ...     Instance(Module(store, wat)).exports.f(0)
+    /// ... except Trap as e:
+    /// ...     print(e.code.name)
+    /// CALL_STACK_EXHAUSTED
+    #[getter]
+    fn max_wasm_stack(&self, py: Python<'_>) -> PyResult<usize> {
+        self.cell.with(py, |s| s.config().max_value_stack * 8)
+    }
+
     /// The most tables the store may hold, or None.
     ///
     /// >>> from wasmint import Store
@@ -830,14 +853,18 @@ fn fuel_arg(v: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<u64>> {
 pub(crate) fn to_py_err(e: Error) -> PyErr {
     use super::{CompileError, LinkError};
     match e {
-        Error::Trap(crate::Trap::Host { message, payload }) => {
+        Error::Trap(mut t) => {
+            let payload = if t.payload().is_some_and(|p| p.is::<PyErr>()) { t.take_payload() } else { None };
             match payload.map(|p| p.downcast::<PyErr>()) {
-                // The very exception the host function raised.
-                Some(Ok(err)) => *err,
-                _ => super::sandbox::trap_err(message, None),
+                // The very exception the host function raised, with the
+                // wasm frames it went through.
+                Some(Ok(err)) => {
+                    Python::attach(|py| super::sandbox::add_frames(py, &err, &t));
+                    *err
+                }
+                _ => super::sandbox::trap_err(t.to_string(), t.code(), &t),
             }
         }
-        Error::Trap(t) => super::sandbox::trap_err(t.to_string(), t.code()),
         Error::Link(m) => LinkError::new_err(m),
         Error::Usage(m) => PyTypeError::new_err(m),
         other => CompileError::new_err(other.to_string()),

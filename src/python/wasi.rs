@@ -171,7 +171,7 @@ impl WasiEnv {
             let f = move |caller: &mut crate::Caller<'_>, params: &[crate::Value], results: &mut [crate::Value]| {
                 let r = inner(caller, params, results);
                 if let Some(err) = pending.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                    return Err(Trap::Host { message: "output callback raised".into(), payload: Some(Box::new(err)) });
+                    return Err(Trap::host_with("output callback raised", Box::new(err)));
                 }
                 r.map_err(|t| match wasi::exit_code(&t) {
                     Some(code) => Python::attach(|py| {
@@ -181,7 +181,7 @@ impl WasiEnv {
                             .and_then(|exit| exit.call1((code,)))
                             .map(PyErr::from_value)
                             .unwrap_or_else(|e| e);
-                        Trap::Host { message: t.to_string(), payload: Some(Box::new(err)) }
+                        Trap::host_with(t.to_string(), Box::new(err))
                     }),
                     None => t,
                 })

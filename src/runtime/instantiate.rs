@@ -10,7 +10,7 @@ use super::memory::MemInst;
 use super::store::{Data, FuncInst, FuncKind, GlobalInst, GlobalPtr, InstanceInst, Module, Store};
 use super::table::TableInst;
 use super::value::*;
-use crate::error::{Error, Result, Trap, TrapCode};
+use crate::error::{Error, Result, TrapCode};
 use crate::syntax::{
     val_matches, ConstExpr, DataMode, ElemItems, ElemMode, ExportDesc, GlobalType, HeapType, ImportDesc, Instr,
     GcInstr, NumOp, RefType, TableType, ValType,
@@ -41,7 +41,7 @@ pub(crate) fn in_store(t: ValType, types: &[u32]) -> ValType {
 fn const_gc(store: &mut Store, types: &[u32], g: &GcInstr, stack: &mut Vec<u128>) -> Option<Result<u128>> {
     use super::gc::{i31_ref, Packing};
     let sid = |t: &u32| types.get(*t as usize).copied();
-    let oom = || Some(Err(Error::Trap(Trap::Code(TrapCode::OutOfMemory))));
+    let oom = || Some(Err(Error::Trap(TrapCode::OutOfMemory.into())));
     // A struct of `vals`, or (`array`) an array of `len` elements, the
     // `vals` or (just one given) all that one.
     let alloc = |store: &mut Store, sid: u32, vals: &[u128], array: Option<usize>| -> Option<Result<u128>> {
@@ -334,7 +334,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     let start = m.start.and_then(|s| inst.funcs.get(s as usize).copied());
     inst.global_ptrs = inst.globals.iter().map(|&g| GlobalPtr(&mut store.globals[g as usize].value)).collect();
     store.instances.push(Box::new(inst));
-    let trap = |c: TrapCode| Error::Trap(Trap::Code(c));
+    let trap = |c: TrapCode| Error::Trap(c.into());
 
     // Active segments in order, each like `table.init` / `memory.init`
     // (bounds checked before anything is written) then dropped. Offsets

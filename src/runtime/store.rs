@@ -99,6 +99,27 @@ pub struct Module {
     pub(crate) inner: Arc<ModuleInner>,
 }
 
+impl Module {
+    /// Frame `pc` words into the code of defined function `f`, for a
+    /// trap's backtrace.
+    pub(crate) fn frame(&self, f: u32, pc: u32) -> crate::Frame {
+        let m = &self.inner.syntax;
+        let func_index = m.num_imported_funcs() as u32 + f;
+        let names = m.names.as_ref();
+        let func_name = names.and_then(|n| {
+            // In index order (the name section's rule).
+            let k = n.functions.binary_search_by_key(&func_index, |(i, _)| *i).ok()?;
+            Some(n.functions[k].1.clone())
+        });
+        crate::Frame {
+            func_index,
+            func_name,
+            module_name: names.and_then(|n| n.module.clone()),
+            offset: self.inner.code.offset_of(m, f as usize, pc),
+        }
+    }
+}
+
 pub(crate) struct ModuleInner {
     pub(crate) syntax: syntax::Module,
     /// The translated function bodies, shared by all instances.
@@ -667,7 +688,7 @@ impl Store {
     }
 
     /// A new exception of `tag` carrying `payload`, for a host function to
-    /// throw (return `Err(Trap::Exception(exn))`).
+    /// throw (return `Err(Trap::exception(exn))`).
     ///
     /// # Errors
     /// [`Error::Usage`] when the payload does not have the tag's types.
@@ -906,7 +927,7 @@ impl Store {
             return Err(Error::Usage(format!("table of {} given a {}", elem, value.ty())));
         }
         let t = &mut self.tables[table.0 as usize];
-        let slot = t.elems.get_mut(index as usize).ok_or(Error::Trap(Trap::Code(TrapCode::OutOfBoundsTableAccess)))?;
+        let slot = t.elems.get_mut(index as usize).ok_or(Error::Trap(TrapCode::OutOfBoundsTableAccess.into()))?;
         *slot = value.to_slot();
         Ok(())
     }

@@ -505,7 +505,7 @@ fn host_functions_and_reentry() {
     assert_eq!(call(&mut s, i, "twice", &[I32(21)]).unwrap(), vec![I32(42)]);
     assert_eq!(call(&mut s, i, "viahost", &[I32(5)]).unwrap(), vec![I32(11)]);
     match call(&mut s, i, "fail", &[]) {
-        Err(Error::Trap(Trap::Host { message, .. })) => assert_eq!(message, "boom"),
+        Err(Error::Trap(t)) => assert_eq!(t.to_string(), "boom"),
         other => panic!("{other:?}"),
     }
     assert_eq!(s.call(add, &[I32(1), I32(2)]).unwrap(), vec![I32(3)]);
@@ -1451,7 +1451,7 @@ fn tail_calls_into_host_functions() {
     assert_eq!(call(&mut s, i, "run", &[I32(5)]).unwrap(), vec![I64(68)]);
     assert_eq!(call(&mut s, i, "run_i", &[I32(6)]).unwrap(), vec![I64(79)]);
     match call(&mut s, i, "fail", &[]) {
-        Err(Error::Trap(Trap::Host { message, .. })) => assert_eq!(message, "boom"),
+        Err(Error::Trap(t)) => assert_eq!(t.to_string(), "boom"),
         other => panic!("{other:?}"),
     }
     assert_eq!(call(&mut s, i, "run", &[I32(1)]).unwrap(), vec![I64(24)]);
@@ -1599,4 +1599,110 @@ fn host_calls_check_self_referential_types() {
     let mut out = [Value::I32(9)];
     store.call_into(f, &[Value::FuncRef(None)], &mut out).unwrap();
     assert_eq!(out, [Value::I32(1)]);
+}
+
+/// The frames, offsets and names of a trap's backtrace are wasmtime's for
+/// the same module (offsets and text taken from `wasmtime run --invoke`).
+#[test]
+fn trap_backtraces_match_wasmtime() {
+    const BT: &str = r#"(module $mymod
+      (memory 1)
+      (table 2 funcref)
+      (elem (i32.const 0) $inner)
+      (func $inner (param i32) (result i32)
+        i32.const 1
+        local.get 0
+        i32.div_u)
+      (func $middle (param i32) (result i32)
+        local.get 0
+        call $inner)
+      (func (export "run") (param i32) (result i32)
+        local.get 0
+        call $middle)
+      (func (export "load") (param i32) (result i32)
+        local.get 0
+        i32.load offset=4)
+      (func (export "indirect") (param i32) (result i32)
+        i32.const 0
+        local.get 0
+        call_indirect (param i32) (result i32))
+      (func $rec (export "rec") (param i32) (result i32)
+        local.get 0
+        call $rec))"#;
+    fn trap(r: Result<Vec<Value>, Error>) -> Trap {
+        match r {
+            Err(Error::Trap(t)) => t,
+            other => panic!("expected a trap, got {other:?}"),
+        }
+    }
+    let mut s = Store::new();
+    let i = inst(&mut s, BT);
+    let t = trap(call(&mut s, i, "run", &[I32(0)]));
+    assert_eq!(t.code(), Some(TrapCode::IntegerDivideByZero));
+    let frames: Vec<String> = t.backtrace().iter().map(ToString::to_string).collect();
+    assert_eq!(frames, ["    0x57 - mymod!inner", "    0x5d - mymod!middle", "    0x64 - mymod!<wasm function 2>"]);
+    assert_eq!(t.backtrace()[0].func_index, 0);
+    assert_eq!(t.backtrace()[0].func_name.as_deref(), Some("inner"));
+    assert_eq!(t.backtrace()[2].func_name, None);
+    assert_eq!(
+        t.backtrace_text().unwrap(),
+        "error while executing at wasm backtrace:\n    0:     0x57 - mymod!inner\n    1:     0x5d - mymod!middle\n    2:     0x64 - mymod!<wasm function 2>"
+    );
+    let t = trap(call(&mut s, i, "load", &[I32(70000)]));
+    assert_eq!(t.backtrace()[0].offset, Some(0x6b));
+    assert_eq!(t.backtrace().len(), 1);
+    let t = trap(call(&mut s, i, "indirect", &[I32(1)]));
+    assert_eq!(t.code(), Some(TrapCode::UninitializedElement));
+    assert_eq!(t.backtrace().iter().map(|f| f.offset).collect::<Vec<_>>(), [Some(0x75)]);
+    // Indirect call that reaches `inner` and traps there.
+    let t = trap(call(&mut s, i, "indirect", &[I32(0)]));
+    assert_eq!(t.backtrace().iter().map(|f| f.offset).collect::<Vec<_>>(), [Some(0x57), Some(0x75)]);
+    // A recursion that exhausts the stack: MAX_FRAMES kept, the rest counted.
+    let t = trap(call(&mut s, i, "rec", &[I32(0)]));
+    assert_eq!(t.code(), Some(TrapCode::CallStackExhausted));
+    assert_eq!(t.backtrace().len(), crate::error::MAX_FRAMES);
+    assert!(t.frames_omitted() > 1000, "{}", t.frames_omitted());
+    assert!(t.backtrace().iter().all(|f| f.offset == Some(0x7d) && f.func_name.as_deref() == Some("rec")));
+    assert!(t.backtrace_text().unwrap().ends_with(&format!("... {} more frames", t.frames_omitted())));
+    // The store is fine afterwards.
+    assert_eq!(call(&mut s, i, "run", &[I32(1)]).unwrap(), vec![I32(1)]);
+}
+
+/// A host function that fails under nested runs: the backtrace holds the
+/// frames of every wasm run, innermost first.
+#[test]
+fn backtraces_cross_host_calls() {
+    let mut s = Store::new();
+    let slot: Arc<std::sync::Mutex<Option<Func>>> = Arc::default();
+    let slot2 = slot.clone();
+    // Calls back into "inner" (which traps) from wasm.
+    let re = s.func_new(
+        FuncType::new([], []),
+        Arc::new(move |c, _a, _r| {
+            let f = slot2.lock().unwrap().expect("set");
+            c.store.call(f, &[]).map(drop).map_err(|e| match e {
+                Error::Trap(t) => t,
+                e => Trap::host(e.to_string()),
+            })
+        }),
+    );
+    let fail = s.func_new(FuncType::new([], []), Arc::new(|_c, _a, _r| Err(Trap::host("boom"))));
+    let m = module(
+        r#"(module
+        (import "env" "re" (func $re))
+        (import "env" "fail" (func $fail))
+        (func $outer (export "outer") call $re)
+        (func $inner (export "inner") nop call $fail))"#,
+    );
+    let i = s.instantiate(&m, &[Extern::Func(re), Extern::Func(fail)]).unwrap();
+    *slot.lock().unwrap() = Some(func(&s, i, "inner"));
+    let Err(Error::Trap(t)) = call(&mut s, i, "outer", &[]) else { panic!("no trap") };
+    assert_eq!(t.to_string(), "boom");
+    let names: Vec<_> = t.backtrace().iter().map(|f| (f.func_index, f.func_name.clone().unwrap())).collect();
+    assert_eq!(names, [(3, "inner".to_string()), (2, "outer".to_string())]);
+    assert!(t.backtrace().iter().all(|f| f.module_name.is_none() && f.offset.is_some()));
+    assert!(t.backtrace()[0].to_string().ends_with(" - <unknown>!inner"));
+    // A host function called from the host fails outside wasm: no frames.
+    let Err(Error::Trap(t)) = s.call(fail, &[]) else { panic!("no trap") };
+    assert!(t.backtrace().is_empty() && t.backtrace_text().is_none());
 }

@@ -7,7 +7,7 @@ use wast::{QuoteWat, WastDirective, WastExecute, WastInvoke, WastRet};
 
 use super::values::{arg_value, fmt_rets, fmt_values, ret_matches};
 use super::{spectest, Failure};
-use crate::error::{Error, Trap, TrapCode};
+use crate::error::{Error, TrapCode};
 use crate::runtime::{Extern, Instance, Module, Store, Value};
 use crate::syntax::Features;
 
@@ -152,7 +152,7 @@ impl<'a> Runner<'a> {
                 Ok(values) => Err(format!("expected trap \"{message}\", got {}", fmt_values(&values))),
             },
             WastDirective::AssertException { exec, .. } => match self.execute(exec)? {
-                Err(Error::Trap(Trap::Exception(_))) => Ok(()),
+                Err(Error::Trap(t)) if t.exn().is_some() => Ok(()),
                 Err(e) => Err(format!("expected an exception, got {}", describe(&e))),
                 Ok(values) => Err(format!("expected an exception, got {}", fmt_values(&values))),
             },

@@ -88,15 +88,12 @@ pub fn get_version(module: &Module, strict: bool) -> Option<Version> {
 pub struct Exit(pub u32);
 
 pub(crate) fn exit_trap(code: u32) -> Trap {
-    Trap::Host { message: format!("exited with status {code}"), payload: Some(Box::new(Exit(code))) }
+    Trap::host_with(format!("exited with status {code}"), Box::new(Exit(code)))
 }
 
 /// The exit code if `trap` is a `proc_exit`.
 pub fn exit_code(trap: &Trap) -> Option<u32> {
-    match trap {
-        Trap::Host { payload: Some(p), .. } => p.downcast_ref::<Exit>().map(|e| e.0),
-        _ => None,
-    }
+    trap.payload()?.downcast_ref::<Exit>().map(|e| e.0)
 }
 
 /// How a WASI function fails: with an errno for the guest, or a trap.
