@@ -47,3 +47,113 @@ fn stores_that_come_and_go_free_their_heaps() {
     eprintln!("RSS over 1,000 stores of 20,000 structs each: {before} KiB, {mid} KiB at 500, {after} KiB at the end");
     assert!(after < before + 4 * 1024, "RSS grew from {before} to {after} KiB over 1,000 stores");
 }
+
+/// Cycles of the soak below: `WASMINT_SOAK_CYCLES` (100,000 for the long
+/// run of issue 15; a bounded number on every test run).
+fn soak_cycles() -> usize {
+    std::env::var("WASMINT_SOAK_CYCLES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000)
+}
+
+const SOAK: &str = r#"(module
+  (import "env" "add" (func $add (param i32 i32) (result i32)))
+  (import "env" "fail" (func $fail))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1 100)
+  (table (export "table") 4 100 funcref)
+  (elem (i32.const 0) $sum)
+  (data (i32.const 16) "soak\n")
+  (func $sum (export "sum") (param i32) (result i32)
+    (call $add (local.get 0) (i32.load (i32.const 16))))
+  (func (export "grow") (result i32)
+    (drop (table.grow (ref.null func) (i32.const 10)))
+    (memory.grow (i32.const 3)))
+  (func (export "oob") (result i32) (i32.load (i32.const 10000000)))
+  (func (export "fail") (call $fail))
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 5))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
+
+/// A shared buffer that captures the guest's stdout.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// 100,000 (by `WASMINT_SOAK_CYCLES`) cycles of a new store, module and
+/// instance with a memory, a table, host functions and WASI with captured
+/// output; each calls, grows, traps, and has a host function fail: RSS
+/// stays flat.
+#[test]
+fn store_module_instance_cycles_do_not_leak() {
+    use std::sync::{Arc, Mutex};
+    use wasmint::runtime::{Caller, Func};
+    use wasmint::syntax::{FuncType, ValType};
+    use wasmint::wasi::{Output, WasiCtxBuilder};
+    use wasmint::{Error, Trap, TrapCode};
+
+    let wasm = wat::parse_str(SOAK).unwrap();
+    let cycle = |k: usize| {
+        let mut s = Store::new();
+        let m = Module::new(&wasm).unwrap();
+        let add = s.func_new(
+            FuncType::new([ValType::I32, ValType::I32], [ValType::I32]),
+            Arc::new(|_c: &mut Caller<'_>, a: &[Value], r: &mut [Value]| {
+                let (Value::I32(x), Value::I32(y)) = (a[0], a[1]) else { return Err(Trap::host("types")) };
+                r[0] = Value::I32(x.wrapping_add(y));
+                Ok(())
+            }),
+        );
+        let fail = s.func_new(FuncType::new([], []), Arc::new(|_c, _a, _r| Err(Trap::host_with("boom", Box::new(7u32)))));
+        let out = Captured::default();
+        let ctx = WasiCtxBuilder::new().arg("soak").stdout(Output::Writer(Box::new(out.clone()))).build().unwrap();
+        let ctx = Arc::new(Mutex::new(ctx));
+        let fd_write = wasmint::wasi::define(&mut s, wasmint::wasi::Version::Preview1, "fd_write", &ctx).unwrap();
+        let i = s.instantiate(&m, &[Extern::Func(add), Extern::Func(fail), Extern::Func(fd_write)]).unwrap();
+        let f = |s: &Store, name: &str| -> Func {
+            match s.export(i, name) {
+                Some(Extern::Func(f)) => f,
+                _ => panic!("{name}"),
+            }
+        };
+        assert_eq!(s.call(f(&s, "sum"), &[Value::I32(k as i32)]).unwrap().len(), 1);
+        assert_eq!(s.call(f(&s, "grow"), &[]).unwrap(), vec![Value::I32(1)]);
+        match s.call(f(&s, "oob"), &[]) {
+            Err(Error::Trap(t)) => assert_eq!(t.code(), Some(TrapCode::OutOfBoundsMemoryAccess)),
+            other => panic!("{other:?}"),
+        }
+        match s.call(f(&s, "fail"), &[]) {
+            Err(Error::Trap(t)) => assert_eq!(t.payload().and_then(|p| p.downcast_ref::<u32>()), Some(&7)),
+            other => panic!("{other:?}"),
+        }
+        s.call(f(&s, "_start"), &[]).unwrap();
+        assert_eq!(&*out.0.lock().unwrap(), b"soak\n");
+    };
+    let n = soak_cycles();
+    for k in 0..200 {
+        cycle(k);
+    }
+    let Some(start) = rss_kib() else { return };
+    let mut mid = start;
+    let t = std::time::Instant::now();
+    for k in 0..n {
+        cycle(k);
+        if k == n / 2 {
+            mid = rss_kib().unwrap_or(start);
+        }
+    }
+    let end = rss_kib().unwrap_or(start);
+    eprintln!(
+        "soak: {n} store/module/instance cycles in {:.1} s; RSS {start} KiB at the start, {mid} KiB in the middle, {end} KiB at the end",
+        t.elapsed().as_secs_f64()
+    );
+    assert!(end < start + 4 * 1024, "RSS grew from {start} to {end} KiB over {n} cycles");
+}

@@ -622,7 +622,6 @@ impl Translator {
         }
     }
 
-    /// Removes the ops from `at` on, and forgets merge candidates there.
     /// Notes (when recording offsets) that the instruction at byte `at`,
     /// whose translation began with `start` words of code, wrote the code
     /// from there, or from where it cut back to, on.
@@ -649,6 +648,7 @@ impl Translator {
         r.map(|_| map)
     }
 
+    /// Removes the ops from `at` on, and forgets merge candidates there.
     fn cut(&mut self, at: usize) {
         self.low = self.low.min(at);
         self.code.truncate(at);

@@ -136,6 +136,9 @@ pub(crate) unsafe fn tick(cx: *mut Cx) -> bool {
     // SAFETY: `cx` is valid while the engine runs, and its signals (the
     // store's, kept alive by it) too.
     unsafe {
+        if cfg!(feature = "bench-no-interrupt-check") && !(*cx).metered {
+            return false;
+        }
         let state = (*cx).state.load(Relaxed);
         if state == 0 {
             return false;
