@@ -5,7 +5,7 @@
 //! to the store cell (not a reference to the Python `Store`: the store owns
 //! the closure, and a strong reference back would be an uncollectable
 //! cycle). A Python exception raised by the callable travels through the
-//! wasm frames as `Trap::Host { payload: PyErr }` and is re-raised, the same
+//! wasm frames as a host trap (`TrapKind::Host`, payload the PyErr) and is re-raised, the same
 //! object, by the outermost call from Python.
 
 use std::cell::UnsafeCell;

@@ -19,7 +19,8 @@
 //!   on the same store; the store cell lends the caller's `&mut Store` to
 //!   nested calls instead of locking (no deadlock, no aliasing).
 //! * **Host exceptions** (`function.rs`): carried as the payload of
-//!   `Trap::Host` and re-raised unchanged (same exception object).
+//!   the host trap (`Trap::host_with`) and re-raised unchanged (same
+//!   exception object), with the wasm frames it went through as a note.
 //! * **Memory across grow** (`memory.rs`): memories never move (address
 //!   space reserved up front), so exported buffers stay valid; typed views
 //!   bounds-check every access against the current size.
@@ -70,7 +71,7 @@ pyo3::create_exception!(
     wasmint,
     Trap,
     PyRuntimeError,
-    "A WebAssembly trap (a RuntimeError); the message names the trap, e.g. 'integer divide by zero'."
+    "A WebAssembly trap (a RuntimeError); the message names the trap, e.g. 'integer divide by zero'; `code` is its TrapCode (None for host errors) and `frames` the wasm frames active at the trap, innermost first (`wasmint.Frame`)."
 );
 pyo3::create_exception!(
     wasmint,

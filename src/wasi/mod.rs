@@ -9,7 +9,7 @@
 //!   store, [`run`] instantiates and runs `_start`.
 //! * Guest memory is the calling instance's export `memory`; every pointer
 //!   is bounds-checked ([`mem`]): a bad one gives `EFAULT` (21).
-//! * `proc_exit(code)` ends the run with a [`Trap::Host`] whose payload is
+//! * `proc_exit(code)` ends the run with a host trap ([`crate::TrapKind::Host`]) whose payload is
 //!   [`Exit`]; [`exit_code`] finds it again.
 //! * The sandbox is described in `path.rs`: [`resolve`] walks a guest path
 //!   inside one directory.
