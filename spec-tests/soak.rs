@@ -51,7 +51,7 @@ fn stores_that_come_and_go_free_their_heaps() {
 /// Cycles of the soak below: `WASMINT_SOAK_CYCLES` (100,000 for the long
 /// run of issue 15; a bounded number on every test run).
 fn soak_cycles() -> usize {
-    std::env::var("WASMINT_SOAK_CYCLES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000)
+    std::env::var("WASMINT_SOAK_CYCLES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000)
 }
 
 const SOAK: &str = r#"(module

@@ -72,7 +72,7 @@ def one_cycle(wasm, k):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
 def test_store_module_instance_cycles_do_not_leak():
-    cycles = int(os.environ.get("WASMINT_SOAK_CYCLES", "3000"))
+    cycles = int(os.environ.get("WASMINT_SOAK_CYCLES", "10000"))
     wasm = wat2wasm(WAT)
     for k in range(300):  # warm up allocator pools
         one_cycle(wasm, k)
