@@ -392,9 +392,10 @@ fn judge(what: &str, a: &Outcome, ta: Duration, b: &Outcome, tb: Duration) -> Re
     }
 }
 
-/// Whether a function of the module has `i32.eqz` right before a
-/// `select`, which wasmi 2.0.0 runs wrongly (it takes the first operand
-/// whatever the condition: spec-tests/fuzz-regressions/wasmi-select-eqz.wast).
+/// Whether a function of the module has `i32.eqz` or `ref.is_null` right
+/// before a `select`, which wasmi 2.0.0 runs wrongly (it takes the wrong
+/// operand: spec-tests/fuzz-regressions/wasmi-select-eqz.wast,
+/// wasmi-select-ref-is-null.wast).
 pub fn wasmi_select_eqz(bytes: &[u8]) -> bool {
     use wasmparser::{Operator, Parser, Payload};
     for payload in Parser::new(0).parse_all(bytes) {
@@ -406,7 +407,7 @@ pub fn wasmi_select_eqz(bytes: &[u8]) -> bool {
             if after_eqz && select {
                 return true;
             }
-            after_eqz = matches!(op, Operator::I32Eqz);
+            after_eqz = matches!(op, Operator::I32Eqz | Operator::RefIsNull);
         }
     }
     false
@@ -523,7 +524,7 @@ pub fn check(data: &[u8]) -> Result<(), String> {
 /// A line with the counters, for the end of a run.
 pub fn summary() -> String {
     format!(
-        "exec: {} modules generated, {} refused by wasmi, {} instantiated on both, {} calls compared ({} trapped), {} modules cut short (fuel/stack), {} disagreements set aside as the wasmi select/i32.eqz bug, {} wasmi panics",
+        "exec: {} modules generated, {} refused by wasmi, {} instantiated on both, {} calls compared ({} trapped), {} modules cut short (fuel/stack), {} disagreements set aside as the wasmi select/i32.eqz (ref.is_null) bug, {} wasmi panics",
         GENERATED.load(Relaxed),
         WASMI_REFUSED.load(Relaxed),
         INSTANTIATED.load(Relaxed),
