@@ -428,8 +428,31 @@ pub fn compare(bytes: &[u8]) -> Result<(), String> {
     r
 }
 
-/// [`compare`] without the excuses.
+/// The native stack of the thread a comparison runs on. wasmi 2.0.0's
+/// handlers call each other and count on the optimiser to make those calls
+/// jumps; some are not (`table.grow`), so a loop over one recurses
+/// natively once per executed instruction: seed 1225964 overflowed the
+/// 2 MiB of a test thread (an abort, which no `catch_unwind` stops) after
+/// some 13,000 `table.grow`s of 160 bytes of stack each. Fuel bounds the
+/// depth (an instruction costs wasmi at least one unit of its
+/// [`WASMI_FUEL`] a call), so 256 MiB (only touched pages are committed)
+/// leaves 1.3 KiB a frame.
+pub const COMPARE_STACK: usize = 256 << 20;
+
+/// [`compare`] without the excuses, on a thread of its own with a stack of
+/// [`COMPARE_STACK`] (a panic in it comes out here as a panic).
 pub fn compare_raw(bytes: &[u8]) -> Result<(), String> {
+    std::thread::scope(|s| {
+        let t = std::thread::Builder::new().name("compare".into()).stack_size(COMPARE_STACK).spawn_scoped(s, || compare_here(bytes));
+        match t.map_err(|e| format!("cannot start the comparison thread: {e}"))?.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// [`compare_raw`] on the calling thread.
+fn compare_here(bytes: &[u8]) -> Result<(), String> {
     let Some(wmodule) = wasmi_guard(|| wasmi::Module::new(engine(), bytes)) else { return Ok(()) };
     let wmodule = match wmodule {
         Ok(m) => m,
@@ -516,7 +539,9 @@ pub fn check(data: &[u8]) -> Result<(), String> {
     let Ok(bytes) = generate(&mut u) else { return Ok(()) };
     GENERATED.fetch_add(1, Relaxed);
     if std::env::var_os("WASMINT_FUZZ_VERBOSE").is_some() {
-        println!("module of {} bytes", bytes.len());
+        // Saved before it runs, so that a module that crashes the process
+        // is on disk.
+        println!("module of {} bytes: {}", bytes.len(), super::seeds::save("exec", &bytes));
     }
     compare(&bytes).map_err(|e| format!("{e}\n  module: {}", super::seeds::save("exec", &bytes)))
 }
