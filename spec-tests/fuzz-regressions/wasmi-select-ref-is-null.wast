@@ -29,6 +29,20 @@
     local.get 1
     ref.is_null
     select)
+  ;; Seed 1264574 (the exported global "11" 8999 on wasmi, -812581672
+  ;; on wasmint and wasmtime): a `local.get`/`local.set` pair between the
+  ;; condition and the `select`; wasmi gives 7 (the table's size) here.
+  (global $g i32 (i32.const -5))
+  (table 7 funcref)
+  (func (export "i") (result i32)
+    (local externref)
+    global.get $g
+    table.size 0
+    local.get 0
+    ref.is_null
+    local.get 0
+    local.set 0
+    select)
   (func (export "h") (param i32 i32 externref) (result i32)
     local.get 0
     local.get 1
@@ -37,5 +51,6 @@
     select))
 (assert_return (invoke "f") (i32.const 0))
 (assert_return (invoke "g") (i32.const 0))
+(assert_return (invoke "i") (i32.const -5))
 (assert_return (invoke "h" (i32.const 3) (i32.const 4) (ref.null extern)) (i32.const 3))
 (assert_return (invoke "h" (i32.const 3) (i32.const 4) (ref.extern 1)) (i32.const 4))
