@@ -5,6 +5,9 @@
 ;; labels whose operand stack heights differ: it returns garbage lanes
 ;; (its CLI too: `wasmi --invoke f this.wat` prints a different value on
 ;; each run), wasmtime and wasmint i64x2 7 8. An oracle bug, not ours.
+;; Seed 1247330 is the same (an i32 below a v128 that a `br_table` carries
+;; to the function's label and a block's). The exec check does not set
+;; this pattern aside, so long runs may report it again.
 (module
   (func (export "f") (result v128)
     (local i32)
