@@ -22,6 +22,23 @@ mod simd;
 /// An operand type; `None` is `Unknown` (matches anything).
 type OpType = Option<ValType>;
 
+/// The appendix's `Ref(false, Bot)`: what `pop_ref` makes of an `Unknown`
+/// operand (in unreachable code), so what `ref.as_non_null` and
+/// `br_on_null` push for one. A reference of unknown heap type: it matches
+/// every reference type ([`FuncValidator::sub`]) but no numeric or vector
+/// type. Its heap type is a concrete type index that no module can
+/// declare (a declared index is below the number of types).
+const BOT_REF: RefType = RefType { nullable: false, heap: HeapType::Concrete(u32::MAX) };
+
+/// An operand type in messages (`Unknown` as `_`).
+fn show_op(t: OpType) -> String {
+    match t {
+        None => "_".to_string(),
+        Some(ValType::Ref(BOT_REF)) => "(ref bot)".to_string(),
+        Some(t) => t.to_string(),
+    }
+}
+
 /// What opened a control frame.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 enum FrameKind {
@@ -174,7 +191,7 @@ fn single<'c>(ctx: &'c ModuleCtx<'_>, t: ValType) -> &'c [ValType] {
 /// The reference interpreter's words for an operand of the wrong type
 /// (`actual` `None`: none there).
 fn type_mismatch<T>(expected: OpType, actual: OpType, at: usize) -> Result<T> {
-    let show = |t: OpType| t.map_or(String::new(), |t| t.to_string());
+    let show = |t: OpType| if t.is_none() { String::new() } else { show_op(t) };
     err(format!("type mismatch: instruction requires [{}] but stack has [{}]", show(expected), show(actual)), at)
 }
 
@@ -336,6 +353,9 @@ impl FuncValidator {
     /// Does `a` match `b` (spec 3.0 subtyping)?
     #[inline]
     fn sub(&self, a: ValType, b: ValType) -> bool {
+        if a == ValType::Ref(BOT_REF) {
+            return b.is_ref();
+        }
         super::matches_in(&self.tinfo, a, b)
     }
 
@@ -343,11 +363,12 @@ impl FuncValidator {
         self.sub(a.into(), b.into())
     }
 
-    /// Pops a reference (3.0 `pop_ref`): its type, `None` when unknown.
-    fn pop_ref(&mut self, at: usize) -> Result<Option<RefType>> {
+    /// Pops a reference (3.0 `pop_ref`): its type, [`BOT_REF`] when
+    /// unknown.
+    fn pop_ref(&mut self, at: usize) -> Result<RefType> {
         match self.pop_val(at)? {
-            None => Ok(None),
-            Some(ValType::Ref(r)) => Ok(Some(r)),
+            None => Ok(BOT_REF),
+            Some(ValType::Ref(r)) => Ok(r),
             Some(t) => err(format!("type mismatch: expected a reference, found {t}"), at),
         }
     }
@@ -454,7 +475,7 @@ impl FuncValidator {
         self.pop_vals(end, at)?;
         if self.vals.len() != frame.height {
             let show = |ts: &mut dyn Iterator<Item = String>| ts.collect::<Vec<_>>().join(" ");
-            let left = self.vals[frame.height..].iter().map(|t| t.map_or("_".to_string(), |t| t.to_string()));
+            let left = self.vals[frame.height..].iter().map(|&t| show_op(t));
             let has = show(&mut left.chain(end.iter().map(|t| t.to_string())));
             let requires = show(&mut end.iter().map(|t| t.to_string()));
             return err(format!("type mismatch: block requires [{requires}] but stack has [{has}]"), at);
@@ -991,7 +1012,7 @@ impl FuncValidator {
                 let tys = self.label_types(ctx, *l, at)?;
                 let r = self.pop_ref(at)?;
                 self.pop_push_vals(tys, at)?;
-                self.push_val(r.map(|r| r.non_null().into()));
+                self.push_val(Some(r.non_null().into()));
             }
             Instr::BrOnNonNull(l) => {
                 let tys = self.label_types(ctx, *l, at)?;
@@ -999,18 +1020,14 @@ impl FuncValidator {
                 let Some((last, rest)) = tys.split_last() else {
                     return err("type mismatch: br_on_non_null needs a label with a reference", at);
                 };
-                if let Some(r) = r {
-                    if !self.sub(r.non_null().into(), *last) {
-                        return type_mismatch(Some(*last), Some(r.non_null().into()), at);
-                    }
-                } else if !last.is_ref() {
-                    return type_mismatch(Some(*last), None, at);
+                if !self.sub(r.non_null().into(), *last) {
+                    return type_mismatch(Some(*last), Some(r.non_null().into()), at);
                 }
                 self.pop_push_vals(rest, at)?;
             }
             Instr::RefAsNonNull => {
                 let r = self.pop_ref(at)?;
-                self.push_val(r.map(|r| r.non_null().into()));
+                self.push_val(Some(r.non_null().into()));
             }
 
             // Reference (3.3.2)

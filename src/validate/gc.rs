@@ -236,8 +236,12 @@ impl FuncValidator {
                 } else {
                     (HeapType::Any, HeapType::Extern)
                 };
+                // Null stays null; an operand of unreachable code (Unknown
+                // or `(ref bot)`) may be taken as non-null, whose result
+                // matches the most types (wasmparser: a reference of heap
+                // type `to` and unknown nullability).
                 let r = self.pop_expect(abs(from, true), at)?;
-                let nullable = !matches!(r, Some(ValType::Ref(RefType { nullable: false, .. })));
+                let nullable = matches!(r, Some(ValType::Ref(RefType { nullable: true, .. })));
                 self.push_val(Some(abs(to, nullable)));
             }
             GcInstr::RefI31 => {
