@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use arbitrary::{Arbitrary, Unstructured};
-use wasmint::{Error, Extern, Trap, TrapCode, ValType, Value};
+use wasmint::{Error, Extern, TrapCode, ValType, Value};
 
 /// wasmi's fuel per call (instantiation included).
 pub const WASMI_FUEL: u64 = 200_000;
