@@ -5,6 +5,7 @@ sets the cycles (100,000 for the long run; a bounded number by default)."""
 
 import gc
 import os
+import pathlib
 import sys
 import time
 
@@ -12,25 +13,8 @@ import pytest
 
 from wasmint import Function, FunctionType, Instance, Module, Store, Trap, TrapCode, Type, wasi, wat2wasm
 
-WAT = """(module
-  (import "env" "add" (func $add (param i32 i32) (result i32)))
-  (import "env" "fail" (func $fail))
-  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
-  (memory (export "memory") 1 100)
-  (table (export "table") 4 100 funcref)
-  (elem (i32.const 0) $sum)
-  (data (i32.const 16) "soak\\n")
-  (func $sum (export "sum") (param i32) (result i32)
-    (call $add (local.get 0) (i32.load (i32.const 16))))
-  (func (export "grow") (result i32)
-    (drop (table.grow (ref.null func) (i32.const 10)))
-    (memory.grow (i32.const 3)))
-  (func (export "oob") (result i32) (i32.load (i32.const 10000000)))
-  (func (export "fail") (call $fail))
-  (func (export "_start")
-    (i32.store (i32.const 0) (i32.const 16))
-    (i32.store (i32.const 4) (i32.const 5))
-    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"""
+# Shared with spec-tests/soak.rs.
+WAT = (pathlib.Path(__file__).parents[2] / "spec-tests" / "soak.wat").read_text()
 
 
 class Boom(Exception):

@@ -513,6 +513,23 @@ fn host_functions_and_reentry() {
     assert_eq!(s.func_type(add).params.len(), 2);
 }
 
+/// A host function `[] -> []` that calls the function put in its slot.
+fn calls_back(s: &mut Store) -> (Func, Arc<std::sync::Mutex<Option<Func>>>) {
+    let slot: Arc<std::sync::Mutex<Option<Func>>> = Arc::default();
+    let slot2 = slot.clone();
+    let f = s.func_new(
+        FuncType::new([], []),
+        Arc::new(move |c, _a, _r| {
+            let f = slot2.lock().unwrap().expect("set");
+            c.store.call(f, &[]).map(drop).map_err(|e| match e {
+                Error::Trap(t) => t,
+                e => Trap::host(e.to_string()),
+            })
+        }),
+    );
+    (f, slot)
+}
+
 #[test]
 fn infinite_host_reentry_is_bounded() {
     let mut s = Store::new();
@@ -524,19 +541,7 @@ fn infinite_host_reentry_is_bounded() {
         (func (export "go") call $re))"#,
     );
     // Host function that calls "go" again, forever.
-    let slot: Arc<std::sync::Mutex<Option<Func>>> = Arc::default();
-    let slot2 = slot.clone();
-    let re = s.func_new(
-        FuncType::new([], []),
-        Arc::new(move |c, _a, _r| {
-            let f = slot2.lock().unwrap().expect("set");
-            c.store.call(f, &[]).map_err(|e| match e {
-                Error::Trap(t) => t,
-                e => Trap::host(e.to_string()),
-            })?;
-            Ok(())
-        }),
-    );
+    let (re, slot) = calls_back(&mut s);
     let i = s.instantiate(&m, &[Extern::Func(re)]).unwrap();
     let go = func(&s, i, "go");
     *slot.lock().unwrap() = Some(go);
@@ -1673,19 +1678,8 @@ fn trap_backtraces_match_wasmtime() {
 #[test]
 fn backtraces_cross_host_calls() {
     let mut s = Store::new();
-    let slot: Arc<std::sync::Mutex<Option<Func>>> = Arc::default();
-    let slot2 = slot.clone();
     // Calls back into "inner" (which traps) from wasm.
-    let re = s.func_new(
-        FuncType::new([], []),
-        Arc::new(move |c, _a, _r| {
-            let f = slot2.lock().unwrap().expect("set");
-            c.store.call(f, &[]).map(drop).map_err(|e| match e {
-                Error::Trap(t) => t,
-                e => Trap::host(e.to_string()),
-            })
-        }),
-    );
+    let (re, slot) = calls_back(&mut s);
     let fail = s.func_new(FuncType::new([], []), Arc::new(|_c, _a, _r| Err(Trap::host("boom"))));
     let m = module(
         r#"(module
