@@ -14,7 +14,14 @@ so code written for wasmer runs unchanged; `Store.engine_name` and
 True
 """
 
-from typing import Any, Optional
+from __future__ import annotations
+
+del annotations  # the future import also binds this public name
+
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
+if _TYPE_CHECKING:  # annotations only: keeps typing's names out of the module
+    from typing import Any, Optional
 
 __all__ = ["Universal", "Dylib", "JIT", "Native"]
 

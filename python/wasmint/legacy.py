@@ -9,9 +9,16 @@ runs code written for it. One hidden :class:`wasmint.Store` holds everything.
 42
 """
 
+from __future__ import annotations
+
+del annotations  # the future import also binds this public name
+
 import enum as _enum
 import inspect as _inspect
-from typing import Any, Callable, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
+if _TYPE_CHECKING:  # annotations only: keeps typing's names out of the module
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from . import _native
 from . import wasi as _wasi
@@ -65,7 +72,8 @@ __all__ = [
 
 _STORE = _native.Store()
 
-_Bytes = Union[bytes, bytearray]
+if _TYPE_CHECKING:
+    _Bytes = Union[bytes, bytearray]
 
 
 class ExportKind(_enum.IntEnum):

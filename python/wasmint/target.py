@@ -12,9 +12,16 @@ describe one as wasmer's do.
 ('x86_64', 'linux', 'musl')
 """
 
-import platform
-import sys
-from typing import Iterator, List, Optional
+from __future__ import annotations
+
+del annotations  # the future import also binds this public name
+
+import platform as _platform
+import sys as _sys
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
+if _TYPE_CHECKING:  # annotations only: keeps typing's names out of the module
+    from typing import Iterator, List, Optional
 
 __all__ = ["Triple", "CpuFeatures", "Target"]
 
@@ -37,7 +44,7 @@ class Triple:
     >>> from wasmint.target import Triple
     >>> t = Triple('aarch64-apple-darwin')
     >>> t.architecture, t.vendor, t.operating_system, t.binary_format, t.pointer_width
-    ('aarch64', 'apple', 'darwin', 'macho', 64)
+    ('aarch64', 'apple', 'darwin', 'macho', 8)
     >>> str(t)
     'aarch64-apple-darwin'
     >>> Triple.host().is_native
@@ -59,17 +66,17 @@ class Triple:
     @staticmethod
     def host() -> "Triple":
         """The triple of this machine."""
-        machine = (platform.machine() or "unknown").lower()
+        machine = (_platform.machine() or "unknown").lower()
         arch = {"amd64": "x86_64", "x64": "x86_64", "arm64": "aarch64", "i686": "x86", "i386": "x86"}.get(machine, machine)
-        if sys.platform.startswith("linux"):
-            libc = "musl" if "musl" in (platform.libc_ver()[0] or "") else "gnu"
+        if _sys.platform.startswith("linux"):
+            libc = "musl" if "musl" in (_platform.libc_ver()[0] or "") else "gnu"
             t = Triple(f"{arch}-unknown-linux-{libc}")
-        elif sys.platform == "darwin":
+        elif _sys.platform == "darwin":
             t = Triple(f"{arch}-apple-darwin")
-        elif sys.platform == "win32":
+        elif _sys.platform == "win32":
             t = Triple(f"{arch}-pc-windows-msvc")
         else:
-            t = Triple(f"{arch}-unknown-{sys.platform.rstrip('0123456789')}")
+            t = Triple(f"{arch}-unknown-{_sys.platform.rstrip('0123456789')}")
         t.is_native = True
         return t
 
@@ -93,9 +100,11 @@ class Triple:
 
     @property
     def pointer_width(self) -> int:
-        """Pointer width in bits."""
+        """Pointer width in bytes (2, 4 or 8), as wasmer gives it."""
         a = self.architecture
-        return 64 if ("64" in a or a in ("s390x",)) else 32
+        if a in ("msp430", "avr"):
+            return 2
+        return 8 if ("64" in a or a in ("s390x",)) else 4
 
     @property
     def default_calling_convention(self) -> str:

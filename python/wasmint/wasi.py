@@ -46,15 +46,22 @@ exit status 3
 b'hello\n'
 """
 
-import enum
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from __future__ import annotations
+
+del annotations  # the future import also binds this public name
+
+import enum as _enum
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
+if _TYPE_CHECKING:  # annotations only: keeps typing's names out of the module
+    from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from . import _native
 
 __all__ = ["Version", "StateBuilder", "Environment", "Exit", "get_version"]
 
 
-class Version(enum.IntEnum):
+class Version(_enum.IntEnum):
     """WASI versions, numbered as in wasmer. ``LATEST`` is ``SNAPSHOT1``
     (``wasi_snapshot_preview1``); ``SNAPSHOT0`` is ``wasi_unstable``.
 
@@ -106,7 +113,8 @@ def get_version(module: "_native.Module", strict: bool = False) -> Optional[Vers
     return Version.SNAPSHOT0 if name == "wasi_unstable" else Version.SNAPSHOT1
 
 
-_Output = Union[None, bool, Callable[[bytes], Any]]
+if _TYPE_CHECKING:
+    _Output = Union[None, bool, Callable[[bytes], Any]]
 
 
 class StateBuilder:
