@@ -134,10 +134,27 @@ def test_public_attributes_are_all_wasmint_s_own():
                 elif inspect.isclass(value):
                     walk(value, f"{path}.{name}")
 
-    for module in ("wasmint", "wasmint.legacy", "wasmint.wasi", "wasmint.engine", "wasmint.target"):
+    for module in ("wasmint", "wasmint.legacy", "wasmint.wasi", "wasmint.engine", "wasmint.target",
+                   "wasmint_compiler_cranelift", "wasmint_compiler_llvm", "wasmint_compiler_singlepass"):
         walk(importlib.import_module(module), module)
     assert not foreign, foreign
     assert len(seen) > 40
+
+
+@pytest.mark.parametrize("name", ["cranelift", "llvm", "singlepass"])
+def test_compiler_stand_ins_take_wasmer_s_place(name):
+    # wasmer code: `from wasmer_compiler_cranelift import Compiler`, then
+    # `engine.JIT(Compiler)`; with the wasmint_ prefix it runs unchanged.
+    import importlib
+
+    Compiler = importlib.import_module(f"wasmint_compiler_{name}").Compiler
+    for make in (engine.JIT, engine.Universal, engine.Native, engine.Dylib):
+        store = Store(make(Compiler))
+        assert store.compiler_name == name and store.engine_name == make.name
+        assert Instance(Module(store, '(module (func (export "f") (result i32) i32.const 7))')).exports.f() == 7
+    assert Compiler.__module__ == f"wasmint_compiler_{name}" and ">>>" in Compiler.__doc__
+    # No compiler given: none recorded (wasmer picked the first it found).
+    assert Store(engine.Universal()).compiler_name is None
 
 
 def test_target():

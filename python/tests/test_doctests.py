@@ -10,10 +10,14 @@ import pytest
 import wasmint
 from wasmint import engine, target, wasi
 import wasmint.legacy as legacy
+import wasmint_compiler_cranelift
+import wasmint_compiler_llvm
+import wasmint_compiler_singlepass
 
 
 def public_objects():
-    for module in (wasmint, engine, target, wasi, legacy):
+    for module in (wasmint, engine, target, wasi, legacy, wasmint_compiler_cranelift, wasmint_compiler_llvm,
+                   wasmint_compiler_singlepass):
         yield module.__name__, module
         for name in getattr(module, "__all__", [n for n in vars(module) if not n.startswith("_")]):
             obj = getattr(module, name)

@@ -28,13 +28,33 @@ __all__ = ["Universal", "Dylib", "JIT", "Native"]
 
 def _compiler_name(compiler: Any) -> Optional[str]:
     """The short name of a wasmer compiler (``'cranelift'``, ``'llvm'``,
-    ``'singlepass'``), from its module name; None without a compiler."""
+    ``'singlepass'``), as wasmer gave it: the stand-ins' (and wasmer's own
+    classes') name, else from the module name; None without a compiler."""
     if compiler is None:
         return None
+    name = getattr(compiler, "name", None)
+    if isinstance(name, str):
+        return name
     module = getattr(compiler, "__module__", "") or ""
-    if module.startswith("wasmer_compiler_"):
-        return module[len("wasmer_compiler_"):].split(".")[0]
+    for prefix in ("wasmer_compiler_", "wasmint_compiler_"):
+        if module.startswith(prefix):
+            return module[len(prefix):].split(".")[0]
     return getattr(compiler, "__name__", type(compiler).__name__).lower()
+
+
+def _stand_in_compiler(name: str, title: str, module: str) -> type:
+    """The `Compiler` class of the stand-in package `module` for wasmer's
+    `wasmer_compiler_<name>` (one class a package, as wasmer's)."""
+    doc = f"""The {title} compiler, as wasmer's `wasmer_compiler_{name}.Compiler`:
+    given to an engine, it is recorded as `Store.compiler_name`; wasmint
+    interprets every module whatever the compiler.
+
+    >>> from wasmint import engine, Store
+    >>> from {module} import Compiler
+    >>> Store(engine.JIT(Compiler)).compiler_name
+    '{name}'
+    """
+    return type("Compiler", (), {"name": name, "__doc__": doc, "__module__": module})
 
 
 class _Engine:
