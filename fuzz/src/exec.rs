@@ -110,7 +110,12 @@ fn engine() -> &'static wasmi::Engine {
             .wasm_wide_arithmetic(true)
             .wasm_simd(true)
             .wasm_relaxed_simd(false)
-            .consume_fuel(true);
+            .consume_fuel(true)
+            // Eager: wasmi's translator panics (`choose_store_op_vt`) then
+            // come out of `Module::new`, where they are caught; translated
+            // lazily they come from inside its executor, which cannot
+            // unwind, and abort the process.
+            .compilation_mode(wasmi::CompilationMode::Eager);
         wasmi::Engine::new(&c)
     })
 }

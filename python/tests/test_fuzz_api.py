@@ -188,7 +188,9 @@ CHILD = textwrap.dedent(
         if k == 0 or not stores:
             feats = None if rng.random() < 0.7 else Features(**{n: rng.random() < 0.7 for n in (
                 "simd", "tail_call", "exceptions", "function_references", "multi_memory", "memory64")})
-            stores.append(Store(features=feats) if feats else Store())
+            # Under fuel: a damaged module may loop for ever (or for four
+            # billion tail calls), which is no finding.
+            stores.append(Store(features=feats, fuel=10**7) if feats else Store(fuel=10**7))
         elif k <= 2:
             store = pick(stores)
             src = rng.random()

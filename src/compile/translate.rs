@@ -1094,13 +1094,12 @@ impl Translator {
         let kind = self.ctrl[i].kind;
         let height = self.ctrl[i].height;
         if kind == CtrlKind::Func || self.needs_moves(height, arity) {
-            // A return reads a result where it lies, an accumulator too;
-            // the value lives on past a br_if, and a later spill would
-            // redirect its producer away from the accumulator: spill now.
-            if kind == CtrlKind::Func {
-                for k in self.stack.len() - arity..self.stack.len() {
-                    self.spill(k)?;
-                }
+            // A return, and the moves of a branch, read a carried value
+            // where it lies, an accumulator too; the value lives on past a
+            // br_if, and a later spill would redirect its producer away
+            // from the accumulator (after the read was emitted): spill now.
+            for k in self.stack.len() - arity..self.stack.len() {
+                self.spill(k)?;
             }
             // Jump over the moves (and the branch) when the condition fails.
             let skip = self.emit_cond_br(cond, true);
