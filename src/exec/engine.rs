@@ -829,7 +829,7 @@ fn invoke_inner(store: &mut Store, func: u32, args: &[Value], results: &mut [Val
         store.sync_fuel(fuel);
         let mut trap = trap.unwrap_or_else(|| Trap::host("internal error: engine stopped without a trap"));
         let frames = frames.into_iter().map(|(i, f, pc)| store.instances[i as usize].module.frame(f, pc));
-        trap.push_frames(frames.collect::<Vec<_>>(), more);
+        trap.push_frames(frames, more);
         return Err(trap);
     }
     store.sync_fuel(fuel);

@@ -124,13 +124,13 @@ pub(crate) fn trap_code_enum(py: Python<'_>) -> PyResult<&Py<PyAny>> {
     Ok(ty)
 }
 
-/// A `Trap` exception for a trap of the runtime (`code` set) or a host
-/// error without an exception of its own (`code` None, the class value),
-/// with the wasm frames of `trap`.
-pub(crate) fn trap_err(message: String, code: Option<TrapCode>, trap: &crate::Trap) -> PyErr {
-    let err = super::Trap::new_err(message);
+/// The `Trap` exception of `trap`: its message, its code (None, the class
+/// value, for a host error without an exception of its own) and its wasm
+/// frames.
+pub(crate) fn trap_err(trap: &crate::Trap) -> PyErr {
+    let err = super::Trap::new_err(trap.to_string());
     Python::attach(|py| {
-        if let (Some(code), Some((_, members))) = (code, CODES.get(py)) {
+        if let (Some(code), Some((_, members))) = (trap.code(), CODES.get(py)) {
             // Setting an attribute of a new exception cannot fail but for
             // memory; the trap is raised without its code then.
             let _ = err.value(py).setattr("code", members[code as usize].clone_ref(py));

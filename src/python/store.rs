@@ -854,15 +854,15 @@ pub(crate) fn to_py_err(e: Error) -> PyErr {
     use super::{CompileError, LinkError};
     match e {
         Error::Trap(mut t) => {
-            let payload = if t.payload().is_some_and(|p| p.is::<PyErr>()) { t.take_payload() } else { None };
-            match payload.map(|p| p.downcast::<PyErr>()) {
+            // Another payload is dropped: only the message reaches Python.
+            match t.take_payload().map(|p| p.downcast::<PyErr>()) {
                 // The very exception the host function raised, with the
                 // wasm frames it went through.
                 Some(Ok(err)) => {
                     Python::attach(|py| super::sandbox::add_frames(py, &err, &t));
                     *err
                 }
-                _ => super::sandbox::trap_err(t.to_string(), t.code(), &t),
+                _ => super::sandbox::trap_err(&t),
             }
         }
         Error::Link(m) => LinkError::new_err(m),
