@@ -15,7 +15,7 @@ use pyo3::{PyTraverseError, PyVisit};
 use super::reftype::Resolver;
 use super::store::{to_py_err, Store};
 use super::types::{from_value, to_value, FunctionType};
-use crate::error::{Error, Trap};
+use crate::error::Error;
 
 /// A tag: what identifies a kind of wasm exception, and the types of its
 /// payload (the parameters of its `FunctionType`; it has no results).

@@ -47,6 +47,7 @@ use crate::{Func, Trap, ValType, Value};
 pub struct Function {
     pub(crate) store: Py<Store>,
     pub(crate) func: Func,
+    _held: super::store::Held,
     params: Box<[ValType]>,
     results: Box<[ValType]>,
     /// CPython's entry for calls with the arguments in an array (see
@@ -86,6 +87,7 @@ pub(crate) fn enable_vectorcall(py: Python<'_>) -> PyResult<()> {
         let f = Bound::new(
             py,
             Function {
+                _held: super::store::Held::new(py, &store.clone().unbind(), crate::Extern::Func(Func(u32::MAX))),
                 store: store.unbind(),
                 func: Func(u32::MAX),
                 params: Box::new([]),
@@ -162,6 +164,7 @@ impl Function {
         Py::new(
             py,
             Function {
+                _held: super::store::Held::new(py, store, crate::Extern::Func(func)),
                 store: store.clone_ref(py),
                 func,
                 params,
@@ -456,6 +459,7 @@ impl Function {
         let func = s.cell.with(py, |st| st.func_new(ty, host))?;
         let (params, results) = s.cell.with(py, |st| own_types(st, func))?;
         Ok(Function {
+            _held: super::store::Held::new(py, &store.clone().unbind(), crate::Extern::Func(func)),
             store: store.clone().unbind(),
             func,
             params,
@@ -494,6 +498,7 @@ impl Function {
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        visit.call(&self.store)
+        visit.call(&self.store)?;
+        self._held.visit(&visit)
     }
 }

@@ -22,6 +22,14 @@ use super::types::{from_value, to_value, GlobalType, Value};
 pub struct Global {
     pub(crate) store: Py<Store>,
     pub(crate) global: crate::Global,
+    _held: super::store::Held,
+}
+
+impl Global {
+    pub(crate) fn wrap(py: Python<'_>, store: &Py<Store>, global: crate::Global) -> Global {
+        let _held = super::store::Held::new(py, store, crate::Extern::Global(global));
+        Global { store: store.clone_ref(py), global, _held }
+    }
 }
 
 #[pymethods]
@@ -36,7 +44,7 @@ impl Global {
             .v;
         let ty = crate::GlobalType { val: v.ty(), mutable };
         let global = store.get().cell.with(py, |s| s.global_new(ty, v))?.map_err(to_py_err)?;
-        Ok(Global { store: store.clone().unbind(), global })
+        Ok(Global::wrap(py, &store.clone().unbind(), global))
     }
 
     /// The value; setting it needs a mutable global and a value of its type
@@ -78,6 +86,7 @@ impl Global {
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        visit.call(&self.store)
+        visit.call(&self.store)?;
+        self._held.visit(&visit)
     }
 }

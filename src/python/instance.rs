@@ -39,6 +39,8 @@ use crate::Extern;
 #[pyclass(module = "wasmint", frozen)]
 pub struct Instance {
     module: Py<Module>,
+    /// Keeps the instance (one without exports too) from collection.
+    _held: super::store::Held,
     /// The exports, an `Exports` object.
     #[pyo3(get)]
     exports: Py<Exports>,
@@ -88,9 +90,9 @@ pub(crate) fn extern_of(obj: &Bound<'_, PyAny>, store: &Store, what: &str) -> Py
 fn export_object(py: Python<'_>, store: &Py<Store>, ext: Extern) -> PyResult<Py<PyAny>> {
     Ok(match ext {
         Extern::Func(f) => Function::wrap(py, store, f)?.into_any(),
-        Extern::Global(global) => Py::new(py, Global { store: store.clone_ref(py), global })?.into_any(),
-        Extern::Memory(memory) => Py::new(py, Memory { store: store.clone_ref(py), memory })?.into_any(),
-        Extern::Table(table) => Py::new(py, Table { store: store.clone_ref(py), table })?.into_any(),
+        Extern::Global(global) => Py::new(py, Global::wrap(py, store, global))?.into_any(),
+        Extern::Memory(memory) => Py::new(py, Memory::wrap(py, store, memory))?.into_any(),
+        Extern::Table(table) => Py::new(py, Table::wrap(py, store, table))?.into_any(),
         Extern::Tag(tag) => Py::new(py, super::exception::Tag { store: store.clone_ref(py), tag })?.into_any(),
     })
 }
@@ -103,6 +105,7 @@ impl Instance {
         let m = module.get();
         let store_py = &m.store;
         let store = store_py.get();
+        store.cell.maybe_collect(py);
         let imports = m.inner.imports();
         let dict = match import_object {
             Some(o) => match o.cast::<ImportObject>() {
@@ -137,7 +140,7 @@ impl Instance {
             items.push((name.unbind(), obj));
         }
         let exports = Py::new(py, Exports { items, by_name: by_name.unbind() })?;
-        Ok(Instance { module: module.clone().unbind(), exports })
+        Ok(Instance { module: module.clone().unbind(), exports, _held: super::store::Held::new(py, store_py, inst) })
     }
 
     /// The module this is an instance of.
@@ -148,7 +151,8 @@ impl Instance {
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
         visit.call(&self.module)?;
-        visit.call(&self.exports)
+        visit.call(&self.exports)?;
+        self._held.visit(&visit)
     }
 }
 

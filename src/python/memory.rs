@@ -41,6 +41,14 @@ use super::types::{type_name, MemoryType};
 pub struct Memory {
     pub(crate) store: Py<Store>,
     pub(crate) memory: crate::Memory,
+    pub(crate) _held: super::store::Held,
+}
+
+impl Memory {
+    pub(crate) fn wrap(py: Python<'_>, store: &Py<Store>, memory: crate::Memory) -> Memory {
+        let _held = super::store::Held::new(py, store, crate::Extern::Memory(memory));
+        Memory { store: store.clone_ref(py), memory, _held }
+    }
 }
 
 fn data_len(py: Python<'_>, store: &Py<Store>, mem: crate::Memory) -> PyResult<usize> {
@@ -56,6 +64,7 @@ impl Memory {
             return Err(PyValueError::new_err("Memory: shared memories are not supported"));
         }
         let ty = t.to_mem();
+        store.get().cell.maybe_collect(py);
         let memory = store
             .get()
             .cell
@@ -65,7 +74,7 @@ impl Memory {
                 crate::Error::Link(m) => super::LinkError::new_err(format!("Memory: {m}")),
                 e => PyValueError::new_err(format!("Memory: {e}")),
             })?;
-        Ok(Memory { store: store.clone().unbind(), memory })
+        Ok(Memory::wrap(py, &store.clone().unbind(), memory))
     }
 
     /// Grows the memory by `number_of_pages` pages (of its page size, 64
@@ -126,7 +135,7 @@ impl Memory {
     /// b'hello'
     #[getter]
     fn buffer(&self, py: Python<'_>) -> Buffer {
-        Buffer { store: self.store.clone_ref(py), memory: self.memory }
+        Buffer { store: self.store.clone_ref(py), memory: self.memory, _held: super::store::Held::new(py, &self.store, crate::Extern::Memory(self.memory)) }
     }
 
     /// A `Uint8Array` view starting at byte `offset`.
@@ -190,7 +199,8 @@ impl Memory {
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        visit.call(&self.store)
+        visit.call(&self.store)?;
+        self._held.visit(&visit)
     }
 }
 
@@ -210,6 +220,7 @@ impl Memory {
 pub struct Buffer {
     store: Py<Store>,
     memory: crate::Memory,
+    _held: super::store::Held,
 }
 
 #[pymethods]
@@ -244,7 +255,8 @@ impl Buffer {
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        visit.call(&self.store)
+        visit.call(&self.store)?;
+        self._held.visit(&visit)
     }
 }
 
@@ -253,11 +265,12 @@ struct View {
     store: Py<Store>,
     memory: crate::Memory,
     offset: usize,
+    _held: super::store::Held,
 }
 
 impl View {
     fn new(py: Python<'_>, m: &Memory, offset: usize) -> View {
-        View { store: m.store.clone_ref(py), memory: m.memory, offset }
+        View { store: m.store.clone_ref(py), memory: m.memory, offset, _held: super::store::Held::new(py, &m.store, crate::Extern::Memory(m.memory)) }
     }
 
     /// Number of elements of `size` bytes from `offset` to the current end.
@@ -513,7 +526,8 @@ macro_rules! views {
                 format!("<wasmint.{} of {} at offset {}>", stringify!($name), <$t as Elem>::NAME, self.0.offset)
             }
             fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-                visit.call(&self.0.store)
+                visit.call(&self.0.store)?;
+                self.0._held.visit(&visit)
             }
         }
     )*};

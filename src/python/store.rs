@@ -79,6 +79,15 @@ pub(crate) struct StoreCell {
     /// The store's interrupt handle: usable without claiming the store
     /// (from any thread, and by the Ctrl-C handler, see `sandbox.rs`).
     pub(crate) interrupt: crate::InterruptHandle,
+    /// Store entities Python objects refer to, with a count each: the
+    /// roots of [`StoreCell::maybe_collect`] (see [`Held`]).
+    roots: UnsafeCell<std::collections::HashMap<crate::Root, u32>>,
+    /// Instances and memories made since the last collection, and how many
+    /// to make before the next one.
+    made: std::cell::Cell<usize>,
+    next_collect: std::cell::Cell<usize>,
+    /// Bytes of linear memory after the last collection.
+    bytes_after: std::cell::Cell<u64>,
 }
 
 // SAFETY: the store itself is only used by the thread that claimed
@@ -174,7 +183,60 @@ impl StoreCell {
             hosts: UnsafeCell::new(Vec::new()),
             externs: UnsafeCell::new((Vec::new(), std::collections::HashMap::new())),
             unroots: UnsafeCell::new(Vec::new()),
+            roots: UnsafeCell::new(std::collections::HashMap::new()),
+            made: std::cell::Cell::new(0),
+            next_collect: std::cell::Cell::new(MIN_COLLECT),
+            bytes_after: std::cell::Cell::new(0),
         }
+    }
+
+    fn root(&self, _py: Python<'_>, r: crate::Root) {
+        // SAFETY: GIL held; no other borrow of `roots` is live (only these
+        // two and `maybe_collect` touch it, none of which runs Python code).
+        *unsafe { &mut *self.roots.get() }.entry(r).or_insert(0) += 1;
+    }
+
+    fn unroot(&self, _py: Python<'_>, r: crate::Root) {
+        // SAFETY: as in `root`.
+        let roots = unsafe { &mut *self.roots.get() };
+        if let Some(n) = roots.get_mut(&r) {
+            *n -= 1;
+            if *n == 0 {
+                roots.remove(&r);
+            }
+        }
+    }
+
+    /// Counts an instance or memory made; every so often (after as many as
+    /// were live at the last collection, at least [`MIN_COLLECT`]: linear
+    /// time overall) frees what no Python object reaches, unless a call is
+    /// running. Called before making one.
+    pub(crate) fn maybe_collect(&self, py: Python<'_>) {
+        self.made.set(self.made.get() + 1);
+        if !self.idle() {
+            return;
+        }
+        let due = self.made.get() >= self.next_collect.get();
+        let Ok(Some(c)) = self.with(py, |s| {
+            // Or when linear memory doubled since (plus 64 MiB): a few
+            // large memories count as much as many instances.
+            if !due && s.mem_bytes < self.bytes_after.get().saturating_mul(2) + (64 << 20) {
+                return None;
+            }
+            self.flush_unroots(s);
+            // SAFETY: as in `root`.
+            let roots = unsafe { &*self.roots.get() };
+            let c = s.collect(roots.keys().copied());
+            self.bytes_after.set(s.mem_bytes);
+            c
+        }) else {
+            return;
+        };
+        self.made.set(0);
+        self.next_collect.set(c.live_instances.max(MIN_COLLECT));
+        // Host functions freed: their Python callables go too.
+        // SAFETY: GIL held; as in `add_host`.
+        unsafe { &mut *self.hosts.get() }.retain(|h| Arc::strong_count(h) > 1);
     }
 
     /// Runs `f` on the store. `f` must not run Python code (it cannot: it
@@ -310,6 +372,41 @@ impl StoreCell {
         // SAFETY: GIL held; no other borrow of `hosts` is live (it is only
         // touched here and in the GC hooks, none of which re-enter).
         unsafe { (*self.hosts.get()).push(data) }
+    }
+}
+
+/// Instances and memories made between two collections, at least.
+const MIN_COLLECT: usize = 32;
+
+/// A store entity held by the Python object that owns this: a root of the
+/// store's collection while the object lives. Each class whose object
+/// refers to a store entity (`Function`, `Memory`, `Instance`, ...) has one.
+pub(crate) struct Held {
+    store: Py<Store>,
+    root: crate::Root,
+}
+
+impl Held {
+    pub(crate) fn new(py: Python<'_>, store: &Py<Store>, root: impl Into<crate::Root>) -> Held {
+        let root = root.into();
+        store.get().cell.root(py, root);
+        Held { store: store.clone_ref(py), root }
+    }
+}
+
+impl Held {
+    /// Shows the GC the store reference (see the classes' `__traverse__`).
+    pub(crate) fn visit(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.store)
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        // SAFETY: a `Held` lives inside Python objects (and their Rust
+        // values while being built), which are dropped with the GIL held.
+        let py = unsafe { Python::assume_attached() };
+        self.store.get().cell.unroot(py, self.root);
     }
 }
 

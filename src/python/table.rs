@@ -17,6 +17,14 @@ use super::types::{from_value, to_value, TableType};
 pub struct Table {
     pub(crate) store: Py<Store>,
     pub(crate) table: crate::Table,
+    _held: super::store::Held,
+}
+
+impl Table {
+    pub(crate) fn wrap(py: Python<'_>, store: &Py<Store>, table: crate::Table) -> Table {
+        let _held = super::store::Held::new(py, store, crate::Extern::Table(table));
+        Table { store: store.clone_ref(py), table, _held }
+    }
 }
 
 #[pymethods]
@@ -63,6 +71,7 @@ impl Table {
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        visit.call(&self.store)
+        visit.call(&self.store)?;
+        self._held.visit(&visit)
     }
 }

@@ -190,7 +190,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
         types.extend(base..base + n);
         i = s + n;
     }
-    let id = store.instances.len() as u32;
+    let id = store.next_instance();
     // Every vector at its final size: no regrowth.
     let n_imported = |f: fn(&ImportDesc) -> bool| m.imports.iter().filter(|i| f(&i.desc)).count();
     let mut inst = InstanceInst {
@@ -265,8 +265,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     for (i, &t) in m.funcs.iter().enumerate() {
         let ty = *inst.types.get(t as usize).ok_or_else(|| Error::validate("unknown type", 0))?;
         let kind = FuncKind::Wasm { instance: id, code: Arc::clone(code), index: i as u32 };
-        store.funcs.push(FuncInst { ty, kind });
-        inst.funcs.push(store.funcs.len() as u32 - 1);
+        inst.funcs.push(store.alloc_func(FuncInst { ty, kind }));
     }
     let mut inits = m.table_inits.iter().peekable();
     for (i, tt) in m.tables.iter().enumerate() {
@@ -290,8 +289,7 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     for g in &m.globals {
         let value = eval_const(store, &inst.globals, &inst.funcs, &inst.types, &g.init)?;
         let ty = GlobalType { val: in_store(g.ty.val, &inst.types), ..g.ty };
-        store.globals.push(Box::new(GlobalInst::new(ty, value)));
-        inst.globals.push(store.globals.len() as u32 - 1);
+        inst.globals.push(store.alloc_global(GlobalInst::new(ty, value)));
     }
     // Element and data segment instances: only passive ones keep their
     // contents (active and declarative ones are dropped once applied).
@@ -312,12 +310,10 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
                 .collect::<Result<_>>()?,
             _ => Vec::new(),
         };
-        store.elems.push(items);
-        inst.elems.push(store.elems.len() as u32 - 1);
+        inst.elems.push(store.alloc_elem(items));
     }
     for (d, seg) in module.inner.datas.iter().zip(&m.datas) {
-        store.datas.push(if seg.mode == DataMode::Passive { d.clone() } else { Data::default() });
-        inst.datas.push(store.datas.len() as u32 - 1);
+        inst.datas.push(store.alloc_data(if seg.mode == DataMode::Passive { d.clone() } else { Data::default() }));
     }
     for e in &m.exports {
         let map = |v: &Vec<u32>, i: u32| v.get(i as usize).copied().ok_or_else(|| Error::validate("unknown export", 0));
@@ -333,7 +329,8 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
 
     let start = m.start.and_then(|s| inst.funcs.get(s as usize).copied());
     inst.global_ptrs = inst.globals.iter().map(|&g| GlobalPtr(&mut store.globals[g as usize].value)).collect();
-    store.instances.push(Box::new(inst));
+    let placed = store.put_instance(inst);
+    debug_assert_eq!(placed, id);
     let trap = |c: TrapCode| Error::Trap(c.into());
 
     // Active segments in order, each like `table.init` / `memory.init`

@@ -42,9 +42,9 @@ impl Store {
     /// Checks that one more instance fits [`Config::max_instances`](super::Config::max_instances).
     pub(crate) fn check_new_instance(&self) -> Result<()> {
         match self.config().max_instances {
-            Some(max) if self.instances.len() >= max => Err(Error::Link(format!(
+            Some(max) if self.live_instances() >= max => Err(Error::Link(format!(
                 "instance limit exceeded: the store holds {} instances and allows {max}",
-                self.instances.len()
+                self.live_instances()
             ))),
             _ => Ok(()),
         }
@@ -55,11 +55,11 @@ impl Store {
     pub(crate) fn check_new_memories(&self, tys: &[MemType]) -> Result<()> {
         let c = self.config();
         if let Some(max) = c.max_memories {
-            if self.mems.len().saturating_add(tys.len()) > max {
+            if self.live_mems().saturating_add(tys.len()) > max {
                 return Err(Error::Link(format!(
                     "memory count limit exceeded: {} more memories requested, the store allows {max}{}",
                     tys.len(),
-                    in_use(self.mems.len() as u128, |n| n.to_string())
+                    in_use(self.live_mems() as u128, |n| n.to_string())
                 )));
             }
         }
@@ -83,11 +83,11 @@ impl Store {
     pub(crate) fn check_new_tables(&self, tys: &[TableType]) -> Result<()> {
         let c = self.config();
         if let Some(max) = c.max_tables {
-            if self.tables.len().saturating_add(tys.len()) > max {
+            if self.live_tables().saturating_add(tys.len()) > max {
                 return Err(Error::Link(format!(
                     "table count limit exceeded: {} more tables requested, the store allows {max}{}",
                     tys.len(),
-                    in_use(self.tables.len() as u128, |n| n.to_string())
+                    in_use(self.live_tables() as u128, |n| n.to_string())
                 )));
             }
         }
@@ -106,15 +106,13 @@ impl Store {
     /// Adds a memory made after [`check_new_memories`](Self::check_new_memories); its address.
     pub(crate) fn push_memory(&mut self, m: MemInst) -> u32 {
         self.mem_bytes += m.bytes();
-        self.mems.push(m);
-        self.mems.len() as u32 - 1
+        self.alloc_mem(m)
     }
 
     /// Adds a table made after [`check_new_tables`](Self::check_new_tables); its address.
     pub(crate) fn push_table(&mut self, t: TableInst) -> u32 {
         self.table_elems += u64::from(t.size());
-        self.tables.push(t);
-        self.tables.len() as u32 - 1
+        self.alloc_table(t)
     }
 
     /// Grows memory `a` by `delta` pages within the memory limit; the old

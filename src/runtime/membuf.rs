@@ -44,6 +44,11 @@ unsafe impl Sync for MemBuf {}
 impl MemBuf {
     /// `len` zeroed bytes, with room reserved to grow in place up to
     /// `max_len`. `None` if even `len` bytes cannot be had.
+    /// No bytes and no reservation.
+    pub(crate) fn empty() -> MemBuf {
+        Self::reserve(0, 0).expect("an empty reservation takes nothing")
+    }
+
     pub(crate) fn new(len: usize, max_len: usize) -> Option<MemBuf> {
         let max_len = max_len.max(len);
         Self::reserve(len, max_len).or_else(|| Self::reserve(len, len))

@@ -43,6 +43,11 @@ impl MemInst {
         })
     }
 
+    /// What a freed memory's slot holds: no bytes, no reservation.
+    pub(crate) fn freed() -> MemInst {
+        MemInst { data: MemBuf::empty(), max: Some(0), is64: false, page_log2: 16 }
+    }
+
     pub(crate) fn pages(&self) -> u32 {
         (self.data.len() >> self.page_log2) as u32
     }

@@ -5,6 +5,8 @@
 //! handles ([`Func`], [`Table`], [`Memory`], [`Global`], [`Instance`]).
 //! A handle is only meaningful for the store that created it.
 
+mod collect;
+pub use collect::{Collected, Root};
 mod file;
 pub(crate) mod gc;
 pub(crate) mod interrupt;
@@ -32,3 +34,5 @@ mod gc_tests;
 mod interrupt_tests;
 #[cfg(test)]
 mod limits_tests;
+#[cfg(test)]
+mod collect_tests;

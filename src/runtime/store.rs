@@ -433,6 +433,8 @@ pub struct Store {
     /// Elements of all tables, by their current sizes
     /// (`Config::max_table_elements`).
     pub(crate) table_elems: u64,
+    /// Slots [`Store::collect`] freed, for reuse.
+    pub(crate) free: super::collect::FreeSlots,
 }
 
 impl TypeLookup for Store {
@@ -484,6 +486,7 @@ impl Store {
             native_top: 0,
             mem_bytes: 0,
             table_elems: 0,
+            free: Default::default(),
         }
     }
 
@@ -757,8 +760,7 @@ impl Store {
     /// Defines a host function.
     pub fn func_new(&mut self, ty: FuncType, f: HostFunc) -> Func {
         let ty = self.intern_type(&ty);
-        self.funcs.push(FuncInst { ty, kind: FuncKind::Host(f) });
-        Func(self.funcs.len() as u32 - 1)
+        Func(self.alloc_func(FuncInst { ty, kind: FuncKind::Host(f) }))
     }
 
     /// The type of a function.
@@ -820,8 +822,7 @@ impl Store {
         if !self.value_matches(value, ty.val) {
             return Err(Error::Usage(format!("global of type {} given a {}", ty.val, value.ty())));
         }
-        self.globals.push(Box::new(GlobalInst::new(ty, value.to_bits())));
-        Ok(Global(self.globals.len() as u32 - 1))
+        Ok(Global(self.alloc_global(GlobalInst::new(ty, value.to_bits()))))
     }
     /// The type of a global.
     pub fn global_type(&self, global: Global) -> GlobalType {
