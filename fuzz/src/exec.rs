@@ -24,6 +24,21 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+/// CPU time of this thread, for the hang check: a loaded machine stalls
+/// the process (wall time), not the work.
+fn cpu_now() -> Duration {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: writes only `ts`, a valid timespec.
+        if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0 {
+            return Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32);
+        }
+    }
+    static START: std::sync::LazyLock<Instant> = std::sync::LazyLock::new(Instant::now);
+    START.elapsed()
+}
+
 use arbitrary::{Arbitrary, Unstructured};
 use wasmint::{Error, Extern, TrapCode, ValType, Value};
 
@@ -472,15 +487,15 @@ fn compare_here(bytes: &[u8]) -> Result<(), String> {
     let module = wasmint::Module::new(bytes).map_err(|e| format!("wasmint rejects a module wasmi accepts: {e}"))?;
     let mut store = wasmint::Store::new();
     store.config_mut().fuel = Some(OUR_FUEL);
-    let t = Instant::now();
+    let t = cpu_now();
     let inst = store.instantiate(&module, &[]);
-    let ta = t.elapsed();
+    let ta = cpu_now().saturating_sub(t);
     let mut wstore = wasmi::Store::new(engine(), ());
     wstore.set_fuel(WASMI_FUEL).unwrap();
     let linker = wasmi::Linker::<()>::new(engine());
-    let t = Instant::now();
+    let t = cpu_now();
     let Some(winst) = wasmi_guard(|| linker.instantiate_and_start(&mut wstore, &wmodule)) else { return Ok(()) };
-    let tb = t.elapsed();
+    let tb = cpu_now().saturating_sub(t);
     let a = match &inst {
         Ok(_) => Outcome::Values(Vec::new()),
         Err(Error::Trap(t)) => t.code().map_or_else(|| Outcome::Error(t.to_string()), |c| Outcome::Trap(our_trap(c))),
@@ -511,19 +526,19 @@ fn compare_here(bytes: &[u8]) -> Result<(), String> {
             let ty = ours.store.func_type(f).clone();
             let Some((args, wargs)) = args(&ty.params, round) else { continue };
             ours.store.config_mut().fuel = Some(OUR_FUEL);
-            let t = Instant::now();
+            let t = cpu_now();
             let r = ours.store.call(f, &args);
-            let ta = t.elapsed();
+            let ta = cpu_now().saturating_sub(t);
             theirs.store.set_fuel(WASMI_FUEL).unwrap();
             let mut results = vec![wasmi::Val::I32(0); ty.results.len()];
             let wty = wf.ty(&theirs.store);
             for (slot, t) in results.iter_mut().zip(wty.results()) {
                 *slot = wasmi::Val::default_for_ty(*t);
             }
-            let t = Instant::now();
+            let t = cpu_now();
             let Some(wr) = wasmi_guard(|| wf.call(&mut theirs.store, &wargs, &mut results)) else { return Ok(()) };
             let wr = wr.map(|()| results);
-            let tb = t.elapsed();
+            let tb = cpu_now().saturating_sub(t);
             let (a, b) = (ours_outcome(r), wasmi_outcome(wr));
             CALLS.fetch_add(1, Relaxed);
             let what = format!("call {name:?} (round {round})");
