@@ -21,6 +21,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 CHILD = textwrap.dedent(
     r'''
@@ -309,9 +310,16 @@ def test_random_api_sequences_never_crash():
     seeds = int(os.environ.get("WASMINT_FUZZ_PY_SEEDS", "30"))
     steps = int(os.environ.get("WASMINT_FUZZ_PY_STEPS", "400"))
     start = int(os.environ.get("WASMINT_FUZZ_START", "0"))
+    # A long run: seeds from `start` on until this many seconds passed.
+    seconds = float(os.environ.get("WASMINT_FUZZ_SECONDS", "0"))
+    t0 = time.monotonic()
     failures = []
-    for seed in range(start, start + seeds):
+    seed = start
+    while (seed < start + seeds) if not seconds else (time.monotonic() - t0 < seconds):
         p = subprocess.run([sys.executable, "-c", CHILD, str(seed), str(steps)], capture_output=True, text=True, timeout=600)
         if p.returncode != 0:
             failures.append(f"seed {seed}: exit code {p.returncode}\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
+        seed += 1
+    print(f"python API fuzz: seeds {start} to {seed - 1} ({seed - start} sequences of {steps} steps) in "
+          f"{time.monotonic() - t0:.0f} s, {len(failures)} failed")
     assert not failures, "\n".join(failures)
