@@ -8,8 +8,11 @@ Each expected text is wasmer-python 1.1's: its tests (`tests/test_memory.py`,
 import pytest
 
 from wasmint import (
+    Function,
+    FunctionType,
     GlobalType,
     Instance,
+    LinkError,
     Memory,
     MemoryType,
     Module,
@@ -148,3 +151,30 @@ def test_type_texts_of_wasmint_extensions():
     assert str(GlobalType(RefType("extern", nullable=False))) == (
         "GlobalType(type: RefType(heap: 'extern', nullable: false), mutable: false)"
     )
+
+
+def test_link_errors_name_the_import_and_both_types():
+    store = Store()
+    module = Module(store, '(module (import "env" "f" (func (param i32))) (import "env" "m" (memory 2)))')
+    memory = Memory(store, MemoryType(2))
+    with pytest.raises(LinkError, match=r"^incompatible import type: `env`.`f` expects func \[i32\] -> \[\], given func \[\] -> \[\]$"):
+        Instance(module, {"env": {"f": Function(store, lambda: None, FunctionType([], [])), "m": memory}})
+    f = Function(store, lambda x: None, FunctionType([Type.I32], []))
+    with pytest.raises(LinkError, match=r"^incompatible import type: `env`.`m` expects memory 2, given memory 1$"):
+        Instance(module, {"env": {"f": f, "m": Memory(store, MemoryType(1))}})
+    with pytest.raises(LinkError, match=r"`env`.`m` expects memory 2, given func \[i32\] -> \[\]"):
+        Instance(module, {"env": {"f": f, "m": f}})
+
+
+def test_a_host_function_annotated_none_that_returns_a_value():
+    store = Store()
+    module = Module(store, '(module (import "env" "f" (func)) (func (export "g") call 0))')
+
+    def chatty() -> None:
+        return 5  # type: ignore[return-value]
+
+    g = Instance(module, {"env": {"f": Function(store, chatty)}}).exports.g
+    with pytest.raises(TypeError, match=r"host function `.*chatty` is annotated `-> None` but returned 5"):
+        g()
+    # With an explicit FunctionType, a value returned is ignored.
+    Instance(module, {"env": {"f": Function(store, lambda: 5, FunctionType([], []))}}).exports.g()

@@ -371,6 +371,13 @@ fn host_results(
     }
 }
 
+/// Whether `f`'s return annotation is `None` (also as the string of
+/// `from __future__ import annotations`).
+fn returns_none(py: Python<'_>, f: &Bound<'_, PyAny>) -> bool {
+    let ann = py.import("inspect").and_then(|i| i.call_method1("signature", (f,))).and_then(|s| s.getattr("return_annotation"));
+    ann.is_ok_and(|a| a.is_none() || a.extract::<String>().is_ok_and(|s| s == "None"))
+}
+
 /// The body of every host function (its arguments are what the closure
 /// captured and what the runtime passes).
 #[allow(clippy::too_many_arguments)]
@@ -380,6 +387,7 @@ fn host_call(
     store_obj: usize,
     data: &HostData,
     result_types: &[ValType],
+    declared_none: bool,
     caller: &mut crate::Caller<'_>,
     params: &[Value],
     results: &mut [Value],
@@ -414,6 +422,14 @@ fn host_call(
             [a, b, c, d] => f.call1((arg(a)?, arg(b)?, arg(c)?, arg(d)?))?,
             _ => f.call1(PyTuple::new(py, params.iter().map(arg).collect::<PyResult<Vec<_>>>()?)?)?,
         };
+        if declared_none && !ret.is_none() {
+            let name = f.getattr("__qualname__").map_or_else(|_| f.to_string(), |n| n.to_string());
+            let got = ret.repr().map_or_else(|_| "?".into(), |r| r.to_string());
+            let got: String = if got.chars().count() > 60 { got.chars().take(57).chain("...".chars()).collect() } else { got };
+            return Err(PyTypeError::new_err(format!(
+                "host function `{name}` is annotated `-> None` but returned {got}"
+            )));
+        }
         host_results(py, &ret, results, result_types, store.get())
     };
     run().map_err(|err| match super::exception::thrown(py, &store, &err) {
@@ -440,6 +456,9 @@ impl Function {
             Some(t) => t.get().clone(),
             None => signature_of(py, function)?,
         };
+        // Annotated `-> None`: returning a value is a mistake worth naming
+        // (with an explicit FunctionType, results beyond it are ignored).
+        let declared_none = function_type.is_none() && returns_none(py, function);
         let s = store.get();
         // The store form: signatures that references name are interned.
         let (ty, id) = s.cell.with(py, |st| {
@@ -454,7 +473,7 @@ impl Function {
         let store_obj = store.as_ptr() as usize;
         let result_types: Arc<[ValType]> = ty.results.iter().map(|t| crate::runtime::own_type(*t, id)).collect();
         let host: crate::HostFunc = Arc::new(move |caller, params, results| {
-            Python::attach(|py| host_call(py, cell, store_obj, &data, &result_types, caller, params, results))
+            Python::attach(|py| host_call(py, cell, store_obj, &data, &result_types, declared_none, caller, params, results))
         });
         let func = s.cell.with(py, |st| st.func_new(ty, host))?;
         let (params, results) = s.cell.with(py, |st| own_types(st, func))?;

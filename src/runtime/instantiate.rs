@@ -18,6 +18,18 @@ use crate::syntax::{
 use crate::validate::types::group_form;
 use crate::validate::SELF_TYPE;
 
+/// The type of `ext`, if it is a handle of `store`.
+fn given(store: &Store, ext: Extern) -> Option<crate::syntax::ExternType> {
+    let ok = match ext {
+        Extern::Func(f) => store.funcs.len() > f.0 as usize,
+        Extern::Table(t) => store.tables.len() > t.0 as usize,
+        Extern::Memory(m) => store.mems.len() > m.0 as usize,
+        Extern::Global(g) => store.globals.len() > g.0 as usize,
+        Extern::Tag(t) => store.tags.len() > t.0 as usize,
+    };
+    ok.then(|| store.extern_type(ext))
+}
+
 fn incompatible() -> Error {
     Error::Link("incompatible import type".into())
 }
@@ -212,7 +224,8 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
     store.datas.reserve(m.datas.len());
 
     // Imports (spec 4.5.2 "Import subtyping").
-    for (imp, ext) in m.imports.iter().zip(imports) {
+    for (k, (imp, ext)) in m.imports.iter().zip(imports).enumerate() {
+        let mut check = || -> Result<()> {
         match (&imp.desc, *ext) {
             (ImportDesc::Func(t), Extern::Func(f)) => {
                 let expected = inst.types.get(*t as usize).ok_or_else(incompatible)?;
@@ -258,6 +271,14 @@ pub(crate) fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]
             }
             _ => return Err(incompatible()),
         }
+        Ok(())
+        };
+        // Which import, what it expects and what it was given.
+        check().map_err(|_| {
+            let want = module.imports().swap_remove(k).2;
+            let have = given(store, *ext).map_or_else(|| "a handle of another store".to_string(), |t| t.to_string());
+            Error::Link(format!("incompatible import type: `{}`.`{}` expects {want}, given {have}", imp.module, imp.name))
+        })?;
     }
 
     // Allocation (spec 4.5.3).

@@ -524,6 +524,36 @@ pub enum ExternType {
     Tag(FuncType),
 }
 
+impl fmt::Display for Limits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.max {
+            Some(max) => write!(f, "{} {max}", self.min),
+            None => write!(f, "{}", self.min),
+        }
+    }
+}
+
+/// As the text format writes it: `func [i32] -> []`, `memory 1 2`,
+/// `table 1 funcref`, `global (mut i32)`, `tag [i32] -> []`.
+impl fmt::Display for ExternType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExternType::Func(t) => write!(f, "func {t}"),
+            ExternType::Tag(t) => write!(f, "tag {t}"),
+            ExternType::Table(t) => write!(f, "table {}{} {}", if t.is64 { "i64 " } else { "" }, t.limits, ValType::from(t.elem)),
+            ExternType::Memory(m) => {
+                write!(f, "memory {}{}", if m.is64 { "i64 " } else { "" }, m.limits)?;
+                if m.page_log2 != 16 {
+                    write!(f, " (pagesize {})", 1u64 << m.page_log2)?;
+                }
+                Ok(())
+            }
+            ExternType::Global(g) if g.mutable => write!(f, "global (mut {})", g.val),
+            ExternType::Global(g) => write!(f, "global {}", g.val),
+        }
+    }
+}
+
 /// Size of a memory page in bytes.
 pub const PAGE_SIZE: usize = 65536;
 /// Largest number of pages a 32-bit memory can have.
