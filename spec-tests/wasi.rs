@@ -119,6 +119,27 @@ fn files_in_a_mapped_directory() {
     assert_eq!(status, 0);
 }
 
+/// Every path call with trailing slashes, symlinks, and directories opened
+/// for writing gives what Linux gives a native program (paths.expected,
+/// written by build.sh from the same C source built natively), including
+/// the rights a directory descriptor reports.
+#[test]
+fn path_calls_as_linux_gives_them() {
+    let t = Tree::new("paths");
+    let mut b = WasiCtxBuilder::new();
+    b.arg("paths").arg("/r").preopen_dir(t.sb(), "/r");
+    let (status, out, _) = run("paths", &mut b);
+    assert_eq!(status, 0);
+    let expected = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-tests/wasi/paths.expected")).unwrap();
+    let diff: Vec<String> = expected
+        .lines()
+        .zip(out.lines())
+        .filter(|(e, o)| e != o)
+        .map(|(e, o)| format!("expected {e:?}, got {o:?}"))
+        .collect();
+    assert!(diff.is_empty() && expected.lines().count() == out.lines().count(), "{}\n{out}", diff.join("\n"));
+}
+
 #[test]
 fn every_escape_is_refused() {
     let t = Tree::new("escape");

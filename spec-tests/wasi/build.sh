@@ -14,3 +14,12 @@ for src in *.c; do
     "$CC" --target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wl,--strip-debug -o "${src%.c}.wasm" "$src"
     echo "built ${src%.c}.wasm"
 done
+# What Linux gives natively for the path calls (paths.c), for the tests to
+# compare with: built with the host's C compiler, run on an empty directory.
+HOSTCC=${HOSTCC:-cc}
+tmp=$(mktemp -d)
+"$HOSTCC" -O2 -Wall -o "$tmp/paths" paths.c
+mkdir "$tmp/root"
+"$tmp/paths" "$tmp/root" > paths.expected
+rm -rf "$tmp"
+echo "wrote paths.expected"

@@ -53,6 +53,9 @@ pub mod rights {
     pub const POLL_FD_READWRITE: u64 = 1 << 27;
     pub const SOCK_SHUTDOWN: u64 = 1 << 28;
     pub const SOCK_ACCEPT: u64 = 1 << 29;
+    /// What a directory descriptor cannot do (bytes in and out, offsets):
+    /// not among the rights it reports.
+    pub const NOT_FOR_DIRS: u64 = FD_READ | FD_SEEK | FD_TELL | FD_WRITE | FD_ALLOCATE | FD_FILESTAT_SET_SIZE;
 }
 
 /// Where the guest's standard input comes from.
@@ -189,7 +192,7 @@ impl WasiCtxBuilder {
             fds.push(Some(Entry {
                 kind: Kind::Dir { fd, preopen: Some(guest.clone()) },
                 flags: 0,
-                rights_base: ALL_RIGHTS,
+                rights_base: ALL_RIGHTS & !rights::NOT_FOR_DIRS,
                 rights_inheriting: ALL_RIGHTS,
             }));
         }
@@ -242,6 +245,10 @@ impl WasiCtx {
     /// The entry of `fd` if it has all of `rights`; `EBADF` or `ENOTCAPABLE`.
     pub fn need(&mut self, fd: u32, rights: u64) -> Result<&mut Entry, Errno> {
         let e = self.get(fd)?;
+        // What no directory can do is EISDIR, not a missing right.
+        if matches!(e.kind, Kind::Dir { .. }) && rights & rights::NOT_FOR_DIRS != 0 {
+            return Err(Errno::ISDIR);
+        }
         if e.rights_base & rights != rights {
             return Err(Errno::NOTCAPABLE);
         }

@@ -41,11 +41,14 @@ const O_TRUNC: u32 = 8;
 
 /// A resolved path: the directory that holds the last component (the start
 /// directory or one of `chain`), and that component's name (`.` when the
-/// path names the directory itself).
+/// path names the directory itself). `dir`: the path ended in `/`, so (as
+/// POSIX has it) it names a directory: a last component that is something
+/// else fails with `ENOTDIR` where the call would use it.
 pub struct Resolved {
     start: RawFd,
     chain: Vec<OwnedFd>,
     pub name: CString,
+    pub dir: bool,
 }
 
 impl Resolved {
@@ -53,6 +56,40 @@ impl Resolved {
     pub fn parent(&self) -> RawFd {
         self.chain.last().map_or(self.start, |f| f.as_raw_fd())
     }
+
+    /// The last component's status (not following a symlink); `None` if
+    /// it does not exist.
+    fn lstat(&self) -> Result<Option<libc::stat>, Errno> {
+        match lstat_at(self.parent(), &self.name) {
+            Ok(st) => Ok(Some(st)),
+            Err(Errno::NOENT) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `ENOTDIR` when the path ended in `/` and names an existing
+    /// non-directory.
+    fn check_dir(&self) -> Result<(), Errno> {
+        match self.lstat()? {
+            Some(st) if self.dir && !is_dir(&st) => Err(Errno::NOTDIR),
+            _ => Ok(()),
+        }
+    }
+
+    /// For a call that makes `name` (a link, a symlink): a trailing `/`
+    /// names a directory, which such a call cannot make (`ENOENT` as
+    /// Linux gives; `EEXIST` if something is there).
+    fn check_new(&self) -> Result<(), Errno> {
+        match (self.dir, self.lstat()?) {
+            (true, Some(_)) => Err(Errno::EXIST),
+            (true, None) => Err(Errno::NOENT),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn is_dir(st: &libc::stat) -> bool {
+    st.st_mode & libc::S_IFMT == libc::S_IFDIR
 }
 
 fn cstr(b: &[u8]) -> Result<CString, Errno> {
@@ -116,6 +153,13 @@ fn split(path: &[u8], front: &mut VecDeque<Vec<u8>>) {
 /// `follow`, a symlink as last component is followed too. A trailing `/`
 /// always follows (POSIX).
 pub fn resolve(start: RawFd, path: &[u8], follow: bool) -> Result<Resolved, Errno> {
+    resolve_with(start, path, follow, true)
+}
+
+/// [`resolve`] where a trailing `/` follows a last symlink only if
+/// `slash_follows` (not for the calls that act on a link itself: rmdir,
+/// unlink, rename, as Linux).
+fn resolve_with(start: RawFd, path: &[u8], follow: bool, slash_follows: bool) -> Result<Resolved, Errno> {
     if path.is_empty() {
         return Err(Errno::NOENT);
     }
@@ -125,10 +169,11 @@ pub fn resolve(start: RawFd, path: &[u8], follow: bool) -> Result<Resolved, Errn
     if path[0] == b'/' {
         return Err(Errno::NOTCAPABLE);
     }
-    let follow = follow || path.ends_with(b"/");
+    let dir = path.ends_with(b"/");
+    let follow = follow || (dir && slash_follows);
     let mut rest = VecDeque::new();
     split(path, &mut rest);
-    let mut r = Resolved { start, chain: Vec::new(), name: CString::from(c".") };
+    let mut r = Resolved { start, chain: Vec::new(), name: CString::from(c"."), dir };
     let mut links = 0;
     while let Some(c) = rest.pop_front() {
         let last = rest.is_empty();
@@ -218,6 +263,10 @@ pub fn path_open(call: &mut Call<'_>, a: &Args) -> Ret {
         return Err(Errno::NOTCAPABLE.into());
     }
     let r = resolve(dir, &path, dirflags & SYMLINK_FOLLOW != 0)?;
+    // A trailing `/` names a directory, which `O_CREAT` cannot make.
+    if r.dir && oflags & O_CREAT != 0 {
+        return Err(Errno::ISDIR.into());
+    }
     let write = rights_base & (R::FD_WRITE | R::FD_ALLOCATE | R::FD_FILESTAT_SET_SIZE) != 0 || oflags & O_TRUNC != 0;
     let read = rights_base & (R::FD_READ | R::FD_READDIR) != 0;
     let mut flags = match (read, write) {
@@ -238,24 +287,22 @@ pub fn path_open(call: &mut Call<'_>, a: &Args) -> Ret {
         flags |= libc::O_TRUNC;
     }
     flags |= super::fd::host_fdflags(fdflags);
-    let fd = match open_at(r.parent(), &r.name, flags, 0o666) {
-        // Opening a directory for writing: retry read-only (then writes
-        // fail with EBADF as on any directory).
-        Err(Errno::ISDIR) if flags & (libc::O_CREAT | libc::O_TRUNC) == 0 => {
-            open_at(r.parent(), &r.name, libc::O_RDONLY | libc::O_DIRECTORY, 0)?
-        }
-        other => other?,
-    };
+    let fd = open_at(r.parent(), &r.name, flags, 0o666)?;
     // SAFETY: plain data written by fstat.
     let st = unsafe {
         let mut st: libc::stat = std::mem::zeroed();
         check(libc::fstat(fd.as_raw_fd(), &mut st))?;
         st
     };
-    let kind = if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
-        Kind::Dir { fd, preopen: None }
+    // A directory is not opened for writing (`EISDIR`, as the kernel says
+    // without `O_DIRECTORY`), nor given the rights of a file.
+    let (kind, rights_base) = if is_dir(&st) {
+        if write {
+            return Err(Errno::ISDIR.into());
+        }
+        (Kind::Dir { fd, preopen: None }, rights_base & !R::NOT_FOR_DIRS)
     } else {
-        Kind::File(std::fs::File::from(fd))
+        (Kind::File(std::fs::File::from(fd)), rights_base)
     };
     let new = call.ctx.insert(Entry { kind, flags: fdflags, rights_base, rights_inheriting: rights_inh })?;
     call.mem.set_u32(out, new)?;
@@ -272,7 +319,11 @@ pub fn path_create_directory(call: &mut Call<'_>, a: &Args) -> Ret {
 
 pub fn path_remove_directory(call: &mut Call<'_>, a: &Args) -> Ret {
     let path = path_arg(call, a.u32(1), a.u32(2))?;
-    let r = resolve(call.ctx.dir(a.u32(0), R::PATH_REMOVE_DIRECTORY)?, &path, false)?;
+    let r = resolve_with(call.ctx.dir(a.u32(0), R::PATH_REMOVE_DIRECTORY)?, &path, false, false)?;
+    // A last `.` (`d/.`): EINVAL, as Linux (resolution made the name `.`).
+    if path.split(|&b| b == b'/').rfind(|c| !c.is_empty()) == Some(b".") {
+        return Err(Errno::INVAL.into());
+    }
     // SAFETY: C string argument.
     check(unsafe { libc::unlinkat(r.parent(), r.name.as_ptr(), libc::AT_REMOVEDIR) })?;
     Ok(())
@@ -280,10 +331,14 @@ pub fn path_remove_directory(call: &mut Call<'_>, a: &Args) -> Ret {
 
 pub fn path_unlink_file(call: &mut Call<'_>, a: &Args) -> Ret {
     let path = path_arg(call, a.u32(1), a.u32(2))?;
-    if path.ends_with(b"/") {
-        return Err(Errno::NOTDIR.into());
+    let r = resolve_with(call.ctx.dir(a.u32(0), R::PATH_UNLINK_FILE)?, &path, false, false)?;
+    // A directory: EISDIR (with or without a trailing `/`); anything else
+    // named with a trailing `/`, a symlink to a directory too: ENOTDIR.
+    match r.lstat()? {
+        Some(st) if is_dir(&st) => return Err(Errno::ISDIR.into()),
+        Some(_) if r.dir => return Err(Errno::NOTDIR.into()),
+        _ => {}
     }
-    let r = resolve(call.ctx.dir(a.u32(0), R::PATH_UNLINK_FILE)?, &path, false)?;
     // SAFETY: C string argument.
     check(unsafe { libc::unlinkat(r.parent(), r.name.as_ptr(), 0) })?;
     Ok(())
@@ -292,8 +347,15 @@ pub fn path_unlink_file(call: &mut Call<'_>, a: &Args) -> Ret {
 pub fn path_rename(call: &mut Call<'_>, a: &Args) -> Ret {
     let old = path_arg(call, a.u32(1), a.u32(2))?;
     let new = path_arg(call, a.u32(4), a.u32(5))?;
-    let ro = resolve(call.ctx.dir(a.u32(0), R::PATH_RENAME_SOURCE)?, &old, false)?;
-    let rn = resolve(call.ctx.dir(a.u32(3), R::PATH_RENAME_TARGET)?, &new, false)?;
+    let ro = resolve_with(call.ctx.dir(a.u32(0), R::PATH_RENAME_SOURCE)?, &old, false, false)?;
+    let rn = resolve_with(call.ctx.dir(a.u32(3), R::PATH_RENAME_TARGET)?, &new, false, false)?;
+    // A trailing `/` on either side: the source must be a directory.
+    if ro.dir || rn.dir {
+        match ro.lstat()? {
+            Some(st) if !is_dir(&st) => return Err(Errno::NOTDIR.into()),
+            _ => {}
+        }
+    }
     // SAFETY: C string arguments.
     check(unsafe { libc::renameat(ro.parent(), ro.name.as_ptr(), rn.parent(), rn.name.as_ptr()) })?;
     Ok(())
@@ -304,6 +366,8 @@ pub fn path_link(call: &mut Call<'_>, a: &Args) -> Ret {
     let new = path_arg(call, a.u32(5), a.u32(6))?;
     let ro = resolve(call.ctx.dir(a.u32(0), R::PATH_LINK_SOURCE)?, &old, a.u32(1) & SYMLINK_FOLLOW != 0)?;
     let rn = resolve(call.ctx.dir(a.u32(4), R::PATH_LINK_TARGET)?, &new, false)?;
+    ro.check_dir()?;
+    rn.check_new()?;
     // Flags 0: a symlink is linked itself (any following was done above).
     // SAFETY: C string arguments.
     check(unsafe { libc::linkat(ro.parent(), ro.name.as_ptr(), rn.parent(), rn.name.as_ptr(), 0) })?;
@@ -318,6 +382,7 @@ pub fn path_symlink(call: &mut Call<'_>, a: &Args) -> Ret {
     }
     let target = cstr(&target)?;
     let rn = resolve(call.ctx.dir(a.u32(2), R::PATH_SYMLINK)?, &new, false)?;
+    rn.check_new()?;
     // SAFETY: C string arguments.
     check(unsafe { libc::symlinkat(target.as_ptr(), rn.parent(), rn.name.as_ptr()) })?;
     Ok(())
@@ -328,6 +393,7 @@ pub fn path_readlink(call: &mut Call<'_>, a: &Args) -> Ret {
     let (buf, buf_len, used) = (a.u32(3), a.u32(4), a.u32(5));
     call.mem.slice(used, 4)?;
     let r = resolve(call.ctx.dir(a.u32(0), R::PATH_READLINK)?, &path, false)?;
+    r.check_dir()?;
     let target = readlink_at(r.parent(), &r.name)?;
     let n = target.len().min(buf_len as usize);
     call.mem.slice_mut(buf, buf_len)?[..n].copy_from_slice(&target[..n]);
@@ -339,6 +405,9 @@ pub fn path_filestat_get(call: &mut Call<'_>, a: &Args) -> Ret {
     let path = path_arg(call, a.u32(2), a.u32(3))?;
     let r = resolve(call.ctx.dir(a.u32(0), R::PATH_FILESTAT_GET)?, &path, a.u32(1) & SYMLINK_FOLLOW != 0)?;
     let st = lstat_at(r.parent(), &r.name)?;
+    if r.dir && !is_dir(&st) {
+        return Err(Errno::NOTDIR.into());
+    }
     write_filestat(call, a.u32(4), &filestat_from(&st))?;
     Ok(())
 }
@@ -347,6 +416,7 @@ pub fn path_filestat_set_times(call: &mut Call<'_>, a: &Args) -> Ret {
     let path = path_arg(call, a.u32(2), a.u32(3))?;
     let times = super::fd::timespecs(a.u64(4), a.u64(5), a.u32(6) as u16)?;
     let r = resolve(call.ctx.dir(a.u32(0), R::PATH_FILESTAT_SET_TIMES)?, &path, a.u32(1) & SYMLINK_FOLLOW != 0)?;
+    r.check_dir()?;
     // SAFETY: `times` is an array of two timespecs.
     check(unsafe { libc::utimensat(r.parent(), r.name.as_ptr(), times.as_ptr(), libc::AT_SYMLINK_NOFOLLOW) })?;
     Ok(())
