@@ -1,9 +1,12 @@
 """Runs the examples in the docstrings of every public name of `wasmint`
 (and of each method and property of its classes), and checks that every
-public class and function has one."""
+public class and function has one. Examples are ```` ```py ```` fenced
+blocks, as in wasmer-python's docs: a block of `>>>` lines runs as a
+doctest (its outputs checked), any other block as a script."""
 
 import doctest
 import inspect
+import re
 
 import pytest
 
@@ -41,14 +44,47 @@ def docstring(obj):
     return getattr(obj, "__doc__", None) or ""
 
 
-@pytest.mark.parametrize("name", [n for n, o in OBJECTS.items() if ">>>" in docstring(o)])
+FENCE = re.compile(r"^[ \t]*```py[ \t]*\n(.*?)^[ \t]*```[ \t]*$", re.S | re.M)
+
+
+def examples(obj):
+    """The ```py blocks of `obj`'s docstring (dedented)."""
+    return [inspect.cleandoc(b) for b in FENCE.findall(inspect.cleandoc(docstring(obj)))]
+
+
+@pytest.mark.parametrize("name", [n for n, o in OBJECTS.items() if examples(o)])
 def test_docstring_examples(name):
     obj = OBJECTS[name]
-    test = FINDER.get_doctest(docstring(obj), {}, name, None, 0)
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    runner.run(test)
-    result = runner.summarize(verbose=False)
-    assert result.failed == 0, f"{result.failed} example(s) of {name} failed (see the output above)"
+    for k, block in enumerate(examples(obj)):
+        if ">>>" not in block:
+            exec(compile(block, f"<{name} example {k}>", "exec"), {})
+            continue
+        test = FINDER.get_doctest(block, {}, f"{name} example {k}", None, 0)
+        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        runner.run(test)
+        result = runner.summarize(verbose=False)
+        assert result.failed == 0, f"{result.failed} example(s) of {name} failed (see the output above)"
+
+
+@pytest.mark.parametrize("name", list(OBJECTS))
+def test_every_example_is_in_a_fence(name):
+    """No `>>>` example outside a ```py block (it would not run)."""
+    outside = FENCE.sub("", inspect.cleandoc(docstring(OBJECTS[name])))
+    assert ">>>" not in outside, f"{name} has an example outside a ```py block"
+
+
+def test_fences_are_found():
+    # The extraction itself: a fenced block is found and an unfenced one not.
+    class Doc:
+        """Text.
+
+        ```py
+        >>> 1 + 1
+        2
+        ```
+        >>> 3
+        """
+    assert examples(Doc) == [">>> 1 + 1\n2"]
 
 
 EXCEPTIONS = {"wasmint.Trap", "wasmint.CompileError", "wasmint.LinkError"}
@@ -70,4 +106,4 @@ def test_every_public_class_and_function_has_an_example(name):
         # the class docstring shows the method.
         assert docstring(obj), f"{name} has no docstring"
         return
-    assert ">>>" in docstring(obj), f"{name} has no example in its docstring"
+    assert examples(obj), f"{name} has no ```py example in its docstring"

@@ -2,6 +2,7 @@
 wasmer-python 1.1. ``import wasmint as wasmer`` is meant as a drop-in
 replacement.
 
+```py
 >>> from wasmint import Store, Module, Instance
 >>> module = Module(Store(), '''
 ... (module
@@ -11,6 +12,7 @@ replacement.
 >>> instance = Instance(module)
 >>> instance.exports.sum(1, 2)
 3
+```
 
 Submodules: :mod:`wasmint.engine` (engines, accepted for compatibility),
 :mod:`wasmint.target` (compilation targets, likewise), :mod:`wasmint.wasi`

@@ -6,12 +6,14 @@ accept wasmer's arguments (an optional compiler and target) and record them,
 so code written for wasmer runs unchanged; `Store.engine_name` and
 `Store.compiler_name` report them.
 
+```py
 >>> from wasmint import engine, Store
 >>> store = Store(engine.Universal())
 >>> store.engine_name, store.compiler_name
 ('universal', None)
 >>> engine.JIT is engine.Universal and engine.Native is engine.Dylib
 True
+```
 """
 
 from __future__ import annotations
@@ -49,10 +51,12 @@ def _stand_in_compiler(name: str, title: str, module: str) -> type:
     given to an engine, it is recorded as `Store.compiler_name`; wasmint
     interprets every module whatever the compiler.
 
+    ```py
     >>> from wasmint import engine, Store
     >>> from {module} import Compiler
     >>> Store(engine.JIT(Compiler)).compiler_name
     '{name}'
+    ```
     """
     return type("Compiler", (), {"name": name, "__doc__": doc, "__module__": module})
 
@@ -79,9 +83,11 @@ class Universal(_Engine):
     modules with the interpreter; `compiler` and `target` are accepted and
     ignored.
 
+    ```py
     >>> from wasmint import engine
     >>> engine.Universal().name
     'universal'
+    ```
     """
 
     name = "universal"
@@ -91,9 +97,11 @@ class Dylib(_Engine):
     """wasmer's shared-library engine. In wasmint it runs modules with the
     same interpreter as `Universal`.
 
+    ```py
     >>> from wasmint import engine
     >>> engine.Dylib().name
     'dylib'
+    ```
     """
 
     name = "dylib"

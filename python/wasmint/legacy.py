@@ -2,11 +2,13 @@
 thin layer over wasmint's 1.x classes: ``import wasmint.legacy as wasmer``
 runs code written for it. One hidden :class:`wasmint.Store` holds everything.
 
+```py
 >>> import wasmint.legacy as wasmer
 >>> wasm = wasmer.wat2wasm('(module (func (export "sum") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))')
 >>> instance = wasmer.Instance(wasm)
 >>> instance.exports.sum(5, 37)
 42
+```
 """
 
 from __future__ import annotations
@@ -79,9 +81,11 @@ if _TYPE_CHECKING:
 class ExportKind(_enum.IntEnum):
     """The kind of an export, as listed by :attr:`Module.exports`.
 
+    ```py
     >>> from wasmint.legacy import ExportKind
     >>> ExportKind.FUNCTION, int(ExportKind.TABLE)
     (<ExportKind.FUNCTION: 1>, 4)
+    ```
     """
 
     FUNCTION = 1
@@ -93,9 +97,11 @@ class ExportKind(_enum.IntEnum):
 class ImportKind(_enum.IntEnum):
     """The kind of an import, as listed by :attr:`Module.imports`.
 
+    ```py
     >>> from wasmint.legacy import ImportKind
     >>> ImportKind.MEMORY == 2
     True
+    ```
     """
 
     FUNCTION = 1
@@ -107,9 +113,11 @@ class ImportKind(_enum.IntEnum):
 class WasiVersion(_enum.IntEnum):
     """WASI versions, numbered as in 0.4.x.
 
+    ```py
     >>> from wasmint.legacy import WasiVersion
     >>> WasiVersion.Snapshot1
     <WasiVersion.Snapshot1: 2>
+    ```
     """
 
     Snapshot0 = 1
@@ -127,9 +135,11 @@ _TO_NEW_VERSION = {
 class Features:
     """What this build supports (always everything).
 
+    ```py
     >>> from wasmint.legacy import Features
     >>> Features.host_functions(), Features.wasi()
     (True, True)
+    ```
     """
 
     @staticmethod
@@ -177,11 +187,13 @@ class ImportObject:
     """Imports for :meth:`Module.instantiate`: namespaces of host functions
     (or of exports of other instances).
 
+    ```py
     >>> import wasmint.legacy as wasmer
     >>> import_object = wasmer.ImportObject()
     >>> import_object.extend({'env': {'sum': lambda x, y: x + y}})
     >>> import_object.import_descriptors()
     [{'kind': <ImportKind.FUNCTION: 1>, 'namespace': 'env', 'name': 'sum'}]
+    ```
     """
 
     def __init__(self) -> None:
@@ -295,10 +307,12 @@ class _ExportedFunctions:
 class Instance:
     """An instance of a module given as bytes (or a :class:`Module`).
 
+    ```py
     >>> import wasmint.legacy as wasmer
     >>> instance = wasmer.Instance(wasmer.wat2wasm('(module (memory (export "memory") 1) (func (export "f") (result i32) i32.const 7))'))
     >>> instance.exports.f(), instance.memory.uint8_view()[0]
     (7, 0)
+    ```
     """
 
     def __init__(self, bytes: Union[_Bytes, "Module"], imports: Any = None) -> None:
@@ -325,10 +339,12 @@ class Instance:
         module's function index space). Raises RuntimeError if no export
         names it (only exported functions have a name here).
 
+        ```py
         >>> import wasmint.legacy as wasmer
         >>> instance = wasmer.Instance(wasmer.wat2wasm('(module (func) (func (export "g")))'))
         >>> instance.resolve_exported_function(1)
         'g'
+        ```
         """
         if self._bytes:
             names = _exported_function_names(self._bytes)
@@ -352,11 +368,13 @@ def _as_binary(data: Any) -> bytes:
 class Module:
     """A compiled module.
 
+    ```py
     >>> import wasmint.legacy as wasmer
     >>> module = wasmer.Module(wasmer.wat2wasm('(module (func (export "f")))'))
     >>> module.exports
     [{'name': 'f', 'kind': <ExportKind.FUNCTION: 1>}]
     >>> module.instantiate().exports.f()
+    ```
     """
 
     def __init__(self, bytes: _Bytes) -> None:
@@ -489,11 +507,13 @@ class Wasi:
     """The WASI state of a program (0.4.x's ``Wasi`` builder): every method
     returns the builder.
 
+    ```py
     >>> import wasmint.legacy as wasmer
     >>> module = wasmer.Module(wasmer.wat2wasm('(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))))'))
     >>> import_object = wasmer.Wasi('prog').argument('--foo').generate_import_object_for_module(module)
     >>> {'kind': wasmer.ImportKind.FUNCTION, 'namespace': 'wasi_snapshot_preview1', 'name': 'fd_write'} in import_object.import_descriptors()
     True
+    ```
     """
 
     def __init__(self, program_name: str) -> None:

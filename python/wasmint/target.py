@@ -3,6 +3,7 @@
 wasmint interprets modules, so a target changes nothing; these classes
 describe one as wasmer's do.
 
+```py
 >>> from wasmint import engine, target, Store
 >>> triple = target.Triple('x86_64-linux-musl')
 >>> cpu_features = target.CpuFeatures()
@@ -10,6 +11,7 @@ describe one as wasmer's do.
 >>> store = Store(engine.Dylib(None, target.Target(triple, cpu_features)))
 >>> triple.architecture, triple.operating_system, triple.environment
 ('x86_64', 'linux', 'musl')
+```
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ _BIG_ENDIAN = {"s390x", "powerpc", "powerpc64", "mips", "mips64", "sparc", "spar
 class Triple:
     """A target triple such as ``'x86_64-unknown-linux-gnu'``.
 
+    ```py
     >>> from wasmint.target import Triple
     >>> t = Triple('aarch64-apple-darwin')
     >>> t.architecture, t.vendor, t.operating_system, t.binary_format, t.pointer_width
@@ -49,6 +52,7 @@ class Triple:
     'aarch64-apple-darwin'
     >>> Triple.host().is_native
     True
+    ```
     """
 
     def __init__(self, triple: str) -> None:
@@ -131,6 +135,7 @@ class Triple:
 class CpuFeatures:
     """A set of CPU features (x86 names, as wasmer).
 
+    ```py
     >>> from wasmint.target import CpuFeatures
     >>> features = CpuFeatures()
     >>> features.add('sse2')
@@ -140,6 +145,7 @@ class CpuFeatures:
     Traceback (most recent call last):
       ...
     ValueError: unknown CPU feature 'nope'
+    ```
     """
 
     def __init__(self) -> None:
@@ -168,9 +174,11 @@ class CpuFeatures:
 class Target:
     """A triple and optional CPU features.
 
+    ```py
     >>> from wasmint.target import Target, Triple
     >>> str(Target(Triple('x86_64-linux-musl')).triple)
     'x86_64-linux-musl'
+    ```
     """
 
     def __init__(self, triple: Triple, cpu_features: Optional[CpuFeatures] = None) -> None:

@@ -21,6 +21,7 @@ Beyond wasmer:
 
 The guest's memory is the instance's export ``memory``.
 
+```py
 >>> from wasmint import wasi, Store, Module, Instance
 >>> store = Store()
 >>> module = Module(store, '''
@@ -44,6 +45,7 @@ The guest's memory is the instance's export ``memory``.
 exit status 3
 >>> env.stdout
 b'hello\n'
+```
 """
 
 from __future__ import annotations
@@ -65,9 +67,11 @@ class Version(_enum.IntEnum):
     """WASI versions, numbered as in wasmer. ``LATEST`` is ``SNAPSHOT1``
     (``wasi_snapshot_preview1``); ``SNAPSHOT0`` is ``wasi_unstable``.
 
+    ```py
     >>> from wasmint.wasi import Version
     >>> Version.LATEST < Version.SNAPSHOT1
     True
+    ```
     """
 
     LATEST = 1
@@ -85,10 +89,12 @@ _NAMESPACE = {
 class Exit(RuntimeError):
     """Raised when the guest calls ``proc_exit``; ``code`` is its exit status.
 
+    ```py
     >>> from wasmint.wasi import Exit
     >>> e = Exit(3)
     >>> (e.code, str(e), isinstance(e, RuntimeError))
     (3, 'WASI program exited with status 3', True)
+    ```
     """
 
     def __init__(self, code: int) -> None:
@@ -100,12 +106,14 @@ def get_version(module: "_native.Module", strict: bool = False) -> Optional[Vers
     """The WASI version `module` imports, or None if it imports none. With
     `strict`, also None when it imports anything else than WASI.
 
+    ```py
     >>> from wasmint import wasi, Store, Module
     >>> module = Module(Store(), '(module (import "wasi_unstable" "sched_yield" (func (result i32))))')
     >>> wasi.get_version(module)
     <Version.SNAPSHOT0: 2>
     >>> print(wasi.get_version(Module(Store(), '(module)')))
     None
+    ```
     """
     name = _native.wasi_version(module, strict)
     if name is None:
@@ -121,11 +129,13 @@ class StateBuilder:
     """Builds a WASI :class:`Environment`. Every method returns the builder,
     so calls chain.
 
+    ```py
     >>> from wasmint import wasi
     >>> builder = wasi.StateBuilder('prog').arguments(['-v', 'x']).environment('K', 'V')
     >>> env = builder.map_directory('/data', '.').finalize()
     >>> isinstance(env, wasi.Environment)
     True
+    ```
     """
 
     def __init__(self, program_name: str) -> None:
@@ -220,11 +230,13 @@ class Environment:
     """A WASI environment (made by :meth:`StateBuilder.finalize`): the
     program's state, shared by all the imports generated from it.
 
+    ```py
     >>> from wasmint import wasi, Store
     >>> env = wasi.StateBuilder('prog').finalize()
     >>> imports = env.generate_imports(Store(), wasi.Version.SNAPSHOT1)
     >>> 'fd_write' in imports['wasi_snapshot_preview1']
     True
+    ```
     """
 
     def __init__(self, native: "_native.WasiEnv") -> None:

@@ -2,10 +2,12 @@
 ``from wasmer_compiler_cranelift import Compiler`` runs with this name instead.
 wasmint compiles nothing (it interprets); the engine records the choice.
 
+```py
 >>> from wasmint import engine, Store
 >>> from wasmint_compiler_cranelift import Compiler
 >>> Store(engine.Universal(Compiler)).compiler_name
 'cranelift'
+```
 """
 
 from wasmint.engine import _stand_in_compiler

@@ -2,10 +2,12 @@
 ``from wasmer_compiler_singlepass import Compiler`` runs with this name instead.
 wasmint compiles nothing (it interprets); the engine records the choice.
 
+```py
 >>> from wasmint import engine, Store
 >>> from wasmint_compiler_singlepass import Compiler
 >>> Store(engine.Universal(Compiler)).compiler_name
 'singlepass'
+```
 """
 
 from wasmint.engine import _stand_in_compiler

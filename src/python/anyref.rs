@@ -53,6 +53,7 @@ impl RefKind {
 /// (what ``ref.eq`` compares): an `i31` by its value. A handle belongs to
 /// its store: passing it to another store's function raises ValueError.
 ///
+/// ```py
 /// >>> from wasmint import Store, Module, Instance, AnyRef
 /// >>> exports = Instance(Module(Store(), '''(module
 /// ...   (type $point (struct (field i32) (field i32)))
@@ -68,6 +69,7 @@ impl RefKind {
 /// 3
 /// >>> exports.seven(), exports.seven().i31, exports.seven() == exports.seven()
 /// (AnyRef(i31 7), 7, True)
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct AnyRef {
     pub(crate) store: Py<Store>,
@@ -136,10 +138,12 @@ impl AnyRef {
     /// The value of an `i31` reference (sign-extended from 31 bits, as
     /// ``i31.get_s`` reads it), or None for a struct or an array.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module, Instance
     /// >>> f = Instance(Module(Store(), '(module (func (export "f") (param i32) (result i31ref) (ref.i31 (local.get 0))))')).exports.f
     /// >>> f(-5).i31, f(2**30).i31
     /// (-5, -1073741824)
+    /// ```
     #[getter]
     fn i31(&self) -> Option<i32> {
         crate::runtime::AnyRef::new(self.bits).i31()

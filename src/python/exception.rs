@@ -21,10 +21,12 @@ use crate::error::Error;
 /// payload (the parameters of its `FunctionType`; it has no results).
 /// Tags come from a module's exports, or are made for a store:
 ///
+/// ```py
 /// >>> from wasmint import Store, Tag, FunctionType, Type
 /// >>> tag = Tag(Store(), FunctionType([Type.I32], []))
 /// >>> tag.type.params == [Type.I32]
 /// True
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct Tag {
     pub(crate) store: Py<Store>,
@@ -75,6 +77,7 @@ impl Tag {
 /// function, `raise WasmException(tag, [values...])`, to throw a wasm
 /// exception of that tag, which wasm code may catch.
 ///
+/// ```py
 /// >>> from wasmint import Store, Module, Instance, WasmException
 /// >>> exports = Instance(Module(Store(), '''(module (tag (export "e") (param i32))
 /// ...   (func (export "f") (throw 0 (i32.const 7))))''')).exports
@@ -83,6 +86,7 @@ impl Tag {
 /// ... except WasmException as e:
 /// ...     print(e.tag == exports.e, e.payload, isinstance(e, RuntimeError))
 /// True [7] True
+/// ```
 #[pyclass(module = "wasmint", extends = PyRuntimeError, frozen)]
 pub struct WasmException {
     tag: Py<Tag>,

@@ -35,6 +35,7 @@ macro_rules! for_each_feature {
 /// features=...)`); a module that uses a disabled feature raises
 /// `CompileError`, naming it.
 ///
+/// ```py
 /// >>> from wasmint import Features, Store, Module, CompileError
 /// >>> Features().tail_call, Features(tail_call=False).tail_call, Features.wasm2().simd
 /// (True, False, True)
@@ -44,6 +45,7 @@ macro_rules! for_each_feature {
 /// ... except CompileError as e:
 /// ...     print(str(e).endswith('the module uses tail_call, which its Features disable'))
 /// True
+/// ```
 #[pyclass(module = "wasmint", frozen, eq, hash)]
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Features(pub(crate) Rs);
@@ -68,11 +70,13 @@ macro_rules! features_methods {
             )*
             /// WebAssembly 2.0 only: SIMD on, every 3.0 proposal off.
             ///
+            /// ```py
             /// >>> from wasmint import Features
             /// >>> Features.wasm2().memory64, Features.wasm2() == Features(relaxed_simd=False, multi_memory=False,
             /// ...     memory64=False, extended_const=False, tail_call=False, wide_arithmetic=False,
             /// ...     custom_page_sizes=False, function_references=False, exceptions=False, gc=False)
             /// (False, True)
+            /// ```
             #[staticmethod]
             fn wasm2() -> Self {
                 Features(Rs::WASM2)

@@ -32,6 +32,7 @@ use crate::{Func, Trap, ValType, Value};
 /// an explicit `FunctionType`. An exception raised by the callable comes
 /// out of the wasm call that led to it, unchanged.
 ///
+/// ```py
 /// >>> from wasmint import Store, Function, FunctionType, Type
 /// >>> def sum(x: int, y: int) -> int:
 /// ...     return x + y
@@ -43,6 +44,7 @@ use crate::{Func, Trap, ValType, Value};
 /// 3
 /// >>> Function(store, lambda x, y: x + y, FunctionType([Type.I64, Type.I64], [Type.I64]))(2**40, 1)
 /// 1099511627777
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct Function {
     pub(crate) store: Py<Store>,
@@ -496,10 +498,12 @@ impl Function {
 
     /// The type of the function, a `FunctionType`.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module, Instance, Type
     /// >>> sum = Instance(Module(Store(), '(module (func (export "sum") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))')).exports.sum
     /// >>> sum.type.params == [Type.I32, Type.I32] and sum.type.results == [Type.I32]
     /// True
+    /// ```
     #[getter]
     fn r#type(&self, py: Python<'_>) -> PyResult<FunctionType> {
         let plain = |ts: &[ValType]| ts.iter().all(|t| super::reftype::is_plain(*t));

@@ -9,6 +9,7 @@ use super::types::{from_value, to_value, GlobalType, Value};
 
 /// A global variable: a value and whether it is mutable.
 ///
+/// ```py
 /// >>> from wasmint import Store, Global, Value, Type
 /// >>> store = Store()
 /// >>> global_ = Global(store, Value.i32(42))
@@ -18,6 +19,7 @@ use super::types::{from_value, to_value, GlobalType, Value};
 /// >>> global_.value = 153
 /// >>> global_.value
 /// 153
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct Global {
     pub(crate) store: Py<Store>,

@@ -24,6 +24,7 @@ use crate::Extern;
 /// mismatched imports raise `LinkError` (a RuntimeError); a trap in the
 /// start function raises `Trap`.
 ///
+/// ```py
 /// >>> from wasmint import Store, Module, Instance, Function
 /// >>> def sum(x: int, y: int) -> int:
 /// ...     return x + y
@@ -36,6 +37,7 @@ use crate::Extern;
 /// >>> instance = Instance(module, {"math": {"sum": Function(store, sum)}})
 /// >>> instance.exports.add_one(41)
 /// 42
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct Instance {
     module: Py<Module>,
@@ -160,6 +162,7 @@ impl Instance {
 /// (``exports['sum']``); `len()` and iteration (``(name, export)`` pairs)
 /// follow the module's order. An unknown name raises LookupError.
 ///
+/// ```py
 /// >>> from wasmint import Store, Module, Instance, Function, Global, Table, Memory
 /// >>> exports = Instance(Module(Store(), '''
 /// ... (module
@@ -175,6 +178,7 @@ impl Instance {
 /// Traceback (most recent call last):
 ///   ...
 /// LookupError: Export `nope` does not exist.
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct Exports {
     /// In the module's order.
@@ -248,10 +252,12 @@ impl Exports {
 
 /// An iterator over ``(name, export)`` pairs of an `Exports`, in order.
 ///
+/// ```py
 /// >>> from wasmint import Store, Module, Instance
 /// >>> exports = Instance(Module(Store(), '(module (memory (export "a") 1) (global (export "b") i32 (i32.const 1)))')).exports
 /// >>> [name for (name, export) in exports]
 /// ['a', 'b']
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct ExportsIterator {
     exports: Py<Exports>,
@@ -284,6 +290,7 @@ impl ExportsIterator {
 /// The imports for `Instance`, by namespace. Deprecated in wasmer in favour
 /// of plain dicts, which `Instance` accepts too.
 ///
+/// ```py
 /// >>> from wasmint import Store, ImportObject, Function, Memory, MemoryType
 /// >>> store = Store()
 /// >>> def sum(x: int, y: int) -> int:
@@ -294,6 +301,7 @@ impl ExportsIterator {
 /// (True, False)
 /// >>> sorted(import_object.to_dict()["env"])
 /// ['memory', 'sum']
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct ImportObject {
     namespaces: Py<PyDict>,

@@ -29,6 +29,7 @@ use super::types::{type_name, MemoryType};
 /// A linear memory: a vector of bytes in 64 KiB pages, shared by the host
 /// and WebAssembly.
 ///
+/// ```py
 /// >>> from wasmint import Store, Memory, MemoryType
 /// >>> memory = Memory(Store(), MemoryType(minimum=3))
 /// >>> memory.size, memory.data_size
@@ -37,6 +38,7 @@ use super::types::{type_name, MemoryType};
 /// 3
 /// >>> memory.size
 /// 5
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct Memory {
     pub(crate) store: Py<Store>,
@@ -82,6 +84,7 @@ impl Memory {
     /// RuntimeError, with wasmer's text, if that would pass the maximum (or
     /// the 4 GiB a memory holds here).
     ///
+    /// ```py
     /// >>> from wasmint import Store, Memory, MemoryType
     /// >>> memory = Memory(Store(), MemoryType(minimum=1, maximum=2))
     /// >>> memory.grow(1)
@@ -90,6 +93,7 @@ impl Memory {
     /// Traceback (most recent call last):
     ///   ...
     /// RuntimeError: The memory could not grow: current size 2 pages, requested increase: 1 pages
+    /// ```
     fn grow(&self, py: Python<'_>, number_of_pages: u64) -> PyResult<u32> {
         let (old, size) = self.store.get().cell.with(py, |s| {
             (
@@ -127,12 +131,14 @@ impl Memory {
     /// A `Buffer` over the whole memory, for `memoryview`, `bytearray`,
     /// `bytes`: zero-copy and writable.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Memory, MemoryType
     /// >>> memory = Memory(Store(), MemoryType(minimum=1))
     /// >>> view = memoryview(memory.buffer)
     /// >>> view[0:5] = b'hello'
     /// >>> bytes(memory.uint8_view()[0:5])
     /// b'hello'
+    /// ```
     #[getter]
     fn buffer(&self, py: Python<'_>) -> Buffer {
         Buffer { store: self.store.clone_ref(py), memory: self.memory, _held: super::store::Held::new(py, &self.store, crate::Extern::Memory(self.memory)) }
@@ -140,10 +146,12 @@ impl Memory {
 
     /// A `Uint8Array` view starting at byte `offset`.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Memory, MemoryType, Uint8Array
     /// >>> memory = Memory(Store(), MemoryType(minimum=3))
     /// >>> isinstance(memory.uint8_view(offset=42), Uint8Array)
     /// True
+    /// ```
     #[pyo3(signature = (offset = 0))]
     fn uint8_view(&self, py: Python<'_>, offset: usize) -> Uint8Array {
         Uint8Array(View::new(py, self, offset))
@@ -209,6 +217,7 @@ impl Memory {
 /// `memoryview` keeps the length the memory had when it was taken (the
 /// memory never moves, so it stays valid after `grow`).
 ///
+/// ```py
 /// >>> from wasmint import Memory, MemoryType, Store
 /// >>> memory = Memory(Store(), MemoryType(minimum=128))
 /// >>> int8 = memory.int8_view()
@@ -216,6 +225,7 @@ impl Memory {
 /// >>> byte_array = bytearray(memory.buffer)
 /// >>> byte_array[0:3] == b'\x01\x02\x03', byte_array[3:9].decode()
 /// (True, 'Wasmer')
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct Buffer {
     store: Py<Store>,
@@ -488,6 +498,7 @@ macro_rules! views {
         /// or an iterable of them to a slice (zipped with its positions).
         /// Errors are wasmer's. Its length follows the memory's current size.
         ///
+        /// ```py
         /// >>> from wasmint import Store, Memory, MemoryType
         /// >>> memory = Memory(Store(), MemoryType(minimum=1))
         #[doc = concat!(">>> view = memory.", stringify!($method), "(offset=65528)")]
@@ -498,6 +509,7 @@ macro_rules! views {
         /// >>> view[0] = 42
         /// >>> view[0] == 42 and view[0:2] == [42, 0][:len(view)]
         /// True
+        /// ```
         #[pyclass(module = "wasmint", frozen)]
         pub struct $name(View);
 

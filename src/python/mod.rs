@@ -88,9 +88,11 @@ pyo3::create_exception!(
 
 /// Translates WebAssembly text (a str or bytes) to a binary module.
 ///
+/// ```py
 /// >>> from wasmint import wat2wasm
 /// >>> wat2wasm('(module)')
 /// b'\x00asm\x01\x00\x00\x00'
+/// ```
 #[pyfunction]
 fn wat2wasm<'py>(py: Python<'py>, wat: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
     let text = if let Ok(s) = wat.cast::<PyString>() {
@@ -105,9 +107,11 @@ fn wat2wasm<'py>(py: Python<'py>, wat: &Bound<'py, PyAny>) -> PyResult<Bound<'py
 
 /// Disassembles a binary module to WebAssembly text.
 ///
+/// ```py
 /// >>> from wasmint import wasm2wat
 /// >>> wasm2wat(b'\x00asm\x01\x00\x00\x00')
 /// '(module)'
+/// ```
 #[pyfunction]
 fn wasm2wat(bytes: &Bound<'_, PyAny>) -> PyResult<String> {
     let wasm = if let Ok(b) = bytes.cast::<PyBytes>() {

@@ -123,6 +123,7 @@ fn replace_anyfunc(text: &str) -> Option<String> {
 /// decoder's or validator's message and the byte offset. It may use what
 /// the store's `Features` allow, or those given as `features=`.
 ///
+/// ```py
 /// >>> from wasmint import Store, Module
 /// >>> store = Store()
 /// >>> module = Module(store, '(module)')
@@ -131,6 +132,7 @@ fn replace_anyfunc(text: &str) -> Option<String> {
 /// Traceback (most recent call last):
 ///   ...
 /// wasmint.CompileError: unknown binary version (at offset 0x4)
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct Module {
     pub(crate) store: Py<Store>,
@@ -167,9 +169,11 @@ impl Module {
     /// Whether `bytes` is a valid module (binary or text) under the store's
     /// `Features`; never raises for bad contents.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module
     /// >>> Module.validate(Store(), b'\x00asm\x01\x00\x00\x00'), Module.validate(Store(), b'\x00asm')
     /// (True, False)
+    /// ```
     #[staticmethod]
     fn validate(store: &Bound<'_, Store>, bytes: &Bound<'_, PyAny>) -> PyResult<bool> {
         let features = store.get().features.0;
@@ -182,10 +186,12 @@ impl Module {
 
     /// The exports, a list of `ExportType` in the module's order.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module, FunctionType
     /// >>> exports = Module(Store(), '(module (func (export "f") (param i32 i64)))').exports
     /// >>> exports[0].name, isinstance(exports[0].type, FunctionType)
     /// ('f', True)
+    /// ```
     #[getter]
     fn exports<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let items = self
@@ -199,10 +205,12 @@ impl Module {
 
     /// The imports, a list of `ImportType` in the module's order.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module
     /// >>> imports = Module(Store(), '(module (import "ns" "g" (global f32)))').imports
     /// >>> imports[0].module, imports[0].name, str(imports[0].type)
     /// ('ns', 'g', 'GlobalType(type: F32, mutable: false)')
+    /// ```
     #[getter]
     fn imports<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let items = self
@@ -217,10 +225,12 @@ impl Module {
     /// The contents of every custom section called `name`, in order (a
     /// list of bytes, empty when there is none).
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module
     /// >>> wasm = b'\x00asm\x01\x00\x00\x00' + b'\x00\x08\x05hello!!'
     /// >>> Module(Store(), wasm).custom_sections('hello'), Module(Store(), wasm).custom_sections('foo')
     /// ([b'!!'], [])
+    /// ```
     fn custom_sections<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyList>> {
         let items: Vec<_> =
             self.inner.syntax().customs.iter().filter(|c| c.name == name).map(|c| PyBytes::new(py, &c.data)).collect();
@@ -230,6 +240,7 @@ impl Module {
     /// The module's name: from the `name` section, or as set; None when it
     /// has none.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module
     /// >>> module = Module(Store(), '(module $moduleName)')
     /// >>> module.name
@@ -237,6 +248,7 @@ impl Module {
     /// >>> module.name = 'hello'
     /// >>> module.name
     /// 'hello'
+    /// ```
     #[getter]
     fn name(&self) -> Option<String> {
         self.name_lock().clone()
@@ -250,9 +262,11 @@ impl Module {
     /// The module in wasmint's serialized format, with its translated
     /// code and its name (see `Module.deserialize`).
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module
     /// >>> type(Module(Store(), '(module)').serialize())
     /// <class 'bytes'>
+    /// ```
     fn serialize<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         let name = self.name_lock().clone();
         let blob = py.detach(|| self.inner.serialize_named(name.as_deref())).map_err(to_py_err)?;
@@ -265,6 +279,7 @@ impl Module {
     /// `CompileError`; beyond these checks the blob is trusted, as wasmer
     /// trusts its own: deserialize only bytes you made or trust.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module
     /// >>> store = Store()
     /// >>> blob = Module(store, '(module (func (export "function") (param i32 i64)))').serialize()
@@ -274,6 +289,7 @@ impl Module {
     /// Traceback (most recent call last):
     ///   ...
     /// wasmint.CompileError: deserialize: the serialized module is truncated or corrupt
+    /// ```
     #[staticmethod]
     fn deserialize(store: &Bound<'_, Store>, bytes: &Bound<'_, PyBytes>) -> PyResult<Module> {
         let blob = crate::syntax::Bytes::from_owner(PyBytesOwner::new(bytes));

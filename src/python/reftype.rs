@@ -179,6 +179,7 @@ pub(crate) fn to_store_func(s: &mut crate::Store, f: &FunctionType, depth: usize
 /// the heap ``'self'``. `type` is the kind of reference as a `Type`:
 /// FUNC_REF, or EXTERN_REF for all others (GC references included).
 ///
+/// ```py
 /// >>> from wasmint import RefType, FunctionType, Type
 /// >>> t = RefType(FunctionType([Type.I32], [Type.I32]), nullable=False)
 /// >>> t.nullable, t.type, t.heap.params
@@ -189,6 +190,7 @@ pub(crate) fn to_store_func(s: &mut crate::Store, f: &FunctionType, depth: usize
 /// ('extern', True)
 /// >>> RefType('i31', nullable=False)
 /// RefType(heap: 'i31', nullable: false)
+/// ```
 #[pyclass(module = "wasmint", frozen, eq)]
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct RefType {

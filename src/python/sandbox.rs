@@ -89,6 +89,7 @@ Why a WebAssembly call trapped: the `code` of a `Trap` (None for an
 exception a host function raised). An IntEnum; `message` is the trap's
 text (the message of the `Trap`).
 
+```py
 >>> from wasmint import Store, Module, Instance, Trap, TrapCode
 >>> f = Instance(Module(Store(), '(module (func (export \"f\") unreachable))')).exports.f
 >>> try:
@@ -98,6 +99,7 @@ text (the message of the `Trap`).
 UNREACHABLE unreachable
 >>> TrapCode.OUT_OF_FUEL.message, TrapCode.INTERRUPTED.message
 ('all fuel consumed', 'interrupted')
+```
 ";
 
 /// Creates `TrapCode`, an `enum.IntEnum` with a `message` property.
@@ -170,6 +172,7 @@ pub(crate) fn add_frames(py: Python<'_>, err: &PyErr, trap: &crate::Trap) {
 /// One WebAssembly frame of a `Trap`'s backtrace (`Trap.frames`, innermost
 /// first), as wasmtime reports frames; `str()` gives wasmtime's line.
 ///
+/// ```py
 /// >>> from wasmint import Store, Module, Instance, Trap
 /// >>> wat = '''(module $demo
 /// ...   (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
@@ -181,6 +184,7 @@ pub(crate) fn add_frames(py: Python<'_>, err: &PyErr, trap: &crate::Trap) {
 /// ...         print(frame.func_index, frame.func_name, frame.module_name, hex(frame.module_offset))
 /// 0 inner demo 0x2b
 /// 1 None demo 0x31
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct Frame(crate::Frame);
 
@@ -219,6 +223,7 @@ impl Frame {
 /// used from any thread, also while the store runs a call in another one;
 /// keeps no reference to the store.
 ///
+/// ```py
 /// >>> import threading
 /// >>> from wasmint import Store, Module, Instance, Trap
 /// >>> store = Store()
@@ -230,6 +235,7 @@ impl Frame {
 /// ... except Trap as e:
 /// ...     print(e, e.code.name)
 /// interrupted INTERRUPTED
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct InterruptHandle(pub(crate) crate::InterruptHandle);
 

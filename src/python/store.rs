@@ -428,6 +428,7 @@ unsafe impl Sync for CellPtr {}
 /// `compiler_name`. `features` (a `Features`) limits what its modules may
 /// use.
 ///
+/// ```py
 /// >>> from wasmint import Store, engine
 /// >>> Store().engine_name
 /// 'universal'
@@ -435,6 +436,7 @@ unsafe impl Sync for CellPtr {}
 /// 'dylib'
 /// >>> Store().compiler_name is None
 /// True
+/// ```
 ///
 /// Resource limits, all unlimited by default (keyword arguments, ints or
 /// None): `max_memory_bytes` (all linear memories together, by their
@@ -445,6 +447,7 @@ unsafe impl Sync for CellPtr {}
 /// allocated; `memory.grow` and `table.grow` beyond them return -1.
 /// `max_wasm_stack` (bytes, 8 MiB by default) bounds wasm recursion.
 ///
+/// ```py
 /// >>> from wasmint import Store, Module, Instance, LinkError
 /// >>> store = Store(max_memory_bytes=64 * 2**20, max_instances=10)
 /// >>> store.max_memory_bytes, store.max_instances, store.max_tables
@@ -454,6 +457,7 @@ unsafe impl Sync for CellPtr {}
 /// ... except LinkError as e:
 /// ...     print(e)
 /// memory limit exceeded: 4 GiB of linear memory needed, the store allows 64 MiB
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct Store {
     pub(crate) cell: Box<StoreCell>,
@@ -561,6 +565,7 @@ impl Store {
     /// `TrapCode.OUT_OF_FUEL`. Raises RuntimeError while another thread
     /// runs a call on the store.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module, Instance, Trap
     /// >>> store = Store(fuel=1000)
     /// >>> spin = Instance(Module(store, '(module (func (export "spin") (loop br 0)))')).exports.spin
@@ -573,6 +578,7 @@ impl Store {
     /// (0, 1000)
     /// >>> print(Store().fuel_remaining)
     /// None
+    /// ```
     #[getter]
     fn fuel_remaining(&self, py: Python<'_>) -> PyResult<Option<u64>> {
         self.cell.with(py, |s| s.config().fuel)
@@ -582,11 +588,13 @@ impl Store {
     /// the first `add_fuel`): all fuel given minus `fuel_remaining`; None
     /// when fuel is not metered.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module, Instance
     /// >>> store = Store(fuel=100)
     /// >>> f = Instance(Module(store, '(module (func (export "f")))')).exports.f
     /// >>> f(); f(); store.fuel_consumed
     /// 2
+    /// ```
     #[getter]
     fn fuel_consumed(&self, py: Python<'_>) -> PyResult<Option<u64>> {
         let left = self.cell.with(py, |s| s.config().fuel)?;
@@ -597,10 +605,12 @@ impl Store {
     /// starts metering, with `n` units. Also allowed from a host function
     /// during a call (the call goes on with the new amount).
     ///
+    /// ```py
     /// >>> from wasmint import Store
     /// >>> store = Store()
     /// >>> store.add_fuel(10); store.add_fuel(5); store.fuel_remaining
     /// 15
+    /// ```
     fn add_fuel(&self, py: Python<'_>, n: &Bound<'_, PyAny>) -> PyResult<()> {
         let Some(n) = fuel_arg(Some(n), "add_fuel: `n`")? else {
             return Err(PyTypeError::new_err("add_fuel: `n` must be an int, not None"));
@@ -623,6 +633,7 @@ impl Store {
     /// A new `InterruptHandle` of the store: its `interrupt()`, from any
     /// thread, stops the call running in the store (or the next one).
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module, Instance, Trap
     /// >>> store = Store()
     /// >>> f = Instance(Module(store, '(module (func $g) (func (export "f") (call $g)))')).exports.f
@@ -633,6 +644,7 @@ impl Store {
     /// ...     print(e.code.name)
     /// INTERRUPTED
     /// >>> f()
+    /// ```
     fn interrupt_handle(&self, py: Python<'_>) -> PyResult<super::sandbox::InterruptHandle> {
         // Kept outside the cell: this also works while another thread
         // runs a call.
@@ -645,6 +657,7 @@ impl Store {
     /// none runs then). None cancels the deadline; each call replaces the
     /// deadline set before.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module, Instance, Trap
     /// >>> store = Store()
     /// >>> spin = Instance(Module(store, '(module (func (export "spin") (loop br 0)))')).exports.spin
@@ -655,6 +668,7 @@ impl Store {
     /// ...     print(e)
     /// interrupted
     /// >>> store.set_deadline(None)
+    /// ```
     #[pyo3(signature = (seconds))]
     fn set_deadline(&self, py: Python<'_>, seconds: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
         let after = match seconds {
@@ -696,6 +710,7 @@ impl Store {
     /// memory holds). `memory.grow` beyond it returns -1, and
     /// `Memory.grow` raises RuntimeError.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Memory, MemoryType
     /// >>> store = Store(max_memory_bytes=3 * 65536)
     /// >>> memory = Memory(store, MemoryType(2))
@@ -707,6 +722,7 @@ impl Store {
     /// Traceback (most recent call last):
     ///   ...
     /// RuntimeError: The memory could not grow: current size 3 pages, requested increase: 1 pages
+    /// ```
     #[getter]
     fn max_memory_bytes(&self, py: Python<'_>) -> PyResult<Option<u64>> {
         self.cell.with(py, |s| s.config().max_memory_bytes)
@@ -715,12 +731,14 @@ impl Store {
     /// The most elements all tables of the store may hold together (by
     /// their current sizes), or None. `table.grow` beyond it returns -1.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module, Instance
     /// >>> store = Store(max_table_elements=10)
     /// >>> exports = Instance(Module(store, '''(module (table 4 funcref)
     /// ...   (func (export "grow") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))''')).exports
     /// >>> exports.grow(6), exports.grow(1), store.max_table_elements
     /// (4, -1, 10)
+    /// ```
     #[getter]
     fn max_table_elements(&self, py: Python<'_>) -> PyResult<Option<u64>> {
         self.cell.with(py, |s| s.config().max_table_elements)
@@ -728,6 +746,7 @@ impl Store {
 
     /// The most instances the store may hold, or None.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module, Instance
     /// >>> store = Store(max_instances=1)
     /// >>> module = Module(store, "(module)")
@@ -736,6 +755,7 @@ impl Store {
     /// Traceback (most recent call last):
     ///   ...
     /// wasmint.LinkError: instance limit exceeded: the store holds 1 instances and allows 1
+    /// ```
     #[getter]
     fn max_instances(&self, py: Python<'_>) -> PyResult<Option<usize>> {
         self.cell.with(py, |s| s.config().max_instances)
@@ -744,9 +764,11 @@ impl Store {
     /// The most memories the store may hold (made by instances or by
     /// `Memory(store, ...)`), or None.
     ///
+    /// ```py
     /// >>> from wasmint import Store
     /// >>> Store(max_memories=2).max_memories
     /// 2
+    /// ```
     #[getter]
     fn max_memories(&self, py: Python<'_>) -> PyResult<Option<usize>> {
         self.cell.with(py, |s| s.config().max_memories)
@@ -760,6 +782,7 @@ impl Store {
     /// ``Store(max_wasm_stack=bytes)`` (at least 1024). Address space is
     /// reserved for all of it; memory is used only as deep calls touch it.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module, Instance, Trap
     /// >>> store = Store(max_wasm_stack=64 * 1024)
     /// >>> store.max_wasm_stack
@@ -770,6 +793,7 @@ impl Store {
     /// ... except Trap as e:
     /// ...     print(e.code.name)
     /// CALL_STACK_EXHAUSTED
+    /// ```
     #[getter]
     fn max_wasm_stack(&self, py: Python<'_>) -> PyResult<usize> {
         self.cell.with(py, |s| s.config().max_value_stack * 8)
@@ -777,9 +801,11 @@ impl Store {
 
     /// The most tables the store may hold, or None.
     ///
+    /// ```py
     /// >>> from wasmint import Store
     /// >>> print(Store().max_tables)
     /// None
+    /// ```
     #[getter]
     fn max_tables(&self, py: Python<'_>) -> PyResult<Option<usize>> {
         self.cell.with(py, |s| s.config().max_tables)
@@ -790,9 +816,11 @@ impl Store {
     /// with ``out of memory``. It is counted apart from
     /// `max_memory_bytes`.
     ///
+    /// ```py
     /// >>> from wasmint import Store
     /// >>> Store().max_gc_heap_bytes, Store(max_gc_heap_bytes=2**20).max_gc_heap_bytes
     /// (4294967296, 1048576)
+    /// ```
     #[getter]
     fn max_gc_heap_bytes(&self, py: Python<'_>) -> PyResult<usize> {
         self.cell.with(py, |s| s.config().max_gc_heap)
@@ -801,11 +829,13 @@ impl Store {
     /// Bytes of linear memory the store holds now (all its memories, by
     /// their current sizes).
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module, Instance
     /// >>> store = Store()
     /// >>> _ = Instance(Module(store, "(module (memory 2))"))
     /// >>> store.memory_bytes_used
     /// 131072
+    /// ```
     #[getter]
     fn memory_bytes_used(&self, py: Python<'_>) -> PyResult<u64> {
         self.cell.with(py, |s| s.memory_bytes_used())
@@ -813,11 +843,13 @@ impl Store {
 
     /// Table elements the store holds now (all its tables).
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module, Instance
     /// >>> store = Store()
     /// >>> _ = Instance(Module(store, "(module (table 3 funcref))"))
     /// >>> store.table_elements_used
     /// 3
+    /// ```
     #[getter]
     fn table_elements_used(&self, py: Python<'_>) -> PyResult<u64> {
         self.cell.with(py, |s| s.table_elements_used())
@@ -827,9 +859,11 @@ impl Store {
 
     /// The `Features` modules of this store may use (all by default).
     ///
+    /// ```py
     /// >>> from wasmint import Store, Features
     /// >>> Store().features == Features(), Store(features=Features.wasm2()).features.memory64
     /// (True, False)
+    /// ```
     #[getter]
     fn features(&self) -> super::features::Features {
         self.features
@@ -838,9 +872,11 @@ impl Store {
     /// The engine's name: ``'universal'`` (the default) or ``'dylib'``.
     /// Both run the same interpreter.
     ///
+    /// ```py
     /// >>> from wasmint import Store
     /// >>> Store().engine_name
     /// 'universal'
+    /// ```
     #[getter]
     fn engine_name(&self) -> &str {
         &self.engine_name
@@ -850,9 +886,11 @@ impl Store {
     /// wasmer calls it). wasmint never compiles to machine code: modules are
     /// always run by its interpreter.
     ///
+    /// ```py
     /// >>> from wasmint import Store
     /// >>> print(Store().compiler_name)
     /// None
+    /// ```
     #[getter]
     fn compiler_name(&self) -> Option<&str> {
         self.compiler_name.as_deref()
@@ -861,9 +899,11 @@ impl Store {
     /// Objects (structs and arrays) alive in the store's GC heap: those
     /// reachable, and those not yet collected.
     ///
+    /// ```py
     /// >>> from wasmint import Store
     /// >>> Store().gc_live_objects
     /// 0
+    /// ```
     #[getter]
     fn gc_live_objects(&self, py: Python<'_>) -> PyResult<usize> {
         self.cell.with(py, |s| s.gc_stats().0)
@@ -871,10 +911,12 @@ impl Store {
 
     /// Collections the store's GC heap has run so far.
     ///
+    /// ```py
     /// >>> from wasmint import Store
     /// >>> store = Store()
     /// >>> store.collect_garbage(); store.gc_collections
     /// 1
+    /// ```
     #[getter]
     fn gc_collections(&self, py: Python<'_>) -> PyResult<u64> {
         self.cell.with(py, |s| s.gc_stats().1)

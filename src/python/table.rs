@@ -9,10 +9,12 @@ use super::types::{from_value, to_value, TableType};
 
 /// A table of references (functions or host references).
 ///
+/// ```py
 /// >>> from wasmint import Store, Module, Instance, Type
 /// >>> table = Instance(Module(Store(), '(module (table (export "table") 2 funcref))')).exports.table
 /// >>> table.size, table.type.type == Type.FUNC_REF, table.type.minimum, table.type.maximum
 /// (2, True, 2, None)
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct Table {
     pub(crate) store: Py<Store>,
@@ -44,10 +46,12 @@ impl Table {
     /// Element `index`: a `Function`, the object of an externref, or None
     /// (null). Raises IndexError out of bounds.
     ///
+    /// ```py
     /// >>> from wasmint import Store, Module, Instance
     /// >>> exports = Instance(Module(Store(), '(module (table (export "t") 1 funcref) (func $f (export "f")) (elem (i32.const 0) $f))')).exports
     /// >>> exports.t.get(0).type == exports.f.type
     /// True
+    /// ```
     fn get(&self, py: Python<'_>, index: u32) -> PyResult<Py<PyAny>> {
         let v = self.store.get().cell.with(py, |s| s.table_get(self.table, index))?;
         let v = v.ok_or_else(|| PyIndexError::new_err(format!("table index {index} out of bounds")))?;

@@ -26,7 +26,7 @@ pub(crate) fn type_enum(py: Python<'_>) -> PyResult<&Py<PyAny>> {
         ty.setattr(
             "__doc__",
             "The WebAssembly value types, an IntEnum: I32 = 1, I64, F32, F64, V128, EXTERN_REF, FUNC_REF = 7.\n\n\
-             >>> from wasmint import Type\n>>> Type.I32 == 1 and Type.FUNC_REF == 7\nTrue\n",
+             ```py\n>>> from wasmint import Type\n>>> Type.I32 == 1 and Type.FUNC_REF == 7\nTrue\n```\n",
         )?;
         let list = (1..=7).map(|i| ty.call1((i,)).map(Bound::unbind)).collect::<PyResult<Vec<_>>>()?;
         Ok((ty.unbind(), list))
@@ -87,12 +87,14 @@ pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
 
 /// The signature of a function: parameter and result types.
 ///
+/// ```py
 /// >>> from wasmint import FunctionType, Type
 /// >>> function_type = FunctionType(params=[Type.I32, Type.I32], results=[Type.I32])
 /// >>> function_type.params
 /// [<Type.I32: 1>, <Type.I32: 1>]
 /// >>> str(function_type)
 /// 'FunctionType(params: [I32, I32], results: [I32])'
+/// ```
 ///
 /// Parameters and results may also be `RefType` (typed references).
 #[pyclass(module = "wasmint", frozen, eq)]
@@ -131,12 +133,14 @@ impl FunctionType {
 
 /// The type of a global: value type and mutability.
 ///
+/// ```py
 /// >>> from wasmint import GlobalType, Type
 /// >>> global_type = GlobalType(Type.I32, mutable=False)
 /// >>> global_type.type, global_type.mutable
 /// (<Type.I32: 1>, False)
 /// >>> str(global_type)
 /// 'GlobalType(type: I32, mutable: false)'
+/// ```
 #[pyclass(module = "wasmint", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct GlobalType {
@@ -175,6 +179,7 @@ impl GlobalType {
 /// is a 64-bit table (memory64's table64: i64 indices and sizes), which
 /// shows in `str` only when set.
 ///
+/// ```py
 /// >>> from wasmint import TableType, Type
 /// >>> table_type = TableType(Type.FUNC_REF, minimum=7, maximum=42)
 /// >>> table_type.minimum, table_type.maximum, table_type.is64
@@ -183,6 +188,7 @@ impl GlobalType {
 /// 'TableType(type: FuncRef, minimum: 7, maximum: Some(42))'
 /// >>> str(TableType(Type.EXTERN_REF, 1, 2**40, is64=True))
 /// 'TableType(type: ExternRef, minimum: 1, maximum: Some(1099511627776), is64: true)'
+/// ```
 #[pyclass(module = "wasmint", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct TableType {
@@ -254,6 +260,7 @@ impl TableType {
 /// (65536, or 1 with the custom-page-sizes proposal). The last two show in
 /// `str` only when they differ from wasmer's 32-bit, 64 KiB-page memories.
 ///
+/// ```py
 /// >>> from wasmint import MemoryType
 /// >>> memory_type = MemoryType(minimum=1, shared=True)
 /// >>> memory_type.minimum, memory_type.maximum, memory_type.shared
@@ -262,6 +269,7 @@ impl TableType {
 /// 'MemoryType(minimum: 1, maximum: Some(2), shared: false)'
 /// >>> MemoryType(1, is64=True).is64, str(MemoryType(1, 2**40, is64=True, page_size=1))
 /// (True, 'MemoryType(minimum: 1, maximum: Some(1099511627776), shared: false, is64: true, page_size: 1)')
+/// ```
 #[pyclass(module = "wasmint", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct MemoryType {
@@ -373,10 +381,12 @@ pub(crate) fn extern_type_to_py(
 
 /// The type of an export of a module (see `Module.exports`).
 ///
+/// ```py
 /// >>> from wasmint import Store, Module
 /// >>> export = Module(Store(), '(module (memory (export "mem") 1))').exports[0]
 /// >>> export.name, str(export.type)
 /// ('mem', 'MemoryType(minimum: 1, maximum: None, shared: false)')
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct ExportType {
     /// The name of the export.
@@ -402,10 +412,12 @@ impl ExportType {
 
 /// The type of an import of a module (see `Module.imports`).
 ///
+/// ```py
 /// >>> from wasmint import Store, Module
 /// >>> import_ = Module(Store(), '(module (import "ns" "f" (func)))').imports[0]
 /// >>> import_.module, import_.name, str(import_.type)
 /// ('ns', 'f', 'FunctionType(params: [], results: [])')
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct ImportType {
     /// The namespace (module name) of the import.
@@ -440,6 +452,7 @@ impl ImportType {
 /// A WebAssembly value of an explicit type, for when the type cannot be
 /// inferred (e.g. `Global(store, Value.i64(1))`).
 ///
+/// ```py
 /// >>> from wasmint import Value, Type
 /// >>> Value.i32(42)
 /// I32(42)
@@ -447,6 +460,7 @@ impl ImportType {
 /// F32(4.2)
 /// >>> Value.i64(-1).value, Value.f64(0.5).type
 /// (-1, <Type.F64: 4>)
+/// ```
 #[pyclass(module = "wasmint", frozen)]
 pub struct Value {
     pub(crate) v: crate::Value,
@@ -475,45 +489,55 @@ fn float_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<f64> {
 impl Value {
     /// An i32 value (from -2**31 to 2**32 - 1; the upper half wraps).
     ///
+    /// ```py
     /// >>> from wasmint import Value
     /// >>> Value.i32(2**32 - 1)
     /// I32(-1)
+    /// ```
     #[staticmethod]
     fn i32(value: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Value { v: crate::Value::I32(int_in(value, i32::MIN as i128, u32::MAX as i128, "i32")? as u32 as i32) })
     }
     /// An i64 value (from -2**63 to 2**64 - 1; the upper half wraps).
     ///
+    /// ```py
     /// >>> from wasmint import Value
     /// >>> Value.i64(42)
     /// I64(42)
+    /// ```
     #[staticmethod]
     fn i64(value: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Value { v: crate::Value::I64(int_in(value, i64::MIN as i128, u64::MAX as i128, "i64")? as u64 as i64) })
     }
     /// An f32 value (rounded from a Python float).
     ///
+    /// ```py
     /// >>> from wasmint import Value
     /// >>> Value.f32(4.2)
     /// F32(4.2)
+    /// ```
     #[staticmethod]
     fn f32(value: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Value { v: crate::Value::F32(float_of(value, "f32")? as f32) })
     }
     /// An f64 value.
     ///
+    /// ```py
     /// >>> from wasmint import Value
     /// >>> Value.f64(4.2)
     /// F64(4.2)
+    /// ```
     #[staticmethod]
     fn f64(value: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Value { v: crate::Value::F64(float_of(value, "f64")?) })
     }
     /// A v128 value, from an int of 128 bits (negative ones wrap).
     ///
+    /// ```py
     /// >>> from wasmint import Value
     /// >>> Value.v128(42)
     /// V128(42)
+    /// ```
     #[staticmethod]
     fn v128(value: &Bound<'_, PyAny>) -> PyResult<Self> {
         if !value.is_instance_of::<PyInt>() {
