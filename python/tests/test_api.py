@@ -1193,3 +1193,31 @@ def test_deep_recursion_between_wasm_and_python_raises(limit, stack, least):
         assert "maximum recursion depth exceeded" in proc.stdout, proc.stdout
     elif limit:
         assert "exhausted the thread's stack" in proc.stdout, proc.stdout
+
+
+def test_view_slice_writes_from_bytes_lists_and_tuples():
+    memory = Instance(Module(Store(), '(module (memory (export "m") 1))')).exports.m
+    u8, u16 = memory.uint8_view(), memory.uint16_view()
+    u8[0:4] = b"\x01\x02\x03\x04"
+    u8[4:8] = bytearray(b"\x05\x06\x07\x08")
+    u8[8:10] = [9, 10]
+    u8[10:12] = (11, 12)
+    assert u8[0:12] == list(range(1, 13))
+    # Zipped with the positions: extra values are left, missing ones leave
+    # memory as it is.
+    u8[0:2] = b"\xff\xfe\xfd"
+    u8[2:6] = b"\xaa"
+    assert u8[0:6] == [0xFF, 0xFE, 0xAA, 4, 5, 6]
+    # A slice past the end is clipped to the view, as a list's.
+    u8[65534:65540] = b"\x01\x02\x03"
+    assert u8[65534:65536] == [1, 2]
+    u16[0:2] = (0x1234, 0xFFFF)
+    assert u8[0:4] == [0x34, 0x12, 0xFF, 0xFF]
+    with pytest.raises(OverflowError):
+        u16[0:1] = [70000]
+    # Bytes into a wider view convert byte by byte, as any iterable of ints.
+    u16[0:2] = b"\x07\x08"
+    assert u16[0:2] == [7, 8]
+    big = bytes(range(256)) * 256
+    u8[0:65536] = big
+    assert bytes(u8[0:65536]) == big and bytes(memoryview(memory.buffer)) == big

@@ -20,7 +20,7 @@ use std::os::raw::c_int;
 use pyo3::exceptions::{PyIndexError, PyOverflowError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyFloat, PyInt, PyList, PySlice};
+use pyo3::types::{PyByteArray, PyBytes, PyFloat, PyInt, PyList, PySlice, PyTuple};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::store::Store;
@@ -290,7 +290,7 @@ impl View {
 }
 
 /// An element type of a typed view.
-trait Elem: Copy {
+trait Elem: Copy + for<'py> IntoPyObject<'py> {
     const SIZE: usize;
     const NAME: &'static str;
     fn load(b: &[u8]) -> Self;
@@ -404,20 +404,16 @@ fn view_get<T: Elem>(py: Python<'_>, v: &View, index: &Bound<'_, PyAny>) -> PyRe
         if step != 1 {
             return Err(PyIndexError::new_err(format!("Slice must have a step of 1 for now; given {step}")));
         }
-        let items = cell.with(py, |s| {
+        // The bytes copied out (no Python objects made while the store is
+        // held), then a list made at its size.
+        let bytes = cell.with(py, |s| {
             let d = s.memory_data(v.memory);
-            (start..stop)
-                .map(|i| {
-                    let at = v.offset + i * T::SIZE;
-                    d.get(at..at + T::SIZE).map(T::load)
-                })
-                .collect::<Option<Vec<T>>>()
+            let lo = v.offset.checked_add(start.checked_mul(T::SIZE)?)?;
+            let hi = v.offset.checked_add(stop.checked_mul(T::SIZE)?)?;
+            d.get(lo..hi).map(<[u8]>::to_vec)
         })?;
-        let list = PyList::empty(py);
-        for x in items.ok_or_else(out_of_bound)? {
-            list.append(x.to_py(py)?)?;
-        }
-        return Ok(list.into_any().unbind());
+        let bytes = bytes.ok_or_else(out_of_bound)?;
+        return Ok(PyList::new(py, bytes.chunks_exact(T::SIZE).map(T::load))?.into_any().unbind());
     }
     let Some(i) = int_index(index)? else {
         return Err(PyValueError::new_err("Only integers and slices are valid to represent an index"));
@@ -436,6 +432,25 @@ fn view_get<T: Elem>(py: Python<'_>, v: &View, index: &Bound<'_, PyAny>) -> PyRe
     x.ok_or_else(out_of_bound)?.to_py(py)
 }
 
+/// Writes `bytes` at element `start` of a uint8 view (all or nothing).
+fn write_bytes(py: Python<'_>, v: &View, start: usize, bytes: &[u8]) -> PyResult<()> {
+    let ok = v.store.get().cell.with(py, |s| {
+        let d = s.memory_data_mut(v.memory);
+        match v.offset.checked_add(start).and_then(|a| Some(a..a.checked_add(bytes.len())?)).and_then(|r| d.get_mut(r)) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                true
+            }
+            None => false,
+        }
+    })?;
+    if ok {
+        Ok(())
+    } else {
+        Err(PyIndexError::new_err("index out of range"))
+    }
+}
+
 fn view_set<T: Elem>(py: Python<'_>, v: &View, index: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
     let len = v.len(py, T::SIZE)?;
     // Convert first (that runs Python code), then write.
@@ -450,7 +465,26 @@ fn view_set<T: Elem>(py: Python<'_>, v: &View, index: &Bound<'_, PyAny>, value: 
         // As wasmer: the slice's positions and the values are zipped, so
         // extra values are left and missing ones leave memory as it is.
         let count = (stop - start).div_ceil(step as usize);
-        let values = iter.take(count).map(|x| T::from_py(&x?)).collect::<PyResult<Vec<T>>>()?;
+        // Bytes into a uint8 view: copied as they are (each byte is the
+        // element it would convert to), at memory speed.
+        if T::NAME == "uint8" && step == 1 {
+            if let Ok(b) = value.cast::<PyBytes>() {
+                let b = b.as_bytes();
+                return write_bytes(py, v, start, &b[..b.len().min(count)]);
+            }
+            if let Ok(b) = value.cast::<PyByteArray>() {
+                let b = b.to_vec();
+                return write_bytes(py, v, start, &b[..b.len().min(count)]);
+            }
+        }
+        // A list or tuple: read in place (no iterator protocol).
+        let values = if let Ok(l) = value.cast::<PyList>() {
+            l.iter().take(count).map(|x| T::from_py(&x)).collect::<PyResult<Vec<T>>>()?
+        } else if let Ok(t) = value.cast::<PyTuple>() {
+            t.iter().take(count).map(|x| T::from_py(&x)).collect::<PyResult<Vec<T>>>()?
+        } else {
+            iter.take(count).map(|x| T::from_py(&x?)).collect::<PyResult<Vec<T>>>()?
+        };
         (start, step as usize, values)
     } else {
         let (Some(i), Ok(x)) = (int_index(index)?, T::from_py(value)) else {
