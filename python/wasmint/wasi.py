@@ -147,42 +147,142 @@ class StateBuilder:
         self._stderr: _Output = None
 
     def argument(self, argument: str) -> "StateBuilder":
-        """Appends an argument (after the program name)."""
+        """Appends an argument (after the program name).
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> argc = Module(store, '''(module (import "wasi_snapshot_preview1" "args_sizes_get" (func $s (param i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "argc") (result i32) (drop (call $s (i32.const 0) (i32.const 4))) (i32.load (i32.const 0))))''')
+        >>> env = wasi.StateBuilder('prog').argument('-v').argument('x').finalize()
+        >>> Instance(argc, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.argc()
+        3
+        ```
+        """
         self._args.append(argument)
         return self
 
     def arguments(self, arguments: List[str]) -> "StateBuilder":
-        """Appends arguments."""
+        """Appends arguments.
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> argc = Module(store, '''(module (import "wasi_snapshot_preview1" "args_sizes_get" (func $s (param i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "argc") (result i32) (drop (call $s (i32.const 0) (i32.const 4))) (i32.load (i32.const 0))))''')
+        >>> env = wasi.StateBuilder('prog').arguments(['-v', 'x']).finalize()
+        >>> Instance(argc, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.argc()
+        3
+        ```
+        """
         self._args.extend(arguments)
         return self
 
     def environment(self, key: str, value: str) -> "StateBuilder":
-        """Sets an environment variable (the guest sees no other)."""
+        """Sets an environment variable (the guest sees no other).
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> envc = Module(store, '''(module (import "wasi_snapshot_preview1" "environ_sizes_get" (func $s (param i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "envc") (result i32) (drop (call $s (i32.const 0) (i32.const 4))) (i32.load (i32.const 0))))''')
+        >>> env = wasi.StateBuilder('prog').environment('A', '1').environment('B', '2').finalize()
+        >>> Instance(envc, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.envc()
+        2
+        ```
+        """
         self._envs[key] = value
         return self
 
     def environments(self, environments: Dict[str, str]) -> "StateBuilder":
-        """Sets environment variables."""
+        """Sets environment variables.
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> envc = Module(store, '''(module (import "wasi_snapshot_preview1" "environ_sizes_get" (func $s (param i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "envc") (result i32) (drop (call $s (i32.const 0) (i32.const 4))) (i32.load (i32.const 0))))''')
+        >>> env = wasi.StateBuilder('prog').environments({'A': '1', 'B': '2', 'C': '3'}).finalize()
+        >>> Instance(envc, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.envc()
+        3
+        ```
+        """
         self._envs.update(environments)
         return self
 
     def map_directory(self, alias: str, directory: str) -> "StateBuilder":
-        """Makes host `directory` visible to the guest as `alias`."""
+        """Makes host `directory` visible to the guest as `alias`.
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> first = Module(store, '''(module (import "wasi_snapshot_preview1" "fd_prestat_get" (func $p (param i32 i32) (result i32)))
+        ...   (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $n (param i32 i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "name_length") (result i32) (drop (call $p (i32.const 3) (i32.const 0))) (i32.load (i32.const 4))))''')
+        >>> env = wasi.StateBuilder('prog').map_directory('/data', '.').finalize()
+        >>> Instance(first, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.name_length()  # '/data'
+        5
+        ```
+        """
         self._dirs.append((str(directory), alias))
         return self
 
     def map_directories(self, map_directories: Dict[str, str]) -> "StateBuilder":
-        """Maps each ``{alias: host directory}``."""
+        """Maps each ``{alias: host directory}``.
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> first = Module(store, '''(module (import "wasi_snapshot_preview1" "fd_prestat_get" (func $p (param i32 i32) (result i32)))
+        ...   (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $n (param i32 i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "name_length") (result i32) (drop (call $p (i32.const 3) (i32.const 0))) (i32.load (i32.const 4))))''')
+        >>> env = wasi.StateBuilder('prog').map_directories({'/work': '.'}).finalize()
+        >>> Instance(first, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.name_length()  # '/work'
+        5
+        ```
+        """
         for alias, directory in map_directories.items():
             self.map_directory(alias, directory)
         return self
 
     def preopen_directory(self, path: str) -> "StateBuilder":
-        """Makes host directory `path` visible to the guest as `path`."""
+        """Makes host directory `path` visible to the guest as `path`.
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> first = Module(store, '''(module (import "wasi_snapshot_preview1" "fd_prestat_get" (func $p (param i32 i32) (result i32)))
+        ...   (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $n (param i32 i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "name_length") (result i32) (drop (call $p (i32.const 3) (i32.const 0))) (i32.load (i32.const 4))))''')
+        >>> env = wasi.StateBuilder('prog').preopen_directory('.').finalize()
+        >>> Instance(first, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.name_length()  # '.'
+        1
+        ```
+        """
         return self.map_directory(str(path), path)
 
     def preopen_directories(self, paths: List[str]) -> "StateBuilder":
-        """Preopens each path."""
+        """Preopens each path.
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> first = Module(store, '''(module (import "wasi_snapshot_preview1" "fd_prestat_get" (func $p (param i32 i32) (result i32)))
+        ...   (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $n (param i32 i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "name_length") (result i32) (drop (call $p (i32.const 3) (i32.const 0))) (i32.load (i32.const 4))))''')
+        >>> env = wasi.StateBuilder('prog').preopen_directories(['.', '..']).finalize()
+        >>> Instance(first, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.name_length()  # '.'
+        1
+        ```
+        """
         for path in paths:
             self.preopen_directory(path)
         return self
@@ -193,28 +293,93 @@ class StateBuilder:
         return self
 
     def stdout(self, target: _Output) -> "StateBuilder":
-        """Where the guest's stdout goes: None (this process's), True
+        r"""Where the guest's stdout goes: None (this process's), True
         (captured in ``Environment.stdout``), False (discarded), or a
         callable given each chunk (bytes). An exception raised by the
-        callable ends the call that wrote and comes out of it."""
+        callable ends the call that wrote and comes out of it.
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> say = Module(store, r'''(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+        ...   (memory (export "memory") 1) (data (i32.const 0) "\08\00\00\00\03\00\00\00") (data (i32.const 8) "hi\n")
+        ...   (func (export "say") (param i32) (drop (call $w (local.get 0) (i32.const 0) (i32.const 1) (i32.const 16)))))''')
+        >>> chunks = []
+        >>> env = wasi.StateBuilder('prog').stdout(chunks.append).finalize()
+        >>> Instance(say, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.say(1)
+        >>> chunks
+        [b'hi\n']
+        ```
+        """
         self._stdout = target
         return self
 
     def stderr(self, target: _Output) -> "StateBuilder":
-        """Where the guest's stderr goes (as for :meth:`stdout`)."""
+        r"""Where the guest's stderr goes (as for :meth:`stdout`).
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> say = Module(store, r'''(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+        ...   (memory (export "memory") 1) (data (i32.const 0) "\08\00\00\00\03\00\00\00") (data (i32.const 8) "hi\n")
+        ...   (func (export "say") (param i32) (drop (call $w (local.get 0) (i32.const 0) (i32.const 1) (i32.const 16)))))''')
+        >>> env = wasi.StateBuilder('prog').stderr(True).finalize()
+        >>> Instance(say, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.say(2)
+        >>> env.stderr
+        b'hi\n'
+        ```
+        """
         self._stderr = target
         return self
 
     def capture_stdout(self) -> "StateBuilder":
-        """Collects the guest's stdout in ``Environment.stdout``."""
+        r"""Collects the guest's stdout in ``Environment.stdout``.
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> say = Module(store, r'''(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+        ...   (memory (export "memory") 1) (data (i32.const 0) "\08\00\00\00\03\00\00\00") (data (i32.const 8) "hi\n")
+        ...   (func (export "say") (param i32) (drop (call $w (local.get 0) (i32.const 0) (i32.const 1) (i32.const 16)))))''')
+        >>> env = wasi.StateBuilder('prog').capture_stdout().finalize()
+        >>> Instance(say, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.say(1)
+        >>> env.stdout
+        b'hi\n'
+        ```
+        """
         return self.stdout(True)
 
     def capture_stderr(self) -> "StateBuilder":
-        """Collects the guest's stderr in ``Environment.stderr``."""
+        r"""Collects the guest's stderr in ``Environment.stderr``.
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> say = Module(store, r'''(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+        ...   (memory (export "memory") 1) (data (i32.const 0) "\08\00\00\00\03\00\00\00") (data (i32.const 8) "hi\n")
+        ...   (func (export "say") (param i32) (drop (call $w (local.get 0) (i32.const 0) (i32.const 1) (i32.const 16)))))''')
+        >>> env = wasi.StateBuilder('prog').capture_stderr().finalize()
+        >>> Instance(say, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.say(2)
+        >>> env.stderr, env.stdout
+        (b'hi\n', None)
+        ```
+        """
         return self.stderr(True)
 
     def finalize(self) -> "Environment":
-        """The environment. Raises ValueError if a directory cannot be opened."""
+        """The environment. Raises ValueError if a directory cannot be opened.
+
+        ```py
+        >>> from wasmint import wasi
+        >>> isinstance(wasi.StateBuilder('prog').finalize(), wasi.Environment)
+        True
+        >>> try:
+        ...     wasi.StateBuilder('prog').map_directory('/d', '/not/there').finalize()
+        ... except ValueError as e:
+        ...     print('ValueError')
+        ValueError
+        ```
+        """
         native = _native.WasiEnv(
             list(self._args),
             list(self._envs.items()),
@@ -243,12 +408,28 @@ class Environment:
         self._native = native
 
     def generate_imports(self, store: "_native.Store", version: Version) -> Dict[str, Dict[str, Any]]:
-        """``{namespace: {name: Function}}`` for `version`, defined in `store`."""
+        """``{namespace: {name: Function}}`` for `version`, defined in `store`.
+
+        ```py
+        >>> from wasmint import wasi, Store, Function
+        >>> imports = wasi.StateBuilder('prog').finalize().generate_imports(Store(), wasi.Version.SNAPSHOT0)
+        >>> list(imports), isinstance(imports['wasi_unstable']['fd_write'], Function)
+        (['wasi_unstable'], True)
+        ```
+        """
         namespace = _NAMESPACE[Version(version)]
         return {namespace: self._native.functions(store, namespace)}
 
     def generate_import_object(self, store: "_native.Store", version: Version) -> "_native.ImportObject":
-        """An ``ImportObject`` with the WASI functions of `version`."""
+        """An ``ImportObject`` with the WASI functions of `version`.
+
+        ```py
+        >>> from wasmint import wasi, Store
+        >>> io = wasi.StateBuilder('prog').finalize().generate_import_object(Store(), wasi.Version.SNAPSHOT1)
+        >>> io.contains_namespace('wasi_snapshot_preview1')
+        True
+        ```
+        """
         import_object = _native.ImportObject()
         for namespace, functions in self.generate_imports(store, version).items():
             import_object.register(namespace, functions)
@@ -256,15 +437,57 @@ class Environment:
 
     @property
     def stdout(self) -> Optional[bytes]:
-        """What the guest wrote to stdout, if captured (else None)."""
+        r"""What the guest wrote to stdout, if captured (else None).
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> say = Module(store, r'''(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+        ...   (memory (export "memory") 1) (data (i32.const 0) "\08\00\00\00\03\00\00\00") (data (i32.const 8) "hi\n")
+        ...   (func (export "say") (param i32) (drop (call $w (local.get 0) (i32.const 0) (i32.const 1) (i32.const 16)))))''')
+        >>> env = wasi.StateBuilder('prog').capture_stdout().finalize()
+        >>> Instance(say, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.say(1)
+        >>> env.stdout
+        b'hi\n'
+        ```
+        """
         return self._native.stdout
 
     @property
     def stderr(self) -> Optional[bytes]:
-        """What the guest wrote to stderr, if captured (else None)."""
+        r"""What the guest wrote to stderr, if captured (else None).
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> say = Module(store, r'''(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+        ...   (memory (export "memory") 1) (data (i32.const 0) "\08\00\00\00\03\00\00\00") (data (i32.const 8) "hi\n")
+        ...   (func (export "say") (param i32) (drop (call $w (local.get 0) (i32.const 0) (i32.const 1) (i32.const 16)))))''')
+        >>> env = wasi.StateBuilder('prog').finalize()
+        >>> print(env.stderr)  # not captured
+        None
+        ```
+        """
         return self._native.stderr
 
     @property
     def exit_code(self) -> Optional[int]:
-        """The status given to ``proc_exit``, once called (else None)."""
+        """The status given to ``proc_exit``, once called (else None).
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> module = Module(store, '(module (import "wasi_snapshot_preview1" "proc_exit" (func $e (param i32))) (func (export "_start") (call $e (i32.const 3))))')
+        >>> env = wasi.StateBuilder('prog').finalize()
+        >>> print(env.exit_code)
+        None
+        >>> try:
+        ...     Instance(module, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports._start()
+        ... except wasi.Exit as e:
+        ...     print('exit', e.code)
+        exit 3
+        >>> env.exit_code
+        3
+        ```
+        """
         return self._native.exit_code

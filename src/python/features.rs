@@ -63,6 +63,12 @@ macro_rules! features_methods {
             }
             $(
                 #[doc = concat!("Whether ", $doc, " is enabled.")]
+                ///
+                /// ```py
+                /// >>> from wasmint import Features
+                #[doc = concat!(">>> Features().", stringify!($name), ", Features(", stringify!($name), "=False).", stringify!($name))]
+                /// (True, False)
+                /// ```
                 #[getter]
                 fn $name(&self) -> bool {
                     self.0.$name
@@ -83,6 +89,12 @@ macro_rules! features_methods {
             }
 
             /// Everything wasmint supports (the default).
+            ///
+            /// ```py
+            /// >>> from wasmint import Features
+            /// >>> Features.all() == Features() and Features.all().gc
+            /// True
+            /// ```
             #[staticmethod]
             fn all() -> Self {
                 Features(Rs::ALL)

@@ -157,46 +157,109 @@ impl Memory {
         Uint8Array(View::new(py, self, offset))
     }
     /// An `Int8Array` view starting at byte `offset`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Memory, MemoryType, Int8Array
+    /// >>> view = Memory(Store(), MemoryType(minimum=1)).int8_view(offset=8)
+    /// >>> isinstance(view, Int8Array), view.offset
+    /// (True, 8)
+    /// ```
     #[pyo3(signature = (offset = 0))]
     fn int8_view(&self, py: Python<'_>, offset: usize) -> Int8Array {
         Int8Array(View::new(py, self, offset))
     }
     /// A `Uint16Array` view starting at byte `offset`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Memory, MemoryType, Uint16Array
+    /// >>> view = Memory(Store(), MemoryType(minimum=1)).uint16_view(offset=8)
+    /// >>> isinstance(view, Uint16Array), view.offset
+    /// (True, 8)
+    /// ```
     #[pyo3(signature = (offset = 0))]
     fn uint16_view(&self, py: Python<'_>, offset: usize) -> Uint16Array {
         Uint16Array(View::new(py, self, offset))
     }
     /// An `Int16Array` view starting at byte `offset`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Memory, MemoryType, Int16Array
+    /// >>> view = Memory(Store(), MemoryType(minimum=1)).int16_view(offset=8)
+    /// >>> isinstance(view, Int16Array), view.offset
+    /// (True, 8)
+    /// ```
     #[pyo3(signature = (offset = 0))]
     fn int16_view(&self, py: Python<'_>, offset: usize) -> Int16Array {
         Int16Array(View::new(py, self, offset))
     }
     /// A `Uint32Array` view starting at byte `offset`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Memory, MemoryType, Uint32Array
+    /// >>> view = Memory(Store(), MemoryType(minimum=1)).uint32_view(offset=8)
+    /// >>> isinstance(view, Uint32Array), view.offset
+    /// (True, 8)
+    /// ```
     #[pyo3(signature = (offset = 0))]
     fn uint32_view(&self, py: Python<'_>, offset: usize) -> Uint32Array {
         Uint32Array(View::new(py, self, offset))
     }
     /// An `Int32Array` view starting at byte `offset`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Memory, MemoryType, Int32Array
+    /// >>> view = Memory(Store(), MemoryType(minimum=1)).int32_view(offset=8)
+    /// >>> isinstance(view, Int32Array), view.offset
+    /// (True, 8)
+    /// ```
     #[pyo3(signature = (offset = 0))]
     fn int32_view(&self, py: Python<'_>, offset: usize) -> Int32Array {
         Int32Array(View::new(py, self, offset))
     }
     /// A `Uint64Array` view starting at byte `offset`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Memory, MemoryType, Uint64Array
+    /// >>> view = Memory(Store(), MemoryType(minimum=1)).uint64_view(offset=8)
+    /// >>> isinstance(view, Uint64Array), view.offset
+    /// (True, 8)
+    /// ```
     #[pyo3(signature = (offset = 0))]
     fn uint64_view(&self, py: Python<'_>, offset: usize) -> Uint64Array {
         Uint64Array(View::new(py, self, offset))
     }
     /// An `Int64Array` view starting at byte `offset`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Memory, MemoryType, Int64Array
+    /// >>> view = Memory(Store(), MemoryType(minimum=1)).int64_view(offset=8)
+    /// >>> isinstance(view, Int64Array), view.offset
+    /// (True, 8)
+    /// ```
     #[pyo3(signature = (offset = 0))]
     fn int64_view(&self, py: Python<'_>, offset: usize) -> Int64Array {
         Int64Array(View::new(py, self, offset))
     }
     /// A `Float32Array` view starting at byte `offset`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Memory, MemoryType, Float32Array
+    /// >>> view = Memory(Store(), MemoryType(minimum=1)).float32_view(offset=8)
+    /// >>> isinstance(view, Float32Array), view.offset
+    /// (True, 8)
+    /// ```
     #[pyo3(signature = (offset = 0))]
     fn float32_view(&self, py: Python<'_>, offset: usize) -> Float32Array {
         Float32Array(View::new(py, self, offset))
     }
     /// A `Float64Array` view starting at byte `offset`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Memory, MemoryType, Float64Array
+    /// >>> view = Memory(Store(), MemoryType(minimum=1)).float64_view(offset=8)
+    /// >>> isinstance(view, Float64Array), view.offset
+    /// (True, 8)
+    /// ```
     #[pyo3(signature = (offset = 0))]
     fn float64_view(&self, py: Python<'_>, offset: usize) -> Float64Array {
         Float64Array(View::new(py, self, offset))
@@ -523,7 +586,7 @@ fn view_set<T: Elem>(py: Python<'_>, v: &View, index: &Bound<'_, PyAny>, value: 
 }
 
 macro_rules! views {
-    ($($name:ident, $t:ty, $doc:literal, $method:ident, $len:literal;)*) => {$(
+    ($($name:ident, $t:ty, $doc:literal, $method:ident, $len:literal, $bits:literal;)*) => {$(
         #[doc = $doc]
         ///
         /// Built by `Memory.uint8_view` and its siblings. Index it with an
@@ -550,11 +613,23 @@ macro_rules! views {
         #[pymethods]
         impl $name {
             /// The number of bytes per element.
+            ///
+            /// ```py
+            /// >>> from wasmint import Store, Memory, MemoryType
+            #[doc = concat!(">>> Memory(Store(), MemoryType(minimum=1)).", stringify!($method), "().bytes_per_element * 8")]
+            #[doc = $bits]
+            /// ```
             #[getter]
             fn bytes_per_element(&self) -> usize {
                 <$t as Elem>::SIZE
             }
             /// The offset of the first element in the memory, in bytes.
+            ///
+            /// ```py
+            /// >>> from wasmint import Store, Memory, MemoryType
+            #[doc = concat!(">>> Memory(Store(), MemoryType(minimum=1)).", stringify!($method), "(offset=16).offset")]
+            /// 16
+            /// ```
             #[getter]
             fn offset(&self) -> usize {
                 self.0.offset
@@ -580,14 +655,14 @@ macro_rules! views {
 }
 
 views! {
-    Uint8Array, u8, "A read-write view of a memory as unsigned 8-bit integers.", uint8_view, "8";
-    Int8Array, i8, "A read-write view of a memory as signed 8-bit integers.", int8_view, "8";
-    Uint16Array, u16, "A read-write view of a memory as unsigned 16-bit integers (little-endian).", uint16_view, "4";
-    Int16Array, i16, "A read-write view of a memory as signed 16-bit integers (little-endian).", int16_view, "4";
-    Uint32Array, u32, "A read-write view of a memory as unsigned 32-bit integers (little-endian).", uint32_view, "2";
-    Int32Array, i32, "A read-write view of a memory as signed 32-bit integers (little-endian).", int32_view, "2";
-    Uint64Array, u64, "A read-write view of a memory as unsigned 64-bit integers (little-endian).", uint64_view, "1";
-    Int64Array, i64, "A read-write view of a memory as signed 64-bit integers (little-endian).", int64_view, "1";
-    Float32Array, f32, "A read-write view of a memory as 32-bit floats (little-endian).", float32_view, "2";
-    Float64Array, f64, "A read-write view of a memory as 64-bit floats (little-endian).", float64_view, "1";
+    Uint8Array, u8, "A read-write view of a memory as unsigned 8-bit integers.", uint8_view, "8", "8";
+    Int8Array, i8, "A read-write view of a memory as signed 8-bit integers.", int8_view, "8", "8";
+    Uint16Array, u16, "A read-write view of a memory as unsigned 16-bit integers (little-endian).", uint16_view, "4", "16";
+    Int16Array, i16, "A read-write view of a memory as signed 16-bit integers (little-endian).", int16_view, "4", "16";
+    Uint32Array, u32, "A read-write view of a memory as unsigned 32-bit integers (little-endian).", uint32_view, "2", "32";
+    Int32Array, i32, "A read-write view of a memory as signed 32-bit integers (little-endian).", int32_view, "2", "32";
+    Uint64Array, u64, "A read-write view of a memory as unsigned 64-bit integers (little-endian).", uint64_view, "1", "64";
+    Int64Array, i64, "A read-write view of a memory as signed 64-bit integers (little-endian).", int64_view, "1", "64";
+    Float32Array, f32, "A read-write view of a memory as 32-bit floats (little-endian).", float32_view, "2", "32";
+    Float64Array, f64, "A read-write view of a memory as 64-bit floats (little-endian).", float64_view, "1", "64";
 }
