@@ -130,6 +130,17 @@ impl Drop for AnyRef {
 #[pymethods]
 impl AnyRef {
     /// What the reference names: ``'struct'``, ``'array'`` or ``'i31'``.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> exports = Instance(Module(Store(), '''(module (type $p (struct (field i32)))
+    /// ...   (type $a (array i8))
+    /// ...   (func (export "s") (result (ref $p)) (struct.new $p (i32.const 1)))
+    /// ...   (func (export "a") (result (ref $a)) (array.new_default $a (i32.const 2)))
+    /// ...   (func (export "i") (result i31ref) (ref.i31 (i32.const 7))))''')).exports
+    /// >>> exports.s().kind, exports.a().kind, exports.i().kind
+    /// ('struct', 'array', 'i31')
+    /// ```
     #[getter]
     fn kind(&self) -> &'static str {
         self.kind.name()
@@ -150,18 +161,51 @@ impl AnyRef {
     }
 
     /// Whether it names a struct.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> exports = Instance(Module(Store(), '''(module (type $p (struct (field i32)))
+    /// ...   (type $a (array i8))
+    /// ...   (func (export "s") (result (ref $p)) (struct.new $p (i32.const 1)))
+    /// ...   (func (export "a") (result (ref $a)) (array.new_default $a (i32.const 2)))
+    /// ...   (func (export "i") (result i31ref) (ref.i31 (i32.const 7))))''')).exports
+    /// >>> exports.s().is_struct, exports.a().is_struct
+    /// (True, False)
+    /// ```
     #[getter]
     fn is_struct(&self) -> bool {
         self.kind == RefKind::Struct
     }
 
     /// Whether it names an array.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> exports = Instance(Module(Store(), '''(module (type $p (struct (field i32)))
+    /// ...   (type $a (array i8))
+    /// ...   (func (export "s") (result (ref $p)) (struct.new $p (i32.const 1)))
+    /// ...   (func (export "a") (result (ref $a)) (array.new_default $a (i32.const 2)))
+    /// ...   (func (export "i") (result i31ref) (ref.i31 (i32.const 7))))''')).exports
+    /// >>> exports.a().is_array, exports.i().is_array
+    /// (True, False)
+    /// ```
     #[getter]
     fn is_array(&self) -> bool {
         self.kind == RefKind::Array
     }
 
     /// Whether it is an `i31`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> exports = Instance(Module(Store(), '''(module (type $p (struct (field i32)))
+    /// ...   (type $a (array i8))
+    /// ...   (func (export "s") (result (ref $p)) (struct.new $p (i32.const 1)))
+    /// ...   (func (export "a") (result (ref $a)) (array.new_default $a (i32.const 2)))
+    /// ...   (func (export "i") (result i31ref) (ref.i31 (i32.const 7))))''')).exports
+    /// >>> exports.i().is_i31, exports.s().is_i31
+    /// (True, False)
+    /// ```
     #[getter]
     fn is_i31(&self) -> bool {
         self.kind == RefKind::I31

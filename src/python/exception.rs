@@ -50,6 +50,12 @@ impl Tag {
     }
 
     /// The type, a `FunctionType` whose parameters are the payload's types.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Tag, FunctionType, Type
+    /// >>> Tag(Store(), FunctionType([Type.I32], [])).type.params
+    /// [<Type.I32: 1>]
+    /// ```
     #[getter]
     fn r#type(&self, py: Python<'_>) -> PyResult<FunctionType> {
         self.store.get().cell.with(py, |s| Resolver::new(&s.types, &s.defs).func_type(s.tag_type(self.tag)))
@@ -111,12 +117,26 @@ impl WasmException {
     }
 
     /// The tag, a `Tag`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Tag, FunctionType, Type, WasmException
+    /// >>> tag = Tag(Store(), FunctionType([Type.I32], []))
+    /// >>> WasmException(tag, [5]).tag is tag
+    /// True
+    /// ```
     #[getter]
     fn tag(&self, py: Python<'_>) -> Py<Tag> {
         self.tag.clone_ref(py)
     }
 
     /// The payload, a list of values of the tag's parameter types.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Tag, FunctionType, Type, WasmException
+    /// >>> tag = Tag(Store(), FunctionType([Type.I32, Type.F64], []))
+    /// >>> WasmException(tag, [5, 0.5]).payload
+    /// [5, 0.5]
+    /// ```
     #[getter]
     fn payload(&self, py: Python<'_>) -> Py<PyList> {
         self.payload.clone_ref(py)

@@ -51,6 +51,14 @@ impl Global {
 
     /// The value; setting it needs a mutable global and a value of its type
     /// (a Python number or a `Value`).
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Global, Value
+    /// >>> g = Global(Store(), Value.i32(1), mutable=True)
+    /// >>> g.value = 2
+    /// >>> g.value
+    /// 2
+    /// ```
     #[getter]
     fn value(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let v = self.store.get().cell.with(py, |s| s.global_get(self.global))?;
@@ -69,12 +77,25 @@ impl Global {
     }
 
     /// Whether the global is mutable.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Global, Value
+    /// >>> Global(Store(), Value.i32(1)).mutable
+    /// False
+    /// ```
     #[getter]
     fn mutable(&self, py: Python<'_>) -> PyResult<bool> {
         Ok(self.store.get().cell.with(py, |s| s.global_type(self.global))?.mutable)
     }
 
     /// The type, a `GlobalType`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Global, Value, Type
+    /// >>> t = Global(Store(), Value.f64(1.5), mutable=True).type
+    /// >>> t.type == Type.F64 and t.mutable
+    /// True
+    /// ```
     #[getter]
     fn r#type(&self, py: Python<'_>) -> PyResult<GlobalType> {
         self.store.get().cell.with(py, |s| {

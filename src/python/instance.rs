@@ -44,6 +44,13 @@ pub struct Instance {
     /// Keeps the instance (one without exports too) from collection.
     _held: super::store::Held,
     /// The exports, an `Exports` object.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> exports = Instance(Module(Store(), '(module (func (export "f") (result i32) i32.const 1))')).exports
+    /// >>> exports.f(), 'f' in exports
+    /// (1, True)
+    /// ```
     #[pyo3(get)]
     exports: Py<Exports>,
 }
@@ -146,6 +153,13 @@ impl Instance {
     }
 
     /// The module this is an instance of.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> module = Module(Store(), '(module)')
+    /// >>> Instance(module).module is module
+    /// True
+    /// ```
     #[getter]
     fn module(&self, py: Python<'_>) -> Py<Module> {
         self.module.clone_ref(py)
@@ -316,6 +330,17 @@ impl ImportObject {
 
     /// Registers `namespace` (a dict of `Function`, `Global`, `Memory` or
     /// `Table`) under `namespace_name`, replacing any previous one.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance, ImportObject, Function
+    /// >>> store = Store()
+    /// >>> def seven() -> int:
+    /// ...     return 7
+    /// >>> imports = ImportObject()
+    /// >>> imports.register('env', {'seven': Function(store, seven)})
+    /// >>> Instance(Module(store, '(module (import "env" "seven" (func $s (result i32))) (func (export "f") (result i32) call $s))'), imports).exports.f()
+    /// 7
+    /// ```
     fn register(&self, py: Python<'_>, namespace_name: &str, namespace: &Bound<'_, PyAny>) -> PyResult<()> {
         let d = PyDict::new(py);
         let items = namespace
@@ -339,11 +364,27 @@ impl ImportObject {
     }
 
     /// Whether a namespace of this name was registered.
+    ///
+    /// ```py
+    /// >>> from wasmint import ImportObject
+    /// >>> imports = ImportObject()
+    /// >>> imports.register('env', {})
+    /// >>> imports.contains_namespace('env'), imports.contains_namespace('wasi')
+    /// (True, False)
+    /// ```
     fn contains_namespace(&self, py: Python<'_>, namespace_name: &str) -> PyResult<bool> {
         self.namespaces.bind(py).contains(namespace_name)
     }
 
     /// A new dict ``{namespace: {name: export}}``.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, ImportObject, Function
+    /// >>> imports = ImportObject()
+    /// >>> imports.register('env', {'f': Function(Store(), lambda: None)})
+    /// >>> list(imports.to_dict()['env'])
+    /// ['f']
+    /// ```
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let out = PyDict::new(py);
         for (k, v) in self.namespaces.bind(py).iter() {

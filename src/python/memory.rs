@@ -111,18 +111,38 @@ impl Memory {
     }
 
     /// The size in pages (of 64 KiB, or of its `type.page_size`).
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Memory, MemoryType
+    /// >>> Memory(Store(), MemoryType(3)).size
+    /// 3
+    /// ```
     #[getter]
     fn size(&self, py: Python<'_>) -> PyResult<u32> {
         self.store.get().cell.with(py, |s| s.memory_size(self.memory))
     }
 
     /// The size in bytes.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Memory, MemoryType
+    /// >>> Memory(Store(), MemoryType(2)).data_size
+    /// 131072
+    /// ```
     #[getter]
     fn data_size(&self, py: Python<'_>) -> PyResult<usize> {
         data_len(py, &self.store, self.memory)
     }
 
     /// The type, a `MemoryType` (its minimum is the current size).
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Memory, MemoryType
+    /// >>> memory = Memory(Store(), MemoryType(1, 4))
+    /// >>> _ = memory.grow(1)
+    /// >>> memory.type.minimum, memory.type.maximum
+    /// (2, 4)
+    /// ```
     #[getter]
     fn r#type(&self, py: Python<'_>) -> PyResult<MemoryType> {
         Ok(MemoryType::from_mem(&self.store.get().cell.with(py, |s| s.memory_type(self.memory))?))

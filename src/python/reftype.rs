@@ -239,12 +239,26 @@ impl RefType {
     }
 
     /// Whether null is a value of this type.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module
+    /// >>> module = Module(Store(), '(module (type $t (func)) (func (export "f") (param (ref $t) (ref null $t))))')
+    /// >>> [p.nullable for p in module.exports[0].type.params]
+    /// [False, True]
+    /// ```
     #[getter]
     fn nullable(&self) -> bool {
         self.nullable
     }
 
     /// What the reference points to: a `FunctionType`, or a str.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module
+    /// >>> module = Module(Store(), '(module (type $t (func)) (func (export "f") (param (ref null $t))))')
+    /// >>> module.exports[0].type.params[0].heap
+    /// FunctionType(params: [], results: [])
+    /// ```
     #[getter]
     fn heap(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         Ok(match &self.heap {
@@ -255,6 +269,13 @@ impl RefType {
     }
 
     /// `Type.FUNC_REF` or `Type.EXTERN_REF`: the kind of reference.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Type
+    /// >>> module = Module(Store(), '(module (type $t (func)) (func (export "f") (param (ref $t))))')
+    /// >>> module.exports[0].type.params[0].type == Type.FUNC_REF
+    /// True
+    /// ```
     #[getter]
     fn r#type(&self, py: Python<'_>) -> Py<PyAny> {
         let func = match self.heap {

@@ -191,22 +191,66 @@ pub struct Frame(crate::Frame);
 #[pymethods]
 impl Frame {
     /// The function's index in its module.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance, Trap
+    /// >>> f = Instance(Module(Store(), '''(module $m (func $inner (export "f") unreachable))''')).exports.f
+    /// >>> try:
+    /// ...     f()
+    /// ... except Trap as e:
+    /// ...     frame = e.frames[0]
+    /// >>> frame.func_index
+    /// 0
+    /// ```
     #[getter]
     fn func_index(&self) -> u32 {
         self.0.func_index
     }
     /// The function's name from the module's name section, if any.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance, Trap
+    /// >>> f = Instance(Module(Store(), '''(module $m (func $inner (export "f") unreachable))''')).exports.f
+    /// >>> try:
+    /// ...     f()
+    /// ... except Trap as e:
+    /// ...     frame = e.frames[0]
+    /// >>> frame.func_name
+    /// 'inner'
+    /// ```
     #[getter]
     fn func_name(&self) -> Option<&str> {
         self.0.func_name.as_deref()
     }
     /// The module's name from its name section, if any.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance, Trap
+    /// >>> f = Instance(Module(Store(), '''(module $m (func $inner (export "f") unreachable))''')).exports.f
+    /// >>> try:
+    /// ...     f()
+    /// ... except Trap as e:
+    /// ...     frame = e.frames[0]
+    /// >>> frame.module_name
+    /// 'm'
+    /// ```
     #[getter]
     fn module_name(&self) -> Option<&str> {
         self.0.module_name.as_deref()
     }
     /// Byte offset in the module binary of the instruction executing (the
     /// call, in frames that called others); None for a deserialized module.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance, Trap
+    /// >>> f = Instance(Module(Store(), '''(module $m (func $inner (export "f") unreachable))''')).exports.f
+    /// >>> try:
+    /// ...     f()
+    /// ... except Trap as e:
+    /// ...     frame = e.frames[0]
+    /// >>> frame.module_offset > 0
+    /// True
+    /// ```
     #[getter]
     fn module_offset(&self) -> Option<usize> {
         self.0.offset
@@ -244,6 +288,18 @@ impl InterruptHandle {
     /// Interrupts the store's running call: it raises `Trap` (code
     /// `TrapCode.INTERRUPTED`) at its next function entry or loop
     /// iteration. If no call is running, the next one is interrupted.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance, Trap
+    /// >>> store = Store()
+    /// >>> spin = Instance(Module(store, '(module (func (export "spin") (loop (br 0))))')).exports.spin
+    /// >>> store.interrupt_handle().interrupt()  # before the call: the next one stops
+    /// >>> try:
+    /// ...     spin()
+    /// ... except Trap as e:
+    /// ...     print(e.code.name)
+    /// INTERRUPTED
+    /// ```
     fn interrupt(&self) {
         self.0.interrupt();
     }

@@ -927,6 +927,16 @@ impl Store {
     /// The heap also collects by itself as wasm allocates. Raises
     /// RuntimeError while a call is running on the store (from a host
     /// function).
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> store = Store()
+    /// >>> make = Instance(Module(store, '(module (type $p (struct (field i32))) (func (export "make") (result (ref $p)) (struct.new $p (i32.const 1))))')).exports.make
+    /// >>> p = make()
+    /// >>> store.collect_garbage()  # p is held: its object stays
+    /// >>> p.kind
+    /// 'struct'
+    /// ```
     fn collect_garbage(&self, py: Python<'_>) -> PyResult<()> {
         if !self.cell.idle() {
             return Err(PyRuntimeError::new_err("collect_garbage: the store is running a call"));

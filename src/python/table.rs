@@ -32,12 +32,25 @@ impl Table {
 #[pymethods]
 impl Table {
     /// The number of elements.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> Instance(Module(Store(), '(module (table (export "t") 3 externref))')).exports.t.size
+    /// 3
+    /// ```
     #[getter]
     fn size(&self, py: Python<'_>) -> PyResult<u32> {
         self.store.get().cell.with(py, |s| s.table_size(self.table))
     }
 
     /// The type, a `TableType` (its minimum is the current size).
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance, Type
+    /// >>> t = Instance(Module(Store(), '(module (table (export "t") 2 5 funcref))')).exports.t.type
+    /// >>> t.type == Type.FUNC_REF, t.minimum, t.maximum
+    /// (True, 2, 5)
+    /// ```
     #[getter]
     fn r#type(&self, py: Python<'_>) -> PyResult<TableType> {
         Ok(TableType::from_table(&self.store.get().cell.with(py, |s| s.table_type(self.table))?))
@@ -60,6 +73,14 @@ impl Table {
 
     /// Sets element `index` to `value`, which must have the element type
     /// (TypeError otherwise). Raises IndexError out of bounds.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, Instance
+    /// >>> exports = Instance(Module(Store(), '(module (table (export "t") 2 funcref) (func (export "f")))')).exports
+    /// >>> exports.t.set(1, exports.f)
+    /// >>> exports.t.get(1).type == exports.f.type, exports.t.get(0)
+    /// (True, None)
+    /// ```
     fn set(&self, py: Python<'_>, index: u32, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let store = self.store.get();
         let (elem, size) = store.cell.with(py, |s| (s.table_type(self.table).elem, s.table_size(self.table)))?;

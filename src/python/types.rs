@@ -112,11 +112,23 @@ impl FunctionType {
         Ok(FunctionType { params: types_from_py(params)?, results: types_from_py(results)? })
     }
     /// Parameter types, a list of `Type` (or `RefType`).
+    ///
+    /// ```py
+    /// >>> from wasmint import FunctionType, Type
+    /// >>> FunctionType([Type.I32, Type.F64], []).params
+    /// [<Type.I32: 1>, <Type.F64: 4>]
+    /// ```
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         types_to_list(py, &self.params)
     }
     /// Result types, a list of `Type` (or `RefType`).
+    ///
+    /// ```py
+    /// >>> from wasmint import FunctionType, Type
+    /// >>> FunctionType([], [Type.I64]).results
+    /// [<Type.I64: 2>]
+    /// ```
     #[getter]
     fn results<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         types_to_list(py, &self.results)
@@ -156,11 +168,23 @@ impl GlobalType {
         Ok(GlobalType { ty: Ty::from_py(r#type)?, mutable })
     }
     /// The type of the value, a `Type` (or `RefType`).
+    ///
+    /// ```py
+    /// >>> from wasmint import GlobalType, Type
+    /// >>> GlobalType(Type.F32, mutable=True).type
+    /// <Type.F32: 3>
+    /// ```
     #[getter]
     fn r#type(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.ty.to_py(py)
     }
     /// Whether the value may change.
+    ///
+    /// ```py
+    /// >>> from wasmint import GlobalType, Type
+    /// >>> GlobalType(Type.I32, mutable=True).mutable, GlobalType(Type.I32, mutable=False).mutable
+    /// (True, False)
+    /// ```
     #[getter]
     fn mutable(&self) -> bool {
         self.mutable
@@ -206,22 +230,46 @@ impl TableType {
         Ok(TableType { ty: type_from_py(r#type)?, minimum, maximum, is64 })
     }
     /// The element type, a `Type`.
+    ///
+    /// ```py
+    /// >>> from wasmint import TableType, Type
+    /// >>> TableType(Type.FUNC_REF, 1, None).type
+    /// <Type.FUNC_REF: 7>
+    /// ```
     #[getter]
     fn r#type(&self, py: Python<'_>) -> Py<PyAny> {
         type_to_py(py, self.ty)
     }
     /// Minimum number of elements.
+    ///
+    /// ```py
+    /// >>> from wasmint import TableType, Type
+    /// >>> TableType(Type.EXTERN_REF, 3, 10).minimum
+    /// 3
+    /// ```
     #[getter]
     fn minimum(&self) -> u64 {
         self.minimum
     }
     /// Maximum number of elements, or None (a 64-bit table's may pass
     /// 2^32).
+    ///
+    /// ```py
+    /// >>> from wasmint import TableType, Type
+    /// >>> TableType(Type.FUNC_REF, 1, 10).maximum, TableType(Type.FUNC_REF, 1, None).maximum
+    /// (10, None)
+    /// ```
     #[getter]
     fn maximum(&self) -> Option<u64> {
         self.maximum
     }
     /// Whether it is a 64-bit table (table64): indexed by i64.
+    ///
+    /// ```py
+    /// >>> from wasmint import TableType, Type
+    /// >>> TableType(Type.FUNC_REF, 1, None).is64
+    /// False
+    /// ```
     #[getter]
     fn is64(&self) -> bool {
         self.is64
@@ -293,27 +341,57 @@ impl MemoryType {
         Ok(MemoryType { minimum, maximum, shared, is64, page_log2 })
     }
     /// Minimum number of pages.
+    ///
+    /// ```py
+    /// >>> from wasmint import MemoryType
+    /// >>> MemoryType(2, 10).minimum
+    /// 2
+    /// ```
     #[getter]
     fn minimum(&self) -> u64 {
         self.minimum
     }
     /// Maximum number of pages, or None.
+    ///
+    /// ```py
+    /// >>> from wasmint import MemoryType
+    /// >>> MemoryType(2, 10).maximum, MemoryType(2).maximum
+    /// (10, None)
+    /// ```
     #[getter]
     fn maximum(&self) -> Option<u64> {
         self.maximum
     }
     /// Whether the memory may be shared between threads (always False for
     /// memories of a module: threads are not supported).
+    ///
+    /// ```py
+    /// >>> from wasmint import MemoryType
+    /// >>> MemoryType(1).shared
+    /// False
+    /// ```
     #[getter]
     fn shared(&self) -> bool {
         self.shared
     }
     /// Whether it is a 64-bit memory (memory64): addressed by i64.
+    ///
+    /// ```py
+    /// >>> from wasmint import MemoryType
+    /// >>> MemoryType(1).is64, MemoryType(1, is64=True).is64
+    /// (False, True)
+    /// ```
     #[getter]
     fn is64(&self) -> bool {
         self.is64
     }
     /// The size of a page in bytes: 65536, or 1 (custom page sizes).
+    ///
+    /// ```py
+    /// >>> from wasmint import MemoryType
+    /// >>> MemoryType(1).page_size, MemoryType(1, page_size=1).page_size
+    /// (65536, 1)
+    /// ```
     #[getter]
     fn page_size(&self) -> u64 {
         1 << self.page_log2
@@ -552,6 +630,12 @@ impl Value {
         Ok(Value { v: crate::Value::V128(v) })
     }
     /// The Python value: an int or a float (None for a null reference).
+    ///
+    /// ```py
+    /// >>> from wasmint import Value
+    /// >>> Value.i64(-5).value, Value.f32(0.5).value
+    /// (-5, 0.5)
+    /// ```
     #[getter]
     fn value(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         Ok(match self.v {
@@ -564,6 +648,12 @@ impl Value {
         })
     }
     /// The type, a `Type`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Value
+    /// >>> Value.f64(1.0).type
+    /// <Type.F64: 4>
+    /// ```
     #[getter]
     fn r#type(&self, py: Python<'_>) -> Py<PyAny> {
         type_to_py(py, self.v.ty())
