@@ -69,7 +69,15 @@ class Triple:
 
     @staticmethod
     def host() -> "Triple":
-        """The triple of this machine."""
+        """The triple of this machine.
+
+        ```py
+        >>> from wasmint.target import Triple
+        >>> host = Triple.host()
+        >>> host.is_native, host == Triple(str(host))
+        (True, True)
+        ```
+        """
         machine = (_platform.machine() or "unknown").lower()
         arch = {"amd64": "x86_64", "x64": "x86_64", "arm64": "aarch64", "i686": "x86", "i386": "x86"}.get(machine, machine)
         if _sys.platform.startswith("linux"):
@@ -86,7 +94,14 @@ class Triple:
 
     @property
     def binary_format(self) -> str:
-        """``'elf'``, ``'macho'``, ``'coff'``, ``'wasm'`` or ``'unknown'``."""
+        """``'elf'``, ``'macho'``, ``'coff'``, ``'wasm'`` or ``'unknown'``.
+
+        ```py
+        >>> from wasmint.target import Triple
+        >>> Triple('x86_64-unknown-linux-gnu').binary_format, Triple('x86_64-pc-windows-msvc').binary_format
+        ('elf', 'coff')
+        ```
+        """
         if self.operating_system in ("darwin", "macos", "ios"):
             return "macho"
         if self.operating_system == "windows":
@@ -99,12 +114,26 @@ class Triple:
 
     @property
     def endianness(self) -> str:
-        """``'little'`` or ``'big'``."""
+        """``'little'`` or ``'big'``.
+
+        ```py
+        >>> from wasmint.target import Triple
+        >>> Triple('x86_64-unknown-linux-gnu').endianness, Triple('s390x-unknown-linux-gnu').endianness
+        ('little', 'big')
+        ```
+        """
         return "big" if self.architecture in _BIG_ENDIAN else "little"
 
     @property
     def pointer_width(self) -> int:
-        """Pointer width in bytes (2, 4 or 8), as wasmer gives it."""
+        """Pointer width in bytes (2, 4 or 8), as wasmer gives it.
+
+        ```py
+        >>> from wasmint.target import Triple
+        >>> Triple('x86_64-unknown-linux-gnu').pointer_width, Triple('i686-unknown-linux-gnu').pointer_width
+        (8, 4)
+        ```
+        """
         a = self.architecture
         if a in ("msp430", "avr"):
             return 2
@@ -112,7 +141,16 @@ class Triple:
 
     @property
     def default_calling_convention(self) -> str:
-        """The C calling convention of the target."""
+        """The C calling convention of the target.
+
+        ```py
+        >>> from wasmint.target import Triple
+        >>> Triple('x86_64-unknown-linux-gnu').default_calling_convention
+        'system_v'
+        >>> Triple('aarch64-apple-darwin').default_calling_convention
+        'apple_aarch64'
+        ```
+        """
         if self.operating_system == "windows":
             return "windows_fastcall"
         if self.binary_format == "macho" and self.architecture == "aarch64":
@@ -152,7 +190,17 @@ class CpuFeatures:
         self._features: List[str] = []
 
     def add(self, feature: str) -> None:
-        """Adds a feature such as ``'sse2'`` or ``'avx2'``."""
+        """Adds a feature such as ``'sse2'`` or ``'avx2'``.
+
+        ```py
+        >>> from wasmint.target import CpuFeatures
+        >>> features = CpuFeatures()
+        >>> features.add('avx2')
+        >>> features.add('avx2')
+        >>> list(features)
+        ['avx2']
+        ```
+        """
         if feature not in _FEATURES:
             raise ValueError(f"unknown CPU feature {feature!r}")
         if feature not in self._features:

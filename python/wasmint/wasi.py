@@ -288,7 +288,19 @@ class StateBuilder:
         return self
 
     def stdin(self, data: bytes) -> "StateBuilder":
-        """The guest's standard input: these bytes, then end of file."""
+        r"""The guest's standard input: these bytes, then end of file.
+
+        ```py
+        >>> from wasmint import wasi, Store, Module, Instance
+        >>> store = Store()
+        >>> read = Module(store, r'''(module (import "wasi_snapshot_preview1" "fd_read" (func $r (param i32 i32 i32 i32) (result i32)))
+        ...   (memory (export "memory") 1) (data (i32.const 0) "\10\00\00\00\10\00\00\00")
+        ...   (func (export "count") (result i32) (drop (call $r (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8))) (i32.load (i32.const 8))))''')
+        >>> env = wasi.StateBuilder('prog').stdin(b'hello').finalize()
+        >>> Instance(read, env.generate_import_object(store, wasi.Version.SNAPSHOT1)).exports.count()
+        5
+        ```
+        """
         self._stdin = bytes(data)
         return self
 

@@ -71,19 +71,19 @@ pyo3::create_exception!(
     wasmint,
     Trap,
     PyRuntimeError,
-    "A WebAssembly trap (a RuntimeError); the message names the trap, e.g. 'integer divide by zero'; `code` is its TrapCode (None for host errors) and `frames` the wasm frames active at the trap, innermost first (`wasmint.Frame`)."
+    "A WebAssembly trap (a RuntimeError); the message names the trap, e.g. 'integer divide by zero'; `code` is its TrapCode (None for host errors) and `frames` the wasm frames active at the trap, innermost first (`wasmint.Frame`).\n\n```py\n>>> from wasmint import Store, Module, Instance, Trap\n>>> f = Instance(Module(Store(), '(module (func (export \"f\") (drop (i32.div_u (i32.const 1) (i32.const 0)))))')).exports.f\n>>> try:\n...     f()\n... except Trap as e:\n...     print(e, isinstance(e, RuntimeError), e.code.name, len(e.frames))\ninteger divide by zero True INTEGER_DIVIDE_BY_ZERO 1\n```\n"
 );
 pyo3::create_exception!(
     wasmint,
     CompileError,
     PyRuntimeError,
-    "An invalid or malformed module (a RuntimeError), with the decoder's or validator's message and byte offset."
+    "An invalid or malformed module (a RuntimeError), with the decoder's or validator's message and byte offset.\n\n```py\n>>> from wasmint import Store, Module, CompileError\n>>> try:\n...     Module(Store(), b'\\\\0asm\\\\1\\\\0\\\\0\\\\0\\\\xff')\n... except CompileError as e:\n...     print(isinstance(e, RuntimeError))\nTrue\n```\n"
 );
 pyo3::create_exception!(
     wasmint,
     LinkError,
     PyRuntimeError,
-    "Imports that are missing or do not match the module (a RuntimeError)."
+    "Imports that are missing or do not match the module (a RuntimeError).\n\n```py\n>>> from wasmint import Store, Module, Instance, LinkError\n>>> try:\n...     Instance(Module(Store(), '(module (import \"env\" \"f\" (func)))'))\n... except LinkError as e:\n...     print(e)\nunknown import: import `env`.`f` was not given\n```\n"
 );
 
 /// Translates WebAssembly text (a str or bytes) to a binary module.

@@ -118,7 +118,7 @@ pub(crate) fn trap_code_enum(py: Python<'_>) -> PyResult<&Py<PyAny>> {
         let ns = PyDict::new(py);
         ns.set_item("_messages", messages)?;
         let getter = py.eval(c"lambda self: _messages[int(self)]", Some(&ns), None)?;
-        let prop = py.import("builtins")?.getattr("property")?.call1((getter, py.None(), py.None(), "The trap's text."))?;
+        let prop = py.import("builtins")?.getattr("property")?.call1((getter, py.None(), py.None(), "The trap's text.\n\n```py\n>>> from wasmint import TrapCode\n>>> TrapCode.UNREACHABLE.message\n'unreachable'\n```\n"))?;
         ty.setattr("message", prop)?;
         let list = ALL.iter().map(|c| ty.call1((*c as u8,)).map(Bound::unbind)).collect::<PyResult<Vec<_>>>()?;
         Ok((ty.unbind(), list))

@@ -468,9 +468,21 @@ pub(crate) fn extern_type_to_py(
 #[pyclass(module = "wasmint", frozen)]
 pub struct ExportType {
     /// The name of the export.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module
+    /// >>> Module(Store(), '(module (func (export "run")))').exports[0].name
+    /// 'run'
+    /// ```
     #[pyo3(get)]
     name: String,
     /// A `FunctionType`, `GlobalType`, `TableType` or `MemoryType`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, GlobalType
+    /// >>> isinstance(Module(Store(), '(module (global (export "g") i32 (i32.const 0)))').exports[0].type, GlobalType)
+    /// True
+    /// ```
     #[pyo3(get)]
     r#type: Py<PyAny>,
 }
@@ -499,12 +511,30 @@ impl ExportType {
 #[pyclass(module = "wasmint", frozen)]
 pub struct ImportType {
     /// The namespace (module name) of the import.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module
+    /// >>> Module(Store(), '(module (import "env" "f" (func)))').imports[0].module
+    /// 'env'
+    /// ```
     #[pyo3(get)]
     module: String,
     /// The name of the import.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module
+    /// >>> Module(Store(), '(module (import "env" "f" (func)))').imports[0].name
+    /// 'f'
+    /// ```
     #[pyo3(get)]
     name: String,
     /// A `FunctionType`, `GlobalType`, `TableType` or `MemoryType`.
+    ///
+    /// ```py
+    /// >>> from wasmint import Store, Module, MemoryType
+    /// >>> isinstance(Module(Store(), '(module (import "env" "m" (memory 1)))').imports[0].type, MemoryType)
+    /// True
+    /// ```
     #[pyo3(get)]
     r#type: Py<PyAny>,
 }
