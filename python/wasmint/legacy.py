@@ -144,12 +144,26 @@ class Features:
 
     @staticmethod
     def host_functions() -> bool:
-        """Whether host functions can be imported."""
+        """Whether host functions can be imported.
+
+        ```py
+        >>> from wasmint.legacy import Features
+        >>> Features.host_functions()
+        True
+        ```
+        """
         return True
 
     @staticmethod
     def wasi() -> bool:
-        """Whether WASI is available."""
+        """Whether WASI is available.
+
+        ```py
+        >>> from wasmint.legacy import Features
+        >>> Features.wasi()
+        True
+        ```
+        """
         return True
 
 
@@ -200,12 +214,31 @@ class ImportObject:
         self._namespaces: Dict[str, Dict[str, Any]] = {}
 
     def extend(self, imports: Mapping[str, Mapping[str, Any]]) -> None:
-        """Adds (or replaces) the entries of ``{namespace: {name: value}}``."""
+        """Adds (or replaces) the entries of ``{namespace: {name: value}}``.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> module = wasmer.Module(wasmer.wat2wasm('(module (import "env" "two" (func $t (result i32))) (func (export "f") (result i32) call $t))'))
+        >>> import_object = wasmer.ImportObject()
+        >>> import_object.extend({'env': {'two': lambda: 2}})
+        >>> module.instantiate(import_object).exports.f()
+        2
+        ```
+        """
         for namespace, entries in imports.items():
             self._namespaces.setdefault(namespace, {}).update(entries)
 
     def import_descriptors(self) -> List[Dict[str, Any]]:
-        """``[{'kind': ..., 'namespace': ..., 'name': ...}]`` for every entry."""
+        """``[{'kind': ..., 'namespace': ..., 'name': ...}]`` for every entry.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> import_object = wasmer.ImportObject()
+        >>> import_object.extend({'env': {'f': lambda: None}})
+        >>> import_object.import_descriptors()
+        [{'kind': <ImportKind.FUNCTION: 1>, 'namespace': 'env', 'name': 'f'}]
+        ```
+        """
         out = []
         for namespace, entries in self._namespaces.items():
             for name, value in entries.items():
@@ -386,66 +419,158 @@ class Module:
 
     @staticmethod
     def validate(bytes: _Bytes) -> bool:
-        """Whether `bytes` is a valid module."""
+        """Whether `bytes` is a valid module.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> wasmer.Module.validate(wasmer.wat2wasm('(module)')), wasmer.Module.validate(b'\\0asm')
+        (True, False)
+        ```
+        """
         if not isinstance(bytes, (_bytes_type, bytearray)) or not _bytes_type(bytes[:4]) == b"\0asm":
             return False
         return bool(_native.Module.validate(_STORE, _bytes_type(bytes)))
 
     def instantiate(self, import_object: Any = None) -> Instance:
         """An :class:`Instance` of the module, with imports (an
-        :class:`ImportObject` or a dict of dicts)."""
+        :class:`ImportObject` or a dict of dicts).
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> module = wasmer.Module(wasmer.wat2wasm('(module (import "env" "k" (func $k (result i32))) (func (export "f") (result i32) call $k))'))
+        >>> module.instantiate({'env': {'k': lambda: 9}}).exports.f()
+        9
+        ```
+        """
         instance = Instance.__new__(Instance)
         Instance.__init__(instance, self, import_object)
         return instance
 
     @property
     def exports(self) -> List[Dict[str, Any]]:
-        """``[{'name': ..., 'kind': ExportKind...}]``."""
+        """``[{'name': ..., 'kind': ExportKind...}]``.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> wasmer.Module(wasmer.wat2wasm('(module (memory (export "m") 1))')).exports
+        [{'name': 'm', 'kind': <ExportKind.MEMORY: 2>}]
+        ```
+        """
         return [{"name": e.name, "kind": _kind(e.type, ExportKind)} for e in self._native.exports]
 
     @property
     def imports(self) -> List[Dict[str, Any]]:
-        """``[{'kind': ..., 'namespace': ..., 'name': ..., ...}]``."""
+        """``[{'kind': ..., 'namespace': ..., 'name': ..., ...}]``.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> wasmer.Module(wasmer.wat2wasm('(module (import "env" "m" (memory 1 2)))')).imports
+        [{'kind': <ImportKind.MEMORY: 2>, 'namespace': 'env', 'name': 'm', 'minimum_pages': 1, 'maximum_pages': 2}]
+        ```
+        """
         return [_describe_import(i) for i in self._native.imports]
 
     @property
     def custom_section_names(self) -> List[str]:
-        """The names of the custom sections."""
+        """The names of the custom sections.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> wasmer.Module(b'\\0asm\\1\\0\\0\\0\\0\\4\\3abc').custom_section_names
+        ['abc']
+        ```
+        """
         return _custom_section_names(self._bytes)
 
     def custom_section(self, name: str, index: int = 0) -> Optional[bytes]:
         """The content of the custom section `name` (the `index`-th of that
-        name), or None."""
+        name), or None.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> module = wasmer.Module(b'\\0asm\\1\\0\\0\\0\\0\\6\\3abcxy')
+        >>> module.custom_section('abc'), module.custom_section('nope')
+        (b'xy', None)
+        ```
+        """
         sections = self._native.custom_sections(name)
         return sections[index] if 0 <= index < len(sections) else None
 
     def serialize(self) -> bytes:
-        """The module as bytes for :meth:`deserialize`."""
+        """The module as bytes for :meth:`deserialize`.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> blob = wasmer.Module(wasmer.wat2wasm('(module (func (export "f") (result i32) i32.const 5))')).serialize()
+        >>> wasmer.Module.deserialize(blob).instantiate().exports.f()
+        5
+        ```
+        """
         return self._native.serialize()
 
     @staticmethod
     def deserialize(bytes: _Bytes) -> "Module":
-        """The module that :meth:`serialize` gave as `bytes`."""
+        """The module that :meth:`serialize` gave as `bytes`.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> blob = wasmer.Module(wasmer.wat2wasm('(module (func (export "g")))')).serialize()
+        >>> wasmer.Module.deserialize(blob).exports
+        [{'name': 'g', 'kind': <ExportKind.FUNCTION: 1>}]
+        ```
+        """
         module = Module.__new__(Module)
         module._native = _native.Module.deserialize(_STORE, _bytes_type(bytes))
         module._bytes = b""
         return module
 
     def generate_import_object(self) -> ImportObject:
-        """An empty :class:`ImportObject`."""
+        """An empty :class:`ImportObject`.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> wasmer.Module(wasmer.wat2wasm('(module)')).generate_import_object().import_descriptors()
+        []
+        ```
+        """
         return ImportObject()
 
     def generate_wasi_import_object(self, wasi: "Wasi", version: WasiVersion) -> ImportObject:
-        """The WASI imports of `wasi` for `version`."""
+        """The WASI imports of `wasi` for `version`.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> module = wasmer.Module(wasmer.wat2wasm('(module)'))
+        >>> io = module.generate_wasi_import_object(wasmer.Wasi('prog'), wasmer.WasiVersion.Snapshot1)
+        >>> {d['namespace'] for d in io.import_descriptors()}
+        {'wasi_snapshot_preview1'}
+        ```
+        """
         return wasi.generate_import_object(version)
 
     @property
     def is_wasi_module(self) -> bool:
-        """Whether the module imports WASI."""
+        """Whether the module imports WASI.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> wasmer.Module(wasmer.wat2wasm('(module (import "wasi_snapshot_preview1" "sched_yield" (func (result i32))))')).is_wasi_module
+        True
+        ```
+        """
         return _wasi.get_version(self._native) is not None
 
     def wasi_version(self, strict: bool = False) -> Optional[WasiVersion]:
-        """The WASI version the module imports, or None."""
+        """The WASI version the module imports, or None.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> wasmer.Module(wasmer.wat2wasm('(module (import "wasi_unstable" "sched_yield" (func (result i32))))')).wasi_version()
+        <WasiVersion.Snapshot0: 1>
+        >>> print(wasmer.Module(wasmer.wat2wasm('(module)')).wasi_version())
+        None
+        ```
+        """
         version = _wasi.get_version(self._native, strict)
         if version is None:
             return None
@@ -521,47 +646,135 @@ class Wasi:
         self._environment: Optional[_wasi.Environment] = None
 
     def argument(self, argument: str) -> "Wasi":
-        """Adds one argument."""
+        """Adds one argument.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> argc = wasmer.Module(wasmer.wat2wasm('''(module (import "wasi_snapshot_preview1" "args_sizes_get" (func $s (param i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "argc") (result i32) (drop (call $s (i32.const 0) (i32.const 4))) (i32.load (i32.const 0))))'''))
+        >>> argc.instantiate(wasmer.Wasi('prog').argument('-v').generate_import_object_for_module(argc)).exports.argc()
+        2
+        ```
+        """
         self._builder.argument(argument)
         return self
 
     def arguments(self, arguments: List[str]) -> "Wasi":
-        """Adds arguments."""
+        """Adds arguments.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> argc = wasmer.Module(wasmer.wat2wasm('''(module (import "wasi_snapshot_preview1" "args_sizes_get" (func $s (param i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "argc") (result i32) (drop (call $s (i32.const 0) (i32.const 4))) (i32.load (i32.const 0))))'''))
+        >>> argc.instantiate(wasmer.Wasi('prog').arguments(['-v', 'x']).generate_import_object_for_module(argc)).exports.argc()
+        3
+        ```
+        """
         self._builder.arguments(arguments)
         return self
 
     def environment(self, key: str, value: str) -> "Wasi":
-        """Adds one environment variable."""
+        """Adds one environment variable.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> envc = wasmer.Module(wasmer.wat2wasm('''(module (import "wasi_snapshot_preview1" "environ_sizes_get" (func $s (param i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "envc") (result i32) (drop (call $s (i32.const 0) (i32.const 4))) (i32.load (i32.const 0))))'''))
+        >>> envc.instantiate(wasmer.Wasi('prog').environment('A', '1').generate_import_object_for_module(envc)).exports.envc()
+        1
+        ```
+        """
         self._builder.environment(key, value)
         return self
 
     def environments(self, environments: Dict[str, str]) -> "Wasi":
-        """Adds environment variables."""
+        """Adds environment variables.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> envc = wasmer.Module(wasmer.wat2wasm('''(module (import "wasi_snapshot_preview1" "environ_sizes_get" (func $s (param i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "envc") (result i32) (drop (call $s (i32.const 0) (i32.const 4))) (i32.load (i32.const 0))))'''))
+        >>> envc.instantiate(wasmer.Wasi('prog').environments({'A': '1', 'B': '2'}).generate_import_object_for_module(envc)).exports.envc()
+        2
+        ```
+        """
         self._builder.environments(environments)
         return self
 
     def map_directory(self, alias: str, directory: str) -> "Wasi":
-        """Pre-opens host `directory` under the guest name `alias`."""
+        """Pre-opens host `directory` under the guest name `alias`.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> first = wasmer.Module(wasmer.wat2wasm('''(module (import "wasi_snapshot_preview1" "fd_prestat_get" (func $p (param i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "name_length") (result i32) (drop (call $p (i32.const 3) (i32.const 0))) (i32.load (i32.const 4))))'''))
+        >>> first.instantiate(wasmer.Wasi('prog').map_directory('/data', '.').generate_import_object_for_module(first)).exports.name_length()  # '/data'
+        5
+        ```
+        """
         self._builder.map_directory(alias, directory)
         return self
 
     def map_directories(self, map_directories: Dict[str, str]) -> "Wasi":
-        """Several :meth:`map_directory`."""
+        """Several :meth:`map_directory`.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> first = wasmer.Module(wasmer.wat2wasm('''(module (import "wasi_snapshot_preview1" "fd_prestat_get" (func $p (param i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "name_length") (result i32) (drop (call $p (i32.const 3) (i32.const 0))) (i32.load (i32.const 4))))'''))
+        >>> first.instantiate(wasmer.Wasi('prog').map_directories({'/tmp': '.'}).generate_import_object_for_module(first)).exports.name_length()  # '/tmp'
+        4
+        ```
+        """
         self._builder.map_directories(map_directories)
         return self
 
     def preopen_directory(self, path: str) -> "Wasi":
-        """Pre-opens host `path` under the same name."""
+        """Pre-opens host `path` under the same name.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> first = wasmer.Module(wasmer.wat2wasm('''(module (import "wasi_snapshot_preview1" "fd_prestat_get" (func $p (param i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "name_length") (result i32) (drop (call $p (i32.const 3) (i32.const 0))) (i32.load (i32.const 4))))'''))
+        >>> first.instantiate(wasmer.Wasi('prog').preopen_directory('.').generate_import_object_for_module(first)).exports.name_length()  # '.'
+        1
+        ```
+        """
         self._builder.preopen_directory(path)
         return self
 
     def preopen_directories(self, paths: List[str]) -> "Wasi":
-        """Several :meth:`preopen_directory`."""
+        """Several :meth:`preopen_directory`.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> first = wasmer.Module(wasmer.wat2wasm('''(module (import "wasi_snapshot_preview1" "fd_prestat_get" (func $p (param i32 i32) (result i32)))
+        ...   (memory (export "memory") 1)
+        ...   (func (export "name_length") (result i32) (drop (call $p (i32.const 3) (i32.const 0))) (i32.load (i32.const 4))))'''))
+        >>> first.instantiate(wasmer.Wasi('prog').preopen_directories(['.']).generate_import_object_for_module(first)).exports.name_length()
+        1
+        ```
+        """
         self._builder.preopen_directories(paths)
         return self
 
     def generate_import_object(self, version: WasiVersion = WasiVersion.Latest) -> ImportObject:
-        """An :class:`ImportObject` with the WASI functions of `version`."""
+        """An :class:`ImportObject` with the WASI functions of `version`.
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> names = {d['namespace'] for d in wasmer.Wasi('prog').generate_import_object(wasmer.WasiVersion.Snapshot0).import_descriptors()}
+        >>> names
+        {'wasi_unstable'}
+        ```
+        """
         if self._environment is None:
             self._environment = self._builder.finalize()
         import_object = ImportObject()
@@ -569,7 +782,15 @@ class Wasi:
         return import_object
 
     def generate_import_object_for_module(self, module: Module, strict: bool = False) -> ImportObject:
-        """The WASI imports for the version `module` uses (Latest if none)."""
+        """The WASI imports for the version `module` uses (Latest if none).
+
+        ```py
+        >>> import wasmint.legacy as wasmer
+        >>> module = wasmer.Module(wasmer.wat2wasm('(module (import "wasi_unstable" "sched_yield" (func (result i32))))'))
+        >>> {d['namespace'] for d in wasmer.Wasi('prog').generate_import_object_for_module(module).import_descriptors()}
+        {'wasi_unstable'}
+        ```
+        """
         version = module.wasi_version(strict) or WasiVersion.Latest
         return self.generate_import_object(version)
 
