@@ -571,7 +571,7 @@ def test_bad_host_functions():
     store = Store()
     with pytest.raises(TypeError, match="annotation"):
         Function(store, lambda x: x)
-    with pytest.raises(TypeError, match="unsupported annotation"):
+    with pytest.raises(TypeError, match="is not a supported type"):
         def f(x: str) -> int:
             return 0
         Function(store, f)

@@ -178,3 +178,15 @@ def test_a_host_function_annotated_none_that_returns_a_value():
         g()
     # With an explicit FunctionType, a value returned is ignored.
     Instance(module, {"env": {"f": Function(store, lambda: 5, FunctionType([], []))}}).exports.g()
+
+
+def test_an_unsupported_annotation_raises_what_wasmer_raised():
+    # wasmer-python 1.1 (packages/api/src/externals/function.rs): a
+    # RuntimeError "Type `None` is not a supported type". Here it is also a
+    # TypeError, with which annotation it was.
+    def f(x: None) -> int:  # type: ignore[valid-type]
+        return 0
+
+    with pytest.raises(RuntimeError, match=r"^Type `None` is not a supported type \(.*parameter `x`") as info:
+        Function(Store(), f)
+    assert isinstance(info.value, TypeError)

@@ -260,14 +260,37 @@ fn annotation_valtype(py: Python<'_>, ann: &Bound<'_, PyAny>, what: &str) -> PyR
             "i64" | "I64" => Ok(ValType::I64),
             "float" | "f32" | "F32" => Ok(ValType::F32),
             "f64" | "F64" => Ok(ValType::F64),
-            other => Err(PyTypeError::new_err(format!("Function: unsupported annotation {other:?} for {what}"))),
+            other => Err(annotation_error(py, other, what)),
         };
     }
     if ann.is_instance_of::<pyo3::types::PyInt>() {
         // A `Type` member.
         return type_from_py(ann);
     }
-    Err(PyTypeError::new_err(format!("Function: unsupported annotation {} for {what}", ann.repr()?)))
+    Err(annotation_error(py, &ann.str()?.to_cow()?, what))
+}
+
+/// The class of an unsupported annotation's error: a TypeError (what it
+/// is) and a RuntimeError (what wasmer raised), so code catching either
+/// works.
+static ANNOTATION_ERROR: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> = pyo3::sync::PyOnceLock::new();
+
+/// wasmer's text ("Type `None` is not a supported type"), then which
+/// annotation it was.
+fn annotation_error(py: Python<'_>, shown: &str, what: &str) -> PyErr {
+    let msg = format!("Type `{shown}` is not a supported type (Function: the annotation of {what}; use int, float, a Type or a RefType, or give a FunctionType)");
+    let class = ANNOTATION_ERROR.get_or_try_init(py, || -> PyResult<_> {
+        let bases = PyTuple::new(py, [py.get_type::<PyTypeError>(), py.get_type::<pyo3::exceptions::PyRuntimeError>()])?;
+        let ns = pyo3::types::PyDict::new(py);
+        ns.set_item("__module__", "wasmint")?;
+        ns.set_item("__doc__", "An unsupported type annotation of a host function (a TypeError and a RuntimeError).")?;
+        let t = py.get_type::<pyo3::types::PyType>().call1(("AnnotationError", bases, ns))?;
+        Ok(t.cast_into::<pyo3::types::PyType>()?.unbind())
+    });
+    match class.and_then(|c| c.bind(py).call1((msg.clone(),))) {
+        Ok(e) => PyErr::from_value(e),
+        Err(_) => PyTypeError::new_err(msg),
+    }
 }
 
 /// The result types from a return annotation.
