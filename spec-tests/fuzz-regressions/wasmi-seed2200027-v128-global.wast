@@ -2,7 +2,7 @@
 ;; module exec-43b872c7fee18c8e.wasm: after call "8", the exported v128
 ;; global "\10" was 0x...fe on wasmint, another value on wasmi), reduced by
 ;; `wasm-tools shrink` (same disagreement: after the second call of "",
-;; wasmint 0, wasmi 29307449114544588739051519). wasmtime 41 (its Python
+;; wasmint 0, wasmi 29307449114544588739051519). wasmtime 50.0.1 (its Python
 ;; package, the calls replayed and the global read through an added
 ;; accessor) gives 0, as wasmint: wasmi 2.0.0's bug, not ours.
 (module
