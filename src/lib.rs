@@ -30,6 +30,7 @@ pub mod isa_simd;
 pub mod binary;
 pub mod cli;
 pub mod compile;
+pub mod component;
 pub mod error;
 pub mod exec;
 pub mod runtime;

@@ -12,7 +12,7 @@
 mod gc;
 mod instr;
 mod names;
-mod reader;
+pub(crate) mod reader;
 mod sections;
 mod simd;
 

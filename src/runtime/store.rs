@@ -99,6 +99,12 @@ pub struct Module {
     pub(crate) inner: Arc<ModuleInner>,
 }
 
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Module").finish_non_exhaustive()
+    }
+}
+
 impl Module {
     /// Frame `pc` words into the code of defined function `f`, for a
     /// trap's backtrace.
