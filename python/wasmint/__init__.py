@@ -17,6 +17,8 @@ replacement.
 Submodules: :mod:`wasmint.engine` (engines, accepted for compatibility),
 :mod:`wasmint.target` (compilation targets, likewise), :mod:`wasmint.wasi`
 (WASI preview1: run programs compiled for wasm32-wasi, sandboxed),
+:mod:`wasmint.component` (components: call WIT interfaces with Python
+values),
 :mod:`wasmint.legacy` (the python-ext-wasm 0.4.x API: ``import
 wasmint.legacy as wasmer``; imported on demand).
 """

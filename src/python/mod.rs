@@ -50,6 +50,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
 mod anyref;
+mod component;
 mod exception;
 mod features;
 mod function;
@@ -138,6 +139,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", crate::VERSION)?;
     m.add("__core_version__", crate::VERSION)?;
     m.add("Trap", py.get_type::<Trap>())?;
+    component::register(m)?;
     m.add("CompileError", py.get_type::<CompileError>())?;
     m.add("LinkError", py.get_type::<LinkError>())?;
     m.add("Type", types::type_enum(py)?)?;
