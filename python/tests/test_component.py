@@ -23,12 +23,18 @@ def load(name):
 
 def machine(name="machine-rust.wasm"):
     store = Store()
-    return Linker(store).instantiate(Component(store, load(name))).exports[MACHINE]
+    linker = Linker(store)
+    linker.add_wasip2()  # the C and wasip2 builds import WASI 0.2
+    return linker.instantiate(Component(store, load(name))).exports[MACHINE]
 
 
-def test_machine_gives_what_wasmtime_gave():
+BUILDS = ["machine-rust.wasm", "machine-rust-wasip2.wasm", "machine-c.wasm"]
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_machine_gives_what_wasmtime_gave(build):
     expected = json.loads((FIXTURES / "machine-expected.json").read_text())
-    m = machine()
+    m = machine(build)
     for step in expected["steps"]:
         args = [Record(**{k.replace("-", "_"): v for k, v in a.items()}) if isinstance(a, dict) else a for a in step["args"]]
         got = m[step["call"]](*args)
@@ -343,3 +349,71 @@ def test_no_leak_across_instantiate_and_call_cycles():
     gc.collect()
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert after - before < 64 * 1024, f"max RSS grew from {before} to {after} KiB over 10,000 instances"
+
+
+# ---- `wasmint run`: --invoke and command components ----
+
+def wasmint_run(*args, **kw):
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "wasmint", "run", *args], capture_output=True, text=True, **kw)
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_wasmint_run_invoke_with_wit_values(build):
+    path = str(FIXTURES / build)
+    calls = {
+        "get-u32()": "42",
+        "get-str()": '"simple string to return"',
+        "get-vec()": "[1, 2, 3, 4, 5]",
+        "run(7, {x: 1, y: 2}, {x: 3, y: 4})": '{machine-id: 7, message: "machine 7 run from (1,2) to (3,4)"}',
+        'count-symbols("日本語🎉")': "4",
+    }
+    for call, out in calls.items():
+        p = wasmint_run("--invoke", call, path)
+        assert (p.returncode, p.stdout.strip(), p.stderr) == (0, out, ""), call
+
+
+def test_wasmint_run_invoke_refuses_bad_arguments_with_status_2():
+    path = str(FIXTURES / "machine-rust.wasm")
+    p = wasmint_run("--invoke", "run(7, {x: 1}, {x: 3, y: 4})", path)
+    assert p.returncode == 2 and "field `y` of point is missing" in p.stderr
+    p = wasmint_run("--invoke", "count-symbols(5)", path)
+    assert p.returncode == 2 and "expected a string" in p.stderr
+    p = wasmint_run("--invoke", "nope()", path)
+    assert p.returncode == 1 and "exports no function `nope`" in p.stderr
+
+
+CLI = json.loads((FIXTURES / "hello-cli-expected.json").read_text())["runs"]
+
+
+@pytest.mark.parametrize("case", CLI, ids=[f"{r['wasm']}-{r['case']}" for r in CLI])
+def test_command_components_print_what_wasmtime_printed(case, tmp_path):
+    import shutil
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "data", data)
+    p = wasmint_run("--dir", f"{data}::/data", "--env", "A=1", str(FIXTURES / case["wasm"]), *case["args"])
+    assert p.stdout == case["stdout"]
+    assert p.stderr == case["stderr"]
+    assert p.returncode == case["exit_code"]
+    assert {f.name: f.read_text() for f in sorted(data.iterdir())} == case["dir_after"]
+
+
+def test_command_components_from_python_with_captured_output(tmp_path):
+    import shutil
+    shutil.copytree(FIXTURES / "data", tmp_path / "data")
+    case = next(r for r in CLI if r["wasm"] == "hello-cli-rust.wasm" and r["case"] == "args")
+    store = Store()
+    linker = Linker(store)
+    wasi = linker.add_wasip2(args=["hello-cli-rust.wasm", *case["args"]], env={"A": "1"},
+                             preopens={"/data": str(tmp_path / "data")}, stdout=True, stderr=True)
+    assert linker.instantiate(Component(store, load("hello-cli-rust.wasm"))).run() == case["exit_code"]
+    assert wasi.stdout.decode() == case["stdout"] and wasi.stderr.decode() == case["stderr"]
+
+
+def test_the_sandbox_holds_for_components(tmp_path):
+    # Without --dir the program sees no files; with it, nothing outside.
+    p = wasmint_run("--env", "A=1", str(FIXTURES / "hello-cli-rust.wasm"))
+    assert p.returncode == 0
+    assert "cannot open /data/input.txt: No such file or directory" in p.stdout
+    assert "line one of input.txt" not in p.stdout

@@ -10,6 +10,7 @@ __all__ = [
     "_Func",
     "_Linker",
     "_Resource",
+    "_Wasip2",
     "__version__",
     "__core_version__",
     "Trap",
@@ -530,7 +531,23 @@ class _Component:
 class _Linker:
     def __new__(cls, store: Store) -> _Linker: ...
     def define_func(self, instance: Optional[str], name: str, callable: Callable[..., Any]) -> None: ...
+    def add_wasip2(
+        self,
+        args: List[str],
+        envs: List[Tuple[str, str]],
+        dirs: List[Tuple[str, str]],
+        stdin: Optional[bytes] = None,
+        stdout: Any = None,
+        stderr: Any = None,
+    ) -> _Wasip2: ...
     def instantiate(self, component: _Component) -> _ComponentInstance: ...
+
+@final
+class _Wasip2:
+    @property
+    def stdout(self) -> Optional[bytes]: ...
+    @property
+    def stderr(self) -> Optional[bytes]: ...
 
 @final
 class _ComponentInstance:

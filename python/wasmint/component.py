@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING as _TYPE_CHECKING
 if _TYPE_CHECKING:  # annotations only: keeps typing's names out of the module
     from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
-from ._native import Store, _Component, _ComponentInstance, _Func, _Linker, _Resource
+from ._native import Store, _Component, _ComponentInstance, _Func, _Linker, _Resource, _Wasip2
 
 __all__ = [
     "Component",
@@ -54,6 +54,7 @@ __all__ = [
     "Resource",
     "Some",
     "Variant",
+    "Wasip2",
 ]
 
 _ADD = '''(component
@@ -421,6 +422,49 @@ class Component:
         return list(self._native.export_names())
 
 
+class Wasip2:
+    """What :meth:`Linker.add_wasip2` gives: the guest's output, when
+    captured (``stdout=True``), as bytes.
+
+    ```py
+    >>> from wasmint import Store
+    >>> from wasmint.component import Linker
+    >>> wasi = Linker(Store()).add_wasip2(stdout=True)
+    >>> wasi.stdout
+    b''
+    ```
+    """
+
+    def __init__(self, native: _Wasip2) -> None:
+        self._native = native
+
+    @property
+    def stdout(self) -> Optional[bytes]:
+        """The bytes written to stdout so far, if captured (else None).
+
+        ```py
+        >>> from wasmint import Store
+        >>> from wasmint.component import Linker
+        >>> Linker(Store()).add_wasip2().stdout is None
+        True
+        ```
+        """
+        return self._native.stdout
+
+    @property
+    def stderr(self) -> Optional[bytes]:
+        """The bytes written to stderr so far, if captured (else None).
+
+        ```py
+        >>> from wasmint import Store
+        >>> from wasmint.component import Linker
+        >>> Linker(Store()).add_wasip2(stderr=True).stderr
+        b''
+        ```
+        """
+        return self._native.stderr
+
+
 class Instance:
     """An instantiated component; its exports are in ``exports``.
 
@@ -436,6 +480,35 @@ class Instance:
     def __init__(self, native: _ComponentInstance) -> None:
         self._native = native
         self.exports = Exports(native.exports(), native.resource_classes)
+
+    def run(self) -> int:
+        """Runs a command component (its ``wasi:cli/run`` export) and
+        returns its exit status: 0, 1 if ``run`` returned an error, or the
+        code it gave ``wasi:cli/exit``.
+
+        ```py
+        >>> from wasmint import Store
+        >>> from wasmint.component import Component, Linker, _ADD
+        >>> store = Store()
+        >>> try:
+        ...     Linker(store).instantiate(Component(store, _ADD)).run()
+        ... except ValueError as e:
+        ...     print(e)
+        the component exports no wasi:cli/run interface (it is not a command)
+        ```
+        """
+        from .wasi import Exit
+
+        names = [n for n in self.exports if n == "wasi:cli/run" or n.startswith("wasi:cli/run@")]
+        if not names:
+            raise ValueError("the component exports no wasi:cli/run interface (it is not a command)")
+        try:
+            self.exports[names[0]]["run"]()
+        except ComponentError:
+            return 1
+        except Exit as e:
+            return int(e.code)
+        return 0
 
 
 class Linker:
@@ -483,6 +556,33 @@ class Linker:
             raise TypeError(f"Linker.define: `functions` must be a mapping of names to callables, or a callable, not {type(functions).__name__}")
         for fname, f in functions.items():
             self._native.define_func(name, fname.replace("_", "-"), f)
+
+    def add_wasip2(
+        self,
+        args: Optional[List[str]] = None,
+        env: Optional[Mapping[str, str]] = None,
+        preopens: Optional[Mapping[str, str]] = None,
+        stdin: Optional[bytes] = None,
+        stdout: Any = None,
+        stderr: Any = None,
+    ) -> Wasip2:
+        """Defines WASI 0.2 (``wasi:cli``, ``wasi:io``, ``wasi:clocks``,
+        ``wasi:random``, ``wasi:filesystem``) for the component, with the
+        same sandbox as :mod:`wasmint.wasi`: only ``args``, ``env`` and the
+        ``preopens`` (guest path: host directory) are visible. ``stdout``
+        and ``stderr``: None (the host's), True (captured, see the result),
+        False (discarded) or a callable given each chunk; ``stdin``: bytes.
+        Sockets are not given: a component importing them fails to link.
+
+        ```py
+        >>> from wasmint import Store
+        >>> from wasmint.component import Linker
+        >>> wasi = Linker(Store()).add_wasip2(args=["prog"], env={"A": "1"}, stdout=True)
+        ```
+        """
+        dirs = [(host, guest) for guest, host in (preopens or {}).items()]
+        native = self._native.add_wasip2(list(args or []), list((env or {}).items()), dirs, stdin, stdout, stderr)
+        return Wasip2(native)
 
     def instantiate(self, component: Component) -> Instance:
         """Instantiates ``component`` with what was defined; raises

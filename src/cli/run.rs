@@ -175,8 +175,156 @@ fn load(path: &std::path::Path) -> Result<Module, String> {
     Module::from_vec(wasm).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// The WASI context of `o`: arguments, environment, preopened dirs.
+fn build_ctx(o: &RunOptions) -> Result<crate::wasi::ctx::WasiCtx, String> {
+    let mut b = WasiCtxBuilder::new();
+    b.arg(o.file.to_string_lossy());
+    for a in &o.args {
+        b.arg(a.as_str());
+    }
+    if o.inherit_env {
+        for (k, v) in std::env::vars() {
+            b.env(k, v);
+        }
+    }
+    for (k, v) in &o.env {
+        b.env(k.as_str(), v.as_str());
+    }
+    for (h, g) in &o.dirs {
+        b.preopen_dir(h, g.as_str());
+    }
+    b.build()
+}
+
+/// Whether the file is a component binary (not a core module).
+fn is_component_file(path: &std::path::Path) -> bool {
+    let mut head = [0u8; 8];
+    std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok() && crate::component::is_component(&head)
+}
+
+/// Runs a component: a `wasi:cli/run` command, or with `--invoke
+/// 'f(args)'` one exported function (arguments and result in WAVE text,
+/// as `wasmtime run --invoke` has them), with WASI 0.2.
+fn run_component(o: &RunOptions, err: &mut dyn Write) -> i32 {
+    let bytes = match std::fs::read(&o.file) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(err, "wasmint run: cannot read {}: {e}", o.file.display());
+            return 1;
+        }
+    };
+    let component = match crate::component::Component::new(&bytes) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "wasmint run: {}: {e}", o.file.display());
+            return 1;
+        }
+    };
+    let ctx = match build_ctx(o) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "wasmint run: {e}");
+            return 1;
+        }
+    };
+    let mut store = Store::new();
+    store.config_mut().fuel = o.fuel;
+    store.set_deadline(o.timeout);
+    store.config_mut().max_memory_bytes = o.max_memory;
+    let status = match &o.invoke {
+        None => crate::wasi::p2::run_command(&mut store, &component, ctx),
+        Some(call) => {
+            // `--invoke 'f(1, "x")'`, or `--invoke f 1 '"x"'` (the
+            // arguments after the file, joined).
+            let text = if call.contains('(') { call.clone() } else { format!("{call}({})", o.args.join(", ")) };
+            return invoke_component(&mut store, &component, ctx, &text, err);
+        }
+    };
+    let _ = std::io::stdout().flush();
+    match status {
+        Ok(code) => code as i32,
+        Err(Error::Trap(t)) => {
+            write_trap(err, &t, "");
+            TRAP_STATUS
+        }
+        Err(e) => {
+            let _ = writeln!(err, "wasmint run: {e}");
+            1
+        }
+    }
+}
+
+fn invoke_component(store: &mut Store, component: &crate::component::Component, ctx: crate::wasi::ctx::WasiCtx, text: &str, err: &mut dyn Write) -> i32 {
+    use crate::component::wave;
+    let (name, args_text) = match wave::split_call(text) {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = writeln!(err, "wasmint run: --invoke {e}");
+            return 2;
+        }
+    };
+    let inst = match crate::wasi::p2::linker(ctx).instantiate(store, component) {
+        Ok(i) => i,
+        Err(e) => {
+            let _ = writeln!(err, "wasmint run: {e}");
+            return 1;
+        }
+    };
+    // A top-level function, else the one of that name in an exported
+    // interface (`iface#name` picks one).
+    let mut found = inst.func(&name).into_iter().collect::<Vec<_>>();
+    if found.is_empty() {
+        for (n, item) in &inst.exports.exports {
+            if let crate::component::Item::Instance(i) = item {
+                if let Some(f) = i.func(&name) {
+                    found.push(f);
+                    let _ = n;
+                }
+            }
+        }
+    }
+    let f = match found.as_slice() {
+        [f] => f.clone(),
+        [] => {
+            let _ = writeln!(err, "wasmint run: the component exports no function `{name}`");
+            return 1;
+        }
+        _ => {
+            let _ = writeln!(err, "wasmint run: `{name}` is exported by several interfaces: name one, as `interface#{name}`");
+            return 2;
+        }
+    };
+    let ptys: Vec<&crate::component::Type> = f.ty().params.iter().map(|(_, t)| t).collect();
+    let args = match wave::parse_args(&args_text, &ptys) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = writeln!(err, "wasmint run: --invoke {name}: {e}");
+            return 2;
+        }
+    };
+    match crate::component::call(store, &f, &args) {
+        Ok(r) => {
+            let _ = std::io::stdout().flush();
+            if let (Some(v), Some(t)) = (r, &f.ty().result) {
+                println!("{}", wave::print(&v, t));
+            }
+            0
+        }
+        Err(t) => match crate::wasi::exit_code(&t) {
+            Some(c) => c as i32,
+            None => {
+                write_trap(err, &t, "");
+                TRAP_STATUS
+            }
+        },
+    }
+}
+
 /// Runs the command; returns the exit status.
 pub fn run(o: &RunOptions, err: &mut dyn Write) -> i32 {
+    if is_component_file(&o.file) {
+        return run_component(o, err);
+    }
     let module = match load(&o.file) {
         Ok(m) => m,
         Err(e) => {
@@ -206,23 +354,7 @@ pub fn run(o: &RunOptions, err: &mut dyn Write) -> i32 {
         let (n, words) = module.code_stats();
         let _ = writeln!(err, "wasmint run: {n} functions translated, {words} words ({} bytes) of code", 2 * words);
     }
-    let mut b = WasiCtxBuilder::new();
-    b.arg(o.file.to_string_lossy());
-    for a in &o.args {
-        b.arg(a.as_str());
-    }
-    if o.inherit_env {
-        for (k, v) in std::env::vars() {
-            b.env(k, v);
-        }
-    }
-    for (k, v) in &o.env {
-        b.env(k.as_str(), v.as_str());
-    }
-    for (h, g) in &o.dirs {
-        b.preopen_dir(h, g.as_str());
-    }
-    let ctx = match b.build() {
+    let ctx = match build_ctx(o) {
         Ok(c) => c,
         Err(e) => {
             let _ = writeln!(err, "wasmint run: {e}");

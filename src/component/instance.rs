@@ -438,7 +438,9 @@ fn instantiate(store: &mut Store, def: &CompDef, imports: &Imports<'_>, roots: &
                         typed_item(store, &env, def, &imp.name, it, &imp.desc)?
                     }
                     Imports::Host(m) => {
-                        let p = m.get(&imp.name);
+                        // `wasi:cli/environment@0.2.6` is found under its
+                        // versioned name, else its name without the version.
+                        let p = m.get(&imp.name).or_else(|| imp.name.split_once('@').and_then(|(n, _)| m.get(n)));
                         provide(store, &env, def, &imp.name, p, &imp.desc, &state)?
                     }
                 };
@@ -850,7 +852,7 @@ fn provide_typed(name: &str, p: Option<&Provided>, ty: &ItemType) -> Result<Item
         (ItemType::Func(ft), Some(Provided::Func(f))) => {
             Ok(Item::Func(CFunc(Arc::new(FuncInner { ty: ft.clone(), kind: FuncKind::Host(f.clone()) }))))
         }
-        (ItemType::Func(ft), None) => Err(link(format!("component import `{name}` ({}) is not defined", ft.wit()))),
+        (ItemType::Func(ft), None) => Err(link(format!("component import `{name}` ({}) is not defined by the host", ft.wit()))),
         (ItemType::Type(TypeItem::Resource(_)), Some(Provided::Resource(r))) => Ok(Item::Type(TypeItem::Resource(r.clone()))),
         // A host resource the host did not name: the component can only
         // get handles of it from the host, which has none to give.
@@ -862,13 +864,22 @@ fn provide_typed(name: &str, p: Option<&Provided>, ty: &ItemType) -> Result<Item
                 None => &empty,
                 Some(_) => return Err(link(format!("component import `{name}` must be an instance"))),
             };
+            // The instance's abstract resources become the host's.
+            let mut subst = Subst::new();
+            for (n, t) in &it.exports {
+                if let (ItemType::Type(TypeItem::Resource(abs)), Some(Provided::Resource(r))) = (t, m.get(n)) {
+                    subst.insert(abs.id(), r.clone());
+                }
+            }
             let mut inst = CInstance::default();
             for (n, t) in &it.exports {
                 let full = format!("{name}#{n}");
                 let item = match (t, m.get(n)) {
                     (ItemType::Func(ft), None) => {
-                        return Err(link(format!("component import `{full}` ({}) is not defined", ft.wit())));
+                        return Err(link(format!("component import `{full}` ({}) is not defined by the host", ft.wit())));
                     }
+                    (ItemType::Func(ft), p) if !subst.is_empty() => provide_typed(&full, p, &ItemType::Func(Arc::new(ft.subst(&subst))))?,
+                    (ItemType::Type(TypeItem::Val(v)), None) => Item::Type(TypeItem::Val(v.subst(&subst))),
                     (t, p) => provide_typed(&full, p, t)?,
                 };
                 inst.exports.push((n.clone(), item));
@@ -966,6 +977,9 @@ fn canon(store: &mut Store, env: &mut Env, c: &ast::Canon, state: &Arc<InstState
                     if handle.own {
                         if let Some(d) = rt.0.dtor {
                             caller.store.call(d, &[Value::I32(handle.rep as i32)]).map_err(abi::into_trap)?;
+                        }
+                        if let Some(d) = &rt.0.host_drop {
+                            d(handle.rep);
                         }
                     }
                     Ok(())
@@ -1144,6 +1158,9 @@ pub fn resource_drop(store: &mut Store, r: &Resource) -> std::result::Result<(),
     }
     if let Some(d) = r.ty.0.dtor {
         store.call(d, &[Value::I32(r.rep as i32)]).map_err(abi::into_trap)?;
+    }
+    if let Some(d) = &r.ty.0.host_drop {
+        d(r.rep);
     }
     Ok(())
 }

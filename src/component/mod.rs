@@ -23,6 +23,7 @@ pub mod binary;
 pub mod instance;
 pub mod types;
 pub mod validate;
+pub mod wave;
 
 #[cfg(test)]
 mod tests;

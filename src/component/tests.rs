@@ -1,6 +1,7 @@
 //! Tests of the component layer on small components written in WAT.
 
 use super::*;
+use super::types::Prim;
 use crate::Store;
 
 fn component(wat: &str) -> Component {
@@ -133,7 +134,7 @@ fn a_missing_import_names_itself_and_its_type() {
     let c = component(KITCHEN);
     let mut store = Store::new();
     let Err(e) = Linker::new().instantiate(&mut store, &c) else { panic!("instantiated without imports") };
-    assert_eq!(e.to_string(), "component import `host#log` (func(msg: string)) is not defined");
+    assert_eq!(e.to_string(), "component import `host#log` (func(msg: string)) is not defined by the host");
 }
 
 #[test]
@@ -188,4 +189,54 @@ fn the_machine_component_built_by_wit_bindgen_from_rust() {
         call(&mut store, &f("count-symbols"), &[Val::String("x".repeat(100))]).unwrap();
     }
     assert_eq!(call(&mut store, &f("get-u32"), &[]).unwrap(), Some(Val::U32(42)));
+}
+
+#[test]
+fn wave_text_round_trips_through_the_types() {
+    let c = Component::new(&fixture("machine-rust.wasm")).unwrap();
+    let mut store = Store::new();
+    let inst = Linker::new().instantiate(&mut store, &c).unwrap();
+    let run = inst.func("xyz:machine/machine-interface#run").unwrap();
+    let ptys: Vec<&Type> = run.ty().params.iter().map(|(_, t)| t).collect();
+    let args = wave::parse_args(" 7, {x: 1, y: 2} , {y: 4, x: 3,}", &ptys).unwrap();
+    assert_eq!(args[1], Val::Record(vec![Val::U32(1), Val::U32(2)]));
+    assert_eq!(args[2], Val::Record(vec![Val::U32(3), Val::U32(4)]), "fields in any order");
+    let r = call(&mut store, &run, &args).unwrap().unwrap();
+    assert_eq!(wave::print(&r, run.ty().result.as_ref().unwrap()), r#"{machine-id: 7, message: "machine 7 run from (1,2) to (3,4)"}"#);
+    for (bad, why) in [("7, {x: 1}, {x: 3, y: 4}", "field `y` of point is missing"), ("-1, {x: 1, y: 2}, {x: 3, y: 4}", "`-1` is not a u64"), ("7", "expected `,`"), ("7, {x: 1, y: 2}, {x: 3, y: 4}, 9", "found more")] {
+        let e = wave::parse_args(bad, &ptys).unwrap_err();
+        assert!(e.contains(why), "{bad}: {e}");
+    }
+    let s = Type::Prim(Prim::String);
+    let v = wave::parse_args(r#""a\"b\n\u{1f389}""#, &[&s]).unwrap();
+    assert_eq!(v[0], Val::String("a\"b\n🎉".into()));
+    assert_eq!(wave::print(&v[0], &s), r#""a\"b\n🎉""#);
+}
+
+#[test]
+fn a_command_component_runs_with_wasi_0_2_and_its_output_is_captured() {
+    use std::io::Write;
+    #[derive(Clone, Default)]
+    struct Buf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let out = Buf::default();
+    let mut b = crate::wasi::ctx::WasiCtxBuilder::new();
+    b.arg("hello").arg("x").arg("fail").env("A", "7");
+    b.stdout(crate::wasi::ctx::Output::Writer(Box::new(out.clone())));
+    b.stderr(crate::wasi::ctx::Output::Null);
+    let c = Component::new(&fixture("hello-cli-rust.wasm")).unwrap();
+    let mut store = Store::new();
+    let code = crate::wasi::p2::run_command(&mut store, &c, b.build().unwrap()).unwrap();
+    assert_eq!(code, 3, "the unstable exit-with-code gives 3");
+    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    assert!(text.starts_with("hello from a component\nargc=3\narg[1]=x\narg[2]=fail\nenv A=7\n"), "{text}");
+    assert!(text.contains("cannot open /data/input.txt"), "no preopen, no file: {text}");
 }

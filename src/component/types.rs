@@ -61,18 +61,30 @@ pub(crate) struct ResourceDef {
     /// The component instance that defined it (its `resource.rep` and
     /// `borrow` lowering see reps); `None` for host resources.
     pub(crate) owner: Option<u64>,
+    /// What the host does when a component drops an owned handle of a
+    /// host resource (frees the state behind `rep`).
+    pub(crate) host_drop: Option<HostDrop>,
 }
+
+/// A host resource's destructor: gets the representation.
+pub type HostDrop = Arc<dyn Fn(u32) + Send + Sync>;
 
 static NEXT_RESOURCE: AtomicU64 = AtomicU64::new(1);
 
 impl ResourceType {
     pub(crate) fn new(dtor: Option<crate::Func>, owner: Option<u64>, name: Option<String>) -> ResourceType {
         let id = NEXT_RESOURCE.fetch_add(1, Ordering::Relaxed);
-        ResourceType(Arc::new(ResourceDef { id, name: std::sync::Mutex::new(name), dtor, owner }))
+        ResourceType(Arc::new(ResourceDef { id, name: std::sync::Mutex::new(name), dtor, owner, host_drop: None }))
     }
     /// A resource type implemented by the host.
     pub fn host(name: &str) -> ResourceType {
         ResourceType::new(None, None, Some(name.to_owned()))
+    }
+    /// A host resource type whose handles, dropped by a component, call
+    /// `drop` with their representation.
+    pub fn host_with_drop(name: &str, drop: HostDrop) -> ResourceType {
+        let id = NEXT_RESOURCE.fetch_add(1, Ordering::Relaxed);
+        ResourceType(Arc::new(ResourceDef { id, name: std::sync::Mutex::new(Some(name.to_owned())), dtor: None, owner: None, host_drop: Some(drop) }))
     }
     pub fn id(&self) -> u64 {
         self.0.id
@@ -191,6 +203,37 @@ impl Type {
             (Type::Own(a), Type::Own(b)) | (Type::Borrow(a), Type::Borrow(b)) => a == b,
             _ => false,
         }
+    }
+}
+
+/// Abstract resource types (by id) replaced with the ones a host gave.
+pub(crate) type Subst = std::collections::HashMap<u64, ResourceType>;
+
+impl Type {
+    /// This type with the resources of `s` replaced.
+    pub(crate) fn subst(&self, s: &Subst) -> Type {
+        if s.is_empty() {
+            return self.clone();
+        }
+        let o = |t: &Option<Type>| t.as_ref().map(|t| t.subst(s));
+        match self {
+            Type::Prim(_) => self.clone(),
+            Type::List(t) => Type::List(Arc::new(t.subst(s))),
+            Type::Option(t) => Type::Option(Arc::new(t.subst(s))),
+            Type::Record(r) => Type::Record(Arc::new(Record { name: r.name.clone(), fields: r.fields.iter().map(|(n, t)| (n.clone(), t.subst(s))).collect() })),
+            Type::Tuple(ts) => Type::Tuple(ts.iter().map(|t| t.subst(s)).collect::<Vec<_>>().into()),
+            Type::Variant(v) => Type::Variant(Arc::new(Variant { name: v.name.clone(), cases: v.cases.iter().map(|(n, t)| (n.clone(), o(t))).collect() })),
+            Type::Enum(_) | Type::Flags(_) => self.clone(),
+            Type::Result(r) => Type::Result(Arc::new(ResultType { ok: o(&r.ok), err: o(&r.err) })),
+            Type::Own(r) => Type::Own(s.get(&r.id()).cloned().unwrap_or_else(|| r.clone())),
+            Type::Borrow(r) => Type::Borrow(s.get(&r.id()).cloned().unwrap_or_else(|| r.clone())),
+        }
+    }
+}
+
+impl FuncType {
+    pub(crate) fn subst(&self, s: &Subst) -> FuncType {
+        FuncType { params: self.params.iter().map(|(n, t)| (n.clone(), t.subst(s))).collect(), result: self.result.as_ref().map(|t| t.subst(s)) }
     }
 }
 

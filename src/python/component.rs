@@ -93,6 +93,42 @@ impl PyLinker {
         Ok(())
     }
 
+    /// Adds WASI 0.2 (see `Linker.add_wasip2`); the returned object holds
+    /// captured output.
+    #[pyo3(signature = (args, envs, dirs, stdin = None, stdout = None, stderr = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn add_wasip2(
+        &mut self,
+        args: Vec<String>,
+        envs: Vec<(String, String)>,
+        dirs: Vec<(String, String)>,
+        stdin: Option<Vec<u8>>,
+        stdout: Option<&Bound<'_, PyAny>>,
+        stderr: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyWasip2> {
+        use crate::wasi::ctx::{Input, WasiCtxBuilder};
+        let pending = super::wasi::Pending::default();
+        let (mut out, mut err) = (None, None);
+        let mut b = WasiCtxBuilder::new();
+        for a in args {
+            b.arg(a);
+        }
+        for (k, v) in envs {
+            b.env(k, v);
+        }
+        for (host, guest) in dirs {
+            b.preopen_dir(host, guest);
+        }
+        if let Some(bytes) = stdin {
+            b.stdin(Input::Bytes(std::io::Cursor::new(bytes)));
+        }
+        b.stdout(super::wasi::output(stdout, &mut out, &pending)?);
+        b.stderr(super::wasi::output(stderr, &mut err, &pending)?);
+        let ctx = b.build().map_err(PyValueError::new_err)?;
+        crate::wasi::p2::add_to_linker(&mut self.linker, ctx);
+        Ok(PyWasip2 { stdout: out, stderr: err })
+    }
+
     fn instantiate(&self, py: Python<'_>, component: &PyComponent) -> PyResult<PyComponentInstance> {
         let s = self.store.get();
         s.cell.maybe_collect(py);
@@ -181,6 +217,35 @@ fn host_call(
         }
     };
     run().map_err(host_error)
+}
+
+/// What `add_wasip2` captured of the guest's output.
+#[pyclass(module = "wasmint._native", name = "_Wasip2", frozen)]
+pub struct PyWasip2 {
+    stdout: Option<super::wasi::Captured>,
+    stderr: Option<super::wasi::Captured>,
+}
+
+#[pymethods]
+impl PyWasip2 {
+    #[getter]
+    fn stdout<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        super::wasi::captured_bytes(py, &self.stdout)
+    }
+    #[getter]
+    fn stderr<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        super::wasi::captured_bytes(py, &self.stderr)
+    }
+}
+
+/// A trap as Python sees it: `wasi:cli/exit` raises `wasmint.wasi.Exit`.
+fn call_error(py: Python<'_>, t: Trap) -> PyErr {
+    if let Some(code) = crate::wasi::exit_code(&t) {
+        if let Ok(e) = py.import("wasmint.wasi").and_then(|m| m.getattr("Exit")).and_then(|x| x.call1((code,))) {
+            return PyErr::from_value(e);
+        }
+    }
+    to_py_err(crate::Error::Trap(t))
 }
 
 /// An instantiated component.
@@ -272,7 +337,7 @@ impl PyFunc {
         }
         let f = self.func.clone();
         let r = self.store.get().cell.enter(py, move |st| comp::call(st, &f, &vals))?;
-        let r = r.map_err(|t| to_py_err(crate::Error::Trap(t)))?;
+        let r = r.map_err(|t| call_error(py, t))?;
         match (&ty.result, r) {
             (Some(Type::Result(rt)), Some(Val::Result(res))) => match res {
                 Ok(v) => conv.payload_to_py(py, v.as_deref(), rt.ok.as_ref()),
@@ -737,5 +802,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyComponentInstance>()?;
     m.add_class::<PyFunc>()?;
     m.add_class::<PyResource>()?;
+    m.add_class::<PyWasip2>()?;
     Ok(())
 }

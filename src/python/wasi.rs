@@ -26,11 +26,11 @@ use crate::Trap;
 
 /// A Python exception raised inside an output callback, waiting to be
 /// re-raised.
-type Pending = Arc<Mutex<Option<PyErr>>>;
+pub(crate) type Pending = Arc<Mutex<Option<PyErr>>>;
 
 /// Collects what the guest writes, for `Environment.stdout` / `stderr`.
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct Captured(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Captured {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
@@ -73,7 +73,7 @@ pub struct WasiEnv {
     pending: Pending,
 }
 
-fn output(target: Option<&Bound<'_, PyAny>>, captured: &mut Option<Captured>, pending: &Pending) -> PyResult<Output> {
+pub(crate) fn output(target: Option<&Bound<'_, PyAny>>, captured: &mut Option<Captured>, pending: &Pending) -> PyResult<Output> {
     Ok(match target {
         None => Output::Inherit,
         Some(t) if t.is_instance_of::<pyo3::types::PyBool>() => {
@@ -92,7 +92,7 @@ fn output(target: Option<&Bound<'_, PyAny>>, captured: &mut Option<Captured>, pe
     })
 }
 
-fn captured_bytes<'py>(py: Python<'py>, c: &Option<Captured>) -> Option<Bound<'py, PyBytes>> {
+pub(crate) fn captured_bytes<'py>(py: Python<'py>, c: &Option<Captured>) -> Option<Bound<'py, PyBytes>> {
     c.as_ref().map(|c| PyBytes::new(py, &c.0.lock().unwrap_or_else(|e| e.into_inner())))
 }
 

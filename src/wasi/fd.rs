@@ -438,7 +438,7 @@ pub fn fd_renumber(call: &mut Call<'_>, a: &Args) -> Ret {
 
 /// Lists a directory: (inode, filetype, name) of every entry, `.` and `..`
 /// included, in the host's order. The cookie of entry `i` is `i + 1`.
-fn list_dir(dir: RawFd) -> Result<Vec<(u64, u8, Vec<u8>)>, Errno> {
+pub(crate) fn list_dir(dir: RawFd) -> Result<Vec<(u64, u8, Vec<u8>)>, Errno> {
     // SAFETY: `fdopendir` takes ownership of the duplicate, which
     // `closedir` closes; entries are copied out before the next readdir.
     unsafe {

@@ -26,6 +26,7 @@ pub mod ctx;
 pub mod errno;
 mod fd;
 pub mod mem;
+pub mod p2;
 mod path;
 mod poll;
 
