@@ -134,7 +134,7 @@ def test_public_attributes_are_all_wasmint_s_own():
                 elif inspect.isclass(value):
                     walk(value, f"{path}.{name}")
 
-    for module in ("wasmint", "wasmint.legacy", "wasmint.wasi", "wasmint.component", "wasmint.engine", "wasmint.target",
+    for module in ("wasmint", "wasmint.legacy", "wasmint.wasi", "wasmint.component", "wasmint.bindgen", "wasmint.engine", "wasmint.target",
                    "wasmint_compiler_cranelift", "wasmint_compiler_llvm", "wasmint_compiler_singlepass"):
         walk(importlib.import_module(module), module)
     assert not foreign, foreign

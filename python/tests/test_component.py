@@ -417,3 +417,89 @@ def test_the_sandbox_holds_for_components(tmp_path):
     assert p.returncode == 0
     assert "cannot open /data/input.txt: No such file or directory" in p.stdout
     assert "line one of input.txt" not in p.stdout
+
+
+# ---- typed bindings: python -m wasmint bindgen ----
+
+def bindings(tmp_path, fixture, module):
+    import subprocess
+    import sys
+    out = tmp_path / f"{module}.py"
+    p = subprocess.run([sys.executable, "-m", "wasmint", "bindgen", str(FIXTURES / fixture), "-o", str(out)],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return out
+
+
+def import_file(path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    mod = importlib.util.module_from_spec(spec)
+    import sys
+    sys.modules[path.stem] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_generated_bindings_pass_mypy_strict(tmp_path):
+    import subprocess
+    import sys
+    files = [bindings(tmp_path, f, m) for f, m in [("machine-rust.wasm", "machine_b"), ("alltypes.wasm", "alltypes_b"),
+                                                  ("machine-c.wasm", "machine_c_b")]]
+    use = tmp_path / "use_bindings.py"
+    use.write_text(
+        "import wasmint\n"
+        "from wasmint.component import Linker\n"
+        "from machine_b import MachineB, Point, RunResult\n"
+        "from alltypes_b import AlltypesB, Color, Perms\n"
+        "store = wasmint.Store()\n"
+        "m = MachineB(store, b'')\n"
+        "r: RunResult = m.machine_interface.run(7, Point(1, 2), Point(3, 4))\n"
+        "n: int = m.machine_interface.count_symbols('x') + r.machine_id\n"
+        "a = AlltypesB(store, b'', Linker(store))\n"
+        "c: Color = a.types.next_color(Color.RED)\n"
+        "p: Perms = a.types.invert_perms(Perms.READ)\n"
+        "k = a.types.Counter(5)\n"
+        "v: int = k.add(1) + a.types.Counter.merge(k, k).get()\n"
+    )
+    p = subprocess.run([sys.executable, "-m", "mypy", "--strict", *map(str, files), str(use)],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
+    # And a mistake is caught: a str where the u64 goes.
+    use.write_text("import wasmint\nfrom machine_b import MachineB, Point\n"
+                   "MachineB(wasmint.Store(), b'').machine_interface.run('7', Point(1, 2), Point(3, 4))\n")
+    p = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(files[0]), str(use)],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert p.returncode == 1 and 'Argument 1 to "run" of "MachineInterface" has incompatible type "str"' in p.stdout
+
+
+def test_generated_bindings_make_the_same_calls(tmp_path):
+    mb = import_file(bindings(tmp_path, "machine-rust.wasm", "machine_t"))
+    m = mb.MachineT(Store(), load("machine-rust.wasm"))
+    mi = m.machine_interface
+    assert (mi.get_u32(), mi.get_str(), mi.get_vec()) == (42, "simple string to return", b"\x01\x02\x03\x04\x05")
+    r = mi.run(7, mb.Point(1, 2), mb.Point(x=3, y=4))
+    assert r == mb.RunResult(machine_id=7, message="machine 7 run from (1,2) to (3,4)")
+    assert mi.count_symbols("日本語🎉") == 4
+
+    ab = import_file(bindings(tmp_path, "alltypes.wasm", "alltypes_t"))
+    store = Store()
+    linker = Linker(store)
+    linker.define("xyz:alltypes/host", {"log": lambda msg: None, "transform": lambda p: p})
+    t = ab.AlltypesT(store, load("alltypes.wasm"), linker).types
+    assert t.next_color(ab.Color.BLUE) is ab.Color.RED
+    assert t.invert_perms(ab.Perms.READ) == ab.Perms.WRITE | ab.Perms.EXEC
+    person = t.echo_person(ab.Person(name="Ada", age=36, tags=["math"]))
+    assert person == ab.Person(name="Ada", age=36, tags=["math"]) and isinstance(person, ab.Person)
+    inv = t.echo_inventory(ab.Inventory(owner="me", items=[Variant("rect", ab.Point(1, 2)), Variant("empty")]))
+    assert inv.items[0] == Variant("rect", ab.Point(1, 2)) and isinstance(inv.items[0].value, ab.Point)
+    with t.Counter(5) as c:
+        assert c.add(10) == 15
+        other = t.Counter(1)
+        merged = t.Counter.merge(c, other)
+        assert isinstance(merged, t.Counter) and merged.get() == 16
+        assert t.Counter.consume(merged) == 16
+        other.drop()
+    assert t.live_count() == 0
+    with pytest.raises(ComponentError):
+        t.parse_u32("nope")

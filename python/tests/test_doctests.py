@@ -11,7 +11,7 @@ import re
 import pytest
 
 import wasmint
-from wasmint import component, engine, target, wasi
+from wasmint import bindgen, component, engine, target, wasi
 import wasmint.legacy as legacy
 import wasmint_compiler_cranelift
 import wasmint_compiler_llvm
@@ -19,7 +19,7 @@ import wasmint_compiler_singlepass
 
 
 def public_objects():
-    for module in (wasmint, component, engine, target, wasi, legacy, wasmint_compiler_cranelift, wasmint_compiler_llvm,
+    for module in (wasmint, component, bindgen, engine, target, wasi, legacy, wasmint_compiler_cranelift, wasmint_compiler_llvm,
                    wasmint_compiler_singlepass):
         yield module.__name__, module
         for name in getattr(module, "__all__", [n for n in vars(module) if not n.startswith("_")]):

@@ -231,6 +231,50 @@ def _flag_members(v: Any) -> List[Any]:
     raise TypeError("not flags")
 
 
+def _bindgen_conv(v: Any, t: Any, classes: Dict[str, Any], res: Dict[str, Any]) -> Any:
+    """A value as typed bindings (`wasmint.bindgen`) give it: records as
+    their dataclasses, enums and flags as their `enum` classes, resources
+    as their classes."""
+    k = t[0]
+    if k == "record":
+        cls = classes.get(t[1])
+        if cls is None:
+            return v
+        return cls(**{_snake(n): _bindgen_conv(getattr(v, n.replace("-", "_")), ft, classes, res) for n, ft in t[2]})
+    if k == "enum":
+        cls = classes.get(t[1])
+        return cls(v) if cls is not None else v
+    if k == "flags":
+        cls = classes.get(t[1])
+        if cls is None:
+            return v
+        out = cls(0)
+        for name in v:
+            out |= cls[name.replace("-", "_").upper()]
+        return out
+    if k == "list":
+        return v if isinstance(v, bytes) else [_bindgen_conv(x, t[1], classes, res) for x in v]
+    if k == "tuple":
+        return tuple(_bindgen_conv(x, xt, classes, res) for x, xt in zip(v, t[1]))
+    if k == "option":
+        if v is None:
+            return None
+        if isinstance(v, Some):
+            return Some(_bindgen_conv(v.value, t[1], classes, res))
+        return _bindgen_conv(v, t[1], classes, res)
+    if k == "result":
+        case = t[1] if isinstance(v, Ok) else t[2]
+        inner = None if case is None or v.value is None else _bindgen_conv(v.value, case, classes, res)
+        return Ok(inner) if isinstance(v, Ok) else Err(inner)
+    if k == "variant":
+        case = dict(t[2]).get(v.tag)
+        return Variant(v.tag, None if case is None or v.value is None else _bindgen_conv(v.value, case, classes, res))
+    if k in ("own", "borrow"):
+        cls = res.get(t[1]) or classes.get(t[1])
+        return cls._wrap(v) if cls is not None else v
+    return v
+
+
 class Resource(_Resource):
     """A handle to a resource: an object a component owns and the host
     refers to. Its methods are those of the WIT resource; ``drop()`` (or

@@ -257,6 +257,9 @@ pub enum Provided {
 #[derive(Clone, Default)]
 pub struct Linker {
     pub(crate) items: HashMap<String, Provided>,
+    /// Functions not defined become ones that trap when called (to look
+    /// at a component's exports without providing its imports).
+    pub(crate) stub_missing: bool,
 }
 
 impl Linker {
@@ -274,6 +277,12 @@ impl Linker {
     /// Defines a host resource type.
     pub fn resource(&mut self, instance: Option<&str>, name: &str, ty: ResourceType) {
         self.define(instance, name, Provided::Resource(ty));
+    }
+
+    /// Makes functions the linker does not define trap when called,
+    /// instead of failing instantiation.
+    pub fn stub_missing(&mut self) {
+        self.stub_missing = true;
     }
 
     /// Defines any item (e.g. an instance of another component).
@@ -307,7 +316,7 @@ impl Linker {
         let mut roots = Vec::new();
         let imports: HashMap<String, Provided> = self.items.clone();
         let def = CompDef { ast: component.ast.clone(), outer: None };
-        let (exports, state) = instantiate(store, &def, &Imports::Host(&imports), &mut roots, 0)?;
+        let (exports, state) = instantiate(store, &def, &Imports::Host(&imports, self.stub_missing), &mut roots, 0)?;
         Ok(Instance { exports, state, roots })
     }
 }
@@ -329,7 +338,8 @@ impl Instance {
 }
 
 enum Imports<'a> {
-    Host(&'a HashMap<String, Provided>),
+    /// What the host gives, and whether missing functions become stubs.
+    Host(&'a HashMap<String, Provided>, bool),
     Nested(&'a HashMap<String, Item>),
 }
 
@@ -437,11 +447,11 @@ fn instantiate(store: &mut Store, def: &CompDef, imports: &Imports<'_>, roots: &
                         let it = m.get(&imp.name).cloned().ok_or_else(|| link(format!("missing import `{}`", imp.name)))?;
                         typed_item(store, &env, def, &imp.name, it, &imp.desc)?
                     }
-                    Imports::Host(m) => {
+                    Imports::Host(m, stub) => {
                         // `wasi:cli/environment@0.2.6` is found under its
                         // versioned name, else its name without the version.
                         let p = m.get(&imp.name).or_else(|| imp.name.split_once('@').and_then(|(n, _)| m.get(n)));
-                        provide(store, &env, def, &imp.name, p, &imp.desc, &state)?
+                        provide(store, &env, def, &imp.name, p, &imp.desc, *stub)?
                     }
                 };
                 push_item(&mut env, it);
@@ -839,16 +849,21 @@ fn typed_item(store: &mut Store, env: &Env, _def: &CompDef, name: &str, it: Item
 
 /// What the host provides for a top-level import, as the import's type
 /// says it is.
-fn provide(store: &mut Store, env: &Env, def: &CompDef, name: &str, p: Option<&Provided>, desc: &ast::ExternDesc, _state: &Arc<InstState>) -> Result<Item> {
+fn provide(store: &mut Store, env: &Env, def: &CompDef, name: &str, p: Option<&Provided>, desc: &ast::ExternDesc, stub: bool) -> Result<Item> {
     if let Some(Provided::Item(it)) = p {
         return typed_item(store, env, def, name, it.clone(), desc);
     }
     let ty = desc_type(env, name, desc)?;
-    provide_typed(name, p, &ty)
+    provide_typed(name, p, &ty, stub)
 }
 
-fn provide_typed(name: &str, p: Option<&Provided>, ty: &ItemType) -> Result<Item> {
+fn provide_typed(name: &str, p: Option<&Provided>, ty: &ItemType, stub: bool) -> Result<Item> {
     match (ty, p) {
+        (ItemType::Func(ft), None) if stub => {
+            let msg = format!("component import `{name}` was not provided");
+            let f: HostFn = Arc::new(move |_, _, _| Err(trap(msg.clone())));
+            Ok(Item::Func(CFunc(Arc::new(FuncInner { ty: ft.clone(), kind: FuncKind::Host(f) }))))
+        }
         (ItemType::Func(ft), Some(Provided::Func(f))) => {
             Ok(Item::Func(CFunc(Arc::new(FuncInner { ty: ft.clone(), kind: FuncKind::Host(f.clone()) }))))
         }
@@ -875,12 +890,12 @@ fn provide_typed(name: &str, p: Option<&Provided>, ty: &ItemType) -> Result<Item
             for (n, t) in &it.exports {
                 let full = format!("{name}#{n}");
                 let item = match (t, m.get(n)) {
-                    (ItemType::Func(ft), None) => {
+                    (ItemType::Func(ft), None) if !stub => {
                         return Err(link(format!("component import `{full}` ({}) is not defined by the host", ft.wit())));
                     }
-                    (ItemType::Func(ft), p) if !subst.is_empty() => provide_typed(&full, p, &ItemType::Func(Arc::new(ft.subst(&subst))))?,
+                    (ItemType::Func(ft), p) if !subst.is_empty() => provide_typed(&full, p, &ItemType::Func(Arc::new(ft.subst(&subst))), stub)?,
                     (ItemType::Type(TypeItem::Val(v)), None) => Item::Type(TypeItem::Val(v.subst(&subst))),
-                    (t, p) => provide_typed(&full, p, t)?,
+                    (t, p) => provide_typed(&full, p, t, stub)?,
                 };
                 inst.exports.push((n.clone(), item));
             }

@@ -93,6 +93,12 @@ impl PyLinker {
         Ok(())
     }
 
+    /// Functions not defined trap when called instead of failing the
+    /// instantiation.
+    fn stub_missing(&mut self) {
+        self.linker.stub_missing();
+    }
+
     /// Adds WASI 0.2 (see `Linker.add_wasip2`); the returned object holds
     /// captured output.
     #[pyo3(signature = (args, envs, dirs, stdin = None, stdout = None, stderr = None))]
@@ -588,7 +594,8 @@ impl<'py> Conv<'_, 'py> {
                             None => d.get_item(snake(n))?.ok_or_else(|| PyTypeError::new_err(format!("{}: missing field `{n}`", t.wit())))?,
                         }
                     } else {
-                        v.getattr(snake(n).as_str()).map_err(|_| {
+                        // (`from_` where the field is a Python keyword, as bindings name it.)
+                        v.getattr(snake(n).as_str()).or_else(|_| v.getattr(format!("{}_", snake(n)).as_str())).map_err(|_| {
                             let got = v.get_type().name().map_or_else(|_| "?".into(), |n| n.to_string());
                             PyTypeError::new_err(format!("expected a record {} (an object or dict with field `{}`), got {got}", t.wit(), snake(n)))
                         })?
