@@ -26,6 +26,11 @@ macro_rules! run_help {
       --inherit-env), and FILE ARGS as its arguments. Exit status: the
       program's exit code; 134 on a trap; 1 if FILE cannot be loaded or
       linked; 130 when stopped by Ctrl-C (SIGINT).
+      A component (component model) runs with WASI 0.2: a command (it
+      exports `wasi:cli/run`) like a module; with --invoke 'F(ARGS)' its
+      function F (top-level or of an exported interface) is called with
+      ARGS in WIT value syntax, e.g. --invoke 'run(7, {x: 1, y: 2})', and
+      the result printed the same way.
       --invoke FUNC      call the export FUNC instead of `_start`, with ARGS
                          as its arguments, read by its parameter types
                          (integers; floats, also nan, inf, -inf), and print
@@ -44,11 +49,6 @@ macro_rules! run_help {
                          memory.grow beyond it returns -1 (default: 4 GiB
                          per memory)
       --help, -h         print this part of the help
-      A component (component model) runs with WASI 0.2: a command (it
-      exports `wasi:cli/run`) like a module; with --invoke 'F(ARGS)' its
-      function F (top-level or of an exported interface) is called with
-      ARGS in WIT value syntax, e.g. --invoke 'run(7, {x: 1, y: 2})', and
-      the result printed the same way.
 "
     };
 }
