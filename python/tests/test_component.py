@@ -503,3 +503,90 @@ def test_generated_bindings_make_the_same_calls(tmp_path):
     assert t.live_count() == 0
     with pytest.raises(ComponentError):
         t.parse_u32("nope")
+
+
+# ---- hostile components: clear errors, never a crash ----
+
+HOSTILE = '''(component
+  (core module $m
+    (memory (export "memory") 1)
+    (global $bad (mut i32) (i32.const 0))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      global.get $bad if (result i32) i32.const 0x7ffffff0 else i32.const 1024 end)
+    (func (export "set-bad") global.get $bad i32.eqz global.set $bad)
+    (func (export "take") (param i32 i32))
+    (func (export "ret") (param i32) (result i32)
+      ;; result pointer at 16: (ptr, len) from the case argument
+      (block $done
+        (block $c3 (block $c2 (block $c1 (block $c0
+          local.get 0 br_table $c0 $c1 $c2 $c3 $done)
+          ;; 0: invalid UTF-8
+          i32.const 64 i32.const 0xc3 i32.store8
+          i32.const 16 i32.const 64 i32.store i32.const 20 i32.const 1 i32.store br $done)
+        ;; 1: a length past the memory
+        i32.const 16 i32.const 100 i32.store i32.const 20 i32.const 0x10000000 i32.store br $done)
+        ;; 2: a pointer past the memory
+        i32.const 16 i32.const 0xfffffff0 i32.store i32.const 20 i32.const 32 i32.store br $done)
+      ;; 3: fine
+      i32.const 64 i32.const 0x41 i32.store8
+      i32.const 16 i32.const 64 i32.store i32.const 20 i32.const 1 i32.store)
+      i32.const 16)
+    (func (export "color") (param i32) (result i32) local.get 0)
+    (func (export "chr") (param i32) (result i32) local.get 0)
+    (func (export "list-ptr") (result i32)
+      i32.const 16 i32.const 3 i32.store i32.const 20 i32.const 1 i32.store i32.const 16))
+  (core instance $i (instantiate $m))
+  (func (export "set-bad") (canon lift (core func $i "set-bad")))
+  (func (export "take") (param "s" string)
+    (canon lift (core func $i "take") (memory (core memory $i "memory")) (realloc (core func $i "realloc"))))
+  (func (export "ret") (param "case" u32) (result string)
+    (canon lift (core func $i "ret") (memory (core memory $i "memory"))))
+  (type $color (enum "red" "green"))
+  (export $c "color" (type $color))
+  (func (export "to-color") (param "x" u32) (result $c) (canon lift (core func $i "color")))
+  (func (export "chr") (param "x" u32) (result char) (canon lift (core func $i "chr")))
+  (func (export "list-ptr") (result (list u32)) (canon lift (core func $i "list-ptr") (memory (core memory $i "memory")))))'''
+
+
+def hostile():
+    store = Store()
+    return Linker(store).instantiate(Component(store, HOSTILE)).exports
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda e: e.ret(0), "invalid UTF-8 string"),
+    (lambda e: e.ret(1), "out of bounds of memory"),
+    (lambda e: e.ret(2), "out of bounds of memory"),
+    (lambda e: e.to_color(7), "enum case 7 out of range"),
+    (lambda e: e.chr(0xD800), "0xd800 is not a Unicode scalar value"),
+    (lambda e: e.chr(0x110000), "is not a Unicode scalar value"),
+    (lambda e: e.list_ptr(), "list pointer 0x3 is not aligned to 4"),
+])
+def test_what_a_component_hands_over_is_checked(call, message):
+    e = hostile()
+    with pytest.raises(Trap, match=message):
+        call(e)
+    assert e.ret(3) == "A", "the instance still works"
+
+
+def test_a_realloc_returning_a_pointer_out_of_bounds_traps():
+    e = hostile()
+    e.take("fine")
+    e.set_bad()
+    with pytest.raises(Trap, match="out of bounds of memory"):
+        e.take("hello")
+    e.set_bad()
+    e.take("fine again")
+
+
+def test_many_hostile_calls_do_not_grow_memory():
+    import resource
+    e = hostile()
+    for _ in range(200):
+        with pytest.raises(Trap):
+            e.ret(1)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _ in range(5000):
+        with pytest.raises(Trap):
+            e.ret(1)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 16 * 1024
