@@ -93,8 +93,9 @@ fn check_in(c: &Component, outers: &mut Vec<Counts>) -> Result<()> {
                 }
             }
             Def::Instance(Instance::FromExports(items)) => {
-                for (_, s, i) in items {
+                for (name, s, i) in items {
                     n.has(*s, *i, at)?;
+                    check_name(name, "export", at)?;
                 }
             }
             Def::Alias(Alias::InstanceExport { instance, .. }) => n.has(Sort::Instance, *instance, at)?,
@@ -124,12 +125,14 @@ fn check_in(c: &Component, outers: &mut Vec<Counts>) -> Result<()> {
                 Canon::ResourceNew(t) | Canon::ResourceDrop(t) | Canon::ResourceRep(t) => n.has(Sort::Type, *t, at)?,
             },
             Def::Import(i) => {
+                check_name(&i.name, "import", at)?;
                 check_desc(&mut n, &i.desc, at)?;
                 if !imported.insert(i.name.clone()) {
                     return Err(Error::Validate { message: format!("import name `{}` conflicts with a previous import", i.name), offset: at });
                 }
             }
             Def::Export(e) => {
+                check_name(&e.name, "export", at)?;
                 n.has(e.sort, e.index, at)?;
                 if let Some(d) = &e.desc {
                     check_desc(&mut n, d, at)?;
@@ -143,6 +146,54 @@ fn check_in(c: &Component, outers: &mut Vec<Counts>) -> Result<()> {
             let slot = n.slot(s);
             *slot = slot.checked_add(1).ok_or_else(|| Error::Validate { message: "index space overflow".into(), offset: at })?;
         }
+    }
+    Ok(())
+}
+
+/// An import or export name: a label, a resource function name
+/// (`[constructor]r`, `[method]r.f`, `[static]r.f`), an interface name
+/// (`ns:pkg/iface`, optionally `@` a semver version), or one of the
+/// `url=<...>`-style names.
+pub fn is_extern_name(name: &str) -> bool {
+    use super::binary::is_label;
+    if let Some(r) = name.strip_prefix("[constructor]") {
+        return is_label(r);
+    }
+    for p in ["[method]", "[static]"] {
+        if let Some(r) = name.strip_prefix(p) {
+            return r.split_once('.').is_some_and(|(a, b)| is_label(a) && is_label(b));
+        }
+    }
+    for p in ["url=", "relative-url=", "integrity=", "locked-dep=", "unlocked-dep="] {
+        if let Some(r) = name.strip_prefix(p) {
+            return r.starts_with('<') && r.ends_with('>');
+        }
+    }
+    if let Some((ns, rest)) = name.split_once(':') {
+        let (path, version) = match rest.split_once('@') {
+            Some((p, v)) => (p, Some(v)),
+            None => (rest, None),
+        };
+        let mut parts = path.split('/');
+        let ok = is_label(ns)
+            && parts.next().is_some_and(is_label)
+            && parts.clone().count() >= 1
+            && parts.all(is_label);
+        return ok && version.is_none_or(is_semver);
+    }
+    is_label(name)
+}
+
+fn is_semver(v: &str) -> bool {
+    let (core, _) = v.split_once(['-', '+']).unwrap_or((v, ""));
+    let nums: Vec<&str> = core.split('.').collect();
+    nums.len() == 3 && nums.iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n.len() == 1 || !n.starts_with('0')))
+        && v[core.len()..].bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.'))
+}
+
+fn check_name(name: &str, what: &str, at: usize) -> Result<()> {
+    if !is_extern_name(name) {
+        return Err(Error::Validate { message: format!("{what} name `{name}` is not a valid extern name"), offset: at });
     }
     Ok(())
 }
