@@ -590,3 +590,12 @@ def test_many_hostile_calls_do_not_grow_memory():
         with pytest.raises(Trap):
             e.ret(1)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 16 * 1024
+
+
+def test_the_readme_example_runs(monkeypatch):
+    import re
+    root = FIXTURES.parents[1]
+    readme = (root / "README.md").read_text()
+    block = next(b for b in re.findall(r"```python\n(.*?)\n```", readme, re.S) if "wasmint.component" in b)
+    monkeypatch.chdir(root)
+    exec(compile(block, "README.md", "exec"), {})
