@@ -599,3 +599,36 @@ def test_the_readme_example_runs(monkeypatch):
     block = next(b for b in re.findall(r"```python\n(.*?)\n```", readme, re.S) if "wasmint.component" in b)
     monkeypatch.chdir(root)
     exec(compile(block, "README.md", "exec"), {})
+
+
+def test_a_live_instance_survives_the_store_s_collections():
+    store = Store()
+    component = Component(store, load("machine-rust.wasm"))
+    kept = Linker(store).instantiate(component).exports[MACHINE]
+    run = kept.run  # only a function held: it keeps its instance's parts alive
+    del kept
+    gc.collect()
+    for _ in range(300):  # each instantiation may collect what nobody holds
+        Linker(store).instantiate(component).exports[MACHINE].get_u32()
+    assert run(1, {"x": 1, "y": 1}, {"x": 2, "y": 2}).message == "machine 1 run from (1,1) to (2,2)"
+
+
+def test_a_host_function_capturing_its_own_instance_is_collected():
+    # A cycle through the store (its host callables) and back: the GC
+    # sees every reference, so it frees the lot.
+    import weakref
+
+    def cycle():
+        store = Store()
+        linker = Linker(store)
+        holder = {}
+        linker.define("xyz:alltypes/host", {"log": lambda msg: holder, "transform": lambda p: p})
+        api = linker.instantiate(Component(store, load("alltypes.wasm"))).exports["xyz:alltypes/types"]
+        holder["api"] = api
+        holder["counter"] = api.Counter(1)
+        assert api.call_host_transform({"x": 1, "y": 2}).x == 1
+        return weakref.ref(holder["counter"]), weakref.ref(linker)
+
+    refs = [cycle() for _ in range(3)]
+    gc.collect()
+    assert all(r() is None for pair in refs for r in pair)

@@ -275,7 +275,7 @@ def _bindgen_conv(v: Any, t: Any, classes: Dict[str, Any], res: Dict[str, Any]) 
     return v
 
 
-class Resource(_Resource):
+class Resource:
     """A handle to a resource: an object a component owns and the host
     refers to. Its methods are those of the WIT resource; ``drop()`` (or
     the end of a ``with`` block) drops it, running the component's
@@ -284,10 +284,64 @@ class Resource(_Resource):
 
     ```py
     >>> from wasmint.component import Resource
-    >>> issubclass(Resource, object)
-    True
+    >>> Resource.drop.__doc__.split(":")[0]
+    'Drops the handle'
     ```
     """
+
+    _handle: _Resource
+
+    @classmethod
+    def _wrap(cls, handle: _Resource) -> Any:
+        obj = object.__new__(cls)
+        obj._handle = handle
+        return obj
+
+    def drop(self) -> None:
+        """Drops the handle: an owned one runs the component's destructor.
+        Dropping twice does nothing.
+
+        ```py
+        >>> from wasmint.component import Resource
+        >>> callable(Resource.drop)
+        True
+        ```
+        """
+        self._handle.drop()
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._handle.drop()
+
+    @property
+    def alive(self) -> bool:
+        """Whether the handle still refers to a resource (not dropped, not
+        moved into the component).
+
+        ```py
+        >>> from wasmint.component import Resource
+        >>> isinstance(Resource.alive, property)
+        True
+        ```
+        """
+        return self._handle.alive
+
+    @property
+    def owned(self) -> bool:
+        """Whether the handle is owned (not a borrow).
+
+        ```py
+        >>> from wasmint.component import Resource
+        >>> isinstance(Resource.owned, property)
+        True
+        ```
+        """
+        return self._handle.owned
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {'owned' if self.owned else 'borrowed' if self.alive else 'dropped'}>"
 
 
 class Interface:

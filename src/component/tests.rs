@@ -240,3 +240,43 @@ fn a_command_component_runs_with_wasi_0_2_and_its_output_is_captured() {
     assert!(text.starts_with("hello from a component\nargc=3\narg[1]=x\narg[2]=fail\nenv A=7\n"), "{text}");
     assert!(text.contains("cannot open /data/input.txt"), "no preopen, no file: {text}");
 }
+
+/// `echo(s: string) -> string` lifted with `encoding`, and `units(s) ->
+/// u32` giving the length the core function saw.
+fn encoded(encoding: &str) -> String {
+    format!(
+        r#"(component
+  (core module $m
+    (memory (export "memory") 1)
+    (global $bump (mut i32) (i32.const 1024))
+    (global $len (mut i32) (i32.const 0))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (local $p i32)
+      global.get $bump local.get 2 i32.add i32.const 1 i32.sub i32.const 0 local.get 2 i32.sub i32.and
+      local.tee $p local.get 3 i32.add global.set $bump local.get $p)
+    (func (export "echo") (param i32 i32) (result i32)
+      local.get 1 global.set $len
+      i32.const 16 local.get 0 i32.store i32.const 20 local.get 1 i32.store i32.const 16)
+    (func (export "units") (result i32) global.get $len))
+  (core instance $i (instantiate $m))
+  (func (export "echo") (param "s" string) (result string)
+    (canon lift (core func $i "echo") (memory (core memory $i "memory")) (realloc (core func $i "realloc")) string-encoding={encoding}))
+  (func (export "units") (result u32) (canon lift (core func $i "units"))))"#
+    )
+}
+
+#[test]
+fn strings_cross_in_each_encoding() {
+    for (enc, s, units) in [
+        ("utf8", "héllo🎉", 10),
+        ("utf16", "héllo🎉", 7),
+        ("latin1+utf16", "héllo", 5),
+        ("latin1+utf16", "héllo🎉", 7 | 1 << 31),
+    ] {
+        let c = component(&encoded(enc));
+        let mut store = Store::new();
+        let inst = Linker::new().instantiate(&mut store, &c).unwrap();
+        let r = call(&mut store, &inst.func("echo").unwrap(), &[Val::String(s.into())]).unwrap();
+        assert_eq!(r, Some(Val::String(s.into())), "{enc}");
+        assert_eq!(call(&mut store, &inst.func("units").unwrap(), &[]).unwrap(), Some(Val::U32(units)), "{enc}: {s}");
+    }
+}

@@ -20,7 +20,7 @@ use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, 
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::function::prefixed;
-use super::store::{to_py_err, CellPtr, Held, HostData, Store};
+use super::store::{to_py_err, CellPtr, HostData, Store};
 use crate::component::{self as comp, Type, Val};
 use crate::Trap;
 
@@ -64,7 +64,7 @@ impl PyComponent {
 pub struct PyLinker {
     store: Py<Store>,
     linker: comp::Linker,
-    /// The callables, for the GC.
+    /// The callables (shown to the GC by the store, which has them too).
     hosts: Vec<Arc<HostData>>,
 }
 
@@ -141,26 +141,14 @@ impl PyLinker {
         let linker = self.linker.clone();
         let c = component.inner.clone();
         let inst = s.cell.enter(py, move |st| linker.instantiate(st, &c))?.map_err(to_py_err)?;
-        let held = inst.roots.iter().map(|r| Held::new(py, &self.store, *r)).collect();
-        Ok(PyComponentInstance { store: self.store.clone_ref(py), inst: Arc::new(inst), _held: held, classes: PyDict::new(py).unbind() })
+        let held = RootSet::new(py, &self.store, &inst.roots);
+        Ok(PyComponentInstance { held, store: self.store.clone_ref(py), inst: Arc::new(inst), classes: PyDict::new(py).unbind() })
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        visit.call(&self.store)?;
-        for h in &self.hosts {
-            // SAFETY: GIL held (the GC runs with it).
-            if let Some(c) = unsafe { &*h.callable.get() } {
-                visit.call(c)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn __clear__(&mut self) {
-        for h in &self.hosts {
-            // SAFETY: GIL held.
-            unsafe { *h.callable.get() = None };
-        }
+        // The callables are the store's to show (and clear): it holds them
+        // too, and a reference is shown once.
+        visit.call(&self.store)
     }
 }
 
@@ -193,7 +181,7 @@ fn host_call(
         None => return Err(Trap::host("host function was cleared by the garbage collector")),
     };
     let run = || -> PyResult<Option<Val>> {
-        let conv = Conv { store: &store_py, classes: None };
+        let conv = Conv { store: &store_py, classes: None, held: None };
         let pargs: Vec<Py<PyAny>> = args
             .iter()
             .zip(&ty.params)
@@ -257,9 +245,12 @@ fn call_error(py: Python<'_>, t: Trap) -> PyErr {
 /// An instantiated component.
 #[pyclass(module = "wasmint._native", name = "_ComponentInstance")]
 pub struct PyComponentInstance {
+    /// The core instances and functions it made, rooted for the store's
+    /// collections while this, one of its functions or one of its
+    /// resource handles lives. (Before `store`: dropped first.)
+    held: Roots,
     store: Py<Store>,
     inst: Arc<comp::Instance>,
-    _held: Vec<Held>,
     /// Resource id -> the Python class of its handles.
     classes: Py<PyDict>,
 }
@@ -269,7 +260,7 @@ impl PyComponentInstance {
     /// The exports: `(name, kind, value)` with kind "func" (a `_Func`),
     /// "instance" (a list of the same), "resource" (its id) or "type".
     fn exports(&self, py: Python<'_>) -> PyResult<Py<PyList>> {
-        list_exports(py, &self.store, &self.inst.exports, &self.classes)
+        list_exports(py, &self.store, &self.inst.exports, &self.classes, &self.held)
     }
 
     /// Resource id -> the class its handles get (filled in by
@@ -286,23 +277,56 @@ impl PyComponentInstance {
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
         visit.call(&self.store)?;
-        visit.call(&self.classes)?;
-        for h in &self._held {
-            h.visit(&visit)?;
-        }
-        Ok(())
+        visit.call(&self.classes)
     }
 }
 
-fn list_exports(py: Python<'_>, store: &Py<Store>, inst: &comp::CInstance, classes: &Py<PyDict>) -> PyResult<Py<PyList>> {
+/// The core instances and functions of a component instance, rooted in
+/// the store's collections while any object sharing this lives (the
+/// instance, its functions, its resource handles).
+///
+/// It holds no reference to the Python `Store` (one shared by several
+/// objects could not be shown to the GC once per reference): each holder
+/// has its own, declared after this field, so the store outlives it.
+struct RootSet {
+    cell: CellPtr,
+    roots: Vec<crate::Root>,
+}
+
+impl RootSet {
+    fn new(py: Python<'_>, store: &Py<Store>, roots: &[crate::Root]) -> Roots {
+        for r in roots {
+            store.get().cell.root(py, *r);
+        }
+        Arc::new(RootSet { cell: store.get().cell_ptr(), roots: roots.to_vec() })
+    }
+}
+
+impl Drop for RootSet {
+    fn drop(&mut self) {
+        // SAFETY: dropped with the GIL held (inside a Python object's
+        // dealloc or clear), while the holder's own `Py<Store>` (declared
+        // after the `Roots` field, so dropped after it) keeps the cell alive.
+        let py = unsafe { Python::assume_attached() };
+        // SAFETY: as just said, the cell outlives this.
+        let cell = unsafe { &*self.cell.0 };
+        for r in &self.roots {
+            cell.unroot(py, *r);
+        }
+    }
+}
+
+type Roots = Arc<RootSet>;
+
+fn list_exports(py: Python<'_>, store: &Py<Store>, inst: &comp::CInstance, classes: &Py<PyDict>, held: &Roots) -> PyResult<Py<PyList>> {
     let out = PyList::empty(py);
     for (name, item) in &inst.exports {
         let entry = match item {
             comp::Item::Func(f) => {
-                let func = PyFunc { store: store.clone_ref(py), func: f.clone(), classes: classes.clone_ref(py) };
+                let func = PyFunc { store: store.clone_ref(py), func: f.clone(), classes: classes.clone_ref(py), held: held.clone() };
                 (name.as_str(), "func", Py::new(py, func)?.into_any())
             }
-            comp::Item::Instance(i) => (name.as_str(), "instance", list_exports(py, store, i, classes)?.into_any()),
+            comp::Item::Instance(i) => (name.as_str(), "instance", list_exports(py, store, i, classes, held)?.into_any()),
             comp::Item::Type(comp::TypeItem::Resource(r)) => (name.as_str(), "resource", r.id().into_pyobject(py)?.into_any().unbind()),
             _ => (name.as_str(), "other", py.None()),
         };
@@ -314,6 +338,8 @@ fn list_exports(py: Python<'_>, store: &Py<Store>, inst: &comp::CInstance, class
 /// A component function, called with Python values.
 #[pyclass(module = "wasmint._native", name = "_Func", frozen)]
 pub struct PyFunc {
+    /// (Before `store`: dropped first.)
+    held: Roots,
     store: Py<Store>,
     func: comp::CFunc,
     /// Resource id -> the Python class of its handles (shared by the
@@ -336,7 +362,7 @@ impl PyFunc {
                 args.len()
             )));
         }
-        let conv = Conv { store: &self.store, classes: Some(self.classes.bind(py)) };
+        let conv = Conv { store: &self.store, classes: Some(self.classes.bind(py)), held: Some(&self.held) };
         let mut vals = Vec::with_capacity(args.len());
         for (a, (n, t)) in args.iter().zip(&ty.params) {
             vals.push(conv.from_py(py, &a, t).map_err(|e| prefixed(py, e, &format!("argument `{n}`")))?);
@@ -422,8 +448,10 @@ fn type_info(py: Python<'_>, t: &Type) -> PyResult<Py<PyAny>> {
 /// A resource handle the host holds. `drop()` (or leaving a `with`
 /// block) runs the component's destructor; passing an owned handle to a
 /// function taking `own` moves it into the component.
-#[pyclass(module = "wasmint._native", name = "_Resource", subclass)]
+#[pyclass(module = "wasmint._native", name = "_Resource")]
 pub struct PyResource {
+    /// (Before `store`: dropped first.)
+    held: Option<Roots>,
     store: Option<Py<Store>>,
     res: Option<comp::Resource>,
 }
@@ -432,7 +460,7 @@ pub struct PyResource {
 impl PyResource {
     #[new]
     fn new() -> Self {
-        PyResource { store: None, res: None }
+        PyResource { store: None, res: None, held: None }
     }
 
     /// Drops the handle: an owned one runs the component's destructor.
@@ -482,6 +510,7 @@ impl PyResource {
     }
 
     fn __clear__(&mut self) {
+        self.held = None;
         self.store = None;
     }
 }
@@ -491,6 +520,9 @@ impl PyResource {
 struct Conv<'a, 'py> {
     store: &'a Py<Store>,
     classes: Option<&'a Bound<'py, PyDict>>,
+    /// The roots of the instance the values come from (a resource handle
+    /// keeps its destructor alive).
+    held: Option<&'a Roots>,
 }
 
 fn range_err(v: &Bound<'_, PyAny>, t: &str, lo: i128, hi: i128) -> PyErr {
@@ -679,7 +711,18 @@ impl<'py> Conv<'_, 'py> {
             }
             Type::Own(rt) | Type::Borrow(rt) => {
                 let own = matches!(t, Type::Own(_));
-                let h = v.getattr("_handle").unwrap_or_else(|_| v.clone());
+                // The native handle, inside a resource object (or a typed
+                // binding's object around that).
+                let mut h = v.clone();
+                for _ in 0..3 {
+                    if h.is_instance_of::<PyResource>() {
+                        break;
+                    }
+                    match h.getattr("_handle") {
+                        Ok(inner) => h = inner,
+                        Err(_) => break,
+                    }
+                }
                 let mut h = h.cast::<PyResource>().map_err(|_| type_err("a resource handle", t, v))?.borrow_mut();
                 let Some(res) = h.res.clone() else {
                     return Err(PyValueError::new_err(format!("the {} handle was dropped or moved", t.wit())));
@@ -776,18 +819,14 @@ impl<'py> Conv<'_, 'py> {
                 Err(p) => h.getattr("Err")?.call1((self.payload_to_py(py, p.as_deref(), rt.err.as_ref())?,))?.unbind(),
             },
             (Val::Resource(r), Type::Own(_) | Type::Borrow(_)) => {
-                let base = py.get_type::<PyResource>();
+                // The native handle, wrapped in the Python class of its
+                // resource type (a plain Python object: the GC sees it whole).
+                let handle = Py::new(py, PyResource { held: self.held.cloned(), store: Some(self.store.clone_ref(py)), res: Some(r.clone()) })?;
                 let cls = match self.classes.and_then(|c| c.get_item(r.ty.id()).ok().flatten()) {
                     Some(c) => c,
-                    None => base.clone().into_any(),
+                    None => h.getattr("Resource")?,
                 };
-                let obj = base.call_method1("__new__", (&cls,))?;
-                {
-                    let mut handle = obj.cast::<PyResource>()?.borrow_mut();
-                    handle.store = Some(self.store.clone_ref(py));
-                    handle.res = Some(r.clone());
-                }
-                obj.unbind()
+                cls.call_method1("_wrap", (handle,))?.unbind()
             }
             _ => return Err(PyRuntimeError::new_err(format!("internal error: a {} value for type {}", comp::abi::describe(v), t.wit()))),
         })

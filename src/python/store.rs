@@ -190,13 +190,13 @@ impl StoreCell {
         }
     }
 
-    fn root(&self, _py: Python<'_>, r: crate::Root) {
+    pub(crate) fn root(&self, _py: Python<'_>, r: crate::Root) {
         // SAFETY: GIL held; no other borrow of `roots` is live (only these
         // two and `maybe_collect` touch it, none of which runs Python code).
         *unsafe { &mut *self.roots.get() }.entry(r).or_insert(0) += 1;
     }
 
-    fn unroot(&self, _py: Python<'_>, r: crate::Root) {
+    pub(crate) fn unroot(&self, _py: Python<'_>, r: crate::Root) {
         // SAFETY: as in `root`.
         let roots = unsafe { &mut *self.roots.get() };
         if let Some(n) = roots.get_mut(&r) {
