@@ -194,7 +194,13 @@ pub(crate) struct Cx<'s> {
     pub(crate) inst: Arc<InstState>,
     /// Borrow handles lent to the callee for this call, removed at its end.
     pub(crate) lent: Vec<u32>,
+    /// List elements this lift may still make (see [`MAX_LIFTED`]).
+    pub(crate) budget: u64,
 }
+
+/// The most list elements one call lifts, in all: a component's `list<bool>`
+/// of a 4 GiB memory would otherwise make the host allocate ~100 GiB.
+pub(crate) const MAX_LIFTED: u64 = 1 << 24;
 
 impl Cx<'_> {
     fn mem(&self) -> Result<&[u8], Trap> {
@@ -635,6 +641,10 @@ impl Cx<'_> {
         if matches!(elem, Type::Prim(Prim::U8)) {
             return Ok(Val::Bytes(self.read(ptr, n)?.to_vec()));
         }
+        if u64::from(n) > self.budget {
+            return Err(trap(format!("canonical ABI: a list of {n} elements is more than the {MAX_LIFTED} one call may lift")));
+        }
+        self.budget -= u64::from(n);
         let mut out = Vec::with_capacity(n.min(1 << 16) as usize);
         for k in 0..n {
             out.push(self.load_val(elem, ptr + k * sz)?);

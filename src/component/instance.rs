@@ -438,6 +438,7 @@ fn instantiate(store: &mut Store, def: &CompDef, imports: &Imports<'_>, roots: &
             ast::Def::Alias(a) => alias(store, &mut env, def, a)?,
             ast::Def::Type(t) => {
                 let ty = resolve_typedef(store, &env.types, &env, def, t, &state)?;
+                check_cost(&ty)?;
                 env.types.push(ty);
             }
             ast::Def::Canon(c) => canon(store, &mut env, c, &state, roots)?,
@@ -653,6 +654,63 @@ fn resolve_func(types: &[TypeItem], f: &ast::FuncType) -> Result<FuncType> {
     })
 }
 
+/// The deepest a value type may nest, and the most nodes it may have
+/// counted as a tree (shared parts once per use): lifting, lowering and
+/// flattening walk types recursively, so a hostile component's type must
+/// not be deep enough to exhaust the native stack nor big enough to hang.
+const MAX_TYPE_DEPTH: u32 = 100;
+const MAX_TYPE_SIZE: u64 = 1_000_000;
+
+/// Depth and tree size of a type, memoised by node (a component can
+/// share one node many times; each node is measured once).
+fn cost(t: &Type, memo: &mut HashMap<usize, (u32, u64)>) -> (u32, u64) {
+    fn key<T>(a: &Arc<T>) -> usize {
+        Arc::as_ptr(a) as *const u8 as usize
+    }
+    let (k, children): (usize, Vec<&Type>) = match t {
+        Type::Prim(_) | Type::Enum(_) | Type::Flags(_) | Type::Own(_) | Type::Borrow(_) => return (1, 1),
+        Type::List(e) | Type::Option(e) => (key(e), vec![&**e]),
+        Type::Record(r) => (key(r), r.fields.iter().map(|(_, t)| t).collect()),
+        Type::Tuple(ts) => (Arc::as_ptr(ts) as *const u8 as usize, ts.iter().collect()),
+        Type::Variant(v) => (key(v), v.cases.iter().filter_map(|(_, t)| t.as_ref()).collect()),
+        Type::Result(r) => (key(r), [r.ok.as_ref(), r.err.as_ref()].into_iter().flatten().collect()),
+    };
+    if let Some(c) = memo.get(&k) {
+        return *c;
+    }
+    let mut c = (1u32, 1u64);
+    for ch in children {
+        let (d, n) = cost(ch, memo);
+        c = (c.0.max(d.saturating_add(1)), c.1.saturating_add(n));
+        // Children were checked when made: deeper than the bound by one
+        // level at most, so this recursion stays shallow.
+        if c.0 > MAX_TYPE_DEPTH + 1 {
+            break;
+        }
+    }
+    memo.insert(k, c);
+    c
+}
+
+fn check_cost(t: &TypeItem) -> Result<()> {
+    let mut memo = HashMap::new();
+    let types: Vec<&Type> = match t {
+        TypeItem::Val(v) => vec![v],
+        TypeItem::Func(f) => f.params.iter().map(|(_, t)| t).chain(f.result.as_ref()).collect(),
+        _ => return Ok(()),
+    };
+    for t in types {
+        let (depth, size) = cost(t, &mut memo);
+        if depth > MAX_TYPE_DEPTH {
+            return Err(link(format!("type nesting too deep: more than {MAX_TYPE_DEPTH} levels")));
+        }
+        if size > MAX_TYPE_SIZE {
+            return Err(link(format!("type too large: more than {MAX_TYPE_SIZE} parts")));
+        }
+    }
+    Ok(())
+}
+
 fn resolve_typedef(store: &mut Store, types: &[TypeItem], env: &Env, def: &CompDef, t: &ast::TypeDef, state: &Arc<InstState>) -> Result<TypeItem> {
     Ok(match t {
         ast::TypeDef::Val(d) => TypeItem::Val(resolve_defval(types, d)?),
@@ -710,6 +768,7 @@ fn resolve_decls(tcx: &mut TypeCx<'_>, decls: &[ast::Decl]) -> Result<Decls> {
                         TypeItem::Component(Arc::new(ComponentType { imports, exports }))
                     }
                 };
+                check_cost(&ty)?;
                 types.push(ty);
             }
             ast::Decl::Alias(ast::Alias::Outer { sort: Sort::Type, count, index }) => {
@@ -1046,7 +1105,7 @@ fn lowered_call(store: &mut Store, target: &CFunc, o: &Opts, st: &Arc<InstState>
     let ty = target.ty().clone();
     let ps: Vec<&Type> = ty.params.iter().map(|(_, t)| t).collect();
     let flat = abi::flat_types(&ps);
-    let mut cx = Cx { store, memory: o.memory, realloc: o.realloc, encoding: o.encoding, inst: st.clone(), lent: Vec::new() };
+    let mut cx = Cx { store, memory: o.memory, realloc: o.realloc, encoding: o.encoding, inst: st.clone(), lent: Vec::new(), budget: abi::MAX_LIFTED };
     let mut args = Vec::with_capacity(ps.len());
     if flat.len() > abi::MAX_FLAT_PARAMS {
         let Value::I32(ptr) = params[0] else { return Err(trap("canonical ABI: i32 parameter pointer expected")) };
@@ -1109,7 +1168,7 @@ pub fn call(store: &mut Store, f: &CFunc, args: &[Val]) -> std::result::Result<O
     };
     let ps: Vec<&Type> = ty.params.iter().map(|(_, t)| t).collect();
     let flat = abi::flat_types(&ps);
-    let mut cx = Cx { store, memory: o.memory, realloc: o.realloc, encoding: o.encoding, inst: inst.clone(), lent: Vec::new() };
+    let mut cx = Cx { store, memory: o.memory, realloc: o.realloc, encoding: o.encoding, inst: inst.clone(), lent: Vec::new(), budget: abi::MAX_LIFTED };
     let mut core_args = Vec::with_capacity(flat.len().min(abi::MAX_FLAT_PARAMS));
     let lowered = (|| {
         if flat.len() > abi::MAX_FLAT_PARAMS {

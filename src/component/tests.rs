@@ -280,3 +280,39 @@ fn strings_cross_in_each_encoding() {
         assert_eq!(call(&mut store, &inst.func("units").unwrap(), &[]).unwrap(), Some(Val::U32(units)), "{enc}: {s}");
     }
 }
+
+#[test]
+fn deep_or_huge_types_are_refused_not_a_stack_overflow() {
+    // 5,000 nested lists, and a record doubling in size 40 times.
+    let mut deep = String::from("(component (type $t0 (list u8))");
+    for i in 1..5000 {
+        deep.push_str(&format!(" (type $t{i} (list $t{}))", i - 1));
+    }
+    deep.push(')');
+    let mut wide = String::from("(component (type $t0 (record (field \"a\" u8) (field \"b\" u8)))");
+    for i in 1..40 {
+        wide.push_str(&format!(" (type $t{i} (record (field \"a\" $t{j}) (field \"b\" $t{j})))", j = i - 1));
+    }
+    wide.push(')');
+    for (wat, why) in [(deep, "type nesting too deep"), (wide, "type too large")] {
+        let c = component(&wat);
+        let mut store = Store::new();
+        let Err(e) = Linker::new().instantiate(&mut store, &c) else { panic!("instantiated") };
+        assert!(e.to_string().contains(why), "{e}");
+    }
+}
+
+#[test]
+fn a_list_too_long_to_lift_traps_before_the_host_allocates_it() {
+    let c = component(
+        r#"(component
+  (core module $m (memory (export "memory") 600)
+    (func (export "f") (result i32) i32.const 16 i32.const 64 i32.store i32.const 20 i32.const 0x2000000 i32.store i32.const 16))
+  (core instance $i (instantiate $m))
+  (func (export "f") (result (list bool)) (canon lift (core func $i "f") (memory (core memory $i "memory")))))"#,
+    );
+    let mut store = Store::new();
+    let inst = Linker::new().instantiate(&mut store, &c).unwrap();
+    let e = call(&mut store, &inst.func("f").unwrap(), &[]).unwrap_err();
+    assert!(e.to_string().contains("more than the 16777216 one call may lift"), "{e}");
+}
