@@ -632,3 +632,26 @@ def test_a_host_function_capturing_its_own_instance_is_collected():
     refs = [cycle() for _ in range(3)]
     gc.collect()
     assert all(r() is None for pair in refs for r in pair)
+
+
+@pytest.mark.parametrize("wit, wasm", [("machine.wit", "machine-rust.wasm"), ("alltypes.wit", "alltypes.wasm")])
+def test_bindings_from_the_wit_equal_those_from_the_component(tmp_path, wit, wasm):
+    import subprocess
+    import sys
+    outs = []
+    for src, folder in [(FIXTURES / "wit" / wit, "a"), (FIXTURES / wasm, "b")]:
+        (tmp_path / folder).mkdir()
+        out = tmp_path / folder / "bindings.py"
+        p = subprocess.run([sys.executable, "-m", "wasmint", "bindgen", str(src), "-o", str(out)], capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+        outs.append(out.read_text())
+    assert outs[0] == outs[1]
+
+
+def test_bindgen_reports_bad_wit_with_status_1(tmp_path):
+    import subprocess
+    import sys
+    bad = tmp_path / "bad.wit"
+    bad.write_text("package a:b; interface i { f: func(x: nope) -> u32; } world w { export i; }")
+    p = subprocess.run([sys.executable, "-m", "wasmint", "bindgen", str(bad)], capture_output=True, text=True)
+    assert p.returncode == 1 and "unknown type `nope` in interface `i`" in p.stdout

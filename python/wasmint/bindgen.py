@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING as _TYPE_CHECKING
 if _TYPE_CHECKING:  # annotations only: keeps typing's names out of the module
     from typing import Any, Dict, List, Optional, Tuple
 
-__all__ = ["generate", "main"]
+__all__ = ["generate", "generate_from_wit", "main"]
 
 _INTS = {"s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64"}
 
@@ -182,7 +182,27 @@ def generate(wasm: bytes, name: str) -> str:
     linker = Linker(store)
     linker._native.stub_missing()
     inst = linker._native.instantiate(component._native)
-    entries = inst.exports()
+    return _generate(inst.exports(), component.imports, name)
+
+
+def generate_from_wit(text: str, name: str, world: Optional[str] = None) -> str:
+    """The source of a bindings module for a world written in WIT (the
+    component that implements it is given at run time).
+
+    ```py
+    >>> from wasmint.bindgen import generate_from_wit
+    >>> wit = "package a:b; interface api { get: func(x: u32) -> string; } world w { export api; }"
+    >>> "def get(self, x: int) -> str:" in generate_from_wit(wit, "w")
+    True
+    ```
+    """
+    from ._wit import world_exports
+
+    entries, imports = world_exports(text, world)
+    return _generate(entries, imports, name)
+
+
+def _generate(entries: List[Tuple[str, str, Any]], imports: List[str], name: str) -> str:
     g = _Gen()
     ifaces: List[str] = []
     top: List[str] = []
@@ -203,7 +223,7 @@ def generate(wasm: bytes, name: str) -> str:
                        + _body(g, f"self._exports[{fname!r}]", call, result, "{}"))
     out = [
         f'"""Typed bindings of a component, written by `python -m wasmint bindgen`.\n\n'
-        f"Imports: {', '.join(component.imports) or 'none'} (give them with a\n"
+        f"Imports: {', '.join(imports) or 'none'} (give them with a\n"
         f'`wasmint.component.Linker`: `define`, `add_wasip2`)."""\n\n',
         "from __future__ import annotations\n\n",
         "import dataclasses as _dataclasses\n",
@@ -334,14 +354,19 @@ def main(argv: List[str]) -> int:
     if path is None:
         print(usage)
         return 2
-    if path.endswith(".wit"):
-        print("bindgen: reading WIT text is not supported yet: give the component (.wasm)")
-        return 2
     import os
-    with open(path, "rb") as f:
-        wasm = f.read()
     # The component class is named after the module written, else the file.
-    code = generate(wasm, name or os.path.splitext(os.path.basename(out or path))[0])
+    cls = name or os.path.splitext(os.path.basename(out or path))[0]
+    try:
+        if path.endswith(".wit"):
+            with open(path, encoding="utf-8") as f:
+                code = generate_from_wit(f.read(), cls)
+        else:
+            with open(path, "rb") as f:
+                code = generate(f.read(), cls)
+    except (OSError, ValueError, RuntimeError) as e:
+        print(f"bindgen: {path}: {e}")
+        return 1
     if out is None:
         print(code, end="")
     else:
