@@ -148,18 +148,34 @@ def _func(p: _P) -> Tuple[List[Tuple[str, Any]], Any]:
     return ps, result
 
 
-def _labels(p: _P) -> List[str]:
+def _items(p: _P, item: Any) -> List[Any]:
+    """`{ item, item, ... }` (a trailing comma allowed, gates skipped)."""
     p.expect("{")
-    names: List[str] = []
+    out: List[Any] = []
     for _ in p.until("}"):
         p.skip_gates()
-        if names:
+        if out:
             p.expect(",")
             p.skip_gates()
             if p.eat("}"):
                 break
-        names.append(p.name())
-    return names
+        out.append(item(p))
+    return out
+
+
+def _field(p: _P) -> Tuple[str, Any]:
+    f = p.name()
+    p.expect(":")
+    return (f, _type(p))
+
+
+def _case(p: _P) -> Tuple[str, Any]:
+    c = p.name()
+    payload = None
+    if p.eat("("):
+        payload = _type(p)
+        p.expect(")")
+    return (c, payload)
 
 
 def _interface_body(p: _P, it: _Iface) -> None:
@@ -188,40 +204,13 @@ def _interface_body(p: _P, it: _Iface) -> None:
             p.expect(";")
         elif tok == "record":
             n = p.name()
-            p.expect("{")
-            fields: List[Tuple[str, Any]] = []
-            for _ in p.until("}"):
-                p.skip_gates()
-                if fields:
-                    p.expect(",")
-                    p.skip_gates()
-                    if p.eat("}"):
-                        break
-                f = p.name()
-                p.expect(":")
-                fields.append((f, _type(p)))
-            it.types[n] = ("record", n, fields)
+            it.types[n] = ("record", n, _items(p, _field))
         elif tok == "variant":
             n = p.name()
-            p.expect("{")
-            cases: List[Tuple[str, Any]] = []
-            for _ in p.until("}"):
-                p.skip_gates()
-                if cases:
-                    p.expect(",")
-                    p.skip_gates()
-                    if p.eat("}"):
-                        break
-                c = p.name()
-                payload = None
-                if p.eat("("):
-                    payload = _type(p)
-                    p.expect(")")
-                cases.append((c, payload))
-            it.types[n] = ("variant", n, cases)
+            it.types[n] = ("variant", n, _items(p, _case))
         elif tok in ("enum", "flags"):
             n = p.name()
-            it.types[n] = (tok, n, _labels(p))
+            it.types[n] = (tok, n, _items(p, _P.name))
         elif tok == "resource":
             n = p.name()
             it.resources.append(n)

@@ -196,6 +196,15 @@ fn build_ctx(o: &RunOptions) -> Result<crate::wasi::ctx::WasiCtx, String> {
     b.build()
 }
 
+/// A store with the limits of `o`: fuel, timeout, memory.
+fn sandboxed_store(o: &RunOptions) -> Store {
+    let mut store = Store::new();
+    store.config_mut().fuel = o.fuel;
+    store.set_deadline(o.timeout);
+    store.config_mut().max_memory_bytes = o.max_memory;
+    store
+}
+
 /// Whether the file is a component binary (not a core module).
 fn is_component_file(path: &std::path::Path) -> bool {
     let mut head = [0u8; 8];
@@ -227,20 +236,27 @@ fn run_component(o: &RunOptions, err: &mut dyn Write) -> i32 {
             return 1;
         }
     };
-    let mut store = Store::new();
-    store.config_mut().fuel = o.fuel;
-    store.set_deadline(o.timeout);
-    store.config_mut().max_memory_bytes = o.max_memory;
+    let mut store = sandboxed_store(o);
+    let ctrl_c = super::ctrl_c::CtrlC::install(store.interrupt_handle());
     let status = match &o.invoke {
         None => crate::wasi::p2::run_command(&mut store, &component, ctx),
         Some(call) => {
             // `--invoke 'f(1, "x")'`, or `--invoke f 1 '"x"'` (the
             // arguments after the file, joined).
             let text = if call.contains('(') { call.clone() } else { format!("{call}({})", o.args.join(", ")) };
-            return invoke_component(&mut store, &component, ctx, &text, err);
+            let status = invoke_component(&mut store, &component, ctx, &text, err);
+            if ctrl_c.finish() {
+                let _ = writeln!(err, "wasmint run: interrupted (SIGINT)");
+                return INTERRUPTED_STATUS;
+            }
+            return status;
         }
     };
     let _ = std::io::stdout().flush();
+    if ctrl_c.finish() {
+        let _ = writeln!(err, "wasmint run: interrupted (SIGINT)");
+        return INTERRUPTED_STATUS;
+    }
     match status {
         Ok(code) => code as i32,
         Err(Error::Trap(t)) => {
@@ -361,13 +377,8 @@ pub fn run(o: &RunOptions, err: &mut dyn Write) -> i32 {
             return 1;
         }
     };
-    let mut store = Store::new();
-    // --- sandboxing (issue 12) ---
-    store.config_mut().fuel = o.fuel;
-    store.set_deadline(o.timeout);
+    let mut store = sandboxed_store(o);
     let ctrl_c = super::ctrl_c::CtrlC::install(store.interrupt_handle());
-    // --- end sandboxing ---
-    store.config_mut().max_memory_bytes = o.max_memory;
     let invoke_args: &[String] = if o.invoke.is_some() { &o.args } else { &[] };
     let status = crate::wasi::run_with(&mut store, &module, ctx, o.invoke.as_deref(), invoke_args);
     let _ = std::io::stdout().flush();

@@ -112,25 +112,7 @@ impl PyLinker {
         stdout: Option<&Bound<'_, PyAny>>,
         stderr: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyWasip2> {
-        use crate::wasi::ctx::{Input, WasiCtxBuilder};
-        let pending = super::wasi::Pending::default();
-        let (mut out, mut err) = (None, None);
-        let mut b = WasiCtxBuilder::new();
-        for a in args {
-            b.arg(a);
-        }
-        for (k, v) in envs {
-            b.env(k, v);
-        }
-        for (host, guest) in dirs {
-            b.preopen_dir(host, guest);
-        }
-        if let Some(bytes) = stdin {
-            b.stdin(Input::Bytes(std::io::Cursor::new(bytes)));
-        }
-        b.stdout(super::wasi::output(stdout, &mut out, &pending)?);
-        b.stderr(super::wasi::output(stderr, &mut err, &pending)?);
-        let ctx = b.build().map_err(PyValueError::new_err)?;
+        let (ctx, out, err, _pending) = super::wasi::build_ctx(args, envs, dirs, stdin, stdout, stderr)?;
         crate::wasi::p2::add_to_linker(&mut self.linker, ctx);
         Ok(PyWasip2 { stdout: out, stderr: err })
     }

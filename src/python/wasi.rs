@@ -100,6 +100,37 @@ fn version_of(name: &str) -> PyResult<Version> {
     Version::from_module_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown WASI version {name:?}")))
 }
 
+/// A WASI context of what Python gives (`WasiEnv`, `Linker.add_wasip2`),
+/// with the captured outputs and the slot of a raising output callback.
+pub(crate) fn build_ctx(
+    args: Vec<String>,
+    envs: Vec<(String, String)>,
+    dirs: Vec<(String, String)>,
+    stdin: Option<Vec<u8>>,
+    stdout: Option<&Bound<'_, PyAny>>,
+    stderr: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(WasiCtx, Option<Captured>, Option<Captured>, Pending)> {
+    let pending = Pending::default();
+    let (mut out, mut err) = (None, None);
+    let mut b = WasiCtxBuilder::new();
+    for a in args {
+        b.arg(a);
+    }
+    for (k, v) in envs {
+        b.env(k, v);
+    }
+    for (host, guest) in dirs {
+        b.preopen_dir(host, guest);
+    }
+    if let Some(bytes) = stdin {
+        b.stdin(Input::Bytes(std::io::Cursor::new(bytes)));
+    }
+    b.stdout(output(stdout, &mut out, &pending)?);
+    b.stderr(output(stderr, &mut err, &pending)?);
+    let ctx = b.build().map_err(PyValueError::new_err)?;
+    Ok((ctx, out, err, pending))
+}
+
 #[pymethods]
 impl WasiEnv {
     /// `stdout` / `stderr`: None (the host's), True (captured), False
@@ -115,25 +146,8 @@ impl WasiEnv {
         stdout: Option<&Bound<'_, PyAny>>,
         stderr: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<WasiEnv> {
-        let pending = Pending::default();
-        let (mut out, mut err) = (None, None);
-        let mut b = WasiCtxBuilder::new();
-        for a in args {
-            b.arg(a);
-        }
-        for (k, v) in envs {
-            b.env(k, v);
-        }
-        for (host, guest) in dirs {
-            b.preopen_dir(host, guest);
-        }
-        if let Some(bytes) = stdin {
-            b.stdin(Input::Bytes(std::io::Cursor::new(bytes)));
-        }
-        b.stdout(output(stdout, &mut out, &pending)?);
-        b.stderr(output(stderr, &mut err, &pending)?);
-        let ctx = b.build().map_err(PyValueError::new_err)?;
-        Ok(WasiEnv { ctx: Arc::new(Mutex::new(ctx)), stdout: out, stderr: err, pending })
+        let (ctx, stdout, stderr, pending) = build_ctx(args, envs, dirs, stdin, stdout, stderr)?;
+        Ok(WasiEnv { ctx: Arc::new(Mutex::new(ctx)), stdout, stderr, pending })
     }
 
     /// The bytes written to stdout so far, if captured (else None).

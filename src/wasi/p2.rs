@@ -319,17 +319,9 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
         ),
         listing: ResourceType::host_with_drop("directory-entry-stream", drop_in(|s, r| drop(s.listings.remove(r)))),
     };
-    let mut def = |iface: &str, name: &str, f: Box<dyn Fn(&Shared, &Resources, &mut Store, &FuncType, &[Val]) -> R2 + Send + Sync>| {
-        let (st, res) = (st.clone(), res.clone());
-        let n = name.to_owned();
-        linker.func(Some(iface), name, Arc::new(move |store, ty, args| {
-            let r = f(&st, &res, store, ty, args);
-            if trace {
-                eprintln!("wasi: {n} {args:?} -> {r:?}");
-            }
-            r
-        }));
-    };
+    // Every function, registered at the end (with the trace around it).
+    let mut funcs: Vec<(&str, &str, Impl)> = Vec::new();
+    let mut def = |iface: &'static str, name: &'static str, f: Impl| funcs.push((iface, name, f));
 
     // ---- wasi:cli ----
     const ENV: &str = "wasi:cli/environment";
@@ -374,21 +366,8 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
     ] {
         def(iface, name, Box::new(|_, _, _, _, _| Ok(Some(Val::Option(None)))));
     }
-    linker.resource(Some("wasi:cli/terminal-input"), "terminal-input", ResourceType::host("terminal-input"));
-    linker.resource(Some("wasi:cli/terminal-output"), "terminal-output", ResourceType::host("terminal-output"));
 
     // ---- wasi:io ----
-    let mut def = |iface: &str, name: &str, f: Box<dyn Fn(&Shared, &Resources, &mut Store, &FuncType, &[Val]) -> R2 + Send + Sync>| {
-        let (st, res) = (st.clone(), res.clone());
-        let n = name.to_owned();
-        linker.func(Some(iface), name, Arc::new(move |store, ty, args| {
-            let r = f(&st, &res, store, ty, args);
-            if trace {
-                eprintln!("wasi: {n} {args:?} -> {r:?}");
-            }
-            r
-        }));
-    };
     const ERROR: &str = "wasi:io/error";
     def(ERROR, "[method]error.to-debug-string", Box::new(|st, _, _, _, args| {
         Ok(Some(Val::String(lock(st).errors.get(rep(&args[0])).cloned().unwrap_or_default())))
@@ -419,18 +398,6 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
         Ok(Some(Val::List(ds.iter().enumerate().filter(|(_, d)| **d <= now).map(|(k, _)| Val::U32(k as u32)).collect())))
     }));
     const STREAMS: &str = "wasi:io/streams";
-    linker_resources(linker, &res);
-    let mut def = |iface: &str, name: &str, f: Box<dyn Fn(&Shared, &Resources, &mut Store, &FuncType, &[Val]) -> R2 + Send + Sync>| {
-        let (st, res) = (st.clone(), res.clone());
-        let n = name.to_owned();
-        linker.func(Some(iface), name, Arc::new(move |store, ty, args| {
-            let r = f(&st, &res, store, ty, args);
-            if trace {
-                eprintln!("wasi: {n} {args:?} -> {r:?}");
-            }
-            r
-        }));
-    };
     for name in ["[method]output-stream.write", "[method]output-stream.blocking-write-and-flush"] {
         def(STREAMS, name, Box::new(|st, res, _, _, args| write_stream(st, res, rep(&args[0]), bytes_of(&args[1]))));
     }
@@ -738,9 +705,28 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
         let (a, b) = (key(rep(&args[0])), key(rep(&args[1])));
         Ok(Some(Val::Bool(a.is_some() && a == b)))
     }));
+
+    linker_resources(linker, &res);
+    for (iface, name, f) in funcs {
+        let (st, res) = (st.clone(), res.clone());
+        let n = name.to_owned();
+        linker.func(Some(iface), name, Arc::new(move |store, ty, args| {
+            let r = f(&st, &res, store, ty, args);
+            if trace {
+                eprintln!("wasi: {n} {args:?} -> {r:?}");
+            }
+            r
+        }));
+    }
 }
 
+/// A WASI 0.2 function: the shared state, the resource types, the store,
+/// the declared type and the arguments.
+type Impl = Box<dyn Fn(&Shared, &Resources, &mut Store, &FuncType, &[Val]) -> R2 + Send + Sync>;
+
 fn linker_resources(linker: &mut Linker, res: &Resources) {
+    linker.resource(Some("wasi:cli/terminal-input"), "terminal-input", ResourceType::host("terminal-input"));
+    linker.resource(Some("wasi:cli/terminal-output"), "terminal-output", ResourceType::host("terminal-output"));
     linker.resource(Some("wasi:io/error"), "error", res.error.clone());
     linker.resource(Some("wasi:io/poll"), "pollable", res.pollable.clone());
     linker.resource(Some("wasi:io/streams"), "input-stream", res.input.clone());
