@@ -456,7 +456,16 @@ def test_generated_bindings_pass_mypy_strict(tmp_path):
         "m = MachineB(store, b'')\n"
         "r: RunResult = m.machine_interface.run(7, Point(1, 2), Point(3, 4))\n"
         "n: int = m.machine_interface.count_symbols('x') + r.machine_id\n"
-        "a = AlltypesB(store, b'', Linker(store))\n"
+        "from alltypes_b import HostImports, Point as APoint, define_host\n"
+        "class MyHost:\n"
+        "    def log(self, msg: str) -> None:\n"
+        "        print(msg)\n"
+        "    def transform(self, p: APoint) -> APoint:\n"
+        "        return APoint(p.y, p.x)\n"
+        "impl: HostImports = MyHost()\n"
+        "linker = Linker(store)\n"
+        "define_host(linker, MyHost())\n"
+        "a = AlltypesB(store, b'', linker)\n"
         "c: Color = a.types.next_color(Color.RED)\n"
         "p: Perms = a.types.invert_perms(Perms.READ)\n"
         "k = a.types.Counter(5)\n"
@@ -485,8 +494,19 @@ def test_generated_bindings_make_the_same_calls(tmp_path):
     ab = import_file(bindings(tmp_path, "alltypes.wasm", "alltypes_t"))
     store = Store()
     linker = Linker(store)
-    linker.define("xyz:alltypes/host", {"log": lambda msg: None, "transform": lambda p: p})
+    seen = []
+
+    class Host:
+        def log(self, msg):
+            seen.append(msg)
+
+        def transform(self, p):
+            assert isinstance(p, ab.Point), "host functions get the typed classes"
+            return ab.Point(p.y, p.x)
+    ab.define_host(linker, Host())
     t = ab.AlltypesT(store, load("alltypes.wasm"), linker).types
+    assert t.call_host_transform(ab.Point(1, 2)) == ab.Point(2, 1)
+    assert t.log_all(["a", "b"]) == 2 and seen == ["a", "b"]
     assert t.next_color(ab.Color.BLUE) is ab.Color.RED
     assert t.invert_perms(ab.Perms.READ) == ab.Perms.WRITE | ab.Perms.EXEC
     person = t.echo_person(ab.Person(name="Ada", age=36, tags=["math"]))

@@ -421,10 +421,10 @@ def _wit_sig(params: List[Tuple[str, Any]], result: Any) -> str:
     return f"func({ps})" + ("" if result is None else f" -> {_wit_type(result)}")
 
 
-def world_exports(text: str, world: Optional[str] = None) -> Tuple[List[Tuple[str, str, Any]], List[str]]:
+def world_exports(text: str, world: Optional[str] = None) -> Tuple[List[Tuple[str, str, Any]], List[str], Dict[str, List[Tuple[str, Any]]]]:
     """The exports of `world` (the only one, if None) as `(name, kind,
-    value)` entries, as a component instance lists them, and the names of
-    its imports."""
+    value)` entries, as a component instance lists them, the names of its
+    imports, and the functions of each imported interface."""
     doc = _Doc(text)
     if not doc.worlds:
         raise ValueError("WIT: the file declares no world")
@@ -437,6 +437,7 @@ def world_exports(text: str, world: Optional[str] = None) -> Tuple[List[Tuple[st
         raise ValueError(f"WIT: no world `{world}`")
     entries: List[Tuple[str, str, Any]] = []
     imports: List[str] = []
+    import_funcs: Dict[str, List[Tuple[str, Any]]] = {}
     for kind, what, v in items:
         if what == "func":
             n, ps, result = v
@@ -449,10 +450,14 @@ def world_exports(text: str, world: Optional[str] = None) -> Tuple[List[Tuple[st
             continue
         local, full = v
         name = full or doc.full_name(local)
+        it = doc.ifaces.get(local)
         if kind == "import":
             imports.append(name)
+            if it is not None:
+                import_funcs[name] = [(fname, _FuncInfo(fname, [(pn, doc.resolve(it, pt)) for pn, pt in ps],
+                                                        None if result is None else doc.resolve(it, result)))
+                                      for fname, ps, result in it.funcs]
             continue
-        it = doc.ifaces.get(local)
         if it is None:
             raise ValueError(f"WIT: interface `{local}` is not in this file")
         sub: List[Tuple[str, str, Any]] = [(r, "resource", None) for r in it.resources]
@@ -460,4 +465,4 @@ def world_exports(text: str, world: Optional[str] = None) -> Tuple[List[Tuple[st
             sub.append((fname, "func", _FuncInfo(fname, [(pn, doc.resolve(it, pt)) for pn, pt in ps],
                                                  None if result is None else doc.resolve(it, result))))
         entries.append((name, "instance", sub))
-    return entries, imports
+    return entries, imports, import_funcs

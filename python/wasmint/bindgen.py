@@ -182,7 +182,14 @@ def generate(wasm: bytes, name: str) -> str:
     linker = Linker(store)
     linker._native.stub_missing()
     inst = linker._native.instantiate(component._native)
-    return _generate(inst.exports(), component.imports, name)
+    from ._wit import _FuncInfo
+
+    import_funcs: Dict[str, List[Tuple[str, Any]]] = {}
+    for full, params, result, _ in linker._native.stubbed():
+        iface, sep, fname = full.rpartition("#")
+        if sep:
+            import_funcs.setdefault(iface, []).append((fname, _FuncInfo(fname, params, result)))
+    return _generate(inst.exports(), component.imports, import_funcs, name)
 
 
 def generate_from_wit(text: str, name: str, world: Optional[str] = None) -> str:
@@ -198,12 +205,40 @@ def generate_from_wit(text: str, name: str, world: Optional[str] = None) -> str:
     """
     from ._wit import world_exports
 
-    entries, imports = world_exports(text, world)
-    return _generate(entries, imports, name)
+    entries, imports, import_funcs = world_exports(text, world)
+    return _generate(entries, imports, import_funcs, name)
 
 
-def _generate(entries: List[Tuple[str, str, Any]], imports: List[str], name: str) -> str:
+def _imported(g: _Gen, iface: str, funcs: List[Tuple[str, Any]]) -> str:
+    """A Protocol for an imported interface, and the function that gives
+    an implementation of it to a linker."""
+    short = _snake(iface.split("/")[-1].split("@")[0])
+    proto = _camel(short) + "Imports"
+    lines = [f"class {proto}(_typing.Protocol):\n",
+             f"    \"\"\"Imported interface `{iface}`: what an implementation gives (see\n"
+             f"    `define_{short}`).\"\"\"\n\n"]
+    entries = []
+    for fname, f in funcs:
+        params, result = f.type_info()
+        decl, call = _sig(g, params)
+        hint = g.hint(result, result=True) if result is not None else "None"
+        lines.append(f"    def {_snake(fname)}(self{', ' if decl else ''}{decl}) -> {hint}:\n"
+                     f"        \"\"\"`{fname}: {f.wit}`\"\"\"\n        ...\n\n")
+        args = ", ".join(f"_conv({_snake(n)}, {_strip(t)!r}, _CLASSES, {{}})" for n, t in params)
+        entries.append(f"        {fname!r}: lambda {call}: impl.{_snake(fname)}({args}),\n")
+    lines.append(f"\ndef define_{short}(linker: Linker, impl: {proto}) -> None:\n"
+                 f"    \"\"\"Gives `impl` to `linker` as the import `{iface}`.\"\"\"\n"
+                 f"    linker.define({iface!r}, {{\n" + "".join(entries) + "    })\n")
+    return "".join(lines)
+
+
+def _generate(entries: List[Tuple[str, str, Any]], imports: List[str], import_funcs: Dict[str, List[Tuple[str, Any]]], name: str) -> str:
     g = _Gen()
+    # Imported interfaces but WASI's (which `Linker.add_wasip2` gives).
+    given = [(iface, funcs) for iface, funcs in import_funcs.items() if not iface.startswith("wasi:") and funcs]
+    imported = [_imported(g, iface, funcs) for iface, funcs in given]
+    import_names = [n for iface, _ in given for n in (_camel(_snake(iface.split("/")[-1].split("@")[0])) + "Imports",
+                                                      "define_" + _snake(iface.split("/")[-1].split("@")[0]))]
     ifaces: List[str] = []
     top: List[str] = []
     world = _camel(name)
@@ -232,14 +267,14 @@ def _generate(entries: List[Tuple[str, str, Any]], imports: List[str], name: str
         "from typing import Any, List, Optional, Tuple\n\n",
         "import wasmint\n",
         "from wasmint.component import Component, Linker, Variant, _bindgen_conv as _conv\n\n",
-        "__all__ = [" + ", ".join(repr(c) for c in [world] + [g.class_of[n] for n in g.order] + list(g.class_of[n] for n in g.resources)) + "]\n\n",
+        "__all__ = [" + ", ".join(repr(c) for c in [world] + [g.class_of[n] for n in g.order] + list(g.class_of[n] for n in g.resources) + import_names) + "]\n\n",
     ]
     for n in g.order:
         out.append("\n" + g.types[n] + "\n")
     for rname, rmethods in g.resources.items():
         out.append("\n" + _resource_class(g.class_of[rname], rname, rmethods) + "\n")
     out.append("\n_CLASSES: _typing.Dict[str, Any] = {" + ", ".join(f"{n!r}: {c}" for n, c in g.class_of.items()) + "}\n\n")
-    for code in ifaces:
+    for code in imported + ifaces:
         out.append("\n" + code + "\n")
     out.append(
         f"\nclass {world}:\n"

@@ -260,6 +260,9 @@ pub struct Linker {
     /// Functions not defined become ones that trap when called (to look
     /// at a component's exports without providing its imports).
     pub(crate) stub_missing: bool,
+    /// The functions made stubs (import `iface#name` and its type), as
+    /// the last instantiation found them.
+    pub(crate) stubbed: Arc<Mutex<Vec<(String, Arc<FuncType>)>>>,
 }
 
 impl Linker {
@@ -283,6 +286,11 @@ impl Linker {
     /// instead of failing instantiation.
     pub fn stub_missing(&mut self) {
         self.stub_missing = true;
+    }
+
+    /// The imports the last instantiation made stubs of, with their types.
+    pub fn stubbed(&self) -> Vec<(String, Arc<FuncType>)> {
+        self.stubbed.lock().map(|v| v.clone()).unwrap_or_default()
     }
 
     /// Defines any item (e.g. an instance of another component).
@@ -316,7 +324,11 @@ impl Linker {
         let mut roots = Vec::new();
         let imports: HashMap<String, Provided> = self.items.clone();
         let def = CompDef { ast: component.ast.clone(), outer: None };
-        let (exports, state) = instantiate(store, &def, &Imports::Host(&imports, self.stub_missing), &mut roots, 0)?;
+        let stubs = self.stub_missing.then_some(&*self.stubbed);
+        if let Some(s) = stubs {
+            s.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        }
+        let (exports, state) = instantiate(store, &def, &Imports::Host(&imports, stubs), &mut roots, 0)?;
         Ok(Instance { exports, state, roots })
     }
 }
@@ -338,8 +350,9 @@ impl Instance {
 }
 
 enum Imports<'a> {
-    /// What the host gives, and whether missing functions become stubs.
-    Host(&'a HashMap<String, Provided>, bool),
+    /// What the host gives, and (if missing functions become stubs) the
+    /// list of those.
+    Host(&'a HashMap<String, Provided>, Option<&'a Stubs>),
     Nested(&'a HashMap<String, Item>),
 }
 
@@ -908,7 +921,9 @@ fn typed_item(store: &mut Store, env: &Env, _def: &CompDef, name: &str, it: Item
 
 /// What the host provides for a top-level import, as the import's type
 /// says it is.
-fn provide(store: &mut Store, env: &Env, def: &CompDef, name: &str, p: Option<&Provided>, desc: &ast::ExternDesc, stub: bool) -> Result<Item> {
+type Stubs = Mutex<Vec<(String, Arc<FuncType>)>>;
+
+fn provide(store: &mut Store, env: &Env, def: &CompDef, name: &str, p: Option<&Provided>, desc: &ast::ExternDesc, stub: Option<&Stubs>) -> Result<Item> {
     if let Some(Provided::Item(it)) = p {
         return typed_item(store, env, def, name, it.clone(), desc);
     }
@@ -916,9 +931,12 @@ fn provide(store: &mut Store, env: &Env, def: &CompDef, name: &str, p: Option<&P
     provide_typed(name, p, &ty, stub)
 }
 
-fn provide_typed(name: &str, p: Option<&Provided>, ty: &ItemType, stub: bool) -> Result<Item> {
+fn provide_typed(name: &str, p: Option<&Provided>, ty: &ItemType, stub: Option<&Stubs>) -> Result<Item> {
     match (ty, p) {
-        (ItemType::Func(ft), None) if stub => {
+        (ItemType::Func(ft), None) if stub.is_some() => {
+            if let Some(list) = stub {
+                list.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((name.to_owned(), ft.clone()));
+            }
             let msg = format!("component import `{name}` was not provided");
             let f: HostFn = Arc::new(move |_, _, _| Err(trap(msg.clone())));
             Ok(Item::Func(CFunc(Arc::new(FuncInner { ty: ft.clone(), kind: FuncKind::Host(f) }))))
@@ -949,7 +967,7 @@ fn provide_typed(name: &str, p: Option<&Provided>, ty: &ItemType, stub: bool) ->
             for (n, t) in &it.exports {
                 let full = format!("{name}#{n}");
                 let item = match (t, m.get(n)) {
-                    (ItemType::Func(ft), None) if !stub => {
+                    (ItemType::Func(ft), None) if stub.is_none() => {
                         return Err(link(format!("component import `{full}` ({}) is not defined by the host", ft.wit())));
                     }
                     (ItemType::Func(ft), p) if !subst.is_empty() => provide_typed(&full, p, &ItemType::Func(Arc::new(ft.subst(&subst))), stub)?,

@@ -99,6 +99,27 @@ impl PyLinker {
         self.linker.stub_missing();
     }
 
+    /// The imports the last instantiation made stubs of: `(import#name,
+    /// parameters, result, WIT signature)` with types as `type_info` has them.
+    fn stubbed(&self, py: Python<'_>) -> PyResult<Vec<(String, Py<PyAny>, Py<PyAny>, String)>> {
+        self.linker
+            .stubbed()
+            .into_iter()
+            .map(|(name, ty)| {
+                let ps: Vec<Py<PyAny>> = ty
+                    .params
+                    .iter()
+                    .map(|(n, t)| Ok((n.clone(), type_info(py, t)?).into_pyobject(py)?.into_any().unbind()))
+                    .collect::<PyResult<_>>()?;
+                let r = match &ty.result {
+                    Some(t) => type_info(py, t)?,
+                    None => py.None(),
+                };
+                Ok((name, ps.into_pyobject(py)?.into_any().unbind(), r, ty.wit()))
+            })
+            .collect()
+    }
+
     /// Adds WASI 0.2 (see `Linker.add_wasip2`); the returned object holds
     /// captured output.
     #[pyo3(signature = (args, envs, dirs, stdin = None, stdout = None, stderr = None))]
