@@ -386,7 +386,7 @@ fn write(s: &mut String, v: &Val, t: &Type) {
             join(s, &mut xs.iter().zip(ts.iter()));
             s.push(')');
         }
-        (Val::Variant(k, p), Type::Variant(var)) => {
+        (Val::Variant(k, p), Type::Variant(var)) if (*k as usize) < var.cases.len() => {
             let (n, ct) = &var.cases[*k as usize];
             s.push_str(n);
             if let (Some(p), Some(ct)) = (p, ct) {
@@ -395,10 +395,10 @@ fn write(s: &mut String, v: &Val, t: &Type) {
                 s.push(')');
             }
         }
-        (Val::Enum(k), Type::Enum(e)) => s.push_str(&e.names[*k as usize]),
+        (Val::Enum(k), Type::Enum(e)) if (*k as usize) < e.names.len() => s.push_str(&e.names[*k as usize]),
         (Val::Flags(set), Type::Flags(f)) => {
             s.push('{');
-            s.push_str(&set.iter().map(|k| f.names[*k as usize].as_str()).collect::<Vec<_>>().join(", "));
+            s.push_str(&set.iter().filter_map(|k| f.names.get(*k as usize).map(String::as_str)).collect::<Vec<_>>().join(", "));
             s.push('}');
         }
         (Val::Option(o), Type::Option(inner)) => match o {

@@ -93,6 +93,20 @@ fn own(ty: &ResourceType, rep: u32) -> Val {
     Val::Resource(Resource { ty: ty.clone(), rep, own: true })
 }
 
+/// Argument `i`, or a placeholder when a component declared the import
+/// with fewer parameters than WASI has (a wrong shape then fails as a bad
+/// argument would, never by indexing past the end).
+fn arg(args: &[Val], i: usize) -> &Val {
+    static NONE: Val = Val::Bool(false);
+    args.get(i).unwrap_or(&NONE)
+}
+
+/// The declared type of parameter `i` (as [`arg`]).
+fn param(ty: &FuncType, i: usize) -> &Type {
+    static NONE: Type = Type::Prim(crate::component::types::Prim::Bool);
+    ty.params.get(i).map_or(&NONE, |(_, t)| t)
+}
+
 fn rep(v: &Val) -> u32 {
     match v {
         Val::Resource(r) => r.rep,
@@ -370,15 +384,15 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
     // ---- wasi:io ----
     const ERROR: &str = "wasi:io/error";
     def(ERROR, "[method]error.to-debug-string", Box::new(|st, _, _, _, args| {
-        Ok(Some(Val::String(lock(st).errors.get(rep(&args[0])).cloned().unwrap_or_default())))
+        Ok(Some(Val::String(lock(st).errors.get(rep(arg(args, 0))).cloned().unwrap_or_default())))
     }));
     const POLL: &str = "wasi:io/poll";
     def(POLL, "[method]pollable.ready", Box::new(|st, _, _, _, args| {
-        let d = lock(st).pollables.get(rep(&args[0])).copied().unwrap_or(0);
+        let d = lock(st).pollables.get(rep(arg(args, 0))).copied().unwrap_or(0);
         Ok(Some(Val::Bool(monotonic_ns() >= d)))
     }));
     def(POLL, "[method]pollable.block", Box::new(|st, _, _, _, args| {
-        let d = lock(st).pollables.get(rep(&args[0])).copied().unwrap_or(0);
+        let d = lock(st).pollables.get(rep(arg(args, 0))).copied().unwrap_or(0);
         sleep_until(d);
         Ok(None)
     }));
@@ -399,29 +413,29 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
     }));
     const STREAMS: &str = "wasi:io/streams";
     for name in ["[method]output-stream.write", "[method]output-stream.blocking-write-and-flush"] {
-        def(STREAMS, name, Box::new(|st, res, _, _, args| write_stream(st, res, rep(&args[0]), bytes_of(&args[1]))));
+        def(STREAMS, name, Box::new(|st, res, _, _, args| write_stream(st, res, rep(arg(args, 0)), bytes_of(arg(args, 1)))));
     }
     def(STREAMS, "[method]output-stream.check-write", Box::new(|_, _, _, _, _| ok(Val::U64(1 << 20))));
     for name in ["[method]output-stream.flush", "[method]output-stream.blocking-flush"] {
         def(STREAMS, name, Box::new(|_, _, _, _, _| ok0()));
     }
     def(STREAMS, "[method]output-stream.write-zeroes", Box::new(|st, res, _, _, args| {
-        let n = u64_of(&args[1]).min(MAX_CHUNK);
-        write_stream(st, res, rep(&args[0]), &vec![0; n as usize])
+        let n = u64_of(arg(args, 1)).min(MAX_CHUNK);
+        write_stream(st, res, rep(arg(args, 0)), &vec![0; n as usize])
     }));
     def(STREAMS, "[method]output-stream.blocking-write-zeroes-and-flush", Box::new(|st, res, _, _, args| {
-        let n = u64_of(&args[1]).min(MAX_CHUNK);
-        write_stream(st, res, rep(&args[0]), &vec![0; n as usize])
+        let n = u64_of(arg(args, 1)).min(MAX_CHUNK);
+        write_stream(st, res, rep(arg(args, 0)), &vec![0; n as usize])
     }));
     for name in ["[method]output-stream.subscribe", "[method]input-stream.subscribe"] {
         def(STREAMS, name, Box::new(|st, res, _, _, _| Ok(Some(own(&res.pollable, lock(st).pollables.insert(0))))));
     }
     for name in ["[method]input-stream.read", "[method]input-stream.blocking-read"] {
-        def(STREAMS, name, Box::new(|st, res, _, _, args| read_stream(st, res, rep(&args[0]), u64_of(&args[1])).map(|r| r.map(|b| Val::Bytes(b)))
+        def(STREAMS, name, Box::new(|st, res, _, _, args| read_stream(st, res, rep(arg(args, 0)), u64_of(arg(args, 1))).map(|r| r.map(|b| Val::Bytes(b)))
             .and_then(|r| match r { Some(v) => ok(v), None => closed() })));
     }
     for name in ["[method]input-stream.skip", "[method]input-stream.blocking-skip"] {
-        def(STREAMS, name, Box::new(|st, res, _, _, args| match read_stream(st, res, rep(&args[0]), u64_of(&args[1]))? {
+        def(STREAMS, name, Box::new(|st, res, _, _, args| match read_stream(st, res, rep(arg(args, 0)), u64_of(arg(args, 1)))? {
             Some(b) => ok(Val::U64(b.len() as u64)),
             None => closed(),
         }));
@@ -437,14 +451,14 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
     const MONO: &str = "wasi:clocks/monotonic-clock";
     def(MONO, "now", Box::new(|_, _, _, _, _| Ok(Some(Val::U64(monotonic_ns())))));
     def(MONO, "resolution", Box::new(|_, _, _, _, _| Ok(Some(Val::U64(1)))));
-    def(MONO, "subscribe-instant", Box::new(|st, res, _, _, args| Ok(Some(own(&res.pollable, lock(st).pollables.insert(u64_of(&args[0])))))));
+    def(MONO, "subscribe-instant", Box::new(|st, res, _, _, args| Ok(Some(own(&res.pollable, lock(st).pollables.insert(u64_of(arg(args, 0))))))));
     def(MONO, "subscribe-duration", Box::new(|st, res, _, _, args| {
-        let d = monotonic_ns().saturating_add(u64_of(&args[0]));
+        let d = monotonic_ns().saturating_add(u64_of(arg(args, 0)));
         Ok(Some(own(&res.pollable, lock(st).pollables.insert(d))))
     }));
     for iface in ["wasi:random/random", "wasi:random/insecure"] {
         let (bytes, u64n) = if iface.ends_with("/random") { ("get-random-bytes", "get-random-u64") } else { ("get-insecure-random-bytes", "get-insecure-random-u64") };
-        def(iface, bytes, Box::new(|_, _, _, _, args| Ok(Some(Val::Bytes(random_bytes(u64_of(&args[0]))?)))));
+        def(iface, bytes, Box::new(|_, _, _, _, args| Ok(Some(Val::Bytes(random_bytes(u64_of(arg(args, 0)))?)))));
         def(iface, u64n, Box::new(|_, _, _, _, _| {
             let b = random_bytes(8)?;
             Ok(Some(Val::U64(u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))))
@@ -468,27 +482,27 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
     const FS: &str = "wasi:filesystem/types";
     def(FS, "filesystem-error-code", Box::new(|_, _, _, _, _| Ok(Some(Val::Option(None)))));
     def(FS, "[method]descriptor.read-via-stream", Box::new(|st, res, _, _, args| {
-        let r = lock(st).streams.insert(Stream::Read { fd: rep(&args[0]), offset: u64_of(&args[1]) });
+        let r = lock(st).streams.insert(Stream::Read { fd: rep(arg(args, 0)), offset: u64_of(arg(args, 1)) });
         ok(own(&res.input, r))
     }));
     def(FS, "[method]descriptor.write-via-stream", Box::new(|st, res, _, _, args| {
-        let r = lock(st).streams.insert(Stream::Write { fd: rep(&args[0]), offset: u64_of(&args[1]) });
+        let r = lock(st).streams.insert(Stream::Write { fd: rep(arg(args, 0)), offset: u64_of(arg(args, 1)) });
         ok(own(&res.output, r))
     }));
     def(FS, "[method]descriptor.append-via-stream", Box::new(|st, res, _, _, args| {
-        let r = lock(st).streams.insert(Stream::Append { fd: rep(&args[0]) });
+        let r = lock(st).streams.insert(Stream::Append { fd: rep(arg(args, 0)) });
         ok(own(&res.output, r))
     }));
     def(FS, "[method]descriptor.get-type", Box::new(|st, _, _, ty, args| {
         let mut m = vec![0u8; 64];
-        match p1(&mut lock(st).ctx, "fd_filestat_get", &[i(rep(&args[0])), i(0)], &mut m) {
+        match p1(&mut lock(st).ctx, "fd_filestat_get", &[i(rep(arg(args, 0))), i(0)], &mut m) {
             Ok(()) => ok(enum_case(result_types(ty).0, descriptor_type(m[16]))),
             Err(e) => fs_err(ty, e),
         }
     }));
     def(FS, "[method]descriptor.get-flags", Box::new(|st, _, _, ty, args| {
         let mut s = lock(st);
-        let Ok(e) = s.ctx.get(rep(&args[0])) else { return fs_err(ty, Errno::BADF) };
+        let Ok(e) = s.ctx.get(rep(arg(args, 0))) else { return fs_err(ty, Errno::BADF) };
         let mut names = Vec::new();
         if e.rights_base & (R::FD_READ | R::FD_READDIR) != 0 {
             names.push("read");
@@ -507,16 +521,16 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
     }));
     def(FS, "[method]descriptor.stat", Box::new(|st, _, _, ty, args| {
         let mut m = vec![0u8; 64];
-        match p1(&mut lock(st).ctx, "fd_filestat_get", &[i(rep(&args[0])), i(0)], &mut m) {
+        match p1(&mut lock(st).ctx, "fd_filestat_get", &[i(rep(arg(args, 0))), i(0)], &mut m) {
             Ok(()) => ok(stat_val(result_types(ty).0, &m)),
             Err(e) => fs_err(ty, e),
         }
     }));
     def(FS, "[method]descriptor.stat-at", Box::new(|st, _, _, ty, args| {
-        let path = str_of(&args[2]);
-        let follow = !flag_names(&args[1], &ty.params[1].1).is_empty();
+        let path = str_of(arg(args, 2));
+        let follow = !flag_names(arg(args, 1), param(ty, 1)).is_empty();
         let r = with_path(path).and_then(|mut m| {
-            p1(&mut lock(st).ctx, "path_filestat_get", &[i(rep(&args[0])), i(u32::from(follow)), i(PATH_AT), i(path.len() as u32), i(0)], &mut m).map(|()| m)
+            p1(&mut lock(st).ctx, "path_filestat_get", &[i(rep(arg(args, 0))), i(u32::from(follow)), i(PATH_AT), i(path.len() as u32), i(0)], &mut m).map(|()| m)
         });
         match r {
             Ok(m) => ok(stat_val(result_types(ty).0, &m)),
@@ -525,7 +539,7 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
     }));
     def(FS, "[method]descriptor.metadata-hash", Box::new(|st, _, _, ty, args| {
         let mut m = vec![0u8; 64];
-        match p1(&mut lock(st).ctx, "fd_filestat_get", &[i(rep(&args[0])), i(0)], &mut m) {
+        match p1(&mut lock(st).ctx, "fd_filestat_get", &[i(rep(arg(args, 0))), i(0)], &mut m) {
             Ok(()) => {
                 let (_, _, _, _, dev, ino) = filestat(&m, 0);
                 ok(Val::Record(vec![Val::U64(ino), Val::U64(dev)]))
@@ -534,10 +548,10 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
         }
     }));
     def(FS, "[method]descriptor.metadata-hash-at", Box::new(|st, _, _, ty, args| {
-        let path = str_of(&args[2]);
-        let follow = !flag_names(&args[1], &ty.params[1].1).is_empty();
+        let path = str_of(arg(args, 2));
+        let follow = !flag_names(arg(args, 1), param(ty, 1)).is_empty();
         let r = with_path(path).and_then(|mut m| {
-            p1(&mut lock(st).ctx, "path_filestat_get", &[i(rep(&args[0])), i(u32::from(follow)), i(PATH_AT), i(path.len() as u32), i(0)], &mut m).map(|()| m)
+            p1(&mut lock(st).ctx, "path_filestat_get", &[i(rep(arg(args, 0))), i(u32::from(follow)), i(PATH_AT), i(path.len() as u32), i(0)], &mut m).map(|()| m)
         });
         match r {
             Ok(m) => {
@@ -548,11 +562,11 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
         }
     }));
     def(FS, "[method]descriptor.open-at", Box::new(|st, res, _, ty, args| {
-        let fd = rep(&args[0]);
-        let follow = !flag_names(&args[1], &ty.params[1].1).is_empty();
-        let path = str_of(&args[2]);
-        let oflags = flag_names(&args[3], &ty.params[3].1);
-        let dflags = flag_names(&args[4], &ty.params[4].1);
+        let fd = rep(arg(args, 0));
+        let follow = !flag_names(arg(args, 1), param(ty, 1)).is_empty();
+        let path = str_of(arg(args, 2));
+        let oflags = flag_names(arg(args, 3), param(ty, 3));
+        let dflags = flag_names(arg(args, 4), param(ty, 4));
         let bit = |names: &[String], n: &str, b: u32| if names.iter().any(|x| x == n) { b } else { 0 };
         let o = bit(&oflags, "create", 1) | bit(&oflags, "directory", 2) | bit(&oflags, "exclusive", 4) | bit(&oflags, "truncate", 8);
         let mut s = lock(st);
@@ -579,7 +593,7 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
     }));
     def(FS, "[method]descriptor.read-directory", Box::new(|st, res, _, ty, args| {
         let mut s = lock(st);
-        let dir = match s.ctx.dir(rep(&args[0]), R::FD_READDIR) {
+        let dir = match s.ctx.dir(rep(arg(args, 0)), R::FD_READDIR) {
             Ok(d) => d,
             Err(e) => return fs_err(ty, e),
         };
@@ -597,7 +611,7 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
         }
     }));
     def(FS, "[method]directory-entry-stream.read-directory-entry", Box::new(|st, _, _, ty, args| {
-        let next = lock(st).listings.get(rep(&args[0])).and_then(Iterator::next);
+        let next = lock(st).listings.get(rep(arg(args, 0))).and_then(Iterator::next);
         let entry_ty = match result_types(ty).0 {
             Some(Type::Option(t)) => match &**t {
                 Type::Record(r) => r.fields.first().map(|(_, t)| t.clone()),
@@ -613,8 +627,8 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
         ("[method]descriptor.unlink-file-at", "path_unlink_file"),
     ] {
         def(FS, name, Box::new(move |st, _, _, ty, args| {
-            let path = str_of(&args[1]);
-            let r = with_path(path).and_then(|mut m| p1(&mut lock(st).ctx, call, &[i(rep(&args[0])), i(PATH_AT), i(path.len() as u32)], &mut m));
+            let path = str_of(arg(args, 1));
+            let r = with_path(path).and_then(|mut m| p1(&mut lock(st).ctx, call, &[i(rep(arg(args, 0))), i(PATH_AT), i(path.len() as u32)], &mut m));
             match r {
                 Ok(()) => ok0(),
                 Err(e) => fs_err(ty, e),
@@ -622,22 +636,22 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
         }));
     }
     def(FS, "[method]descriptor.rename-at", Box::new(|st, _, _, ty, args| {
-        let (old, new) = (str_of(&args[1]), str_of(&args[3]));
+        let (old, new) = (str_of(arg(args, 1)), str_of(arg(args, 3)));
         let mut m = vec![0u8; 256 + old.len() + new.len()];
         m[256..256 + old.len()].copy_from_slice(old.as_bytes());
         m[256 + old.len()..].copy_from_slice(new.as_bytes());
-        let a = [i(rep(&args[0])), i(PATH_AT), i(old.len() as u32), i(rep(&args[2])), i(PATH_AT + old.len() as u32), i(new.len() as u32)];
+        let a = [i(rep(arg(args, 0))), i(PATH_AT), i(old.len() as u32), i(rep(arg(args, 2))), i(PATH_AT + old.len() as u32), i(new.len() as u32)];
         match p1(&mut lock(st).ctx, "path_rename", &a, &mut m) {
             Ok(()) => ok0(),
             Err(e) => fs_err(ty, e),
         }
     }));
     def(FS, "[method]descriptor.readlink-at", Box::new(|st, _, _, ty, args| {
-        let path = str_of(&args[1]);
+        let path = str_of(arg(args, 1));
         let r = with_path(path).and_then(|mut m| {
             m.resize(m.len() + 4096, 0);
             let buf = 256 + path.len() as u32;
-            p1(&mut lock(st).ctx, "path_readlink", &[i(rep(&args[0])), i(PATH_AT), i(path.len() as u32), i(buf), i(4096), i(0)], &mut m)?;
+            p1(&mut lock(st).ctx, "path_readlink", &[i(rep(arg(args, 0))), i(PATH_AT), i(path.len() as u32), i(buf), i(4096), i(0)], &mut m)?;
             let n = u32::from_le_bytes([m[0], m[1], m[2], m[3]]) as usize;
             Ok(String::from_utf8_lossy(&m[buf as usize..buf as usize + n]).into_owned())
         });
@@ -647,7 +661,7 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
         }
     }));
     def(FS, "[method]descriptor.read", Box::new(|st, _, _, ty, args| {
-        let (fd, len, off) = (rep(&args[0]), u64_of(&args[1]).min(MAX_CHUNK), u64_of(&args[2]));
+        let (fd, len, off) = (rep(arg(args, 0)), u64_of(arg(args, 1)).min(MAX_CHUNK), u64_of(arg(args, 2)));
         let mut s = lock(st);
         match s.ctx.need(fd, R::FD_READ) {
             Ok(e) => match &e.kind {
@@ -668,11 +682,11 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
         }
     }));
     def(FS, "[method]descriptor.write", Box::new(|st, _, _, ty, args| {
-        let (fd, off) = (rep(&args[0]), u64_of(&args[2]));
+        let (fd, off) = (rep(arg(args, 0)), u64_of(arg(args, 2)));
         let mut s = lock(st);
         match s.ctx.need(fd, R::FD_WRITE) {
             Ok(e) => match &e.kind {
-                Kind::File(f) => match f.write_at(bytes_of(&args[1]), off) {
+                Kind::File(f) => match f.write_at(bytes_of(arg(args, 1)), off) {
                     Ok(n) => ok(Val::U64(n as u64)),
                     Err(e) => fs_err(ty, super::errno::from_host(e.raw_os_error().unwrap_or(libc::EIO))),
                 },
@@ -682,13 +696,13 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
         }
     }));
     def(FS, "[method]descriptor.set-size", Box::new(|st, _, _, ty, args| {
-        match p1(&mut lock(st).ctx, "fd_filestat_set_size", &[i(rep(&args[0])), Value::I64(u64_of(&args[1]) as i64)], &mut []) {
+        match p1(&mut lock(st).ctx, "fd_filestat_set_size", &[i(rep(arg(args, 0))), Value::I64(u64_of(arg(args, 1)) as i64)], &mut []) {
             Ok(()) => ok0(),
             Err(e) => fs_err(ty, e),
         }
     }));
     for name in ["[method]descriptor.sync", "[method]descriptor.sync-data"] {
-        def(FS, name, Box::new(|st, _, _, ty, args| match p1(&mut lock(st).ctx, "fd_sync", &[i(rep(&args[0]))], &mut []) {
+        def(FS, name, Box::new(|st, _, _, ty, args| match p1(&mut lock(st).ctx, "fd_sync", &[i(rep(arg(args, 0)))], &mut []) {
             Ok(()) => ok0(),
             Err(e) => fs_err(ty, e),
         }));
@@ -702,7 +716,7 @@ pub fn add_to_linker(linker: &mut Linker, ctx: WasiCtx) {
                 (dev, ino)
             })
         };
-        let (a, b) = (key(rep(&args[0])), key(rep(&args[1])));
+        let (a, b) = (key(rep(arg(args, 0))), key(rep(arg(args, 1))));
         Ok(Some(Val::Bool(a.is_some() && a == b)))
     }));
 
