@@ -216,3 +216,40 @@ fn long_constant_expressions() {
     let expected = (0..d - 1).fold(3i32, |a, _| a.wrapping_mul(3));
     assert_eq!(run(&deep), Value::I32(expected));
 }
+
+/// Calls into another instance run on the value stack, not the native
+/// one: a loop of a million of them, and a recursion 100,000 deep through
+/// two instances, on a thread of 2 MiB (a Rust test thread's); deeper
+/// recursion traps. (They once left a native frame per call: the handler
+/// inlined a `OnceLock` initialisation, whose escaping closure kept LLVM
+/// from turning its next call into a jump.)
+#[test]
+fn cross_instance_calls_use_no_native_stack() {
+    let a = wat::parse_str(r#"(module (table (export "t") 2 funcref) (elem (i32.const 0) $g)
+      (type $t (func (param i32) (result i32)))
+      (func $g (export "g") (param i32) (result i32) local.get 0 i32.eqz if (result i32) i32.const 0 else local.get 0 i32.const 1 i32.sub i32.const 1 call_indirect (type $t) i32.const 1 i32.add end))"#).unwrap();
+    let b = wat::parse_str(r#"(module (import "a" "t" (table 2 funcref))
+      (type $t (func (param i32) (result i32)))
+      (func (export "f") (param i32) (result i32) local.get 0 i32.const 0 call_indirect (type $t)))"#).unwrap();
+    let t = std::thread::Builder::new().stack_size(2 << 20).spawn(move || {
+        let mut store = wasmint::Store::new();
+        let ia = store.instantiate(&wasmint::Module::new(&a).unwrap(), &[]).unwrap();
+        let wasmint::Extern::Table(t) = store.export(ia, "t").unwrap() else { panic!() };
+        let ib = store.instantiate(&wasmint::Module::new(&b).unwrap(), &[wasmint::Extern::Table(t)]).unwrap();
+        let wasmint::Extern::Func(f) = store.export(ib, "f").unwrap() else { panic!() };
+        store.table_set(t, 1, wasmint::Value::FuncRef(Some(f))).unwrap();
+        // A loop of calls into the other instance (no recursion).
+        let c = wat::parse_str(r#"(module (import "a" "t" (table 2 funcref))
+          (type $t (func (param i32) (result i32)))
+          (func (export "loop") (param $n i32) (result i32)
+            (loop $l i32.const 0 i32.const 0 call_indirect (type $t) drop
+              local.get $n i32.const 1 i32.sub local.tee $n br_if $l) local.get $n))"#).unwrap();
+        let ic = store.instantiate(&wasmint::Module::new(&c).unwrap(), &[wasmint::Extern::Table(t)]).unwrap();
+        let wasmint::Extern::Func(lp) = store.export(ic, "loop").unwrap() else { panic!() };
+        assert_eq!(store.call(lp, &[wasmint::Value::I32(1_000_000)]).unwrap(), [wasmint::Value::I32(0)]);
+        assert_eq!(store.call(f, &[wasmint::Value::I32(100_000)]).unwrap(), [wasmint::Value::I32(100_000)]);
+        let e = store.call(f, &[wasmint::Value::I32(10_000_000)]).unwrap_err();
+        assert_eq!(e.to_string(), "call stack exhausted");
+    }).unwrap();
+    t.join().unwrap();
+}

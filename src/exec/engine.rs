@@ -257,10 +257,16 @@ pub(crate) unsafe fn translate(cx: *mut Cx, inst: u32, f: u32) -> Ip {
 }
 
 /// Switches to the instance of wasm function `fa`, saving the caller's;
-/// returns the callee's code (null until translated), defined index and
-/// memory view.
+/// returns the callee's code (null until translated) and defined index
+/// (the memory view is then `Cx::mem_view`).
+///
+/// Results of at most two words: a larger one comes back through a stack
+/// slot whose address escapes, and then LLVM no longer turns the
+/// handler's next call into a jump, so every cross-instance call and
+/// return would leave a native frame behind (a loop of them overflowed
+/// the stack).
 #[inline(never)]
-pub(crate) unsafe fn switch_instance(cx: *mut Cx, fa: u32, ret: Ip) -> (Ip, u32, *mut u8, usize) {
+pub(crate) unsafe fn switch_instance(cx: *mut Cx, fa: u32, ret: Ip) -> (Ip, u32) {
     // SAFETY: as for `resolve`.
     let cx = unsafe { &mut *cx };
     // SAFETY: the store outlives the run.
@@ -272,19 +278,19 @@ pub(crate) unsafe fn switch_instance(cx: *mut Cx, fa: u32, ret: Ip) -> (Ip, u32,
     cx.set_instance(*instance);
     // SAFETY: `index` is a defined function of the callee's module.
     let code = unsafe { cx.func_code(*index) };
-    let (mem, len) = cx.mem_view();
-    (code, *index, mem, len)
+    (code, *index)
 }
 
-/// Returns into the instance saved by the matching `switch_instance`.
+/// Returns into the instance saved by the matching `switch_instance`:
+/// the return address (the memory view is then `Cx::mem_view`; one word,
+/// for the reason at `switch_instance`).
 #[inline(never)]
-pub(crate) unsafe fn restore_instance(cx: *mut Cx) -> (Ip, *mut u8, usize) {
+pub(crate) unsafe fn restore_instance(cx: *mut Cx) -> Ip {
     // SAFETY: as for `resolve`.
     let cx = unsafe { &mut *cx };
     let (ret, id) = cx.saved.pop().expect("RestoreInstance without a saved instance");
     cx.set_instance(id);
-    let (mem, len) = cx.mem_view();
-    (ret, mem, len)
+    ret
 }
 
 /// The target of `call_indirect` through entry `i` (the slot of an index
@@ -418,18 +424,20 @@ pub(crate) unsafe fn unwind(cx: *mut Cx, exn: u32, mut pc: Ip, mut fp: Fp) -> Op
 }
 
 /// After a host function failed in a call from frame `fp` returning to
-/// `ret`: a wasm exception it let through is thrown from the call.
+/// `ret`: a wasm exception it let through is thrown from the call; the
+/// handler's address and frame, the address null if none catches it (two
+/// words, for the reason at `switch_instance`).
 #[cold]
 #[inline(never)]
-pub(crate) unsafe fn host_failed(cx: *mut Cx, ret: Ip, fp: Fp) -> Option<(Ip, Fp)> {
+pub(crate) unsafe fn host_failed(cx: *mut Cx, ret: Ip, fp: Fp) -> (Ip, Fp) {
     // SAFETY: as for `unwind`; `ret` follows the call op.
     unsafe {
         match (*cx).trap.as_ref().and_then(Trap::exn) {
             Some(e) if ((*(*cx).store).exns.len() as u64) > u64::from(e.0) => {
                 (*cx).trap = None;
-                unwind(cx, e.0, ret.sub(1), fp)
+                unwind(cx, e.0, ret.sub(1), fp).unwrap_or((std::ptr::null(), fp))
             }
-            _ => None,
+            _ => (std::ptr::null(), fp),
         }
     }
 }

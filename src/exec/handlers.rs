@@ -786,15 +786,15 @@ unsafe fn call_addr(
         match engine::resolve(cx, fa) {
             engine::Callee::Same(code, f) => enter(code, f, nfp, ret, fp, mem, len, cx, ra, rf, rd),
             engine::Callee::Other => {
-                let (code, f, mem, len) = engine::switch_instance(cx, fa, ret);
+                let (code, f) = engine::switch_instance(cx, fa, ret);
+                let (mem, len) = (*cx).mem_view();
                 enter(code, f, nfp, restore_ip(), fp, mem, len, cx, ra, rf, rd)
             }
             engine::Callee::Host => {
                 if !engine::call_host(cx, fa, nfp) {
-                    return match engine::host_failed(cx, ret, fp) {
-                        Some((ip, fp)) => resume(ip, fp, cx, ra, rf, rd),
-                        None => engine::trapped_at(cx, ret, fp),
-                    };
+                    // A null address: no handler caught it.
+                    let (ip, hfp) = engine::host_failed(cx, ret, fp);
+                    return if ip.is_null() { engine::trapped_at(cx, ret, fp) } else { resume(ip, hfp, cx, ra, rf, rd) };
                 }
                 let (mem, len) = (*cx).mem_view();
                 next!(ret, fp, mem, len, cx, ra, rf, rd)
@@ -1009,7 +1009,8 @@ handler!(exit(ip, fp, mem, len, cx, ra, rf, rd) {
 });
 
 handler!(restore_instance(ip, fp, mem, len, cx, ra, rf, rd) {
-    let (ret, mem, len) = engine::restore_instance(cx);
+    let ret = engine::restore_instance(cx);
+    let (mem, len) = (*cx).mem_view();
     next!(ret, fp, mem, len, cx, ra, rf, rd)
 });
 
@@ -1028,13 +1029,21 @@ impl Trampoline {
     }
 }
 
-/// The return address of the outermost frame.
+/// The return address of the outermost frame (not inlined: see
+/// `restore_ip`).
+#[inline(never)]
 pub(crate) fn exit_ip() -> Ip {
     static EXIT: Trampoline = Trampoline(OnceLock::new());
     EXIT.ptr(Misc::Exit)
 }
 
 /// The return address of a frame called from another instance.
+///
+/// Not inlined: `OnceLock::get_or_init` passes its closure by address,
+/// and a handler with such an escaping stack slot no longer gets its next
+/// call turned into a jump (each cross-instance call then left a native
+/// frame behind until the stack overflowed).
+#[inline(never)]
 pub(crate) fn restore_ip() -> Ip {
     static RESTORE: Trampoline = Trampoline(OnceLock::new());
     RESTORE.ptr(Misc::RestoreInstance)
