@@ -253,3 +253,26 @@ fn cross_instance_calls_use_no_native_stack() {
     }).unwrap();
     t.join().unwrap();
 }
+
+/// A throw caught in a loop, a million times, on a 2 MiB thread: each
+/// throw resumes at its handler without a native frame left behind.
+#[test]
+fn throws_caught_in_a_loop_use_no_native_stack() {
+    let wasm = wat::parse_str(r#"(module (tag $e (param i32))
+      (func (export "run") (param $n i32) (result i32) (local $s i32)
+        (loop $l
+          (block $h (result i32)
+            (try_table (catch $e $h) local.get $n throw $e)
+            unreachable)
+          local.get $s i32.add local.set $s
+          local.get $n i32.const 1 i32.sub local.tee $n br_if $l)
+        local.get $s))"#).unwrap();
+    let t = std::thread::Builder::new().stack_size(2 << 20).spawn(move || {
+        let mut store = wasmint::Store::new();
+        let i = store.instantiate(&wasmint::Module::new(&wasm).unwrap(), &[]).unwrap();
+        let wasmint::Extern::Func(f) = store.export(i, "run").unwrap() else { panic!("run") };
+        let r = store.call(f, &[wasmint::Value::I32(1_000_000)]).unwrap();
+        assert_eq!(r, [wasmint::Value::I32(1_784_293_664)]);
+    }).unwrap();
+    t.join().unwrap();
+}

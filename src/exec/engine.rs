@@ -423,6 +423,15 @@ pub(crate) unsafe fn unwind(cx: *mut Cx, exn: u32, mut pc: Ip, mut fp: Fp) -> Op
     }
 }
 
+/// [`unwind`] for handlers: where to continue and in which frame, the
+/// address null if nothing catches it (two words, in registers: see
+/// `switch_instance`).
+#[inline(never)]
+pub(crate) unsafe fn unwind_to(cx: *mut Cx, exn: u32, pc: Ip, fp: Fp) -> (Ip, Fp) {
+    // SAFETY: as for `unwind`.
+    unsafe { unwind(cx, exn, pc, fp).unwrap_or((std::ptr::null(), fp)) }
+}
+
 /// After a host function failed in a call from frame `fp` returning to
 /// `ret`: a wasm exception it let through is thrown from the call; the
 /// handler's address and frame, the address null if none catches it (two

@@ -1257,10 +1257,11 @@ unsafe fn resume(ip: Ip, fp: Fp, cx: *mut Cx, ra: u64, rf: f32, rd: f64) -> usiz
 handler!(throw(ip, fp, mem, len, cx, ra, rf, rd) {
     let op::Throw { t, base } = op::Throw::read(ip);
     let exn = engine::new_exn(cx, t, fp.add(usize::from(base)));
-    match engine::unwind(cx, exn, ip, fp) {
-        Some((ip, fp)) => resume(ip, fp, cx, ra, rf, rd),
-        None => TRAP,
+    let (ip, fp) = engine::unwind_to(cx, exn, ip, fp);
+    if ip.is_null() {
+        return TRAP;
     }
+    resume(ip, fp, cx, ra, rf, rd)
 });
 
 handler!(throw_ref(ip, fp, mem, len, cx, ra, rf, rd) {
@@ -1270,10 +1271,11 @@ handler!(throw_ref(ip, fp, mem, len, cx, ra, rf, rd) {
     if r == 0 || r > (*(*cx).store_ptr()).exns.len() as u64 {
         return trap(ip.add(1), fp, cx, TrapCode::NullExceptionReference);
     }
-    match engine::unwind(cx, (r - 1) as u32, ip, fp) {
-        Some((ip, fp)) => resume(ip, fp, cx, ra, rf, rd),
-        None => TRAP,
+    let (ip, fp) = engine::unwind_to(cx, (r - 1) as u32, ip, fp);
+    if ip.is_null() {
+        return TRAP;
     }
+    resume(ip, fp, cx, ra, rf, rd)
 });
 
 handler!(ref_func(ip, fp, mem, len, cx, ra, rf, rd) {
