@@ -1018,8 +1018,21 @@ handler!(restore_instance(ip, fp, mem, len, cx, ra, rf, rd) {
 pub(crate) struct Trampoline(pub(crate) OnceLock<[u16; HW]>);
 
 impl Trampoline {
-    /// The linked op.
+    /// The linked op. The first use links it out of line: `get_or_init`
+    /// takes its closure by address, and a handler holding such an
+    /// escaping stack slot no longer gets its next call turned into a
+    /// jump (each cross-instance call then left a native frame behind).
+    #[inline(always)]
     pub(crate) fn ptr(&self, m: Misc) -> Ip {
+        match self.0.get() {
+            Some(w) => w.as_ptr(),
+            None => self.init(m),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn init(&self, m: Misc) -> Ip {
         self.0
             .get_or_init(|| {
                 // A handler of this crate: its offset fits (`handler_words`).
@@ -1029,21 +1042,13 @@ impl Trampoline {
     }
 }
 
-/// The return address of the outermost frame (not inlined: see
-/// `restore_ip`).
-#[inline(never)]
+/// The return address of the outermost frame.
 pub(crate) fn exit_ip() -> Ip {
     static EXIT: Trampoline = Trampoline(OnceLock::new());
     EXIT.ptr(Misc::Exit)
 }
 
 /// The return address of a frame called from another instance.
-///
-/// Not inlined: `OnceLock::get_or_init` passes its closure by address,
-/// and a handler with such an escaping stack slot no longer gets its next
-/// call turned into a jump (each cross-instance call then left a native
-/// frame behind until the stack overflowed).
-#[inline(never)]
 pub(crate) fn restore_ip() -> Ip {
     static RESTORE: Trampoline = Trampoline(OnceLock::new());
     RESTORE.ptr(Misc::RestoreInstance)
